@@ -1,0 +1,1 @@
+"""The `fangkong` command line (Typer + Rich)."""

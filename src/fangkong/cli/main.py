@@ -1,0 +1,21 @@
+"""The `fangkong` command."""
+
+from __future__ import annotations
+
+import typer
+
+from fangkong.cli import cases, plan, policy
+
+app = typer.Typer(
+    name="fangkong",
+    help="fangkong (防控): the 20 measures of 11 Nov 2022 as versioned, cited, executable policy.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(cases.app, name="cases")
+app.add_typer(policy.app, name="policy")
+app.command("plan")(plan.plan)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,80 @@
+"""The domain's closed vocabularies, shared by the policy data and the rules."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """Categories of people placed under management."""
+
+    close_contact = "close_contact"  # 密切接触者
+    secondary_close_contact = "secondary_close_contact"  # 密接的密接
+    entry_personnel = "entry_personnel"  # 入境人员
+    high_risk_spillover = "high_risk_spillover"  # 高风险区外溢人员
+    medium_risk_spillover = "medium_risk_spillover"  # 中风险区外溢人员 (9th edition only)
+    high_risk_post_worker = "high_risk_post_worker"  # 高风险岗位从业人员
+    past_infection_ct35_40 = "past_infection_ct35_40"  # 入境 Ct 35–40, 既往感染
+
+
+class PhaseKind(StrEnum):
+    """Kinds of management phase, from the strictest."""
+
+    centralized_isolation = "centralized_isolation"  # 集中隔离医学观察
+    home_isolation = "home_isolation"  # 居家隔离医学观察
+    home_health_monitoring = "home_health_monitoring"  # 居家健康监测
+
+    @property
+    def strictness(self) -> int:
+        """Higher is stricter; comparing proposals with the national rule uses this order."""
+        return {"centralized_isolation": 3, "home_isolation": 2, "home_health_monitoring": 1}[self.value]
+
+
+class MayGoOut(StrEnum):
+    no = "no"
+    if_necessary = "if_necessary"
+    yes = "yes"
+
+    @property
+    def strictness(self) -> int:
+        return {"no": 2, "if_necessary": 1, "yes": 0}[self.value]
+
+
+class Restriction(StrEnum):
+    no_crowded_places = "no_crowded_places"
+    no_public_transport = "no_public_transport"
+
+
+class AreaLevel(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+    none = "none"  # no risk-area level applies (lifted under n10, or no areas at all under classb)
+
+
+class Population(StrEnum):
+    entry_personnel = "entry_personnel"
+    general = "general"
+
+
+class SampleStage(StrEnum):
+    screening = "screening"
+    release = "release"
+
+
+class CampaignScope(StrEnum):
+    risk_posts_and_key_persons = "risk_posts_and_key_persons"
+    all_residents = "all_residents"
+
+
+class CampaignCondition(StrEnum):
+    source_unclear = "source_unclear"
+    chain_unclear = "chain_unclear"
+    long_community_transmission = "long_community_transmission"
+
+
+class CtResult(StrEnum):
+    positive = "positive"
+    retest_24h = "retest_24h"
+    past_infection = "past_infection"
+    negative = "negative"

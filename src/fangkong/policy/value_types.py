@@ -1,0 +1,77 @@
+"""The types a parameter's values may have. Values are validated on load and frozen (tuples, not lists)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+from fangkong.policy.terms import AreaLevel, CampaignCondition, MayGoOut, PhaseKind, Restriction
+
+
+class PhaseSpec(BaseModel):
+    """One phase of a national plan: its kind, length in days and 1-based test days."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: PhaseKind
+    days: int = Field(ge=1, le=60)
+    test_days: tuple[int, ...] = ()
+
+    @model_validator(mode="after")
+    def _tests_inside(self) -> PhaseSpec:
+        if any(d < 1 or d > self.days for d in self.test_days):
+            raise ValueError(f"test_days {list(self.test_days)} fall outside a {self.days}-day phase")
+        if list(self.test_days) != sorted(set(self.test_days)):
+            raise ValueError("test_days must be increasing and distinct")
+        return self
+
+
+Anchor = Literal["last_exposure", "entry", "left_area", "closed_loop_end", "retest_result"]
+DayOne = Literal["anchor_day", "day_after_anchor"]
+Transition = Literal["keep_original", "recompute_from_start", "release"]
+GeneRule = Literal["lowest_target", "every_target"]
+AreaWideRule = Literal["allowed", "only_with_conditions", "never"]
+ConditionsRule = Literal["all", "any"]
+DowngradeEffective = Literal["day_after_last_clean_day", "last_clean_day"]
+
+VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
+    "bool": TypeAdapter(bool),
+    "int": TypeAdapter(int),
+    "number": TypeAdapter(float),
+    "text": TypeAdapter(str),
+    "phases": TypeAdapter(tuple[PhaseSpec, ...]),
+    "anchor": TypeAdapter(Anchor),
+    "may_go_out": TypeAdapter(MayGoOut),
+    "restrictions": TypeAdapter(tuple[Restriction, ...]),
+    "day_one": TypeAdapter(DayOne),
+    "transition": TypeAdapter(Transition),
+    "gene_rule": TypeAdapter(GeneRule),
+    "area_wide_rule": TypeAdapter(AreaWideRule),
+    "conditions": TypeAdapter(tuple[str, ...]),
+    "conditions_rule": TypeAdapter(ConditionsRule),
+    "levels": TypeAdapter(tuple[AreaLevel, ...]),
+    "level": TypeAdapter(AreaLevel),
+    "downgrade_effective": TypeAdapter(DowngradeEffective),
+}
+
+# Kept for readers of the data: the testing conditions measure 6 names.
+CAMPAIGN_CONDITIONS = tuple(c.value for c in CampaignCondition)
+
+
+def render(value: object) -> str:
+    """A short readable form of a parameter value, for diffs, the register and the console."""
+    if value is None:
+        return "—(not applicable)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        if value and all(isinstance(v, PhaseSpec) for v in value):
+            return " + ".join(
+                f"{p.kind.value.replace('_', ' ')} {p.days} d (tests {', '.join(map(str, p.test_days)) or '—'})"
+                for p in value
+            )
+        return ", ".join(str(v) for v in value) if value else "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,1 @@
+"""Pure decision functions: (facts, policy in force) → decision with reasons. No I/O, no clock."""

@@ -1,0 +1,65 @@
+"""Pre-boarding test certificates for inbound flights.
+
+(7): "two negative nucleic-acid test certificates within 48 hours before boarding become one negative
+certificate within 48 hours before boarding"; the circuit breaker for inbound flights is cancelled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from fangkong.errors import InvalidInput
+from fangkong.policy import PolicyAt
+from fangkong.rules.decision import Decision, because, policy_fields
+
+
+class PreboardingTest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sampled_at: datetime
+    result: Literal["negative", "positive"]
+
+
+class PreboardingDecision(Decision):
+    valid: bool
+    counted: tuple[datetime, ...]
+
+
+def _aware(value: datetime, field: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(field, f"{value.isoformat()} has no UTC offset; give instants as ISO 8601 with offset")
+    return value
+
+
+def check_preboarding(boarding_at: datetime, tests: list[PreboardingTest], policy: PolicyAt) -> PreboardingDecision:
+    """Whether the passenger's tests meet the pre-boarding rule in force at boarding.
+
+    A test counts when it is negative and sampled no more than `preboarding.window_hours` before boarding
+    (and not after it); `preboarding.negative_tests_required` of them are needed, at least
+    `preboarding.min_hours_between_tests` apart where that is set.
+    """
+    boarding = _aware(boarding_at, "boarding_at")
+    required = policy.integer("preboarding.negative_tests_required")
+    window = policy.integer("preboarding.window_hours")
+    gap = policy.integer("preboarding.min_hours_between_tests")
+    assert required.value is not None and window.value is not None
+    earliest = boarding - timedelta(hours=window.value)
+    eligible = sorted(
+        _aware(t.sampled_at, f"tests[{i}].sampled_at")
+        for i, t in enumerate(tests)
+        if t.result == "negative" and earliest <= _aware(t.sampled_at, f"tests[{i}].sampled_at") <= boarding
+    )
+    counted: list[datetime] = []
+    for sampled in eligible:
+        if not counted or gap.value is None or sampled - counted[-1] >= timedelta(hours=gap.value):
+            counted.append(sampled)
+    valid = len(counted) >= required.value
+    text = (f"{len(counted)} negative test(s) sampled within {window.value} h before boarding; "
+            f"{required.value} required")
+    return PreboardingDecision(
+        **policy_fields(policy), valid=valid, counted=tuple(counted),
+        reasons=(because(required, text), because(window, f"window: {earliest.isoformat()} to {boarding.isoformat()}")),
+    )

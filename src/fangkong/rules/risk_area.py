@@ -1,0 +1,145 @@
+"""The level of a risk area over time, replayed day by day under the rules in force each day.
+
+(4): risk areas go from high/medium/low to high/low; "a high-risk area with no new infection for 5
+consecutive days becomes low-risk; areas that meet the conditions are lifted promptly". The 9th edition:
+7 clean days and an all-negative screening → medium, 3 more clean days → low. Replaying each day under its
+own version handles areas that live across a change of rules (11 Nov 2022, 7 Dec 2022, 8 Jan 2023).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from fangkong.errors import InvalidInput
+from fangkong.policy import PolicyAt
+from fangkong.policy.terms import AreaLevel
+from fangkong.rules.decision import Decision, Reason, because, policy_fields
+
+
+class LevelChange(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    on: date
+    level: AreaLevel
+    reason: Reason
+
+
+class AreaLevelDecision(Decision):
+    level: AreaLevel
+    since: date
+    clean_days: int
+    history: tuple[LevelChange, ...]
+    next_change_on: date | None = None
+
+
+def area_level(
+    delineated_on: date,
+    on: date,
+    infections_found_on: Iterable[date],
+    negative_screenings_on: Iterable[date],
+    rules_on: Callable[[date], PolicyAt],
+    delineated_level: AreaLevel = AreaLevel.high,
+) -> AreaLevelDecision:
+    """The level of an area on `on`, given the days infections were found in it and the days everyone in it
+    tested negative in one screening round. Clean days count from the day after the delineation and after
+    each infection; a downgrade takes effect the day after the clean day that earned it (interpretation
+    register: clean-day-counting). Once low (or lifted), the area stays so: a new outbreak is a new delineation.
+    """
+    if on < delineated_on:
+        raise InvalidInput("date", f"{on.isoformat()} is before the area was delineated ({delineated_on.isoformat()})")
+    if delineated_level not in (AreaLevel.high, AreaLevel.medium):
+        raise InvalidInput("delineated_level", "an area is delineated high or medium risk")
+    infections = {d for d in infections_found_on if d >= delineated_on}
+    screenings = set(negative_screenings_on)
+    first_rules = rules_on(delineated_on)
+    levels = first_rules.texts("risk_area.levels")
+    if delineated_level.value not in (levels.value or ()):
+        raise InvalidInput("delineated_level", f"{first_rules.version} has no {delineated_level.value}-risk areas")
+    level = delineated_level
+    from_high = False
+    clean = 0
+    screened = False
+    pending: tuple[date, AreaLevel, Reason] | None = None
+    history = [LevelChange(on=delineated_on, level=level, reason=because(levels, f"delineated {level.value}-risk"))]
+    day = delineated_on
+    while day <= on:
+        rules = rules_on(day)
+        if pending is not None and pending[0] <= day:
+            from_high = level is AreaLevel.high
+            level, clean, screened = pending[1], 0, False
+            history.append(LevelChange(on=pending[0], level=level, reason=pending[2]))
+            pending = None
+        if level in (AreaLevel.low, AreaLevel.none):
+            break
+        abolished = _abolished(level, rules)
+        if abolished is not None:
+            level, clean = abolished.level, 0
+            history.append(abolished)
+            continue
+        if day in infections:
+            clean, screened = 0, False
+        elif day > delineated_on:
+            clean += 1
+        needed, why = _needed(level, from_high, rules)
+        if day in screenings and needed is not None and clean >= needed:
+            screened = True
+        if needed is not None and why is not None and clean >= needed:
+            pending = _downgrade(level, day, screened, why, rules)
+            if pending is not None and pending[0] <= day:
+                continue  # takes effect today: apply it at the top of the loop without moving on
+        day += timedelta(days=1)
+    last = history[-1]
+    return AreaLevelDecision(
+        **policy_fields(rules_on(on)),
+        level=level,
+        since=last.on,
+        clean_days=clean,
+        history=tuple(history),
+        next_change_on=pending[0] if pending is not None and pending[0] > on else None,
+        reasons=tuple(h.reason for h in history),
+    )
+
+
+def _abolished(level: AreaLevel, rules: PolicyAt) -> LevelChange | None:
+    """A level the rules of the day no longer have: medium areas on 11 Nov 2022, every area on 8 Jan 2023."""
+    levels = rules.texts("risk_area.levels")
+    if level.value in (levels.value or ()):
+        return None
+    if not levels.value:
+        return LevelChange(on=rules.on, level=AreaLevel.none, reason=because(levels, "risk areas are no longer delineated"))
+    becomes = rules.find("risk_area.medium.on_abolition")
+    target = AreaLevel(becomes.value) if becomes is not None and becomes.value else AreaLevel.low
+    why = becomes if becomes is not None else levels
+    return LevelChange(on=rules.on, level=target,
+                       reason=because(why, f"{level.value}-risk areas no longer exist: now {target.value}"))
+
+
+def _needed(level: AreaLevel, from_high: bool, rules: PolicyAt) -> tuple[int | None, Reason | None]:
+    if level is AreaLevel.high:
+        n = rules.integer("risk_area.high.clean_days_to_downgrade")
+        return n.value, because(n, f"{n.value} consecutive days with no new infection")
+    key = "clean_days_to_low_after_high" if from_high else "clean_days_to_low"
+    n = rules.integer(f"risk_area.medium.{key}")
+    return n.value, because(n, f"{n.value} consecutive days with no new infection")
+
+
+def _downgrade(
+    level: AreaLevel, day: date, screened: bool, why: Reason, rules: PolicyAt,
+) -> tuple[date, AreaLevel, Reason] | None:
+    """The downgrade a level has earned on `day`, and the day it takes effect; None while a screening is due."""
+    if level is AreaLevel.high:
+        screening = rules.flag("risk_area.high.requires_negative_screening")
+        if screening.value and not screened:
+            return None
+        target = rules.get("risk_area.high.downgrade_to")
+        to = AreaLevel(target.value) if target.value else AreaLevel.none
+        text = why.text + (" and an all-negative screening" if screening.value else "") + f": {to.value}"
+    else:
+        to = AreaLevel.low
+        text = why.text + ": low"
+    effective = rules.text("risk_area.downgrade_effective")
+    when = day + timedelta(days=1) if effective.value == "day_after_last_clean_day" else day
+    return when, to, Reason(clause=why.clause, text=text)

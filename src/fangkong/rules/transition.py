@@ -1,0 +1,91 @@
+"""Plans in flight when a new version of the rules takes effect (11 Nov 2022: people in 7 + 3)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fangkong.policy import PolicyAt
+from fangkong.rules.decision import Reason, because
+from fangkong.rules.plans import Plan, PlanPhase, management_plan
+
+
+def _head(phases: tuple[PlanPhase, ...], before: date) -> list[PlanPhase]:
+    """The part of a plan served before `before`."""
+    kept: list[PlanPhase] = []
+    for p in phases:
+        if p.start >= before:
+            break
+        end = min(p.end, before - timedelta(days=1))
+        length = (end - p.start).days + 1
+        kept.append(p.model_copy(update={"end": end, "test_days": tuple(d for d in p.test_days if d <= length)}))
+    return kept
+
+
+def _tail(phases: tuple[PlanPhase, ...], since: date) -> list[PlanPhase]:
+    """The part of a plan from `since` on, its test days renumbered from the new phase starts."""
+    kept: list[PlanPhase] = []
+    for p in phases:
+        if p.end < since:
+            continue
+        start = max(p.start, since)
+        tests = tuple((t - (start - p.start).days) for t in p.test_days if p.start + timedelta(days=t - 1) >= start)
+        kept.append(p.model_copy(update={"start": start, "test_days": tests}))
+    return kept
+
+
+def _joined(phases: list[PlanPhase]) -> tuple[PlanPhase, ...]:
+    """Adjacent phases of the same kind become one (old centralized days + new centralized days)."""
+    out: list[PlanPhase] = []
+    for p in phases:
+        if out and out[-1].kind == p.kind and out[-1].end + timedelta(days=1) == p.start:
+            prev = out[-1]
+            shift = (p.start - prev.start).days
+            out[-1] = prev.model_copy(
+                update={"end": p.end, "test_days": prev.test_days + tuple(t + shift for t in p.test_days)}
+            )
+        else:
+            out.append(p)
+    return tuple(out)
+
+
+def transition_plan(current: Plan, new_policy: PolicyAt, effective: date) -> Plan:
+    """The plan of a person under management on the day `new_policy` takes effect.
+
+    `management.transition` of the new version says what happens (interpretation register: transition):
+    `recompute_from_start` rebuilds the plan from its first day under the new rules, keeps the days already
+    served, and releases on the effective day anyone the new plan would already have released;
+    `release` ends every plan on the effective day; `keep_original` lets the old plan run.
+    """
+    rule = new_policy.find("management.transition")
+    if current.released_on <= effective or rule is None or rule.value == "keep_original":
+        return current
+    served = _head(current.phases, effective)
+    if rule.value == "release":
+        return _released(current, served, effective, new_policy, because(rule, "the new rules end every plan"))
+    new = management_plan(current.category, current.start, new_policy)
+    if new.refused:
+        first = new.reasons[0]
+        return _released(current, served, effective, new_policy, Reason(clause=first.clause, text=first.text))
+    assert isinstance(new, Plan)
+    note = because(rule, f"plan recomputed from day 1 ({current.start.isoformat()}) under {new_policy.version}")
+    if new.released_on <= effective:
+        return _released(current, served, effective, new_policy, note)
+    phases = _joined(served + _tail(new.phases, effective))
+    return new.model_copy(update={
+        "phases": phases,
+        "policy_date": effective,
+        "reasons": (note, *new.reasons),
+        "may_go_out": max((p.may_go_out for p in phases), key=lambda m: m.strictness),
+        "restrictions": tuple(dict.fromkeys(r for p in phases for r in p.restrictions)),
+    })
+
+
+def _released(current: Plan, served: list[PlanPhase], effective: date, policy: PolicyAt, why: Reason) -> Plan:
+    phases = tuple(served)
+    return current.model_copy(update={
+        "phases": phases,
+        "released_on": effective,
+        "policy": policy.version,
+        "policy_date": effective,
+        "reasons": (why, Reason(clause=why.clause, text=f"released on {effective.isoformat()}"), *current.reasons),
+    })

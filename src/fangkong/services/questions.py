@@ -1,0 +1,172 @@
+"""The questions a case file (or any caller) may ask the rules, with the facts each one takes.
+
+Each question validates its facts, picks the policy in force (the question's date, or the version named in
+`policy`), asks the rule and gives the answer as plain JSON-ready data: the keys of `shared/cases/README.md`
+plus `cite` and `reasons`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fangkong.policy import Policy, PolicyAt
+from fangkong.policy.terms import AreaLevel, CampaignCondition, CampaignScope, Population, SampleStage
+from fangkong.rules.bubble import bubble_entry
+from fangkong.rules.ct import PreviousResult, adjudicate_ct, parse_ct
+from fangkong.rules.decision import Decision
+from fangkong.rules.overreach import ProposedPhase, check_overreach
+from fangkong.rules.plans import Plan, management_plan, parse_category
+from fangkong.rules.preboarding import PreboardingTest, check_preboarding
+from fangkong.rules.resident_id import check_resident_id
+from fangkong.rules.risk_area import area_level
+from fangkong.rules.testing_campaign import review_campaign
+
+
+class _Given(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    policy: str | None = None
+
+
+class PlanGiven(_Given):
+    category: str
+    start: dt.date
+
+
+class CtPrevious(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ct: Any
+    hours_before: float = Field(ge=0)
+
+
+class CtGiven(_Given):
+    date: dt.date
+    population: Population
+    stage: SampleStage
+    ct: Any = Field(description="a number, null (not detected) or {orf1ab, n}")
+    previous: CtPrevious | None = None
+
+
+class PreboardingGiven(_Given):
+    boarding_at: dt.datetime
+    tests: list[PreboardingTest]
+
+
+class AreaLevelGiven(_Given):
+    date: dt.date
+    delineated_on: dt.date
+    delineated_level: AreaLevel = AreaLevel.high
+    infections_found_on: list[dt.date] = []
+    all_negative_screenings_on: list[dt.date] = []
+
+
+class CampaignGiven(_Given):
+    date: dt.date
+    area_has_outbreak: bool
+    scope: CampaignScope
+    tests_per_day: int
+    conditions: list[CampaignCondition] = []
+
+
+class BubbleGiven(_Given):
+    date: dt.date
+    chinese_personnel: bool
+    booster_completed: bool
+
+
+class OverreachGiven(_Given):
+    date: dt.date
+    category: str
+    phases: list[ProposedPhase]
+
+
+class ResidentIdGiven(_Given):
+    value: str
+    date: dt.date | None = None
+
+
+def _decision(d: Decision, **answer: Any) -> dict[str, Any]:
+    return {**answer, "policy": d.policy, "cite": d.cite,
+            "reasons": [{"clause": r.clause, "text": r.text} for r in d.reasons]}
+
+
+def _rules(policy: Policy, on: dt.date, version: str | None) -> PolicyAt:
+    return policy.resolve(on, version)
+
+
+def ask_plan(g: PlanGiven, policy: Policy) -> dict[str, Any]:
+    result = management_plan(parse_category(g.category), g.start, _rules(policy, g.start, g.policy))
+    if not isinstance(result, Plan):
+        return _decision(result, refused=True)
+    return _decision(
+        result,
+        refused=False,
+        phases=[{"kind": p.kind.value, "start": p.start, "end": p.end, "test_days": list(p.test_days),
+                 "may_go_out": p.may_go_out.value, "restrictions": [r.value for r in p.restrictions]}
+                for p in result.phases],
+        released_on=result.released_on,
+        may_go_out=result.may_go_out.value,
+        restrictions=[r.value for r in result.restrictions],
+        code_managed=result.code_managed,
+    )
+
+
+def ask_ct(g: CtGiven, policy: Policy) -> dict[str, Any]:
+    previous = None
+    if g.previous is not None:
+        previous = PreviousResult(ct=parse_ct(g.previous.ct, "previous.ct"), hours_before=g.previous.hours_before)
+    d = adjudicate_ct(parse_ct(g.ct, "ct"), g.population, g.stage, _rules(policy, g.date, g.policy), previous)
+    return _decision(d, result=d.result.value, action=d.action, decisive_ct=d.decisive_ct)
+
+
+def ask_preboarding(g: PreboardingGiven, policy: Policy) -> dict[str, Any]:
+    # The policy of the local date of boarding, in the offset the instant was given with.
+    d = check_preboarding(g.boarding_at, g.tests, _rules(policy, g.boarding_at.date(), g.policy))
+    return _decision(d, valid=d.valid, counted=[c.isoformat() for c in d.counted])
+
+
+def ask_area_level(g: AreaLevelGiven, policy: Policy) -> dict[str, Any]:
+    d = area_level(g.delineated_on, g.date, g.infections_found_on, g.all_negative_screenings_on,
+                   lambda day: _rules(policy, day, g.policy), g.delineated_level)
+    return _decision(d, level=d.level.value, since=d.since, next_change_on=d.next_change_on,
+                     history=[{"on": h.on, "level": h.level.value} for h in d.history])
+
+
+def ask_testing_campaign(g: CampaignGiven, policy: Policy) -> dict[str, Any]:
+    d = review_campaign(g.area_has_outbreak, g.scope, g.tests_per_day, set(g.conditions),
+                        _rules(policy, g.date, g.policy))
+    return _decision(d, allowed=d.allowed, missing_conditions=list(d.missing_conditions))
+
+
+def ask_bubble_entry(g: BubbleGiven, policy: Policy) -> dict[str, Any]:
+    d = bubble_entry(g.chinese_personnel, g.booster_completed, _rules(policy, g.date, g.policy))
+    return _decision(d, allowed=d.allowed)
+
+
+def ask_overreach(g: OverreachGiven, policy: Policy) -> dict[str, Any]:
+    d = check_overreach(parse_category(g.category), g.phases, _rules(policy, g.date, g.policy))
+    return _decision(d, overreach=d.overreach, below_national=d.below_national)
+
+
+def ask_resident_id(g: ResidentIdGiven, policy: Policy) -> dict[str, Any]:
+    d = check_resident_id(g.value, g.date)
+    return {"valid": d.valid, "cite": [p.clause for p in d.problems],
+            "reasons": [{"clause": p.clause, "text": p.text} for p in d.problems],
+            "birth_date": d.birth_date, "sex": d.sex}
+
+
+QUESTIONS: dict[str, tuple[type[_Given], Callable[[Any, Policy], dict[str, Any]]]] = {
+    "plan": (PlanGiven, ask_plan),
+    "ct": (CtGiven, ask_ct),
+    "preboarding": (PreboardingGiven, ask_preboarding),
+    "area_level": (AreaLevelGiven, ask_area_level),
+    "testing_campaign": (CampaignGiven, ask_testing_campaign),
+    "bubble_entry": (BubbleGiven, ask_bubble_entry),
+    "overreach": (OverreachGiven, ask_overreach),
+    "resident_id": (ResidentIdGiven, ask_resident_id),
+}
