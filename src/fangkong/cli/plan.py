@@ -20,9 +20,15 @@ from fangkong.services.questions import PlanGiven, ask_plan
 def plan(
     category: Annotated[str, typer.Option(help="close_contact, entry_personnel, high_risk_spillover, ...")],
     start: Annotated[str | None, typer.Option(help="Day 1 of management (YYYY-MM-DD).")] = None,
-    anchor: Annotated[str | None, typer.Option(
-        help="Or: the anchor fact's date (last exposure, entry, day they left the area); day 1 follows the policy.")] = None,
-    policy_version: Annotated[str | None, typer.Option("--policy", help="A version id instead of the one in force.")] = None,
+    anchor: Annotated[
+        str | None,
+        typer.Option(
+            help="Or: the anchor fact's date (last exposure, entry, day they left the area); day 1 follows the policy."
+        ),
+    ] = None,
+    policy_version: Annotated[
+        str | None, typer.Option("--policy", help="A version id instead of the one in force.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The answer as JSON.")] = False,
 ) -> None:
     """The management plan for a category from a date: phases, test days, release, with the clauses."""
@@ -38,8 +44,13 @@ def plan(
     else:
         day1 = parse_date(start or "", "--start")
     if as_json:
-        typer.echo(json.dumps(to_json(ask_plan(PlanGiven(category=cat.value, start=day1, policy=policy_version),
-                                               policy)), ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                to_json(ask_plan(PlanGiven(category=cat.value, start=day1, policy=policy_version), policy)),
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     rules = policy.resolve(day1, policy_version)
     result = management_plan(cat, day1, rules)
@@ -49,13 +60,23 @@ def plan(
     else:
         table = Table("phase", "from", "to", "days", "test dates", "may go out", title=title)
         for p in result.phases:
-            table.add_row(p.kind.value.replace("_", " "), p.start.isoformat(), p.end.isoformat(), str(p.days),
-                          ", ".join(f"{d.isoformat()} (day {n})" for d, n in zip(p.test_dates, p.test_days, strict=True))
-                          or "—", p.may_go_out.value + (f" ({', '.join(p.restrictions)})" if p.restrictions else ""))
+            table.add_row(
+                p.kind.value.replace("_", " "),
+                p.start.isoformat(),
+                p.end.isoformat(),
+                str(p.days),
+                ", ".join(f"{d.isoformat()} (day {n})" for d, n in zip(p.test_dates, p.test_days, strict=True)) or "—",
+                p.may_go_out.value + (f" ({', '.join(p.restrictions)})" if p.restrictions else ""),
+            )
         console.print(table)
-        console.print(f"Released on [bold]{result.released_on.isoformat()}[/]; health code managed: "
-                      f"{'yes' if result.code_managed else 'no'}", highlight=False)
+        console.print(
+            f"Released on [bold]{result.released_on.isoformat()}[/]; health code managed: "
+            f"{'yes' if result.code_managed else 'no'}",
+            highlight=False,
+        )
     for r in (*notes, *result.reasons):
         clause = policy.clauses.get(r.clause)
-        console.print(f"  [bold]{r.clause}[/] {r.text}" + (f" [dim]— {clause.title_en}[/]" if clause else ""),
-                      highlight=False)
+        console.print(
+            f"  [bold]{r.clause}[/] {r.text}" + (f" [dim]— {clause.title_en}[/]" if clause else ""),
+            highlight=False,
+        )

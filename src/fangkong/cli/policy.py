@@ -31,8 +31,13 @@ def versions() -> None:
     table = Table("id", "kind", "in force from", "title", "document")
     for iid, inst in sorted(policy.instruments.items(), key=lambda kv: kv[1].in_force_from):
         default = " (default)" if iid == policy.default_version else ""
-        table.add_row(iid + default, inst.kind, inst.in_force_from.isoformat(),
-                      f"{inst.title_en}\n{inst.title_zh}", inst.document_number or "—")
+        table.add_row(
+            iid + default,
+            inst.kind,
+            inst.in_force_from.isoformat(),
+            f"{inst.title_en}\n{inst.title_zh}",
+            inst.document_number or "—",
+        )
     console.print(table)
 
 
@@ -52,8 +57,13 @@ def show(
     else:
         rules = rules_for(policy, version or policy.default_version, "VERSION")
     inst = policy.instruments[rules.version]
-    table = Table("parameter", "value", "source", title=f"{rules.version}: {inst.title_en}\n"
-                  f"{inst.title_zh} — rules as of {rules.on.isoformat()}", show_lines=False)
+    table = Table(
+        "parameter",
+        "value",
+        "source",
+        title=f"{rules.version}: {inst.title_en}\n{inst.title_zh} — rules as of {rules.on.isoformat()}",
+        show_lines=False,
+    )
     for path, description, found in in_force(policy, rules):
         if path.startswith(prefix):
             table.add_row(f"{path}\n[dim]{description}[/]", render(found.value), _source(policy, found))
@@ -89,7 +99,9 @@ def diff(
 @app.command()
 @reports_errors
 def register(
-    markdown: Annotated[bool, typer.Option(help="Print the register as Markdown (docs/interpretation-register.md).")] = False,
+    markdown: Annotated[
+        bool, typer.Option(help="Print the register as Markdown (docs/interpretation-register.md).")
+    ] = False,
 ) -> None:
     """The interpretation register: every open question of the texts, the choice made and why."""
     from fangkong.services.register import register_entries, register_markdown

@@ -28,7 +28,9 @@ def policy_diff(policy: Policy, a: PolicyAt, b: PolicyAt) -> list[Change]:
     changes = []
     for path, param in policy.parameters.items():
         before, after = _value(a, path), _value(b, path)
-        if (before.value if before else None) == (after.value if after else None) and (before is None) == (after is None):
+        if (before.value if before else None) == (after.value if after else None) and (before is None) == (
+            after is None
+        ):
             continue
         changes.append(Change(path, param.spec.description, before, after))
     return changes

@@ -25,7 +25,7 @@ from fangkong.policy.schema import (
 )
 from fangkong.policy.value_types import VALUE_TYPES, PhaseSpec
 
-T = TypeVar("T")
+T = TypeVar("T", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Policy:
     def span(self, version: str) -> tuple[date, date | None]:
         """First and last day of a version (None: still in force)."""
         self._require_version(version)
-        starts = dict((v, d) for d, v in self._versions)
+        starts = {v: d for d, v in self._versions}
         later = [d for d, v in self._versions if d > starts[version]]
         return starts[version], (min(later) - timedelta(days=1)) if later else None
 
@@ -233,13 +233,12 @@ def check_references(policy: Policy) -> None:
     for path, param in policy.parameters.items():
         for d in param.dates:
             dated = param.spec.values[d]
-            clause = policy.clauses.get(dated.source.clause)
-            if clause is None:
+            cited = policy.clauses.get(dated.source.clause)
+            if cited is None:
                 problems.append(f"{path} on {d}: unknown clause {dated.source.clause!r}")
-            elif (inst := policy.instruments.get(clause.instrument)) and inst.in_force_from > d:
+            elif (inst := policy.instruments.get(cited.instrument)) and inst.in_force_from > d:
                 problems.append(
-                    f"{path} on {d}: cites {dated.source.clause}, whose instrument takes effect "
-                    f"{inst.in_force_from}"
+                    f"{path} on {d}: cites {dated.source.clause}, whose instrument takes effect {inst.in_force_from}"
                 )
             if dated.interpretation is not None:
                 used.add(dated.interpretation)
@@ -262,8 +261,9 @@ def load_national_policy() -> Policy:
     except ValidationError as exc:
         raise PolicyDataError(str(exc)) from None
     raw_leaves: dict[str, Mapping[str, Any]] = {}
-    for entry in sorted(resources.files("fangkong.policy").joinpath("data", "parameters").iterdir(),
-                        key=lambda e: e.name):
+    for entry in sorted(
+        resources.files("fangkong.policy").joinpath("data", "parameters").iterdir(), key=lambda e: e.name
+    ):
         if entry.name.endswith(".yaml"):
             _flatten(parse_yaml(entry.read_text(encoding="utf-8"), entry.name) or {}, "", raw_leaves)
     parameters = {path: build_parameter(path, raw) for path, raw in sorted(raw_leaves.items())}

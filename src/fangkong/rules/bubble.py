@@ -19,10 +19,14 @@ def bubble_entry(chinese_personnel: bool, booster_completed: bool, policy: Polic
     booster = policy.flag("bubble.booster_required_for_chinese_personnel")
     fields = policy_fields(policy)
     if booster.value is None:
-        return BubbleDecision(**fields, allowed=True,
-                              reasons=(because(booster, "no closed-loop entry regime is in force"),))
+        return BubbleDecision(
+            **fields, allowed=True, reasons=(because(booster, "no closed-loop entry regime is in force"),)
+        )
     if chinese_personnel and booster.value and not booster_completed:
-        return BubbleDecision(**fields, allowed=False, reasons=(
-            because(booster, "Chinese personnel must complete a booster vaccination before entering"),))
+        return BubbleDecision(
+            **fields,
+            allowed=False,
+            reasons=(because(booster, "Chinese personnel must complete a booster vaccination before entering"),),
+        )
     why = "booster completed" if chinese_personnel else "the booster rule applies to Chinese personnel only"
     return BubbleDecision(**fields, allowed=True, reasons=(because(booster, why),))

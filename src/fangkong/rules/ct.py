@@ -62,7 +62,7 @@ def decisive_ct(ct: GeneCt, policy: PolicyAt) -> tuple[float | None, Reason]:
         value = None if len(values) < 2 else max(values)
     else:
         value = min(values)
-    return value, because(rule, f"decisive Ct {value} ({rule.value.replace('_', ' ')})")
+    return value, because(rule, f"decisive Ct {value} ({str(rule.value).replace('_', ' ')})")
 
 
 def adjudicate_ct(
@@ -81,10 +81,18 @@ def adjudicate_ct(
     general = policy.number("ct.general.positive_below")
     assert general.value is not None
     if value is not None and value < general.value:
-        return CtDecision(**fields, result=CtResult.positive, action="report_positive",
-                          reasons=(gene_reason, because(general, f"Ct {value} < {general.value:g}: positive")))
-    return CtDecision(**fields, result=CtResult.negative, action="none",
-                      reasons=(gene_reason, because(general, f"not below the cut-off {general.value:g}: negative")))
+        return CtDecision(
+            **fields,
+            result=CtResult.positive,
+            action="report_positive",
+            reasons=(gene_reason, because(general, f"Ct {value} < {general.value:g}: positive")),
+        )
+    return CtDecision(
+        **fields,
+        result=CtResult.negative,
+        action="none",
+        reasons=(gene_reason, because(general, f"not below the cut-off {general.value:g}: negative")),
+    )
 
 
 def _entry(
@@ -112,40 +120,68 @@ def _entry(
     prev_value = decisive_ct(previous.ct, policy)[0] if previous is not None else None
     follows_band = previous is not None and in_band(prev_value)
     if follows_band and previous is not None and previous.hours_before < hours.value:
-        return CtDecision(**fields, result=CtResult.retest_24h, action="retest_after_24h", reasons=(
-            gene_reason,
-            because(hours, f"the retest was sampled {previous.hours_before:g} h after a Ct {prev_value} result; "
-                           f"it must be at least {hours.value} h later: retest again"),
-        ))
+        return CtDecision(
+            **fields,
+            result=CtResult.retest_24h,
+            action="retest_after_24h",
+            reasons=(
+                gene_reason,
+                because(
+                    hours,
+                    f"the retest was sampled {previous.hours_before:g} h after a Ct {prev_value} result; "
+                    f"it must be at least {hours.value} h later: retest again",
+                ),
+            ),
+        )
     if value is not None and value < cut.value:
         reasons = [gene_reason, because(cut, f"Ct {value} < {cut.value:g}: positive for entry personnel")]
         if follows_band:
-            reasons.append(because(hours, f"retest after Ct {prev_value} is below {cut.value:g}: "
-                                          "transfer to a designated or makeshift hospital"))
+            reasons.append(
+                because(
+                    hours,
+                    f"retest after Ct {prev_value} is below {cut.value:g}: "
+                    "transfer to a designated or makeshift hospital",
+                )
+            )
         return CtDecision(**fields, result=CtResult.positive, action="designated_hospital", reasons=tuple(reasons))
     if follows_band:
-        return CtDecision(**fields, result=CtResult.past_infection, action="home_isolation_past_infection", reasons=(
-            gene_reason,
-            because(hours, f"retest {hours.value} h or more after Ct {prev_value} is still ≥ {cut.value:g}: "
-                           "generally a past infection; home isolation with two tests in three days"),
-            because(cut, "past infections are code-managed and may not go out"),
-        ))
+        return CtDecision(
+            **fields,
+            result=CtResult.past_infection,
+            action="home_isolation_past_infection",
+            reasons=(
+                gene_reason,
+                because(
+                    hours,
+                    f"retest {hours.value} h or more after Ct {prev_value} is still ≥ {cut.value:g}: "
+                    "generally a past infection; home isolation with two tests in three days",
+                ),
+                because(cut, "past infections are code-managed and may not go out"),
+            ),
+        )
     if in_band(value) and (stage is SampleStage.release or at_screening.value):
-        reasons = [gene_reason, because(upper, f"Ct {value} in the {band} band: retest {hours.value} h later")]
+        reasons = [
+            gene_reason,
+            because(upper, f"Ct {value} in the {band} band: retest {hours.value} h later"),
+        ]
         if stage is SampleStage.release:
             reasons.append(because(cut, "Ct 35–40 at release from centralized isolation: risk assessment"))
         else:
             reasons.append(because(at_screening, "the band applies to an entrant's result at any stage"))
         return CtDecision(**fields, result=CtResult.retest_24h, action="retest_after_24h", reasons=tuple(reasons))
     shown = "not detected" if value is None else f"Ct {value}"
-    return CtDecision(**fields, result=CtResult.negative, action="none", reasons=(
-        gene_reason, because(cut, f"{shown}: not positive for entry personnel")))
+    return CtDecision(
+        **fields,
+        result=CtResult.negative,
+        action="none",
+        reasons=(gene_reason, because(cut, f"{shown}: not positive for entry personnel")),
+    )
 
 
 def parse_ct(raw: object, field: str) -> GeneCt:
     """A Ct given as one number (every target at that value), null (not detected), or per target."""
     try:
-        if raw is None or isinstance(raw, int | float) and not isinstance(raw, bool):
+        if raw is None or (isinstance(raw, int | float) and not isinstance(raw, bool)):
             return GeneCt.every_target(None if raw is None else float(raw))
         if isinstance(raw, dict):
             return GeneCt.model_validate(raw)

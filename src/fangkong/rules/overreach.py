@@ -47,10 +47,15 @@ def check_overreach(category: Category, proposed: list[ProposedPhase], policy: P
     if national.refused:
         if not proposed:
             return OverreachDecision(**fields, overreach=False, below_national=False, reasons=national.reasons)
-        return OverreachDecision(**fields, overreach=True, below_national=False, reasons=(
-            Reason(clause=guard.value, text=f"a local plan for {LABELS[category]} adds to the national rules"),
-            *national.reasons,
-        ))
+        return OverreachDecision(
+            **fields,
+            overreach=True,
+            below_national=False,
+            reasons=(
+                Reason(clause=guard.value, text=f"a local plan for {LABELS[category]} adds to the national rules"),
+                *national.reasons,
+            ),
+        )
     assert isinstance(national, Plan)
     mine = _daily_kinds([(p.kind, p.days) for p in proposed])
     theirs = _daily_kinds([(p.kind, p.days) for p in national.phases])
@@ -68,16 +73,29 @@ def check_overreach(category: Category, proposed: list[ProposedPhase], policy: P
     findings = [Reason(clause=rule_clause, text=t) for t in _day_runs(stricter_days)]
     proposed_tests = sum(len(p.test_days) for p in proposed if p.test_days is not None)
     if any(p.test_days is not None for p in proposed) and proposed_tests > len(national.test_dates):
-        findings.append(Reason(clause=rule_clause, text=f"{proposed_tests} tests where the national rule has "
-                                                        f"{len(national.test_dates)}"))
+        findings.append(
+            Reason(
+                clause=rule_clause,
+                text=f"{proposed_tests} tests where the national rule has {len(national.test_dates)}",
+            )
+        )
     if findings:
-        return OverreachDecision(**fields, overreach=True, below_national=below, reasons=(
-            Reason(clause=guard.value, text="stricter than the national rule: layer-by-layer overweighting"),
-            *findings,
-        ))
+        return OverreachDecision(
+            **fields,
+            overreach=True,
+            below_national=below,
+            reasons=(
+                Reason(clause=guard.value, text="stricter than the national rule: layer-by-layer overweighting"),
+                *findings,
+            ),
+        )
     text = "below the national rule: it must be implemented in full" if below else "within the national rule"
-    return OverreachDecision(**fields, overreach=False, below_national=below,
-                             reasons=(because(policy.get(f"management.{category.value}.phases"), text),))
+    return OverreachDecision(
+        **fields,
+        overreach=False,
+        below_national=below,
+        reasons=(because(policy.get(f"management.{category.value}.phases"), text),),
+    )
 
 
 def _day_runs(days: list[tuple[int, str]]) -> list[str]:
@@ -88,7 +106,4 @@ def _day_runs(days: list[tuple[int, str]]) -> list[str]:
             runs[-1].append((day, text))
         else:
             runs.append([(day, text)])
-    return [
-        (f"day {r[0][0]}" if len(r) == 1 else f"days {r[0][0]}–{r[-1][0]}") + f": {r[0][1]}"
-        for r in runs
-    ]
+    return [(f"day {r[0][0]}" if len(r) == 1 else f"days {r[0][0]}–{r[-1][0]}") + f": {r[0][1]}" for r in runs]

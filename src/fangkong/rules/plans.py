@@ -119,8 +119,16 @@ def management_plan(category: Category, start: date, policy: PolicyAt) -> Plan |
         may = policy.get(f"management.phase_kind.{spec.kind.value}.may_go_out")
         restrictions = policy.get(f"management.phase_kind.{spec.kind.value}.restrictions")
         end = day + timedelta(days=spec.days - 1)
-        phases.append(PlanPhase(kind=spec.kind, start=day, end=end, test_days=spec.test_days,
-                                may_go_out=may.value, restrictions=restrictions.value))
+        phases.append(
+            PlanPhase(
+                kind=spec.kind,
+                start=day,
+                end=end,
+                test_days=spec.test_days,
+                may_go_out=may.value,
+                restrictions=restrictions.value,
+            )
+        )
         text = f"{spec.kind.value.replace('_', ' ')}: may go out: {may.value}"
         if restrictions.value:
             text += f"; when out: {', '.join(restrictions.value)}"

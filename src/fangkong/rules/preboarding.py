@@ -57,9 +57,13 @@ def check_preboarding(boarding_at: datetime, tests: list[PreboardingTest], polic
         if not counted or gap.value is None or sampled - counted[-1] >= timedelta(hours=gap.value):
             counted.append(sampled)
     valid = len(counted) >= required.value
-    text = (f"{len(counted)} negative test(s) sampled within {window.value} h before boarding; "
-            f"{required.value} required")
+    text = f"{len(counted)} negative test(s) sampled within {window.value} h before boarding; {required.value} required"
     return PreboardingDecision(
-        **policy_fields(policy), valid=valid, counted=tuple(counted),
-        reasons=(because(required, text), because(window, f"window: {earliest.isoformat()} to {boarding.isoformat()}")),
+        **policy_fields(policy),
+        valid=valid,
+        counted=tuple(counted),
+        reasons=(
+            because(required, text),
+            because(window, f"window: {earliest.isoformat()} to {boarding.isoformat()}"),
+        ),
     )

@@ -18,11 +18,44 @@ STANDARD = "GB11643"
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 # Province-level codes of GB/T 2260 (the first two digits of the division code).
-_PROVINCES = frozenset({
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
-    "71", "81", "82",
-})
+_PROVINCES = frozenset(
+    {
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    }
+)
 EARLIEST_BIRTH = date(1800, 1, 1)
 
 
@@ -62,5 +95,6 @@ def check_resident_id(value: str, on: date | None = None) -> ResidentIdCheck:
     expected = check_digit(raw[:17])
     if raw[17] != expected:
         return bad(f"check character is {raw[17]}, the number computes {expected}")
-    return ResidentIdCheck(valid=True, birth_date=born, sex="male" if int(raw[16]) % 2 else "female",
-                           division_code=raw[:6])
+    return ResidentIdCheck(
+        valid=True, birth_date=born, sex="male" if int(raw[16]) % 2 else "female", division_code=raw[:6]
+    )

@@ -58,7 +58,7 @@ def area_level(
     levels = first_rules.texts("risk_area.levels")
     if delineated_level.value not in (levels.value or ()):
         raise InvalidInput("delineated_level", f"{first_rules.version} has no {delineated_level.value}-risk areas")
-    level = delineated_level
+    level: AreaLevel = delineated_level
     from_high = False
     clean = 0
     screened = False
@@ -109,12 +109,17 @@ def _abolished(level: AreaLevel, rules: PolicyAt) -> LevelChange | None:
     if level.value in (levels.value or ()):
         return None
     if not levels.value:
-        return LevelChange(on=rules.on, level=AreaLevel.none, reason=because(levels, "risk areas are no longer delineated"))
+        return LevelChange(
+            on=rules.on, level=AreaLevel.none, reason=because(levels, "risk areas are no longer delineated")
+        )
     becomes = rules.find("risk_area.medium.on_abolition")
     target = AreaLevel(becomes.value) if becomes is not None and becomes.value else AreaLevel.low
     why = becomes if becomes is not None else levels
-    return LevelChange(on=rules.on, level=target,
-                       reason=because(why, f"{level.value}-risk areas no longer exist: now {target.value}"))
+    return LevelChange(
+        on=rules.on,
+        level=target,
+        reason=because(why, f"{level.value}-risk areas no longer exist: now {target.value}"),
+    )
 
 
 def _needed(level: AreaLevel, from_high: bool, rules: PolicyAt) -> tuple[int | None, Reason | None]:
@@ -127,7 +132,11 @@ def _needed(level: AreaLevel, from_high: bool, rules: PolicyAt) -> tuple[int | N
 
 
 def _downgrade(
-    level: AreaLevel, day: date, screened: bool, why: Reason, rules: PolicyAt,
+    level: AreaLevel,
+    day: date,
+    screened: bool,
+    why: Reason,
+    rules: PolicyAt,
 ) -> tuple[date, AreaLevel, Reason] | None:
     """The downgrade a level has earned on `day`, and the day it takes effect; None while a screening is due."""
     if level is AreaLevel.high:

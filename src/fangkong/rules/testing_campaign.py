@@ -49,15 +49,26 @@ def review_campaign(
             missing = tuple(c for c in wanted if c not in have)
             met = not missing if mode.value == "all" else bool(have & set(wanted))
             if met:
-                notes.append(because(needed, f"area-wide testing {where}: conditions recorded ({', '.join(sorted(have))})"))
+                notes.append(
+                    because(needed, f"area-wide testing {where}: conditions recorded ({', '.join(sorted(have))})")
+                )
             else:
-                refusals.append(because(needed, f"area-wide testing {where} needs {mode.value} of: "
-                                                f"{', '.join(wanted)}; missing: {', '.join(missing) or 'any'}"))
+                refusals.append(
+                    because(
+                        needed,
+                        f"area-wide testing {where} needs {mode.value} of: "
+                        f"{', '.join(wanted)}; missing: {', '.join(missing) or 'any'}",
+                    )
+                )
         else:
             notes.append(because(rule, f"area-wide testing {where} is allowed"))
     else:
         scope_rule = policy.find("testing_campaign.max_tests_per_day")
         if scope_rule is not None:
             notes.append(because(scope_rule, "testing of risk posts and key persons within the national scope"))
-    return CampaignDecision(**policy_fields(policy), allowed=not refusals,
-                            missing_conditions=missing, reasons=tuple(refusals or notes))
+    return CampaignDecision(
+        **policy_fields(policy),
+        allowed=not refusals,
+        missing_conditions=missing,
+        reasons=tuple(refusals or notes),
+    )

@@ -71,21 +71,29 @@ def transition_plan(current: Plan, new_policy: PolicyAt, effective: date) -> Pla
     if new.released_on <= effective:
         return _released(current, served, effective, new_policy, note)
     phases = _joined(served + _tail(new.phases, effective))
-    return new.model_copy(update={
-        "phases": phases,
-        "policy_date": effective,
-        "reasons": (note, *new.reasons),
-        "may_go_out": max((p.may_go_out for p in phases), key=lambda m: m.strictness),
-        "restrictions": tuple(dict.fromkeys(r for p in phases for r in p.restrictions)),
-    })
+    return new.model_copy(
+        update={
+            "phases": phases,
+            "policy_date": effective,
+            "reasons": (note, *new.reasons),
+            "may_go_out": max((p.may_go_out for p in phases), key=lambda m: m.strictness),
+            "restrictions": tuple(dict.fromkeys(r for p in phases for r in p.restrictions)),
+        }
+    )
 
 
 def _released(current: Plan, served: list[PlanPhase], effective: date, policy: PolicyAt, why: Reason) -> Plan:
     phases = tuple(served)
-    return current.model_copy(update={
-        "phases": phases,
-        "released_on": effective,
-        "policy": policy.version,
-        "policy_date": effective,
-        "reasons": (why, Reason(clause=why.clause, text=f"released on {effective.isoformat()}"), *current.reasons),
-    })
+    return current.model_copy(
+        update={
+            "phases": phases,
+            "released_on": effective,
+            "policy": policy.version,
+            "policy_date": effective,
+            "reasons": (
+                why,
+                Reason(clause=why.clause, text=f"released on {effective.isoformat()}"),
+                *current.reasons,
+            ),
+        }
+    )

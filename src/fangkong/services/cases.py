@@ -22,6 +22,17 @@ from fangkong.policy import Policy, load_policy
 from fangkong.services.questions import QUESTIONS
 
 
+class _CaseLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text until the question's schema parses them, so a
+    bad date (2022-13-40) is reported against its field instead of failing the whole file's parse."""
+
+
+_CaseLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class CaseSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -60,7 +71,7 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 def load_case_file(path: Path) -> list[LoadedCase]:
     """Read and validate one case file; any problem raises InvalidInput naming the file, case and field."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_CaseLoader)  # noqa: S506 - a SafeLoader
     except OSError as exc:
         raise InvalidInput(str(path), f"cannot read: {exc.strerror}") from None
     except yaml.YAMLError as exc:
@@ -102,7 +113,8 @@ def answer_case(case: LoadedCase, policy: Policy | None = None) -> dict[str, Any
     """The system's own answer; a rule's refusal to decide (bad facts, no rule in force) is an `error` answer."""
     _, ask = QUESTIONS[case.spec.ask]
     try:
-        return to_json(ask(case.given, policy or load_policy()))
+        answer: dict[str, Any] = to_json(ask(case.given, policy or load_policy()))
+        return answer
     except FangkongError as exc:
         return {"error": str(exc)}
 
@@ -134,8 +146,10 @@ def compare(expected: Any, actual: Any, path: str) -> list[str]:
                 if got is None or str(want) not in got:
                     out.append(f"{path}.error: expected an error containing {want!r}, got {got!r}")
             elif key not in actual:
-                out.append(f"{path}.{key}: missing from the answer" + (
-                    f" (error: {actual['error']})" if "error" in actual else ""))
+                out.append(
+                    f"{path}.{key}: missing from the answer"
+                    + (f" (error: {actual['error']})" if "error" in actual else "")
+                )
             else:
                 out += compare(want, actual[key], f"{path}.{key}")
         return out

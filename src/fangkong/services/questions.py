@@ -7,8 +7,8 @@ plus `cite` and `reasons`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -91,8 +91,12 @@ class ResidentIdGiven(_Given):
 
 
 def _decision(d: Decision, **answer: Any) -> dict[str, Any]:
-    return {**answer, "policy": d.policy, "cite": d.cite,
-            "reasons": [{"clause": r.clause, "text": r.text} for r in d.reasons]}
+    return {
+        **answer,
+        "policy": d.policy,
+        "cite": d.cite,
+        "reasons": [{"clause": r.clause, "text": r.text} for r in d.reasons],
+    }
 
 
 def _rules(policy: Policy, on: dt.date, version: str | None) -> PolicyAt:
@@ -106,9 +110,17 @@ def ask_plan(g: PlanGiven, policy: Policy) -> dict[str, Any]:
     return _decision(
         result,
         refused=False,
-        phases=[{"kind": p.kind.value, "start": p.start, "end": p.end, "test_days": list(p.test_days),
-                 "may_go_out": p.may_go_out.value, "restrictions": [r.value for r in p.restrictions]}
-                for p in result.phases],
+        phases=[
+            {
+                "kind": p.kind.value,
+                "start": p.start,
+                "end": p.end,
+                "test_days": list(p.test_days),
+                "may_go_out": p.may_go_out.value,
+                "restrictions": [r.value for r in p.restrictions],
+            }
+            for p in result.phases
+        ],
         released_on=result.released_on,
         may_go_out=result.may_go_out.value,
         restrictions=[r.value for r in result.restrictions],
@@ -131,15 +143,27 @@ def ask_preboarding(g: PreboardingGiven, policy: Policy) -> dict[str, Any]:
 
 
 def ask_area_level(g: AreaLevelGiven, policy: Policy) -> dict[str, Any]:
-    d = area_level(g.delineated_on, g.date, g.infections_found_on, g.all_negative_screenings_on,
-                   lambda day: _rules(policy, day, g.policy), g.delineated_level)
-    return _decision(d, level=d.level.value, since=d.since, next_change_on=d.next_change_on,
-                     history=[{"on": h.on, "level": h.level.value} for h in d.history])
+    d = area_level(
+        g.delineated_on,
+        g.date,
+        g.infections_found_on,
+        g.all_negative_screenings_on,
+        lambda day: _rules(policy, day, g.policy),
+        g.delineated_level,
+    )
+    return _decision(
+        d,
+        level=d.level.value,
+        since=d.since,
+        next_change_on=d.next_change_on,
+        history=[{"on": h.on, "level": h.level.value} for h in d.history],
+    )
 
 
 def ask_testing_campaign(g: CampaignGiven, policy: Policy) -> dict[str, Any]:
-    d = review_campaign(g.area_has_outbreak, g.scope, g.tests_per_day, set(g.conditions),
-                        _rules(policy, g.date, g.policy))
+    d = review_campaign(
+        g.area_has_outbreak, g.scope, g.tests_per_day, set(g.conditions), _rules(policy, g.date, g.policy)
+    )
     return _decision(d, allowed=d.allowed, missing_conditions=list(d.missing_conditions))
 
 
@@ -155,9 +179,13 @@ def ask_overreach(g: OverreachGiven, policy: Policy) -> dict[str, Any]:
 
 def ask_resident_id(g: ResidentIdGiven, policy: Policy) -> dict[str, Any]:
     d = check_resident_id(g.value, g.date)
-    return {"valid": d.valid, "cite": [p.clause for p in d.problems],
-            "reasons": [{"clause": p.clause, "text": p.text} for p in d.problems],
-            "birth_date": d.birth_date, "sex": d.sex}
+    return {
+        "valid": d.valid,
+        "cite": [p.clause for p in d.problems],
+        "reasons": [{"clause": p.clause, "text": p.text} for p in d.problems],
+        "birth_date": d.birth_date,
+        "sex": d.sex,
+    }
 
 
 QUESTIONS: dict[str, tuple[type[_Given], Callable[[Any, Policy], dict[str, Any]]]] = {
