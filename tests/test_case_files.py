@@ -42,12 +42,19 @@ def _write(tmp_path: Path, text: str) -> Path:
         ("cases:\n  - {id: x, ask: plan}\n", "cases[0] (x).given"),
         ("cases:\n  - {id: x, ask: horoscope, given: {}}\n", "cases[0] (x).ask"),
         ("cases:\n  - {id: x, ask: plan, given: {category: close_contact, start: 2022-13-40}}\n", "given.start"),
-        ("cases:\n  - {id: x, ask: plan, given: {category: close_contact, start: 2022-11-14, colour: red}}\n",
-         "given.colour"),
-        ("cases:\n  - {id: x, ask: ct, given: {date: 2022-11-20, population: martian, stage: release, ct: 30}}\n",
-         "given.population"),
-        ("cases:\n  - {id: x, ask: resident_id, given: {value: '1'}}\n  - {id: x, ask: resident_id, given: {value: '2'}}\n",
-         "duplicate case id"),
+        (
+            "cases:\n  - {id: x, ask: plan, given: {category: close_contact, start: 2022-11-14, colour: red}}\n",
+            "given.colour",
+        ),
+        (
+            "cases:\n  - {id: x, ask: ct, given: {date: 2022-11-20, population: martian, stage: release, ct: 30}}\n",
+            "given.population",
+        ),
+        (
+            "cases:\n  - {id: x, ask: resident_id, given: {value: '1'}}\n"
+            "  - {id: x, ask: resident_id, given: {value: '2'}}\n",
+            "duplicate case id",
+        ),
     ],
 )
 def test_malformed_files_name_the_field(tmp_path: Path, text: str, field: str) -> None:
@@ -63,13 +70,16 @@ def test_a_missing_file_is_bad_input(tmp_path: Path) -> None:
 
 
 def test_a_wrong_expectation_fails_with_the_difference(tmp_path: Path) -> None:
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 cases:
   - id: wrong
     ask: plan
     given: {category: close_contact, start: 2022-11-14}
     expect: {released_on: 2022-11-25, cite: m20.7}
-""")
+""",
+    )
     [outcome] = check_cases(load_case_file(path))
     assert not outcome.passed
     assert "expect.released_on: expected '2022-11-25', got '2022-11-22'" in outcome.mismatches
@@ -77,8 +87,12 @@ cases:
 
 
 def test_compare_only_checks_what_is_written() -> None:
-    answer = {"phases": [{"kind": "home_isolation", "start": "2022-11-20", "test_days": [1, 3]}], "extra": 1,
-              "restrictions": ["no_public_transport", "no_crowded_places"], "cite": ["m20.3"]}
+    answer = {
+        "phases": [{"kind": "home_isolation", "start": "2022-11-20", "test_days": [1, 3]}],
+        "extra": 1,
+        "restrictions": ["no_public_transport", "no_crowded_places"],
+        "cite": ["m20.3"],
+    }
     assert compare({"phases": [{"kind": "home_isolation"}]}, answer, "expect") == []
     assert compare({"restrictions": ["no_crowded_places", "no_public_transport"]}, answer, "expect") == []
     assert compare({"phases": []}, answer, "expect") != []

@@ -28,7 +28,9 @@ def test_cases_check_passes_and_counts() -> None:
 
 def test_cases_check_exits_1_on_a_failing_case(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("cases:\n  - {id: x, ask: resident_id, given: {value: '110105194912310021'}, expect: {valid: true}}\n")
+    path.write_text(
+        "cases:\n  - {id: x, ask: resident_id, given: {value: '110105194912310021'}, expect: {valid: true}}\n"
+    )
     result = runner.invoke(app, ["cases", "check", str(path)], terminal_width=200)
     assert result.exit_code == 1
     assert "0 passed, 1 failed" in result.output
@@ -64,8 +66,9 @@ def test_plan_timeline_and_json() -> None:
 
 
 def test_plan_refusal_shows_the_clause() -> None:
-    result = runner.invoke(app, ["plan", "--category", "secondary_close_contact", "--start", "2022-11-14"],
-                           terminal_width=200)
+    result = runner.invoke(
+        app, ["plan", "--category", "secondary_close_contact", "--start", "2022-11-14"], terminal_width=200
+    )
     assert result.exit_code == 0
     assert "Refused" in result.output and "m20.2" in result.output
 
@@ -89,8 +92,9 @@ def test_bad_input_exits_2_naming_the_field(args: list[str], message: str) -> No
 
 
 def test_policy_show_lists_parameters_with_clauses() -> None:
-    result = runner.invoke(app, ["policy", "show", "--at", "2022-11-14", "--prefix", "management.close_contact"],
-                           terminal_width=250)
+    result = runner.invoke(
+        app, ["policy", "show", "--at", "2022-11-14", "--prefix", "management.close_contact"], terminal_width=250
+    )
     assert result.exit_code == 0, result.output
     assert "management.close_contact.phases" in result.output
     assert "m20.1" in result.output

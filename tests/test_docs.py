@@ -21,8 +21,15 @@ def test_interpretation_register_document_is_current(policy: Policy) -> None:
 
 def test_register_lists_every_open_question_of_the_rule_tables(policy: Policy) -> None:
     # policy/RULES.md, open questions: each has an entry.
-    for entry in ("m20-screening", "past-infection-duration", "ct-band-upper", "ct-gene-rule", "v9-high-risk-post",
-                  "transition", "day-one"):
+    for entry in (
+        "m20-screening",
+        "past-infection-duration",
+        "ct-band-upper",
+        "ct-gene-rule",
+        "v9-high-risk-post",
+        "transition",
+        "day-one",
+    ):
         assert entry in policy.interpretations
 
 
@@ -42,7 +49,13 @@ def test_readme_has_exactly_the_two_setup_commands() -> None:
 def test_run_command_smoke() -> None:
     # What scripts/run ends with, run as a separate process from the installed entry point.
     exe = Path(sys.executable).with_name("fangkong")
-    out = subprocess.run([str(exe), "policy", "show"], capture_output=True, text=True, timeout=120,
-                         env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"}, check=True)
+    out = subprocess.run(
+        [str(exe), "policy", "show"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
     assert "management.close_contact.phases" in out.stdout
     assert "m20" in out.stdout

@@ -95,13 +95,23 @@ def _leaf(**override: Any) -> dict[str, Any]:
     [
         (_leaf(type="float32"), "unknown type"),
         (_leaf(values={date(2022, 11, 11): {"value": "five", "source": "m20.1"}}), "not a valid int"),
-        (_leaf(values={date(2022, 11, 11): {"value": None, "source": "m20.1"}}), "first value of a leaf cannot be null"),
+        (
+            _leaf(values={date(2022, 11, 11): {"value": None, "source": "m20.1"}}),
+            "first value of a leaf cannot be null",
+        ),
         (_leaf(values={date(2022, 11, 11): {"value": 5}}), "source"),
         (_leaf(values={}), "values"),
         (_leaf(colour="red"), "colour"),
         (
-            _leaf(type="phases", values={date(2022, 11, 11): {"value": [{"kind": "home_isolation", "days": 3,
-                                                                         "test_days": [4]}], "source": "m20.1"}}),
+            _leaf(
+                type="phases",
+                values={
+                    date(2022, 11, 11): {
+                        "value": [{"kind": "home_isolation", "days": 3, "test_days": [4]}],
+                        "source": "m20.1",
+                    }
+                },
+            ),
             "fall outside",
         ),
     ],
@@ -114,8 +124,9 @@ def test_malformed_leaves_are_refused(leaf: dict[str, Any], message: str) -> Non
 def _with_leaf(policy: Policy, leaf: dict[str, Any]) -> Policy:
     params = dict(policy.parameters)
     params["test.leaf"] = build_parameter("test.leaf", leaf)
-    return Policy(policy.instruments, policy.clauses, policy.interpretations, params, policy.default_version,
-                  policy._versions)
+    return Policy(
+        policy.instruments, policy.clauses, policy.interpretations, params, policy.default_version, policy._versions
+    )
 
 
 @pytest.mark.parametrize(

@@ -39,3 +39,29 @@ class Refused(FangkongError):
 
 class PolicyDataError(FangkongError):
     """A policy data file (national or local overlay) is malformed or refers to something unknown."""
+
+
+class NotFound(FangkongError):
+    """No such record — or one outside the caller's jurisdiction, which is not revealed to exist."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        super().__init__(f"no {entity} {key}")
+        self.entity = entity
+        self.key = key
+
+
+class Forbidden(FangkongError):
+    """The caller's role may not do this."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Conflict(FangkongError):
+    """The change conflicts with the stored state (a concurrent edit, a duplicate, an active order)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message

@@ -119,7 +119,19 @@ def _entry(
     band = f"{cut.value:g}–{upper.value:g}"
     prev_value = decisive_ct(previous.ct, policy)[0] if previous is not None else None
     follows_band = previous is not None and in_band(prev_value)
+    if value is not None and value < cut.value:
+        reasons = [gene_reason, because(cut, f"Ct {value} < {cut.value:g}: positive for entry personnel")]
+        if follows_band:
+            reasons.append(
+                because(
+                    hours,
+                    f"retest after Ct {prev_value} is below {cut.value:g}: "
+                    "transfer to a designated or makeshift hospital",
+                )
+            )
+        return CtDecision(**fields, result=CtResult.positive, action="designated_hospital", reasons=tuple(reasons))
     if follows_band and previous is not None and previous.hours_before < hours.value:
+        # Too early to clear anyone as a past infection; a Ct below 35 above was positive however early.
         return CtDecision(
             **fields,
             result=CtResult.retest_24h,
@@ -133,17 +145,6 @@ def _entry(
                 ),
             ),
         )
-    if value is not None and value < cut.value:
-        reasons = [gene_reason, because(cut, f"Ct {value} < {cut.value:g}: positive for entry personnel")]
-        if follows_band:
-            reasons.append(
-                because(
-                    hours,
-                    f"retest after Ct {prev_value} is below {cut.value:g}: "
-                    "transfer to a designated or makeshift hospital",
-                )
-            )
-        return CtDecision(**fields, result=CtResult.positive, action="designated_hospital", reasons=tuple(reasons))
     if follows_band:
         return CtDecision(
             **fields,

@@ -47,10 +47,9 @@ def check_preboarding(boarding_at: datetime, tests: list[PreboardingTest], polic
     gap = policy.integer("preboarding.min_hours_between_tests")
     assert required.value is not None and window.value is not None
     earliest = boarding - timedelta(hours=window.value)
+    instants = [_aware(t.sampled_at, f"tests[{i}].sampled_at") for i, t in enumerate(tests)]
     eligible = sorted(
-        _aware(t.sampled_at, f"tests[{i}].sampled_at")
-        for i, t in enumerate(tests)
-        if t.result == "negative" and earliest <= _aware(t.sampled_at, f"tests[{i}].sampled_at") <= boarding
+        s for s, t in zip(instants, tests, strict=True) if t.result == "negative" and earliest <= s <= boarding
     )
     counted: list[datetime] = []
     for sampled in eligible:

@@ -72,22 +72,28 @@ def area_level(
             level, clean, screened = pending[1], 0, False
             history.append(LevelChange(on=pending[0], level=level, reason=pending[2]))
             pending = None
-        if level in (AreaLevel.low, AreaLevel.none):
-            break
         abolished = _abolished(level, rules)
         if abolished is not None:
-            level, clean = abolished.level, 0
+            level, clean, pending = abolished.level, 0, None
             history.append(abolished)
+        if level in (AreaLevel.low, AreaLevel.none):
+            # Nothing counts any more, but a later version may still abolish the level itself.
+            day += timedelta(days=1)
             continue
+        needed, why = _needed(level, from_high, rules)
+        if pending is None and day > delineated_on and needed is not None and why is not None and clean >= needed:
+            # A new version's shorter count may already be met by the clean days before today (11 Nov 2022).
+            pending = _downgrade(level, from_high, day - timedelta(days=1), screened, why, rules)
+            if pending is not None and pending[0] <= day:
+                continue
         if day in infections:
             clean, screened = 0, False
         elif day > delineated_on:
             clean += 1
-        needed, why = _needed(level, from_high, rules)
         if day in screenings and needed is not None and clean >= needed:
             screened = True
         if needed is not None and why is not None and clean >= needed:
-            pending = _downgrade(level, day, screened, why, rules)
+            pending = _downgrade(level, from_high, day, screened, why, rules)
             if pending is not None and pending[0] <= day:
                 continue  # takes effect today: apply it at the top of the loop without moving on
         day += timedelta(days=1)
@@ -104,21 +110,23 @@ def area_level(
 
 
 def _abolished(level: AreaLevel, rules: PolicyAt) -> LevelChange | None:
-    """A level the rules of the day no longer have: medium areas on 11 Nov 2022, every area on 8 Jan 2023."""
+    """A level the rules of the day no longer have: medium areas on 11 Nov 2022, low areas on 7 Dec 2022,
+    every area on 8 Jan 2023."""
     levels = rules.texts("risk_area.levels")
-    if level.value in (levels.value or ()):
+    if level is AreaLevel.none or level.value in (levels.value or ()):
         return None
     if not levels.value:
         return LevelChange(
             on=rules.on, level=AreaLevel.none, reason=because(levels, "risk areas are no longer delineated")
         )
-    becomes = rules.find("risk_area.medium.on_abolition")
-    target = AreaLevel(becomes.value) if becomes is not None and becomes.value else AreaLevel.low
-    why = becomes if becomes is not None else levels
+    if level is AreaLevel.medium:
+        becomes = rules.get("risk_area.medium.on_abolition")
+        target = AreaLevel(becomes.value) if becomes.value else AreaLevel.low
+        return LevelChange(
+            on=rules.on, level=target, reason=because(becomes, f"medium-risk areas no longer exist: now {target.value}")
+        )
     return LevelChange(
-        on=rules.on,
-        level=target,
-        reason=because(why, f"{level.value}-risk areas no longer exist: now {target.value}"),
+        on=rules.on, level=AreaLevel.none, reason=because(levels, f"{level.value}-risk areas no longer exist")
     )
 
 
@@ -133,6 +141,7 @@ def _needed(level: AreaLevel, from_high: bool, rules: PolicyAt) -> tuple[int | N
 
 def _downgrade(
     level: AreaLevel,
+    from_high: bool,
     day: date,
     screened: bool,
     why: Reason,
@@ -148,7 +157,11 @@ def _downgrade(
         text = why.text + (" and an all-negative screening" if screening.value else "") + f": {to.value}"
     else:
         to = AreaLevel.low
-        text = why.text + ": low"
+        medium_screening = rules.find("risk_area.medium.requires_negative_screening")
+        needs = medium_screening is not None and bool(medium_screening.value) and not from_high
+        if needs and not screened:
+            return None
+        text = why.text + (" and an all-negative screening" if needs else "") + ": low"
     effective = rules.text("risk_area.downgrade_effective")
     when = day + timedelta(days=1) if effective.value == "day_after_last_clean_day" else day
     return when, to, Reason(clause=why.clause, text=text)

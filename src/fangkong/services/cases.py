@@ -71,7 +71,7 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 def load_case_file(path: Path) -> list[LoadedCase]:
     """Read and validate one case file; any problem raises InvalidInput naming the file, case and field."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_CaseLoader)  # noqa: S506 - a SafeLoader
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_CaseLoader)
     except OSError as exc:
         raise InvalidInput(str(path), f"cannot read: {exc.strerror}") from None
     except yaml.YAMLError as exc:
