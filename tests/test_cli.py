@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import PROJECT_CASES
 from fangkong.cli.main import app
+from tests.conftest import PROJECT_CASES
 
 runner = CliRunner()
 

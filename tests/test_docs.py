@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
 from fangkong.policy import Policy
 from fangkong.services.register import register_markdown
+from tests.conftest import ROOT
 
 
 def test_interpretation_register_document_is_current(policy: Policy) -> None:

@@ -1,0 +1,58 @@
+"""What routes depend on: the request's transaction, the acting user, and today's date in the jurisdiction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from fangkong.errors import FangkongError
+from fangkong.services.access import Actor
+from fangkong.services.settings import JURISDICTION_ZONE
+from fangkong.services.store import unit_of_work, utcnow
+from fangkong.services.users.service import actor_for_token
+
+
+class Unauthenticated(FangkongError):
+    """No valid bearer token."""
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    with unit_of_work(sessions) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_session)]
+
+
+def get_now(request: Request) -> datetime:
+    clock = request.app.state.clock
+    now: datetime = clock() if clock is not None else utcnow()
+    return now
+
+
+Now = Annotated[datetime, Depends(get_now)]
+
+
+def get_today(now: Now) -> date:
+    """The calendar day in the jurisdiction's zone (Asia/Shanghai): what "today's list" means to staff."""
+    return now.astimezone(JURISDICTION_ZONE).date()
+
+
+Today = Annotated[date, Depends(get_today)]
+
+
+def get_actor(session: DbSession, now: Now, authorization: Annotated[str | None, Header()] = None) -> Actor:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthenticated("send Authorization: Bearer <token> (POST /api/auth/token)")
+    actor = actor_for_token(session, authorization[7:].strip(), now=now)
+    if actor is None:
+        raise Unauthenticated("the token is unknown or expired")
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(get_actor)]

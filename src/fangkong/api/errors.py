@@ -1,0 +1,40 @@
+"""One error body for every failure: {"error": {"field": ..., "message": ..., "clause": ...}} with a 4xx status."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from fangkong.api.deps import Unauthenticated
+from fangkong.errors import Conflict, FangkongError, Forbidden, InvalidInput, NotFound, NotInForce, Refused
+
+
+def _body(status: int, message: str, field: str | None = None, clause: str | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"field": field, "message": message, "clause": clause}}, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+        return _body(422, str(first.get("msg", "invalid")), ".".join(loc) or None)
+
+    @app.exception_handler(FangkongError)
+    async def _domain(_: Request, exc: FangkongError) -> JSONResponse:
+        if isinstance(exc, InvalidInput):
+            return _body(422, exc.message, exc.field)
+        if isinstance(exc, Refused):
+            return _body(422, exc.message, None, exc.clause)
+        if isinstance(exc, NotInForce):
+            return _body(422, str(exc), exc.path)
+        if isinstance(exc, NotFound):
+            return _body(404, str(exc))
+        if isinstance(exc, Forbidden):
+            return _body(403, exc.message)
+        if isinstance(exc, Conflict):
+            return _body(409, exc.message, exc.field)
+        if isinstance(exc, Unauthenticated):
+            return _body(401, str(exc))
+        return _body(400, str(exc))

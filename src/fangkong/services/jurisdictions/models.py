@@ -1,0 +1,29 @@
+"""Jurisdictions: the administrative tree that scopes people, staff and work lists."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fangkong.services.store import Base
+
+
+class JurisdictionLevel(StrEnum):
+    province = "province"
+    city = "city"
+    county = "county"  # county/district: GB/T 2260 six-digit code
+    street = "street"  # street/township: county code + 3 digits
+    community = "community"  # community/village: street code + 3 digits
+
+
+class Jurisdiction(Base):
+    __tablename__ = "jurisdiction"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("jurisdiction.code"), index=True)
+    # Materialised path ("/11/1101/110105/") so a subtree is one indexed prefix query on both databases.
+    path: Mapped[str] = mapped_column(String(400), index=True, unique=True)

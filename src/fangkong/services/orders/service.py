@@ -1,0 +1,242 @@
+"""Management orders: placing a person under the plan the rules give, and every change after.
+
+The plan is made by `rules.plans` under the policy in force on the day the order is placed and stored with
+the version used. Changes are checked against the row version, so a concurrent edit is a conflict.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from fangkong.errors import Conflict, InvalidInput, NotFound, Refused
+from fangkong.policy import load_policy
+from fangkong.policy.terms import Category, PhaseKind
+from fangkong.rules.plans import Plan, PlanRefusal, first_day, management_plan, parse_category
+from fangkong.services.access import Actor, Permission
+from fangkong.services.audit.service import record
+from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.orders.models import ManagementOrder, OrderEvent, OrderStatus
+from fangkong.services.orders.schemas import EligibilityFailure, HandOver, OrderChange, OrderCreate
+from fangkong.services.persons.service import person_in_scope
+
+
+def stored_plan(order: ManagementOrder) -> Plan:
+    return Plan.model_validate(order.plan)
+
+
+def _event(session: Session, order: ManagementOrder, actor: Actor, kind: str, **detail: Any) -> None:
+    session.add(OrderEvent(order_id=order.id, kind=kind, actor=actor.username, detail=detail))
+    record(
+        session,
+        actor,
+        action="update" if kind != "placed" else "create",
+        entity="person",
+        entity_id=order.person_id,
+        reason=detail.get("reason"),
+        detail={"order": order.id, "event": kind},
+    )
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("row_version", "the order changed while you edited it; reload and try again") from None
+
+
+def place_order(session: Session, actor: Actor, data: OrderCreate, *, today: date) -> ManagementOrder:
+    """Place a person under management. Refusals of the rules (a secondary close contact under the 20
+    measures, re-quarantine of an entrant at the destination) raise Refused with the clause."""
+    actor.require(Permission.place_orders)
+    person = person_in_scope(session, actor, data.person_id)
+    category = parse_category(data.category)
+    if (data.anchor_date is None) == (data.start is None):
+        raise InvalidInput("start", "give exactly one of anchor_date and start")
+    policy = load_policy()
+    rules = policy.at(today)
+    anchor_kind = None
+    if data.anchor_date is not None:
+        if data.anchor_date > today:
+            raise InvalidInput("anchor_date", f"{data.anchor_date} is after today ({today})")
+        start, _ = first_day(category, data.anchor_date, rules)
+        anchor_kind = rules.text(f"management.{category.value}.anchor").value
+    else:
+        assert data.start is not None
+        start = data.start
+    result = management_plan(category, start, rules)
+    if isinstance(result, PlanRefusal):
+        raise Refused(result.reasons[0].clause, result.reasons[0].text)
+    if result.released_on <= today:
+        raise InvalidInput("start", f"the plan from {start} would already have ended on {result.released_on}")
+    _refuse_restart(session, person.id, category, data.anchor_date, today)
+    active = session.scalar(
+        select(ManagementOrder.id).where(
+            ManagementOrder.person_id == person.id,
+            ManagementOrder.category == category.value,
+            ManagementOrder.status == OrderStatus.active,
+        )
+    )
+    if active is not None:
+        raise Conflict("person_id", f"person {person.id} is already under an active {category.value} order ({active})")
+    order = ManagementOrder(
+        person_id=person.id,
+        category=category.value,
+        anchor_kind=anchor_kind,
+        anchor_date=data.anchor_date,
+        start=start,
+        released_on=result.released_on,
+        status=OrderStatus.active,
+        policy_version=result.policy or "",
+        policy_date=today,
+        plan=result.model_dump(mode="json"),
+        jurisdiction_code=person.jurisdiction_code,
+        placed_by=actor.username,
+    )
+    session.add(order)
+    _flush(session)
+    _event(session, order, actor, "placed", reason=data.reason, policy=result.policy, cite=result.cite)
+    return order
+
+
+def _refuse_restart(session: Session, person_id: int, category: Category, anchor: date | None, today: date) -> None:
+    """(10): after quarantine at the port of entry an entrant is not quarantined again at the destination."""
+    if category is not Category.entry_personnel:
+        return
+    rule = load_policy().at(today).find("management.entry_personnel.destination_may_restart")
+    if rule is None or rule.value is not False:
+        return
+    earlier = session.scalars(
+        select(ManagementOrder).where(
+            ManagementOrder.person_id == person_id,
+            ManagementOrder.category == category.value,
+            ManagementOrder.status != OrderStatus.cancelled,
+        )
+    ).all()
+    for o in earlier:
+        if o.status == OrderStatus.active or anchor is None or o.anchor_date == anchor:
+            raise Refused(
+                rule.source.clause,
+                f"entrant already under (or through) order {o.id} for this entry: "
+                "no second quarantine at the destination",
+            )
+
+
+def order_in_scope(session: Session, actor: Actor, order_id: int) -> ManagementOrder:
+    order = session.get(ManagementOrder, order_id)
+    if order is None:
+        raise NotFound("order", order_id)
+    person_in_scope(session, actor, order.person_id)  # the person's jurisdiction scopes the order
+    return order
+
+
+def _changeable(session: Session, actor: Actor, order_id: int, row_version: int) -> ManagementOrder:
+    actor.require(Permission.change_orders)
+    order = order_in_scope(session, actor, order_id)
+    if order.row_version != row_version:
+        raise Conflict(
+            "row_version",
+            f"the order changed (version {order.row_version}, you read {row_version}); reload and try again",
+        )
+    if order.status != OrderStatus.active:
+        raise Conflict("status", f"order {order.id} is {order.status}")
+    return order
+
+
+def release(session: Session, actor: Actor, order_id: int, change: OrderChange) -> ManagementOrder:
+    """Release at the end of the plan (or later, if the release was recorded late)."""
+    order = _changeable(session, actor, order_id, change.row_version)
+    if change.on < order.released_on:
+        raise InvalidInput(
+            "on",
+            f"the plan runs until {order.released_on}; an early end is a cancellation or a transfer, with its reason",
+        )
+    order.status, order.status_reason = OrderStatus.released, change.reason
+    _flush(session)
+    _event(session, order, actor, "released", on=change.on.isoformat(), reason=change.reason)
+    return order
+
+
+def cancel(session: Session, actor: Actor, order_id: int, change: OrderChange) -> ManagementOrder:
+    """Cancel an order placed in error (or whose facts were disproved), with the reason."""
+    order = _changeable(session, actor, order_id, change.row_version)
+    order.status, order.status_reason = OrderStatus.cancelled, change.reason
+    _flush(session)
+    _event(session, order, actor, "cancelled", on=change.on.isoformat(), reason=change.reason)
+    return order
+
+
+def transfer_to_hospital(session: Session, actor: Actor, order_id: int, change: OrderChange) -> ManagementOrder:
+    """A positive result: transfer to a designated or makeshift hospital (section 3); the order ends."""
+    order = _changeable(session, actor, order_id, change.row_version)
+    order.status, order.status_reason = OrderStatus.transferred, change.reason
+    _flush(session)
+    _event(session, order, actor, "transferred", on=change.on.isoformat(), reason=change.reason, cite=["m20.s3"])
+    return order
+
+
+def switch_to_centralized(session: Session, actor: Actor, order_id: int, change: EligibilityFailure) -> ManagementOrder:
+    """Section 3: "those not eligible for home isolation are still subject to centralized isolation". From
+    `on`, every home-isolation day of the plan becomes centralized isolation, with the same test days."""
+    order = _changeable(session, actor, order_id, change.row_version)
+    plan = stored_plan(order)
+    if not any(p.kind is PhaseKind.home_isolation and p.end >= change.on for p in plan.phases):
+        raise InvalidInput("on", f"order {order.id} has no home isolation on or after {change.on}")
+    rules = load_policy().at(change.on)
+    may = rules.get("management.phase_kind.centralized_isolation.may_go_out").value
+    phases = []
+    for p in plan.phases:
+        if p.kind is PhaseKind.home_isolation and p.end >= change.on:
+            if p.start < change.on:  # split the phase at `on`
+                cut = (change.on - p.start).days
+                phases.append(
+                    p.model_copy(
+                        update={
+                            "end": change.on.fromordinal(change.on.toordinal() - 1),
+                            "test_days": tuple(d for d in p.test_days if d <= cut),
+                        }
+                    )
+                )
+                p = p.model_copy(
+                    update={"start": change.on, "test_days": tuple(d - cut for d in p.test_days if d > cut)}
+                )
+            phases.append(
+                p.model_copy(update={"kind": PhaseKind.centralized_isolation, "may_go_out": may, "restrictions": ()})
+            )
+        else:
+            phases.append(p)
+    new_plan = plan.model_copy(update={"phases": tuple(phases)})
+    order.plan = new_plan.model_dump(mode="json")
+    _flush(session)
+    _event(
+        session,
+        order,
+        actor,
+        "switched_to_centralized",
+        on=change.on.isoformat(),
+        reason=change.reason,
+        failed_checks=change.failed_checks,
+        cite=["m20.s3"],
+    )
+    return order
+
+
+def hand_over(session: Session, actor: Actor, order_id: int, data: HandOver) -> ManagementOrder:
+    """(10): an entrant handed over to the destination keeps the plan begun at the port of entry."""
+    order = _changeable(session, actor, order_id, data.row_version)
+    target = jurisdiction_in_scope(session, actor, data.to_jurisdiction_code, field="to_jurisdiction_code")
+    previous = order.jurisdiction_code
+    order.jurisdiction_code = target.code
+    order.person.jurisdiction_code = target.code
+    _flush(session)
+    _event(session, order, actor, "handed_over", reason=data.reason, frm=previous, to=target.code, cite=["m20.10"])
+    return order
+
+
+def events(session: Session, actor: Actor, order_id: int) -> list[OrderEvent]:
+    order_in_scope(session, actor, order_id)
+    return list(session.scalars(select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id)))

@@ -1,0 +1,146 @@
+"""Today's work: who must be tested where, whose phase changes, who is released, who is overdue.
+
+What community workers and isolation-site managers open each morning, for one date and a jurisdiction subtree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fangkong.errors import Conflict, InvalidInput
+from fangkong.policy.terms import PhaseKind
+from fangkong.services.access import Actor, Permission
+from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.orders.models import ManagementOrder, OrderStatus, Sampling
+from fangkong.services.orders.service import order_in_scope, stored_plan
+from fangkong.services.persons.models import Person
+
+Where = Literal["centralized_site", "home_visit"]
+
+
+class WorkItem(BaseModel):
+    order_id: int
+    person_id: int
+    person_name: str
+    jurisdiction_code: str
+    address: str
+    category: str
+    phase: str | None
+    detail: str
+
+
+class TestDue(WorkItem):
+    where: Where
+    phase_day: int
+    sampled: bool
+
+
+class WorkList(BaseModel):
+    on: date
+    jurisdiction_code: str
+    tests_due: list[TestDue]
+    phase_changes: list[WorkItem]
+    releases: list[WorkItem]
+    overdue_tests: list[WorkItem]
+
+
+def _where(kind: PhaseKind) -> Where:
+    return "centralized_site" if kind is PhaseKind.centralized_isolation else "home_visit"
+
+
+def work_list(
+    session: Session, actor: Actor, *, on: date, jurisdiction_code: str | None = None, overdue_days: int = 7
+) -> WorkList:
+    """The day's work for active orders of people in the subtree; overdue looks back `overdue_days` days."""
+    actor.require(Permission.read_persons)
+    if overdue_days < 0 or overdue_days > 60:
+        raise InvalidInput("overdue_days", "between 0 and 60")
+    root = (
+        jurisdiction_in_scope(session, actor, jurisdiction_code).path if jurisdiction_code else actor.jurisdiction_path
+    )
+    code = jurisdiction_code or root.strip("/").split("/")[-1]
+    rows = session.execute(
+        select(ManagementOrder, Person)
+        .join(Person, ManagementOrder.person_id == Person.id)
+        .join(Jurisdiction, ManagementOrder.jurisdiction_code == Jurisdiction.code)
+        .where(
+            Jurisdiction.path.startswith(root),
+            ManagementOrder.status == OrderStatus.active,
+            ManagementOrder.start <= on,
+            ManagementOrder.released_on >= on - timedelta(days=overdue_days),
+        )
+        .order_by(ManagementOrder.jurisdiction_code, Person.address, ManagementOrder.id)
+    ).all()
+    order_ids = [o.id for o, _ in rows]
+    sampled: set[tuple[int, date]] = set()
+    if order_ids:
+        sampled = {
+            (s.order_id, s.sampled_on)
+            for s in session.scalars(
+                select(Sampling).where(
+                    Sampling.order_id.in_(order_ids),
+                    Sampling.sampled_on >= on - timedelta(days=overdue_days),
+                    Sampling.sampled_on <= on,
+                )
+            )
+        }
+    result = WorkList(on=on, jurisdiction_code=code, tests_due=[], phase_changes=[], releases=[], overdue_tests=[])
+    for order, person in rows:
+        plan = stored_plan(order)
+        base = {
+            "order_id": order.id,
+            "person_id": person.id,
+            "person_name": person.name,
+            "jurisdiction_code": order.jurisdiction_code,
+            "address": person.address,
+            "category": order.category,
+        }
+        if order.released_on == on:
+            result.releases.append(WorkItem(**base, phase=None, detail=f"released on {on} ({plan.policy})"))
+        for i, phase in enumerate(plan.phases):
+            if phase.start == on and i > 0:
+                result.phase_changes.append(
+                    WorkItem(
+                        **base,
+                        phase=phase.kind.value,
+                        detail=(f"{plan.phases[i - 1].kind.value} → {phase.kind.value} until {phase.end}"),
+                    )
+                )
+            for n, test_day in zip(phase.test_days, phase.test_dates, strict=True):
+                if test_day == on:
+                    result.tests_due.append(
+                        TestDue(
+                            **base,
+                            phase=phase.kind.value,
+                            where=_where(phase.kind),
+                            phase_day=n,
+                            sampled=(order.id, on) in sampled,
+                            detail=f"day {n} of {phase.kind.value}",
+                        )
+                    )
+                elif on - timedelta(days=overdue_days) <= test_day < on and (order.id, test_day) not in sampled:
+                    result.overdue_tests.append(
+                        WorkItem(**base, phase=phase.kind.value, detail=f"test of {test_day} (day {n}) not recorded")
+                    )
+    return result
+
+
+def record_sampling(session: Session, actor: Actor, order_id: int, *, sampled_on: date) -> Sampling:
+    """Record that a sample was taken from a person under an order (the result comes from the lab)."""
+    actor.require(Permission.change_orders)
+    order = order_in_scope(session, actor, order_id)
+    if not order.start <= sampled_on < order.released_on:
+        raise InvalidInput("sampled_on", f"{sampled_on} is outside the plan ({order.start} to {order.released_on})")
+    exists = session.scalar(select(Sampling.id).where(Sampling.order_id == order_id, Sampling.sampled_on == sampled_on))
+    if exists is not None:
+        raise Conflict("sampled_on", f"a sample of {sampled_on} is recorded for order {order_id}")
+    s = Sampling(order_id=order_id, sampled_on=sampled_on, recorded_by=actor.username)
+    session.add(s)
+    session.flush()
+    return s

@@ -1,0 +1,152 @@
+"""People: registration with document checks, scoped reads that are audited, masked lists."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from fangkong.errors import Conflict, InvalidInput, NotFound
+from fangkong.rules.resident_id import check_resident_id
+from fangkong.services.access import Actor, Permission
+from fangkong.services.audit.service import record
+from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.persons.models import Person
+from fangkong.services.persons.schemas import PersonCreate, PersonRead, PersonUpdate, mask_document, mask_phone
+
+
+def to_read(person: Person, actor: Actor) -> PersonRead:
+    unmasked = actor.may(Permission.see_identifiers)
+    return PersonRead(
+        id=person.id,
+        name=person.name,
+        document_type=person.document_type,
+        document_number=person.document_number if unmasked else mask_document(person.document_number),
+        phone=person.phone if unmasked else mask_phone(person.phone),
+        birth_date=person.birth_date,
+        sex=person.sex,
+        address=person.address,
+        building=person.building,
+        unit=person.unit,
+        jurisdiction_code=person.jurisdiction_code,
+        created_at=person.created_at,
+        row_version=person.row_version,
+        masked=not unmasked,
+    )
+
+
+def create_person(session: Session, actor: Actor, data: PersonCreate, *, reason: str | None = None) -> Person:
+    """Register a person. A mainland resident ID must pass GB 11643; its birth date and sex are taken from it."""
+    actor.require(Permission.write_persons)
+    jurisdiction_in_scope(session, actor, data.jurisdiction_code)
+    number = data.document_number.upper()
+    birth, sex = data.birth_date, data.sex
+    if data.document_type == "resident_id":
+        check = check_resident_id(number)
+        if not check.valid:
+            raise InvalidInput("document_number", check.problems[0].text)
+        if birth is not None and birth != check.birth_date:
+            raise InvalidInput("birth_date", f"differs from the resident ID's {check.birth_date}")
+        birth, sex = check.birth_date, check.sex
+    exists = session.scalar(
+        select(Person.id).where(Person.document_type == data.document_type, Person.document_number == number)
+    )
+    if exists is not None:
+        raise Conflict("document_number", f"a person with this {data.document_type} is registered (id {exists})")
+    person = Person(
+        name=data.name,
+        document_type=data.document_type,
+        document_number=number,
+        phone=data.phone,
+        birth_date=birth,
+        sex=sex,
+        address=data.address,
+        building=data.building,
+        unit=data.unit,
+        jurisdiction_code=data.jurisdiction_code,
+    )
+    session.add(person)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict("document_number", "a person with this document is registered") from None
+    record(session, actor, action="create", entity="person", entity_id=person.id, reason=reason)
+    return person
+
+
+def person_in_scope(session: Session, actor: Actor, person_id: int) -> Person:
+    """A person the actor may see; one outside their jurisdiction is not found."""
+    actor.require(Permission.read_persons)
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("person", person_id)
+    j = session.get(Jurisdiction, person.jurisdiction_code)
+    if j is None or not actor.covers(j.path):
+        raise NotFound("person", person_id)
+    return person
+
+
+def read_person(session: Session, actor: Actor, person_id: int, *, reason: str | None = None) -> Person:
+    """Read one person's record; the read is audited."""
+    person = person_in_scope(session, actor, person_id)
+    record(session, actor, action="read", entity="person", entity_id=person.id, reason=reason)
+    return person
+
+
+def update_person(
+    session: Session, actor: Actor, person_id: int, data: PersonUpdate, *, reason: str | None = None
+) -> Person:
+    actor.require(Permission.write_persons)
+    person = person_in_scope(session, actor, person_id)
+    if person.row_version != data.row_version:
+        raise Conflict(
+            "row_version",
+            f"the record changed (version {person.row_version}, you read {data.row_version}); reload and try again",
+        )
+    changes = data.model_dump(exclude_unset=True, exclude={"row_version"})
+    if "jurisdiction_code" in changes:
+        jurisdiction_in_scope(session, actor, changes["jurisdiction_code"])
+    for key, value in changes.items():
+        setattr(person, key, value)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("row_version", "the record changed while you edited it; reload and try again") from None
+    record(
+        session,
+        actor,
+        action="update",
+        entity="person",
+        entity_id=person.id,
+        reason=reason,
+        detail={"fields": sorted(changes)},
+    )
+    return person
+
+
+def list_persons(
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str | None = None,
+    name: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[Person], int]:
+    """People in the actor's subtree (optionally a narrower jurisdiction), with the total for pagination."""
+    actor.require(Permission.read_persons)
+    root = actor.jurisdiction_path
+    if jurisdiction_code is not None:
+        root = jurisdiction_in_scope(session, actor, jurisdiction_code).path
+    stmt = (
+        select(Person)
+        .join(Jurisdiction, Person.jurisdiction_code == Jurisdiction.code)
+        .where(Jurisdiction.path.startswith(root))
+    )
+    if name:
+        stmt = stmt.where(Person.name.contains(name))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(Person.id).offset(offset).limit(limit))
+    return list(rows), total
