@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from fangkong.policy import Policy
@@ -46,16 +50,50 @@ def test_readme_has_exactly_the_two_setup_commands() -> None:
     assert "scripts/test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
-def test_run_command_smoke() -> None:
-    # What scripts/run ends with, run as a separate process from the installed entry point.
+def test_run_command_smoke(tmp_path: Path) -> None:
+    """What scripts/run ends with, as a separate process: serve the demo on SQLite, answer on loopback."""
     exe = Path(sys.executable).with_name("fangkong")
-    out = subprocess.run(
-        [str(exe), "policy", "show"],
-        capture_output=True,
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {"PATH": "/usr/bin:/bin", "FANGKONG_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--demo", "--today", "2022-11-16", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        timeout=120,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
-        check=True,
     )
-    assert "management.close_contact.phases" in out.stdout
-    assert "m20" in out.stdout
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/health", timeout=2) as r:
+                    assert json.load(r)["status"] == "ok"
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                assert time.monotonic() < deadline, "server did not start in 60 s"
+                time.sleep(0.3)
+        login = urllib.request.Request(
+            f"{base}/api/auth/token",
+            method="POST",
+            headers={"content-type": "application/json"},
+            data=json.dumps({"username": "worker1", "password": "fangkong-demo"}).encode(),
+        )
+        with urllib.request.urlopen(login, timeout=5) as r:
+            token = json.load(r)["access_token"]
+        wl = urllib.request.Request(f"{base}/api/worklists", headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(wl, timeout=5) as r:
+            day = json.load(r)
+        assert day["on"] == "2022-11-16"
+        assert day["tests_due"], "the demo community has tests due on the drill day"
+        with urllib.request.urlopen(f"{base}/docs", timeout=5) as r:
+            assert "/static/swagger/swagger-ui-bundle.js" in r.read().decode()
+        with urllib.request.urlopen(f"{base}/static/swagger/swagger-ui-bundle.js", timeout=5) as r:
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)  # also closes the pipe
+    assert (tmp_path / "fangkong.sqlite3").exists()

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from importlib import resources
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from fangkong import __version__
 from fangkong.api import errors, routes_auth, routes_orders, routes_persons
@@ -17,6 +21,8 @@ def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None
     app = FastAPI(
         title="fangkong",
         version=__version__,
+        docs_url=None,
+        redoc_url=None,
         description="The 20 measures of 11 Nov 2022 as a system of record: people, orders, work lists.",
     )
     engine = make_engine(database_url)
@@ -27,6 +33,20 @@ def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None
     app.include_router(routes_auth.router)
     app.include_router(routes_persons.router)
     app.include_router(routes_orders.router)
+
+    static = resources.files("fangkong.api").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        # Swagger UI from the vendored swagger-ui-dist (no CDN on the machines this runs on)
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="fangkong API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
 
     @app.get("/api/health", tags=["meta"])
     def health() -> dict[str, str]:

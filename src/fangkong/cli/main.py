@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from fangkong.cli import cases, plan, policy
+from fangkong.cli import cases, plan, policy, store
 
 app = typer.Typer(
     name="fangkong",
@@ -15,6 +15,10 @@ app = typer.Typer(
 app.add_typer(cases.app, name="cases")
 app.add_typer(policy.app, name="policy")
 app.command("plan")(plan.plan)
+app.command("serve")(store.serve)
+app.add_typer(store.db_app, name="db")
+app.add_typer(store.users_app, name="users")
+app.add_typer(store.demo_app, name="demo")
 
 
 if __name__ == "__main__":

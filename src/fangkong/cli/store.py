@@ -1,0 +1,121 @@
+"""`fangkong serve`, `fangkong db upgrade`, `fangkong users add`, `fangkong demo load`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import typer
+
+from fangkong.cli.common import console, parse_date, reports_errors
+from fangkong.services.settings import JURISDICTION_ZONE, database_url
+from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
+
+Db = Annotated[
+    str | None, typer.Option("--db", help="SQLAlchemy URL (default: $FANGKONG_DB or SQLite in the data dir).")
+]
+
+db_app = typer.Typer(help="The store.", no_args_is_help=True)
+users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+@reports_errors
+def db_upgrade(db: Db = None) -> None:
+    """Create or migrate the database to the newest schema."""
+    url = database_url(db)
+    upgrade(url)
+    console.print(f"database at {_shown(url)} is up to date", highlight=False)
+
+
+@users_app.command("add")
+@reports_errors
+def users_add(
+    username: str,
+    role: Annotated[
+        str,
+        typer.Option(
+            help="command_centre, epidemiologist, community_worker, site_manager, lab, supervisor, read_only, admin"
+        ),
+    ],
+    jurisdiction: Annotated[str, typer.Option(help="the jurisdiction code the user may act in (with its subtree)")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    db: Db = None,
+) -> None:
+    """Add a staff account."""
+    from fangkong.services.users.service import create_user
+
+    url = database_url(db)
+    upgrade(url)
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        create_user(session, None, username=username, password=password, role=role, jurisdiction_code=jurisdiction)
+    console.print(f"user {username} ({role}) added", highlight=False)
+
+
+@demo_app.command("load")
+@reports_errors
+def demo_load(
+    db: Db = None,
+    persons: Annotated[int, typer.Option(min=1, max=100_000, help="people under management")] = 120,
+) -> None:
+    """Load the demo county (idempotent): staff, people and their orders in November 2022."""
+    from fangkong.services.demo import DEMO_PASSWORD, DEMO_TODAY, load_demo
+
+    url = database_url(db)
+    upgrade(url)
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        summary = load_demo(session, persons=persons)
+    if not summary.loaded:
+        console.print("demo county already loaded", highlight=False)
+        return
+    console.print(
+        f"demo loaded: {summary.persons} people, {summary.orders} orders; users "
+        f"{', '.join(summary.users)} (password {DEMO_PASSWORD}); serve with --today {DEMO_TODAY}",
+        highlight=False,
+    )
+
+
+def _shown(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _clock(today: date | None) -> Callable[[], datetime] | None:
+    """A drill clock: today's date fixed, the time of day running."""
+    if today is None:
+        return None
+
+    def now() -> datetime:
+        real = datetime.now(JURISDICTION_ZONE)
+        return datetime.combine(today, real.timetz()).astimezone(UTC)
+
+    return now
+
+
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+    db: Db = None,
+    today: Annotated[str | None, typer.Option(help="run as a drill on this date (YYYY-MM-DD)")] = None,
+    demo: Annotated[bool, typer.Option(help="load the demo county first (idempotent)")] = False,
+) -> None:
+    """Serve the API (and its docs at /docs) on the store, migrating it first."""
+    import uvicorn
+
+    from fangkong.api.app import create_app
+
+    url = database_url(db)
+    upgrade(url)
+    if demo:
+        demo_load(db=url)
+    drill = parse_date(today, "--today") if today else None
+    app = create_app(url, clock=_clock(drill))
+    console.print(
+        f"fangkong on http://{host}:{port} (store {_shown(url)}" + (f", drill date {drill}" if drill else "") + ")",
+        highlight=False,
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
