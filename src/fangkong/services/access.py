@@ -29,6 +29,7 @@ class Permission(StrEnum):
     write_persons = "write_persons"
     place_orders = "place_orders"
     change_orders = "change_orders"
+    manage_sites = "manage_sites"
     apply_policy_transition = "apply_policy_transition"
     read_audit = "read_audit"
     manage_users = "manage_users"
@@ -48,7 +49,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.community_worker: frozenset(
         {Permission.read_persons, Permission.see_identifiers, Permission.write_persons, Permission.change_orders}
     ),
-    Role.site_manager: frozenset({Permission.read_persons, Permission.change_orders}),
+    Role.site_manager: frozenset({Permission.read_persons, Permission.change_orders, Permission.manage_sites}),
     Role.lab: frozenset(),
     Role.supervisor: frozenset({Permission.read_persons, Permission.read_audit}),
     Role.read_only: frozenset({Permission.read_persons}),

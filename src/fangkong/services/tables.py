@@ -4,6 +4,19 @@ from fangkong.services.audit.models import AuditEntry
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, Sampling
 from fangkong.services.persons.models import Person
+from fangkong.services.sites.models import IsolationSite, Room, RoomAssignment
 from fangkong.services.users.models import ApiToken, User
 
-__all__ = ["ApiToken", "AuditEntry", "Jurisdiction", "ManagementOrder", "OrderEvent", "Person", "Sampling", "User"]
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "IsolationSite",
+    "Jurisdiction",
+    "ManagementOrder",
+    "OrderEvent",
+    "Person",
+    "Room",
+    "RoomAssignment",
+    "Sampling",
+    "User",
+]

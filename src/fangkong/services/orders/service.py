@@ -23,6 +23,7 @@ from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, OrderStatus
 from fangkong.services.orders.schemas import EligibilityFailure, HandOver, OrderChange, OrderCreate
 from fangkong.services.persons.service import person_in_scope
+from fangkong.services.sites.models import RoomAssignment
 
 
 def stored_plan(order: ManagementOrder) -> Plan:
@@ -40,6 +41,14 @@ def _event(session: Session, order: ManagementOrder, actor: Actor, kind: str, **
         reason=detail.get("reason"),
         detail={"order": order.id, "event": kind},
     )
+
+
+def end_stays(session: Session, order: ManagementOrder, on: date) -> None:
+    """The order ended on `on`: its isolation rooms are free from that day."""
+    for stay in session.scalars(
+        select(RoomAssignment).where(RoomAssignment.order_id == order.id, RoomAssignment.ended_on.is_(None))
+    ):
+        stay.ended_on = max(on, stay.from_date)
 
 
 def _flush(session: Session) -> None:
@@ -157,6 +166,7 @@ def release(session: Session, actor: Actor, order_id: int, change: OrderChange) 
         )
     order.status, order.status_reason = OrderStatus.released, change.reason
     _flush(session)
+    end_stays(session, order, change.on)
     _event(session, order, actor, "released", on=change.on.isoformat(), reason=change.reason)
     return order
 
@@ -166,6 +176,7 @@ def cancel(session: Session, actor: Actor, order_id: int, change: OrderChange) -
     order = _changeable(session, actor, order_id, change.row_version)
     order.status, order.status_reason = OrderStatus.cancelled, change.reason
     _flush(session)
+    end_stays(session, order, change.on)
     _event(session, order, actor, "cancelled", on=change.on.isoformat(), reason=change.reason)
     return order
 
@@ -175,6 +186,7 @@ def transfer_to_hospital(session: Session, actor: Actor, order_id: int, change: 
     order = _changeable(session, actor, order_id, change.row_version)
     order.status, order.status_reason = OrderStatus.transferred, change.reason
     _flush(session)
+    end_stays(session, order, change.on)
     _event(session, order, actor, "transferred", on=change.on.isoformat(), reason=change.reason, cite=["m20.s3"])
     return order
 
