@@ -21,6 +21,8 @@ from fangkong.services.orders.service import place_order
 from fangkong.services.orders.worklists import record_sampling
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
+from fangkong.services.sites.schemas import AssignmentCreate, SiteCreate
+from fangkong.services.sites.service import assign_room, create_site
 from fangkong.services.users.service import create_user
 
 DEMO_TODAY = date(2022, 11, 16)
@@ -90,6 +92,16 @@ def load_demo(session: Session, *, persons: int = 120, seed: int = 20221111) -> 
     ]
     for username, role, where in users:
         create_user(session, None, username=username, password=DEMO_PASSWORD, role=role, jurisdiction_code=where)
+    site = create_site(
+        session,
+        SYSTEM,
+        SiteCreate(
+            name="示范隔离酒店 Demo isolation hotel",
+            address="示范区 1号",
+            jurisdiction_code=COUNTY,
+            rooms=[f"{floor}{room:02d}" for floor in range(1, 6) for room in range(1, 21)],
+        ),
+    )
     orders = 0
     for i in range(persons):
         community = rng.choice(communities)
@@ -119,6 +131,9 @@ def load_demo(session: Session, *, persons: int = 120, seed: int = 20221111) -> 
             today=placed_on,
         )
         orders += 1
+        first = order.plan["phases"][0]
+        if first["kind"] == "centralized_isolation" and date.fromisoformat(str(first["end"])) >= DEMO_TODAY:
+            assign_room(session, SYSTEM, site.id, AssignmentCreate(order_id=order.id, on=order.start))
         # most test days before today were sampled; a few were missed, so the overdue list has work
         for test_day in (d for p in order.plan["phases"] for d in _dates(p)):
             if test_day < DEMO_TODAY and rng.random() < 0.9:
