@@ -156,6 +156,17 @@ def _changeable(session: Session, actor: Actor, order_id: int, row_version: int)
     return order
 
 
+def _end(
+    session: Session, actor: Actor, order: ManagementOrder, change: OrderChange, status: str, *cite: str
+) -> ManagementOrder:
+    """End an order: its status and reason, its rooms freed, one event."""
+    order.status, order.status_reason = status, change.reason
+    _flush(session)
+    end_stays(session, order, change.on)
+    _event(session, order, actor, status, on=change.on.isoformat(), reason=change.reason, cite=list(cite))
+    return order
+
+
 def release(session: Session, actor: Actor, order_id: int, change: OrderChange) -> ManagementOrder:
     """Release at the end of the plan (or later, if the release was recorded late)."""
     order = _changeable(session, actor, order_id, change.row_version)
@@ -164,31 +175,26 @@ def release(session: Session, actor: Actor, order_id: int, change: OrderChange) 
             "on",
             f"the plan runs until {order.released_on}; an early end is a cancellation or a transfer, with its reason",
         )
-    order.status, order.status_reason = OrderStatus.released, change.reason
-    _flush(session)
-    end_stays(session, order, change.on)
-    _event(session, order, actor, "released", on=change.on.isoformat(), reason=change.reason)
-    return order
+    return _end(session, actor, order, change, OrderStatus.released)
 
 
 def cancel(session: Session, actor: Actor, order_id: int, change: OrderChange) -> ManagementOrder:
     """Cancel an order placed in error (or whose facts were disproved), with the reason."""
-    order = _changeable(session, actor, order_id, change.row_version)
-    order.status, order.status_reason = OrderStatus.cancelled, change.reason
-    _flush(session)
-    end_stays(session, order, change.on)
-    _event(session, order, actor, "cancelled", on=change.on.isoformat(), reason=change.reason)
-    return order
+    return _end(
+        session, actor, _changeable(session, actor, order_id, change.row_version), change, OrderStatus.cancelled
+    )
 
 
 def transfer_to_hospital(session: Session, actor: Actor, order_id: int, change: OrderChange) -> ManagementOrder:
     """A positive result: transfer to a designated or makeshift hospital (section 3); the order ends."""
-    order = _changeable(session, actor, order_id, change.row_version)
-    order.status, order.status_reason = OrderStatus.transferred, change.reason
-    _flush(session)
-    end_stays(session, order, change.on)
-    _event(session, order, actor, "transferred", on=change.on.isoformat(), reason=change.reason, cite=["m20.s3"])
-    return order
+    return _end(
+        session,
+        actor,
+        _changeable(session, actor, order_id, change.row_version),
+        change,
+        OrderStatus.transferred,
+        "m20.s3",
+    )
 
 
 def switch_to_centralized(session: Session, actor: Actor, order_id: int, change: EligibilityFailure) -> ManagementOrder:
