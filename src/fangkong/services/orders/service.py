@@ -19,7 +19,7 @@ from fangkong.policy.terms import Category, PhaseKind
 from fangkong.rules.plans import Plan, PlanRefusal, first_day, management_plan, parse_category
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
-from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.jurisdictions.service import get_jurisdiction
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, OrderStatus
 from fangkong.services.orders.schemas import EligibilityFailure, HandOver, OrderChange, OrderCreate
 from fangkong.services.persons.service import person_in_scope
@@ -246,7 +246,8 @@ def switch_to_centralized(session: Session, actor: Actor, order_id: int, change:
 def hand_over(session: Session, actor: Actor, order_id: int, data: HandOver) -> ManagementOrder:
     """(10): an entrant handed over to the destination keeps the plan begun at the port of entry."""
     order = _changeable(session, actor, order_id, data.row_version)
-    target = jurisdiction_in_scope(session, actor, data.to_jurisdiction_code, field="to_jurisdiction_code")
+    # the destination is usually another county or city, outside the port staff's own jurisdiction
+    target = get_jurisdiction(session, data.to_jurisdiction_code, field="to_jurisdiction_code")
     previous = order.jurisdiction_code
     order.jurisdiction_code = target.code
     order.person.jurisdiction_code = target.code
