@@ -41,23 +41,25 @@ def history(order_id: int, session: DbSession, actor: CurrentActor) -> list[dict
 
 
 @router.post("/orders/{order_id}/release", response_model=OrderRead)
-def release(order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor) -> OrderRead:
-    return _read(service.release(session, actor, order_id, body))
+def release(order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today) -> OrderRead:
+    return _read(service.release(session, actor, order_id, body, today=today))
 
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderRead)
-def cancel(order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor) -> OrderRead:
-    return _read(service.cancel(session, actor, order_id, body))
+def cancel(order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today) -> OrderRead:
+    return _read(service.cancel(session, actor, order_id, body, today=today))
 
 
 @router.post("/orders/{order_id}/transfer", response_model=OrderRead)
-def transfer(order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor) -> OrderRead:
-    return _read(service.transfer_to_hospital(session, actor, order_id, body))
+def transfer(order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today) -> OrderRead:
+    return _read(service.transfer_to_hospital(session, actor, order_id, body, today=today))
 
 
 @router.post("/orders/{order_id}/centralize", response_model=OrderRead)
-def centralize(order_id: int, body: EligibilityFailure, session: DbSession, actor: CurrentActor) -> OrderRead:
-    return _read(service.switch_to_centralized(session, actor, order_id, body))
+def centralize(
+    order_id: int, body: EligibilityFailure, session: DbSession, actor: CurrentActor, today: Today
+) -> OrderRead:
+    return _read(service.switch_to_centralized(session, actor, order_id, body, today=today))
 
 
 @router.post("/orders/{order_id}/hand-over", response_model=OrderRead)
@@ -70,8 +72,10 @@ class SamplingCreate(BaseModel):
 
 
 @router.post("/orders/{order_id}/samplings", status_code=status.HTTP_201_CREATED)
-def sampled(order_id: int, body: SamplingCreate, session: DbSession, actor: CurrentActor) -> dict[str, object]:
-    s = record_sampling(session, actor, order_id, sampled_on=body.sampled_on)
+def sampled(
+    order_id: int, body: SamplingCreate, session: DbSession, actor: CurrentActor, today: Today
+) -> dict[str, object]:
+    s = record_sampling(session, actor, order_id, sampled_on=body.sampled_on, today=today)
     return {"id": s.id, "order_id": s.order_id, "sampled_on": s.sampled_on.isoformat()}
 
 

@@ -120,6 +120,7 @@ def load_demo(session: Session, *, persons: int = 120, seed: int = 20221111) -> 
                 unit=str(rng.randint(1, 4)),
                 jurisdiction_code=community,
             ),
+            today=DEMO_TODAY,
         )
         category = rng.choices([c for c, _ in CATEGORIES], weights=[w for _, w in CATEGORIES])[0]
         anchor = DEMO_TODAY - timedelta(days=rng.randint(1, 6))
@@ -137,7 +138,7 @@ def load_demo(session: Session, *, persons: int = 120, seed: int = 20221111) -> 
         # most test days before today were sampled; a few were missed, so the overdue list has work
         for test_day in (d for p in order.plan["phases"] for d in _dates(p)):
             if test_day < DEMO_TODAY and rng.random() < 0.9:
-                record_sampling(session, SYSTEM, order.id, sampled_on=test_day)
+                record_sampling(session, SYSTEM, order.id, sampled_on=test_day, today=DEMO_TODAY)
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 
 

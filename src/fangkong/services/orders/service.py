@@ -143,7 +143,15 @@ def order_in_scope(session: Session, actor: Actor, order_id: int) -> ManagementO
     return order
 
 
-def _changeable(session: Session, actor: Actor, order_id: int, row_version: int) -> ManagementOrder:
+def _changeable(
+    session: Session,
+    actor: Actor,
+    order_id: int,
+    row_version: int,
+    *,
+    on: date | None = None,
+    today: date | None = None,
+) -> ManagementOrder:
     actor.require(Permission.change_orders)
     order = order_in_scope(session, actor, order_id)
     if order.row_version != row_version:
@@ -153,6 +161,8 @@ def _changeable(session: Session, actor: Actor, order_id: int, row_version: int)
         )
     if order.status != OrderStatus.active:
         raise Conflict("status", f"order {order.id} is {order.status}")
+    if on is not None and today is not None and on > today:
+        raise InvalidInput("on", f"{on} is after today ({today}): record what has happened")
     return order
 
 
@@ -167,9 +177,9 @@ def _end(
     return order
 
 
-def release(session: Session, actor: Actor, order_id: int, change: OrderChange) -> ManagementOrder:
+def release(session: Session, actor: Actor, order_id: int, change: OrderChange, *, today: date) -> ManagementOrder:
     """Release at the end of the plan (or later, if the release was recorded late)."""
-    order = _changeable(session, actor, order_id, change.row_version)
+    order = _changeable(session, actor, order_id, change.row_version, on=change.on, today=today)
     if change.on < order.released_on:
         raise InvalidInput(
             "on",
@@ -178,29 +188,39 @@ def release(session: Session, actor: Actor, order_id: int, change: OrderChange) 
     return _end(session, actor, order, change, OrderStatus.released)
 
 
-def cancel(session: Session, actor: Actor, order_id: int, change: OrderChange) -> ManagementOrder:
+def cancel(session: Session, actor: Actor, order_id: int, change: OrderChange, *, today: date) -> ManagementOrder:
     """Cancel an order placed in error (or whose facts were disproved), with the reason."""
     return _end(
-        session, actor, _changeable(session, actor, order_id, change.row_version), change, OrderStatus.cancelled
+        session,
+        actor,
+        _changeable(session, actor, order_id, change.row_version, on=change.on, today=today),
+        change,
+        OrderStatus.cancelled,
     )
 
 
-def transfer_to_hospital(session: Session, actor: Actor, order_id: int, change: OrderChange) -> ManagementOrder:
+def transfer_to_hospital(
+    session: Session, actor: Actor, order_id: int, change: OrderChange, *, today: date
+) -> ManagementOrder:
     """A positive result: transfer to a designated or makeshift hospital (section 3); the order ends."""
     return _end(
         session,
         actor,
-        _changeable(session, actor, order_id, change.row_version),
+        _changeable(session, actor, order_id, change.row_version, on=change.on, today=today),
         change,
         OrderStatus.transferred,
         "m20.s3",
     )
 
 
-def switch_to_centralized(session: Session, actor: Actor, order_id: int, change: EligibilityFailure) -> ManagementOrder:
+def switch_to_centralized(
+    session: Session, actor: Actor, order_id: int, change: EligibilityFailure, *, today: date
+) -> ManagementOrder:
     """Section 3: "those not eligible for home isolation are still subject to centralized isolation". From
     `on`, every home-isolation day of the plan becomes centralized isolation, with the same test days."""
     order = _changeable(session, actor, order_id, change.row_version)
+    if change.on < today:
+        raise InvalidInput("on", f"{change.on} is before today ({today}): the plan's past cannot change")
     plan = stored_plan(order)
     if not any(p.kind is PhaseKind.home_isolation and p.end >= change.on for p in plan.phases):
         raise InvalidInput("on", f"order {order.id} has no home isolation on or after {change.on}")
@@ -245,6 +265,7 @@ def switch_to_centralized(session: Session, actor: Actor, order_id: int, change:
 
 def hand_over(session: Session, actor: Actor, order_id: int, data: HandOver) -> ManagementOrder:
     """(10): an entrant handed over to the destination keeps the plan begun at the port of entry."""
+    actor.require(Permission.place_orders)  # handing over is the epidemiologists' and command centre's call
     order = _changeable(session, actor, order_id, data.row_version)
     # the destination is usually another county or city, outside the port staff's own jurisdiction
     target = get_jurisdiction(session, data.to_jurisdiction_code, field="to_jurisdiction_code")

@@ -62,7 +62,6 @@ def _candidates(session: Session, actor: Actor, effective_on: date) -> list[Mana
             Jurisdiction.path.startswith(actor.jurisdiction_path),
             ManagementOrder.status == OrderStatus.active,
             ManagementOrder.released_on > effective_on,
-            ManagementOrder.start <= effective_on,
         )
         .order_by(ManagementOrder.id)
     )

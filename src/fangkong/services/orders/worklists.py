@@ -131,10 +131,14 @@ def work_list(
     return result
 
 
-def record_sampling(session: Session, actor: Actor, order_id: int, *, sampled_on: date) -> Sampling:
+def record_sampling(session: Session, actor: Actor, order_id: int, *, sampled_on: date, today: date) -> Sampling:
     """Record that a sample was taken from a person under an order (the result comes from the lab)."""
     actor.require(Permission.change_orders)
     order = order_in_scope(session, actor, order_id)
+    if order.status != OrderStatus.active:
+        raise Conflict("status", f"order {order.id} is {order.status}")
+    if sampled_on > today:
+        raise InvalidInput("sampled_on", f"{sampled_on} is after today ({today})")
     if not order.start <= sampled_on < order.released_on:
         raise InvalidInput("sampled_on", f"{sampled_on} is outside the plan ({order.start} to {order.released_on})")
     exists = session.scalar(select(Sampling.id).where(Sampling.order_id == order_id, Sampling.sampled_on == sampled_on))

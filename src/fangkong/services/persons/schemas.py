@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 DocumentType = Literal["resident_id", "passport", "other"]
 
@@ -37,6 +37,14 @@ class PersonUpdate(BaseModel):
     building: str | None = None
     unit: str | None = None
     jurisdiction_code: str | None = None
+
+    @field_validator("address", "jurisdiction_code")
+    @classmethod
+    def _not_null(cls, value: str | None) -> str:
+        # optional to send, but a person always has an address and a jurisdiction
+        if value is None:
+            raise ValueError("may be left out, not set to null")
+        return value
 
 
 class PersonRead(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -13,6 +15,7 @@ from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.persons.models import Person
 from fangkong.services.persons.schemas import PersonCreate, PersonRead, PersonUpdate, mask_document, mask_phone
 
@@ -37,14 +40,16 @@ def to_read(person: Person, actor: Actor) -> PersonRead:
     )
 
 
-def create_person(session: Session, actor: Actor, data: PersonCreate, *, reason: str | None = None) -> Person:
+def create_person(
+    session: Session, actor: Actor, data: PersonCreate, *, today: date, reason: str | None = None
+) -> Person:
     """Register a person. A mainland resident ID must pass GB 11643; its birth date and sex are taken from it."""
     actor.require(Permission.write_persons)
     jurisdiction_in_scope(session, actor, data.jurisdiction_code)
     number = data.document_number.upper()
     birth, sex = data.birth_date, data.sex
     if data.document_type == "resident_id":
-        check = check_resident_id(number)
+        check = check_resident_id(number, today)
         if not check.valid:
             raise InvalidInput("document_number", check.problems[0].text)
         if birth is not None and birth != check.birth_date:
@@ -54,7 +59,7 @@ def create_person(session: Session, actor: Actor, data: PersonCreate, *, reason:
         select(Person.id).where(Person.document_type == data.document_type, Person.document_number == number)
     )
     if exists is not None:
-        raise Conflict("document_number", f"a person with this {data.document_type} is registered (id {exists})")
+        raise Conflict("document_number", f"a person with this {data.document_type} is registered")
     person = Person(
         name=data.name,
         document_type=data.document_type,
@@ -110,6 +115,14 @@ def update_person(
         jurisdiction_in_scope(session, actor, changes["jurisdiction_code"])
     for key, value in changes.items():
         setattr(person, key, value)
+    if "jurisdiction_code" in changes:
+        # their active orders move with them, so the new community's work lists carry them
+        for order in session.scalars(
+            select(ManagementOrder).where(
+                ManagementOrder.person_id == person.id, ManagementOrder.status == OrderStatus.active
+            )
+        ):
+            order.jurisdiction_code = changes["jurisdiction_code"]
     try:
         session.flush()
     except StaleDataError:
