@@ -43,6 +43,12 @@ def get_jurisdiction(session: Session, code: str, *, field: str = "jurisdiction_
     return j
 
 
+def covers(session: Session, actor: Actor, code: str) -> bool:
+    """Whether a record filed under jurisdiction `code` lies in the actor's subtree."""
+    j = session.get(Jurisdiction, code)
+    return j is not None and actor.covers(j.path)
+
+
 def jurisdiction_in_scope(
     session: Session, actor: Actor, code: str, *, field: str = "jurisdiction_code"
 ) -> Jurisdiction:

@@ -14,7 +14,7 @@ from fangkong.rules.resident_id import check_resident_id
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.jurisdictions.service import covers, jurisdiction_in_scope
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.persons.models import Person
 from fangkong.services.persons.schemas import PersonCreate, PersonRead, PersonUpdate, mask_document, mask_phone
@@ -85,10 +85,7 @@ def person_in_scope(session: Session, actor: Actor, person_id: int) -> Person:
     """A person the actor may see; one outside their jurisdiction is not found."""
     actor.require(Permission.read_persons)
     person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound("person", person_id)
-    j = session.get(Jurisdiction, person.jurisdiction_code)
-    if j is None or not actor.covers(j.path):
+    if person is None or not covers(session, actor, person.jurisdiction_code):
         raise NotFound("person", person_id)
     return person
 

@@ -16,7 +16,7 @@ from fangkong.errors import Conflict, InvalidInput, NotFound
 from fangkong.policy.terms import PhaseKind
 from fangkong.services.access import Actor, Permission
 from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.jurisdictions.service import covers, jurisdiction_in_scope
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.service import order_in_scope, stored_plan
 from fangkong.services.sites.models import IsolationSite, Room, RoomAssignment
@@ -41,10 +41,7 @@ def create_site(session: Session, actor: Actor, data: SiteCreate) -> IsolationSi
 def site_in_scope(session: Session, actor: Actor, site_id: int) -> IsolationSite:
     actor.require(Permission.read_persons)
     site = session.get(IsolationSite, site_id)
-    if site is None:
-        raise NotFound("site", site_id)
-    j = session.get(Jurisdiction, site.jurisdiction_code)
-    if j is None or not actor.covers(j.path):
+    if site is None or not covers(session, actor, site.jurisdiction_code):
         raise NotFound("site", site_id)
     return site
 
