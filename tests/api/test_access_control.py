@@ -75,7 +75,7 @@ def test_a_worker_gets_not_found_for_a_person_and_order_of_another_community(api
 
     # nothing changed
     assert api.client.get(f"/api/orders/{oid}", headers=api.as_("epi")).json()["status"] == "active"
-    events = api.client.get(f"/api/orders/{oid}/events", headers=api.as_("epi")).json()
+    events = api.client.get(f"/api/orders/{oid}/events", headers=api.as_("epi")).json()["items"]
     assert [e["kind"] for e in events] == ["placed"]
     assert api.client.get(f"/api/persons/{pid}", headers=api.as_("epi")).json()["phone"] == "13800138000"
 
@@ -237,7 +237,7 @@ def test_roles_without_the_permission_are_forbidden(api: Api) -> None:
     assert viewer_register.status_code == 403
 
     # nothing was placed, changed or registered
-    events = api.client.get(f"/api/orders/{order['id']}/events", headers=api.as_("epi")).json()
+    events = api.client.get(f"/api/orders/{order['id']}/events", headers=api.as_("epi")).json()["items"]
     assert [e["kind"] for e in events] == ["placed"]
     assert api.client.get("/api/persons", headers=api.as_("cc")).json()["total"] == 1
     assert api.client.get(f"/api/persons/{person['id']}", headers=api.as_("epi")).json()["row_version"] == 1

@@ -31,7 +31,7 @@ def engine_of(api: Api) -> Engine:
 def trail(api: Api, person_id: int, who: str = "supervisor") -> list[dict[str, Any]]:
     r = api.client.get(f"/api/persons/{person_id}/audit", headers=api.as_(who))
     assert r.status_code == 200, r.text
-    return list(r.json())
+    return list(r.json()["items"])
 
 
 def rows(engine: Engine) -> list[tuple[Any, ...]]:

@@ -96,7 +96,7 @@ def test_close_contact_from_placement_to_release(api: Api, clock: Clock) -> None
     )
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "released"
-    events = api.client.get(f"/api/orders/{order['id']}/events", headers=api.as_("worker_a")).json()
+    events = api.client.get(f"/api/orders/{order['id']}/events", headers=api.as_("worker_a")).json()["items"]
     assert [e["kind"] for e in events] == ["placed", "released"]
 
 

@@ -44,7 +44,7 @@ def placed(api: Api, seq: str) -> dict[str, Any]:
 
 
 def kinds(api: Api, order_id: int) -> list[str]:
-    return [e["kind"] for e in api.client.get(f"/api/orders/{order_id}/events", headers=api.as_("cc")).json()]
+    return [e["kind"] for e in api.client.get(f"/api/orders/{order_id}/events", headers=api.as_("cc")).json()["items"]]
 
 
 STATUS = {"release": "released", "cancel": "cancelled", "transfer": "transferred"}
@@ -152,7 +152,7 @@ def test_racing_changes_of_an_order_leave_exactly_one_winner(api: Api, clock: Cl
         r.text for r in lost
     ]
     assert kinds(api, order["id"]) == ["placed", won[0].json()["status"]]
-    audit = api.client.get(f"/api/persons/{order['person_id']}/audit", headers=api.as_("supervisor")).json()
+    audit = api.client.get(f"/api/persons/{order['person_id']}/audit", headers=api.as_("supervisor")).json()["items"]
     assert [e["detail"].get("event") for e in audit if e["action"] == "update"] == [
         {"released": "released", "cancelled": "cancelled", "transferred": "transferred"}[won[0].json()["status"]]
     ]

@@ -210,7 +210,7 @@ def test_people_in_7_plus_3_move_to_5_plus_3_on_11_november(api: Api, clock: Clo
         assert now["start"] == order["start"] and now["row_version"] == 2, label
         got = [(p["kind"], p["start"], p["end"], p["test_days"]) for p in now["plan"]["phases"]]
         assert summary([(k, s[-2:], e[-2:], t) for k, s, e, t in got]) == change["phases_after"], label
-        events = api.client.get(f"/api/orders/{order['id']}/events", headers=api.as_("epi")).json()
+        events = api.client.get(f"/api/orders/{order['id']}/events", headers=api.as_("epi")).json()["items"]
         assert [e["kind"] for e in events] == ["placed", "policy_transition"], label
         assert events[1]["actor"] == "cc" and events[1]["detail"]["reason"] == "the 20 measures are in force"
         assert events[1]["detail"]["to_version"] == "m20"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from fangkong.api.deps import CurrentActor, DbSession, Today
+from fangkong.api.pages import Limit, Offset, Page
+from fangkong.services.audit.service import record
 from fangkong.services.orders import service
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.orders.schemas import EligibilityFailure, HandOver, OrderChange, OrderCreate, OrderRead
@@ -16,6 +18,7 @@ from fangkong.services.orders.transitions import TransitionPreview, apply_transi
 from fangkong.services.orders.worklists import WorkList, record_sampling, work_list
 
 router = APIRouter(prefix="/api", tags=["orders"])
+Reason = Annotated[str | None, Query(description="why the record is opened (kept in the audit log)")]
 
 
 def _read(order: ManagementOrder) -> OrderRead:
@@ -27,17 +30,59 @@ def place(body: OrderCreate, session: DbSession, actor: CurrentActor, today: Tod
     return _read(service.place_order(session, actor, body, today=today))
 
 
+@router.get("/orders", response_model=Page[OrderRead])
+def orders(
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
+    person_id: int | None = None,
+    category: Annotated[str | None, Query(description="close_contact, entry_personnel, …")] = None,
+    status: Annotated[str | None, Query(description="active, released, cancelled or transferred")] = None,
+    policy_version: Annotated[str | None, Query(description="made or last recomputed under this version")] = None,
+    under_management_on: Annotated[date | None, Query(description="active and covering this day")] = None,
+    releases_on: Annotated[date | None, Query(description="released on this day")] = None,
+    reason: Reason = None,
+) -> Page[OrderRead]:
+    """Management orders of people in your jurisdiction, newest first."""
+    rows, total = service.list_orders(
+        session,
+        actor,
+        jurisdiction_code=jurisdiction_code,
+        person_id=person_id,
+        category=category,
+        status=status,
+        policy_version=policy_version,
+        under_management_on=under_management_on,
+        releases_on=releases_on,
+        offset=offset,
+        limit=limit,
+        reason=reason,
+    )
+    return Page(items=[_read(o) for o in rows], total=total, offset=offset, limit=limit)
+
+
 @router.get("/orders/{order_id}", response_model=OrderRead)
-def get(order_id: int, session: DbSession, actor: CurrentActor) -> OrderRead:
-    return _read(service.order_in_scope(session, actor, order_id))
+def get(order_id: int, session: DbSession, actor: CurrentActor, reason: Reason = None) -> OrderRead:
+    return _read(service.read_order(session, actor, order_id, reason=reason))
 
 
-@router.get("/orders/{order_id}/events")
-def history(order_id: int, session: DbSession, actor: CurrentActor) -> list[dict[str, object]]:
-    return [
-        {"at": e.at.isoformat(), "kind": e.kind, "actor": e.actor, "detail": e.detail}
-        for e in service.events(session, actor, order_id)
-    ]
+class EventRead(BaseModel):
+    at: datetime
+    kind: str
+    actor: str
+    detail: dict[str, Any]
+
+
+@router.get("/orders/{order_id}/events", response_model=Page[EventRead])
+def history(
+    order_id: int, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 100
+) -> Page[EventRead]:
+    """What happened to the order, oldest first: placed, recomputed, switched, handed over, ended."""
+    rows, total = service.events(session, actor, order_id, offset=offset, limit=limit)
+    items = [EventRead(at=e.at, kind=e.kind, actor=e.actor, detail=e.detail) for e in rows]
+    return Page(items=items, total=total, offset=offset, limit=limit)
 
 
 @router.post("/orders/{order_id}/release", response_model=OrderRead)
@@ -85,9 +130,32 @@ def worklist(
     actor: CurrentActor,
     today: Today,
     on: Annotated[date | None, Query(description="the day (default: today in the jurisdiction)")] = None,
-    jurisdiction_code: str | None = None,
+    jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
+    category: Annotated[str | None, Query(description="only orders of this category")] = None,
+    where: Annotated[str | None, Query(description="tests due at a centralized_site or on a home_visit")] = None,
+    overdue_days: Annotated[int, Query(ge=0, le=60, description="how far back overdue tests are listed")] = 7,
+    offset: Offset = 0,
+    limit: Limit = 100,
 ) -> WorkList:
-    return work_list(session, actor, on=on or today, jurisdiction_code=jurisdiction_code)
+    """The day's work: tests due (where), phase changes, releases and overdue tests; each list paged alike."""
+    day = work_list(
+        session,
+        actor,
+        on=on or today,
+        jurisdiction_code=jurisdiction_code,
+        category=category,
+        where=where,
+        overdue_days=overdue_days,
+    )
+    record(
+        session,
+        actor,
+        action="read",
+        entity="worklist",
+        entity_id=day.jurisdiction_code,
+        detail={"on": day.on.isoformat(), "category": category, "where": where},
+    )
+    return day.page(offset, limit)
 
 
 class TransitionApply(BaseModel):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
+from pydantic import BaseModel
 
 from fangkong.api.deps import CurrentActor, DbSession, Today
 from fangkong.api.pages import Limit, Offset, Page
@@ -36,11 +38,29 @@ def search(
     actor: CurrentActor,
     offset: Offset = 0,
     limit: Limit = 50,
-    jurisdiction_code: str | None = None,
-    name: str | None = None,
+    jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
+    name: Annotated[str | None, Query(description="part of the name")] = None,
+    document_number: Annotated[
+        str | None, Query(description="the exact document number (roles that see identifiers)")
+    ] = None,
+    category: Annotated[str | None, Query(description="with an active order of this category")] = None,
+    under_management: Annotated[
+        bool | None, Query(description="with (true) or without (false) an active order")
+    ] = None,
+    reason: Reason = None,
 ) -> Page[PersonRead]:
+    """People in your jurisdiction, a page at a time; each person listed is noted in their audit trail."""
     rows, total = list_persons(
-        session, actor, jurisdiction_code=jurisdiction_code, name=name, offset=offset, limit=limit
+        session,
+        actor,
+        jurisdiction_code=jurisdiction_code,
+        name=name,
+        document_number=document_number,
+        category=category,
+        under_management=under_management,
+        offset=offset,
+        limit=limit,
+        reason=reason,
     )
     return Page(items=[to_read(p, actor) for p in rows], total=total, offset=offset, limit=limit)
 
@@ -57,11 +77,29 @@ def update(
     return to_read(update_person(session, actor, person_id, body, reason=reason), actor)
 
 
-@router.get("/{person_id}/audit")
-def audit_trail(person_id: int, session: DbSession, actor: CurrentActor) -> list[dict[str, object]]:
-    """Who read or changed this person's record (supervisors and the command centre)."""
+class AuditRead(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    reason: str | None
+    detail: dict[str, Any]
+
+
+@router.get("/{person_id}/audit", response_model=Page[AuditRead])
+def audit_trail(
+    person_id: int,
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 100,
+    action: Annotated[
+        str | None, Query(description="only entries of this action (read, listed, create, update)")
+    ] = None,
+) -> Page[AuditRead]:
+    """Who read, listed or changed this person's record (supervisors and the command centre), oldest first."""
     person_in_scope(session, actor, person_id)  # the trail is scoped like the record itself
-    return [
-        {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "reason": e.reason, "detail": e.detail}
-        for e in entries_for(session, actor, entity="person", entity_id=person_id)
-    ]
+    rows, total = entries_for(
+        session, actor, entity="person", entity_id=person_id, action=action, offset=offset, limit=limit
+    )
+    items = [AuditRead(at=e.at, actor=e.actor, action=e.action, reason=e.reason, detail=e.detail) for e in rows]
+    return Page(items=items, total=total, offset=offset, limit=limit)

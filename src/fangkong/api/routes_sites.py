@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from fangkong.api.deps import CurrentActor, DbSession, Today
+from fangkong.api.pages import Limit, Offset, Page
 from fangkong.services.sites.schemas import AssignmentCreate, AssignmentRead, Occupancy, SiteCreate, SiteRead
 from fangkong.services.sites.service import assign_room, create_site, list_sites, occupancy, room_count
 
@@ -26,9 +27,18 @@ def create(body: SiteCreate, session: DbSession, actor: CurrentActor) -> SiteRea
     )
 
 
-@router.get("", response_model=list[SiteRead])
-def sites(session: DbSession, actor: CurrentActor) -> list[SiteRead]:
-    return [
+@router.get("", response_model=Page[SiteRead])
+def sites(
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
+    name: Annotated[str | None, Query(description="part of the name")] = None,
+) -> Page[SiteRead]:
+    """Centralized isolation sites in your jurisdiction, by name."""
+    rows, total = list_sites(session, actor, jurisdiction_code=jurisdiction_code, name=name, offset=offset, limit=limit)
+    items = [
         SiteRead(
             id=s.id,
             name=s.name,
@@ -36,8 +46,9 @@ def sites(session: DbSession, actor: CurrentActor) -> list[SiteRead]:
             jurisdiction_code=s.jurisdiction_code,
             rooms=room_count(session, s.id),
         )
-        for s in list_sites(session, actor)
+        for s in rows
     ]
+    return Page(items=items, total=total, offset=offset, limit=limit)
 
 
 @router.post("/{site_id}/assignments", response_model=AssignmentRead, status_code=status.HTTP_201_CREATED)

@@ -79,6 +79,31 @@ class PlanRefusal(Decision):
     refused: Literal[True] = True
 
 
+def join_adjacent(phases: list[PlanPhase] | tuple[PlanPhase, ...]) -> tuple[PlanPhase, ...]:
+    """Adjacent phases of the same kind become one phase, keeping every test day.
+
+    A plan lists each kind of management once per stretch: when a transition (new rules in flight) or a switch
+    home → centralized (section 3) makes two neighbouring phases the same kind, a person stays in one place and
+    the work lists must not announce a phase change that does not happen.
+    """
+    out: list[PlanPhase] = []
+    for p in phases:
+        if out and out[-1].kind == p.kind and out[-1].end + timedelta(days=1) == p.start:
+            prev = out[-1]
+            shift = (p.start - prev.start).days
+            out[-1] = prev.model_copy(
+                update={
+                    "end": p.end,
+                    "test_days": prev.test_days + tuple(t + shift for t in p.test_days),
+                    "may_go_out": max(prev.may_go_out, p.may_go_out, key=lambda m: m.strictness),
+                    "restrictions": tuple(dict.fromkeys((*prev.restrictions, *p.restrictions))),
+                }
+            )
+        else:
+            out.append(p)
+    return tuple(out)
+
+
 def parse_category(value: str, field: str = "category") -> Category:
     try:
         return Category(value)

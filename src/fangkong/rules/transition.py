@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from fangkong.policy import PolicyAt
 from fangkong.rules.decision import Reason, because
-from fangkong.rules.plans import Plan, PlanPhase, management_plan
+from fangkong.rules.plans import Plan, PlanPhase, join_adjacent, management_plan
 
 
 def _head(phases: tuple[PlanPhase, ...], before: date) -> list[PlanPhase]:
@@ -33,21 +33,6 @@ def _tail(phases: tuple[PlanPhase, ...], since: date) -> list[PlanPhase]:
     return kept
 
 
-def _joined(phases: list[PlanPhase]) -> tuple[PlanPhase, ...]:
-    """Adjacent phases of the same kind become one (old centralized days + new centralized days)."""
-    out: list[PlanPhase] = []
-    for p in phases:
-        if out and out[-1].kind == p.kind and out[-1].end + timedelta(days=1) == p.start:
-            prev = out[-1]
-            shift = (p.start - prev.start).days
-            out[-1] = prev.model_copy(
-                update={"end": p.end, "test_days": prev.test_days + tuple(t + shift for t in p.test_days)}
-            )
-        else:
-            out.append(p)
-    return tuple(out)
-
-
 def transition_plan(current: Plan, new_policy: PolicyAt, effective: date) -> Plan:
     """The plan of a person under management on the day `new_policy` takes effect.
 
@@ -70,7 +55,7 @@ def transition_plan(current: Plan, new_policy: PolicyAt, effective: date) -> Pla
     note = because(rule, f"plan recomputed from day 1 ({current.start.isoformat()}) under {new_policy.version}")
     if new.released_on <= effective:
         return _released(current, served, effective, new_policy, note)
-    phases = _joined(served + _tail(new.phases, effective))
+    phases = join_adjacent(served + _tail(new.phases, effective))
     return new.model_copy(
         update={
             "phases": phases,

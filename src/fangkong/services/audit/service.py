@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.models import AuditEntry
+from fangkong.services.paging import page_of
 
 
 def record(
@@ -33,11 +34,19 @@ def record(
     )
 
 
-def entries_for(session: Session, actor: Actor, *, entity: str, entity_id: object) -> list[AuditEntry]:
+def entries_for(
+    session: Session,
+    actor: Actor,
+    *,
+    entity: str,
+    entity_id: object,
+    action: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[list[AuditEntry], int]:
+    """The trail of one record, oldest first; the caller has checked that the record is in the actor's scope."""
     actor.require(Permission.read_audit)
-    stmt = (
-        select(AuditEntry)
-        .where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
-        .order_by(AuditEntry.id)
-    )
-    return list(session.scalars(stmt))
+    stmt = select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
+    if action is not None:
+        stmt = stmt.where(AuditEntry.action == action)
+    return page_of(session, stmt.order_by(AuditEntry.id), offset=offset, limit=limit)

@@ -19,6 +19,9 @@ class OrderStatus:
     transferred = "transferred"  # to a designated or makeshift hospital
 
 
+ORDER_STATUSES = (OrderStatus.active, OrderStatus.released, OrderStatus.cancelled, OrderStatus.transferred)
+
+
 class ManagementOrder(Base):
     __tablename__ = "management_order"
     __table_args__ = (

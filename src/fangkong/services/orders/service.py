@@ -16,12 +16,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from fangkong.errors import Conflict, InvalidInput, NotFound, Refused
 from fangkong.policy import load_policy
 from fangkong.policy.terms import Category, PhaseKind
-from fangkong.rules.plans import Plan, PlanRefusal, first_day, management_plan, parse_category
+from fangkong.rules.plans import Plan, PlanRefusal, first_day, join_adjacent, management_plan, parse_category
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
-from fangkong.services.jurisdictions.service import get_jurisdiction
-from fangkong.services.orders.models import ManagementOrder, OrderEvent, OrderStatus
+from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.jurisdictions.service import get_jurisdiction, jurisdiction_in_scope
+from fangkong.services.orders.models import ORDER_STATUSES, ManagementOrder, OrderEvent, OrderStatus
 from fangkong.services.orders.schemas import EligibilityFailure, HandOver, OrderChange, OrderCreate
+from fangkong.services.paging import page_of
+from fangkong.services.persons.models import Person
 from fangkong.services.persons.service import person_in_scope
 from fangkong.services.sites.models import RoomAssignment
 
@@ -247,7 +250,7 @@ def switch_to_centralized(
             )
         else:
             phases.append(p)
-    new_plan = plan.model_copy(update={"phases": tuple(phases)})
+    new_plan = plan.model_copy(update={"phases": join_adjacent(phases)})
     order.plan = new_plan.model_dump(mode="json")
     _flush(session)
     _event(
@@ -277,6 +280,89 @@ def hand_over(session: Session, actor: Actor, order_id: int, data: HandOver) -> 
     return order
 
 
-def events(session: Session, actor: Actor, order_id: int) -> list[OrderEvent]:
+def read_order(session: Session, actor: Actor, order_id: int, *, reason: str | None = None) -> ManagementOrder:
+    """An order opened by a user: part of the person's record, so the read is audited."""
+    order = order_in_scope(session, actor, order_id)
+    record(
+        session,
+        actor,
+        action="read",
+        entity="person",
+        entity_id=order.person_id,
+        reason=reason,
+        detail={"order": order.id},
+    )
+    return order
+
+
+def list_orders(
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str | None = None,
+    person_id: int | None = None,
+    category: str | None = None,
+    status: str | None = None,
+    policy_version: str | None = None,
+    under_management_on: date | None = None,
+    releases_on: date | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    reason: str | None = None,
+) -> tuple[list[ManagementOrder], int]:
+    """Orders of people in the actor's subtree, newest first; each listed order is noted in the person's trail.
+
+    `under_management_on` keeps active orders whose plan covers that day (from the first day to the day before
+    release); `releases_on` those released on that day.
+    """
+    actor.require(Permission.read_persons)
+    root = (
+        jurisdiction_in_scope(session, actor, jurisdiction_code).path if jurisdiction_code else actor.jurisdiction_path
+    )
+    stmt = (
+        select(ManagementOrder)
+        .join(Person, ManagementOrder.person_id == Person.id)
+        .join(Jurisdiction, Person.jurisdiction_code == Jurisdiction.code)
+        .where(Jurisdiction.path.startswith(root))
+    )
+    if person_id is not None:
+        stmt = stmt.where(ManagementOrder.person_id == person_id)
+    if category is not None:
+        stmt = stmt.where(ManagementOrder.category == parse_category(category).value)
+    if status is not None:
+        if status not in ORDER_STATUSES:
+            raise InvalidInput("status", f"{status!r} is not one of {', '.join(ORDER_STATUSES)}")
+        stmt = stmt.where(ManagementOrder.status == status)
+    if policy_version is not None:
+        if policy_version not in load_policy().versions:
+            raise InvalidInput("policy_version", f"unknown version {policy_version!r}")
+        stmt = stmt.where(ManagementOrder.policy_version == policy_version)
+    if under_management_on is not None:
+        stmt = stmt.where(
+            ManagementOrder.status == OrderStatus.active,
+            ManagementOrder.start <= under_management_on,
+            ManagementOrder.released_on > under_management_on,
+        )
+    if releases_on is not None:
+        stmt = stmt.where(ManagementOrder.released_on == releases_on)
+    rows, total = page_of(session, stmt.order_by(ManagementOrder.id.desc()), offset=offset, limit=limit)
+    for order in rows:
+        record(
+            session,
+            actor,
+            action="listed",
+            entity="person",
+            entity_id=order.person_id,
+            reason=reason,
+            detail={"order": order.id},
+        )
+    return rows, total
+
+
+def events(
+    session: Session, actor: Actor, order_id: int, *, offset: int = 0, limit: int = 100
+) -> tuple[list[OrderEvent], int]:
+    """The order's history, oldest first."""
     order_in_scope(session, actor, order_id)
-    return list(session.scalars(select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id)))
+    stmt = select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id)
+    return page_of(session, stmt, offset=offset, limit=limit)

@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, InvalidInput
 from fangkong.policy.terms import PhaseKind
+from fangkong.rules.plans import parse_category
 from fangkong.services.access import Actor, Permission
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.orders.models import ManagementOrder, OrderStatus, Sampling
 from fangkong.services.orders.service import order_in_scope, stored_plan
+from fangkong.services.paging import MAX_LIMIT
 from fangkong.services.persons.models import Person
 
 Where = Literal["centralized_site", "home_visit"]
@@ -41,13 +43,30 @@ class TestDue(WorkItem):
     sampled: bool
 
 
+SECTIONS = ("tests_due", "phase_changes", "releases", "overdue_tests")
+
+
 class WorkList(BaseModel):
+    """The day's four lists. Each is cut to `offset`..`offset+limit`; `totals` counts each whole list."""
+
     on: date
     jurisdiction_code: str
     tests_due: list[TestDue]
     phase_changes: list[WorkItem]
     releases: list[WorkItem]
     overdue_tests: list[WorkItem]
+    totals: dict[str, int] = {}
+    offset: int = 0
+    limit: int | None = None
+
+    def page(self, offset: int, limit: int) -> WorkList:
+        if offset < 0:
+            raise InvalidInput("offset", "must be 0 or more")
+        if not 1 <= limit <= MAX_LIMIT:
+            raise InvalidInput("limit", f"must be between 1 and {MAX_LIMIT}")
+        cut = {name: getattr(self, name)[offset : offset + limit] for name in SECTIONS}
+        totals = {name: len(getattr(self, name)) for name in SECTIONS}
+        return self.model_copy(update={**cut, "totals": totals, "offset": offset, "limit": limit})
 
 
 def _where(kind: PhaseKind) -> Where:
@@ -55,10 +74,24 @@ def _where(kind: PhaseKind) -> Where:
 
 
 def work_list(
-    session: Session, actor: Actor, *, on: date, jurisdiction_code: str | None = None, overdue_days: int = 7
+    session: Session,
+    actor: Actor,
+    *,
+    on: date,
+    jurisdiction_code: str | None = None,
+    overdue_days: int = 7,
+    category: str | None = None,
+    where: str | None = None,
 ) -> WorkList:
-    """The day's work for active orders of people in the subtree; overdue looks back `overdue_days` days."""
+    """The day's work for active orders of people in the subtree; overdue looks back `overdue_days` days.
+
+    `category` keeps one category of order; `where` keeps the tests due at a centralized site or on home visits
+    (the site manager's and the community worker's rounds).
+    """
     actor.require(Permission.read_persons)
+    if where is not None and where not in ("centralized_site", "home_visit"):
+        raise InvalidInput("where", "centralized_site or home_visit")
+    category = parse_category(category).value if category is not None else None
     if overdue_days < 0 or overdue_days > 60:
         raise InvalidInput("overdue_days", "between 0 and 60")
     root = (
@@ -74,6 +107,7 @@ def work_list(
             ManagementOrder.status == OrderStatus.active,
             ManagementOrder.start <= on,
             ManagementOrder.released_on >= on - timedelta(days=overdue_days),
+            *([ManagementOrder.category == category] if category else []),
         )
         .order_by(ManagementOrder.jurisdiction_code, Person.address, ManagementOrder.id)
     ).all()
@@ -128,6 +162,8 @@ def work_list(
                     result.overdue_tests.append(
                         WorkItem(**base, phase=phase.kind.value, detail=f"test of {test_day} (day {n}) not recorded")
                     )
+    if where is not None:
+        result.tests_due = [t for t in result.tests_due if t.where == where]
     return result
 
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from fangkong.errors import Conflict, InvalidInput, NotFound
+from fangkong.rules.plans import parse_category
 from fangkong.rules.resident_id import check_resident_id
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import covers, jurisdiction_in_scope
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
+from fangkong.services.paging import page_of
 from fangkong.services.persons.models import Person
 from fangkong.services.persons.schemas import PersonCreate, PersonRead, PersonUpdate, mask_document, mask_phone
 
@@ -142,10 +144,19 @@ def list_persons(
     *,
     jurisdiction_code: str | None = None,
     name: str | None = None,
+    document_number: str | None = None,
+    category: str | None = None,
+    under_management: bool | None = None,
     offset: int = 0,
     limit: int = 50,
+    reason: str | None = None,
 ) -> tuple[list[Person], int]:
-    """People in the actor's subtree (optionally a narrower jurisdiction), with the total for pagination."""
+    """People in the actor's subtree (optionally a narrower jurisdiction), with the total for pagination.
+
+    `category` keeps people with an active order of that category; `under_management` those with (True) or
+    without (False) any active order. Every person on the page gets a `listed` entry in the audit log, so a
+    record's trail shows who saw it in a list as well as who opened it.
+    """
     actor.require(Permission.read_persons)
     root = actor.jurisdiction_path
     if jurisdiction_code is not None:
@@ -157,6 +168,38 @@ def list_persons(
     )
     if name:
         stmt = stmt.where(Person.name.contains(name))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(stmt.order_by(Person.id).offset(offset).limit(limit))
-    return list(rows), total
+    if document_number:
+        # searching by document is how staff find a caller; only roles that see identifiers may do it
+        actor.require(Permission.see_identifiers)
+        stmt = stmt.where(Person.document_number == document_number.strip().upper())
+    active = select(ManagementOrder.person_id).where(ManagementOrder.status == OrderStatus.active)
+    if category is not None:
+        stmt = stmt.where(Person.id.in_(active.where(ManagementOrder.category == parse_category(category).value)))
+    if under_management is True:
+        stmt = stmt.where(Person.id.in_(active))
+    elif under_management is False:
+        stmt = stmt.where(Person.id.not_in(active))
+    rows, total = page_of(session, stmt.order_by(Person.id), offset=offset, limit=limit)
+    filters = {
+        k: v
+        for k, v in {
+            "jurisdiction_code": jurisdiction_code,
+            "name": name,
+            "document_number": document_number and mask_document(document_number),
+            "category": category,
+            "under_management": under_management,
+        }.items()
+        if v is not None
+    }
+    unmasked = actor.may(Permission.see_identifiers)
+    for person in rows:
+        record(
+            session,
+            actor,
+            action="listed",
+            entity="person",
+            entity_id=person.id,
+            reason=reason,
+            detail={"filters": filters, "unmasked": unmasked},
+        )
+    return rows, total

@@ -19,6 +19,7 @@ from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import covers, jurisdiction_in_scope
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.service import order_in_scope, stored_plan
+from fangkong.services.paging import page_of
 from fangkong.services.sites.models import IsolationSite, Room, RoomAssignment
 from fangkong.services.sites.schemas import AssignmentCreate, AssignmentRead, Occupancy, OccupancyDay, SiteCreate
 
@@ -50,15 +51,28 @@ def room_count(session: Session, site_id: int) -> int:
     return session.scalar(select(func.count()).where(Room.site_id == site_id)) or 0
 
 
-def list_sites(session: Session, actor: Actor) -> list[IsolationSite]:
+def list_sites(
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str | None = None,
+    name: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[IsolationSite], int]:
+    """Centralized isolation sites in the actor's subtree (or a narrower jurisdiction), by name."""
     actor.require(Permission.read_persons)
+    root = (
+        jurisdiction_in_scope(session, actor, jurisdiction_code).path if jurisdiction_code else actor.jurisdiction_path
+    )
     stmt = (
         select(IsolationSite)
         .join(Jurisdiction, IsolationSite.jurisdiction_code == Jurisdiction.code)
-        .where(Jurisdiction.path.startswith(actor.jurisdiction_path))
-        .order_by(IsolationSite.name)
+        .where(Jurisdiction.path.startswith(root))
     )
-    return list(session.scalars(stmt))
+    if name:
+        stmt = stmt.where(IsolationSite.name.contains(name))
+    return page_of(session, stmt.order_by(IsolationSite.name, IsolationSite.id), offset=offset, limit=limit)
 
 
 def _last_night(order: ManagementOrder, assignment: RoomAssignment) -> date | None:
