@@ -10,8 +10,13 @@ from fangkong.api.deps import Unauthenticated
 from fangkong.errors import Conflict, FangkongError, Forbidden, InvalidInput, NotFound, NotInForce, Refused
 
 
-def _body(status: int, message: str, field: str | None = None, clause: str | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"field": field, "message": message, "clause": clause}}, status_code=status)
+def _body(
+    status: int, message: str, field: str | None = None, clause: str | None = None, row: int | None = None
+) -> JSONResponse:
+    error: dict[str, object] = {"field": field, "message": message, "clause": clause}
+    if row is not None:  # a rejected file: the first bad row (1 = the first data row)
+        error["row"] = row
+    return JSONResponse({"error": error}, status_code=status)
 
 
 def install(app: FastAPI) -> None:
@@ -24,7 +29,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(FangkongError)
     async def _domain(_: Request, exc: FangkongError) -> JSONResponse:
         if isinstance(exc, InvalidInput):
-            return _body(422, exc.message, exc.field)
+            return _body(422, exc.message, exc.field, row=getattr(exc, "row", None))
         if isinstance(exc, Refused):
             return _body(422, exc.message, None, exc.clause)
         if isinstance(exc, NotInForce):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from fangkong.cli import cases, plan, policy, store
+from fangkong.cli import cases, lab, plan, policy, store
 
 app = typer.Typer(
     name="fangkong",
@@ -19,6 +19,8 @@ app.command("serve")(store.serve)
 app.add_typer(store.db_app, name="db")
 app.add_typer(store.users_app, name="users")
 app.add_typer(store.demo_app, name="demo")
+app.add_typer(lab.lab_app, name="lab")
+app.add_typer(lab.tracing_app, name="tracing")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ DowngradeEffective = Literal["day_after_last_clean_day", "last_clean_day"]
 VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "bool": TypeAdapter(bool),
     "int": TypeAdapter(int),
+    "ints": TypeAdapter(tuple[int, ...]),
     "number": TypeAdapter(float),
     "text": TypeAdapter(str),
     "phases": TypeAdapter(tuple[PhaseSpec, ...]),

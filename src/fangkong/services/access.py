@@ -33,6 +33,8 @@ class Permission(StrEnum):
     apply_policy_transition = "apply_policy_transition"
     read_audit = "read_audit"
     manage_users = "manage_users"
+    import_lab = "import_lab"  # sample registrations and lab results
+    trace_contacts = "trace_contacts"  # record infections, propose and confirm close contacts
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -44,13 +46,14 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.write_persons,
             Permission.place_orders,
             Permission.change_orders,
+            Permission.trace_contacts,
         }
     ),
     Role.community_worker: frozenset(
         {Permission.read_persons, Permission.see_identifiers, Permission.write_persons, Permission.change_orders}
     ),
     Role.site_manager: frozenset({Permission.read_persons, Permission.change_orders, Permission.manage_sites}),
-    Role.lab: frozenset(),
+    Role.lab: frozenset({Permission.import_lab}),
     Role.supervisor: frozenset({Permission.read_persons, Permission.read_audit}),
     Role.read_only: frozenset({Permission.read_persons}),
     Role.admin: frozenset(Permission),

@@ -1,22 +1,35 @@
 """Every table of the store, imported in one place so the metadata (and Alembic) sees them all."""
 
 from fangkong.services.audit.models import AuditEntry
+from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.lab.models import LabImport, LabResult, Retest, Sample, SampleMember, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, Sampling
 from fangkong.services.persons.models import Person
 from fangkong.services.sites.models import IsolationSite, Room, RoomAssignment
+from fangkong.services.tracing.models import ContactCandidate, Venue, VenueScan
 from fangkong.services.users.models import ApiToken, User
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "ContactCandidate",
+    "Infection",
     "IsolationSite",
     "Jurisdiction",
+    "LabImport",
+    "LabResult",
     "ManagementOrder",
     "OrderEvent",
     "Person",
+    "Retest",
     "Room",
     "RoomAssignment",
+    "Sample",
+    "SampleMember",
     "Sampling",
+    "TemporaryControl",
     "User",
+    "Venue",
+    "VenueScan",
 ]

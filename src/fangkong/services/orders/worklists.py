@@ -5,7 +5,7 @@ What community workers and isolation-site managers open each morning, for one da
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from pydantic import BaseModel
@@ -18,10 +18,12 @@ from fangkong.rules.plans import parse_category
 from fangkong.services.access import Actor, Permission
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.lab.models import Retest, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus, Sampling
 from fangkong.services.orders.service import order_in_scope, stored_plan
 from fangkong.services.paging import MAX_LIMIT
 from fangkong.services.persons.models import Person
+from fangkong.services.settings import JURISDICTION_ZONE
 
 Where = Literal["centralized_site", "home_visit"]
 
@@ -43,7 +45,22 @@ class TestDue(WorkItem):
     sampled: bool
 
 
-SECTIONS = ("tests_due", "phase_changes", "releases", "overdue_tests")
+class RetestDue(BaseModel):
+    """A single-tube retest owed: a member of a positive pool (held until cleared) or an entrant 24 h after a
+    Ct 35–40 result. Due on or before the day; it stays on the list until a later result settles it."""
+
+    retest_id: int
+    person_id: int
+    person_name: str
+    jurisdiction_code: str
+    address: str
+    reason: str
+    due_at: datetime
+    held: bool
+    cite: list[str]
+
+
+SECTIONS = ("tests_due", "phase_changes", "releases", "overdue_tests", "retests_due")
 
 
 class WorkList(BaseModel):
@@ -55,6 +72,7 @@ class WorkList(BaseModel):
     phase_changes: list[WorkItem]
     releases: list[WorkItem]
     overdue_tests: list[WorkItem]
+    retests_due: list[RetestDue] = []
     totals: dict[str, int] = {}
     offset: int = 0
     limit: int | None = None
@@ -164,7 +182,38 @@ def work_list(
                     )
     if where is not None:
         result.tests_due = [t for t in result.tests_due if t.where == where]
+    if category is None:
+        result.retests_due = _retests_due(session, root, on)
     return result
+
+
+def _retests_due(session: Session, root: str, on: date) -> list[RetestDue]:
+    end = datetime.combine(on + timedelta(days=1), time(0), JURISDICTION_ZONE)
+    rows = session.execute(
+        select(Retest, Person, TemporaryControl.id)
+        .join(Person, Person.id == Retest.person_id)
+        .join(Jurisdiction, Person.jurisdiction_code == Jurisdiction.code)
+        .outerjoin(
+            TemporaryControl,
+            (TemporaryControl.person_id == Retest.person_id) & TemporaryControl.ended_at.is_(None),
+        )
+        .where(Jurisdiction.path.startswith(root), Retest.done_sample_id.is_(None), Retest.due_at < end)
+        .order_by(Retest.due_at, Retest.id)
+    ).all()
+    return [
+        RetestDue(
+            retest_id=r.id,
+            person_id=p.id,
+            person_name=p.name,
+            jurisdiction_code=p.jurisdiction_code,
+            address=p.address,
+            reason=r.reason,
+            due_at=r.due_at,
+            held=hold is not None,
+            cite=r.cite,
+        )
+        for r, p, hold in rows
+    ]
 
 
 def record_sampling(session: Session, actor: Actor, order_id: int, *, sampled_on: date, today: date) -> Sampling:

@@ -1,0 +1,208 @@
+"""Infections, transmission chains, close-contact candidates and the timeliness of tracing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from fangkong.api.deps import CurrentActor, DbSession, Now, Today
+from fangkong.api.pages import Limit, Offset, Page
+from fangkong.api.routes_lab import ContentType, Filename, RawBody
+from fangkong.services.access import Permission
+from fangkong.services.infections.service import (
+    Chain,
+    InfectionCreate,
+    InfectionRead,
+    InfectionUpdate,
+    infection_in_scope,
+    list_infections,
+    read_infection,
+    record_infection,
+    transmission_chain,
+    update_infection,
+)
+from fangkong.services.lab.files import format_of
+from fangkong.services.lab.imports import ImportSummary
+from fangkong.services.tracing.service import (
+    CandidateRead,
+    InterviewContact,
+    TimelinessReport,
+    VenueCreate,
+    add_interview_contacts,
+    confirm_candidate,
+    dismiss_candidate,
+    import_scans,
+    list_candidates,
+    propose_contacts,
+    propose_secondary,
+    register_venue,
+    timeliness_report,
+)
+
+router = APIRouter(prefix="/api", tags=["infections and tracing"])
+
+
+def _read(i: object) -> InfectionRead:
+    return InfectionRead.model_validate(i, from_attributes=True)
+
+
+def _cand(c: object) -> CandidateRead:
+    return CandidateRead.model_validate(c, from_attributes=True)
+
+
+@router.post("/infections", response_model=InfectionRead, status_code=status.HTTP_201_CREATED)
+def create(body: InfectionCreate, session: DbSession, actor: CurrentActor, now: Now) -> InfectionRead:
+    """Record an infection found outside the lab imports (another city's report, a fever clinic); its close
+    contacts are proposed at once from home and venue scans."""
+    return _read(record_infection(session, actor, body, now=now))
+
+
+@router.get("/infections", response_model=Page[InfectionRead])
+def infections(
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    jurisdiction_code: str | None = None,
+    kind: Annotated[str | None, Query(description="confirmed or asymptomatic")] = None,
+    found_in: Annotated[str | None, Query(description="community, centralized_isolation, home_isolation, …")] = None,
+    confirmed_from: date | None = None,
+    confirmed_to: date | None = None,
+    unreported: bool | None = None,
+) -> Page[InfectionRead]:
+    rows, total = list_infections(
+        session,
+        actor,
+        jurisdiction_code=jurisdiction_code,
+        kind=kind,
+        found_in=found_in,
+        confirmed_from=confirmed_from,
+        confirmed_to=confirmed_to,
+        unreported=unreported,
+        offset=offset,
+        limit=limit,
+    )
+    return Page(items=[_read(r) for r in rows], total=total, offset=offset, limit=limit)
+
+
+@router.get("/infections/{infection_id}", response_model=InfectionRead)
+def get(infection_id: int, session: DbSession, actor: CurrentActor) -> InfectionRead:
+    return _read(read_infection(session, actor, infection_id))
+
+
+@router.patch("/infections/{infection_id}", response_model=InfectionRead)
+def update(
+    infection_id: int, body: InfectionUpdate, session: DbSession, actor: CurrentActor, now: Now
+) -> InfectionRead:
+    """After the interview: kind, onset, workplace, places, source; `reported_at` when reported."""
+    return _read(update_infection(session, actor, infection_id, body, now=now))
+
+
+@router.get("/infections/{infection_id}/chain", response_model=Chain)
+def chain(infection_id: int, session: DbSession, actor: CurrentActor) -> Chain:
+    """The transmission chain (who infected whom) the infection belongs to, as nodes and edges."""
+    return transmission_chain(session, actor, infection_id)
+
+
+class Interview(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contacts: list[InterviewContact] = Field(min_length=1, max_length=2000)
+
+
+@router.post("/infections/{infection_id}/contacts", response_model=list[CandidateRead], status_code=201)
+def interview(
+    infection_id: int, body: Interview, session: DbSession, actor: CurrentActor, now: Now
+) -> list[CandidateRead]:
+    """Contacts named in the interview, proposed as close contacts (inside the look-back window)."""
+    return [_cand(c) for c in add_interview_contacts(session, actor, infection_id, body.contacts, now=now)]
+
+
+@router.post("/infections/{infection_id}/contacts/propose", response_model=list[CandidateRead])
+def propose(infection_id: int, session: DbSession, actor: CurrentActor, now: Now) -> list[CandidateRead]:
+    """Look again at home and venue scans (after a scans upload or a changed onset date)."""
+    actor.require(Permission.trace_contacts)
+    infection_in_scope(session, actor, infection_id)
+    return [_cand(c) for c in propose_contacts(session, actor, infection_id, now=now)]
+
+
+@router.get("/contact-candidates", response_model=Page[CandidateRead])
+def candidates(
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    infection_id: int | None = None,
+    status: Annotated[str | None, Query(description="proposed, confirmed or dismissed")] = None,
+    category: Annotated[str | None, Query(description="close_contact or secondary_close_contact")] = None,
+) -> Page[CandidateRead]:
+    rows, total = list_candidates(
+        session, actor, infection_id=infection_id, status=status, category=category, offset=offset, limit=limit
+    )
+    return Page(items=[_cand(c) for c in rows], total=total, offset=offset, limit=limit)
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=400)
+
+
+@router.post("/contact-candidates/{candidate_id}/confirm", response_model=CandidateRead)
+def confirm(candidate_id: int, body: Decision, session: DbSession, actor: CurrentActor, now: Now) -> CandidateRead:
+    """Confirm: the person is placed under management from their last exposure (the order is linked)."""
+    return _cand(confirm_candidate(session, actor, candidate_id, now=now, reason=body.reason))
+
+
+@router.post("/contact-candidates/{candidate_id}/dismiss", response_model=CandidateRead)
+def dismiss(candidate_id: int, body: Decision, session: DbSession, actor: CurrentActor, now: Now) -> CandidateRead:
+    return _cand(dismiss_candidate(session, actor, candidate_id, now=now, reason=body.reason or ""))
+
+
+@router.post("/contact-candidates/{candidate_id}/secondary", response_model=list[CandidateRead])
+def secondary(candidate_id: int, session: DbSession, actor: CurrentActor, now: Now) -> list[CandidateRead]:
+    """Secondary close contacts of a confirmed close contact — refused with m20.2 under the 20 measures."""
+    return [_cand(c) for c in propose_secondary(session, actor, candidate_id, now=now)]
+
+
+class VenueRead(VenueCreate):
+    pass
+
+
+@router.post("/venues", response_model=VenueRead, status_code=status.HTTP_201_CREATED)
+def venue(body: VenueCreate, session: DbSession, actor: CurrentActor) -> VenueRead:
+    v = register_venue(session, actor, body)
+    return VenueRead(code=v.code, name=v.name, address=v.address, jurisdiction_code=v.jurisdiction_code)
+
+
+@router.post("/venue-scans", response_model=ImportSummary)
+def scans(
+    body: RawBody,
+    session: DbSession,
+    actor: CurrentActor,
+    now: Now,
+    filename: Filename = None,
+    content_type: ContentType = None,
+) -> ImportSummary:
+    """Venue-code scans: `document_number, venue_code, scanned_at`. All rows or none; repeats are skipped."""
+    return import_scans(session, actor, body, fmt=format_of(filename, content_type), now=now, filename=filename)
+
+
+@router.get("/timeliness", response_model=TimelinessReport)
+def timeliness(
+    session: DbSession,
+    actor: CurrentActor,
+    now: Now,
+    today: Today,
+    since: date | None = None,
+    until: date | None = None,
+    jurisdiction_code: str | None = None,
+) -> TimelinessReport:
+    """Hours from confirmation to report and to each close contact's placement, per infection and jurisdiction."""
+    end = until or today
+    return timeliness_report(
+        session, actor, since=since or end, until=end, now=now, jurisdiction_code=jurisdiction_code
+    )

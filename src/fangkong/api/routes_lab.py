@@ -1,0 +1,157 @@
+"""Sample registrations and lab results, uploaded as files (CSV or JSON in the request body); the retests
+and temporary controls they set in motion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from fangkong.api.deps import CurrentActor, DbSession, Now
+from fangkong.api.pages import Limit, Offset, Page
+from fangkong.services.access import Permission
+from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.lab.files import format_of
+from fangkong.services.lab.imports import ImportSummary, import_results, import_samples
+from fangkong.services.lab.models import LabImport, Retest, TemporaryControl
+from fangkong.services.paging import page_of
+from fangkong.services.persons.models import Person
+
+router = APIRouter(prefix="/api/lab", tags=["lab"])
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(raw_body)]
+Filename = Annotated[str | None, Query(description="the uploaded file's name (kept with the import)")]
+ContentType = Annotated[str | None, Header(description="text/csv or application/json")]
+
+FILE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+        },
+    }
+}
+
+
+@router.post("/samples", response_model=ImportSummary, openapi_extra=FILE_BODY)
+def upload_samples(
+    body: RawBody,
+    session: DbSession,
+    actor: CurrentActor,
+    now: Now,
+    filename: Filename = None,
+    content_type: ContentType = None,
+) -> ImportSummary:
+    """Register tubes: `barcode, pool_size (1, 5, 10 or 20), sampling_point, collected_at, members` (the
+    members' document numbers separated by `;`). All rows or none; the same file twice is a no-op."""
+    return import_samples(session, actor, body, fmt=format_of(filename, content_type), now=now, filename=filename)
+
+
+@router.post("/results", response_model=ImportSummary, openapi_extra=FILE_BODY)
+def upload_results(
+    body: RawBody,
+    session: DbSession,
+    actor: CurrentActor,
+    now: Now,
+    filename: Filename = None,
+    content_type: ContentType = None,
+) -> ImportSummary:
+    """Results: `barcode, lab, reported_at, ct_orf1ab, ct_n` (empty Ct = not detected). Each is adjudicated
+    and its consequences applied — pool holds and retests, infections, transfers, past infections."""
+    return import_results(session, actor, body, fmt=format_of(filename, content_type), now=now, filename=filename)
+
+
+class ImportRead(BaseModel):
+    id: int
+    kind: str
+    filename: str | None
+    rows: int
+    added: int
+    summary: dict[str, object]
+    imported_by: str
+    imported_at: datetime
+
+
+@router.get("/imports", response_model=Page[ImportRead])
+def imports(
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    kind: Annotated[str | None, Query(description="samples, results or scans")] = None,
+) -> Page[ImportRead]:
+    """Files imported, newest first (labs see their own; the command centre and supervisors all)."""
+    stmt = select(LabImport)
+    if not (actor.may(Permission.read_audit) or actor.may(Permission.apply_policy_transition)):
+        stmt = stmt.where(LabImport.imported_by == actor.username)
+    if kind is not None:
+        stmt = stmt.where(LabImport.kind == kind)
+    rows, total = page_of(session, stmt.order_by(LabImport.id.desc()), offset=offset, limit=limit)
+    return Page(
+        items=[ImportRead.model_validate(r, from_attributes=True) for r in rows],
+        total=total,
+        offset=offset,
+        limit=limit,
+    )
+
+
+class RetestRead(BaseModel):
+    id: int
+    person_id: int
+    person_name: str
+    jurisdiction_code: str
+    reason: str
+    due_at: datetime
+    cite: list[str]
+    held_since: datetime | None
+
+
+@router.get("/retests", response_model=Page[RetestRead])
+def open_retests(
+    session: DbSession,
+    actor: CurrentActor,
+    now: Now,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    due_by: Annotated[datetime | None, Query(description="only retests due by this instant (default: any)")] = None,
+) -> Page[RetestRead]:
+    """Single-tube retests owed (members of positive pools, entrants 24 h after a Ct 35–40 result), by due time."""
+    actor.require(Permission.read_persons)
+    stmt = (
+        select(Retest, Person, TemporaryControl.started_at)
+        .join(Person, Person.id == Retest.person_id)
+        .join(Jurisdiction, Person.jurisdiction_code == Jurisdiction.code)
+        .outerjoin(
+            TemporaryControl,
+            (TemporaryControl.person_id == Retest.person_id) & TemporaryControl.ended_at.is_(None),
+        )
+        .where(Jurisdiction.path.startswith(actor.jurisdiction_path), Retest.done_sample_id.is_(None))
+    )
+    if due_by is not None:
+        stmt = stmt.where(Retest.due_at <= due_by)
+    stmt = stmt.order_by(Retest.due_at, Retest.id)
+    total = len(session.execute(stmt).all())
+    rows = session.execute(stmt.offset(offset).limit(limit)).all()
+    items = [
+        RetestRead(
+            id=r.id,
+            person_id=p.id,
+            person_name=p.name,
+            jurisdiction_code=p.jurisdiction_code,
+            reason=r.reason,
+            due_at=r.due_at,
+            cite=r.cite,
+            held_since=held,
+        )
+        for r, p, held in rows
+    ]
+    return Page(items=items, total=total, offset=offset, limit=limit)

@@ -1,0 +1,65 @@
+"""Pooled samples: which pool sizes are valid, and what a pool's result means for its members.
+
+The 21 Nov 2022 testing rules (m20-docs.testing): pools of 5, 10 and 20 are validated; a positive pool puts
+every member under temporary control on the spot and each is retested single-tube. Pools of pools are not
+validated. Before that date the same practice is encoded (interpretation register: pool-sizes).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fangkong.errors import Refused
+from fangkong.policy import PolicyAt
+from fangkong.rules.ct import GeneCt, decisive_ct
+from fangkong.rules.decision import Decision, Reason, because, policy_fields
+
+PoolOutcome = Literal["negative", "positive"]
+
+
+class PoolDecision(Decision):
+    size: int
+    outcome: PoolOutcome
+    hold_members: bool  # temporary control of every member until their single-tube result
+    retest_single: bool
+
+
+def check_pool_size(size: int, policy: PolicyAt) -> Reason:
+    """A sample of `size` people may be used only when that size is validated; otherwise `Refused`."""
+    sizes = policy.get("pool.sizes")
+    allowed: tuple[int, ...] = sizes.value or ()
+    if size not in allowed:
+        shown = ", ".join(str(s) for s in allowed if s > 1)
+        raise Refused(sizes.source.clause, f"a pool of {size} is not a validated size (single tubes or {shown})")
+    return because(sizes, "single tube" if size == 1 else f"{size}-in-1 pool is a validated size")
+
+
+def pool_result(size: int, ct: GeneCt, policy: PolicyAt) -> PoolDecision:
+    """The meaning of a pooled result (size > 1) for its members; a pool is read with the kit's cut-off."""
+    size_reason = check_pool_size(size, policy)
+    value, gene_reason = decisive_ct(ct, policy)
+    cut = policy.number("ct.general.positive_below")
+    assert cut.value is not None
+    fields = policy_fields(policy) | {"size": size}
+    if value is None or value >= cut.value:
+        shown = "not detected" if value is None else f"Ct {value} ≥ {cut.value:g}"
+        return PoolDecision(
+            **fields,
+            outcome="negative",
+            hold_members=False,
+            retest_single=False,
+            reasons=(size_reason, gene_reason, because(cut, f"{shown}: every member negative")),
+        )
+    held = policy.flag("pool.positive_members_held")
+    return PoolDecision(
+        **fields,
+        outcome="positive",
+        hold_members=bool(held.value),
+        retest_single=True,
+        reasons=(
+            size_reason,
+            gene_reason,
+            because(cut, f"Ct {value} < {cut.value:g}: the pool is positive"),
+            because(held, "every member under temporary control on the spot and retested single-tube"),
+        ),
+    )

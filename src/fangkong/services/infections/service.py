@@ -1,0 +1,374 @@
+"""Infections: recorded from a positive result (once per person) or by an epidemiologist, completed after the
+interview (onset, workplace, places, source), reported, and linked into transmission chains."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from fangkong.errors import Conflict, InvalidInput, NotFound
+from fangkong.policy.terms import PhaseKind
+from fangkong.services.access import Actor, Permission
+from fangkong.services.audit.service import record
+from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.lab.models import TemporaryControl
+from fangkong.services.orders.models import ManagementOrder, OrderStatus
+from fangkong.services.orders.service import stored_plan
+from fangkong.services.paging import page_of
+from fangkong.services.persons.service import person_in_scope
+from fangkong.services.settings import JURISDICTION_ZONE
+
+from .models import Infection, InfectionKind
+
+KINDS = (InfectionKind.confirmed, InfectionKind.asymptomatic)
+
+
+class InfectionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: int
+    kind: str = Field(description="confirmed or asymptomatic")
+    sampled_on: date
+    confirmed_at: datetime
+    onset_on: date | None = None
+    workplace: str | None = Field(default=None, max_length=400)
+    places: list[str] = Field(default_factory=list, max_length=200)
+    source_infection_id: int | None = None
+    source_note: str | None = None
+
+
+class InfectionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str | None = None
+    onset_on: date | None = None
+    workplace: str | None = Field(default=None, max_length=400)
+    places: list[str] | None = Field(default=None, max_length=200)
+    source_infection_id: int | None = None
+    source_note: str | None = None
+    isolated_at: datetime | None = None
+    reported_at: datetime | None = None
+
+
+class InfectionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    person_id: int
+    kind: str
+    onset_on: date | None
+    sampled_on: date
+    confirmed_at: datetime
+    reported_at: datetime | None
+    isolated_at: datetime | None
+    found_in: str
+    jurisdiction_code: str
+    workplace: str | None
+    places: list[str]
+    source_infection_id: int | None
+    source_note: str | None
+    cite: list[str]
+    created_by: str
+
+
+def _kind(value: str) -> str:
+    if value not in KINDS:
+        raise InvalidInput("kind", f"{value!r} is not one of {', '.join(KINDS)}")
+    return value
+
+
+def where_found(session: Session, person_id: int, at: datetime) -> tuple[str, datetime | None, list[str]]:
+    """Where a person was when their sample was taken: under which phase of management, held after a pool,
+    or in the community — with the instant they stopped mixing with others, if they had."""
+    day = at.astimezone(JURISDICTION_ZONE).date()
+    for order in session.scalars(
+        select(ManagementOrder).where(
+            ManagementOrder.person_id == person_id,
+            ManagementOrder.status == OrderStatus.active,
+        )
+    ):
+        for phase in stored_plan(order).phases:
+            if phase.covers(day):
+                if phase.kind is PhaseKind.centralized_isolation:
+                    since = datetime.combine(phase.start, time(0), JURISDICTION_ZONE)
+                    return phase.kind.value, since, []
+                # section 3: a positive during home isolation or monitoring → transmission-risk analysis
+                return phase.kind.value, None, ["m20.s3"]
+    hold = session.scalar(
+        select(TemporaryControl).where(
+            TemporaryControl.person_id == person_id,
+            TemporaryControl.started_at <= at,
+            or_(TemporaryControl.ended_at.is_(None), TemporaryControl.ended_at >= at),
+        )
+    )
+    if hold is not None:
+        return "temporary_control", hold.started_at, []
+    return "community", None, []
+
+
+def infection_from_result(
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    sample_id: int,
+    result_id: int | None,
+    collected_at: datetime,
+    reported_at: datetime,
+    cite: list[str],
+    *,
+    now: datetime,
+) -> tuple[Infection, bool]:
+    """The infection of a positive single-tube result: the existing record if the person has one (a result
+    that arrives twice makes one case), else a new asymptomatic infection until the interview says otherwise.
+    Its close contacts are proposed at once (household and venue scans)."""
+    from fangkong.services.tracing.service import propose_contacts
+
+    existing = session.scalar(select(Infection).where(Infection.person_id == person_id))
+    if existing is not None:
+        return existing, False
+    person = person_in_scope(session, actor, person_id)
+    found_in, since, extra = where_found(session, person_id, collected_at)
+    infection = Infection(
+        person_id=person_id,
+        kind=InfectionKind.asymptomatic,
+        onset_on=None,
+        sampled_on=collected_at.astimezone(JURISDICTION_ZONE).date(),
+        confirmed_at=reported_at,
+        isolated_at=since or reported_at,  # from the result on they are transferred
+        found_in=found_in,
+        jurisdiction_code=person.jurisdiction_code,
+        result_id=result_id,
+        cite=list(dict.fromkeys([*cite, *extra])),
+        created_by=actor.username,
+        places=[],
+    )
+    session.add(infection)
+    session.flush()
+    record(
+        session,
+        actor,
+        action="create",
+        entity="person",
+        entity_id=person_id,
+        detail={"infection": infection.id, "found_in": found_in, "sample": sample_id},
+    )
+    propose_contacts(session, actor, infection.id, now=now)
+    return infection, True
+
+
+def record_infection(session: Session, actor: Actor, data: InfectionCreate, *, now: datetime) -> Infection:
+    """An infection recorded by an epidemiologist (found elsewhere, or reported by another city)."""
+    from fangkong.services.tracing.service import propose_contacts
+
+    actor.require(Permission.trace_contacts)
+    person = person_in_scope(session, actor, data.person_id)
+    if data.confirmed_at > now:
+        raise InvalidInput("confirmed_at", "is in the future")
+    if data.onset_on is not None and data.onset_on > data.confirmed_at.astimezone(JURISDICTION_ZONE).date():
+        raise InvalidInput("onset_on", "is after the confirmation")
+    if session.scalar(select(Infection.id).where(Infection.person_id == person.id)) is not None:
+        raise Conflict("person_id", f"person {person.id} already has an infection record")
+    if data.source_infection_id is not None:
+        infection_in_scope(session, actor, data.source_infection_id)
+    collected = datetime.combine(data.sampled_on, time(12), JURISDICTION_ZONE)
+    found_in, since, extra = where_found(session, person.id, collected)
+    infection = Infection(
+        person_id=person.id,
+        kind=_kind(data.kind),
+        onset_on=data.onset_on,
+        sampled_on=data.sampled_on,
+        confirmed_at=data.confirmed_at,
+        isolated_at=since,
+        found_in=found_in,
+        jurisdiction_code=person.jurisdiction_code,
+        workplace=data.workplace,
+        places=data.places,
+        source_infection_id=data.source_infection_id,
+        source_note=data.source_note,
+        cite=extra,
+        created_by=actor.username,
+    )
+    session.add(infection)
+    session.flush()
+    record(session, actor, action="create", entity="person", entity_id=person.id, detail={"infection": infection.id})
+    propose_contacts(session, actor, infection.id, now=now)
+    return infection
+
+
+def infection_in_scope(session: Session, actor: Actor, infection_id: int) -> Infection:
+    infection = session.get(Infection, infection_id)
+    if infection is None:
+        raise NotFound("infection", infection_id)
+    person_in_scope(session, actor, infection.person_id)
+    return infection
+
+
+def read_infection(session: Session, actor: Actor, infection_id: int) -> Infection:
+    infection = infection_in_scope(session, actor, infection_id)
+    record(
+        session,
+        actor,
+        action="read",
+        entity="person",
+        entity_id=infection.person_id,
+        detail={"infection": infection.id},
+    )
+    return infection
+
+
+def _ancestors(session: Session, infection_id: int) -> set[int]:
+    seen: set[int] = set()
+    current: int | None = infection_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        current = session.scalar(select(Infection.source_infection_id).where(Infection.id == current))
+    return seen
+
+
+def update_infection(
+    session: Session, actor: Actor, infection_id: int, data: InfectionUpdate, *, now: datetime
+) -> Infection:
+    """Complete the record after the interview, name the source, or mark it reported."""
+    actor.require(Permission.trace_contacts)
+    infection = infection_in_scope(session, actor, infection_id)
+    changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    if "kind" in changes:
+        if changes["kind"] is None:
+            raise InvalidInput("kind", "may not be emptied")
+        _kind(changes["kind"])
+    for when in ("reported_at", "isolated_at"):
+        if changes.get(when) is not None and changes[when] > now:
+            raise InvalidInput(when, "is in the future")
+    if changes.get("reported_at") is not None and changes["reported_at"] < infection.confirmed_at:
+        raise InvalidInput("reported_at", "is before the infection was confirmed")
+    source = changes.get("source_infection_id")
+    if source is not None:
+        infection_in_scope(session, actor, source)
+        if infection.id in _ancestors(session, source):
+            raise InvalidInput("source_infection_id", f"infection {source} descends from {infection.id}: a cycle")
+    for key, value in changes.items():
+        setattr(infection, key, value)
+    session.flush()
+    record(
+        session,
+        actor,
+        action="update",
+        entity="person",
+        entity_id=infection.person_id,
+        detail={"infection": infection.id, "fields": sorted(changes)},
+    )
+    return infection
+
+
+def list_infections(
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str | None = None,
+    kind: str | None = None,
+    found_in: str | None = None,
+    confirmed_from: date | None = None,
+    confirmed_to: date | None = None,
+    unreported: bool | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[Infection], int]:
+    actor.require(Permission.read_persons)
+    root = (
+        jurisdiction_in_scope(session, actor, jurisdiction_code).path if jurisdiction_code else actor.jurisdiction_path
+    )
+    stmt = (
+        select(Infection)
+        .join(Jurisdiction, Infection.jurisdiction_code == Jurisdiction.code)
+        .where(Jurisdiction.path.startswith(root))
+    )
+    if kind is not None:
+        stmt = stmt.where(Infection.kind == _kind(kind))
+    if found_in is not None:
+        stmt = stmt.where(Infection.found_in == found_in)
+    if confirmed_from is not None:
+        stmt = stmt.where(Infection.confirmed_at >= datetime.combine(confirmed_from, time(0), JURISDICTION_ZONE))
+    if confirmed_to is not None:
+        stmt = stmt.where(Infection.confirmed_at < datetime.combine(confirmed_to, time(23, 59, 59), JURISDICTION_ZONE))
+    if unreported is True:
+        stmt = stmt.where(Infection.reported_at.is_(None))
+    elif unreported is False:
+        stmt = stmt.where(Infection.reported_at.is_not(None))
+    return page_of(
+        session, stmt.order_by(Infection.confirmed_at.desc(), Infection.id.desc()), offset=offset, limit=limit
+    )
+
+
+class ChainNode(BaseModel):
+    infection_id: int
+    person_id: int | None  # None: outside the reader's jurisdiction
+    kind: str
+    confirmed_at: datetime
+    jurisdiction_code: str | None
+
+
+class ChainEdge(BaseModel):
+    source: int
+    target: int
+
+
+class Chain(BaseModel):
+    """The transmission chain an infection belongs to: every infection linked to it by who-infected-whom."""
+
+    root: int
+    nodes: list[ChainNode]
+    edges: list[ChainEdge]
+
+
+def transmission_chain(session: Session, actor: Actor, infection_id: int, *, max_nodes: int = 5000) -> Chain:
+    """Walk up to the earliest known source, then down to every infection descended from it."""
+    start = infection_in_scope(session, actor, infection_id)
+    root = start.id
+    seen_up = {root}
+    while True:
+        parent = session.scalar(select(Infection.source_infection_id).where(Infection.id == root))
+        if parent is None or parent in seen_up:
+            break
+        seen_up.add(parent)
+        root = parent
+    nodes: dict[int, Infection] = {}
+    frontier = [root]
+    while frontier and len(nodes) < max_nodes:
+        batch = list(session.scalars(select(Infection).where(Infection.id.in_(frontier))))
+        for inf in batch:
+            nodes[inf.id] = inf
+        frontier = [
+            i
+            for i in session.scalars(select(Infection.id).where(Infection.source_infection_id.in_(frontier)))
+            if i not in nodes
+        ]
+    paths = dict(
+        session.execute(
+            select(Jurisdiction.code, Jurisdiction.path).where(
+                Jurisdiction.code.in_({n.jurisdiction_code for n in nodes.values()})
+            )
+        ).all()
+    )
+    out = []
+    for inf in sorted(nodes.values(), key=lambda i: (i.confirmed_at, i.id)):
+        visible = actor.covers(paths[inf.jurisdiction_code])
+        out.append(
+            ChainNode(
+                infection_id=inf.id,
+                person_id=inf.person_id if visible else None,
+                kind=inf.kind,
+                confirmed_at=inf.confirmed_at,
+                jurisdiction_code=inf.jurisdiction_code if visible else None,
+            )
+        )
+    edges = [
+        ChainEdge(source=inf.source_infection_id, target=inf.id)
+        for inf in nodes.values()
+        if inf.source_infection_id is not None and inf.source_infection_id in nodes
+    ]
+    return Chain(root=root, nodes=out, edges=sorted(edges, key=lambda e: (e.source, e.target)))
