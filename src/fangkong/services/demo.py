@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
 from fangkong.rules.resident_id import check_digit
-from fangkong.services.access import SYSTEM
+from fangkong.services.access import SYSTEM, Actor, Role
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.jurisdictions.service import create_jurisdiction
+from fangkong.services.lab.imports import import_results, import_samples
 from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order
 from fangkong.services.orders.worklists import record_sampling
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
+from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.sites.schemas import AssignmentCreate, SiteCreate
 from fangkong.services.sites.service import assign_room, create_site
+from fangkong.services.tracing.service import VenueCreate, import_scans, register_venue
 from fangkong.services.users.service import create_user
 
 DEMO_TODAY = date(2022, 11, 16)
@@ -89,6 +92,7 @@ def load_demo(session: Session, *, persons: int = 120, seed: int = 20221111) -> 
         ("worker2", "community_worker", communities[1]),
         ("supervisor", "supervisor", COUNTY),
         ("viewer", "read_only", COUNTY),
+        ("lab", "lab", COUNTY),
     ]
     for username, role, where in users:
         create_user(session, None, username=username, password=DEMO_PASSWORD, role=role, jurisdiction_code=where)
@@ -139,7 +143,75 @@ def load_demo(session: Session, *, persons: int = 120, seed: int = 20221111) -> 
         for test_day in (d for p in order.plan["phases"] for d in _dates(p)):
             if test_day < DEMO_TODAY and rng.random() < 0.9:
                 record_sampling(session, SYSTEM, order.id, sampled_on=test_day, today=DEMO_TODAY)
+    _testing_and_tracing(session, rng, communities[0])
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
+
+
+def _testing_and_tracing(session: Session, rng: random.Random, community: str) -> None:
+    """Fifteen residents of one community go through the lab path the way staff would see it on the 16th: a
+    positive pool on the 15th whose retests found one infection (its contacts proposed from a market's venue
+    scans and its home, awaiting the epidemiologist), and a positive pool this morning whose members are held
+    and owed single-tube retests on today's work list."""
+    now = datetime.combine(DEMO_TODAY, time(8, 30), JURISDICTION_ZONE)
+    lab = Actor("lab", Role.lab, SYSTEM.jurisdiction_path)
+    epi = Actor("epi", Role.epidemiologist, SYSTEM.jurisdiction_path)
+    residents = []
+    for i in range(15):
+        first17 = f"{COUNTY}{date(1980, 1, 1) + timedelta(days=rng.randrange(0, 365 * 30)):%Y%m%d}{900 + i:03d}"
+        building = "7" if i in (0, 5) else str(20 + i)  # residents 0 and 5 share a home
+        residents.append(
+            create_person(
+                session,
+                SYSTEM,
+                PersonCreate(
+                    name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                    document_type="resident_id",
+                    document_number=first17 + check_digit(first17),
+                    phone=f"138{rng.randrange(10**8):08d}",
+                    address=f"{community[-6:]}社区 {building}号楼 1单元",
+                    building=building,
+                    unit="1",
+                    jurisdiction_code=community,
+                ),
+                today=DEMO_TODAY,
+            )
+        )
+    register_venue(
+        session,
+        epi,
+        VenueCreate(
+            code="V-110199-MARKET", name="示范农贸市场 Demo market", address="示范区 2号", jurisdiction_code=COUNTY
+        ),
+    )
+    docs = [p.document_number for p in residents]
+    scans = ["document_number,venue_code,scanned_at"] + [
+        f"{docs[i]},V-110199-MARKET,2022-11-14T{at}:00+08:00"
+        for i, at in [(0, "10:00"), (1, "10:12"), (2, "09:40"), (3, "15:00")]
+    ]
+    import_scans(session, epi, "\n".join(scans).encode(), fmt="csv", now=now, filename="demo-scans.csv")
+    samples = [
+        "barcode,pool_size,sampling_point,collected_at,members",
+        f"DEMO-P5-15,5,示范区 3号采样点,2022-11-15T07:00:00+08:00,{';'.join(docs[0:5])}",
+        *(f"DEMO-S15-{i},1,示范区 3号采样点,2022-11-15T11:00:00+08:00,{docs[i]}" for i in range(5)),
+        f"DEMO-P5-16,5,示范区 3号采样点,2022-11-16T07:00:00+08:00,{';'.join(docs[10:15])}",
+        f"DEMO-P5-16B,5,示范区 3号采样点,2022-11-16T07:10:00+08:00,{';'.join(docs[5:10])}",
+    ]
+    import_samples(session, lab, "\n".join(samples).encode(), fmt="csv", now=now, filename="demo-samples.csv")
+    results_15 = [
+        "barcode,lab,reported_at,ct_orf1ab,ct_n",
+        "DEMO-P5-15,示范区疾控实验室,2022-11-15T09:00:00+08:00,29.5,30.1",
+        *(
+            f"DEMO-S15-{i},示范区疾控实验室,2022-11-15T15:00:00+08:00,{'24.2,25.0' if i == 0 else ','}"
+            for i in range(5)
+        ),
+    ]
+    import_results(session, lab, "\n".join(results_15).encode(), fmt="csv", now=now, filename="demo-results-15.csv")
+    results_16 = [
+        "barcode,lab,reported_at,ct_orf1ab,ct_n",
+        "DEMO-P5-16,示范区疾控实验室,2022-11-16T08:00:00+08:00,31.0,32.4",
+        "DEMO-P5-16B,示范区疾控实验室,2022-11-16T08:00:00+08:00,,",
+    ]
+    import_results(session, lab, "\n".join(results_16).encode(), fmt="csv", now=now, filename="demo-results-16.csv")
 
 
 def _dates(phase: dict[str, object]) -> list[date]:
