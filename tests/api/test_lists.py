@@ -79,6 +79,14 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/orders",
         "/api/orders/{order_id}/events",
         "/api/sites",
+        "/api/lab/imports",
+        "/api/lab/retests",
+        "/api/infections",
+        "/api/contact-candidates",
+        "/api/risk-areas",
+        "/api/risk-areas/{risk_id}/history",
+        "/api/risk-areas/{risk_id}/spillover",
+        "/api/health-codes/person/{person_id}/changes",
     }
 
 

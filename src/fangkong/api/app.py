@@ -12,7 +12,16 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from fangkong import __version__
-from fangkong.api import errors, routes_auth, routes_infections, routes_lab, routes_orders, routes_persons, routes_sites
+from fangkong.api import (
+    errors,
+    routes_areas,
+    routes_auth,
+    routes_infections,
+    routes_lab,
+    routes_orders,
+    routes_persons,
+    routes_sites,
+)
 from fangkong.services.store import make_engine, session_factory
 
 
@@ -36,6 +45,7 @@ def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None
     app.include_router(routes_sites.router)
     app.include_router(routes_lab.router)
     app.include_router(routes_infections.router)
+    app.include_router(routes_areas.router)
 
     static = resources.files("fangkong.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -20,7 +20,8 @@ class Timeliness(Decision):
 
 
 def _hours(start: datetime, end: datetime) -> float:
-    return round((end - start).total_seconds() / 3600, 2)
+    """Elapsed hours, exact: deadlines are judged on this, never on the rounded figure shown."""
+    return (end - start).total_seconds() / 3600
 
 
 def infection_timeliness(
@@ -34,9 +35,10 @@ def infection_timeliness(
     report = policy.integer("timeliness.report_within_hours")
     placed = policy.integer("timeliness.contacts_placed_within_hours")
     assert report.value is not None
-    report_hours = _hours(confirmed_at, reported_at) if reported_at is not None else None
-    report_late = (report_hours if report_hours is not None else _hours(confirmed_at, now)) > report.value
-    hours = tuple(_hours(confirmed_at, p) for p in contacts_placed_at if p is not None)
+    exact_report = _hours(confirmed_at, reported_at) if reported_at is not None else None
+    report_late = (exact_report if exact_report is not None else _hours(confirmed_at, now)) > report.value
+    report_hours = round(exact_report, 2) if exact_report is not None else None
+    hours = tuple(round(_hours(confirmed_at, p), 2) for p in contacts_placed_at if p is not None)
     deadline = placed.value
     on_time = late = waiting = 0
     for p in contacts_placed_at:

@@ -176,9 +176,15 @@ def secondary_determination(policy: PolicyAt) -> SecondaryDetermination:
 
 
 def interview_candidate(
-    person_id: int, last_exposure: date, setting: str, window: ExposureWindow, policy: PolicyAt
+    person_id: int,
+    last_exposure: date,
+    setting: str,
+    window: ExposureWindow,
+    policy: PolicyAt,
+    zone: tzinfo | None = None,
 ) -> Candidate:
-    """A contact named in the epidemiologist's interview; the exposure must lie inside the window."""
+    """A contact named in the epidemiologist's interview; the exposure must lie inside the window (its last day
+    is the day of isolation, in `zone`, the jurisdiction's)."""
     if not window.determined or window.from_day is None:
         reason: Reason = window.reasons[0]
         raise InvalidInput("contacts", f"close contacts are not determined under these rules ({reason.clause})")
@@ -187,6 +193,13 @@ def interview_candidate(
             "last_exposure",
             f"{last_exposure.isoformat()} is before the window opens ({window.from_day.isoformat()})",
         )
+    if window.until is not None:
+        last_day = window.until.astimezone(zone).date() if zone is not None else window.until.date()
+        if last_exposure > last_day:
+            raise InvalidInput(
+                "last_exposure",
+                f"{last_exposure.isoformat()} is after the infected person was isolated ({last_day.isoformat()})",
+            )
     return Candidate(
         **policy_fields(policy),
         person_id=person_id,

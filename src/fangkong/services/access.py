@@ -35,6 +35,7 @@ class Permission(StrEnum):
     manage_users = "manage_users"
     import_lab = "import_lab"  # sample registrations and lab results
     trace_contacts = "trace_contacts"  # record infections, propose and confirm close contacts
+    manage_areas = "manage_areas"  # buildings and shapes, risk-area delineation, spill-over, code recompute
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -47,6 +48,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.place_orders,
             Permission.change_orders,
             Permission.trace_contacts,
+            Permission.manage_areas,
         }
     ),
     Role.community_worker: frozenset(

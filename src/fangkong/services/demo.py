@@ -6,6 +6,7 @@ Loading is idempotent: a store that already has the demo county is left as it is
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.rules.resident_id import check_digit
 from fangkong.services.access import SYSTEM, Actor, Role
+from fangkong.services.areas.shapes import import_areas
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.jurisdictions.service import create_jurisdiction
 from fangkong.services.lab.imports import import_results, import_samples
@@ -79,12 +81,81 @@ def _tree(session: Session) -> list[str]:
     return communities
 
 
+def _square(x: float, y: float, size: float) -> dict[str, object]:
+    return {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]]}
+
+
+def _shapes(session: Session, communities: list[str]) -> None:
+    """Synthetic shapes (a fictional county south-east of Beijing's centre, in degrees): the county a square,
+    each street a half, each community a sixth; in every community twelve buildings of four units, imported
+    through the same GeoJSON path (and checks) as a real survey."""
+    x0, y0, side = 116.60, 39.80, 0.06
+    county = session.get(Jurisdiction, COUNTY)
+    assert county is not None
+    county.shape = {
+        "type": "Polygon",
+        "coordinates": [[[x0, y0], [x0 + side, y0], [x0 + side, y0 + side], [x0, y0 + side], [x0, y0]]],
+    }
+    cell = side / 3
+    features = []
+    for i, code in enumerate(communities):
+        street = session.get(Jurisdiction, code[:9])
+        community = session.get(Jurisdiction, code)
+        assert street is not None and community is not None
+        sx, sy = x0 + (i % 3) * cell, y0 + (i // 3) * (side / 2)
+        if i % 3 == 0:
+            street.shape = {
+                "type": "Polygon",
+                "coordinates": [[[x0, sy], [x0 + side, sy], [x0 + side, sy + side / 2], [x0, sy + side / 2], [x0, sy]]],
+            }
+        community.shape = {
+            "type": "Polygon",
+            "coordinates": [[[sx, sy], [sx + cell, sy], [sx + cell, sy + side / 2], [sx, sy + side / 2], [sx, sy]]],
+        }
+        size = cell / 5
+        for b in range(1, 13):
+            bx, by = sx + ((b - 1) % 4) * size + size * 0.1, sy + ((b - 1) // 4) * size + size * 0.1
+            building = f"{code}{b:03d}"
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": _square(bx, by, size * 0.8),
+                    "properties": {
+                        "code": building,
+                        "name": f"{b}号楼 Building {b}",
+                        "level": "building",
+                        "parent_code": code,
+                        "label": str(b),
+                    },
+                }
+            )
+            quarter = size * 0.4
+            for u in range(1, 5):
+                ux, uy = bx + ((u - 1) % 2) * quarter, by + ((u - 1) // 2) * quarter
+                features.append(
+                    {
+                        "type": "Feature",
+                        "geometry": _square(ux, uy, quarter),
+                        "properties": {
+                            "code": f"{building}{u:02d}",
+                            "name": f"{b}号楼{u}单元 Unit {u}",
+                            "level": "unit",
+                            "parent_code": building,
+                            "label": str(u),
+                        },
+                    }
+                )
+    session.flush()
+    import_areas(session, SYSTEM, json.dumps({"type": "FeatureCollection", "features": features}).encode())
+
+
 def load_demo(session: Session, *, persons: int = 120, seed: int = 20221111) -> DemoSummary:
     """Create the demo county, its staff and `persons` people under management (deterministic for a seed)."""
     if session.get(Jurisdiction, COUNTY) is not None:
         return DemoSummary(False, 0, 0, ())
     rng = random.Random(seed)
     communities = _tree(session)
+    _shapes(session, communities)
     users = [
         ("command", "command_centre", COUNTY),
         ("epi", "epidemiologist", COUNTY),

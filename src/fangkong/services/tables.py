@@ -1,6 +1,14 @@
 """Every table of the store, imported in one place so the metadata (and Alembic) sees them all."""
 
+from fangkong.services.areas.models import (
+    RiskArea,
+    RiskAreaEvent,
+    RiskAreaInfection,
+    RiskAreaScreening,
+    SpilloverCandidate,
+)
 from fangkong.services.audit.models import AuditEntry
+from fangkong.services.health_codes.models import HealthCode, HealthCodeChange
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.lab.models import LabImport, LabResult, Retest, Sample, SampleMember, TemporaryControl
@@ -14,6 +22,8 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "ContactCandidate",
+    "HealthCode",
+    "HealthCodeChange",
     "Infection",
     "IsolationSite",
     "Jurisdiction",
@@ -23,11 +33,16 @@ __all__ = [
     "OrderEvent",
     "Person",
     "Retest",
+    "RiskArea",
+    "RiskAreaEvent",
+    "RiskAreaInfection",
+    "RiskAreaScreening",
     "Room",
     "RoomAssignment",
     "Sample",
     "SampleMember",
     "Sampling",
+    "SpilloverCandidate",
     "TemporaryControl",
     "User",
     "Venue",

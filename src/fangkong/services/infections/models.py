@@ -28,6 +28,7 @@ class Infection(Base):
     confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     isolated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    discharged_on: Mapped[date | None] = mapped_column(Date)  # released from hospital or home isolation
     # where they were when found: community | centralized_isolation | home_isolation | home_health_monitoring
     # | temporary_control (section 3: a positive in home isolation triggers transmission-risk analysis)
     found_in: Mapped[str] = mapped_column(String(32))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,8 @@ from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
-from fangkong.services.orders.service import stored_plan
+from fangkong.services.orders.schemas import OrderChange
+from fangkong.services.orders.service import stored_plan, transfer_to_hospital
 from fangkong.services.paging import page_of
 from fangkong.services.persons.service import person_in_scope
 from fangkong.services.settings import JURISDICTION_ZONE
@@ -34,7 +35,7 @@ class InfectionCreate(BaseModel):
     person_id: int
     kind: str = Field(description="confirmed or asymptomatic")
     sampled_on: date
-    confirmed_at: datetime
+    confirmed_at: AwareDatetime
     onset_on: date | None = None
     workplace: str | None = Field(default=None, max_length=400)
     places: list[str] = Field(default_factory=list, max_length=200)
@@ -51,8 +52,9 @@ class InfectionUpdate(BaseModel):
     places: list[str] | None = Field(default=None, max_length=200)
     source_infection_id: int | None = None
     source_note: str | None = None
-    isolated_at: datetime | None = None
-    reported_at: datetime | None = None
+    isolated_at: AwareDatetime | None = None
+    reported_at: AwareDatetime | None = None
+    discharged_on: date | None = None
 
 
 class InfectionRead(BaseModel):
@@ -66,6 +68,7 @@ class InfectionRead(BaseModel):
     confirmed_at: datetime
     reported_at: datetime | None
     isolated_at: datetime | None
+    discharged_on: date | None
     found_in: str
     jurisdiction_code: str
     workplace: str | None
@@ -126,6 +129,7 @@ def infection_from_result(
     """The infection of a positive single-tube result: the existing record if the person has one (a result
     that arrives twice makes one case), else a new asymptomatic infection until the interview says otherwise.
     Its close contacts are proposed at once (household and venue scans)."""
+    from fangkong.services.areas.service import note_infection
     from fangkong.services.tracing.service import propose_contacts
 
     existing = session.scalar(select(Infection).where(Infection.person_id == person_id))
@@ -157,20 +161,25 @@ def infection_from_result(
         entity_id=person_id,
         detail={"infection": infection.id, "found_in": found_in, "sample": sample_id},
     )
+    note_infection(session, actor, infection)  # a risk area it lives in starts its clean days again
     propose_contacts(session, actor, infection.id, now=now)
     return infection, True
 
 
 def record_infection(session: Session, actor: Actor, data: InfectionCreate, *, now: datetime) -> Infection:
     """An infection recorded by an epidemiologist (found elsewhere, or reported by another city)."""
+    from fangkong.services.areas.service import note_infection
     from fangkong.services.tracing.service import propose_contacts
 
     actor.require(Permission.trace_contacts)
     person = person_in_scope(session, actor, data.person_id)
     if data.confirmed_at > now:
         raise InvalidInput("confirmed_at", "is in the future")
-    if data.onset_on is not None and data.onset_on > data.confirmed_at.astimezone(JURISDICTION_ZONE).date():
+    confirmed_day = data.confirmed_at.astimezone(JURISDICTION_ZONE).date()
+    if data.onset_on is not None and data.onset_on > confirmed_day:
         raise InvalidInput("onset_on", "is after the confirmation")
+    if data.sampled_on > confirmed_day:
+        raise InvalidInput("sampled_on", "is after the confirmation: the sample comes first")
     if session.scalar(select(Infection.id).where(Infection.person_id == person.id)) is not None:
         raise Conflict("person_id", f"person {person.id} already has an infection record")
     if data.source_infection_id is not None:
@@ -196,6 +205,22 @@ def record_infection(session: Session, actor: Actor, data: InfectionCreate, *, n
     session.add(infection)
     session.flush()
     record(session, actor, action="create", entity="person", entity_id=person.id, detail={"infection": infection.id})
+    # as on the lab path: whoever is under management goes to a designated or makeshift hospital (section 3)
+    today = now.astimezone(JURISDICTION_ZONE).date()
+    for order in list(
+        session.scalars(
+            select(ManagementOrder).where(
+                ManagementOrder.person_id == person.id, ManagementOrder.status == OrderStatus.active
+            )
+        )
+    ):
+        change = OrderChange(
+            row_version=order.row_version,
+            on=min(confirmed_day, today),
+            reason=f"infection {infection.id} recorded",
+        )
+        transfer_to_hospital(session, actor, order.id, change, today=today)
+    note_infection(session, actor, infection)
     propose_contacts(session, actor, infection.id, now=now)
     return infection
 
@@ -246,6 +271,13 @@ def update_infection(
             raise InvalidInput(when, "is in the future")
     if changes.get("reported_at") is not None and changes["reported_at"] < infection.confirmed_at:
         raise InvalidInput("reported_at", "is before the infection was confirmed")
+    if (
+        changes.get("onset_on") is not None
+        and changes["onset_on"] > infection.confirmed_at.astimezone(JURISDICTION_ZONE).date()
+    ):
+        raise InvalidInput("onset_on", "is after the confirmation")
+    if changes.get("discharged_on") is not None and changes["discharged_on"] < infection.sampled_on:
+        raise InvalidInput("discharged_on", "is before the infection was found")
     source = changes.get("source_infection_id")
     if source is not None:
         infection_in_scope(session, actor, source)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.services.store import Base
@@ -16,6 +17,11 @@ class JurisdictionLevel(StrEnum):
     county = "county"  # county/district: GB/T 2260 six-digit code
     street = "street"  # street/township: county code + 3 digits
     community = "community"  # community/village: street code + 3 digits
+    building = "building"  # community code + 3 digits (a local suffix)
+    unit = "unit"  # building code + 2 digits
+
+
+LEVEL_ORDER = tuple(JurisdictionLevel)  # from the widest
 
 
 class Jurisdiction(Base):
@@ -27,3 +33,6 @@ class Jurisdiction(Base):
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("jurisdiction.code"), index=True)
     # Materialised path ("/11/1101/110105/") so a subtree is one indexed prefix query on both databases.
     path: Mapped[str] = mapped_column(String(400), index=True, unique=True)
+    # A building's or unit's label as addresses write it ("7", "3"): how a person's address finds its area.
+    label: Mapped[str | None] = mapped_column(String(32))
+    shape: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # GeoJSON geometry (Polygon or MultiPolygon)

@@ -276,6 +276,7 @@ def _store(
     infection_id: int,
     found: list[Candidate],
     category: str,
+    now: datetime,
     via: int | None = None,
 ) -> list[ContactCandidate]:
     excluded = _excluded(session, infection_id, [c.person_id for c in found])
@@ -294,6 +295,7 @@ def _store(
             detail=c.detail[:400],
             reasons=[r.model_dump() for r in c.reasons],
             proposed_by=actor.username,
+            proposed_at=now,
         )
         session.add(candidate)
         made.append(candidate)
@@ -319,7 +321,7 @@ def propose_contacts(session: Session, actor: Actor, infection_id: int, *, now: 
     if gap is not None:
         mine, others = _scans_with(session, person.id, window, window.until, gap)
         found += venue_candidates(person.id, mine, others, window, policy, JURISDICTION_ZONE)
-    made = _store(session, actor, infection.id, found, "close_contact")
+    made = _store(session, actor, infection.id, found, "close_contact", now)
     if made:
         record(
             session,
@@ -351,10 +353,12 @@ def add_interview_contacts(
         if c.last_exposure > today:
             raise InvalidInput(f"contacts[{i}].last_exposure", "is in the future")
         try:
-            found.append(interview_candidate(c.person_id, c.last_exposure, c.setting, window, policy))
+            found.append(
+                interview_candidate(c.person_id, c.last_exposure, c.setting, window, policy, JURISDICTION_ZONE)
+            )
         except InvalidInput as exc:
             raise InvalidInput(f"contacts[{i}].{exc.field}", exc.message) from None
-    return _store(session, actor, infection.id, found, "close_contact")
+    return _store(session, actor, infection.id, found, "close_contact", now)
 
 
 def candidate_in_scope(session: Session, actor: Actor, candidate_id: int) -> ContactCandidate:
@@ -455,7 +459,7 @@ def propose_secondary(session: Session, actor: Actor, candidate_id: int, *, now:
         for c in found
         if c.person_id != infection.person_id
     ]
-    return _store(session, actor, infection.id, found, "secondary_close_contact", via=candidate.id)
+    return _store(session, actor, infection.id, found, "secondary_close_contact", now, via=candidate.id)
 
 
 def list_candidates(

@@ -1,0 +1,215 @@
+"""Buildings and units with shapes, risk areas and their daily job, spill-over, and health codes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, ConfigDict
+
+from fangkong.api.deps import CurrentActor, DbSession, Now, Today
+from fangkong.api.pages import Limit, Offset, Page
+from fangkong.api.routes_lab import RawBody
+from fangkong.services.areas import service
+from fangkong.services.areas.service import Delineation, RiskAreaRead
+from fangkong.services.areas.shapes import import_areas
+from fangkong.services.health_codes.service import CodeRead, lookup, recompute
+from fangkong.services.persons.service import person_in_scope
+
+router = APIRouter(prefix="/api", tags=["risk areas and health codes"])
+
+
+class AreaRead(BaseModel):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    label: str | None
+
+
+@router.post("/areas/import", response_model=list[AreaRead], status_code=status.HTTP_201_CREATED)
+def areas_import(body: RawBody, session: DbSession, actor: CurrentActor) -> list[AreaRead]:
+    """A GeoJSON FeatureCollection of buildings and units (properties code, name, level, parent_code, label).
+    Shapes must be valid, inside their parent and not overlapping their siblings; all or nothing."""
+    return [
+        AreaRead(code=j.code, name=j.name, level=j.level, parent_code=j.parent_code, label=j.label)
+        for j in import_areas(session, actor, body)
+    ]
+
+
+@router.post("/risk-areas", response_model=RiskAreaRead, status_code=status.HTTP_201_CREATED)
+def delineate(body: Delineation, session: DbSession, actor: CurrentActor, now: Now) -> RiskAreaRead:
+    """Delineate a risk area from today (a building or unit; wider only with a section-3 justification)."""
+    return RiskAreaRead.model_validate(service.delineate(session, actor, body, now=now))
+
+
+@router.get("/risk-areas", response_model=Page[RiskAreaRead])
+def risk_areas(
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    active: bool | None = None,
+    due_on: Annotated[date | None, Query(description="areas whose next level change is due by this day")] = None,
+) -> Page[RiskAreaRead]:
+    rows, total = service.list_areas(session, actor, active=active, due_on=due_on, offset=offset, limit=limit)
+    return Page(items=[RiskAreaRead.model_validate(r) for r in rows], total=total, offset=offset, limit=limit)
+
+
+class AreaEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    on: date
+    kind: str
+    level: str | None
+    clause: str | None
+    text: str
+    actor: str
+    at: datetime
+
+
+@router.get("/risk-areas/{risk_id}/history", response_model=Page[AreaEventRead])
+def history(
+    risk_id: int, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 100
+) -> Page[AreaEventRead]:
+    """Every event of the area in date order: delineation, infections counted or not, screenings, levels."""
+    rows = service.events(session, actor, risk_id)
+    items = [AreaEventRead.model_validate(e) for e in rows[offset : offset + limit]]
+    return Page(items=items, total=len(rows), offset=offset, limit=limit)
+
+
+class Screening(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: date
+    all_negative: bool
+
+
+@router.post("/risk-areas/{risk_id}/screenings", response_model=RiskAreaRead)
+def screening(risk_id: int, body: Screening, session: DbSession, actor: CurrentActor, now: Now) -> RiskAreaRead:
+    return RiskAreaRead.model_validate(
+        service.record_screening(session, actor, risk_id, body.on, body.all_negative, now=now)
+    )
+
+
+class Advance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: date | None = None
+
+
+@router.post("/risk-areas/advance")
+def advance(body: Advance, session: DbSession, actor: CurrentActor, today: Today) -> dict[str, int]:
+    """The daily job: apply every downgrade or lifting the rules give up to the day (default today)."""
+    on = body.on or today
+    if on > today:
+        from fangkong.errors import InvalidInput
+
+        raise InvalidInput("on", f"{on} is after today ({today})")
+    return service.advance_all(session, actor, on)
+
+
+class SpilloverRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    risk_area_id: int
+    person_id: int
+    left_on: date
+    source: str
+    detail: str
+    status: str
+    order_id: int | None
+
+
+@router.post("/risk-areas/{risk_id}/spillover/propose", response_model=list[SpilloverRead])
+def spillover_propose(risk_id: int, session: DbSession, actor: CurrentActor, now: Now) -> list[SpilloverRead]:
+    """People who left the area after its delineation, from venue scans (measure 3)."""
+    return [SpilloverRead.model_validate(c) for c in service.propose_spillover(session, actor, risk_id, now=now)]
+
+
+class Declaration(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: int
+    left_on: date
+
+
+@router.post("/risk-areas/{risk_id}/spillover", response_model=SpilloverRead, status_code=201)
+def spillover_declare(
+    risk_id: int, body: Declaration, session: DbSession, actor: CurrentActor, now: Now
+) -> SpilloverRead:
+    return SpilloverRead.model_validate(
+        service.declare_spillover(session, actor, risk_id, body.person_id, body.left_on, now=now)
+    )
+
+
+@router.get("/risk-areas/{risk_id}/spillover", response_model=Page[SpilloverRead])
+def spillover_list(
+    risk_id: int,
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    status: str | None = None,
+) -> Page[SpilloverRead]:
+    rows, total = service.list_spillover(session, actor, risk_id, status=status, offset=offset, limit=limit)
+    return Page(items=[SpilloverRead.model_validate(c) for c in rows], total=total, offset=offset, limit=limit)
+
+
+@router.post("/spillover/{candidate_id}/confirm", response_model=SpilloverRead)
+def spillover_confirm(candidate_id: int, session: DbSession, actor: CurrentActor, now: Now) -> SpilloverRead:
+    """Place the person under measure 3's plan (7 days of home isolation from the day they left)."""
+    return SpilloverRead.model_validate(service.confirm_spillover(session, actor, candidate_id, now=now))
+
+
+@router.get("/health-codes/person/{person_id}", response_model=CodeRead)
+def code_of_person(
+    person_id: int, session: DbSession, actor: CurrentActor, today: Today, on: date | None = None
+) -> CodeRead:
+    """A person's code (colour and reasons with clauses) on a day (default today)."""
+    return lookup(session, actor, on=on or today, person_id=person_id)
+
+
+@router.get("/health-codes/token/{token}", response_model=CodeRead)
+def code_of_token(token: str, session: DbSession, actor: CurrentActor, today: Today) -> CodeRead:
+    """What a venue or transport check sees when it scans a code: today's colour for the token."""
+    return lookup(session, actor, on=today, token=token)
+
+
+class Recompute(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: date | None = None
+    jurisdiction_code: str | None = None
+
+
+@router.post("/health-codes/recompute")
+def codes_recompute(body: Recompute, session: DbSession, actor: CurrentActor, today: Today) -> dict[str, int]:
+    """Recompute everyone's code in the subtree for a day (after area changes); changes are recorded."""
+    return recompute(session, actor, body.on or today, jurisdiction_code=body.jurisdiction_code)
+
+
+class ChangeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    on: date
+    from_colour: str | None
+    to_colour: str
+    reasons: list[dict[str, Any]]
+    by: str
+    at: datetime
+
+
+@router.get("/health-codes/person/{person_id}/changes", response_model=Page[ChangeRead])
+def code_changes(
+    person_id: int, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 100
+) -> Page[ChangeRead]:
+    """Every change of the person's colour, oldest first: when, from what, to what, why, and by which job."""
+    from fangkong.services.health_codes.service import changes
+
+    person_in_scope(session, actor, person_id)
+    rows = list(changes(session, actor, person_id))
+    items = [ChangeRead.model_validate(c) for c in rows[offset : offset + limit]]
+    return Page(items=items, total=len(rows), offset=offset, limit=limit)

@@ -1,0 +1,467 @@
+"""The risk-area lifecycle (measure 4, section 3): delineation on a building or unit (wider only with a recorded
+justification), the infections that count for it, screenings, the daily job that applies downgrades on the day
+the rules give, the areas due today, and spill-over proposals (measure 3)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fangkong.errors import Conflict, InvalidInput, Refused
+from fangkong.policy import load_policy
+from fangkong.policy.terms import AreaLevel
+from fangkong.rules.risk_area import AreaLevelDecision, area_level
+from fangkong.services.access import Actor, Permission
+from fangkong.services.audit.service import record
+from fangkong.services.infections.models import Infection
+from fangkong.services.jurisdictions.models import LEVEL_ORDER, Jurisdiction, JurisdictionLevel
+from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.orders.schemas import OrderCreate
+from fangkong.services.orders.service import place_order
+from fangkong.services.paging import page_of
+from fangkong.services.persons.models import Person
+from fangkong.services.persons.service import person_in_scope
+from fangkong.services.settings import JURISDICTION_ZONE
+from fangkong.services.tracing.models import Venue, VenueScan
+
+from .models import RiskArea, RiskAreaEvent, RiskAreaInfection, RiskAreaScreening, SpilloverCandidate
+from .shapes import home_area
+
+REASONS = ("residence", "workplace", "activity_place")
+
+
+class Delineation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    area_code: str
+    reason: str = Field(description="residence, workplace or activity_place of an infected person")
+    level: AreaLevel = AreaLevel.high
+    justification: str | None = Field(
+        default=None, description="required for an area wider than the rules' unit (section 3)"
+    )
+    note: str | None = Field(default=None, max_length=2000)
+    infection_ids: list[int] = Field(default_factory=list, max_length=1000)
+
+
+class RiskAreaRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    area_code: str
+    reason: str
+    justification: str | None
+    note: str | None
+    delineated_on: date
+    delineated_level: str
+    level: str
+    level_since: date
+    next_change_on: date | None
+    active: bool
+    advanced_to: date
+    created_by: str
+
+
+def _day(at: datetime) -> date:
+    return at.astimezone(JURISDICTION_ZONE).date()
+
+
+def _event(
+    session: Session,
+    area: RiskArea,
+    actor: Actor,
+    on: date,
+    kind: str,
+    text: str,
+    *,
+    level: str | None = None,
+    clause: str | None = None,
+) -> None:
+    session.add(
+        RiskAreaEvent(
+            risk_area_id=area.id, on=on, kind=kind, level=level, clause=clause, text=text, actor=actor.username
+        )
+    )
+
+
+def check_unit(area: Jurisdiction, justification: str | None, on: date) -> list[tuple[str, str]]:
+    """Refuse an area wider than the rules' unit unless a section-3 justification is recorded (Refused, the
+    over-reach guard of measure 16); returns the reasons (clause, text) it rests on."""
+    rules = load_policy().at(on)
+    widest = rules.get("risk_area.widest_unit")
+    if widest.value is None:
+        raise Refused(widest.source.clause, "no risk areas are delineated under these rules")
+    level = JurisdictionLevel(area.level)
+    limit = JurisdictionLevel(widest.value)
+    if LEVEL_ORDER.index(level) >= LEVEL_ORDER.index(limit):
+        return [(widest.source.clause, f"a {level.value} is within the {limit.value} the rules delineate by")]
+    allowed = rules.get("risk_area.widening_justifications")
+    options: tuple[str, ...] = allowed.value or ()
+    if justification is None or justification not in options:
+        shown = f"record one of: {', '.join(options)}" if options else "no justification allows it under these rules"
+        raise Refused(
+            allowed.source.clause if options else widest.source.clause,
+            f"a high-risk area is delineated by {limit.value}; a whole {level.value} is over-reach ({shown})",
+        )
+    return [
+        (widest.source.clause, f"wider than a {limit.value}"),
+        (allowed.source.clause, f"justified: {justification.replace('_', ' ')}"),
+    ]
+
+
+def delineate(session: Session, actor: Actor, data: Delineation, *, now: datetime) -> RiskArea:
+    """Delineate a risk area from today; infections named count for it from their sampling day."""
+    actor.require(Permission.manage_areas)
+    today = _day(now)
+    if data.reason not in REASONS:
+        raise InvalidInput("reason", f"one of {', '.join(REASONS)}")
+    area = jurisdiction_in_scope(session, actor, data.area_code, field="area_code")
+    rules = load_policy().at(today)
+    levels = rules.texts("risk_area.levels").value or ()
+    if data.level.value not in levels:
+        raise Refused(
+            rules.get("risk_area.levels").source.clause, f"{rules.version} has no {data.level.value}-risk areas"
+        )
+    basis = check_unit(area, data.justification, today)
+    # one active area per place, and none inside another active one
+    for other in session.scalars(select(RiskArea).where(RiskArea.active.is_(True))):
+        other_path = session.get(Jurisdiction, other.area_code)
+        assert other_path is not None
+        if area.path.startswith(other_path.path) or other_path.path.startswith(area.path):
+            raise Conflict("area_code", f"{data.area_code} overlaps active risk area {other.id} ({other.area_code})")
+    risk = RiskArea(
+        area_code=area.code,
+        reason=data.reason,
+        justification=data.justification,
+        note=data.note,
+        delineated_on=today,
+        delineated_level=data.level.value,
+        level=data.level.value,
+        level_since=today,
+        active=True,
+        advanced_to=today,
+        created_by=actor.username,
+    )
+    session.add(risk)
+    session.flush()
+    for clause, text in basis:
+        _event(session, risk, actor, today, "delineated", text, level=data.level.value, clause=clause)
+    for infection_id in data.infection_ids:
+        infection = session.get(Infection, infection_id)
+        if infection is None:
+            raise InvalidInput("infection_ids", f"no infection {infection_id}")
+        count_infection(session, actor, risk, infection)
+    record(session, actor, action="create", entity="risk_area", entity_id=risk.id, detail={"area": area.code})
+    refresh(session, actor, risk, today)
+    return risk
+
+
+def count_infection(session: Session, actor: Actor, risk: RiskArea, infection: Infection) -> RiskAreaInfection:
+    """Consider an infection for an area: those found in isolation or a closed loop do not count
+    (`risk_area.excluded_findings`); the others reset its clean days from their sampling day."""
+    existing = session.scalar(
+        select(RiskAreaInfection).where(
+            RiskAreaInfection.risk_area_id == risk.id, RiskAreaInfection.infection_id == infection.id
+        )
+    )
+    if existing is not None:
+        return existing
+    found_on = max(infection.sampled_on, risk.delineated_on)
+    excluded = load_policy().at(found_on).get("risk_area.excluded_findings")
+    counts = infection.found_in not in (excluded.value or ())
+    why = f"infection {infection.id} found in the {infection.found_in.replace('_', ' ')} on {found_on}: " + (
+        "counts, the clean days start again" if counts else "does not count"
+    )
+    link = RiskAreaInfection(risk_area_id=risk.id, infection_id=infection.id, found_on=found_on, counts=counts, why=why)
+    session.add(link)
+    _event(
+        session,
+        risk,
+        actor,
+        found_on,
+        "infection" if counts else "infection_not_counted",
+        why,
+        clause=excluded.source.clause,
+    )
+    session.flush()
+    return link
+
+
+def note_infection(session: Session, actor: Actor, infection: Infection) -> list[RiskArea]:
+    """A new infection: count it for every active area its home lies in (the clock starts again)."""
+    person = session.get(Person, infection.person_id)
+    assert person is not None
+    home = home_area(session, person.jurisdiction_code, person.building, person.unit)
+    path = home or session.get(Jurisdiction, person.jurisdiction_code)
+    if path is None:
+        return []
+    touched = []
+    for risk, j in session.execute(
+        select(RiskArea, Jurisdiction)
+        .join(Jurisdiction, Jurisdiction.code == RiskArea.area_code)
+        .where(RiskArea.active.is_(True))
+    ):
+        if path.path.startswith(j.path):
+            count_infection(session, actor, risk, infection)
+            touched.append(risk)
+    return touched
+
+
+def record_screening(
+    session: Session, actor: Actor, risk_id: int, on: date, all_negative: bool, *, now: datetime
+) -> RiskArea:
+    actor.require(Permission.manage_areas)
+    risk = area_in_scope(session, actor, risk_id)
+    if on > _day(now) or on < risk.delineated_on:
+        raise InvalidInput("on", f"between the delineation ({risk.delineated_on}) and today")
+    if session.scalar(
+        select(RiskAreaScreening.id).where(RiskAreaScreening.risk_area_id == risk.id, RiskAreaScreening.on == on)
+    ):
+        raise Conflict("on", f"a screening of {on} is recorded")
+    session.add(RiskAreaScreening(risk_area_id=risk.id, on=on, all_negative=all_negative))
+    _event(session, risk, actor, on, "screening", "all negative" if all_negative else "not all negative")
+    session.flush()
+    return risk
+
+
+def decide(session: Session, risk: RiskArea, on: date) -> AreaLevelDecision:
+    """The rules' answer for an area on a day, from its counted infections and all-negative screenings."""
+    infections = session.scalars(
+        select(RiskAreaInfection.found_on).where(RiskAreaInfection.risk_area_id == risk.id, RiskAreaInfection.counts)
+    )
+    screenings = session.scalars(
+        select(RiskAreaScreening.on).where(RiskAreaScreening.risk_area_id == risk.id, RiskAreaScreening.all_negative)
+    )
+    policy = load_policy()
+    return area_level(
+        risk.delineated_on, on, list(infections), list(screenings), policy.at, AreaLevel(risk.delineated_level)
+    )
+
+
+def refresh(session: Session, actor: Actor, risk: RiskArea, on: date) -> AreaLevelDecision:
+    """Bring an area to `on`: record each level change the rules give since it was last brought up to date."""
+    decision = decide(session, risk, on)
+    recorded = set(
+        session.execute(
+            select(RiskAreaEvent.on, RiskAreaEvent.level).where(
+                RiskAreaEvent.risk_area_id == risk.id, RiskAreaEvent.kind == "level_change"
+            )
+        ).all()
+    )
+    for change in decision.history[1:]:
+        if (change.on, change.level.value) not in recorded:
+            _event(
+                session,
+                risk,
+                actor,
+                change.on,
+                "level_change",
+                change.reason.text,
+                level=change.level.value,
+                clause=change.reason.clause,
+            )
+    risk.level, risk.level_since = decision.level.value, decision.since
+    risk.next_change_on = decision.next_change_on
+    risk.active = decision.level in (AreaLevel.high, AreaLevel.medium)
+    risk.advanced_to = max(risk.advanced_to, on)
+    session.flush()
+    return decision
+
+
+def advance_all(session: Session, actor: Actor, on: date) -> dict[str, int]:
+    """The daily job: every active area brought to `on`; returns how many changed level."""
+    actor.require(Permission.manage_areas)
+    changed = checked = 0
+    for risk in list(session.scalars(select(RiskArea).where(RiskArea.active.is_(True)).order_by(RiskArea.id))):
+        area = session.get(Jurisdiction, risk.area_code)
+        if area is None or not actor.covers(area.path):
+            continue
+        before = risk.level
+        refresh(session, actor, risk, on)
+        checked += 1
+        changed += int(risk.level != before)
+    record(
+        session,
+        actor,
+        action="update",
+        entity="risk_areas",
+        entity_id=on.isoformat(),
+        detail={"checked": checked, "changed": changed},
+    )
+    return {"checked": checked, "changed": changed}
+
+
+def area_in_scope(session: Session, actor: Actor, risk_id: int) -> RiskArea:
+    from fangkong.errors import NotFound
+
+    risk = session.get(RiskArea, risk_id)
+    if risk is None:
+        raise NotFound("risk area", risk_id)
+    area = session.get(Jurisdiction, risk.area_code)
+    if area is None or not actor.covers(area.path):
+        raise NotFound("risk area", risk_id)
+    return risk
+
+
+def list_areas(
+    session: Session,
+    actor: Actor,
+    *,
+    active: bool | None = None,
+    due_on: date | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[RiskArea], int]:
+    """Risk areas in the actor's subtree; `due_on` keeps those whose next level change is on that day (or
+    overdue: the daily job has not brought them to it)."""
+    actor.require(Permission.read_persons)
+    stmt = (
+        select(RiskArea)
+        .join(Jurisdiction, Jurisdiction.code == RiskArea.area_code)
+        .where(Jurisdiction.path.startswith(actor.jurisdiction_path))
+    )
+    if active is not None:
+        stmt = stmt.where(RiskArea.active.is_(active))
+    if due_on is not None:
+        stmt = stmt.where(RiskArea.active.is_(True), RiskArea.next_change_on <= due_on)
+    return page_of(
+        session, stmt.order_by(RiskArea.delineated_on.desc(), RiskArea.id.desc()), offset=offset, limit=limit
+    )
+
+
+def events(session: Session, actor: Actor, risk_id: int) -> list[RiskAreaEvent]:
+    area_in_scope(session, actor, risk_id)
+    return list(
+        session.scalars(
+            select(RiskAreaEvent)
+            .where(RiskAreaEvent.risk_area_id == risk_id)
+            .order_by(RiskAreaEvent.on, RiskAreaEvent.id)
+        )
+    )
+
+
+def active_area_paths(session: Session, on: date) -> list[tuple[RiskArea, str]]:
+    """Areas at high or medium risk on `on` (as of their last refresh), with their paths."""
+    return [
+        (r, path)
+        for r, path in session.execute(
+            select(RiskArea, Jurisdiction.path)
+            .join(Jurisdiction, Jurisdiction.code == RiskArea.area_code)
+            .where(RiskArea.delineated_on <= on, RiskArea.active.is_(True))
+        ).all()
+    ]
+
+
+# ---- spill-over (measure 3) ----------------------------------------------------------------------------
+
+
+def _inside(session: Session, path: str) -> set[str]:
+    return set(session.scalars(select(Jurisdiction.code).where(Jurisdiction.path.startswith(path))))
+
+
+def propose_spillover(session: Session, actor: Actor, risk_id: int, *, now: datetime) -> list[SpilloverCandidate]:
+    """People who left the area after it was delineated, from venue scans: residents seen at a venue outside
+    it, and visitors seen at a venue inside it. Each is proposed once per area."""
+    actor.require(Permission.manage_areas)
+    risk = area_in_scope(session, actor, risk_id)
+    area = session.get(Jurisdiction, risk.area_code)
+    assert area is not None
+    inside = _inside(session, area.path)
+    start = datetime.combine(risk.delineated_on, time(0), JURISDICTION_ZONE)
+    end = now if risk.active else datetime.combine(risk.level_since, time(0), JURISDICTION_ZONE)
+    residents: dict[int, Person] = {}
+    around = set(area.path.strip("/").split("/")) | inside  # the communities the area is in, or that it holds
+    for p in session.scalars(select(Person).where(Person.jurisdiction_code.in_(around))):
+        home = home_area(session, p.jurisdiction_code, p.building, p.unit)
+        where = home or session.get(Jurisdiction, p.jurisdiction_code)
+        if where is not None and where.path.startswith(area.path):
+            residents[p.id] = p
+    found: dict[int, tuple[date, str]] = {}
+    scans = session.execute(
+        select(VenueScan.person_id, VenueScan.scanned_at, Venue.code, Venue.jurisdiction_code)
+        .join(Venue, Venue.code == VenueScan.venue_code)
+        .where(VenueScan.scanned_at >= start, VenueScan.scanned_at <= end)
+        .order_by(VenueScan.scanned_at)
+    ).all()
+    for pid, at, venue, venue_area in scans:
+        venue_inside = venue_area in inside
+        if (pid in residents) != venue_inside and pid not in found:
+            what = "resident seen outside" if pid in residents else "visited"
+            found[pid] = (_day(at), f"{what}: venue {venue} at {at.astimezone(JURISDICTION_ZONE):%Y-%m-%d %H:%M}")
+    return _propose(session, actor, risk, [(pid, left, "venue_scan", detail) for pid, (left, detail) in found.items()])
+
+
+def _propose(
+    session: Session, actor: Actor, risk: RiskArea, found: list[tuple[int, date, str, str]]
+) -> list[SpilloverCandidate]:
+    made = []
+    for pid, left_on, source, detail in found:
+        exists = session.scalar(
+            select(SpilloverCandidate.id).where(
+                SpilloverCandidate.risk_area_id == risk.id, SpilloverCandidate.person_id == pid
+            )
+        )
+        if exists is not None:
+            continue
+        candidate = SpilloverCandidate(
+            risk_area_id=risk.id, person_id=pid, left_on=left_on, source=source, detail=detail[:400]
+        )
+        session.add(candidate)
+        made.append(candidate)
+    session.flush()
+    return made
+
+
+def declare_spillover(
+    session: Session, actor: Actor, risk_id: int, person_id: int, left_on: date, *, now: datetime
+) -> SpilloverCandidate:
+    """A person declared (or was reported) as having left the area on `left_on`."""
+    actor.require(Permission.write_persons)
+    risk = area_in_scope(session, actor, risk_id)
+    person_in_scope(session, actor, person_id)
+    if left_on > _day(now):
+        raise InvalidInput("left_on", "is in the future")
+    if left_on < risk.delineated_on:
+        raise InvalidInput("left_on", f"before the area was delineated ({risk.delineated_on}): not a spill-over")
+    made = _propose(session, actor, risk, [(person_id, left_on, "declaration", "declared")])
+    if not made:
+        raise Conflict("person_id", f"person {person_id} is already proposed for area {risk.id}")
+    return made[0]
+
+
+def confirm_spillover(session: Session, actor: Actor, candidate_id: int, *, now: datetime) -> SpilloverCandidate:
+    """Place a proposed spill-over person under measure 3's plan, counted from the day they left."""
+    from fangkong.errors import NotFound
+
+    candidate = session.get(SpilloverCandidate, candidate_id)
+    if candidate is None:
+        raise NotFound("spill-over candidate", candidate_id)
+    area_in_scope(session, actor, candidate.risk_area_id)
+    if candidate.status != "proposed":
+        raise Conflict("status", f"candidate {candidate.id} is {candidate.status}")
+    order = place_order(
+        session,
+        actor,
+        OrderCreate(
+            person_id=candidate.person_id,
+            category="high_risk_spillover",
+            anchor_date=candidate.left_on,
+            reason=f"left risk area {candidate.risk_area_id} on {candidate.left_on} ({candidate.detail})"[:400],
+        ),
+        today=_day(now),
+    )
+    candidate.status, candidate.order_id, candidate.decided_by = "confirmed", order.id, actor.username
+    session.flush()
+    return candidate
+
+
+def list_spillover(
+    session: Session, actor: Actor, risk_id: int, *, status: str | None = None, offset: int = 0, limit: int = 50
+) -> tuple[list[SpilloverCandidate], int]:
+    area_in_scope(session, actor, risk_id)
+    stmt = select(SpilloverCandidate).where(SpilloverCandidate.risk_area_id == risk_id)
+    if status is not None:
+        stmt = stmt.where(SpilloverCandidate.status == status)
+    return page_of(session, stmt.order_by(SpilloverCandidate.id), offset=offset, limit=limit)

@@ -1,0 +1,35 @@
+"""Each person's health-code status as last computed, and every change of colour (the audit of codes)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fangkong.services.store import Base, UtcDateTime, utcnow
+
+
+class HealthCode(Base):
+    __tablename__ = "health_code"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(43), unique=True)  # what the code's QR carries instead of the ID
+    colour: Mapped[str] = mapped_column(String(8), index=True)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    on: Mapped[date] = mapped_column(Date)  # the day the status is for
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class HealthCodeChange(Base):
+    __tablename__ = "health_code_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    on: Mapped[date] = mapped_column(Date)
+    from_colour: Mapped[str | None] = mapped_column(String(8))
+    to_colour: Mapped[str] = mapped_column(String(8))
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    by: Mapped[str] = mapped_column(String(100))  # the job or user that recomputed it
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

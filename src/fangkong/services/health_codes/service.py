@@ -1,0 +1,257 @@
+"""Health codes: each person's status on a day from their orders, infection, temporary control and the risk
+area they live in, coloured by their province's table; recomputed in bulk after area changes (every change of
+colour recorded), looked up one at a time by venue and transport checks."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fangkong.errors import InvalidInput, NotFound
+from fangkong.policy import load_policy
+from fangkong.policy.health_codes import colour_tables
+from fangkong.rules.health_code import HealthCodeDecision, Status, health_code
+from fangkong.rules.plans import Plan
+from fangkong.services.access import Actor, Permission
+from fangkong.services.areas.models import RiskArea, RiskAreaEvent
+from fangkong.services.infections.models import Infection
+from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
+from fangkong.services.lab.bulk import chunks
+from fangkong.services.lab.models import TemporaryControl
+from fangkong.services.orders.models import ManagementOrder, OrderStatus
+from fangkong.services.persons.models import Person
+from fangkong.services.settings import JURISDICTION_ZONE
+
+from .models import HealthCode, HealthCodeChange
+
+BATCH = 2000
+
+
+class CodeRead(BaseModel):
+    person_id: int
+    on: date
+    colour: str
+    reasons: list[dict[str, Any]]
+    computed_at: datetime | None  # None: computed for this answer (no stored status for the day)
+
+
+def _day(at: datetime) -> date:
+    return at.astimezone(JURISDICTION_ZONE).date()
+
+
+def _levels_on(session: Session, on: date) -> list[tuple[str, str, str]]:
+    """(area path, level, clause) of every area at high or medium risk on `on`, from each area's history."""
+    out = []
+    rows = session.execute(
+        select(RiskArea, Jurisdiction.path)
+        .join(Jurisdiction, Jurisdiction.code == RiskArea.area_code)
+        .where(RiskArea.delineated_on <= on)
+    ).all()
+    for risk, path in rows:
+        changes = session.execute(
+            select(RiskAreaEvent.on, RiskAreaEvent.level, RiskAreaEvent.clause)
+            .where(
+                RiskAreaEvent.risk_area_id == risk.id,
+                RiskAreaEvent.kind.in_(("delineated", "level_change")),
+                RiskAreaEvent.on <= on,
+            )
+            .order_by(RiskAreaEvent.on, RiskAreaEvent.id)
+        ).all()
+        if not changes:
+            continue
+        _, level, clause = changes[-1]
+        if level in ("high", "medium") and (risk.advanced_to >= on or risk.active):
+            out.append((path, level, clause or "m20.4"))
+    return out
+
+
+def _homes(session: Session, people: list[Person]) -> dict[int, str]:
+    """Each person's narrowest home area path: unit, building, else their community."""
+    communities = {p.jurisdiction_code for p in people}
+    paths = dict(
+        session.execute(select(Jurisdiction.code, Jurisdiction.path).where(Jurisdiction.code.in_(communities))).all()
+    )
+    buildings: dict[tuple[str, str], tuple[str, str]] = {}
+    for code, parent, label, path in session.execute(
+        select(Jurisdiction.code, Jurisdiction.parent_code, Jurisdiction.label, Jurisdiction.path).where(
+            Jurisdiction.parent_code.in_(communities), Jurisdiction.level == JurisdictionLevel.building.value
+        )
+    ):
+        buildings[(parent or "", label or "")] = (code, path)
+    units: dict[tuple[str, str], str] = {}
+    building_codes = [c for c, _ in buildings.values()]
+    for part in chunks(building_codes):
+        for parent, label, path in session.execute(
+            select(Jurisdiction.parent_code, Jurisdiction.label, Jurisdiction.path).where(
+                Jurisdiction.parent_code.in_(part), Jurisdiction.level == JurisdictionLevel.unit.value
+            )
+        ):
+            units[(parent or "", label or "")] = path
+    homes = {}
+    for p in people:
+        home = paths.get(p.jurisdiction_code, "")
+        b = buildings.get((p.jurisdiction_code, p.building or ""))
+        if b is not None:
+            home = units.get((b[0], p.unit or ""), b[1])
+        homes[p.id] = home
+    return homes
+
+
+def statuses_on(session: Session, people: list[Person], on: date) -> dict[int, list[Status]]:
+    """Every status that bears on each person's code on `on`."""
+    ids = [p.id for p in people]
+    out: dict[int, list[Status]] = {i: [] for i in ids}
+    for part in chunks(ids):
+        for order in session.scalars(
+            select(ManagementOrder).where(
+                ManagementOrder.person_id.in_(part),
+                ManagementOrder.status == OrderStatus.active,
+                ManagementOrder.start <= on,
+                ManagementOrder.released_on > on,
+            )
+        ):
+            plan = Plan.model_validate(order.plan)
+            for phase in plan.phases:
+                if phase.covers(on):
+                    day = (on - phase.start).days + 1
+                    clause = plan.reasons[0].clause if plan.reasons else "m20.1"
+                    out[order.person_id].append(
+                        Status(
+                            status=phase.kind.value,
+                            clause=clause,
+                            text=f"{order.category.replace('_', ' ')}: day {day} of "
+                            f"{phase.kind.value.replace('_', ' ')}",
+                        )
+                    )
+        for inf in session.scalars(select(Infection).where(Infection.person_id.in_(part))):
+            if _day(inf.confirmed_at) <= on and (inf.discharged_on is None or on < inf.discharged_on):
+                out[inf.person_id].append(
+                    Status(
+                        status="infection",
+                        clause="m20.s3",
+                        text=f"{inf.kind} infection confirmed {_day(inf.confirmed_at)}",
+                    )
+                )
+        for hold in session.scalars(select(TemporaryControl).where(TemporaryControl.person_id.in_(part))):
+            if _day(hold.started_at) <= on and (hold.ended_at is None or _day(hold.ended_at) > on):
+                out[hold.person_id].append(
+                    Status(status="temporary_control", clause="m20-docs.testing", text="held after a positive pool")
+                )
+    areas = _levels_on(session, on)
+    if areas:
+        homes = _homes(session, people)
+        for p in people:
+            home = homes[p.id]
+            for path, level, clause in areas:
+                if home.startswith(path):
+                    out[p.id].append(
+                        Status(status=f"{level}_risk_area", clause=clause, text=f"lives in a {level}-risk area")
+                    )
+    return out
+
+
+def decide_codes(session: Session, people: list[Person], on: date) -> dict[int, HealthCodeDecision]:
+    tables = colour_tables()
+    rules = load_policy().at(on)
+    statuses = statuses_on(session, people, on)
+    return {p.id: health_code(statuses[p.id], tables.for_jurisdiction(p.jurisdiction_code), rules) for p in people}
+
+
+def _reasons(decision: HealthCodeDecision) -> list[dict[str, Any]]:
+    return [r.model_dump() for r in decision.reasons]
+
+
+def recompute(session: Session, actor: Actor, on: date, *, jurisdiction_code: str | None = None) -> dict[str, int]:
+    """Recompute the codes of everyone in the subtree for `on`; every change of colour is recorded."""
+    actor.require(Permission.manage_areas)
+    root = actor.jurisdiction_path
+    if jurisdiction_code is not None:
+        j = session.get(Jurisdiction, jurisdiction_code)
+        if j is None or not actor.covers(j.path):
+            raise NotFound("jurisdiction", jurisdiction_code)
+        root = j.path
+    counts: dict[str, int] = {"persons": 0, "changed": 0}
+    last_id = 0
+    while True:
+        people = list(
+            session.scalars(
+                select(Person)
+                .join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code)
+                .where(Jurisdiction.path.startswith(root), Person.id > last_id)
+                .order_by(Person.id)
+                .limit(BATCH)
+            )
+        )
+        if not people:
+            break
+        last_id = people[-1].id
+        decisions = decide_codes(session, people, on)
+        stored = {
+            c.person_id: c
+            for c in session.scalars(select(HealthCode).where(HealthCode.person_id.in_([p.id for p in people])))
+        }
+        for p in people:
+            d = decisions[p.id]
+            counts["persons"] += 1
+            counts[d.colour] = counts.get(d.colour, 0) + 1
+            row = stored.get(p.id)
+            before = row.colour if row is not None else None
+            if row is None:
+                row = HealthCode(person_id=p.id, token=secrets.token_urlsafe(32), colour=d.colour, on=on)
+                session.add(row)
+            row.colour, row.reasons, row.on = d.colour, _reasons(d), on
+            if before != d.colour:
+                counts["changed"] += 1
+                session.add(
+                    HealthCodeChange(
+                        person_id=p.id,
+                        on=on,
+                        from_colour=before,
+                        to_colour=d.colour,
+                        reasons=_reasons(d),
+                        by=actor.username,
+                    )
+                )
+        session.flush()
+    return counts
+
+
+def lookup(
+    session: Session, actor: Actor, *, on: date, person_id: int | None = None, token: str | None = None
+) -> CodeRead:
+    """One person's code for `on`: the stored status when it is for that day, else computed now."""
+    actor.require(Permission.read_persons)
+    if (person_id is None) == (token is None):
+        raise InvalidInput("person_id", "give a person id or a code token")
+    row: HealthCode | None
+    if token is not None:
+        row = session.scalar(select(HealthCode).where(HealthCode.token == token))
+        if row is None:
+            raise NotFound("health code", "token")
+        person_id = row.person_id
+    else:
+        row = session.get(HealthCode, person_id)
+    assert person_id is not None
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("person", person_id)
+    j = session.get(Jurisdiction, person.jurisdiction_code)
+    if j is None or not actor.covers(j.path):
+        raise NotFound("person", person_id)
+    if row is not None and row.on == on:
+        return CodeRead(person_id=person_id, on=on, colour=row.colour, reasons=row.reasons, computed_at=row.computed_at)
+    d = decide_codes(session, [person], on)[person_id]
+    return CodeRead(person_id=person_id, on=on, colour=d.colour, reasons=_reasons(d), computed_at=None)
+
+
+def changes(session: Session, actor: Actor, person_id: int) -> Iterable[HealthCodeChange]:
+    actor.require(Permission.read_persons)
+    return session.scalars(
+        select(HealthCodeChange).where(HealthCodeChange.person_id == person_id).order_by(HealthCodeChange.id)
+    )
