@@ -1,0 +1,276 @@
+"""An outbreak in the demo county over two weeks, through the API, on SQLite and PostgreSQL.
+
+Under the 20 measures (16–30 Nov 2022): an infection in building 7 of community 1-1 makes it a high-risk area
+(the whole community is refused as over-reach); a second infection two days later starts the clean days
+again; a third, found in centralized isolation after the 21 Nov rules, does not; the daily job downgrades
+the building to low risk on the day after its fifth clean day. Meanwhile people who left the building are
+proposed as spill-over and placed on measure 3's plan, and health codes are red inside the building, green
+next door and far away — and green again once it is lifted. Under the 9th edition (September 2022) a whole
+community may be delineated, and it steps down high → medium → low with an all-negative screening.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from fangkong.api.app import create_app
+from fangkong.services.demo import DEMO_PASSWORD, load_demo
+from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
+from tests.api.conftest import BACKENDS, Clock, _database
+from tests.api.test_close_contact_walk import resident_id
+
+C11, C12, C23 = "110199001001", "110199001002", "110199002003"
+BUILDING_7 = C11 + "007"
+
+
+@dataclass
+class Demo:
+    client: TestClient
+    clock: Clock
+    tokens: dict[tuple[str, date], str]
+
+    def as_(self, username: str) -> dict[str, str]:
+        key = (username, self.clock.today)
+        if key not in self.tokens:
+            r = self.client.post("/api/auth/token", json={"username": username, "password": DEMO_PASSWORD})
+            assert r.status_code == 200, r.text
+            self.tokens[key] = r.json()["access_token"]
+        return {"Authorization": f"Bearer {self.tokens[key]}"}
+
+    def get(self, who: str, url: str, **params: Any) -> Any:
+        r = self.client.get(url, params=params, headers=self.as_(who))
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def post(self, who: str, url: str, body: Any = None, status: int = 200) -> Any:
+        r = self.client.post(url, json=body if body is not None else {}, headers=self.as_(who))
+        assert r.status_code == status, r.text
+        return r.json()
+
+
+@pytest.fixture(params=BACKENDS)
+def demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Demo]:
+    for url in _database(request.param, tmp_path):
+        upgrade(url)
+        engine = make_engine(url)
+        with unit_of_work(session_factory(engine)) as session:
+            load_demo(session, persons=20)
+        engine.dispose()
+        clock = Clock(date(2022, 11, 16))
+        app = create_app(url, clock=clock)
+        with TestClient(app) as client:
+            yield Demo(client, clock, {})
+        app.state.engine.dispose()
+
+
+def resident(demo: Demo, name: str, seq: str, community: str, building: str, unit: str = "1") -> dict[str, Any]:
+    return dict(
+        demo.post(
+            "epi",
+            "/api/persons",
+            {
+                "name": name,
+                "document_type": "resident_id",
+                "document_number": resident_id("110199", "19800101", seq),
+                "address": f"{community} building {building} unit {unit}",
+                "building": building,
+                "unit": unit,
+                "jurisdiction_code": community,
+            },
+            status=201,
+        )
+    )
+
+
+def infection(demo: Demo, person_id: int, day: date) -> dict[str, Any]:
+    return dict(
+        demo.post(
+            "epi",
+            "/api/infections",
+            {
+                "person_id": person_id,
+                "kind": "confirmed",
+                "sampled_on": day.isoformat(),
+                "confirmed_at": f"{day.isoformat()}T08:00:00+08:00",
+            },
+            status=201,
+        )
+    )
+
+
+def colour(demo: Demo, person_id: int) -> str:
+    return str(demo.get("epi", f"/api/health-codes/person/{person_id}")["colour"])
+
+
+def test_two_weeks_of_an_outbreak_under_the_20_measures(demo: Demo) -> None:
+    d = date(2022, 11, 16)
+    first = resident(demo, "First Case", "701", C11, "7", "1")
+    neighbour = resident(demo, "Neighbour", "702", C11, "7", "2")  # same building, another unit
+    next_door = resident(demo, "Next Door", "703", C11, "8", "1")
+    far = resident(demo, "Far Away", "704", C23, "3", "1")
+    leaver = resident(demo, "Leaver", "705", C11, "7", "3")
+    visitor = resident(demo, "Visitor", "706", C12, "2", "1")
+    declared = resident(demo, "Declared", "707", C11, "7", "4")
+    second = resident(demo, "Second Case", "708", C11, "7", "1")
+    isolated = resident(demo, "Isolated Case", "709", C11, "7", "2")
+
+    case = infection(demo, first["id"], d)
+    # the whole community: refused as over-reach, with the clause, and nothing delineated
+    r = demo.client.post(
+        "/api/risk-areas",
+        json={"area_code": C11, "reason": "residence", "infection_ids": [case["id"]]},
+        headers=demo.as_("command"),
+    )
+    assert r.status_code == 422 and r.json()["error"]["clause"] == "m20.s3", r.text
+    assert "over-reach" in r.json()["error"]["message"]
+    assert demo.get("command", "/api/risk-areas")["total"] == 0
+    area = demo.post(
+        "command",
+        "/api/risk-areas",
+        {"area_code": BUILDING_7, "reason": "residence", "infection_ids": [case["id"]]},
+        status=201,
+    )
+    assert (area["level"], area["delineated_on"]) == ("high", "2022-11-16")
+
+    # venues: a shop in building 7 and a supermarket in community 1-2; scans after the delineation
+    for code, where in [("V-SHOP-7", BUILDING_7), ("V-SUPER-12", C12)]:
+        demo.post(
+            "epi",
+            "/api/venues",
+            {"code": code, "name": code, "address": "x", "jurisdiction_code": where},
+            status=201,
+        )
+    scans = "document_number,venue_code,scanned_at\n" + "\n".join(
+        [
+            f"{leaver['document_number']},V-SUPER-12,2022-11-17T07:00:00+08:00",  # a resident seen outside
+            f"{visitor['document_number']},V-SHOP-7,2022-11-17T07:30:00+08:00",  # a visitor inside
+            f"{next_door['document_number']},V-SUPER-12,2022-11-17T08:00:00+08:00",  # not a resident: nothing
+        ]
+    )
+    demo.clock.today = d + timedelta(days=1)
+    r = demo.client.post(
+        "/api/venue-scans", content=scans.encode(), headers={**demo.as_("epi"), "content-type": "text/csv"}
+    )
+    assert r.status_code == 200, r.text
+
+    proposed = demo.post("epi", f"/api/risk-areas/{area['id']}/spillover/propose")
+    assert {(c["person_id"], c["left_on"]) for c in proposed} == {
+        (leaver["id"], "2022-11-17"),
+        (visitor["id"], "2022-11-17"),
+    }
+    declaration = demo.post(
+        "worker1",
+        f"/api/risk-areas/{area['id']}/spillover",
+        {"person_id": declared["id"], "left_on": "2022-11-17"},
+        status=201,
+    )
+    confirmed = demo.post("epi", f"/api/spillover/{declaration['id']}/confirm")
+    order = demo.get("epi", f"/api/orders/{confirmed['order_id']}")
+    assert (order["category"], order["start"]) == ("high_risk_spillover", "2022-11-18")
+    assert [(p["kind"], p["test_days"]) for p in order["plan"]["phases"]] == [("home_isolation", [1, 3, 5, 7])]
+
+    # the second infection (18th) starts the clean days again
+    demo.clock.today = d + timedelta(days=2)
+    infection(demo, second["id"], d + timedelta(days=2))
+    # a close contact in centralized isolation found positive on the 21st: the 21 Nov rules exclude it
+    contact_order = demo.post(
+        "epi",
+        "/api/orders",
+        {"person_id": isolated["id"], "category": "close_contact", "anchor_date": "2022-11-17"},
+        status=201,
+    )
+    assert contact_order["plan"]["phases"][0]["kind"] == "centralized_isolation"
+
+    levels: dict[date, str] = {}
+    due: dict[date, list[int]] = {}
+    for n in range(0, 15):
+        day = d + timedelta(days=n)
+        demo.clock.today = day
+        if day == date(2022, 11, 21):
+            late = infection(demo, isolated["id"], day)
+            assert late["found_in"] == "centralized_isolation"
+        due[day] = [a["id"] for a in demo.get("command", "/api/risk-areas", due_on=day.isoformat())["items"]]
+        demo.post("command", "/api/risk-areas/advance", {})
+        levels[day] = demo.get("command", "/api/risk-areas")["items"][0]["level"]
+        if day == date(2022, 11, 20):
+            demo.post("command", "/api/health-codes/recompute", {})
+            assert colour(demo, neighbour["id"]) == "red"  # lives in the high-risk building
+            assert colour(demo, next_door["id"]) == "green"
+            assert colour(demo, far["id"]) == "green"
+            assert colour(demo, first["id"]) == "red"  # the infection itself
+            assert colour(demo, declared["id"]) == "red"  # home isolation (the default table: red)
+            code = demo.get("epi", f"/api/health-codes/person/{neighbour['id']}")
+            assert any(r["clause"] == "m20.4" for r in code["reasons"]), code
+
+    # clean days 19–23 Nov (the excluded infection of the 21st does not count): low risk from the 24th
+    assert {day: lvl for day, lvl in levels.items() if day <= date(2022, 11, 23)} == {
+        day: "high" for day in levels if day <= date(2022, 11, 23)
+    }
+    assert all(lvl == "low" for day, lvl in levels.items() if day >= date(2022, 11, 24))
+    assert due[date(2022, 11, 24)] == [area["id"]]
+    assert all(not ids for day, ids in due.items() if day != date(2022, 11, 24))
+
+    history = demo.get("command", f"/api/risk-areas/{area['id']}/history")["items"]
+    kinds = [(e["on"], e["kind"], e["level"]) for e in history]
+    assert ("2022-11-18", "infection", None) in kinds
+    assert ("2022-11-21", "infection_not_counted", None) in kinds
+    assert ("2022-11-24", "level_change", "low") in kinds
+    not_counted = next(e for e in history if e["kind"] == "infection_not_counted")
+    assert not_counted["clause"] == "m20-docs.risk_area"
+
+    # after the lifting the building's residents are green again; the change is recorded
+    demo.post("command", "/api/health-codes/recompute", {})
+    assert colour(demo, neighbour["id"]) == "green"
+    changes = demo.get("epi", f"/api/health-codes/person/{neighbour['id']}/changes")["items"]
+    assert [(c["on"], c["from_colour"], c["to_colour"]) for c in changes] == [
+        ("2022-11-20", None, "red"),
+        ("2022-11-30", "red", "green"),
+    ]
+    # what a venue check sees when it scans the neighbour's code
+    token = _token(demo, neighbour["id"])
+    assert demo.get("worker1", f"/api/health-codes/token/{token}")["colour"] == "green"
+
+
+def _token(demo: Demo, person_id: int) -> str:
+    app = demo.client.app
+    from sqlalchemy import select
+
+    from fangkong.services.health_codes.models import HealthCode
+
+    with unit_of_work(app.state.sessions) as session:  # type: ignore[attr-defined]
+        token = session.scalar(select(HealthCode.token).where(HealthCode.person_id == person_id))
+    assert token is not None
+    return str(token)
+
+
+def test_the_9th_edition_delineates_a_community_and_steps_down_through_medium(demo: Demo) -> None:
+    d = date(2022, 9, 1)
+    demo.clock.today = d
+    case = infection(demo, resident(demo, "V9 Case", "801", C12, "5")["id"], d)
+    area = demo.post(
+        "command",
+        "/api/risk-areas",
+        {"area_code": C12, "reason": "residence", "infection_ids": [case["id"]]},
+        status=201,
+    )
+    levels = {}
+    for n in range(0, 14):
+        day = d + timedelta(days=n)
+        demo.clock.today = day
+        if day == date(2022, 9, 8):  # the seventh clean day: everyone in the area screened negative
+            demo.post(
+                "command", f"/api/risk-areas/{area['id']}/screenings", {"on": day.isoformat(), "all_negative": True}
+            )
+        demo.post("command", "/api/risk-areas/advance", {})
+        levels[day] = demo.get("command", "/api/risk-areas")["items"][0]["level"]
+    assert levels[date(2022, 9, 8)] == "high"
+    assert levels[date(2022, 9, 9)] == "medium"
+    assert levels[date(2022, 9, 11)] == "medium"
+    assert levels[date(2022, 9, 12)] == "low"
