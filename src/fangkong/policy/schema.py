@@ -87,4 +87,7 @@ class ParameterSpec(_Strict):
     type: str
     nullable: bool = False
     unit: str | None = None
+    # Which local value is stricter than the national one (the over-reach guard, measure 16): a larger number,
+    # a smaller one, switching the rule on (true) or off (false). Phases are compared day by day instead.
+    stricter: Literal["higher", "lower", "true", "false"] | None = None
     values: dict[date, DatedValue] = Field(min_length=1)

@@ -154,6 +154,11 @@ def apply_consequences(
             select(Retest).where(Retest.person_id.in_(part), Retest.done_sample_id.is_(None))
         ):
             retests.setdefault(retest.person_id, []).append(retest)
+    # when each sample behind an open retest or hold was taken, and each sample of this batch
+    collected: dict[int, datetime] = {j.result.sample_id: j.result.collected_at for j in judged}
+    behind = {x.after_sample_id for xs in retests.values() for x in xs} | {h.sample_id for h in holds.values()}
+    for part in chunks(sorted(behind - set(collected))):
+        collected.update(session.execute(select(Sample.id, Sample.collected_at).where(Sample.id.in_(part))).all())
     result_ids: dict[int, int] = {}
     positives = [j.result.sample_id for j in judged if j.outcome == "positive"]
     for part in chunks(positives):
@@ -182,13 +187,25 @@ def apply_consequences(
         if j.person_id is None:
             continue
         person = j.person_id
+        # only a sample taken after the one that raised a retest (or a hold) can settle it; a retest in the
+        # 35–40 band that came too early leaves the first band result's retest open, its 24 h unchanged
+        too_early = j.outcome == "retest_24h" and any(
+            x.reason == "ct_band" and x.done_sample_id is None for x in retests.get(person, [])
+        )
         for retest in retests.get(person, []):
-            if retest.done_sample_id is None and retest.after_sample_id != r.sample_id:
+            later = collected.get(retest.after_sample_id, r.collected_at) < r.collected_at
+            if retest.done_sample_id is None and later and not (too_early and retest.reason == "ct_band"):
                 retest.done_sample_id = r.sample_id
                 counts["retests_done"] += 1
         retests[person] = [x for x in retests.get(person, []) if x.done_sample_id is None]
         held = holds.get(person)
-        if j.outcome in ("negative", "past_infection", "positive") and held is not None and held.ended_at is None:
+        held_later = held is not None and collected.get(held.sample_id, r.collected_at) < r.collected_at
+        if (
+            j.outcome in ("negative", "past_infection", "positive")
+            and held is not None
+            and held.ended_at is None
+            and (held_later or j.outcome == "positive")
+        ):
             held.ended_at = at
             held.end_reason = {
                 "negative": "single-tube retest negative",
@@ -196,7 +213,7 @@ def apply_consequences(
                 "positive": "positive: transferred",
             }[j.outcome]
             counts["released_from_hold"] += 1
-        if j.outcome == "retest_24h":
+        if j.outcome == "retest_24h" and not too_early:
             hours = policy.at(_day(r.collected_at)).integer("ct.entry_personnel.retest_after_hours").value or 24
             retest = Retest(
                 person_id=person,

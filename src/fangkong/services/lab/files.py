@@ -118,6 +118,8 @@ def _ct(n: int, raw: dict[str, Any], column: str) -> float | None:
     value = raw.get(column)
     if value is None or (isinstance(value, str) and value.strip() in ("", "-", "ND", "nd")):
         return None  # not detected
+    if isinstance(value, bool):  # JSON true/false would read as 1/0
+        raise RowError(n, column, f"{value!r} is not a number")
     try:
         ct = float(value)
     except (TypeError, ValueError):

@@ -55,10 +55,13 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _seen(session: Session, digest: str, kind: str) -> ImportSummary | None:
+def _seen(session: Session, digest: str, kind: str, actor: Actor) -> ImportSummary | None:
     done = session.scalar(select(LabImport).where(LabImport.digest == digest))
     if done is None:
         return None
+    if done.imported_by != actor.username and not actor.may(Permission.read_audit):
+        # the same bytes from another account: say so, without its outcome (it may be another county's)
+        raise InvalidInput("file", f"this file was imported by another account (import {done.id})")
     if done.kind != kind:
         raise InvalidInput("file", f"this file was imported as {done.kind} (import {done.id})")
     return ImportSummary(
@@ -122,7 +125,7 @@ def import_samples(
     actor.require(Permission.import_lab)
     step = progress or _Quiet()
     digest = _digest(data)
-    if (again := _seen(session, digest, "samples")) is not None:
+    if (again := _seen(session, digest, "samples", actor)) is not None:
         return again
     rows = read_samples(data, fmt, now, _size_checker())
     step("checked", len(rows), len(rows))
@@ -247,7 +250,7 @@ def import_results(
     actor.require(Permission.import_lab)
     step = progress or _Quiet()
     digest = _digest(data)
-    if (again := _seen(session, digest, "results")) is not None:
+    if (again := _seen(session, digest, "results", actor)) is not None:
         return again
     rows = read_results(data, fmt, now)
     step("checked", len(rows), len(rows))

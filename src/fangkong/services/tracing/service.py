@@ -118,7 +118,7 @@ def import_scans(
     """Venue-code scans (document number, venue code, instant); idempotent, all-or-nothing, bulk loaded."""
     actor.require(Permission.trace_contacts)
     digest = _digest(data)
-    if (again := _seen(session, digest, "scans")) is not None:
+    if (again := _seen(session, digest, "scans", actor)) is not None:
         return again
     raw_rows = []
     for n, raw in _records(data, fmt, SCAN_COLUMNS):
