@@ -19,6 +19,7 @@ from fangkong.api import (
     routes_infections,
     routes_lab,
     routes_orders,
+    routes_overreach,
     routes_persons,
     routes_sites,
 )
@@ -46,6 +47,7 @@ def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None
     app.include_router(routes_lab.router)
     app.include_router(routes_infections.router)
     app.include_router(routes_areas.router)
+    app.include_router(routes_overreach.router)
 
     static = resources.files("fangkong.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -46,12 +46,15 @@ def get_today(now: Now) -> date:
 Today = Annotated[date, Depends(get_today)]
 
 
-def get_actor(session: DbSession, now: Now, authorization: Annotated[str | None, Header()] = None) -> Actor:
+def get_actor(
+    request: Request, session: DbSession, now: Now, authorization: Annotated[str | None, Header()] = None
+) -> Actor:
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthenticated("send Authorization: Bearer <token> (POST /api/auth/token)")
     actor = actor_for_token(session, authorization[7:].strip(), now=now)
     if actor is None:
         raise Unauthenticated("the token is unknown or expired")
+    request.state.actor = actor  # a refusal of the rules is recorded under this actor (errors.py)
     return actor
 
 

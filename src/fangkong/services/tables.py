@@ -13,6 +13,7 @@ from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.lab.models import LabImport, LabResult, Retest, Sample, SampleMember, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, Sampling
+from fangkong.services.overreach.models import OverreachFinding
 from fangkong.services.persons.models import Person
 from fangkong.services.sites.models import IsolationSite, Room, RoomAssignment
 from fangkong.services.tracing.models import ContactCandidate, Venue, VenueScan
@@ -31,6 +32,7 @@ __all__ = [
     "LabResult",
     "ManagementOrder",
     "OrderEvent",
+    "OverreachFinding",
     "Person",
     "Retest",
     "RiskArea",
