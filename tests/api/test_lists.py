@@ -87,6 +87,9 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/risk-areas/{risk_id}/history",
         "/api/risk-areas/{risk_id}/spillover",
         "/api/health-codes/person/{person_id}/changes",
+        "/api/overreach/findings",
+        "/api/appeals",
+        "/api/stranded",
     }
 
 

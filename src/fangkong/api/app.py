@@ -18,6 +18,7 @@ from fangkong.api import (
     routes_auth,
     routes_infections,
     routes_lab,
+    routes_measures,
     routes_orders,
     routes_overreach,
     routes_persons,
@@ -48,6 +49,7 @@ def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None
     app.include_router(routes_infections.router)
     app.include_router(routes_areas.router)
     app.include_router(routes_overreach.router)
+    app.include_router(routes_measures.router)
 
     static = resources.files("fangkong.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -81,7 +81,12 @@ def findings(
     return Page(items=[FindingRead.model_validate(f) for f in rows], total=total, offset=offset, limit=limit)
 
 
-@router.get("/overreach/report", response_model=list[ReportLine])
-def overreach_report(session: DbSession, actor: CurrentActor, since: date | None = None) -> list[ReportLine]:
+class OverreachReport(BaseModel):
+    since: date | None
+    lines: list[ReportLine]
+
+
+@router.get("/overreach/report", response_model=OverreachReport)
+def overreach_report(session: DbSession, actor: CurrentActor, since: date | None = None) -> OverreachReport:
     """Findings counted by jurisdiction, clause and verdict: where layer-by-layer overweighting happens."""
-    return report(session, actor, since=since)
+    return OverreachReport(since=since, lines=report(session, actor, since=since))

@@ -1,5 +1,6 @@
 """Every table of the store, imported in one place so the metadata (and Alembic) sees them all."""
 
+from fangkong.services.appeals.models import Ticket
 from fangkong.services.areas.models import (
     RiskArea,
     RiskAreaEvent,
@@ -8,6 +9,7 @@ from fangkong.services.areas.models import (
     SpilloverCandidate,
 )
 from fangkong.services.audit.models import AuditEntry
+from fangkong.services.campaigns.models import Campaign
 from fangkong.services.health_codes.models import HealthCode, HealthCodeChange
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
@@ -16,12 +18,14 @@ from fangkong.services.orders.models import ManagementOrder, OrderEvent, Samplin
 from fangkong.services.overreach.models import OverreachFinding
 from fangkong.services.persons.models import Person
 from fangkong.services.sites.models import IsolationSite, Room, RoomAssignment
+from fangkong.services.stranded.models import StrandedPerson
 from fangkong.services.tracing.models import ContactCandidate, Venue, VenueScan
 from fangkong.services.users.models import ApiToken, User
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "Campaign",
     "ContactCandidate",
     "HealthCode",
     "HealthCodeChange",
@@ -45,7 +49,9 @@ __all__ = [
     "SampleMember",
     "Sampling",
     "SpilloverCandidate",
+    "StrandedPerson",
     "TemporaryControl",
+    "Ticket",
     "User",
     "Venue",
     "VenueScan",

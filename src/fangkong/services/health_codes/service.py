@@ -255,3 +255,30 @@ def changes(session: Session, actor: Actor, person_id: int) -> Iterable[HealthCo
     return session.scalars(
         select(HealthCodeChange).where(HealthCodeChange.person_id == person_id).order_by(HealthCodeChange.id)
     )
+
+
+def refresh_person(session: Session, actor: Actor, person_id: int, on: date) -> HealthCode:
+    """Recompute one person's code now (after an appeal is upheld in their favour, or a record corrected)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("person", person_id)
+    d = decide_codes(session, [person], on)[person_id]
+    row = session.get(HealthCode, person_id)
+    before = row.colour if row is not None else None
+    if row is None:
+        row = HealthCode(person_id=person_id, token=secrets.token_urlsafe(32), colour=d.colour, on=on)
+        session.add(row)
+    row.colour, row.reasons, row.on = d.colour, _reasons(d), on
+    if before != d.colour:
+        session.add(
+            HealthCodeChange(
+                person_id=person_id,
+                on=on,
+                from_colour=before,
+                to_colour=d.colour,
+                reasons=_reasons(d),
+                by=actor.username,
+            )
+        )
+    session.flush()
+    return row

@@ -1,0 +1,192 @@
+"""Area testing campaigns (measure 6): proposed with their area, population and frequency, reviewed by the
+guard (`rules.testing_campaign`: no area-wide testing without an outbreak unless the conditions are recorded,
+never more than one test a day), and, once approved, the sampling work list of each round."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fangkong.errors import InvalidInput, NotFound, Refused
+from fangkong.policy import load_policy
+from fangkong.policy.terms import CampaignCondition, CampaignScope
+from fangkong.rules.testing_campaign import review_campaign
+from fangkong.services.access import Actor, Permission
+from fangkong.services.areas.models import RiskArea
+from fangkong.services.infections.models import Infection
+from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.orders.models import ManagementOrder, OrderStatus
+from fangkong.services.paging import page_of
+from fangkong.services.persons.models import Person
+from fangkong.services.settings import JURISDICTION_ZONE
+
+from .models import Campaign
+
+OUTBREAK_LOOKBACK_DAYS = 14  # an infection found in the area this recently makes it an outbreak area
+
+
+class CampaignCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    area_code: str
+    scope: CampaignScope
+    tests_per_day: int = Field(default=1, ge=1, le=10)
+    every_days: int = Field(default=1, ge=1, le=30, description="a round every this many days")
+    rounds: int = Field(default=1, ge=1, le=30)
+    start_on: date
+    conditions: list[CampaignCondition] = Field(default_factory=list)
+
+
+class CampaignRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    area_code: str
+    scope: str
+    tests_per_day: int
+    every_days: int
+    rounds: int
+    start_on: date
+    outbreak: bool
+    conditions: list[str]
+    reasons: list[dict[str, object]]
+    created_by: str
+
+
+def has_outbreak(session: Session, area: Jurisdiction, on: date) -> bool:
+    """An active risk area in or over the area, or an infection of one of its residents in the last days."""
+    for path in session.scalars(
+        select(Jurisdiction.path)
+        .join(Jurisdiction, Jurisdiction.code == RiskArea.area_code)
+        .where(RiskArea.active.is_(True), RiskArea.delineated_on <= on)
+    ):
+        if path.startswith(area.path) or area.path.startswith(path):
+            return True
+    since = datetime.combine(on - timedelta(days=OUTBREAK_LOOKBACK_DAYS), datetime.min.time(), JURISDICTION_ZONE)
+    found = session.scalar(
+        select(Infection.id)
+        .join(Jurisdiction, Jurisdiction.code == Infection.jurisdiction_code)
+        .where(Jurisdiction.path.startswith(area.path), Infection.confirmed_at >= since)
+        .limit(1)
+    )
+    return found is not None
+
+
+def propose(session: Session, actor: Actor, data: CampaignCreate, *, now: datetime) -> Campaign:
+    """Review and, if the rules allow it, approve a campaign; a refusal names every clause it breaks."""
+    actor.require(Permission.manage_areas)
+    area = jurisdiction_in_scope(session, actor, data.area_code, field="area_code")
+    today = now.astimezone(JURISDICTION_ZONE).date()
+    if data.start_on < today:
+        raise InvalidInput("start_on", f"{data.start_on} is before today ({today})")
+    rules = load_policy().at(data.start_on)
+    outbreak = has_outbreak(session, area, today)
+    decision = review_campaign(outbreak, data.scope, data.tests_per_day, set(data.conditions), rules)
+    if not decision.allowed:
+        first = decision.reasons[0]
+        raise Refused(first.clause, "; ".join(r.text for r in decision.reasons))
+    campaign = Campaign(
+        area_code=area.code,
+        scope=data.scope.value,
+        tests_per_day=data.tests_per_day,
+        every_days=data.every_days,
+        rounds=data.rounds,
+        start_on=data.start_on,
+        outbreak=outbreak,
+        conditions=[c.value for c in data.conditions],
+        reasons=[r.model_dump() for r in decision.reasons],
+        created_by=actor.username,
+    )
+    session.add(campaign)
+    session.flush()
+    return campaign
+
+
+def campaign_in_scope(session: Session, actor: Actor, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("campaign", campaign_id)
+    j = session.get(Jurisdiction, campaign.area_code)
+    if j is None or not actor.covers(j.path):
+        raise NotFound("campaign", campaign_id)
+    return campaign
+
+
+def round_on(campaign: Campaign, on: date) -> int | None:
+    """The round (1-based) a day is, or None."""
+    days = (on - campaign.start_on).days
+    if days < 0 or days % campaign.every_days:
+        return None
+    n = days // campaign.every_days + 1
+    return n if n <= campaign.rounds else None
+
+
+class SamplingItem(BaseModel):
+    person_id: int
+    name: str
+    jurisdiction_code: str
+    address: str
+    building: str | None
+    unit: str | None
+
+
+class SamplingList(BaseModel):
+    campaign_id: int
+    on: date
+    round: int | None
+    items: list[SamplingItem]
+    total: int
+    offset: int
+    limit: int
+
+
+def sampling_list(
+    session: Session, actor: Actor, campaign_id: int, on: date, *, offset: int = 0, limit: int = 200
+) -> SamplingList:
+    """Who is sampled on a round day, by community, building and unit (the order samplers walk in). A campaign
+    of risk posts and key persons lists the people under management and high-risk post workers in the area."""
+    actor.require(Permission.read_persons)
+    campaign = campaign_in_scope(session, actor, campaign_id)
+    area = session.get(Jurisdiction, campaign.area_code)
+    assert area is not None
+    n = round_on(campaign, on)
+    if n is None:
+        return SamplingList(campaign_id=campaign.id, on=on, round=None, items=[], total=0, offset=offset, limit=limit)
+    root = area.path if actor.covers(area.path) else actor.jurisdiction_path
+    stmt = (
+        select(Person)
+        .join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code)
+        .where(Jurisdiction.path.startswith(root), Jurisdiction.path.startswith(actor.jurisdiction_path))
+    )
+    if campaign.scope == CampaignScope.risk_posts_and_key_persons.value:
+        stmt = stmt.where(
+            Person.id.in_(
+                select(ManagementOrder.person_id).where(
+                    ManagementOrder.status == OrderStatus.active,
+                    ManagementOrder.start <= on,
+                    ManagementOrder.released_on > on,
+                )
+            )
+        )
+    rows, total = page_of(
+        session,
+        stmt.order_by(Person.jurisdiction_code, Person.building, Person.unit, Person.id),
+        offset=offset,
+        limit=limit,
+    )
+    items = [
+        SamplingItem(
+            person_id=p.id,
+            name=p.name,
+            jurisdiction_code=p.jurisdiction_code,
+            address=p.address,
+            building=p.building,
+            unit=p.unit,
+        )
+        for p in rows
+    ]
+    return SamplingList(campaign_id=campaign.id, on=on, round=n, items=items, total=total, offset=offset, limit=limit)
