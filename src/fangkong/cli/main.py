@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from fangkong.cli import cases, lab, plan, policy, store
+from fangkong.cli import areas, cases, lab, plan, policy, store
 
 app = typer.Typer(
     name="fangkong",
@@ -21,6 +21,9 @@ app.add_typer(store.users_app, name="users")
 app.add_typer(store.demo_app, name="demo")
 app.add_typer(lab.lab_app, name="lab")
 app.add_typer(lab.tracing_app, name="tracing")
+app.add_typer(areas.areas_app, name="areas")
+app.add_typer(areas.codes_app, name="codes")
+app.add_typer(areas.overlay_app, name="overlay")
 
 
 if __name__ == "__main__":

@@ -11,11 +11,15 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.rules.resident_id import check_digit
 from fangkong.services.access import SYSTEM, Actor, Role
+from fangkong.services.areas.service import Delineation, delineate
 from fangkong.services.areas.shapes import import_areas
+from fangkong.services.health_codes.service import recompute
+from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.jurisdictions.service import create_jurisdiction
 from fangkong.services.lab.imports import import_results, import_samples
@@ -215,6 +219,7 @@ def load_demo(session: Session, *, persons: int = 120, seed: int = 20221111) -> 
             if test_day < DEMO_TODAY and rng.random() < 0.9:
                 record_sampling(session, SYSTEM, order.id, sampled_on=test_day, today=DEMO_TODAY)
     _testing_and_tracing(session, rng, communities[0])
+    recompute(session, SYSTEM, DEMO_TODAY)  # everyone's health code for the drill day
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 
 
@@ -277,6 +282,16 @@ def _testing_and_tracing(session: Session, rng: random.Random, community: str) -
         ),
     ]
     import_results(session, lab, "\n".join(results_15).encode(), fmt="csv", now=now, filename="demo-results-15.csv")
+    # the infected resident's building became a high-risk area that afternoon
+    command = Actor("command", Role.command_centre, SYSTEM.jurisdiction_path)
+    case = session.scalar(select(Infection).where(Infection.person_id == residents[0].id))
+    assert case is not None
+    delineate(
+        session,
+        command,
+        Delineation(area_code=f"{community}007", reason="residence", infection_ids=[case.id]),
+        now=datetime.combine(DEMO_TODAY - timedelta(days=1), time(16), JURISDICTION_ZONE),
+    )
     results_16 = [
         "barcode,lab,reported_at,ct_orf1ab,ct_n",
         "DEMO-P5-16,示范区疾控实验室,2022-11-16T08:00:00+08:00,31.0,32.4",
