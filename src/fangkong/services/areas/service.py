@@ -274,7 +274,9 @@ def advance_all(session: Session, actor: Actor, on: date) -> dict[str, int]:
     """The daily job: every active area brought to `on`; returns how many changed level."""
     actor.require(Permission.manage_areas)
     changed = checked = 0
-    for risk in list(session.scalars(select(RiskArea).where(RiskArea.active.is_(True)).order_by(RiskArea.id))):
+    # an area delineated after `on`, or already brought past it, is not taken back in time
+    stmt = select(RiskArea).where(RiskArea.active.is_(True), RiskArea.delineated_on <= on, RiskArea.advanced_to <= on)
+    for risk in list(session.scalars(stmt.order_by(RiskArea.id))):
         area = session.get(Jurisdiction, risk.area_code)
         if area is None or not actor.covers(area.path):
             continue

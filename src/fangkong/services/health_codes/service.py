@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from fangkong.errors import InvalidInput, NotFound
@@ -27,6 +27,7 @@ from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.persons.models import Person
 from fangkong.services.settings import JURISDICTION_ZONE
+from fangkong.services.store import utcnow
 
 from .models import HealthCode, HealthCodeChange
 
@@ -192,32 +193,45 @@ def recompute(session: Session, actor: Actor, on: date, *, jurisdiction_code: st
             break
         last_id = people[-1].id
         decisions = decide_codes(session, people, on)
-        stored = {
-            c.person_id: c
-            for c in session.scalars(select(HealthCode).where(HealthCode.person_id.in_([p.id for p in people])))
-        }
+        # bulk statements, not one ORM object per person: a city is millions of codes
+        stored = dict(
+            session.execute(
+                select(HealthCode.person_id, HealthCode.colour).where(HealthCode.person_id.in_([p.id for p in people]))
+            ).all()
+        )
+        new_rows: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        change_rows: list[dict[str, Any]] = []
         for p in people:
             d = decisions[p.id]
             counts["persons"] += 1
             counts[d.colour] = counts.get(d.colour, 0) + 1
-            row = stored.get(p.id)
-            before = row.colour if row is not None else None
-            if row is None:
-                row = HealthCode(person_id=p.id, token=secrets.token_urlsafe(32), colour=d.colour, on=on)
-                session.add(row)
-            row.colour, row.reasons, row.on = d.colour, _reasons(d), on
+            reasons = _reasons(d)
+            before = stored.get(p.id)
+            row = {"person_id": p.id, "colour": d.colour, "reasons": reasons, "on": on, "computed_at": utcnow()}
+            if p.id not in stored:
+                new_rows.append(row | {"token": secrets.token_urlsafe(32)})
+            else:
+                updates.append(row)
             if before != d.colour:
                 counts["changed"] += 1
-                session.add(
-                    HealthCodeChange(
-                        person_id=p.id,
-                        on=on,
-                        from_colour=before,
-                        to_colour=d.colour,
-                        reasons=_reasons(d),
-                        by=actor.username,
-                    )
+                change_rows.append(
+                    {
+                        "person_id": p.id,
+                        "on": on,
+                        "from_colour": before,
+                        "to_colour": d.colour,
+                        "reasons": reasons,
+                        "by": actor.username,
+                        "at": utcnow(),
+                    }
                 )
+        if new_rows:
+            session.execute(insert(HealthCode), new_rows)
+        if updates:
+            session.execute(update(HealthCode), updates)
+        if change_rows:
+            session.execute(insert(HealthCodeChange), change_rows)
         session.flush()
     return counts
 
