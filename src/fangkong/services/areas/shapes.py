@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from shapely import make_valid
 from shapely.errors import GEOSException
 from shapely.geometry import shape as to_geometry
@@ -116,8 +116,10 @@ def import_areas(session: Session, actor: Actor, data: bytes) -> list[Jurisdicti
             raise InvalidInput(f"features[{i}]", "a Feature with properties")
         try:
             features.append(AreaFeature.model_validate({**raw["properties"], "geometry": raw.get("geometry")}))
-        except ValueError as exc:
-            raise InvalidInput(f"features[{i}]", str(exc).splitlines()[0]) from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise InvalidInput(f"features[{i}]", f"{where}: {first['msg']}" if where else first["msg"]) from None
     made: list[Jurisdiction] = []
     new_by_parent: dict[str, list[tuple[str, BaseGeometry]]] = {}
     for i, feature in sorted(enumerate(features), key=lambda f: LEVEL_ORDER.index(f[1].level)):

@@ -61,6 +61,7 @@ def has_outbreak(session: Session, area: Jurisdiction, on: date) -> bool:
     """An active risk area in or over the area, or an infection of one of its residents in the last days."""
     for path in session.scalars(
         select(Jurisdiction.path)
+        .select_from(RiskArea)
         .join(Jurisdiction, Jurisdiction.code == RiskArea.area_code)
         .where(RiskArea.active.is_(True), RiskArea.delineated_on <= on)
     ):

@@ -22,6 +22,7 @@ from fangkong.rules.plans import parse_category
 from fangkong.rules.testing_campaign import review_campaign
 from fangkong.services.access import Actor, Permission
 from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.paging import page_of
 from fangkong.services.settings import JURISDICTION_ZONE
 
@@ -80,6 +81,8 @@ def check_overlay(session: Session, actor: Actor, text: str) -> OverlayReport:
     actor.require(Permission.read_persons)
     national = load_policy()
     header, values = read_overlay(text, national)
+    # findings are filed under the overlay's jurisdiction, so it must be one the caller acts in
+    jurisdiction_in_scope(session, actor, header.jurisdiction, field="overlay.jurisdiction")
     rules = national.at(header.effective)
     findings = [compare_parameter(v.path, national.parameters[v.path].spec.stricter, v.value, rules) for v in values]
     for f in findings:
@@ -225,6 +228,10 @@ def check_local_action(session: Session, actor: Actor, action: LocalAction, *, n
     j = session.get(Jurisdiction, action.jurisdiction_code)
     if j is None or not actor.covers(j.path):
         raise NotFound("jurisdiction", action.jurisdiction_code)
+    if action.area_code is not None:
+        area = session.get(Jurisdiction, action.area_code)
+        if area is None or not actor.covers(area.path):
+            raise InvalidInput("area_code", f"unknown area {action.area_code!r}")  # outside: not revealed
     on = action.on or now.astimezone(JURISDICTION_ZONE).date()
     verdict, reasons = judge_action(session, action, on)
     finding = None
