@@ -149,6 +149,8 @@ def list_tickets(
             raise InvalidInput("status", "open or answered")
         stmt = stmt.where(Ticket.status == status)
     if kind is not None:
+        if kind not in ("health_code", "complaint"):
+            raise InvalidInput("kind", "health_code or complaint")
         stmt = stmt.where(Ticket.kind == kind)
     if overdue is True:
         stmt = stmt.where(Ticket.status == "open", Ticket.due_at < now)

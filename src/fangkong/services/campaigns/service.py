@@ -112,7 +112,8 @@ def campaign_in_scope(session: Session, actor: Actor, campaign_id: int) -> Campa
     if campaign is None:
         raise NotFound("campaign", campaign_id)
     j = session.get(Jurisdiction, campaign.area_code)
-    if j is None or not actor.covers(j.path):
+    # staff of a part of the area (a community in a street-wide campaign) read their part of it
+    if j is None or not (actor.covers(j.path) or actor.jurisdiction_path.startswith(j.path)):
         raise NotFound("campaign", campaign_id)
     return campaign
 
