@@ -193,6 +193,12 @@ def test_two_weeks_of_an_outbreak_under_the_20_measures(demo: Demo) -> None:
     for n in range(0, 15):
         day = d + timedelta(days=n)
         demo.clock.today = day
+        if day == date(2022, 11, 22):  # a downgrade before its time is refused
+            r = demo.client.post(
+                f"/api/risk-areas/{area['id']}/lower", json={"on": day.isoformat()}, headers=demo.as_("command")
+            )
+            assert r.status_code == 422 and r.json()["error"]["field"] == "on", r.text
+            assert "still high-risk" in r.json()["error"]["message"]
         if day == date(2022, 11, 21):
             late = infection(demo, isolated["id"], day)
             assert late["found_in"] == "centralized_isolation"

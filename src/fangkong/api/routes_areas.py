@@ -110,6 +110,22 @@ def advance(body: Advance, session: DbSession, actor: CurrentActor, today: Today
     return service.advance_all(session, actor, on)
 
 
+class Lower(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: date
+
+
+@router.post("/risk-areas/{risk_id}/lower", response_model=RiskAreaRead)
+def lower(risk_id: int, body: Lower, session: DbSession, actor: CurrentActor, today: Today) -> RiskAreaRead:
+    """Lower or lift one area now that the rules give it (prompt lifting); refused before its time."""
+    if body.on > today:
+        from fangkong.errors import InvalidInput
+
+        raise InvalidInput("on", f"{body.on} is after today ({today})")
+    return RiskAreaRead.model_validate(service.lower(session, actor, risk_id, body.on))
+
+
 class SpilloverRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -270,6 +270,25 @@ def refresh(session: Session, actor: Actor, risk: RiskArea, on: date) -> AreaLev
     return decision
 
 
+def lower(session: Session, actor: Actor, risk_id: int, on: date) -> RiskArea:
+    """A command-centre request to lower or lift an area on `on`: done when the rules give it by then (the
+    change is recorded on the day it took effect); a downgrade before its time is refused."""
+    actor.require(Permission.manage_areas)
+    risk = area_in_scope(session, actor, risk_id)
+    if on < risk.delineated_on:
+        raise InvalidInput("on", f"before the area was delineated ({risk.delineated_on})")
+    decision = decide(session, risk, on)
+    if decision.level.value == risk.level and risk.level in (AreaLevel.high.value, AreaLevel.medium.value):
+        when = f"on {decision.next_change_on}" if decision.next_change_on else f"after {decision.clean_days} clean days"
+        raise InvalidInput(
+            "on",
+            f"area {risk.id} is still {risk.level}-risk on {on} ({decision.clean_days} clean days); "
+            f"the rules lower it {when}",
+        )
+    refresh(session, actor, risk, on)
+    return risk
+
+
 def advance_all(session: Session, actor: Actor, on: date) -> dict[str, int]:
     """The daily job: every active area brought to `on`; returns how many changed level."""
     actor.require(Permission.manage_areas)
