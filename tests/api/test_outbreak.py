@@ -120,6 +120,7 @@ def test_two_weeks_of_an_outbreak_under_the_20_measures(demo: Demo) -> None:
     declared = resident(demo, "Declared", "707", C12, "7", "4")
     second = resident(demo, "Second Case", "708", C12, "7", "1")
     isolated = resident(demo, "Isolated Case", "709", C12, "7", "2")
+    mover = resident(demo, "Mover", "710", C12, "7", "3")
 
     case = infection(demo, first["id"], d)
     # the whole community: refused as over-reach, with the clause, and nothing delineated
@@ -160,10 +161,18 @@ def test_two_weeks_of_an_outbreak_under_the_20_measures(demo: Demo) -> None:
     )
     assert r.status_code == 200, r.text
 
+    # a resident moves out to building 9 on the 17th (their old home is kept)
+    r = demo.client.patch(
+        f"/api/persons/{mover['id']}",
+        json={"row_version": mover["row_version"], "building": "9", "address": f"{C12} building 9 unit 3"},
+        headers=demo.as_("epi"),
+    )
+    assert r.status_code == 200, r.text
     proposed = demo.post("epi", f"/api/risk-areas/{area['id']}/spillover/propose")
-    assert {(c["person_id"], c["left_on"]) for c in proposed} == {
-        (leaver["id"], "2022-11-17"),
-        (visitor["id"], "2022-11-17"),
+    assert {(c["person_id"], c["left_on"], c["source"]) for c in proposed} == {
+        (leaver["id"], "2022-11-17", "venue_scan"),
+        (visitor["id"], "2022-11-17", "venue_scan"),
+        (mover["id"], "2022-11-17", "address_change"),
     }
     declaration = demo.post(
         "worker2",

@@ -72,9 +72,14 @@ def get(person_id: int, session: DbSession, actor: CurrentActor, reason: Reason 
 
 @router.patch("/{person_id}", response_model=PersonRead)
 def update(
-    person_id: int, body: PersonUpdate, session: DbSession, actor: CurrentActor, reason: Reason = None
+    person_id: int,
+    body: PersonUpdate,
+    session: DbSession,
+    actor: CurrentActor,
+    today: Today,
+    reason: Reason = None,
 ) -> PersonRead:
-    return to_read(update_person(session, actor, person_id, body, reason=reason), actor)
+    return to_read(update_person(session, actor, person_id, body, reason=reason, today=today), actor)
 
 
 class AuditRead(BaseModel):

@@ -16,13 +16,14 @@ from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.lab.models import LabImport, LabResult, Retest, Sample, SampleMember, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, Sampling
 from fangkong.services.overreach.models import OverreachFinding
-from fangkong.services.persons.models import Person
+from fangkong.services.persons.models import AddressChange, Person
 from fangkong.services.sites.models import IsolationSite, Room, RoomAssignment
 from fangkong.services.stranded.models import StrandedPerson
 from fangkong.services.tracing.models import ContactCandidate, Venue, VenueScan
 from fangkong.services.users.models import ApiToken, User
 
 __all__ = [
+    "AddressChange",
     "ApiToken",
     "AuditEntry",
     "Campaign",

@@ -82,7 +82,7 @@ class SpilloverCandidate(Base):
     risk_area_id: Mapped[int] = mapped_column(ForeignKey("risk_area.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     left_on: Mapped[date] = mapped_column(Date)
-    source: Mapped[str] = mapped_column(String(16))  # venue_scan | declaration
+    source: Mapped[str] = mapped_column(String(16))  # venue_scan | address_change | declaration
     detail: Mapped[str] = mapped_column(String(400))
     status: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("management_order.id"))

@@ -22,7 +22,7 @@ from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order
 from fangkong.services.paging import page_of
-from fangkong.services.persons.models import Person
+from fangkong.services.persons.models import AddressChange, Person
 from fangkong.services.persons.service import person_in_scope
 from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.tracing.models import Venue, VenueScan
@@ -411,7 +411,25 @@ def propose_spillover(session: Session, actor: Actor, risk_id: int, *, now: date
         if (pid in residents) != venue_inside and pid not in found:
             what = "resident seen outside" if pid in residents else "visited"
             found[pid] = (_day(at), f"{what}: venue {venue} at {at.astimezone(JURISDICTION_ZONE):%Y-%m-%d %H:%M}")
-    return _propose(session, actor, risk, [(pid, left, "venue_scan", detail) for pid, (left, detail) in found.items()])
+    proposals = [(pid, left, "venue_scan", detail) for pid, (left, detail) in found.items()]
+    # residents who moved out: their old home in the area, their new one outside
+    for move in session.scalars(
+        select(AddressChange)
+        .where(AddressChange.moved_on >= risk.delineated_on, AddressChange.moved_on <= _day(end))
+        .order_by(AddressChange.moved_on, AddressChange.id)
+    ):
+        if move.person_id in found or move.person_id in {p for p, *_ in proposals}:
+            continue
+        old = home_area(session, move.from_jurisdiction_code, move.from_building, move.from_unit)
+        old_path = old or session.get(Jurisdiction, move.from_jurisdiction_code)
+        person = session.get(Person, move.person_id)
+        if old_path is None or person is None or not old_path.path.startswith(area.path):
+            continue
+        now_home = home_area(session, person.jurisdiction_code, person.building, person.unit)
+        now_path = now_home or session.get(Jurisdiction, person.jurisdiction_code)
+        if now_path is not None and not now_path.path.startswith(area.path):
+            proposals.append((person.id, move.moved_on, "address_change", f"moved out on {move.moved_on}"))
+    return _propose(session, actor, risk, proposals)
 
 
 def _propose(

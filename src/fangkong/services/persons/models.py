@@ -29,3 +29,19 @@ class Person(Base):
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012 - SQLAlchemy's declarative API
+
+
+class AddressChange(Base):
+    """A person's previous home, kept when their address changes: where spill-over from a risk area is read
+    from (measure 3), beside venue scans and declarations."""
+
+    __tablename__ = "address_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    moved_on: Mapped[date] = mapped_column(Date, index=True)
+    from_jurisdiction_code: Mapped[str] = mapped_column(String(32))
+    from_address: Mapped[str] = mapped_column(String(400))
+    from_building: Mapped[str | None] = mapped_column(String(100))
+    from_unit: Mapped[str | None] = mapped_column(String(50))
+    recorded_by: Mapped[str] = mapped_column(String(100))

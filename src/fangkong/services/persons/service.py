@@ -18,8 +18,10 @@ from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import covers, jurisdiction_in_scope
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.paging import page_of
-from fangkong.services.persons.models import Person
+from fangkong.services.persons.models import AddressChange, Person
 from fangkong.services.persons.schemas import PersonCreate, PersonRead, PersonUpdate, mask_document, mask_phone
+from fangkong.services.settings import JURISDICTION_ZONE
+from fangkong.services.store import utcnow
 
 
 def to_read(person: Person, actor: Actor) -> PersonRead:
@@ -100,7 +102,13 @@ def read_person(session: Session, actor: Actor, person_id: int, *, reason: str |
 
 
 def update_person(
-    session: Session, actor: Actor, person_id: int, data: PersonUpdate, *, reason: str | None = None
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    data: PersonUpdate,
+    *,
+    reason: str | None = None,
+    today: date | None = None,
 ) -> Person:
     actor.require(Permission.write_persons)
     person = person_in_scope(session, actor, person_id)
@@ -112,6 +120,19 @@ def update_person(
     changes = data.model_dump(exclude_unset=True, exclude={"row_version"})
     if "jurisdiction_code" in changes:
         jurisdiction_in_scope(session, actor, changes["jurisdiction_code"])
+    home = ("jurisdiction_code", "address", "building", "unit")
+    if any(k in changes and changes[k] != getattr(person, k) for k in home):
+        session.add(
+            AddressChange(
+                person_id=person.id,
+                moved_on=today or utcnow().astimezone(JURISDICTION_ZONE).date(),
+                from_jurisdiction_code=person.jurisdiction_code,
+                from_address=person.address,
+                from_building=person.building,
+                from_unit=person.unit,
+                recorded_by=actor.username,
+            )
+        )
     for key, value in changes.items():
         setattr(person, key, value)
     if "jurisdiction_code" in changes:
