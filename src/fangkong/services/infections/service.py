@@ -15,7 +15,7 @@ from fangkong.policy.terms import PhaseKind
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.jurisdictions.service import scope_root
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.schemas import OrderChange
@@ -311,9 +311,7 @@ def list_infections(
     limit: int = 50,
 ) -> tuple[list[Infection], int]:
     actor.require(Permission.read_persons)
-    root = (
-        jurisdiction_in_scope(session, actor, jurisdiction_code).path if jurisdiction_code else actor.jurisdiction_path
-    )
+    root = scope_root(session, actor, jurisdiction_code)
     stmt = (
         select(Infection)
         .join(Jurisdiction, Infection.jurisdiction_code == Jurisdiction.code)

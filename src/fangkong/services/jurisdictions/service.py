@@ -59,6 +59,13 @@ def jurisdiction_in_scope(
     return j
 
 
+def scope_root(session: Session, actor: Actor, jurisdiction_code: str | None) -> str:
+    """The path a list is cut to: a narrower jurisdiction inside the actor's scope, else the actor's own."""
+    if jurisdiction_code is None:
+        return actor.jurisdiction_path
+    return jurisdiction_in_scope(session, actor, jurisdiction_code).path
+
+
 def list_jurisdictions(session: Session, actor: Actor) -> list[Jurisdiction]:
     stmt = select(Jurisdiction).where(Jurisdiction.path.startswith(actor.jurisdiction_path)).order_by(Jurisdiction.path)
     return list(session.scalars(stmt))

@@ -20,7 +20,7 @@ from fangkong.rules.plans import Plan, PlanRefusal, first_day, join_adjacent, ma
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.jurisdictions.service import get_jurisdiction, jurisdiction_in_scope
+from fangkong.services.jurisdictions.service import get_jurisdiction, scope_root
 from fangkong.services.orders.models import ORDER_STATUSES, ManagementOrder, OrderEvent, OrderStatus
 from fangkong.services.orders.schemas import EligibilityFailure, HandOver, OrderChange, OrderCreate
 from fangkong.services.paging import page_of
@@ -316,9 +316,7 @@ def list_orders(
     release); `releases_on` those released on that day.
     """
     actor.require(Permission.read_persons)
-    root = (
-        jurisdiction_in_scope(session, actor, jurisdiction_code).path if jurisdiction_code else actor.jurisdiction_path
-    )
+    root = scope_root(session, actor, jurisdiction_code)
     stmt = (
         select(ManagementOrder)
         .join(Person, ManagementOrder.person_id == Person.id)

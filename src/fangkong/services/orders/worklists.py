@@ -17,7 +17,7 @@ from fangkong.policy.terms import PhaseKind
 from fangkong.rules.plans import parse_category
 from fangkong.services.access import Actor, Permission
 from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.jurisdictions.service import scope_root
 from fangkong.services.lab.models import Retest, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus, Sampling
 from fangkong.services.orders.service import order_in_scope, stored_plan
@@ -112,9 +112,7 @@ def work_list(
     category = parse_category(category).value if category is not None else None
     if overdue_days < 0 or overdue_days > 60:
         raise InvalidInput("overdue_days", "between 0 and 60")
-    root = (
-        jurisdiction_in_scope(session, actor, jurisdiction_code).path if jurisdiction_code else actor.jurisdiction_path
-    )
+    root = scope_root(session, actor, jurisdiction_code)
     code = jurisdiction_code or root.strip("/").split("/")[-1]
     rows = session.execute(
         select(ManagementOrder, Person)

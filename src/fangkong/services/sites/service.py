@@ -16,7 +16,7 @@ from fangkong.errors import Conflict, InvalidInput, NotFound
 from fangkong.policy.terms import PhaseKind
 from fangkong.services.access import Actor, Permission
 from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.jurisdictions.service import covers, jurisdiction_in_scope
+from fangkong.services.jurisdictions.service import covers, jurisdiction_in_scope, scope_root
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.service import order_in_scope, stored_plan
 from fangkong.services.paging import page_of
@@ -62,9 +62,7 @@ def list_sites(
 ) -> tuple[list[IsolationSite], int]:
     """Centralized isolation sites in the actor's subtree (or a narrower jurisdiction), by name."""
     actor.require(Permission.read_persons)
-    root = (
-        jurisdiction_in_scope(session, actor, jurisdiction_code).path if jurisdiction_code else actor.jurisdiction_path
-    )
+    root = scope_root(session, actor, jurisdiction_code)
     stmt = (
         select(IsolationSite)
         .join(Jurisdiction, IsolationSite.jurisdiction_code == Jurisdiction.code)

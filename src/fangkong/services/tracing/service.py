@@ -31,7 +31,7 @@ from fangkong.services.audit.service import record
 from fangkong.services.infections.models import Infection
 from fangkong.services.infections.service import infection_in_scope
 from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.jurisdictions.service import jurisdiction_in_scope, scope_root
 from fangkong.services.lab.bulk import chunks, copy_into
 from fangkong.services.lab.files import RowError, _instant, _records, _text
 from fangkong.services.lab.imports import ImportSummary, Progress, _digest, _seen
@@ -546,9 +546,7 @@ def timeliness_report(
         raise InvalidInput("until", "is before since")
     if (until - since).days > 366:
         raise InvalidInput("until", "at most a year at a time")
-    root = (
-        jurisdiction_in_scope(session, actor, jurisdiction_code).path if jurisdiction_code else actor.jurisdiction_path
-    )
+    root = scope_root(session, actor, jurisdiction_code)
     infections = list(
         session.scalars(
             select(Infection)
