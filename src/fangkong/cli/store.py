@@ -106,14 +106,14 @@ def serve(
     """Serve the API (and its docs at /docs) on the store, migrating it first."""
     import uvicorn
 
-    from fangkong.api.app import create_app
+    from fangkong.web.app import create_console
 
     url = database_url(db)
     upgrade(url)
     if demo:
         demo_load(db=url)
     drill = parse_date(today, "--today") if today else None
-    app = create_app(url, clock=_clock(drill))
+    app = create_console(url, clock=_clock(drill))
     console.print(
         f"fangkong on http://{host}:{port} (store {_shown(url)}" + (f", drill date {drill}" if drill else "") + ")",
         highlight=False,

@@ -1,0 +1,23 @@
+"""The whole service: the REST API with the console beside it, in one process (`fangkong serve`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from fangkong.api.app import create_app
+from fangkong.web import pages
+
+
+def create_console(database_url: str, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
+    """The API (`/api`, `/docs`) and the console (`/`) over the store at `database_url`."""
+    app = create_app(database_url, clock=clock)
+    static = resources.files("fangkong.web").joinpath("static")
+    app.mount("/console-static", StaticFiles(directory=str(static)), name="console-static")
+    app.include_router(pages.router)
+    pages.install(app)
+    return app

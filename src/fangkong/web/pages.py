@@ -1,0 +1,347 @@
+"""The console's pages: log in, today's dashboard, the work lists (printable, CSV), a person's page with the
+timeline of their plan, and the public self-check. Every page goes through the same services (and so the
+same scoping, masking and audit) as the API; nothing a role may not see is rendered."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session, sessionmaker
+
+from fangkong.errors import FangkongError, Forbidden, InvalidInput, NotFound, NotInForce, Refused
+from fangkong.policy import load_policy
+from fangkong.rules.plans import Plan, PlanRefusal, first_day, management_plan, parse_category
+from fangkong.services.access import Actor, Permission
+from fangkong.services.areas.service import list_areas
+from fangkong.services.audit.service import entries_for
+from fangkong.services.infections.service import list_infections
+from fangkong.services.orders.service import events, list_orders
+from fangkong.services.orders.summary import management_summary
+from fangkong.services.orders.worklists import SECTIONS, work_list
+from fangkong.services.persons.service import read_person, to_read
+from fangkong.services.settings import JURISDICTION_ZONE
+from fangkong.services.sites.service import list_sites, occupancy
+from fangkong.services.store import unit_of_work, utcnow
+from fangkong.services.users.service import actor_for_token, issue_token
+from fangkong.web.i18n import DEFAULT, LANGUAGES, translate
+
+router = APIRouter(include_in_schema=False)
+COOKIE = "fk_token"
+
+templates = Environment(
+    loader=FileSystemLoader(str(resources.files("fangkong.web").joinpath("templates"))),
+    autoescape=select_autoescape(["html"]),
+)
+
+
+class LoginRequired(Exception):
+    """No valid session cookie: the console sends the browser to the login page."""
+
+
+def _session(request: Request) -> Iterator[Session]:
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    with unit_of_work(sessions) as session:
+        yield session
+
+
+Db = Annotated[Session, Depends(_session)]
+
+
+def _now(request: Request) -> datetime:
+    clock = request.app.state.clock
+    now: datetime = clock() if clock is not None else utcnow()
+    return now
+
+
+def _today(request: Request) -> date:
+    return _now(request).astimezone(JURISDICTION_ZONE).date()
+
+
+def _lang(request: Request) -> str:
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or DEFAULT
+    return lang if lang in LANGUAGES else DEFAULT
+
+
+def _actor(request: Request, session: Db) -> Actor:
+    token = request.cookies.get(COOKIE)
+    actor = actor_for_token(session, token, now=_now(request)) if token else None
+    if actor is None:
+        raise LoginRequired
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(_actor)]
+
+
+def render(request: Request, name: str, status: int = 200, actor: Actor | None = None, **context: Any) -> HTMLResponse:
+    lang = _lang(request)
+    html = templates.get_template(name).render(
+        t=lambda key: translate(key, lang),
+        lang=lang,
+        other_lang="en" if lang == "zh" else "zh",
+        actor=actor,
+        path=request.url.path,
+        query=str(request.url.query),
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie("lang", lang, samesite="lax", max_age=365 * 24 * 3600)
+    return response
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+def _error(request: Request, actor: Actor | None, exc: FangkongError) -> HTMLResponse:
+    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else 422
+    key = "not_found" if status == 404 else "forbidden" if status == 403 else "detail"
+    message = exc.message if isinstance(exc, InvalidInput | Refused | Forbidden) else str(exc)
+    return render(request, "error.html", status=status, actor=actor, title=key, message=message)
+
+
+# ---- log in --------------------------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "login.html", next=next if next.startswith("/") else "/", failed=False)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    session: Db,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    try:
+        token = issue_token(session, username=username, password=password, now=_now(request))
+    except InvalidInput:
+        return render(request, "login.html", status=401, next=next, failed=True, username=username)
+    response = RedirectResponse(next if next.startswith("/") and not next.startswith("//") else "/", status_code=303)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", max_age=12 * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+# ---- today ---------------------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, session: Db, actor: CurrentActor) -> HTMLResponse:
+    """Today in ten seconds: who is under management, today's tests, releases, new cases, rooms, areas."""
+    today = _today(request)
+    by_category, by_phase = management_summary(session, actor, today)
+    day = work_list(session, actor, on=today)
+    _, new_cases = list_infections(session, actor, confirmed_from=today, confirmed_to=today, limit=1)
+    areas, _ = list_areas(session, actor, active=True, limit=200)
+    sites, _ = list_sites(session, actor, limit=50)
+    projections = [(s, occupancy(session, actor, s.id, start=today, days=7)) for s in sites]
+    return render(
+        request,
+        "dashboard.html",
+        actor=actor,
+        today=today,
+        by_category=sorted(by_category.items(), key=lambda kv: -kv[1]),
+        by_phase=sorted(by_phase.items(), key=lambda kv: -kv[1]),
+        managed=sum(by_category.values()),
+        tests_due=len(day.tests_due),
+        tests_done=sum(1 for t in day.tests_due if t.sampled),
+        releases=len(day.releases),
+        phase_changes=len(day.phase_changes),
+        overdue=len(day.overdue_tests),
+        retests=len(day.retests_due),
+        new_cases=new_cases,
+        areas=areas,
+        projections=projections,
+    )
+
+
+def _day(on: str | None, today: date) -> date:
+    if not on:
+        return today
+    try:
+        return date.fromisoformat(on)
+    except ValueError:
+        raise InvalidInput("on", f"{on!r} is not a date") from None
+
+
+@router.get("/worklists", response_class=HTMLResponse)
+def worklists(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    on: str | None = None,
+    jurisdiction_code: Annotated[str | None, Query()] = None,
+    where: str | None = None,
+) -> HTMLResponse:
+    try:
+        day = _day(on, _today(request))
+        wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
+    except FangkongError as exc:
+        return _error(request, actor, exc)
+    return render(
+        request,
+        "worklists.html",
+        actor=actor,
+        wl=wl,
+        on=day,
+        where=where or "",
+        jurisdiction_code=jurisdiction_code or "",
+        sections=SECTIONS,
+    )
+
+
+@router.get("/worklists.csv")
+def worklists_csv(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    on: str | None = None,
+    jurisdiction_code: str | None = None,
+    where: str | None = None,
+) -> Response:
+    """The day's lists as one CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese names)."""
+    day = _day(on, _today(request))
+    wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["section", "person_id", "name", "jurisdiction_code", "address", "category", "phase", "where", "detail"]
+    )
+    for t in wl.tests_due:
+        writer.writerow(
+            [
+                "tests_due",
+                t.person_id,
+                t.person_name,
+                t.jurisdiction_code,
+                t.address,
+                t.category,
+                t.phase,
+                t.where,
+                t.detail,
+            ]
+        )
+    for name in ("phase_changes", "releases", "overdue_tests"):
+        for item in getattr(wl, name):
+            writer.writerow(
+                [
+                    name,
+                    item.person_id,
+                    item.person_name,
+                    item.jurisdiction_code,
+                    item.address,
+                    item.category,
+                    item.phase or "",
+                    "",
+                    item.detail,
+                ]
+            )
+    for r in wl.retests_due:
+        writer.writerow(
+            [
+                "retests_due",
+                r.person_id,
+                r.person_name,
+                r.jurisdiction_code,
+                r.address,
+                "",
+                "",
+                "",
+                f"{r.reason} due {r.due_at.astimezone(JURISDICTION_ZONE):%Y-%m-%d %H:%M}",
+            ]
+        )
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="worklist-{day}.csv"'},
+    )
+
+
+# ---- a person ------------------------------------------------------------------------------------------
+
+
+@router.get("/persons/{person_id}", response_class=HTMLResponse)
+def person_page(request: Request, session: Db, actor: CurrentActor, person_id: int) -> HTMLResponse:
+    """Identity (masked unless permitted), each order as a timeline with its reasons, history, who looked."""
+    try:
+        person = to_read(read_person(session, actor, person_id, reason="console"), actor)
+    except FangkongError as exc:
+        return _error(request, actor, exc)
+    orders, _ = list_orders(session, actor, person_id=person_id, limit=50, reason="console")
+    timelines = []
+    for order in orders:
+        plan = Plan.model_validate(order.plan)
+        history, _ = events(session, actor, order.id)
+        timelines.append((order, plan, history))
+    trail = (
+        entries_for(session, actor, entity="person", entity_id=person_id, limit=50)[0]
+        if actor.may(Permission.read_audit)
+        else None
+    )
+    return render(
+        request, "person.html", actor=actor, person=person, timelines=timelines, trail=trail, today=_today(request)
+    )
+
+
+# ---- the public self-check (section 4: explain the policy to the public) --------------------------------
+
+SELF_CHECK = ("close_contact", "entry_personnel", "high_risk_spillover", "high_risk_post_worker")
+
+
+@router.get("/self-check", response_class=HTMLResponse)
+def self_check(request: Request, category: str | None = None, on: str | None = None) -> HTMLResponse:
+    """A resident answers what happened to them and on which day, and sees the plan that applies, with the
+    clause for each step — no login, nothing stored."""
+    today = _today(request)
+    result: Plan | PlanRefusal | None = None
+    error = None
+    if category:
+        try:
+            cat = parse_category(category)
+            anchor = _day(on, today)
+            if anchor > today:
+                raise InvalidInput("on", "is in the future")
+            rules = load_policy().at(today)
+            start, _ = first_day(cat, anchor, rules)
+            result = management_plan(cat, start, rules)
+        except (InvalidInput, NotInForce) as exc:
+            error = str(exc)
+    return render(
+        request,
+        "self_check.html",
+        categories=SELF_CHECK,
+        category=category or "",
+        on=on or "",
+        result=result,
+        error=error,
+        today=today,
+    )
+
+
+def day_dates(start: date, days: int) -> list[date]:
+    return [start + timedelta(days=i) for i in range(days)]
+
+
+templates.globals["day_dates"] = day_dates
+templates.globals["local"] = lambda at: at.astimezone(JURISDICTION_ZONE).strftime("%Y-%m-%d %H:%M")
