@@ -130,3 +130,84 @@ def test_static_assets_are_vendored(client: TestClient, tmp_path: Path) -> None:
     js = client.get("/console-static/htmx.min.js")
     assert js.status_code == 200 and "htmx" in js.text[:2000]
     assert "cdn" not in client.get("/login").text.lower()
+
+
+def test_the_map_draws_risk_areas_from_their_shapes(client: TestClient) -> None:
+    login(client, "command")
+    page = client.get("/map?lang=en").text
+    assert "/console-static/leaflet/leaflet.js" in page and "tile" not in page.lower()
+    data = client.get("/map/areas.geojson").json()
+    areas = [f for f in data["features"] if f["properties"]["kind"] == "risk_area"]
+    assert [(f["properties"]["code"], f["properties"]["risk"]) for f in areas] == [("110199001001007", "high")]
+    assert areas[0]["geometry"]["type"] == "Polygon"
+    history = client.get(f"/risk-areas/{areas[0]['properties']['id']}?lang=en").text
+    assert "delineated" in history and "m20.4" in history
+    assert client.get("/console-static/leaflet/leaflet.css").status_code == 200
+
+
+def test_policy_pages_are_public_and_cite_clauses(client: TestClient) -> None:
+    rules = client.get("/policy?on=2022-11-16&lang=en")
+    assert rules.status_code == 200 and "management.close_contact.phases" in rules.text
+    assert "不再判定密接的密接" in rules.text  # the clause's own wording beside the value
+    diff = client.get("/policy/diff?a=v9&b=m20&lang=en").text
+    assert "management.close_contact.phases" in diff and "m20.1" in diff
+    assert "clean-day-counting" in client.get("/policy/register").text
+    assert client.get("/policy/diff?a=v9&b=v99").status_code == 422
+    assert client.get("/policy?on=2020-01-01").status_code == 422  # before any version
+
+
+def test_forms_show_the_service_s_message_next_to_the_field(client: TestClient, url: str) -> None:
+    login(client, "epi")
+    form = client.get("/forms/order?lang=en").text
+    assert 'name="person_id"' in form
+    bad = client.post("/forms/order?lang=en", data={"person_id": "abc", "category": "close_contact"})
+    assert bad.status_code == 422 and 'data-field="person_id"' in bad.text
+    future = client.post(
+        "/forms/order?lang=en",
+        data={"person_id": str(person_in(url, C12)), "category": "close_contact", "anchor_date": "2022-12-01"},
+    )
+    assert future.status_code == 422 and 'data-field="anchor_date"' in future.text
+    # a secondary close contact under the 20 measures: refused with the clause
+    refused = client.post(
+        "/forms/order?lang=en",
+        data={
+            "person_id": str(person_in(url, C12)),
+            "category": "secondary_close_contact",
+            "anchor_date": "2022-11-15",
+        },
+    )
+    assert refused.status_code == 422 and "<code>m20.2</code>" in refused.text
+    # a whole community is over-reach; the clause is shown
+    area = client.post("/forms/area?lang=en", data={"area_code": C12, "reason": "residence"})
+    assert area.status_code == 422 and "<code>m20.s3</code>" in area.text and "over-reach" in area.text
+    ok = client.post("/forms/area?lang=en", data={"area_code": C12 + "011", "reason": "residence"})
+    assert ok.status_code == 303 and ok.headers["location"].startswith("/risk-areas/")
+    # area-wide testing without an outbreak: refused (m20.6)
+    campaign = client.post(
+        "/forms/campaign?lang=en",
+        data={"area_code": "110199002", "scope": "all_residents", "start_on": "2022-11-17"},
+    )
+    assert campaign.status_code == 422 and "<code>m20.6</code>" in campaign.text
+
+
+def test_navigation_follows_the_role(client: TestClient) -> None:
+    login(client, "worker1")
+    nav = client.get("/?lang=en").text.split("</nav>")[0]
+    assert "/forms/order" not in nav and "/forms/area" not in nav and "/forms/results" not in nav
+    client.cookies.clear()
+    login(client, "lab")
+    nav = client.get("/worklists?lang=en").text.split("</nav>")[0]
+    assert "/forms/results" in nav and "/forms/order" not in nav
+
+
+def test_a_lab_uploads_results_through_the_form(client: TestClient, url: str) -> None:
+    login(client, "lab")
+    assert client.get("/").headers["location"] == "/forms/results"
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        doc = session.scalar(select(Person.document_number).where(Person.jurisdiction_code == C12))
+    samples = f"barcode,pool_size,sampling_point,collected_at,members\nWEB-1,1,Point,2022-11-16T07:00:00+08:00,{doc}\n"
+    r = client.post("/forms/results?lang=en", data={"kind": "samples"}, files={"file": ("s.csv", samples, "text/csv")})
+    assert r.status_code == 200 and 'id="import-summary"' in r.text, r.text
+    bad = "barcode,lab,reported_at,ct_orf1ab,ct_n\nWEB-1,Lab,2022-11-16T08:00:00+08:00,55,\n"
+    r = client.post("/forms/results?lang=en", data={"kind": "results"}, files={"file": ("r.csv", bad, "text/csv")})
+    assert r.status_code == 422 and "row 1" in r.text and "out of range" in r.text

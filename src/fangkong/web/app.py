@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from fangkong.api.app import create_app
-from fangkong.web import pages
+from fangkong.web import forms, pages
 
 
 def create_console(database_url: str, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
@@ -19,5 +19,6 @@ def create_console(database_url: str, *, clock: Callable[[], datetime] | None = 
     static = resources.files("fangkong.web").joinpath("static")
     app.mount("/console-static", StaticFiles(directory=str(static)), name="console-static")
     app.include_router(pages.router)
+    app.include_router(forms.router)
     pages.install(app)
     return app

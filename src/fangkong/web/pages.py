@@ -147,9 +147,11 @@ def logout() -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, session: Db, actor: CurrentActor) -> HTMLResponse:
+def dashboard(request: Request, session: Db, actor: CurrentActor) -> Response:
     """Today in ten seconds: who is under management, today's tests, releases, new cases, rooms, areas."""
     today = _today(request)
+    if not actor.may(Permission.read_persons):  # a lab account: its work is the results form
+        return RedirectResponse("/forms/results", status_code=303)
     by_category, by_phase = management_summary(session, actor, today)
     day = work_list(session, actor, on=today)
     _, new_cases = list_infections(session, actor, confirmed_from=today, confirmed_to=today, limit=1)
@@ -344,4 +346,5 @@ def day_dates(start: date, days: int) -> list[date]:
 
 
 templates.globals["day_dates"] = day_dates
+templates.globals["may"] = lambda actor, permission: actor is not None and actor.may(Permission(permission))
 templates.globals["local"] = lambda at: at.astimezone(JURISDICTION_ZONE).strftime("%Y-%m-%d %H:%M")

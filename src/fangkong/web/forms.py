@@ -1,0 +1,396 @@
+"""The console's map, risk-area pages, policy pages and the forms for the daily actions: place a person under
+management, record lab results, delineate an area, propose a testing campaign. A refused form is shown again
+with the message next to the field the service named; a refusal of the rules shows its clause."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from fangkong.errors import FangkongError, InvalidInput, NotFound, Refused
+from fangkong.policy import load_policy
+from fangkong.policy import render as render_value
+from fangkong.policy.diff import in_force, policy_diff
+from fangkong.policy.terms import CampaignCondition, CampaignScope
+from fangkong.services.areas.models import RiskArea
+from fangkong.services.areas.service import Delineation, area_in_scope, delineate
+from fangkong.services.areas.service import events as area_events
+from fangkong.services.campaigns.service import CampaignCreate, propose
+from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.lab.files import format_of
+from fangkong.services.lab.imports import import_results, import_samples
+from fangkong.services.orders.schemas import OrderCreate
+from fangkong.services.orders.service import place_order
+from fangkong.services.register import register_entries
+from fangkong.web.pages import CurrentActor, Db, _day, _error, _now, _today, render
+
+router = APIRouter(include_in_schema=False)
+
+CATEGORIES = (
+    "close_contact",
+    "entry_personnel",
+    "high_risk_spillover",
+    "high_risk_post_worker",
+    "secondary_close_contact",
+    "past_infection_ct35_40",
+)
+
+
+def _refused(session: Any, actor: Any, request: Request, exc: FangkongError) -> dict[str, str | None]:
+    """Undo the refused action, keep a refusal of the rules as a finding (as the API does), and say where the
+    message goes on the form."""
+    session.rollback()
+    if isinstance(exc, Refused):
+        from fangkong.rules.decision import Reason
+        from fangkong.services.overreach.service import record_finding
+
+        record_finding(
+            session,
+            actor,
+            on=_today(request),
+            jurisdiction_code=actor.jurisdiction_path.strip("/").split("/")[-1],
+            kind="refusal",
+            subject=f"console {request.url.path}",
+            verdict="refused",
+            reasons=[Reason(clause=exc.clause, text=exc.message)],
+        )
+    return _problem(exc)
+
+
+def _problem(exc: FangkongError) -> dict[str, str | None]:
+    """Where a refusal goes on the form: the field named by the service, and the clause of the rules."""
+    if isinstance(exc, InvalidInput):
+        return {"field": exc.field, "message": exc.message, "clause": None}
+    if isinstance(exc, Refused):
+        return {"field": None, "message": exc.message, "clause": exc.clause}
+    return {"field": None, "message": str(exc), "clause": None}
+
+
+# ---- map and areas -------------------------------------------------------------------------------------
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, actor: CurrentActor) -> HTMLResponse:
+    """High- and low-risk areas drawn from their shapes on a vendored Leaflet, with no tile server."""
+    return render(request, "map.html", actor=actor)
+
+
+@router.get("/map/areas.geojson")
+def map_areas(request: Request, session: Db, actor: CurrentActor) -> JSONResponse:
+    """Communities (outlines) and risk areas (filled by level) in the actor's jurisdiction, as GeoJSON."""
+    features: list[dict[str, Any]] = []
+    for j in session.scalars(
+        select(Jurisdiction).where(
+            Jurisdiction.path.startswith(actor.jurisdiction_path),
+            Jurisdiction.level.in_(("county", "street", "community")),
+            Jurisdiction.shape.is_not(None),
+        )
+    ):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": j.shape,
+                "properties": {"kind": "outline", "code": j.code, "name": j.name, "level": j.level},
+            }
+        )
+    for risk, j in session.execute(
+        select(RiskArea, Jurisdiction)
+        .join(Jurisdiction, Jurisdiction.code == RiskArea.area_code)
+        .where(Jurisdiction.path.startswith(actor.jurisdiction_path))
+        .order_by(RiskArea.delineated_on)
+    ):
+        if j.shape is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": j.shape,
+                "properties": {
+                    "kind": "risk_area",
+                    "id": risk.id,
+                    "code": j.code,
+                    "name": j.name,
+                    "risk": risk.level,
+                    "active": risk.active,
+                    "delineated_on": risk.delineated_on.isoformat(),
+                    "next_change_on": risk.next_change_on.isoformat() if risk.next_change_on else None,
+                },
+            }
+        )
+    return JSONResponse({"type": "FeatureCollection", "features": features})
+
+
+@router.get("/risk-areas/{risk_id}", response_class=HTMLResponse)
+def risk_area_page(request: Request, session: Db, actor: CurrentActor, risk_id: int) -> HTMLResponse:
+    try:
+        risk = area_in_scope(session, actor, risk_id)
+    except NotFound as exc:
+        return _error(request, actor, exc)
+    area = session.get(Jurisdiction, risk.area_code)
+    return render(
+        request, "risk_area.html", actor=actor, risk=risk, area=area, history=area_events(session, actor, risk_id)
+    )
+
+
+# ---- policy --------------------------------------------------------------------------------------------
+
+
+@router.get("/policy", response_class=HTMLResponse)
+def policy_page(request: Request, on: str | None = None) -> HTMLResponse:
+    """The rules in force on a date, each value beside the clause it comes from. Public, like the notice."""
+    policy = load_policy()
+    try:
+        day = _day(on, _today(request))
+        rules = policy.at(day)
+    except FangkongError as exc:
+        return _error(request, None, exc)
+    rows = [
+        (
+            path,
+            description,
+            render_value(found.value),
+            found.source.clause,
+            policy.clauses[found.source.clause],
+            found.interpretation,
+        )
+        for path, description, found in in_force(policy, rules)
+    ]
+    return render(request, "policy.html", on=day, version=rules.version, rows=rows)
+
+
+@router.get("/policy/diff", response_class=HTMLResponse)
+def policy_diff_page(request: Request, a: str = "v9", b: str = "m20") -> HTMLResponse:
+    policy = load_policy()
+    if a not in policy.versions or b not in policy.versions:
+        return _error(request, None, InvalidInput("a", f"versions are {', '.join(policy.versions)}"))
+    changes = policy_diff(policy, policy.for_version(a), policy.for_version(b))
+    rows = [
+        (
+            c.path,
+            c.description,
+            render_value(c.before.value) if c.before else "—",
+            c.before.source.clause if c.before else "",
+            render_value(c.after.value) if c.after else "—",
+            c.after.source.clause if c.after else "",
+        )
+        for c in changes
+    ]
+    return render(request, "policy_diff.html", a=a, b=b, versions=policy.versions, rows=rows)
+
+
+@router.get("/policy/register", response_class=HTMLResponse)
+def register_page(request: Request) -> HTMLResponse:
+    return render(request, "register.html", entries=register_entries(load_policy()))
+
+
+# ---- forms ---------------------------------------------------------------------------------------------
+
+
+@router.get("/forms/order", response_class=HTMLResponse)
+def order_form(request: Request, actor: CurrentActor, person_id: str = "") -> HTMLResponse:
+    return render(
+        request, "form_order.html", actor=actor, values={"person_id": person_id}, problem=None, categories=CATEGORIES
+    )
+
+
+@router.post("/forms/order", response_class=HTMLResponse)
+def order_submit(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    person_id: Annotated[str, Form()],
+    category: Annotated[str, Form()],
+    anchor_date: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    values = {"person_id": person_id, "category": category, "anchor_date": anchor_date, "reason": reason}
+    try:
+        if not person_id.strip().isdigit():
+            raise InvalidInput("person_id", "a person's number")
+        order = place_order(
+            session,
+            actor,
+            OrderCreate(
+                person_id=int(person_id),
+                category=category,
+                anchor_date=_day(anchor_date, _today(request)) if anchor_date else None,
+                start=None if anchor_date else _today(request),
+                reason=reason or None,
+            ),
+            today=_today(request),
+        )
+    except FangkongError as exc:
+        return render(
+            request,
+            "form_order.html",
+            status=422,
+            actor=actor,
+            values=values,
+            problem=_refused(session, actor, request, exc),
+            categories=CATEGORIES,
+        )
+    return RedirectResponse(f"/persons/{order.person_id}", status_code=303)
+
+
+@router.get("/forms/results", response_class=HTMLResponse)
+def results_form(request: Request, actor: CurrentActor) -> HTMLResponse:
+    return render(request, "form_results.html", actor=actor, problem=None, summary=None)
+
+
+@router.post("/forms/results", response_class=HTMLResponse)
+async def results_submit(
+    request: Request,
+    kind: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    data = await file.read()
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_results, request, kind, data, file.filename or "upload.csv")
+
+
+def _results(request: Request, kind: str, data: bytes, filename: str) -> HTMLResponse:
+    from fangkong.services.store import unit_of_work
+    from fangkong.web.pages import LoginRequired, _actor
+
+    with unit_of_work(request.app.state.sessions) as session:
+        try:
+            actor = _actor(request, session)
+        except LoginRequired:
+            return render(request, "error.html", status=401, title="login", message="")
+        try:
+            run = import_samples if kind == "samples" else import_results
+            summary = run(session, actor, data, fmt=format_of(filename), now=_now(request), filename=filename)
+        except FangkongError as exc:
+            problem = _refused(session, actor, request, exc)
+            row = getattr(exc, "row", None)
+            if row is not None:
+                problem["field"] = f"{problem['field']} (row {row})"
+            return render(request, "form_results.html", status=422, actor=actor, problem=problem, summary=None)
+        return render(request, "form_results.html", actor=actor, problem=None, summary=summary)
+
+
+@router.get("/forms/area", response_class=HTMLResponse)
+def area_form(request: Request, actor: CurrentActor) -> HTMLResponse:
+    return render(request, "form_area.html", actor=actor, values={}, problem=None)
+
+
+@router.post("/forms/area", response_class=HTMLResponse)
+def area_submit(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    area_code: Annotated[str, Form()],
+    reason: Annotated[str, Form()],
+    justification: Annotated[str, Form()] = "",
+    infection_ids: Annotated[str, Form()] = "",
+) -> Response:
+    values = {"area_code": area_code, "reason": reason, "justification": justification, "infection_ids": infection_ids}
+    try:
+        ids = [int(x) for x in infection_ids.replace(",", " ").split()] if infection_ids.strip() else []
+    except ValueError:
+        return render(
+            request,
+            "form_area.html",
+            status=422,
+            actor=actor,
+            values=values,
+            problem={"field": "infection_ids", "message": "infection numbers, separated by commas", "clause": None},
+        )
+    try:
+        risk = delineate(
+            session,
+            actor,
+            Delineation(
+                area_code=area_code.strip(), reason=reason, justification=justification or None, infection_ids=ids
+            ),
+            now=_now(request),
+        )
+    except FangkongError as exc:
+        return render(
+            request,
+            "form_area.html",
+            status=422,
+            actor=actor,
+            values=values,
+            problem=_refused(session, actor, request, exc),
+        )
+    return RedirectResponse(f"/risk-areas/{risk.id}", status_code=303)
+
+
+@router.get("/forms/campaign", response_class=HTMLResponse)
+def campaign_form(request: Request, actor: CurrentActor) -> HTMLResponse:
+    return render(
+        request,
+        "form_campaign.html",
+        actor=actor,
+        values={},
+        problem=None,
+        campaign=None,
+        scopes=[s.value for s in CampaignScope],
+        conditions=[c.value for c in CampaignCondition],
+    )
+
+
+@router.post("/forms/campaign", response_class=HTMLResponse)
+def campaign_submit(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    area_code: Annotated[str, Form()],
+    scope: Annotated[str, Form()],
+    start_on: Annotated[str, Form()],
+    rounds: Annotated[int, Form()] = 1,
+    every_days: Annotated[int, Form()] = 1,
+    conditions: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    values: dict[str, Any] = {
+        "area_code": area_code,
+        "scope": scope,
+        "start_on": start_on,
+        "rounds": rounds,
+        "every_days": every_days,
+        "conditions": conditions or [],
+    }
+    scopes, options = [s.value for s in CampaignScope], [c.value for c in CampaignCondition]
+    try:
+        try:
+            data = CampaignCreate(
+                area_code=area_code,
+                scope=CampaignScope(scope),
+                start_on=date.fromisoformat(start_on),
+                rounds=rounds,
+                every_days=every_days,
+                conditions=[CampaignCondition(c) for c in (conditions or [])],
+            )
+        except ValueError as exc:
+            raise InvalidInput(
+                "start_on" if "date" in str(exc).lower() else "scope", str(exc).splitlines()[0]
+            ) from None
+        campaign = propose(session, actor, data, now=_now(request))
+    except FangkongError as exc:
+        return render(
+            request,
+            "form_campaign.html",
+            status=422,
+            actor=actor,
+            values=values,
+            problem=_refused(session, actor, request, exc),
+            campaign=None,
+            scopes=scopes,
+            conditions=options,
+        )
+    return render(
+        request,
+        "form_campaign.html",
+        actor=actor,
+        values=values,
+        problem=None,
+        campaign=campaign,
+        scopes=scopes,
+        conditions=options,
+    )
