@@ -1,0 +1,210 @@
+"""The console in Debian's Chromium (Playwright), against a live server on the demo county as a drill on
+16 Nov 2022: an epidemiologist places a close contact and finds them on tomorrow's test list, the lab records
+a positive result, the building is delineated and drawn on the map, the language is switched, and a community
+worker of another community cannot open the person. Screenshots of the main pages go to build/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import select
+
+from fangkong.services.access import SYSTEM
+from fangkong.services.demo import DEMO_PASSWORD, load_demo
+from fangkong.services.infections.models import Infection
+from fangkong.services.persons.schemas import PersonCreate
+from fangkong.services.persons.service import create_person
+from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
+from fangkong.web.app import create_console
+from tests.api.conftest import Clock
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+C11, C12 = "110199001001", "110199001002"
+
+if not CHROMIUM.exists():
+    if os.environ.get("FANGKONG_REQUIRE_BROWSER"):
+        raise RuntimeError("FANGKONG_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
+    pytest.skip("no Debian Chromium (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import Browser, FilePayload, Page, expect, sync_playwright  # noqa: E402 - only with a browser
+
+
+@dataclass
+class Live:
+    base: str
+    url: str
+    person_id: int
+    document: str
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.sqlite3'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with unit_of_work(session_factory(engine)) as session:
+        load_demo(session, persons=40)
+        person = create_person(
+            session,
+            SYSTEM,
+            PersonCreate(
+                name="Browser Walk",
+                document_type="passport",
+                document_number="EB1234567",
+                address=f"{C12} building 3 unit 1",
+                building="3",
+                unit="1",
+                jurisdiction_code=C12,
+            ),
+            today=date(2022, 11, 16),
+        )
+        pid, doc = person.id, person.document_number
+    engine.dispose()
+    port = _free_port()
+    app = create_console(url, clock=Clock(date(2022, 11, 16)))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the console did not start")
+        time.sleep(0.05)
+    yield Live(f"http://127.0.0.1:{port}", url, pid, doc)
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.state.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def logged_in(browser: Browser, live: Live, username: str) -> Page:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live.base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#who")).to_contain_text(username)
+    return page
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def upload(page: Page, live: Live, kind: str, name: str, text: str) -> None:
+    page.goto(f"{live.base}/forms/results?lang=en")
+    page.select_option("select[name=kind]", kind)
+    payload: FilePayload = {"name": name, "mimeType": "text/csv", "buffer": text.encode()}
+    page.set_input_files("input[name=file]", files=[payload])
+    page.click("#results-form button[type=submit]")
+    expect(page.locator("#import-summary")).to_be_visible()
+
+
+def test_a_day_in_the_console(browser: Browser, live: Live) -> None:
+    epi = logged_in(browser, live, "epi")
+    # Chinese by default; the switch turns the console to English and it stays so
+    expect(epi.locator("h1")).to_contain_text("今日概况")
+    epi.click("#switch-language")
+    expect(epi.locator("h1")).to_contain_text("Today")
+    shot(epi, "dashboard")
+
+    # place a close contact exposed on the 15th: day 1 is the 16th
+    epi.goto(f"{live.base}/forms/order")
+    epi.fill("input[name=person_id]", str(live.person_id))
+    epi.select_option("select[name=category]", "close_contact")
+    epi.fill("input[name=anchor_date]", "2022-11-15")
+    epi.click("#order-form button[type=submit]")
+    expect(epi.locator(".timeline .day.centralized_isolation").first).to_be_visible()
+    expect(epi.locator(".reasons")).to_contain_text("m20.1")
+    shot(epi, "person")
+
+    # a refused order shows its message next to the field
+    epi.goto(f"{live.base}/forms/order")
+    epi.fill("input[name=person_id]", "not a number")
+    epi.click("#order-form button[type=submit]")
+    expect(epi.locator('[data-field="person_id"]')).to_be_visible()
+
+    # tomorrow's test list carries them, at the isolation site
+    epi.goto(f"{live.base}/worklists?on=2022-11-17")
+    expect(epi.locator("#tests-due")).to_contain_text("Browser Walk")
+    shot(epi, "worklists")
+
+    # the lab records a positive single tube from the 16th
+    lab = logged_in(browser, live, "lab")
+    upload(
+        lab,
+        live,
+        "samples",
+        "samples.csv",
+        f"barcode,pool_size,sampling_point,collected_at,members\nBW-1,1,Hotel,2022-11-16T07:00:00+08:00,{live.document}\n",
+    )
+    upload(
+        lab,
+        live,
+        "results",
+        "results.csv",
+        "barcode,lab,reported_at,ct_orf1ab,ct_n\nBW-1,Lab,2022-11-16T08:00:00+08:00,25,26\n",
+    )
+    expect(lab.locator("#import-summary")).to_contain_text("infections: 1")
+    with unit_of_work(session_factory(make_engine(live.url))) as session:
+        infection = session.scalar(select(Infection.id).where(Infection.person_id == live.person_id))
+    assert infection is not None
+
+    # the building is delineated (a whole community would be refused with its clause)
+    command = logged_in(browser, live, "command")
+    command.goto(f"{live.base}/forms/area?lang=en")
+    command.fill("input[name=area_code]", C12)
+    command.click("#area-form button[type=submit]")
+    expect(command.locator("#form-error")).to_contain_text("m20.s3")
+    command.fill("input[name=area_code]", f"{C12}003")
+    command.fill("input[name=infection_ids]", str(infection))
+    command.click("#area-form button[type=submit]")
+    expect(command.locator("#level")).to_have_text("high")
+
+    # and drawn on the map beside the demo's own high-risk building
+    command.goto(f"{live.base}/map")
+    expect(command.locator("#map[data-features='2']")).to_be_attached()
+    expect(command.locator("path.leaflet-interactive").first).to_be_visible()
+    shot(command, "map")
+
+    # a community worker of another community cannot open the person
+    worker = logged_in(browser, live, "worker1")
+    response = worker.goto(f"{live.base}/persons/{live.person_id}")
+    assert response is not None and response.status == 404
+    expect(worker.locator("h1")).to_contain_text("未找到")
+    for page in (epi, lab, command, worker):
+        page.close()
