@@ -91,6 +91,9 @@ def test_work_lists_and_their_csv(client: TestClient) -> None:
     assert 'id="tests-due"' in html and "Retests due" in html
     r = client.get("/worklists.csv?on=2022-11-16")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    xlsx = client.get("/worklists.xlsx?on=2022-11-16")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"  # a zip: the spreadsheet
+    assert client.get("/worklists.pdf").status_code == 404
     assert r.text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(r.text.lstrip("\ufeff"))))
     assert rows and {row["jurisdiction_code"] for row in rows} == {C11}  # only worker1's community
@@ -211,3 +214,6 @@ def test_a_lab_uploads_results_through_the_form(client: TestClient, url: str) ->
     bad = "barcode,lab,reported_at,ct_orf1ab,ct_n\nWEB-1,Lab,2022-11-16T08:00:00+08:00,55,\n"
     r = client.post("/forms/results?lang=en", data={"kind": "results"}, files={"file": ("r.csv", bad, "text/csv")})
     assert r.status_code == 422 and "row 1" in r.text and "out of range" in r.text
+    good = "barcode,lab,reported_at,ct_orf1ab,ct_n\nWEB-1,Lab,2022-11-16T08:00:00+08:00,,\n"
+    r = client.post("/forms/results?lang=en", data={"kind": "results"}, files={"file": ("r.csv", good, "text/csv")})
+    assert r.status_code == 200 and "negative: 1" in r.text

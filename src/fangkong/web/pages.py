@@ -213,25 +213,13 @@ def worklists(
     )
 
 
-@router.get("/worklists.csv")
-def worklists_csv(
-    request: Request,
-    session: Db,
-    actor: CurrentActor,
-    on: str | None = None,
-    jurisdiction_code: str | None = None,
-    where: str | None = None,
-) -> Response:
-    """The day's lists as one CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese names)."""
-    day = _day(on, _today(request))
-    wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["section", "person_id", "name", "jurisdiction_code", "address", "category", "phase", "where", "detail"]
-    )
+HEADER = ["section", "person_id", "name", "jurisdiction_code", "address", "category", "phase", "where", "detail"]
+
+
+def _rows(wl: Any) -> list[list[Any]]:
+    rows: list[list[Any]] = []
     for t in wl.tests_due:
-        writer.writerow(
+        rows.append(
             [
                 "tests_due",
                 t.person_id,
@@ -246,7 +234,7 @@ def worklists_csv(
         )
     for name in ("phase_changes", "releases", "overdue_tests"):
         for item in getattr(wl, name):
-            writer.writerow(
+            rows.append(
                 [
                     name,
                     item.person_id,
@@ -260,7 +248,7 @@ def worklists_csv(
                 ]
             )
     for r in wl.retests_due:
-        writer.writerow(
+        rows.append(
             [
                 "retests_due",
                 r.person_id,
@@ -273,10 +261,53 @@ def worklists_csv(
                 f"{r.reason} due {r.due_at.astimezone(JURISDICTION_ZONE):%Y-%m-%d %H:%M}",
             ]
         )
+    return rows
+
+
+@router.get("/worklists.{fmt}")
+def worklists_export(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    fmt: str,
+    on: str | None = None,
+    jurisdiction_code: str | None = None,
+    where: str | None = None,
+) -> Response:
+    """The day's lists as one CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese names) or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        return _error(request, actor, NotFound("export format", fmt))
+    try:
+        day = _day(on, _today(request))
+        wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
+    except FangkongError as exc:
+        return _error(request, actor, exc)
+    rows = _rows(wl)
+    name = f"worklist-{day}.{fmt}"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+        return Response(
+            "\ufeff" + out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(day)
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
     return Response(
-        "\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="worklist-{day}.csv"'},
+        data.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
