@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from importlib import resources
@@ -174,6 +175,7 @@ def dashboard(request: Request, session: Db, actor: CurrentActor) -> Response:
         retests=len(day.retests_due),
         new_cases=new_cases,
         areas=areas,
+        areas_by_county=sorted(Counter(a.area_code[:6] for a in areas).items()),
         projections=projections,
     )
 
