@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Annotated, Any
@@ -15,8 +14,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy.orm import Session, sessionmaker
 
+from fangkong.api.deps import DbSession, get_now
 from fangkong.errors import FangkongError, Forbidden, InvalidInput, NotFound, NotInForce, Refused
 from fangkong.policy import load_policy
 from fangkong.rules.plans import Plan, PlanRefusal, first_day, management_plan, parse_category
@@ -30,7 +29,6 @@ from fangkong.services.orders.worklists import SECTIONS, work_list
 from fangkong.services.persons.service import read_person, to_read
 from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.sites.service import list_sites, occupancy
-from fangkong.services.store import unit_of_work, utcnow
 from fangkong.services.users.service import actor_for_token, issue_token
 from fangkong.web.i18n import DEFAULT, LANGUAGES, translate
 
@@ -47,19 +45,11 @@ class LoginRequired(Exception):
     """No valid session cookie: the console sends the browser to the login page."""
 
 
-def _session(request: Request) -> Iterator[Session]:
-    sessions: sessionmaker[Session] = request.app.state.sessions
-    with unit_of_work(sessions) as session:
-        yield session
-
-
-Db = Annotated[Session, Depends(_session)]
+Db = DbSession  # the API's one transaction per request
 
 
 def _now(request: Request) -> datetime:
-    clock = request.app.state.clock
-    now: datetime = clock() if clock is not None else utcnow()
-    return now
+    return get_now(request)  # the API's clock (a drill date in `fangkong serve --today`)
 
 
 def _today(request: Request) -> date:
