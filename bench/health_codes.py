@@ -55,31 +55,91 @@ def populate(url: str, persons: int) -> None:
             community = rng.choice(communities)
             b, u = rng.randint(1, 12), rng.randint(1, 4)
             rows.append(
-                (f"Resident {i}", "passport", f"BENCH{i:09d}", None, None, None,
-                 f"{community} building {b} unit {u}", str(b), str(u), community, now, 1)
+                (
+                    f"Resident {i}",
+                    "passport",
+                    f"BENCH{i:09d}",
+                    None,
+                    None,
+                    None,
+                    f"{community} building {b} unit {u}",
+                    str(b),
+                    str(u),
+                    community,
+                    now,
+                    1,
+                )
             )
         copy_rows(
             session,
             Person.__table__,  # type: ignore[arg-type]
-            ("name", "document_type", "document_number", "phone", "birth_date", "sex", "address", "building",
-             "unit", "jurisdiction_code", "created_at", "row_version"),
+            (
+                "name",
+                "document_type",
+                "document_number",
+                "phone",
+                "birth_date",
+                "sex",
+                "address",
+                "building",
+                "unit",
+                "jurisdiction_code",
+                "created_at",
+                "row_version",
+            ),
             rows,
         )
         contacts = [(first + i, rows[i][9]) for i in range(0, persons, 10)]
         copy_rows(
             session,
             ManagementOrder.__table__,  # type: ignore[arg-type]
-            ("person_id", "category", "anchor_kind", "anchor_date", "start", "released_on", "status",
-             "policy_version", "policy_date", "plan", "jurisdiction_code", "placed_by", "created_at", "updated_at",
-             "row_version"),
-            [(pid, "close_contact", None, None, plan.start, plan.released_on, "active", plan.policy or "",
-              ON, plan_json, code, "bench", now, now, 1) for pid, code in contacts],
+            (
+                "person_id",
+                "category",
+                "anchor_kind",
+                "anchor_date",
+                "start",
+                "released_on",
+                "status",
+                "policy_version",
+                "policy_date",
+                "plan",
+                "jurisdiction_code",
+                "placed_by",
+                "created_at",
+                "updated_at",
+                "row_version",
+            ),
+            [
+                (
+                    pid,
+                    "close_contact",
+                    None,
+                    None,
+                    plan.start,
+                    plan.released_on,
+                    "active",
+                    plan.policy or "",
+                    ON,
+                    plan_json,
+                    code,
+                    "bench",
+                    now,
+                    now,
+                    1,
+                )
+                for pid, code in contacts
+            ],
         )
     with unit_of_work(sessions) as session:
         command = SYSTEM
         for building in (f"{communities[1]}003", f"{communities[4]}009"):
-            delineate(session, command, Delineation(area_code=building, reason="residence"),
-                      now=datetime.combine(ON, datetime.min.time(), JURISDICTION_ZONE))
+            delineate(
+                session,
+                command,
+                Delineation(area_code=building, reason="residence"),
+                now=datetime.combine(ON, datetime.min.time(), JURISDICTION_ZONE),
+            )
 
 
 def main() -> None:
@@ -100,8 +160,10 @@ def main() -> None:
         counts = recompute(session, SYSTEM, ON)
         bulk = time.perf_counter() - t
     total = counts["persons"]
-    print(f"bulk recompute: {total:,} codes in {bulk:.2f} s = {total / bulk:,.0f} codes/s "
-          f"({', '.join(f'{k} {v:,}' for k, v in counts.items() if k not in ('persons', 'changed'))})")
+    print(
+        f"bulk recompute: {total:,} codes in {bulk:.2f} s = {total / bulk:,.0f} codes/s "
+        f"({', '.join(f'{k} {v:,}' for k, v in counts.items() if k not in ('persons', 'changed'))})"
+    )
 
     with unit_of_work(sessions) as session:
         people = list(session.scalars(select(Person).order_by(Person.id).limit(args.sample)))
@@ -109,8 +171,10 @@ def main() -> None:
         for p in people:
             decide_codes(session, [p], ON)
         one = (time.perf_counter() - t) / len(people)
-    print(f"one at a time (per-person queries): {one * 1000:.2f} ms a code = {1 / one:,.0f} codes/s; "
-          f"the whole population would take {one * total:.0f} s — bulk is {one * total / bulk:.1f}x faster")
+    print(
+        f"one at a time (per-person queries): {one * 1000:.2f} ms a code = {1 / one:,.0f} codes/s; "
+        f"the whole population would take {one * total:.0f} s — bulk is {one * total / bulk:.1f}x faster"
+    )
 
     with unit_of_work(sessions) as session:
         tokens = list(session.scalars(select(HealthCode.token).limit(10_000)))
@@ -123,8 +187,10 @@ def main() -> None:
         for pid in ids:
             lookup(session, SYSTEM, on=date(2022, 11, 17), person_id=pid)  # no stored status: computed
         live = (time.perf_counter() - t) / len(ids)
-    print(f"lookup by token (stored status): {stored * 1e6:,.0f} µs = {1 / stored:,.0f} lookups/s in one process; "
-          f"computed on the spot: {live * 1e6:,.0f} µs ({live / stored:.1f}x slower)")
+    print(
+        f"lookup by token (stored status): {stored * 1e6:,.0f} µs = {1 / stored:,.0f} lookups/s in one process; "
+        f"computed on the spot: {live * 1e6:,.0f} µs ({live / stored:.1f}x slower)"
+    )
     tmp.cleanup()
 
 

@@ -231,18 +231,26 @@ def _scans_with(
     return mine, others
 
 
+# More people than this at one registered address is not a home (a dormitory, or an address recorded only as
+# far as the compound): they are not proposed wholesale, the epidemiologist names contacts there by interview.
+MAX_HOUSEHOLD = 30
+
+
 def _housemates(session: Session, person: Person) -> list[int]:
-    return list(
+    found = list(
         session.scalars(
-            select(Person.id).where(
+            select(Person.id)
+            .where(
                 Person.jurisdiction_code == person.jurisdiction_code,
                 Person.address == person.address,
                 Person.building.is_not_distinct_from(person.building),
                 Person.unit.is_not_distinct_from(person.unit),
                 Person.id != person.id,
             )
+            .limit(MAX_HOUSEHOLD + 1)
         )
     )
+    return found if len(found) <= MAX_HOUSEHOLD else []
 
 
 def _excluded(session: Session, infection_id: int, people: list[int]) -> set[int]:
