@@ -17,7 +17,8 @@ class Person(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     document_type: Mapped[str] = mapped_column(String(20))  # resident_id, passport, other
-    document_number: Mapped[str] = mapped_column(String(64))
+    # indexed alone: imports and searches find people by the number their code or tube carries, any type
+    document_number: Mapped[str] = mapped_column(String(64), index=True)
     phone: Mapped[str | None] = mapped_column(String(32))
     birth_date: Mapped[date | None] = mapped_column(Date)
     sex: Mapped[str | None] = mapped_column(String(8))
