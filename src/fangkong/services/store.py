@@ -6,7 +6,7 @@ everything back on any error, so a failed command changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -99,3 +99,12 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to the newest schema (Alembic migrations)."""
     command.upgrade(alembic_config(url), revision)
+
+
+CHUNK = 1000  # keys per IN (...) lookup: well under SQLite's and PostgreSQL's parameter limits
+
+
+def chunks(keys: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    """Keys in slices small enough for one IN (...) each."""
+    for i in range(0, len(keys), size):
+        yield keys[i : i + size]

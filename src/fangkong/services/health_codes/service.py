@@ -168,6 +168,51 @@ def _reasons(decision: HealthCodeDecision) -> list[dict[str, Any]]:
     return [r.model_dump() for r in decision.reasons]
 
 
+def _store_codes(session: Session, actor: Actor, people: list[Person], on: date, counts: dict[str, int]) -> None:
+    """Decide and store the codes of `people` for `on` with bulk statements (not one ORM object per person: a
+    city is millions of codes), recording every change of colour; `counts` is updated."""
+    decisions = decide_codes(session, people, on)
+    stored = dict(
+        session.execute(
+            select(HealthCode.person_id, HealthCode.colour).where(HealthCode.person_id.in_([p.id for p in people]))
+        ).all()
+    )
+    new_rows: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    change_rows: list[dict[str, Any]] = []
+    for p in people:
+        d = decisions[p.id]
+        counts["persons"] += 1
+        counts[d.colour] = counts.get(d.colour, 0) + 1
+        reasons = _reasons(d)
+        before = stored.get(p.id)
+        row = {"person_id": p.id, "colour": d.colour, "reasons": reasons, "on": on, "computed_at": utcnow()}
+        if p.id not in stored:
+            new_rows.append(row | {"token": secrets.token_urlsafe(32)})
+        else:
+            updates.append(row)
+        if before != d.colour:
+            counts["changed"] += 1
+            change_rows.append(
+                {
+                    "person_id": p.id,
+                    "on": on,
+                    "from_colour": before,
+                    "to_colour": d.colour,
+                    "reasons": reasons,
+                    "by": actor.username,
+                    "at": utcnow(),
+                }
+            )
+    if new_rows:
+        session.execute(insert(HealthCode), new_rows)
+    if updates:
+        session.execute(update(HealthCode), updates)
+    if change_rows:
+        session.execute(insert(HealthCodeChange), change_rows)
+    session.flush()
+
+
 def recompute(session: Session, actor: Actor, on: date, *, jurisdiction_code: str | None = None) -> dict[str, int]:
     """Recompute the codes of everyone in the subtree for `on`; every change of colour is recorded."""
     actor.require(Permission.manage_areas)
@@ -192,47 +237,7 @@ def recompute(session: Session, actor: Actor, on: date, *, jurisdiction_code: st
         if not people:
             break
         last_id = people[-1].id
-        decisions = decide_codes(session, people, on)
-        # bulk statements, not one ORM object per person: a city is millions of codes
-        stored = dict(
-            session.execute(
-                select(HealthCode.person_id, HealthCode.colour).where(HealthCode.person_id.in_([p.id for p in people]))
-            ).all()
-        )
-        new_rows: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        change_rows: list[dict[str, Any]] = []
-        for p in people:
-            d = decisions[p.id]
-            counts["persons"] += 1
-            counts[d.colour] = counts.get(d.colour, 0) + 1
-            reasons = _reasons(d)
-            before = stored.get(p.id)
-            row = {"person_id": p.id, "colour": d.colour, "reasons": reasons, "on": on, "computed_at": utcnow()}
-            if p.id not in stored:
-                new_rows.append(row | {"token": secrets.token_urlsafe(32)})
-            else:
-                updates.append(row)
-            if before != d.colour:
-                counts["changed"] += 1
-                change_rows.append(
-                    {
-                        "person_id": p.id,
-                        "on": on,
-                        "from_colour": before,
-                        "to_colour": d.colour,
-                        "reasons": reasons,
-                        "by": actor.username,
-                        "at": utcnow(),
-                    }
-                )
-        if new_rows:
-            session.execute(insert(HealthCode), new_rows)
-        if updates:
-            session.execute(update(HealthCode), updates)
-        if change_rows:
-            session.execute(insert(HealthCodeChange), change_rows)
-        session.flush()
+        _store_codes(session, actor, people, on, counts)
     return counts
 
 
@@ -276,23 +281,7 @@ def refresh_person(session: Session, actor: Actor, person_id: int, on: date) -> 
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound("person", person_id)
-    d = decide_codes(session, [person], on)[person_id]
-    row = session.get(HealthCode, person_id)
-    before = row.colour if row is not None else None
-    if row is None:
-        row = HealthCode(person_id=person_id, token=secrets.token_urlsafe(32), colour=d.colour, on=on)
-        session.add(row)
-    row.colour, row.reasons, row.on = d.colour, _reasons(d), on
-    if before != d.colour:
-        session.add(
-            HealthCodeChange(
-                person_id=person_id,
-                on=on,
-                from_colour=before,
-                to_colour=d.colour,
-                reasons=_reasons(d),
-                by=actor.username,
-            )
-        )
-    session.flush()
+    _store_codes(session, actor, [person], on, {"persons": 0, "changed": 0})
+    row = session.get(HealthCode, person_id, populate_existing=True)
+    assert row is not None
     return row

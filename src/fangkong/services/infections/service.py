@@ -18,8 +18,7 @@ from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import scope_root
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
-from fangkong.services.orders.schemas import OrderChange
-from fangkong.services.orders.service import stored_plan, transfer_to_hospital
+from fangkong.services.orders.service import stored_plan, transfer_active_orders
 from fangkong.services.paging import page_of
 from fangkong.services.persons.service import person_in_scope
 from fangkong.services.settings import JURISDICTION_ZONE
@@ -206,20 +205,14 @@ def record_infection(session: Session, actor: Actor, data: InfectionCreate, *, n
     session.flush()
     record(session, actor, action="create", entity="person", entity_id=person.id, detail={"infection": infection.id})
     # as on the lab path: whoever is under management goes to a designated or makeshift hospital (section 3)
-    today = now.astimezone(JURISDICTION_ZONE).date()
-    for order in list(
-        session.scalars(
-            select(ManagementOrder).where(
-                ManagementOrder.person_id == person.id, ManagementOrder.status == OrderStatus.active
-            )
-        )
-    ):
-        change = OrderChange(
-            row_version=order.row_version,
-            on=min(confirmed_day, today),
-            reason=f"infection {infection.id} recorded",
-        )
-        transfer_to_hospital(session, actor, order.id, change, today=today)
+    transfer_active_orders(
+        session,
+        actor,
+        person.id,
+        on=confirmed_day,
+        today=now.astimezone(JURISDICTION_ZONE).date(),
+        reason=f"infection {infection.id} recorded",
+    )
     note_infection(session, actor, infection)
     propose_contacts(session, actor, infection.id, now=now)
     return infection

@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-CHUNK = 1000  # keys per IN (...) lookup: well under SQLite's and PostgreSQL's parameter limits
+from fangkong.services.store import chunks
+
+__all__ = ["chunks", "copy_into", "copy_rows"]
 
 
 def copy_rows(session: Session, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -43,8 +45,3 @@ def _pg(value: Any) -> Any:
     if isinstance(value, list | dict):
         return json.dumps(value)
     return value
-
-
-def chunks(keys: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(keys), size):
-        yield keys[i : i + size]

@@ -27,8 +27,8 @@ from fangkong.services.lab.bulk import chunks
 from fangkong.services.lab.imports import NewResult, local_day
 from fangkong.services.lab.models import LabResult, Retest, Sample, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
-from fangkong.services.orders.schemas import OrderChange, OrderCreate
-from fangkong.services.orders.service import place_order, stored_plan, transfer_to_hospital
+from fangkong.services.orders.schemas import OrderCreate
+from fangkong.services.orders.service import place_order, stored_plan, transfer_active_orders
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,18 +231,16 @@ def apply_consequences(
                 session, system, person, r.sample_id, result_ids.get(r.sample_id), r.collected_at, at, j.cite, now=now
             )
             counts["infections"] += int(created)
-            for order in session.scalars(
-                select(ManagementOrder).where(
-                    ManagementOrder.person_id == person, ManagementOrder.status == OrderStatus.active
-                )
-            ):
-                change = OrderChange(
-                    row_version=order.row_version,
-                    on=min(_day(at), today),
-                    reason=f"positive result of sample {r.row.barcode} (infection {infection.id})",
-                )
-                transfer_to_hospital(session, system, order.id, change, today=today)
-                counts["transferred"] += 1
+            moved = transfer_active_orders(
+                session,
+                system,
+                person,
+                on=_day(at),
+                today=today,
+                reason=f"positive result of sample {r.row.barcode} (infection {infection.id})",
+            )
+            if moved:
+                counts["transferred"] += moved
         elif j.outcome == "past_infection":
             try:
                 place_order(

@@ -28,6 +28,7 @@ from fangkong.services.lab.bulk import chunks, copy_rows
 from fangkong.services.lab.files import Format, ResultRow, RowError, SampleRow, read_results, read_samples
 from fangkong.services.lab.models import LabImport, LabResult, Sample, SampleMember
 from fangkong.services.persons.models import Person
+from fangkong.services.persons.service import people_by_document
 from fangkong.services.settings import JURISDICTION_ZONE
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -94,16 +95,7 @@ def _size_checker() -> Callable[[int, datetime], None]:
 
 def _people(session: Session, actor: Actor, rows: list[SampleRow]) -> dict[str, int]:
     """Document number → person id for every member, each inside the actor's jurisdiction."""
-    documents = sorted({d for r in rows for d in r.members})
-    found: dict[str, int] = {}
-    for part in chunks(documents):
-        for number, pid, path in session.execute(
-            select(Person.document_number, Person.id, Jurisdiction.path)
-            .join(Jurisdiction, Person.jurisdiction_code == Jurisdiction.code)
-            .where(Person.document_number.in_(part))
-        ):
-            if actor.covers(path):
-                found[number] = pid
+    found = people_by_document(session, actor, {d for r in rows for d in r.members})
     for r in rows:
         for d in r.members:
             if d not in found:

@@ -216,6 +216,24 @@ def transfer_to_hospital(
     )
 
 
+def transfer_active_orders(
+    session: Session, actor: Actor, person_id: int, *, on: date, today: date, reason: str
+) -> int:
+    """A person found infected: every active order of theirs ends in transfer to a designated or makeshift
+    hospital (section 3). Returns how many."""
+    orders = list(
+        session.scalars(
+            select(ManagementOrder).where(
+                ManagementOrder.person_id == person_id, ManagementOrder.status == OrderStatus.active
+            )
+        )
+    )
+    for order in orders:
+        change = OrderChange(row_version=order.row_version, on=min(on, today), reason=reason)
+        transfer_to_hospital(session, actor, order.id, change, today=today)
+    return len(orders)
+
+
 def switch_to_centralized(
     session: Session, actor: Actor, order_id: int, change: EligibilityFailure, *, today: date
 ) -> ManagementOrder:

@@ -41,7 +41,7 @@ from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order
 from fangkong.services.paging import page_of
 from fangkong.services.persons.models import Person
-from fangkong.services.persons.service import person_in_scope
+from fangkong.services.persons.service import people_by_document, person_in_scope
 from fangkong.services.settings import JURISDICTION_ZONE
 
 from .models import CandidateStatus, ContactCandidate, Venue, VenueScan
@@ -134,15 +134,7 @@ def import_scans(
         raise InvalidInput("file", "no rows")
     if progress:
         progress("checked", len(raw_rows), len(raw_rows))
-    people: dict[str, int] = {}
-    for part in chunks(sorted({r[1] for r in raw_rows})):
-        for number, pid, path in session.execute(
-            select(Person.document_number, Person.id, Jurisdiction.path)
-            .join(Jurisdiction, Person.jurisdiction_code == Jurisdiction.code)
-            .where(Person.document_number.in_(part))
-        ):
-            if actor.covers(path):
-                people[number] = pid
+    people = people_by_document(session, actor, {r[1] for r in raw_rows})
     venues: set[str] = set()
     for part in chunks(sorted({r[2] for r in raw_rows})):
         venues.update(session.scalars(select(Venue.code).where(Venue.code.in_(part))))
