@@ -6,15 +6,14 @@ What community workers and isolation-site managers open each morning, for one da
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Literal
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, InvalidInput
-from fangkong.policy.terms import PhaseKind
 from fangkong.rules.plans import parse_category
+from fangkong.rules.work_list import Where, work_entries
 from fangkong.services.access import Actor, Permission
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import scope_root
@@ -24,8 +23,6 @@ from fangkong.services.orders.service import order_in_scope, stored_plan
 from fangkong.services.paging import MAX_LIMIT
 from fangkong.services.persons.models import Person
 from fangkong.services.settings import JURISDICTION_ZONE
-
-Where = Literal["centralized_site", "home_visit"]
 
 
 class WorkItem(BaseModel):
@@ -87,10 +84,6 @@ class WorkList(BaseModel):
         return self.model_copy(update={**cut, "totals": totals, "offset": offset, "limit": limit})
 
 
-def _where(kind: PhaseKind) -> Where:
-    return "centralized_site" if kind is PhaseKind.centralized_isolation else "home_visit"
-
-
 def work_list(
     session: Session,
     actor: Actor,
@@ -128,18 +121,16 @@ def work_list(
         .order_by(ManagementOrder.jurisdiction_code, Person.address, ManagementOrder.id)
     ).all()
     order_ids = [o.id for o, _ in rows]
-    sampled: set[tuple[int, date]] = set()
+    sampled: dict[int, set[date]] = {}
     if order_ids:
-        sampled = {
-            (s.order_id, s.sampled_on)
-            for s in session.scalars(
-                select(Sampling).where(
-                    Sampling.order_id.in_(order_ids),
-                    Sampling.sampled_on >= on - timedelta(days=overdue_days),
-                    Sampling.sampled_on <= on,
-                )
+        for s in session.scalars(
+            select(Sampling).where(
+                Sampling.order_id.in_(order_ids),
+                Sampling.sampled_on >= on - timedelta(days=overdue_days),
+                Sampling.sampled_on <= on,
             )
-        }
+        ):
+            sampled.setdefault(s.order_id, set()).add(s.sampled_on)
     result = WorkList(on=on, jurisdiction_code=code, tests_due=[], phase_changes=[], releases=[], overdue_tests=[])
     for order, person in rows:
         plan = stored_plan(order)
@@ -151,33 +142,39 @@ def work_list(
             "address": person.address,
             "category": order.category,
         }
-        if order.released_on == on:
-            result.releases.append(WorkItem(**base, phase=None, detail=f"released on {on} ({plan.policy})"))
-        for i, phase in enumerate(plan.phases):
-            if phase.start == on and i > 0:
+        for entry in work_entries(plan, order.released_on, on, sampled.get(order.id, set()), overdue_days):
+            if entry.section == "release":
+                result.releases.append(WorkItem(**base, phase=None, detail=f"released on {on} ({plan.policy})"))
+            elif entry.section == "phase_change":
+                assert entry.phase is not None and entry.previous_phase is not None
                 result.phase_changes.append(
                     WorkItem(
                         **base,
-                        phase=phase.kind.value,
-                        detail=(f"{plan.phases[i - 1].kind.value} → {phase.kind.value} until {phase.end}"),
+                        phase=entry.phase.value,
+                        detail=f"{entry.previous_phase.value} → {entry.phase.value} until {entry.phase_end}",
                     )
                 )
-            for n, test_day in zip(phase.test_days, phase.test_dates, strict=True):
-                if test_day == on:
-                    result.tests_due.append(
-                        TestDue(
-                            **base,
-                            phase=phase.kind.value,
-                            where=_where(phase.kind),
-                            phase_day=n,
-                            sampled=(order.id, on) in sampled,
-                            detail=f"day {n} of {phase.kind.value}",
-                        )
+            elif entry.section == "test_due":
+                assert entry.phase is not None and entry.phase_day is not None
+                result.tests_due.append(
+                    TestDue(
+                        **base,
+                        phase=entry.phase.value,
+                        where=entry.where,
+                        phase_day=entry.phase_day,
+                        sampled=bool(entry.sampled),
+                        detail=f"day {entry.phase_day} of {entry.phase.value}",
                     )
-                elif on - timedelta(days=overdue_days) <= test_day < on and (order.id, test_day) not in sampled:
-                    result.overdue_tests.append(
-                        WorkItem(**base, phase=phase.kind.value, detail=f"test of {test_day} (day {n}) not recorded")
+                )
+            else:
+                assert entry.phase is not None
+                result.overdue_tests.append(
+                    WorkItem(
+                        **base,
+                        phase=entry.phase.value,
+                        detail=f"test of {entry.test_day} (day {entry.phase_day}) not recorded",
                     )
+                )
     if where is not None:
         result.tests_due = [t for t in result.tests_due if t.where == where]
     if category is None:

@@ -1,0 +1,192 @@
+"""Every resident's health-code status on a day, after a change of risk areas (measures 1, 3, 4, 5, 10;
+section 3; colours by the province's table, m20.16).
+
+A person's code depends on which of seven statuses they have today (`policy.health_codes.STATUSES`): the phase
+of a management plan they are in, an infection, temporary control after a positive pool, living in a high- or
+medium-risk area. Seven yes/no facts make 128 combinations, and the colour of each combination in each province
+is decided once by the per-person rule itself (`rules.health_code.health_code`) — the *colour table* below. The
+population's job is then two steps: each person's status bits, and a lookup of (province, bits). The rule stays
+the only place that knows how colours are chosen.
+
+Tables read: `residents(person_id, unit_id, building_id, community_id, province)`, `orders(order_id, person_id,
+start_day, released_day)`, `phases(order_id, kind, start_day, end_day)`, `cases(case_id, sampled_day)`,
+`held(person_id, started_day, ended_day)`, `risk_areas(kind, area_id, level)` and the colour table
+`colours(province, bits, colour)`. Rows out: `person_id, bits, colour`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from fangkong.policy import PolicyAt
+from fangkong.policy.health_codes import STATUSES, ColourTables
+from fangkong.rules.health_code import Status, health_code
+
+BIT = {status: 1 << i for i, status in enumerate(STATUSES)}
+COMBINATIONS = 1 << len(STATUSES)
+AREA_KINDS = ("unit", "building", "community")
+Array = np.ndarray[Any, Any]
+
+
+def statuses_of(bits: int) -> list[str]:
+    return [s for s in STATUSES if bits & BIT[s]]
+
+
+def colour_table(tables: ColourTables, provinces: list[str], policy: PolicyAt) -> pa.Table:
+    """(province, bits, colour) for every province and every combination of statuses, by the per-person rule."""
+    rows: dict[str, list[Any]] = {"province": [], "bits": [], "colour": []}
+    for province in provinces:
+        table = tables.for_jurisdiction(province)
+        for bits in range(COMBINATIONS):
+            statuses = [Status(status=s, clause="-", text=s) for s in statuses_of(bits)]
+            rows["province"].append(province)
+            rows["bits"].append(bits)
+            rows["colour"].append(health_code(statuses, table, policy).colour)
+    return pa.table(
+        {
+            "province": pa.array(rows["province"], pa.string()),
+            "bits": pa.array(rows["bits"], pa.int32()),
+            "colour": pa.array(rows["colour"], pa.string()),
+        }
+    )
+
+
+def _bit_case(column: str) -> str:
+    whens = " ".join(f"WHEN '{s}' THEN {BIT[s]}" for s in STATUSES)
+    return f"CASE {column} {whens} ELSE 0 END"
+
+
+def person_statuses_sql(day: int) -> str:
+    """Status bits of the people who have any status other than their home's area (orders, infections, holds)."""
+    return f"""
+SELECT o.person_id, {_bit_case("p.kind")} AS bit
+FROM orders o JOIN phases p ON p.order_id = o.order_id
+WHERE o.start_day <= {day} AND {day} < o.released_day AND p.start_day <= {day} AND {day} <= p.end_day
+UNION ALL
+SELECT case_id AS person_id, {BIT["infection"]} AS bit FROM cases WHERE sampled_day <= {day}
+UNION ALL
+SELECT person_id, {BIT["temporary_control"]} AS bit
+FROM held WHERE started_day <= {day} AND (ended_day IS NULL OR ended_day > {day})
+"""
+
+
+def health_codes_sql(day: int) -> str:
+    """The job, once, in DuckDB's dialect (transpiled for Spark and PostgreSQL)."""
+    area_bit = (
+        f"CASE a.level WHEN 'high' THEN {BIT['high_risk_area']} WHEN 'medium' THEN {BIT['medium_risk_area']} ELSE 0 END"
+    )
+    areas = "\nUNION ALL\n".join(
+        f"SELECT r.person_id, {area_bit} AS bit FROM residents r "
+        f"JOIN risk_areas a ON a.kind = '{kind}' AND a.area_id = r.{kind}_id"
+        for kind in AREA_KINDS
+    )
+    return f"""
+WITH statuses AS (
+{person_statuses_sql(day)}
+UNION ALL
+{areas}
+),
+bits AS (SELECT person_id, BIT_OR(bit) AS bits FROM statuses GROUP BY person_id)
+SELECT r.person_id, COALESCE(b.bits, 0) AS bits, c.colour
+FROM residents r
+LEFT JOIN bits b ON b.person_id = r.person_id
+JOIN colours c ON c.province = r.province AND c.bits = COALESCE(b.bits, 0)
+"""
+
+
+@dataclass
+class Population:
+    """The residents' columns a code pass needs, loaded once and kept (a command centre's long-running job)."""
+
+    person_id: Array
+    unit_id: Array
+    building_id: Array
+    community_id: Array
+    province: Array  # index into `provinces`
+    provinces: list[str]
+
+    @classmethod
+    def load(cls, residents: Path) -> Population:
+        t = pq.read_table(residents, columns=["person_id", "unit_id", "building_id", "community_id", "province"])
+        province = t.column("province").combine_chunks()
+        if not pa.types.is_dictionary(province.type):
+            province = province.dictionary_encode()
+        return cls(
+            person_id=t.column("person_id").to_numpy(),
+            unit_id=t.column("unit_id").to_numpy(),
+            building_id=t.column("building_id").to_numpy(),
+            community_id=t.column("community_id").to_numpy(),
+            province=province.indices.to_numpy(zero_copy_only=False),
+            provinces=[str(p) for p in province.dictionary.to_pylist()],
+        )
+
+
+@dataclass
+class Codes:
+    """Each resident's status bits and colour (an index into `colours`), in `Population` order."""
+
+    bits: Array  # uint8
+    colour: Array  # uint8
+    colours: list[str]
+
+    def counts(self) -> dict[str, int]:
+        found = np.bincount(self.colour, minlength=len(self.colours))
+        return {c: int(n) for c, n in zip(self.colours, found, strict=True)}
+
+
+def _area_flags(ids: Array, areas: pa.Table, kind: str, level: str) -> Array:
+    chosen = areas.filter(pc.and_(pc.equal(areas.column("kind"), kind), pc.equal(areas.column("level"), level)))
+    marked = chosen.column("area_id").to_numpy().astype(np.int64)
+    size = int(max(ids.max(initial=-1), marked.max(initial=-1))) + 1
+    flags = np.zeros(size, dtype=bool)
+    flags[marked] = True
+    out: Array = flags[ids]
+    return out
+
+
+def compute(population: Population, person_bits: pa.Table, areas: pa.Table, colours: pa.Table) -> Codes:
+    """Every resident's code from the bits of people with a personal status (`person_statuses_sql`: person_id,
+    bit) and today's risk areas; the colour from the table made by the per-person rule."""
+    bits = np.zeros(len(population.person_id), dtype=np.uint8)
+    # residents are numbered 0..n-1 in the city's files; a store's ids would be mapped to positions first
+    if len(population.person_id) and population.person_id[-1] != len(population.person_id) - 1:
+        position = np.searchsorted(population.person_id, person_bits.column("person_id").to_numpy())
+    else:
+        position = person_bits.column("person_id").to_numpy()
+    np.bitwise_or.at(bits, position, person_bits.column("bit").to_numpy().astype(np.uint8))
+    for level, status in (("high", "high_risk_area"), ("medium", "medium_risk_area")):
+        inside = np.zeros(len(bits), dtype=bool)
+        for kind in AREA_KINDS:
+            inside |= _area_flags(getattr(population, f"{kind}_id"), areas, kind, level)
+        bits |= np.where(inside, BIT[status], 0).astype(np.uint8)
+    names = sorted(set(colours.column("colour").to_pylist()))
+    lut = np.zeros((len(population.provinces), COMBINATIONS), dtype=np.uint8)
+    wanted = {p: i for i, p in enumerate(population.provinces)}
+    for province, b, colour in zip(
+        *(colours.column(c).to_pylist() for c in ("province", "bits", "colour")), strict=True
+    ):
+        if province in wanted:
+            lut[wanted[province], b] = names.index(colour)
+    return Codes(bits=bits, colour=lut[population.province, bits], colours=names)
+
+
+def changes(before: Codes, after: Codes, population: Population) -> pa.Table:
+    """The residents whose colour changed: (person_id, from_colour, to_colour) — the rows to record and push."""
+    if before.colours != after.colours:
+        raise ValueError("the two passes use different colour lists")
+    moved = np.flatnonzero(before.colour != after.colour)
+    names = np.asarray(after.colours)
+    return pa.table(
+        {
+            "person_id": population.person_id[moved].astype(np.int64),
+            "from_colour": names[before.colour[moved]],
+            "to_colour": names[after.colour[moved]],
+        }
+    )
