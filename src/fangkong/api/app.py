@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from importlib import resources
 
@@ -16,6 +17,7 @@ from fangkong.api import (
     errors,
     routes_areas,
     routes_auth,
+    routes_check,
     routes_infections,
     routes_lab,
     routes_measures,
@@ -24,12 +26,20 @@ from fangkong.api import (
     routes_persons,
     routes_sites,
 )
+from fangkong.services.health_codes.check import code_store
 from fangkong.services.store import make_engine, session_factory
 
 
 def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
     """An app over the store at `database_url` (already migrated). `clock` fixes "now" for tests and drills."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.code_store.aclose()  # the venue check's own connection
+
     app = FastAPI(
+        lifespan=lifespan,
         title="fangkong",
         version=__version__,
         docs_url=None,
@@ -40,6 +50,7 @@ def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.clock = clock
+    app.state.code_store = code_store(database_url)  # the venue check reads the store without the ORM
     errors.install(app)
     app.include_router(routes_auth.router)
     app.include_router(routes_persons.router)
@@ -48,6 +59,7 @@ def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None
     app.include_router(routes_lab.router)
     app.include_router(routes_infections.router)
     app.include_router(routes_areas.router)
+    app.include_router(routes_check.router)
     app.include_router(routes_overreach.router)
     app.include_router(routes_measures.router)
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from fangkong.cli.common import console, parse_date, reports_errors
 from fangkong.services.settings import JURISDICTION_ZONE, database_url
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 Db = Annotated[
     str | None, typer.Option("--db", help="SQLAlchemy URL (default: $FANGKONG_DB or SQLite in the data dir).")
@@ -95,6 +98,22 @@ def _clock(today: date | None) -> Callable[[], datetime] | None:
     return now
 
 
+# What each worker process of `fangkong serve --workers N` builds its app from (uvicorn starts workers from an
+# import string, not from an app object).
+_SERVE_DB = "FANGKONG_SERVE_DB"
+_SERVE_TODAY = "FANGKONG_SERVE_TODAY"
+
+
+def served_app() -> FastAPI:
+    """The console and API of one worker process, over the store and drill date its parent was given."""
+    import os
+
+    from fangkong.web.app import create_console
+
+    today = os.environ.get(_SERVE_TODAY)
+    return create_console(os.environ[_SERVE_DB], clock=_clock(date.fromisoformat(today) if today else None))
+
+
 @reports_errors
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
@@ -102,20 +121,42 @@ def serve(
     db: Db = None,
     today: Annotated[str | None, typer.Option(help="run as a drill on this date (YYYY-MM-DD)")] = None,
     demo: Annotated[bool, typer.Option(help="load the demo county first (idempotent)")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="worker processes on the one port (about one per core)")
+    ] = 1,
 ) -> None:
     """Serve the API (and its docs at /docs) on the store, migrating it first."""
-    import uvicorn
+    import os
 
-    from fangkong.web.app import create_console
+    import uvicorn
 
     url = database_url(db)
     upgrade(url)
     if demo:
         demo_load(db=url)
     drill = parse_date(today, "--today") if today else None
-    app = create_console(url, clock=_clock(drill))
     console.print(
-        f"fangkong on http://{host}:{port} (store {_shown(url)}" + (f", drill date {drill}" if drill else "") + ")",
+        f"fangkong on http://{host}:{port} (store {_shown(url)}"
+        + (f", drill date {drill}" if drill else "")
+        + (f", {workers} workers" if workers > 1 else "")
+        + ")",
         highlight=False,
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    os.environ[_SERVE_DB] = url
+    if drill is not None:
+        os.environ[_SERVE_TODAY] = drill.isoformat()
+    else:
+        os.environ.pop(_SERVE_TODAY, None)
+    # uvloop and httptools (pinned): the venue check's rate is mostly the server's own cost per request.
+    # No access log: at a city's scan rate it would be the busiest thing the server does.
+    uvicorn.run(
+        "fangkong.cli.store:served_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level="warning",
+    )
