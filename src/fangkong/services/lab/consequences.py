@@ -1,4 +1,5 @@
-"""What a batch of results means and what follows from it, decided by the rules and applied here.
+"""What a batch of results means and what follows from it, decided by the rules and applied here — as columns
+and set-based statements, whatever the batch's size.
 
 - A positive pool: every member under temporary control and owed a single-tube retest (m20-docs.testing).
 - A single tube: `rules.ct.adjudicate_ct` with the person's context — an entrant (active entry order) is judged
@@ -6,48 +7,52 @@
   Positive → an infection record (one per person however often it arrives) and transfer of their active orders
   to a designated or makeshift hospital; the band → a retest 24 h later; a past infection → home isolation
   under its own order; negative → temporary control ends. Any later single-tube result settles open retests.
+
+How: results that need no one's context are judged once per class (`bulk.lab_results`); the few single tubes
+of entrants and of people owed a band retest are judged one by one in collection order, with their context.
+The consequences are staged (`lab_event`: one row per person and result that has any) and applied with
+INSERT … SELECT and UPDATE … FROM, one *round* at a time — round k holds each person's k-th result of the file,
+so a person whose pool and retest arrive in the same file is treated as if they arrived one after the other.
+A new infection (its interview facts, proposed close contacts, risk area, audit) and a past infection's order
+are per person: they go through the infections and orders services for those few rows.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+import polars as pl
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from fangkong.bulk.lab_results import adjudicate_classes, person_rounds
 from fangkong.errors import Conflict
 from fangkong.policy import load_policy
 from fangkong.policy.terms import Category, PhaseKind, Population, SampleStage
-from fangkong.rules.ct import CtDecision, GeneCt, PreviousResult, adjudicate_ct
-from fangkong.rules.pooling import PoolDecision, pool_result
+from fangkong.rules.ct import GeneCt, PreviousResult, adjudicate_ct
 from fangkong.services.access import Actor, Role
-from fangkong.services.lab.bulk import chunks
-from fangkong.services.lab.imports import NewResult, local_day
-from fangkong.services.lab.models import LabResult, Retest, Sample, TemporaryControl
+from fangkong.services.lab.bulk import analyze, chunks, copy_frame, drop_temporary, temporary_table
+from fangkong.services.lab.imports import local_day
+from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order, stored_plan, transfer_active_orders
+from fangkong.services.settings import JURISDICTION_ZONE
 
-
-@dataclass(frozen=True, slots=True)
-class Judged:
-    result: NewResult
-    outcome: str  # negative | positive | retest_24h | past_infection | pool_negative | pool_positive
-    decision: CtDecision | PoolDecision
-    person_id: int | None  # single tubes
-
-    @property
-    def cite(self) -> list[str]:
-        return self.decision.cite
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    population: Population
-    stage: SampleStage
-    band: tuple[GeneCt, datetime] | None  # the Ct 35–40 result an open retest follows
+EVENT_COLUMNS = (
+    "person_id INTEGER, sample_id INTEGER, line INTEGER, turn INTEGER, is_single INTEGER, hold_members INTEGER, "
+    "too_early INTEGER, outcome VARCHAR(20), collected_at TIMESTAMP WITH TIME ZONE, "
+    "reported_at TIMESTAMP WITH TIME ZONE, due_at TIMESTAMP WITH TIME ZONE, cite JSON"
+)
+END_REASON = {
+    "negative": "single-tube retest negative",
+    "past_infection": "judged a past infection",
+    "positive": "positive: transferred",
+}
+_INSTANT = pl.Datetime("us", "UTC")
 
 
 def _day(at: datetime) -> date:
@@ -92,170 +97,248 @@ def _stage(orders: list[ManagementOrder], day: date) -> SampleStage:
     return SampleStage.screening
 
 
-def adjudicate(session: Session, new: list[NewResult]) -> list[Judged]:
-    """Each new result judged under the rules in force on its collection day, in collection order (so a
-    retest in the same file follows the band result before it)."""
+def _context_people(session: Session, singles: pl.DataFrame) -> list[int]:
+    """People whose single-tube results need their context: owed a retest after a Ct 35–40 result, or with a
+    detected Ct and an active entry order (the entrant's cut-off, the release stage). Everyone else is judged
+    as the general population at screening (measure 9)."""
+    people = sorted(set(singles["person_id"].to_list()))
+    detected = singles.filter(pl.col("ct_orf1ab").is_not_null() | pl.col("ct_n").is_not_null())
+    found: set[int] = set()
+    for part in chunks(people):
+        found.update(
+            session.scalars(
+                select(Retest.person_id).where(
+                    Retest.person_id.in_(part), Retest.reason == "ct_band", Retest.done_sample_id.is_(None)
+                )
+            )
+        )
+    for part in chunks(sorted(set(detected["person_id"].to_list()))):
+        found.update(
+            session.scalars(
+                select(ManagementOrder.person_id).where(
+                    ManagementOrder.person_id.in_(part),
+                    ManagementOrder.status == OrderStatus.active,
+                    ManagementOrder.category == Category.entry_personnel.value,
+                )
+            )
+        )
+    return sorted(found)
+
+
+def _in_context(session: Session, rows: pl.DataFrame) -> pl.DataFrame:
+    """The single tubes of people with context, one by one in collection order (so a retest in the same file
+    follows the band result before it): `row`, `outcome`, `cite`, `due_at` (a band result's retest)."""
     policy = load_policy()
-    ordered = sorted(new, key=lambda r: (r.collected_at, r.row.row))
-    singles = [r for r in ordered if r.pool_size == 1]
-    band = _open_band(session, sorted({r.members[0] for r in singles}))
-    detected = {r.members[0] for r in singles if r.row.ct_orf1ab is not None or r.row.ct_n is not None}
-    orders = _active_orders(session, sorted(detected | set(band)))
-    judged: list[Judged] = []
-    for r in ordered:
-        rules = policy.at(_day(r.collected_at))
-        ct = GeneCt(orf1ab=r.row.ct_orf1ab, n=r.row.ct_n)
-        if r.pool_size > 1:
-            pool = pool_result(r.pool_size, ct, rules)
-            judged.append(Judged(r, f"pool_{pool.outcome}", pool, None))
-            continue
-        person = r.members[0]
+    people = sorted(set(rows["person_id"].to_list()))
+    band = _open_band(session, people)
+    orders = _active_orders(session, people)
+    verdicts: list[tuple[int, str, str, datetime | None]] = []
+    for r in rows.sort("collected_at", "row").iter_rows(named=True):
+        collected: datetime = r["collected_at"]
+        day = _day(collected)
+        rules = policy.at(day)
+        ct = GeneCt(orf1ab=r["ct_orf1ab"], n=r["ct_n"])
+        person = r["person_id"]
         mine = orders.get(person, [])
-        entrant = any(o.category == Category.entry_personnel.value and o.start <= _day(r.collected_at) for o in mine)
+        entrant = any(o.category == Category.entry_personnel.value and o.start <= day for o in mine)
         previous = None
-        if person in band and band[person][1] < r.collected_at:
+        if person in band and band[person][1] < collected:
             before_ct, before_at = band[person]
-            previous = PreviousResult(ct=before_ct, hours_before=(r.collected_at - before_at).total_seconds() / 3600)
+            previous = PreviousResult(ct=before_ct, hours_before=(collected - before_at).total_seconds() / 3600)
         decision = adjudicate_ct(
             ct,
             Population.entry_personnel if entrant or previous is not None else Population.general,
-            _stage(mine, _day(r.collected_at)),
+            _stage(mine, day),
             rules,
             previous,
         )
+        due = None
         if decision.result.value == "retest_24h":
-            band[person] = (ct, r.collected_at) if previous is None else band[person]
+            band[person] = (ct, collected) if previous is None else band[person]
+            hours = rules.integer("ct.entry_personnel.retest_after_hours").value or 24
+            due = collected + timedelta(hours=hours)
         elif person in band:
             del band[person]
-        judged.append(Judged(r, decision.result.value, decision, person))
+        verdicts.append((r["row"], decision.result.value, json.dumps(decision.cite), due))
+    return pl.DataFrame(
+        verdicts, schema={"row": pl.Int64, "outcome": pl.String, "cite": pl.String, "due_at": _INSTANT}, orient="row"
+    )
+
+
+def adjudicate(session: Session, new: pl.DataFrame) -> pl.DataFrame:
+    """Each new result judged under the rules in force on its collection day: `new` with `outcome`, `cite` (a
+    JSON list of clause ids), `hold_members` and `due_at` (when a Ct 35–40 result's retest is due)."""
+    judged = adjudicate_classes(new, load_policy(), JURISDICTION_ZONE.key).with_columns(
+        due_at=pl.lit(None, dtype=_INSTANT)
+    )
+    singles = judged.filter(pl.col("pool_size") == 1)
+    context = _context_people(session, singles)
+    if context:
+        rows = singles.filter(pl.col("person_id").is_in(context))
+        judged = judged.update(_in_context(session, rows), on="row", how="left")
     return judged
 
 
-def apply_consequences(
-    session: Session, actor: Actor, judged: list[Judged], import_id: int, *, now: datetime
-) -> dict[str, int]:
-    """Apply every consequence of the judged results; returns counts by kind."""
-    from fangkong.services.infections.service import infection_from_result
+def _events(session: Session, judged: pl.DataFrame) -> pl.DataFrame:
+    """One row per person and result with consequences: each single tube, and each member of a positive pool;
+    numbered into rounds (`bulk.lab_results.person_rounds`)."""
+    columns = ["person_id", "sample_id", "row", "is_single", "hold_members", "outcome", "collected_at"]
+    columns += ["reported_at", "due_at", "cite"]
+    singles = judged.filter(pl.col("pool_size") == 1).with_columns(
+        is_single=pl.lit(1, pl.Int8), hold_members=pl.lit(0, pl.Int8)
+    )
+    pools = judged.filter(pl.col("outcome") == "pool_positive").drop("person_id")
+    members: list[tuple[int, int]] = []
+    for part in chunks(pools["sample_id"].to_list()):
+        members.extend(
+            session.execute(
+                select(SampleMember.sample_id, SampleMember.person_id).where(SampleMember.sample_id.in_(part))
+            ).all()
+        )
+    held = pools.join(
+        pl.DataFrame(members, schema={"sample_id": pl.Int64, "person_id": pl.Int64}, orient="row"), on="sample_id"
+    ).with_columns(is_single=pl.lit(0, pl.Int8), hold_members=pl.col("hold_members").cast(pl.Int8))
+    return person_rounds(pl.concat([singles.select(columns), held.select(columns)]))
 
+
+# One round of the consequences, in the order they follow one result of one person: (count, statement)
+ROUND = (
+    # a band result whose own band retest is still open came too early: that retest stays open (measure 9)
+    (
+        None,
+        """UPDATE lab_event SET too_early = 1 WHERE turn = :turn AND is_single = 1 AND outcome = 'retest_24h'
+           AND EXISTS (SELECT 1 FROM retest x WHERE x.person_id = lab_event.person_id
+                       AND x.reason = 'ct_band' AND x.done_sample_id IS NULL)""",
+    ),
+    # a single-tube sample taken after the one that raised a retest settles it
+    (
+        "retests_done",
+        """UPDATE retest SET done_sample_id = e.sample_id FROM lab_event e, sample a
+           WHERE e.turn = :turn AND e.is_single = 1 AND retest.person_id = e.person_id
+           AND retest.done_sample_id IS NULL AND a.id = retest.after_sample_id AND a.collected_at < e.collected_at
+           AND NOT (e.too_early = 1 AND retest.reason = 'ct_band')""",
+    ),
+    # a negative, a past infection or a positive ends temporary control (a negative only if taken after the hold)
+    (
+        "released_from_hold",
+        """UPDATE temporary_control SET ended_at = e.reported_at, end_reason = CASE e.outcome
+             WHEN 'negative' THEN :negative WHEN 'past_infection' THEN :past_infection ELSE :positive END
+           FROM lab_event e, sample h
+           WHERE e.turn = :turn AND e.is_single = 1 AND temporary_control.person_id = e.person_id
+           AND temporary_control.ended_at IS NULL AND e.outcome IN ('negative', 'past_infection', 'positive')
+           AND h.id = temporary_control.sample_id AND (h.collected_at < e.collected_at OR e.outcome = 'positive')""",
+    ),
+    # members of a positive pool: under temporary control on the spot (once) and owed a single-tube retest
+    (
+        "held",
+        """INSERT INTO temporary_control (person_id, sample_id, started_at)
+           SELECT e.person_id, e.sample_id, e.reported_at FROM lab_event e
+           WHERE e.turn = :turn AND e.is_single = 0 AND e.hold_members = 1 AND NOT EXISTS (
+             SELECT 1 FROM temporary_control t WHERE t.person_id = e.person_id AND t.ended_at IS NULL)""",
+    ),
+    (
+        "retests_ordered",
+        """INSERT INTO retest (person_id, reason, after_sample_id, due_at, cite)
+           SELECT e.person_id, 'pool_positive', e.sample_id, e.reported_at, e.cite FROM lab_event e
+           WHERE e.turn = :turn AND e.is_single = 0""",
+    ),
+    # an entrant's Ct 35–40: a retest 24 h after the sample
+    (
+        "retests_ordered",
+        """INSERT INTO retest (person_id, reason, after_sample_id, due_at, cite)
+           SELECT e.person_id, 'ct_band', e.sample_id, e.due_at, e.cite FROM lab_event e
+           WHERE e.turn = :turn AND e.is_single = 1 AND e.outcome = 'retest_24h' AND e.too_early = 0""",
+    ),
+)
+
+
+def apply_consequences(
+    session: Session, actor: Actor, judged: pl.DataFrame, import_id: int, *, now: datetime
+) -> dict[str, int]:
+    """Apply every consequence of the judged results (already stored under `import_id`); counts by kind."""
     system = Actor(f"{actor.username} (lab import {import_id})", Role.admin, actor.jurisdiction_path)
     today = _day(now)
     counts: Counter[str] = Counter()
-    pool_members = [m for j in judged if j.outcome == "pool_positive" for m in j.result.members]
-    singles = [j.person_id for j in judged if j.person_id is not None]
-    touched = sorted(set(pool_members) | set(singles))
-    holds: dict[int, TemporaryControl] = {}
-    retests: dict[int, list[Retest]] = {}
-    for part in chunks(touched):
-        for hold in session.scalars(
-            select(TemporaryControl).where(TemporaryControl.person_id.in_(part), TemporaryControl.ended_at.is_(None))
-        ):
-            holds[hold.person_id] = hold
-        for retest in session.scalars(
-            select(Retest).where(Retest.person_id.in_(part), Retest.done_sample_id.is_(None))
-        ):
-            retests.setdefault(retest.person_id, []).append(retest)
-    # when each sample behind an open retest or hold was taken, and each sample of this batch
-    collected: dict[int, datetime] = {j.result.sample_id: j.result.collected_at for j in judged}
-    behind = {x.after_sample_id for xs in retests.values() for x in xs} | {h.sample_id for h in holds.values()}
-    for part in chunks(sorted(behind - set(collected))):
-        collected.update(session.execute(select(Sample.id, Sample.collected_at).where(Sample.id.in_(part))).all())
+    events = _events(session, judged)
+    temporary_table(session, "lab_event", EVENT_COLUMNS)
+    copy_frame(session, "lab_event", events.rename({"row": "line"}).with_columns(too_early=pl.lit(0, pl.Int8)))
+    analyze(session, "lab_event")
+    session.flush()
+    barcodes = dict(judged.select("row", "barcode").iter_rows())
+    personal = events.filter(pl.col("outcome").is_in(["positive", "past_infection"]))
     result_ids: dict[int, int] = {}
-    positives = [j.result.sample_id for j in judged if j.outcome == "positive"]
-    for part in chunks(positives):
+    for part in chunks(personal.filter(pl.col("outcome") == "positive")["sample_id"].to_list()):
         result_ids.update(
             session.execute(select(LabResult.sample_id, LabResult.id).where(LabResult.sample_id.in_(part))).all()
         )
-    policy = load_policy()
-
-    for j in judged:
-        r = j.result
-        at = r.row.reported_at
-        if j.outcome == "pool_positive":
-            assert isinstance(j.decision, PoolDecision)
-            for member in r.members:
-                if j.decision.hold_members and member not in holds:
-                    holds[member] = TemporaryControl(person_id=member, sample_id=r.sample_id, started_at=at)
-                    session.add(holds[member])
-                    counts["held"] += 1
-                retest = Retest(
-                    person_id=member, reason="pool_positive", after_sample_id=r.sample_id, due_at=at, cite=j.cite
-                )
-                session.add(retest)
-                retests.setdefault(member, []).append(retest)
-                counts["retests_ordered"] += 1
-            continue
-        if j.person_id is None:
-            continue
-        person = j.person_id
-        # only a sample taken after the one that raised a retest (or a hold) can settle it; a retest in the
-        # 35–40 band that came too early leaves the first band result's retest open, its 24 h unchanged
-        too_early = j.outcome == "retest_24h" and any(
-            x.reason == "ct_band" and x.done_sample_id is None for x in retests.get(person, [])
-        )
-        for retest in retests.get(person, []):
-            later = collected.get(retest.after_sample_id, r.collected_at) < r.collected_at
-            if retest.done_sample_id is None and later and not (too_early and retest.reason == "ct_band"):
-                retest.done_sample_id = r.sample_id
-                counts["retests_done"] += 1
-        retests[person] = [x for x in retests.get(person, []) if x.done_sample_id is None]
-        held = holds.get(person)
-        held_later = held is not None and collected.get(held.sample_id, r.collected_at) < r.collected_at
-        if (
-            j.outcome in ("negative", "past_infection", "positive")
-            and held is not None
-            and held.ended_at is None
-            and (held_later or j.outcome == "positive")
-        ):
-            held.ended_at = at
-            held.end_reason = {
-                "negative": "single-tube retest negative",
-                "past_infection": "judged a past infection",
-                "positive": "positive: transferred",
-            }[j.outcome]
-            counts["released_from_hold"] += 1
-        if j.outcome == "retest_24h" and not too_early:
-            hours = policy.at(_day(r.collected_at)).integer("ct.entry_personnel.retest_after_hours").value or 24
-            retest = Retest(
-                person_id=person,
-                reason="ct_band",
-                after_sample_id=r.sample_id,
-                due_at=r.collected_at + timedelta(hours=hours),
-                cite=j.cite,
-            )
-            session.add(retest)
-            retests.setdefault(person, []).append(retest)
-            counts["retests_ordered"] += 1
-        elif j.outcome == "positive":
-            session.flush()
-            infection, created = infection_from_result(
-                session, system, person, r.sample_id, result_ids.get(r.sample_id), r.collected_at, at, j.cite, now=now
-            )
-            counts["infections"] += int(created)
-            moved = transfer_active_orders(
-                session,
-                system,
-                person,
-                on=_day(at),
-                today=today,
-                reason=f"positive result of sample {r.row.barcode} (infection {infection.id})",
-            )
-            if moved:
-                counts["transferred"] += moved
-        elif j.outcome == "past_infection":
-            try:
-                place_order(
-                    session,
-                    system,
-                    OrderCreate(
-                        person_id=person,
-                        category=Category.past_infection_ct35_40.value,
-                        anchor_date=min(_day(at), today),
-                        reason=f"retest of sample {r.row.barcode}: past infection ({', '.join(j.cite)})",
-                    ),
-                    today=today,
-                )
-                counts["past_infections"] += 1
-            except Conflict:
-                counts["past_infections_already_managed"] += 1
+    for turn in range(1, int(events["turn"].max() or 0) + 1):  # type: ignore[arg-type]
+        for kind, statement in ROUND:
+            done = session.execute(text(statement), {"turn": turn, **END_REASON})
+            if kind is not None and done.rowcount:  # type: ignore[attr-defined]
+                counts[kind] += done.rowcount  # type: ignore[attr-defined]
+        session.expire_all()  # the ORM's copies of holds and retests are behind the statements
+        mine = personal.filter(pl.col("turn") == turn).sort("collected_at", "row")
+        for r in mine.iter_rows(named=True):
+            _personal(session, system, r, barcodes[r["row"]], result_ids, counts, now=now, today=today)
+    drop_temporary(session, "lab_event")
     session.flush()
     return dict(sorted(counts.items()))
+
+
+def _personal(
+    session: Session,
+    system: Actor,
+    r: dict[str, Any],
+    barcode: str,
+    result_ids: dict[int, int],
+    counts: Counter[str],
+    *,
+    now: datetime,
+    today: date,
+) -> None:
+    """A positive single tube (an infection, its contacts proposed, its orders transferred) or a past infection
+    (home isolation under its own order): through the services that keep those records, one person at a time."""
+    from fangkong.services.infections.service import infection_from_result
+
+    person: int = r["person_id"]
+    at: datetime = r["reported_at"]
+    cite: list[str] = json.loads(r["cite"])
+    if r["outcome"] == "positive":
+        infection, created = infection_from_result(
+            session,
+            system,
+            person,
+            r["sample_id"],
+            result_ids.get(r["sample_id"]),
+            r["collected_at"],
+            at,
+            cite,
+            now=now,
+        )
+        counts["infections"] += int(created)
+        moved = transfer_active_orders(
+            session,
+            system,
+            person,
+            on=_day(at),
+            today=today,
+            reason=f"positive result of sample {barcode} (infection {infection.id})",
+        )
+        if moved:
+            counts["transferred"] += moved
+        return
+    try:
+        place_order(
+            session,
+            system,
+            OrderCreate(
+                person_id=person,
+                category=Category.past_infection_ct35_40.value,
+                anchor_date=min(_day(at), today),
+                reason=f"retest of sample {barcode}: past infection ({', '.join(cite)})",
+            ),
+            today=today,
+        )
+        counts["past_infections"] += 1
+    except Conflict:
+        counts["past_infections_already_managed"] += 1

@@ -10,8 +10,11 @@ import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, Literal, TypeVar
+
+import polars as pl
 
 from fangkong.errors import InvalidInput
 from fangkong.rules.ct import CT_MAX
@@ -22,6 +25,8 @@ Format = Literal["csv", "json"]
 SAMPLE_COLUMNS = ("barcode", "pool_size", "sampling_point", "collected_at", "members")
 RESULT_COLUMNS = ("barcode", "lab", "reported_at", "ct_orf1ab", "ct_n")
 MAX_ROWS = 5_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+T = TypeVar("T")
 
 
 class RowError(InvalidInput):
@@ -40,16 +45,6 @@ class SampleRow:
     sampling_point: str
     collected_at: datetime
     members: tuple[str, ...]  # document numbers, upper case
-
-
-@dataclass(frozen=True, slots=True)
-class ResultRow:
-    row: int
-    barcode: str
-    lab: str
-    reported_at: datetime
-    ct_orf1ab: float | None
-    ct_n: float | None
 
 
 def format_of(filename: str | None, content_type: str | None = None) -> Format:
@@ -172,24 +167,154 @@ def read_samples(
     return rows
 
 
-def read_results(data: bytes, fmt: Format, now: datetime) -> list[ResultRow]:
-    rows: list[ResultRow] = []
-    seen: dict[str, int] = {}
-    for n, raw in _limited(_records(data, fmt, RESULT_COLUMNS)):
-        barcode = _text(n, raw, "barcode", max_len=64)
-        if barcode in seen:
-            raise RowError(n, "barcode", f"{barcode} repeats row {seen[barcode]}")
-        seen[barcode] = n
-        rows.append(
-            ResultRow(
-                n,
-                barcode,
-                _text(n, raw, "lab", max_len=200),
-                _instant(n, raw, "reported_at", now),
-                _ct(n, raw, "ct_orf1ab"),
-                _ct(n, raw, "ct_n"),
-            )
-        )
+def read_results(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
+    """A lab's results as columns — `row` (1 = the first data row), `barcode`, `lab`, `reported_at` (UTC),
+    `ct_orf1ab`, `ct_n` (null = not detected) — checked whole, with the same messages and the same first bad
+    row as reading it row by row: each distinct value is checked once (a day's file repeats its labs, its
+    report times and its Ct values), then the values are mapped back onto the rows."""
+    rows, columns, stop = _result_columns(data, fmt)
+    n = len(rows) if stop is None else stop[0] - 1  # rows checked before the first one that cannot be read
+    first: list[tuple[int, int, RowError]] = []  # (row, column order, error)
+    barcodes, bad = _texts(columns["barcode"][:n], "barcode", 64)
+    if bad is not None:
+        first.append((bad[0], 0, bad[1]))
+    elif len(set(barcodes)) != len(barcodes):
+        seen: dict[str, int] = {}
+        for i, barcode in enumerate(barcodes, start=1):
+            if barcode in seen:
+                first.append((i, 1, RowError(i, "barcode", f"{barcode} repeats row {seen[barcode]}")))
+                break
+            seen[barcode] = i
+    labs, bad = _texts(columns["lab"][:n], "lab", 200)
+    if bad is not None:
+        first.append((bad[0], 2, bad[1]))
+    reported, bad = _distinct(
+        columns["reported_at"][:n], lambda i, v: _epoch_us(_instant(i, {"reported_at": v}, "reported_at", now))
+    )
+    if bad is not None:
+        first.append((bad[0], 3, bad[1]))
+    cts: list[list[float | None]] = []
+    for order, column in ((4, "ct_orf1ab"), (5, "ct_n")):
+        values, bad = _distinct(columns[column][:n], partial(_ct_of, column))
+        if bad is not None:
+            first.append((bad[0], order, bad[1]))
+        cts.append(values)
+    if first:
+        raise min(first, key=lambda f: (f[0], f[1]))[2]
+    if stop is not None:
+        raise stop[1]
     if not rows:
         raise InvalidInput("file", "no rows")
-    return rows
+    return pl.DataFrame(
+        {
+            "row": pl.Series(rows, dtype=pl.Int64),
+            "barcode": pl.Series(barcodes, dtype=pl.String),
+            "lab": pl.Series(labs, dtype=pl.String),
+            "reported_at": pl.Series(reported, dtype=pl.Int64).cast(pl.Datetime("us", "UTC")),
+            "ct_orf1ab": pl.Series(cts[0], dtype=pl.Float64),
+            "ct_n": pl.Series(cts[1], dtype=pl.Float64),
+        }
+    )
+
+
+def _result_columns(
+    data: bytes, fmt: Format
+) -> tuple[list[int], dict[str, list[Any]], tuple[int, InvalidInput] | None]:
+    """Row numbers, the raw value of each result column per row, and the first row that cannot be read at all
+    (an extra value, a JSON row that is no object, one row too many) with its error."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("file", f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    stop: tuple[int, InvalidInput] | None = None
+    columns: dict[str, list[Any]]
+    if fmt == "json":
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput("file", f"not JSON: {exc.msg} (line {exc.lineno})") from None
+        raws = doc.get("rows") if isinstance(doc, dict) else doc
+        if not isinstance(raws, list):
+            raise InvalidInput("file", 'expected a list of rows or {"rows": [...]}')
+        for n, raw in enumerate(raws, start=1):
+            if not isinstance(raw, dict):
+                stop = (n, RowError(n, "file", "expected an object"))
+                raws = raws[: n - 1]
+                break
+        columns = {c: [raw.get(c) for raw in raws] for c in RESULT_COLUMNS}
+        count = len(raws)
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, [])
+        where = {name: i for i, name in enumerate(header)}  # a repeated name: the last one, as csv.DictReader
+        missing = [c for c in RESULT_COLUMNS if c not in where]
+        if missing:
+            raise InvalidInput("file", f"missing column(s): {', '.join(missing)}; expected {', '.join(RESULT_COLUMNS)}")
+        records = [r for r in reader if r]  # csv.DictReader skips blank lines and does not number them
+        width = len(header)
+        for n, r in enumerate(records, start=1):
+            if len(r) > width:
+                stop = (n, RowError(n, "file", "more values than columns"))
+                records = records[: n - 1]
+                break
+        if all(len(r) == width for r in records):
+            columns = {c: [r[where[c]] for r in records] for c in RESULT_COLUMNS}
+        else:  # short rows: the missing values are None, as csv.DictReader gives them
+            columns = {c: [r[where[c]] if where[c] < len(r) else None for r in records] for c in RESULT_COLUMNS}
+        count = len(records)
+    if count > MAX_ROWS and (stop is None or stop[0] > MAX_ROWS + 1):
+        stop = (MAX_ROWS + 1, InvalidInput("file", f"more than {MAX_ROWS} rows: split it"))
+        columns = {c: v[:MAX_ROWS] for c, v in columns.items()}
+        count = MAX_ROWS
+    return list(range(1, count + 1)), columns, stop
+
+
+def _texts(values: list[Any], column: str, max_len: int) -> tuple[list[str], tuple[int, RowError] | None]:
+    """Stripped text values; the first missing or too long one as (row, error), like `_text` row by row."""
+    if all(type(v) is str for v in values):
+        stripped = list(map(str.strip, values))
+        lengths = list(map(len, stripped))
+        if not lengths or (min(lengths) > 0 and max(lengths) <= max_len):
+            return stripped, None
+    out: list[str] = []
+    for i, v in enumerate(values, start=1):
+        try:
+            out.append(_text(i, {column: v}, column, max_len=max_len))
+        except RowError as exc:
+            return out, (i, exc)
+    return out, None
+
+
+def _distinct(values: list[Any], check: Callable[[int, Any], T]) -> tuple[list[T], tuple[int, RowError] | None]:
+    """`check(row, value)` once per distinct value, mapped back onto the rows; the first row whose value
+    fails, with the error `check` raises for that row."""
+    try:
+        distinct = set(values)
+    except TypeError:  # a JSON list or object in a cell: check row by row
+        distinct = None
+    if distinct is not None:
+        done: dict[Any, T] = {}
+        failing: set[Any] = set()
+        for v in distinct:
+            try:
+                done[v] = check(0, v)
+            except RowError:
+                failing.add(v)
+        if not failing:
+            return list(map(done.__getitem__, values)), None
+    out: list[T] = []
+    for i, v in enumerate(values, start=1):
+        try:
+            out.append(check(i, v))
+        except RowError as exc:
+            return out, (i, exc)
+    return out, None
+
+
+def _ct_of(column: str, n: int, value: Any) -> float | None:
+    return _ct(n, {column: value}, column)
+
+
+def _epoch_us(at: datetime) -> int:
+    delta = at - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds

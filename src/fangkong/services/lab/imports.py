@@ -13,7 +13,9 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+import polars as pl
 from pydantic import BaseModel
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -23,11 +25,19 @@ from fangkong.policy import load_policy
 from fangkong.rules.pooling import check_pool_size
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
-from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.lab.bulk import chunks, copy_rows
-from fangkong.services.lab.files import Format, ResultRow, RowError, SampleRow, read_results, read_samples
-from fangkong.services.lab.models import LabImport, LabResult, Sample, SampleMember
-from fangkong.services.persons.models import Person
+from fangkong.services.lab.bulk import (
+    analyze,
+    as_instants,
+    chunks,
+    copy_frame,
+    copy_rows,
+    drop_temporary,
+    epoch_us,
+    fetch_frame,
+    temporary_table,
+)
+from fangkong.services.lab.files import Format, RowError, SampleRow, read_results, read_samples
+from fangkong.services.lab.models import LabImport, Sample, SampleMember
 from fangkong.services.persons.service import people_by_document
 from fangkong.services.settings import JURISDICTION_ZONE
 
@@ -170,65 +180,88 @@ def import_samples(
     return ImportSummary(import_id=batch.id, kind="samples", rows=len(rows), added=len(new), already_imported=False)
 
 
-@dataclass(frozen=True, slots=True)
-class NewResult:
-    row: ResultRow
-    sample_id: int
-    pool_size: int
-    collected_at: datetime
-    members: tuple[int, ...]
+STAGE_COLUMNS = (
+    "line INTEGER, barcode VARCHAR(64), lab VARCHAR(200), reported_at TIMESTAMP WITH TIME ZONE, "
+    "ct_orf1ab FLOAT, ct_n FLOAT"
+)
+# what the store knows of each staged result: its sample, the single tube's person, and a result already stored
+MATCHED_SCHEMA: dict[str, Any] = {
+    "row": pl.Int64,
+    "sample_id": pl.Int64,
+    "pool_size": pl.Int64,
+    "collected_at": pl.Int64,
+    "person_id": pl.Int64,
+    "stored": pl.Int64,
+    "same": pl.Int64,
+    "stored_import": pl.Int64,
+}
 
 
-def _new_results(session: Session, actor: Actor, rows: list[ResultRow]) -> list[NewResult]:
-    samples: dict[str, tuple[int, int, datetime]] = {}
-    for part in chunks([r.barcode for r in rows]):
-        for sid, barcode, size, collected in session.execute(
-            select(Sample.id, Sample.barcode, Sample.pool_size, Sample.collected_at).where(Sample.barcode.in_(part))
-        ):
-            samples[barcode] = (sid, size, collected)
-    for r in rows:
-        if r.barcode not in samples:
-            raise RowError(r.row, "barcode", f"no sample {r.barcode} is registered")
-        if r.reported_at < samples[r.barcode][2]:
-            raise RowError(r.row, "reported_at", f"{r.reported_at.isoformat()} is before the sample was collected")
-    sample_ids = [samples[r.barcode][0] for r in rows]
-    before: dict[int, LabResult] = {}
-    for part in chunks(sample_ids):
-        for res in session.scalars(select(LabResult).where(LabResult.sample_id.in_(part))):
-            before[res.sample_id] = res
-    members: dict[int, list[int]] = {}
-    for part in chunks(sample_ids):
-        for sid, pid in session.execute(
-            select(SampleMember.sample_id, SampleMember.person_id).where(SampleMember.sample_id.in_(part))
-        ):
-            members.setdefault(sid, []).append(pid)
-    paths = {}
-    people = sorted({p for ps in members.values() for p in ps})
-    for part in chunks(people):
-        for pid, path in session.execute(
-            select(Person.id, Jurisdiction.path)
-            .join(Jurisdiction, Person.jurisdiction_code == Jurisdiction.code)
-            .where(Person.id.in_(part))
-        ):
-            paths[pid] = path
-    new: list[NewResult] = []
-    for r in rows:
-        sid, size, collected = samples[r.barcode]
-        if not all(actor.covers(paths[p]) for p in members.get(sid, [])):
-            raise RowError(r.row, "barcode", f"no sample {r.barcode} is registered")  # not in the lab's scope
-        if sid in before:
-            old = before[sid]
-            same = (old.lab, old.ct_orf1ab, old.ct_n) == (r.lab, r.ct_orf1ab, r.ct_n)
-            if not same:
-                raise RowError(
-                    r.row,
-                    "barcode",
-                    f"sample {r.barcode} already has a different result (import {old.import_id}); "
-                    "a correction goes through the lab's amendment, not a second upload",
-                )
-            continue
-        new.append(NewResult(r, sid, size, collected, tuple(sorted(members.get(sid, [])))))
-    return new
+def _first(frame: pl.DataFrame, condition: pl.Expr) -> dict[str, Any] | None:
+    hit = frame.filter(condition).sort("row").head(1)
+    return hit.row(0, named=True) if hit.height else None
+
+
+def _match(session: Session, actor: Actor, rows: pl.DataFrame) -> pl.DataFrame:
+    """The file's results staged in the store and matched to their samples, checked in the order a row-by-row
+    reading would find the first problem: a sample not registered, or a report before the collection (any
+    row), then a sample with someone outside the lab's jurisdiction or a contradicting stored result. Returns
+    every row with `sample_id`, `pool_size`, `collected_at`, `person_id` (single tubes) and `stored`."""
+    temporary_table(session, "lab_stage", STAGE_COLUMNS)
+    copy_frame(session, "lab_stage", rows.rename({"row": "line"}))
+    analyze(session, "lab_stage")
+    same = " AND ".join(f"(r.{c} = st.{c} OR (r.{c} IS NULL AND st.{c} IS NULL))" for c in ("lab", "ct_orf1ab", "ct_n"))
+    matched = fetch_frame(
+        session,
+        f"""SELECT st.line, s.id, s.pool_size, {epoch_us(session, "s.collected_at")},
+               CASE WHEN s.pool_size = 1 THEN (SELECT m.person_id FROM sample_member m WHERE m.sample_id = s.id) END,
+               CASE WHEN r.id IS NULL THEN 0 ELSE 1 END, CASE WHEN {same} THEN 1 ELSE 0 END, r.import_id
+            FROM lab_stage st
+            LEFT JOIN sample s ON s.barcode = st.barcode
+            LEFT JOIN lab_result r ON r.sample_id = s.id""",
+        MATCHED_SCHEMA,
+    )
+    found = rows.join(as_instants(matched, "collected_at"), on="row", how="left")
+    bad = _first(found, pl.col("sample_id").is_null() | (pl.col("reported_at") < pl.col("collected_at")))
+    if bad is not None and bad["sample_id"] is None:
+        raise RowError(bad["row"], "barcode", f"no sample {bad['barcode']} is registered")
+    if bad is not None:
+        shown = local_day(bad["reported_at"]).isoformat()
+        raise RowError(bad["row"], "reported_at", f"{shown} is before the sample was collected")
+    outside = _outside_scope(session, actor)
+    contradicting = _first(found, (pl.col("stored") == 1) & (pl.col("same") == 0))
+    if outside is not None and (contradicting is None or outside[0] <= contradicting["row"]):
+        raise RowError(outside[0], "barcode", f"no sample {outside[1]} is registered")  # not in the lab's scope
+    if contradicting is not None:
+        raise RowError(
+            contradicting["row"],
+            "barcode",
+            f"sample {contradicting['barcode']} already has a different result "
+            f"(import {contradicting['stored_import']}); "
+            "a correction goes through the lab's amendment, not a second upload",
+        )
+    return found
+
+
+def _outside_scope(session: Session, actor: Actor) -> tuple[int, str] | None:
+    """The first staged row whose sample holds someone outside the actor's jurisdiction (a lab does not learn
+    of samples elsewhere). Skipped when the actor's jurisdiction covers every one in the store."""
+    prefix = {"n": len(actor.jurisdiction_path), "prefix": actor.jurisdiction_path}
+    outside = "substr(j.path, 1, :n) <> :prefix"
+    if session.execute(text(f"SELECT 1 FROM jurisdiction j WHERE {outside} LIMIT 1"), prefix).first() is None:
+        return None
+    hit = session.execute(
+        text(
+            f"""SELECT st.line, st.barcode FROM lab_stage st
+                JOIN sample s ON s.barcode = st.barcode
+                JOIN sample_member sm ON sm.sample_id = s.id
+                JOIN person p ON p.id = sm.person_id
+                JOIN jurisdiction j ON j.code = p.jurisdiction_code
+                WHERE {outside} ORDER BY st.line LIMIT 1"""
+        ),
+        prefix,
+    ).first()
+    return None if hit is None else (int(hit[0]), str(hit[1]))
 
 
 def import_results(
@@ -241,8 +274,8 @@ def import_results(
     filename: str | None = None,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Accept a lab's results, adjudicate each, and apply what follows (pool holds, retests, cases,
-    transfers, past infections) in one transaction."""
+    """Accept a lab's results, adjudicate them, and apply what follows (pool holds, retests, cases, transfers,
+    past infections) in one transaction — as columns and set-based statements, whatever the file's size."""
     from fangkong.services.lab.consequences import adjudicate, apply_consequences
 
     actor.require(Permission.import_lab)
@@ -251,51 +284,49 @@ def import_results(
     if (again := _seen(session, digest, "results", actor)) is not None:
         return again
     rows = read_results(data, fmt, now)
-    step("checked", len(rows), len(rows))
-    new = _new_results(session, actor, rows)
-    step("matched", len(new), len(new))
+    step("checked", rows.height, rows.height)
+    found = _match(session, actor, rows)
+    new = found.filter(pl.col("stored") == 0).drop("stored", "same", "stored_import")
+    step("matched", new.height, new.height)
     judged = adjudicate(session, new)
-    step("adjudicated", len(judged), len(judged))
+    step("adjudicated", judged.height, judged.height)
     batch = LabImport(
-        kind="results", digest=digest, filename=filename, rows=len(rows), added=len(new), imported_by=actor.username
+        kind="results", digest=digest, filename=filename, rows=rows.height, added=new.height, imported_by=actor.username
     )
     session.add(batch)
     session.flush()
-    copy_rows(
+    copy_frame(
         session,
-        LabResult.__table__,  # type: ignore[arg-type]
-        ("sample_id", "lab", "reported_at", "ct_orf1ab", "ct_n", "outcome", "cite", "import_id"),
-        (
-            (
-                j.result.sample_id,
-                j.result.row.lab,
-                j.result.row.reported_at,
-                j.result.row.ct_orf1ab,
-                j.result.row.ct_n,
-                j.outcome,
-                j.cite,
-                batch.id,
-            )
-            for j in judged
+        "lab_result",
+        judged.select(
+            "sample_id",
+            "lab",
+            "reported_at",
+            "ct_orf1ab",
+            "ct_n",
+            "outcome",
+            "cite",
+            pl.lit(batch.id).alias("import_id"),
         ),
     )
-    step("stored", len(judged), len(judged))
-    outcomes: dict[str, int] = {}
-    for j in judged:
-        outcomes[j.outcome] = outcomes.get(j.outcome, 0) + 1
+    step("stored", judged.height, judged.height)
+    # outcomes in the order the results were taken (as they were counted one by one)
+    counted = judged.sort("collected_at", "row").group_by("outcome", maintain_order=True).len()
+    outcomes = {str(o): int(n) for o, n in counted.iter_rows()}
     try:
         consequences = apply_consequences(session, actor, judged, batch.id, now=now)
     except (Conflict, Refused) as exc:
         raise InvalidInput("file", f"a consequence could not be applied: {exc}") from None
-    step("applied", len(judged), len(judged))
+    drop_temporary(session, "lab_stage")  # on failure the rollback takes it away
+    step("applied", judged.height, judged.height)
     batch.summary = {"outcomes": outcomes, "consequences": consequences}
     record(session, actor, action="import", entity="lab_import", entity_id=batch.id, detail={"kind": "results"})
     session.flush()
     return ImportSummary(
         import_id=batch.id,
         kind="results",
-        rows=len(rows),
-        added=len(new),
+        rows=rows.height,
+        added=new.height,
         already_imported=False,
         outcomes=outcomes,
         consequences=consequences,
