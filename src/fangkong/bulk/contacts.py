@@ -13,6 +13,7 @@ Rows out: `case_id, person_id, last_s, last_day` (see `timebase` for the integer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
@@ -82,25 +83,9 @@ GROUP BY case_id, person_id
 """
 
 
-def per_person(
-    case_id: int,
-    sampled_day: int,
-    onset_day: int | None,
-    isolated_s: int | None,
-    scans: pa.Table,
-    policy: PolicyAt,
-    zone: tzinfo,
-) -> set[tuple[int, int, int]]:
-    """The per-person rule's answer for one infection, as (case, person, last day) — the bulk job's oracle.
-
-    `scans` holds the log's rows (person_id, venue_id, at_s); a test passes the whole log of a small city."""
-    facts = InfectionFacts(
-        onset_on=from_epoch_day(onset_day) if onset_day is not None else None,
-        sampled_on=from_epoch_day(sampled_day),
-        isolated_at=from_epoch_s(isolated_s) if isolated_s is not None else None,
-    )
-    window = exposure_window(facts, policy)
-    rows = [
+def scan_rows(scans: pa.Table) -> list[Scan]:
+    """The log's rows (person_id, venue_id, at_s) as the per-person rule's scans (for small logs: tests, checks)."""
+    return [
         Scan(person_id=p, venue=str(v), at=from_epoch_s(t))
         for p, v, t in zip(
             scans.column("person_id").to_pylist(),
@@ -109,6 +94,24 @@ def per_person(
             strict=True,
         )
     ]
-    own = [s for s in rows if s.person_id == case_id]
-    found = venue_candidates(case_id, own, rows, window, policy, zone)
+
+
+def per_person(
+    case_id: int,
+    sampled_day: int,
+    onset_day: int | None,
+    isolated_s: int | None,
+    scans: Sequence[Scan],
+    policy: PolicyAt,
+    zone: tzinfo,
+) -> set[tuple[int, int, int]]:
+    """The per-person rule's answer for one infection, as (case, person, last day): the bulk job's oracle."""
+    facts = InfectionFacts(
+        onset_on=from_epoch_day(onset_day) if onset_day is not None else None,
+        sampled_on=from_epoch_day(sampled_day),
+        isolated_at=from_epoch_s(isolated_s) if isolated_s is not None else None,
+    )
+    window = exposure_window(facts, policy)
+    own = [s for s in scans if s.person_id == case_id]
+    found = venue_candidates(case_id, own, scans, window, policy, zone)
     return {(case_id, c.person_id, epoch_day(c.last_exposure)) for c in found}

@@ -93,6 +93,7 @@ class SparkEngine:
             SparkSession.builder.master(master)
             .appName("fangkong-bulk")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.shuffle.partitions", "8")
             .config("spark.driver.memory", "2g")

@@ -143,9 +143,10 @@ class ScanIndex:
         v_case: list[Array] = []
         v_venue: list[Array] = []
         v_at: list[Array] = []
+        needles = case_id.astype(np.int32)  # the haystack's type: a mixed search would copy the whole partition
         for part in self.partitions:
-            lo = np.searchsorted(part.person, case_id, "left")
-            hi = np.searchsorted(part.person, case_id, "right")
+            lo = np.searchsorted(part.person, needles, "left")
+            hi = np.searchsorted(part.person, needles, "right")
             counts = hi - lo
             idx = _spans(lo, counts)
             which = np.repeat(np.arange(len(case_id)), counts)

@@ -1,0 +1,55 @@
+"""A tiny city, generated once per test session, read by one DuckDB connection (the jobs only read), and a Spark
+session for the engine-parity tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from fangkong.bulk.city import SIZES, City, generate
+from fangkong.bulk.engines import DuckDBEngine, Engine, SparkEngine
+
+
+@pytest.fixture(scope="session")
+def tiny_city(tmp_path_factory: pytest.TempPathFactory) -> City:
+    return generate(tmp_path_factory.mktemp("city") / "tiny", SIZES["tiny"])
+
+
+def register_city(engine: Engine, city: City, areas: str = "risk_areas_after") -> None:
+    for table in ("residents", "orders", "phases", "tests", "samplings", "cases", "held"):
+        engine.parquet(table, city.path(f"{table}.parquet"))
+    engine.parquet("risk_areas", city.path(f"{areas}.parquet"))
+    engine.parquet("scans", city.root / "scans")
+
+
+@pytest.fixture(scope="session")
+def duckdb_city(tiny_city: City) -> Iterator[DuckDBEngine]:
+    engine = DuckDBEngine()
+    register_city(engine, tiny_city)
+    yield engine
+    engine.close()
+
+
+def _spark_available() -> str | None:
+    if shutil.which("java") is None:
+        return "no Java runtime (apt-get install openjdk-17-jre-headless)"
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[SparkEngine]:
+    missing = _spark_available()
+    if missing is not None:
+        if os.environ.get("FANGKONG_REQUIRE_SPARK"):
+            pytest.fail(f"Spark is required here: {missing}")
+        pytest.skip(missing)
+    engine = SparkEngine("local[2]")
+    yield engine
+    engine.close()

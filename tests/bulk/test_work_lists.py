@@ -1,0 +1,64 @@
+"""Work lists for a whole city: the SQL job's rows equal what the per-order rule (`rules.work_list`) gives every
+order, on any day around the city's and for any look-back of overdue tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pyarrow.parquet as pq
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fangkong.bulk import work_lists as wl
+from fangkong.bulk.city import City
+from fangkong.bulk.engines import DuckDBEngine, canonical
+from fangkong.bulk.timebase import epoch_day, from_epoch_day
+from fangkong.policy import load_policy
+from fangkong.policy.terms import Category
+from fangkong.rules.plans import Plan, management_plan
+
+POLICY = load_policy()
+
+
+def oracle(city: City, on: date, overdue_days: int) -> set[wl.Row]:
+    sampled: dict[int, set[date]] = {}
+    for s in pq.read_table(city.path("samplings.parquet")).to_pylist():
+        sampled.setdefault(s["order_id"], set()).add(from_epoch_day(s["sampled_day"]))
+    out: set[wl.Row] = set()
+    day = epoch_day(on)
+    for o in pq.read_table(city.path("orders.parquet")).to_pylist():
+        if not (o["start_day"] <= day and o["released_day"] >= day - overdue_days):
+            continue  # the orders a list considers (services.orders.worklists does the same)
+        start = from_epoch_day(o["start_day"])
+        plan = management_plan(Category(o["category"]), start, POLICY.at(start))
+        assert isinstance(plan, Plan)
+        seen = {d for d in sampled.get(o["order_id"], set()) if d <= on}
+        out |= wl.per_order(o["order_id"], plan, from_epoch_day(o["released_day"]), on, seen, overdue_days)
+    return out
+
+
+def job(engine: DuckDBEngine, on: date, overdue_days: int) -> set[wl.Row]:
+    rows = canonical(engine.query(wl.work_lists_sql(epoch_day(on), overdue_days)), wl.KEYS)
+    return set(
+        zip(*(rows.column(c).to_pylist() for c in ("section", "order_id", "phase_index", "test_day")), strict=True)
+    )
+
+
+def test_the_citys_day(tiny_city: City, duckdb_city: DuckDBEngine) -> None:
+    got = job(duckdb_city, tiny_city.today, 7)
+    assert {s for s, *_ in got} == {"test_due", "phase_change", "release", "overdue_test"}
+    assert got == oracle(tiny_city, tiny_city.today, 7)
+
+
+@settings(max_examples=8, deadline=None)
+@given(shift=st.integers(-6, 4), overdue_days=st.integers(0, 10))
+def test_any_day_and_look_back(tiny_city: City, duckdb_city: DuckDBEngine, shift: int, overdue_days: int) -> None:
+    on = tiny_city.today + timedelta(days=shift)
+    assert job(duckdb_city, on, overdue_days) == oracle(tiny_city, on, overdue_days)
+
+
+def test_tests_due_carry_their_phase_and_whether_sampled(tiny_city: City, duckdb_city: DuckDBEngine) -> None:
+    rows = duckdb_city.query(wl.work_lists_sql(epoch_day(tiny_city.today), 7)).to_pylist()
+    due = [r for r in rows if r["section"] == "test_due"]
+    assert due and all(r["kind"] and r["phase_day"] and r["sampled"] is not None for r in due)
+    assert {r["sampled"] for r in due} == {True, False}
