@@ -59,7 +59,7 @@ def contact_rules(policy: PolicyAt, offset_s: int) -> ContactRules:
 
 def contacts_sql(rules: ContactRules) -> str:
     """The job, once, in DuckDB's dialect (transpiled for Spark and PostgreSQL)."""
-    day = f"(s.at_s + {rules.offset_s}) // {DAY_S}"
+    day = f"CAST((s.at_s + {rules.offset_s}) // {DAY_S} AS BIGINT)"  # the cast: PostgreSQL's DIV gives a numeric
     return f"""
 WITH windows AS (
     SELECT case_id, COALESCE(onset_day, sampled_day) - {rules.look_back_days} AS from_day, isolated_s
@@ -77,7 +77,7 @@ together AS (
      AND s.at_s >= v.at_s - {rules.co_presence_s} AND s.at_s <= v.at_s + {rules.co_presence_s}
     WHERE s.person_id <> v.case_id
 )
-SELECT case_id, person_id, MAX(at_s) AS last_s, (MAX(at_s) + {rules.offset_s}) // {DAY_S} AS last_day
+SELECT case_id, person_id, MAX(at_s) AS last_s, CAST((MAX(at_s) + {rules.offset_s}) // {DAY_S} AS BIGINT) AS last_day
 FROM together
 GROUP BY case_id, person_id
 """

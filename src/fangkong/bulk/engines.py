@@ -118,6 +118,82 @@ class SparkEngine:
         self.spark.stop()
 
 
+_PG_TYPES = {
+    pa.int8(): "smallint",
+    pa.int16(): "smallint",
+    pa.int32(): "integer",
+    pa.int64(): "bigint",
+    pa.bool_(): "boolean",
+    pa.float64(): "double precision",
+    pa.string(): "text",
+    pa.large_string(): "text",
+}
+
+
+def _pg_type(t: pa.DataType) -> str:
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    try:
+        return _PG_TYPES[t]
+    except KeyError:
+        raise ValueError(f"no PostgreSQL type for {t}") from None
+
+
+class PostgresEngine:
+    """Plain PostgreSQL, the way a user would otherwise run a job: the Parquet files loaded into tables with COPY,
+    the same SQL transpiled to PostgreSQL's dialect. `index` adds the indexes a tuned query would want."""
+
+    name = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+
+    def parquet(self, table: str, path: Path) -> None:
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+        schema = pq.read_schema(files[0])
+        columns = ", ".join(f"{f.name} {_pg_type(f.type)}" for f in schema)
+        self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+        self.conn.execute(f"CREATE UNLOGGED TABLE {table} ({columns})")
+        with self.conn.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN (FORMAT csv)") as copy:
+            for f in files:
+                for batch in pq.ParquetFile(f).iter_batches(batch_size=500_000):
+                    sink = pa.BufferOutputStream()
+                    pacsv.write_csv(batch, sink, pacsv.WriteOptions(include_header=False))
+                    copy.write(sink.getvalue().to_pybytes())
+        self.conn.execute(f"ANALYZE {table}")
+
+    def arrow(self, table: str, data: pa.Table) -> None:
+        import pyarrow.csv as pacsv
+
+        columns = ", ".join(f"{f.name} {_pg_type(f.type)}" for f in data.schema)
+        self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+        self.conn.execute(f"CREATE TABLE {table} ({columns})")
+        sink = pa.BufferOutputStream()
+        pacsv.write_csv(data, sink, pacsv.WriteOptions(include_header=False))
+        with self.conn.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN (FORMAT csv)") as copy:
+            copy.write(sink.getvalue().to_pybytes())
+        self.conn.execute(f"ANALYZE {table}")
+
+    def index(self, table: str, *columns: str) -> None:
+        self.conn.execute(f"CREATE INDEX ON {table} ({', '.join(columns)})")
+        self.conn.execute(f"ANALYZE {table}")
+
+    def query(self, sql: str) -> pa.Table:
+        with self.conn.cursor() as cur:
+            cur.execute(postgres_sql(sql))
+            names = [d.name for d in cur.description or []]
+            rows = cur.fetchall()
+        return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def open_engine(name: str) -> Engine:
     if name == "duckdb":
         return DuckDBEngine()
