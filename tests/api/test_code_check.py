@@ -9,15 +9,20 @@ Unknown and malformed tokens are not found, with the project's error body.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import Any, cast
 
 import psycopg
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
+from fangkong.api import routes_check
 from fangkong.services.access import SYSTEM
+from fangkong.services.health_codes.check import code_store
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.health_codes.service import refresh_person
 from fangkong.services.store import make_engine, session_factory, unit_of_work
@@ -164,3 +169,29 @@ def test_the_check_is_in_the_api_schema(demo: Demo) -> None:
     ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok["$ref"].endswith("/CodeCheck")
     assert "404" in operation["responses"]
+
+
+def test_the_documented_route_answers_as_the_fast_path_does(demo: Demo) -> None:
+    """The middleware answers before FastAPI's router; the route it shadows, alone in an app, says the same."""
+    contact = resident(demo, "Twice Answered", "816", C12, "9", "1")
+    close_contact(demo, contact["id"])
+    demo.post("command", "/api/health-codes/recompute", {})
+    token = token_of(demo, contact["id"])
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.code_store.aclose()
+
+    bare = FastAPI(lifespan=lifespan)
+    bare.state.clock, bare.state.sessions = demo.clock, app_of(demo).state.sessions
+    bare.state.code_store = code_store(url_of(demo))
+    bare.include_router(routes_check.router)
+    with TestClient(bare) as client:
+        for probe in (token, "A" * 43, "junk"):
+            fast = demo.client.get(f"/api/health-codes/check/{probe}")
+            routed = client.get(f"/api/health-codes/check/{probe}")
+            assert (routed.status_code, routed.content) == (fast.status_code, fast.content), probe
+            assert routed.headers["cache-control"] == fast.headers["cache-control"] == "no-store"
+            assert routed.headers["content-type"] == fast.headers["content-type"] == "application/json"
+    assert routed.status_code == 404

