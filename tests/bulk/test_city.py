@@ -87,9 +87,9 @@ def test_every_order_follows_the_plan_rule_in_force_on_its_first_day(tiny_city: 
     by_order: dict[int, list[tuple[str, int, int]]] = {}
     for p in phases:
         by_order.setdefault(p["order_id"], []).append((p["kind"], p["start_day"], p["end_day"]))
-    test_days: dict[int, list[int]] = {}
+    test_days: dict[int, list[tuple[int, str, int, int]]] = {}
     for t in tests:
-        test_days.setdefault(t["order_id"], []).append(t["test_day"])
+        test_days.setdefault(t["order_id"], []).append((t["phase_index"], t["kind"], t["phase_day"], t["test_day"]))
     for o in orders:
         start = from_epoch_day(o["start_day"])
         plan = management_plan(Category(o["category"]), start, policy.at(start))
@@ -97,7 +97,11 @@ def test_every_order_follows_the_plan_rule_in_force_on_its_first_day(tiny_city: 
         assert o["policy"] == plan.policy
         assert epoch_day(plan.released_on) == o["released_day"]
         assert by_order[o["order_id"]] == [(p.kind.value, epoch_day(p.start), epoch_day(p.end)) for p in plan.phases]
-        assert sorted(test_days[o["order_id"]]) == sorted(epoch_day(d) for d in plan.test_dates)
+        assert sorted(test_days[o["order_id"]]) == [
+            (i, p.kind.value, n, epoch_day(d))
+            for i, p in enumerate(plan.phases)
+            for n, d in zip(p.test_days, p.test_dates, strict=True)
+        ]
     assert {o["policy"] for o in orders} == {"v9", "m20"}  # the city's fortnight spans 11 Nov 2022
 
 

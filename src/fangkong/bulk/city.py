@@ -8,8 +8,9 @@ What it holds, and how it hangs together:
 - 14 days of venue-code scans ending on the city's "today", one file a day, in arrival (time) order;
 - infections found in the last days (the cases whose close contacts are sought), some symptomatic;
 - people under management: orders whose plans are made by the real plan rule (`rules.plans`) under the rules in
-  force on their first day — the 9th edition before 11 Nov 2022, the 20 measures after — with each phase, test
-  day and the samples taken so far;
+  force on their first day — the 9th edition before 11 Nov 2022, the 20 measures after — with each phase, the
+  test schedule (a row per test day, carrying its phase's kind) and the samples taken so far (at most one per
+  order and day, as the store's unique key keeps them);
 - people held after a positive pool, and the high-risk areas before and after a day's change.
 
 The generator draws every random number from one seeded numpy generator per table, so the same size and seed
@@ -295,10 +296,12 @@ def _cases(city: City, offset_s: int) -> None:
     )
 
 
-def _plan_rows(plan: Plan) -> tuple[list[tuple[int, str, int, int]], list[tuple[int, int, int]]]:
+def _plan_rows(plan: Plan) -> tuple[list[tuple[int, str, int, int]], list[tuple[int, str, int, int]]]:
     phases = [(i, p.kind.value, epoch_day(p.start), epoch_day(p.end)) for i, p in enumerate(plan.phases)]
     tests = [
-        (i, n, epoch_day(d)) for i, p in enumerate(plan.phases) for n, d in zip(p.test_days, p.test_dates, strict=True)
+        (i, p.kind.value, n, epoch_day(d))
+        for i, p in enumerate(plan.phases)
+        for n, d in zip(p.test_days, p.test_dates, strict=True)
     ]
     return phases, tests
 
@@ -339,7 +342,7 @@ def _managed(city: City, policy: Policy) -> None:
     # Phases and test days: the rows of each distinct plan, repeated for its orders.
     shapes = {key: _plan_rows(plan) for key, plan in plans.items()}
     ph: dict[str, list[Any]] = {"order_id": [], "phase_index": [], "kind": [], "start_day": [], "end_day": []}
-    te: dict[str, list[Any]] = {"order_id": [], "phase_index": [], "phase_day": [], "test_day": []}
+    te: dict[str, list[Any]] = {"order_id": [], "phase_index": [], "kind": [], "phase_day": [], "test_day": []}
     for o, c, s in zip(order_id.tolist(), category.tolist(), start.tolist(), strict=True):
         phases, tests = shapes[(c, s)]
         for i, kind, phase_start, phase_end in phases:
@@ -348,9 +351,10 @@ def _managed(city: City, policy: Policy) -> None:
             ph["kind"].append(kind)
             ph["start_day"].append(phase_start)
             ph["end_day"].append(phase_end)
-        for i, k, day in tests:
+        for i, kind, k, day in tests:
             te["order_id"].append(o)
             te["phase_index"].append(i)
+            te["kind"].append(kind)
             te["phase_day"].append(k)
             te["test_day"].append(day)
     _write(
@@ -370,6 +374,7 @@ def _managed(city: City, policy: Policy) -> None:
         {
             "order_id": test_order,
             "phase_index": np.asarray(te["phase_index"], dtype=np.int8),
+            "kind": pa.array(te["kind"]).dictionary_encode(),
             "phase_day": np.asarray(te["phase_day"], dtype=np.int8),
             "test_day": test_day,
         },

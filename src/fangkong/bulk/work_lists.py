@@ -2,8 +2,8 @@
 test days), as one job: the rows `rules.work_list.work_entries` gives each order, for all orders at once.
 
 Tables read: `orders(order_id, person_id, community_id, category, start_day, released_day)` (active orders),
-`phases(order_id, phase_index, kind, start_day, end_day)`, `tests(order_id, phase_index, phase_day, test_day)`
-and `samplings(order_id, sampled_day)`. Rows out: `section, order_id, person_id, community_id, category,
+`phases(order_id, phase_index, kind, start_day, end_day)`, the test schedule `tests(order_id, phase_index, kind,
+phase_day, test_day)` and `samplings(order_id, sampled_day)` (one per order and day: the store's unique key). Rows out: `section, order_id, person_id, community_id, category,
 phase_index, kind, phase_day, test_day, sampled` — grouped by community for the rounds, as the lists are.
 """
 
@@ -39,19 +39,22 @@ WITH live AS (
     FROM orders
     WHERE start_day <= {day} AND released_day >= {day - overdue_days}
 ),
+scheduled AS (
+    SELECT order_id, phase_index, kind, phase_day, test_day
+    FROM tests
+    WHERE test_day >= {day - overdue_days} AND test_day <= {day}
+),
 taken AS (
-    SELECT DISTINCT order_id, sampled_day
+    SELECT order_id, sampled_day
     FROM samplings
     WHERE sampled_day >= {day - overdue_days} AND sampled_day <= {day}
 ),
 tested AS (
-    SELECT o.order_id, o.person_id, o.community_id, o.category, t.phase_index, p.kind, t.phase_day, t.test_day,
+    SELECT o.order_id, o.person_id, o.community_id, o.category, t.phase_index, t.kind, t.phase_day, t.test_day,
            k.order_id IS NOT NULL AS sampled
-    FROM live o
-    JOIN tests t ON t.order_id = o.order_id
-    JOIN phases p ON p.order_id = t.order_id AND p.phase_index = t.phase_index
+    FROM scheduled t
+    JOIN live o ON o.order_id = t.order_id
     LEFT JOIN taken k ON k.order_id = t.order_id AND k.sampled_day = t.test_day
-    WHERE t.test_day >= {day - overdue_days} AND t.test_day <= {day}
 )
 SELECT 'release' AS section, order_id, person_id, community_id, category,
        CAST(NULL AS INTEGER) AS phase_index, CAST(NULL AS VARCHAR) AS kind, CAST(NULL AS INTEGER) AS phase_day,
