@@ -54,11 +54,17 @@ def main() -> None:
         _, seconds = timed(lambda f=f: index.add_day(f))  # type: ignore[misc]
         days.append(seconds)
     size_mb = sum(p.stat().st_size for p in folder.rglob("*.npy")) / 2**20
-    say(f"scan index: ingest {sum(days):.1f} s for {len(days)} days ({median(days):.2f} s a day as it arrives), {size_mb:,.0f} MB")
+    say(
+        f"scan index: ingest {sum(days):.1f} s for {len(days)} days "
+        f"({median(days):.2f} s a day as it arrives), {size_mb:,.0f} MB"
+    )
     index = ScanIndex(folder)  # a fresh open, as a query process would
     fast, times = repeated(lambda: index.contacts(cases, rules), 6)
     fast = canonical(fast, KEYS)
-    say(f"scan index: {fast.num_rows:,} contacts in {median(times[1:]) * 1000:.0f} ms (first run {times[0] * 1000:.0f} ms)")
+    say(
+        f"scan index: {fast.num_rows:,} contacts in {median(times[1:]) * 1000:.0f} ms "
+        f"(first run {times[0] * 1000:.0f} ms)"
+    )
     figures |= {
         "index_ingest_s": round(sum(days), 2),
         "index_ingest_day_s": round(median(days), 2),
@@ -74,7 +80,10 @@ def main() -> None:
     _, read_s = timed(lambda: duck.query("SELECT sum(person_id), sum(venue_id), sum(at_s) FROM scans"))
     sql_rows, sql_times = repeated(lambda: duck.query(contacts_sql(rules)), 2)
     agree = canonical(sql_rows, KEYS).equals(fast)
-    say(f"DuckDB over Parquet: {min(sql_times):.2f} s (reading the three columns once: {read_s:.2f} s); same answer: {agree}")
+    say(
+        f"DuckDB over Parquet: {min(sql_times):.2f} s "
+        f"(reading the three columns once: {read_s:.2f} s); same answer: {agree}"
+    )
     say(f"   index is {ratio(min(sql_times), median(times[1:]))} faster")
     figures |= {"duckdb_s": round(min(sql_times), 3), "read_columns_s": round(read_s, 3), "duckdb_agrees": agree}
     duck.close()
@@ -86,7 +95,10 @@ def main() -> None:
         pg.arrow("cases", cases)
         pg_rows, pg_times = repeated(lambda: pg.query(contacts_sql(rules)), 2)
         agree = canonical(pg_rows, KEYS).equals(fast)
-        say(f"PostgreSQL: {min(pg_times):.2f} s after {load_s:.0f} s of COPY and {index_s:.0f} s of indexing; same answer: {agree}")
+        say(
+            f"PostgreSQL: {min(pg_times):.2f} s after {load_s:.0f} s of COPY "
+            f"and {index_s:.0f} s of indexing; same answer: {agree}"
+        )
         say(f"   index is {ratio(min(pg_times), median(times[1:]))} faster")
         figures |= {"pg_s": round(min(pg_times), 3), "pg_load_s": round(load_s, 1), "pg_index_s": round(index_s, 1)}
         figures["pg_agrees"] = agree

@@ -117,7 +117,10 @@ def main() -> None:
 
     (after, changed), times = repeated(after_change, 5)
     counts = after.counts()
-    say(f"numpy pass: {median(times):.2f} s (first {times[0]:.2f} s) for {city.residents:,} codes, {changed:,} changed; {counts}")
+    say(
+        f"numpy pass: {median(times):.2f} s "
+        f"(first {times[0]:.2f} s) for {city.residents:,} codes, {changed:,} changed; {counts}"
+    )
     say(f"   loading the residents' columns once: {load_s:.2f} s")
     figures: dict[str, object] = {
         "residents": city.residents,
@@ -130,13 +133,14 @@ def main() -> None:
 
     sql = hc.health_codes_sql(day)
     duck_rows, duck_times = repeated(lambda: duck.query(sql), 2)
+    reference = canonical(duck_rows, ["person_id"])
     duck_agrees = bool(
-        (duck_rows.column("bits").to_numpy() == after.bits).all()
-        and (np.asarray(duck_rows.column("colour").to_pylist()) == names[after.colour]).all()
-    ) if duck_rows.column("person_id").to_numpy().tolist() == population.person_id.tolist() else False
+        reference.column("person_id").to_numpy().tolist() == population.person_id.tolist()
+        and (reference.column("bits").to_numpy() == after.bits).all()
+        and (np.asarray(reference.column("colour").to_pylist()) == names[after.colour]).all()
+    )
     say(f"DuckDB SQL over Parquet: {min(duck_times):.2f} s; same answer: {duck_agrees}")
     figures |= {"duckdb_s": round(min(duck_times), 3), "duckdb_agrees": duck_agrees}
-    reference = canonical(duck_rows, ["person_id"])
     duck.close()
 
     if args.pg:

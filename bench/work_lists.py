@@ -82,8 +82,14 @@ def main() -> None:
     register(duck, city)
     rows, times = repeated(lambda: duck.query(sql), 6)
     reference = canonical(rows, wl.KEYS)
-    by_section = {r["section"]: r["n"] for r in duck.query(f"SELECT section, count(*) AS n FROM ({sql}) GROUP BY section").to_pylist()}
-    say(f"DuckDB over Parquet: {reference.num_rows:,} rows in {median(times[1:]) * 1000:.0f} ms (first {times[0] * 1000:.0f} ms); {by_section}")
+    by_section = {
+        r["section"]: r["n"]
+        for r in duck.query(f"SELECT section, count(*) AS n FROM ({sql}) GROUP BY section").to_pylist()
+    }
+    say(
+        f"DuckDB over Parquet: {reference.num_rows:,} rows in {median(times[1:]) * 1000:.0f} ms "
+        f"(first {times[0] * 1000:.0f} ms); {by_section}"
+    )
     figures: dict[str, object] = {
         "orders": orders,
         "rows": reference.num_rows,
@@ -106,7 +112,10 @@ def main() -> None:
         )
         pg_rows, pg_times = repeated(lambda: pg.query(sql), 3)
         agree = canonical(pg_rows, wl.KEYS).equals(reference)
-        say(f"PostgreSQL: {min(pg_times) * 1000:.0f} ms after {load_s:.0f} s of COPY and {index_s:.0f} s of indexing; same answer: {agree}")
+        say(
+            f"PostgreSQL: {min(pg_times) * 1000:.0f} ms after {load_s:.0f} s of COPY "
+            f"and {index_s:.0f} s of indexing; same answer: {agree}"
+        )
         say(f"   DuckDB is {ratio(min(pg_times), median(times[1:]))} faster")
         figures |= {"pg_s": round(min(pg_times), 3), "pg_load_s": round(load_s, 1), "pg_agrees": agree}
         for t in TABLES:
@@ -124,7 +133,10 @@ def main() -> None:
 
     n, seconds = per_order(city, args.overdue_days)
     agree_n = n == reference.num_rows
-    say(f"per-order rule in Python: {seconds:.1f} s ({n:,} rows; same count: {agree_n}); DuckDB is {ratio(seconds, median(times[1:]))} faster")
+    say(
+        f"per-order rule in Python: {seconds:.1f} s ({n:,} rows; same count: {agree_n});"
+        f" DuckDB is {ratio(seconds, median(times[1:]))} faster"
+    )
     figures |= {"per_order_s": round(seconds, 2), "per_order_agrees": agree_n}
     result("work_lists", **figures)
 

@@ -1,0 +1,140 @@
+"""Every benchmark, from one command, at one size: generate the city, run each benchmark in its own process (so
+each reports its own peak memory), and print the figures beside DESIGN.md's targets.
+
+    bench/run [--size tiny|small|medium|full] [--only NAME ...] [--no-pg] [--spark | --no-spark] [--data DIR]
+
+Sizes (residents, scans over 14 days, people under management, lab results, codes behind the lookup):
+tiny 5 k / 40 k / 400 / 2 k / 2 k; small 100 k / 1 M / 10 k / 20 k / 20 k; medium 2 M / 10 M / 50 k / 200 k / 100 k;
+full 20 M / 100 M / 500 k / 1 M / 1 M — the sizes of the targets. PostgreSQL comparisons run on a throwaway cluster
+(Debian's postgresql), Spark in local mode (on by default below `full`, where it takes minutes a job).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import ROOT, say, throwaway_postgres, timed
+
+from fangkong.bulk.city import City, generate, size_named
+
+LAB_RESULTS = {"tiny": 2_000, "small": 20_000, "medium": 200_000, "full": 1_000_000}
+LOOKUP_PERSONS = {"tiny": 2_000, "small": 20_000, "medium": 100_000, "full": 1_000_000}
+LOOKUP_SECONDS = {"tiny": 2, "small": 3, "medium": 10, "full": 10}
+SPARK_CHATTER = ("incubator modules", "log4j", "default log level", "setLogLevel", "NativeCodeLoader", "WARN Utils")
+BENCHES = ("contacts", "population_codes", "work_lists", "lab_import", "code_lookup")
+
+# DESIGN.md section 7 and issue 7: what "fast" means, checked against each run's figures.
+TARGETS = {
+    "contacts": ("close contacts of 1,000 cases over 100 M scans < 0.5 s", "index_query_s", 0.5),
+    "population_codes": ("codes of 20 M residents after a change of areas < 3 s", "numpy_s", 3.0),
+    "work_lists": ("work lists for 500 k managed < 1 s", "duckdb_s", 1.0),
+    "lab_import": ("1 M results with every consequence < 10 s", "import_s", 10.0),
+}
+
+
+def run_bench(name: str, args: list[str], log: Path) -> dict[str, object] | None:
+    """Run one benchmark script; echo and log its output; return its RESULT line."""
+    command = [sys.executable, str(ROOT / "bench" / f"{name}.py"), *args]
+    say(f"\n$ {' '.join(command[1:])}")
+    found: dict[str, object] | None = None
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"\n$ {' '.join(command[1:])}\n")
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if any(noise in line for noise in SPARK_CHATTER):
+                continue
+            out.write(line)
+            if line.startswith("RESULT "):
+                found = json.loads(line[len("RESULT ") :])
+            else:
+                print(line, end="", flush=True)
+        if proc.wait() != 0:
+            say(f"!! {name} failed (exit {proc.returncode}); see {log}")
+    return found
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", default="small")
+    ap.add_argument("--only", nargs="+", choices=BENCHES)
+    ap.add_argument("--no-pg", action="store_true", help="skip the PostgreSQL comparisons")
+    spark = ap.add_mutually_exclusive_group()
+    spark.add_argument("--spark", dest="spark", action="store_true", default=None)
+    spark.add_argument("--no-spark", dest="spark", action="store_false")
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("FANGKONG_BENCH_DIR", "/tmp/fangkong-bench")))
+    ap.add_argument("--seed", type=int, default=20221111)
+    args = ap.parse_args()
+    size = size_named(args.size)
+    with_spark = args.spark if args.spark is not None else size.name != "full"
+    chosen = args.only or list(BENCHES)
+    args.data.mkdir(parents=True, exist_ok=True)
+    log = ROOT / "build" / f"bench-{size.name}.log"
+    log.parent.mkdir(exist_ok=True)
+    log.write_text(f"bench/run --size {size.name} at {time.strftime('%Y-%m-%d %H:%M:%S')}\n", encoding="utf-8")
+    say(f"== fangkong benchmarks, size {size.name}; {os.cpu_count()} cores; data in {args.data}; log in {log}")
+
+    city_dir = args.data / f"city-{size.name}"
+    results: dict[str, dict[str, object]] = {}
+    if {"contacts", "population_codes", "work_lists"} & set(chosen):
+        existing = city_dir / "city.json"
+        if existing.exists() and City.open(city_dir).size == size and City.open(city_dir).seed == args.seed:
+            say(f"city: reusing {city_dir}")
+        else:
+            city, seconds = timed(lambda: generate(city_dir, size, seed=args.seed))
+            mb = sum(p.stat().st_size for p in city_dir.rglob("*.parquet")) / 2**20
+            say(
+                f"city: {city.residents:,} residents, {size.scans:,} scans, generated in {seconds:.0f} s ({mb:,.0f} MB)"
+            )
+            results["city"] = {"generate_s": round(seconds, 1), "parquet_mb": round(mb)}
+
+    with throwaway_postgres() if not args.no_pg else nullcontext() as pg:
+        if pg is None and not args.no_pg:
+            say("(no PostgreSQL installed: the plain-SQL comparisons are skipped)")
+        extra = (["--pg", pg] if pg else []) + (["--spark"] if with_spark else [])
+        for name in chosen:
+            if name in ("contacts", "population_codes", "work_lists"):
+                got = run_bench(name, ["--city", str(city_dir), *extra], log)
+            elif name == "lab_import":
+                got = run_bench(name, ["--results", str(LAB_RESULTS[size.name]), *(["--db", pg] if pg else [])], log)
+                # SQLite as well: the embedded default
+                if pg:
+                    sqlite = run_bench(name, ["--results", str(LAB_RESULTS[size.name])], log)
+                    if sqlite:
+                        results["lab_import_sqlite"] = sqlite
+            else:
+                got = run_bench(
+                    name,
+                    ["--persons", str(LOOKUP_PERSONS[size.name]), "--duration", str(LOOKUP_SECONDS[size.name])],
+                    log,
+                )
+            if got:
+                results[name] = got
+
+    say("\n== summary")
+    for name, (what, key, limit) in TARGETS.items():
+        figures = results.get(name)
+        if not figures or key not in figures:
+            continue
+        value = float(str(figures[key]))
+        mark = "met" if value < limit else "NOT met"
+        say(f"{what}: {value:g} s at size {size.name} — {mark}; peak memory {figures.get('peak_mb')} MB")
+    lookup = results.get("code_lookup")
+    if lookup:
+        say(f"code lookup: {json.dumps(lookup)}")
+    summary = ROOT / "build" / f"bench-{size.name}.json"
+    summary.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    say(f"figures: {summary}")
+
+
+if __name__ == "__main__":
+    main()
