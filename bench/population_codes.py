@@ -37,7 +37,7 @@ TABLES = ("residents", "orders", "phases", "cases", "held")
 def register(engine: Engine, city: City) -> None:
     for t in TABLES:
         engine.parquet(t, city.path(f"{t}.parquet"))
-    engine.parquet("risk_areas", city.path("risk_areas_after.parquet"))
+    engine.parquet("risk_areas", city.path("risk_areas.parquet"))
 
 
 def per_person_seconds(city: City, sample: int) -> tuple[float, int]:
@@ -49,7 +49,7 @@ def per_person_seconds(city: City, sample: int) -> tuple[float, int]:
     orders = [o for o in pq.read_table(city.path("orders.parquet")).to_pylist() if o["person_id"] in wanted]
     cases = {c["case_id"] for c in pq.read_table(city.path("cases.parquet")).to_pylist() if c["sampled_day"] <= day}
     held = {h["person_id"] for h in pq.read_table(city.path("held.parquet")).to_pylist() if h["started_day"] <= day}
-    areas = {(a["kind"], a["area_id"]) for a in pq.read_table(city.path("risk_areas_after.parquet")).to_pylist()}
+    areas = {(a["kind"], a["area_id"]) for a in pq.read_table(city.path("risk_areas.parquet")).to_pylist()}
     by_person: dict[int, list[dict[str, int]]] = {}
     for o in orders:
         by_person.setdefault(o["person_id"], []).append(o)
@@ -108,7 +108,7 @@ def main() -> None:
         after = hc.compute(
             population,
             duck.query(hc.person_statuses_sql(day)),
-            pq.read_table(city.path("risk_areas_after.parquet")),
+            pq.read_table(city.path("risk_areas.parquet")),
             colours,
         )
         moved = hc.changes(before, after, population)

@@ -18,7 +18,7 @@ def tiny_city(tmp_path_factory: pytest.TempPathFactory) -> City:
     return generate(tmp_path_factory.mktemp("city") / "tiny", SIZES["tiny"])
 
 
-def register_city(engine: Engine, city: City, areas: str = "risk_areas_after") -> None:
+def register_city(engine: Engine, city: City, areas: str = "risk_areas") -> None:
     for table in ("residents", "orders", "phases", "tests", "samplings", "cases", "held"):
         engine.parquet(table, city.path(f"{table}.parquet"))
     engine.parquet("risk_areas", city.path(f"{areas}.parquet"))

@@ -79,7 +79,7 @@ def test_colour_table_is_the_rule() -> None:
     assert colour[("31", hc.BIT["home_health_monitoring"])] == "yellow"
 
 
-@pytest.mark.parametrize("areas", ["risk_areas_before", "risk_areas_after"])
+@pytest.mark.parametrize("areas", ["risk_areas_before", "risk_areas"])
 def test_every_resident_agrees_three_ways(tiny_city: City, areas: str) -> None:
     on = tiny_city.today
     engine = DuckDBEngine()
@@ -113,7 +113,7 @@ def test_other_days_agree(tiny_city: City, shift: int) -> None:
     engine.arrow("colours", colours_on(on))
     sql = engine.query(hc.health_codes_sql(epoch_day(on)))
     engine.close()
-    oracle = per_person(tiny_city, on, "risk_areas_after")
+    oracle = per_person(tiny_city, on, "risk_areas")
     got = {
         p: (c, frozenset(hc.statuses_of(b)))
         for p, b, c in zip(*(sql.column(k).to_pylist() for k in ("person_id", "bits", "colour")), strict=True)
@@ -130,10 +130,10 @@ def test_changes_after_new_areas(tiny_city: City) -> None:
     population = hc.Population.load(tiny_city.path("residents.parquet"))
     colours = colours_on(on)
     before = hc.compute(population, person_bits, pq.read_table(tiny_city.path("risk_areas_before.parquet")), colours)
-    after = hc.compute(population, person_bits, pq.read_table(tiny_city.path("risk_areas_after.parquet")), colours)
+    after = hc.compute(population, person_bits, pq.read_table(tiny_city.path("risk_areas.parquet")), colours)
     moved = hc.changes(before, after, population)
     assert moved.num_rows > 0
-    expected = per_person(tiny_city, on, "risk_areas_before"), per_person(tiny_city, on, "risk_areas_after")
+    expected = per_person(tiny_city, on, "risk_areas_before"), per_person(tiny_city, on, "risk_areas")
     assert {
         (p, a, b)
         for p, a, b in zip(

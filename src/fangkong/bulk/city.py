@@ -404,9 +404,10 @@ def _held(city: City) -> None:
 
 
 def _risk_areas(city: City) -> None:
-    """risk_areas_before/after.parquet: (kind, area_id, level) — the homes (buildings) of the infections found
-    before today are high-risk (m20.4: by building); today adds the buildings of today's infections, lowers the
-    oldest building (5 clean days) and widens one community (a section-3 case of unclear transmission)."""
+    """risk_areas_before.parquet (yesterday's) and risk_areas.parquet (today's): (kind, area_id, level). The homes
+    (buildings) of the infections found before today are high-risk (m20.4: by building); today adds the buildings
+    of today's infections, lowers the oldest building (5 clean days) and widens one community (a section-3 case of
+    unclear transmission)."""
     rng = np.random.default_rng([city.seed, 7])
     cases = pq.read_table(city.path("cases.parquet"), columns=["case_id", "sampled_day"])
     residents = pq.read_table(city.path("residents.parquet"), columns=["building_id", "community_id"])
@@ -428,4 +429,4 @@ def _risk_areas(city: City) -> None:
         }
 
     _write(city.path("risk_areas_before.parquet"), table(before, []))
-    _write(city.path("risk_areas_after.parquet"), table(after, [("community", widened)]))
+    _write(city.path("risk_areas.parquet"), table(after, [("community", widened)]))

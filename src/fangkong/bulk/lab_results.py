@@ -62,6 +62,4 @@ def person_rounds(events: pl.DataFrame) -> pl.DataFrame:
     row) into `turn`s: turn 1 is everyone's first event, round 2 the second of those who have two... Within a round a
     person has one event, so a round's consequences can be applied to everyone in it at once, and the rounds
     one after the other give what taking the results one by one in collection order gives."""
-    return events.sort(["person_id", "collected_at", "row"]).with_columns(
-        turn=pl.lit(1, pl.Int32)
-    )
+    return events.sort(["person_id", "collected_at", "row"]).with_columns(turn=pl.lit(1, pl.Int32))

@@ -3,8 +3,9 @@ test days), as one job: the rows `rules.work_list.work_entries` gives each order
 
 Tables read: `orders(order_id, person_id, community_id, category, start_day, released_day)` (active orders),
 `phases(order_id, phase_index, kind, start_day, end_day)`, the test schedule `tests(order_id, phase_index, kind,
-phase_day, test_day)` and `samplings(order_id, sampled_day)` (one per order and day: the store's unique key). Rows out: `section, order_id, person_id, community_id, category,
-phase_index, kind, phase_day, test_day, sampled` — grouped by community for the rounds, as the lists are.
+phase_day, test_day)` and `samplings(order_id, sampled_day)` (one per order and day: the store's unique key).
+Rows out: `section, order_id, person_id, community_id, category, phase_index, kind, phase_day, test_day,
+sampled` — grouped by community for the rounds, as the lists are.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from fangkong.cli import areas, cases, lab, plan, policy, store
+from fangkong.cli import areas, bulk, cases, lab, plan, policy, store
 
 app = typer.Typer(
     name="fangkong",
@@ -24,6 +24,7 @@ app.add_typer(lab.tracing_app, name="tracing")
 app.add_typer(areas.areas_app, name="areas")
 app.add_typer(areas.codes_app, name="codes")
 app.add_typer(areas.overlay_app, name="overlay")
+app.add_typer(bulk.bulk_app, name="bulk")
 
 
 if __name__ == "__main__":

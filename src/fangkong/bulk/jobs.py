@@ -1,0 +1,92 @@
+"""Running a bulk job over a folder of tables (a generated city, or a jurisdiction's export in the same layout):
+register the tables the job reads, bind the policy in force on the day, run, and say which clauses it used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from fangkong.errors import InvalidInput
+from fangkong.policy import Policy
+
+from . import contacts, health_codes, work_lists
+from .engines import Engine
+from .scan_index import ScanIndex
+from .timebase import epoch_day, fixed_offset
+
+JOBS = ("contacts", "health_codes", "work_lists")
+TABLES = {
+    "contacts": ("cases", "scans"),
+    "health_codes": ("residents", "orders", "phases", "cases", "held"),
+    "work_lists": ("orders", "phases", "tests", "samplings"),
+}
+CITES = {
+    "health_codes": ("m20.1", "m20.3", "m20.4", "m20.5", "m20.10", "m20.s3", "m20-docs.testing", "m20.16"),
+    "work_lists": ("m20.1", "m20.3", "m20.5", "m20.10"),
+}
+
+
+@dataclass(frozen=True)
+class JobRun:
+    job: str
+    on: date
+    policy: str
+    engine: str
+    rows: pa.Table
+    cite: tuple[str, ...]
+
+
+def _table(folder: Path, name: str) -> Path:
+    path = folder / name if name == "scans" else folder / f"{name}.parquet"
+    if not path.exists():
+        raise InvalidInput("data", f"{folder} has no {path.name} (the job needs it)")
+    return path
+
+
+def run_job(
+    job: str,
+    folder: Path,
+    engine: Engine,
+    policy: Policy,
+    on: date,
+    zone: tzinfo,
+    *,
+    overdue_days: int = 7,
+    areas: Path | None = None,
+    index: ScanIndex | None = None,
+) -> JobRun:
+    """Run `job` over the tables in `folder` for the day `on`; contacts use `index` when one is given."""
+    if job not in JOBS:
+        raise InvalidInput("job", f"unknown job {job!r}; known: {', '.join(JOBS)}")
+    if not 0 <= overdue_days <= 60:
+        raise InvalidInput("overdue_days", "between 0 and 60")
+    rules = policy.at(on)
+    for name in TABLES[job]:
+        if not (job == "contacts" and name == "scans" and index is not None):
+            engine.parquet(name, _table(folder, name))
+    day = epoch_day(on)
+    if job == "contacts":
+        found = contacts.contact_rules(rules, fixed_offset(zone, on - timedelta(days=30), on))
+        if index is not None:
+            rows = index.contacts(pq.read_table(_table(folder, "cases")), found)
+            return JobRun(job, on, rules.version, "scan index", rows, found.cite)
+        return JobRun(job, on, rules.version, engine.name, engine.query(contacts.contacts_sql(found)), found.cite)
+    if job == "health_codes":
+        area_file = areas or folder / "risk_areas.parquet"
+        if not area_file.exists():
+            raise InvalidInput("areas", f"no risk areas file {area_file}")
+        engine.parquet("risk_areas", area_file)
+        provinces = sorted(
+            str(p) for p in engine.query("SELECT DISTINCT province FROM residents").column(0).to_pylist()
+        )
+        from fangkong.policy.health_codes import colour_tables
+
+        engine.arrow("colours", health_codes.colour_table(colour_tables(), provinces, rules))
+        return JobRun(job, on, rules.version, engine.name, engine.query(health_codes.health_codes_sql(day)), CITES[job])
+    return JobRun(
+        job, on, rules.version, engine.name, engine.query(work_lists.work_lists_sql(day, overdue_days)), CITES[job]
+    )

@@ -1,0 +1,140 @@
+"""`fangkong bulk`: whole-population jobs over Parquet tables, on DuckDB (one machine) or Spark (a province).
+
+fangkong bulk city DIR --size small                 a synthetic city (seeded) to try the jobs on
+fangkong bulk index INDEX SCANS.parquet ...          organise arrived days of venue scans for tracing
+fangkong bulk run contacts --data DIR [--index INDEX] [--engine duckdb|spark] [--out FILE.parquet]
+fangkong bulk run health_codes --data DIR --areas AREAS.parquet
+fangkong bulk run work_lists --data DIR [--on DATE] [--overdue-days 7]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import pyarrow.parquet as pq
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from fangkong.cli.common import console, parse_date, reports_errors
+
+bulk_app = typer.Typer(
+    help="Whole-population jobs over Parquet (DuckDB, or Spark for a province).", no_args_is_help=True
+)
+
+
+@bulk_app.command("city")
+@reports_errors
+def city(
+    folder: Annotated[Path, typer.Argument(help="where the city's Parquet files go (replaced if there)")],
+    size: Annotated[str, typer.Option(help="tiny, small, medium or full (20 M residents, 100 M scans)")] = "small",
+    seed: Annotated[int, typer.Option(help="the same seed gives the same city")] = 20221111,
+    today: Annotated[str, typer.Option(help="the city's last day of scans")] = "2022-11-16",
+) -> None:
+    """Generate a synthetic city: residents, buildings, venues and 14 days of scans, infections, people under
+    management (plans by the plan rule), holds and risk areas."""
+    from fangkong.bulk.city import generate, size_named
+
+    chosen = size_named(size)
+    day = parse_date(today, "--today")
+    with console.status(f"generating a {chosen.name} city ({chosen.residents:,} residents, {chosen.scans:,} scans)"):
+        made = generate(folder, chosen, seed=seed, today=day)
+    console.print(
+        f"{made.residents:,} residents in {made.households:,} households, {made.buildings:,} buildings, "
+        f"{made.communities:,} communities; {made.venues:,} venues; {chosen.scans:,} scans "
+        f"{made.first_day}..{made.today}: {folder}"
+    )
+
+
+@bulk_app.command("index")
+@reports_errors
+def index(
+    folder: Annotated[Path, typer.Argument(help="the scan index (created if new)")],
+    scans: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="days of scans (Parquet)")],
+) -> None:
+    """Organise arrived days of venue scans (person_id, venue_id, at_s) for tracing; a day again replaces it."""
+    from fangkong.bulk.scan_index import ScanIndex
+
+    target = ScanIndex(folder)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True
+    ) as progress:
+        task = progress.add_task("organising scans", total=len(scans))
+        rows = 0
+        for f in scans:
+            progress.update(task, description=f"organising {f.name}")
+            rows += target.add_day(f)
+            progress.advance(task)
+    console.print(f"{rows:,} scans organised; the index holds {target.scans:,} in {len(target.partitions)} days")
+
+
+@bulk_app.command("run")
+@reports_errors
+def run(
+    job: Annotated[str, typer.Argument(help="contacts, health_codes or work_lists")],
+    data: Annotated[Path, typer.Option(help="the folder of tables (a city, or an export in its layout)")],
+    on: Annotated[str | None, typer.Option(help="the day (default: the city's today)")] = None,
+    engine: Annotated[str, typer.Option(help="duckdb, or spark (SPARK_MASTER for a cluster)")] = "duckdb",
+    out: Annotated[Path | None, typer.Option(help="write the rows to this Parquet file")] = None,
+    index: Annotated[Path | None, typer.Option(help="contacts: the scan index (`fangkong bulk index`)")] = None,
+    areas: Annotated[Path | None, typer.Option(help="health_codes: the risk areas (kind, area_id, level)")] = None,
+    overdue_days: Annotated[int, typer.Option(help="work_lists: look-back for tests not taken")] = 7,
+) -> None:
+    """Run one job for one day under the rules in force that day; print a summary, optionally write the rows."""
+    import json
+    import os
+    from datetime import date
+
+    from fangkong.bulk.city import ZONE
+    from fangkong.bulk.engines import DuckDBEngine, Engine, SparkEngine
+    from fangkong.bulk.jobs import run_job
+    from fangkong.bulk.scan_index import ScanIndex
+    from fangkong.errors import InvalidInput
+    from fangkong.policy import load_policy
+
+    if not data.is_dir():
+        raise InvalidInput("data", f"{data} is not a folder")
+    if on is not None:
+        day = parse_date(on, "--on")
+    elif (data / "city.json").exists():
+        day = date.fromisoformat(json.loads((data / "city.json").read_text(encoding="utf-8"))["today"])
+    else:
+        raise InvalidInput("on", "give the day (the folder is not a generated city)")
+    if engine not in ("duckdb", "spark"):
+        raise InvalidInput("engine", f"unknown engine {engine!r}; known: duckdb, spark")
+    if index is not None and not index.is_dir():
+        raise InvalidInput("index", f"{index} is not a scan index folder")
+    runner: Engine = DuckDBEngine() if engine == "duckdb" else SparkEngine(os.environ.get("SPARK_MASTER", "local[2]"))
+    try:
+        result = run_job(
+            job,
+            data,
+            runner,
+            load_policy(),
+            day,
+            ZONE,
+            overdue_days=overdue_days,
+            areas=areas,
+            index=ScanIndex(index) if index is not None else None,
+        )
+    finally:
+        runner.close()
+    console.print(f"{job} on {day} under {result.policy} ({result.engine}): {result.rows.num_rows:,} rows")
+    table = Table()
+    column = {"contacts": None, "health_codes": "colour", "work_lists": "section"}[job]
+    if column is not None:
+        table.add_column(column)
+        table.add_column("rows", justify="right")
+        for value, n in sorted(Counter(result.rows.column(column).to_pylist()).items()):
+            table.add_row(str(value), f"{n:,}")
+    else:
+        table.add_column("infections with contacts", justify="right")
+        table.add_column("contacts", justify="right")
+        table.add_row(f"{len(set(result.rows.column('case_id').to_pylist())):,}", f"{result.rows.num_rows:,}")
+    console.print(table)
+    console.print(f"clauses: {', '.join(result.cite)}")
+    if out is not None:
+        pq.write_table(result.rows, out)
+        console.print(f"rows written to {out}")
