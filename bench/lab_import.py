@@ -32,6 +32,8 @@ from sqlalchemy.orm import Session
 
 from fangkong.services.access import SYSTEM
 from fangkong.services.demo import COUNTY, load_demo
+from fangkong.services.jurisdictions.models import JurisdictionLevel
+from fangkong.services.jurisdictions.service import create_jurisdiction
 from fangkong.services.lab.bulk import copy_frame
 from fangkong.services.lab.imports import ImportSummary, import_results
 from fangkong.services.lab.models import LabImport, LabResult, Sample
@@ -40,10 +42,16 @@ from fangkong.services.store import make_engine, session_factory, unit_of_work, 
 NOW = datetime(2022, 11, 16, 23, 0, tzinfo=UTC)
 COLLECTED = "2022-11-15 23:00:00"  # 07:00 on 16 Nov in Beijing, in UTC
 REPORTED = datetime(2022, 11, 16, 12, 0, tzinfo=UTC)  # 20:00 in Beijing
+COMMUNITY_SIZE = 5_000  # residents of a community (社区): a few thousand
 
 
 def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _community(k: int) -> str:
+    """Community k: the two streets of the demo county in turn, communities 001, 002 … under each."""
+    return f"{COUNTY}{1 + k % 2:03d}{1 + k // 2:03d}"
 
 
 def people_for(tubes: int) -> int:
@@ -67,13 +75,30 @@ def register(url: str, tubes: int) -> tuple[int, float]:
     with unit_of_work(sessions) as session:
         load_demo(session, persons=10)
     people = people_for(tubes)
-    communities = [f"{COUNTY}{s:03d}{c:03d}" for s in (1, 2) for c in (1, 2, 3)]
+    # a city's communities hold a few thousand residents each (the demo county's six would hold 1.5 M each at
+    # 1 M tubes, and every household lookup of a new infection would read one of them)
+    communities = max(6, -(-people // COMMUNITY_SIZE))
+    with unit_of_work(sessions) as session:
+        for k in range(6, communities):
+            create_jurisdiction(
+                session,
+                code=_community(k),
+                name=f"Community {k}",
+                level=JurisdictionLevel.community,
+                parent_code=_community(k)[:-3],
+            )
     t = time.perf_counter()
     with unit_of_work(sessions) as session:
         pg = session.connection().dialect.name == "postgresql"
         pad = "lpad(CAST(i AS TEXT), 9, '0')" if pg else "printf('%09d', i)"
         tube_pad = "lpad(CAST(i AS TEXT), 8, '0')" if pg else "printf('%08d', i)"
-        community = "CASE (i / 3) % 6 " + " ".join(f"WHEN {k} THEN '{c}'" for k, c in enumerate(communities)) + " END"
+        k = f"(i / {COMMUNITY_SIZE})"
+        digits = (
+            f"lpad(CAST(1 + {k} % 2 AS TEXT), 3, '0') || lpad(CAST(1 + {k} / 2 AS TEXT), 3, '0')"
+            if pg
+            else f"printf('%03d%03d', 1 + {k} % 2, 1 + {k} / 2)"
+        )
+        community = f"'{COUNTY}' || {digits}"
         # households of three at distinct addresses
         session.execute(
             text(
