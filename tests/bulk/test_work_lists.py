@@ -57,6 +57,17 @@ def test_any_day_and_look_back(tiny_city: City, duckdb_city: DuckDBEngine, shift
     assert job(duckdb_city, on, overdue_days) == oracle(tiny_city, on, overdue_days)
 
 
+@settings(max_examples=12, deadline=None)
+@given(shift=st.integers(-8, 6), overdue_days=st.integers(0, 12))
+def test_the_schedule_in_memory_gives_the_jobs_rows(
+    tiny_city: City, duckdb_city: DuckDBEngine, shift: int, overdue_days: int
+) -> None:
+    day = epoch_day(tiny_city.today) + shift
+    schedule = wl.Schedule.load(tiny_city.root)
+    sql = canonical(duckdb_city.query(wl.work_lists_sql(day, overdue_days)), wl.KEYS)
+    assert canonical(schedule.work(day, overdue_days), wl.KEYS).equals(sql)
+
+
 def test_tests_due_carry_their_phase_and_whether_sampled(tiny_city: City, duckdb_city: DuckDBEngine) -> None:
     rows = duckdb_city.query(wl.work_lists_sql(epoch_day(tiny_city.today), 7)).to_pylist()
     due = [r for r in rows if r["section"] == "test_due"]

@@ -10,7 +10,15 @@ sampled` — grouped by community for the rounds, as the lists are.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from fangkong.rules.plans import Plan
 from fangkong.rules.work_list import work_entries
@@ -18,6 +26,7 @@ from fangkong.rules.work_list import work_entries
 from .timebase import epoch_day
 
 KEYS = ["section", "order_id", "phase_index", "test_day"]
+SECTIONS = ("release", "phase_change", "test_due", "overdue_test")
 COLUMNS = [
     "section",
     "order_id",
@@ -93,3 +102,142 @@ def per_order(
         )
         for e in work_entries(plan, released_on, on, sampled, overdue_days)
     }
+
+
+Array = np.ndarray[Any, Any]
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[Array, list[str]]:
+    """A string column as small integer codes and their values (dictionary-encoded once, at load)."""
+    encoded = column.combine_chunks()
+    if not pa.types.is_dictionary(encoded.type):
+        encoded = encoded.dictionary_encode()
+    return encoded.indices.to_numpy(zero_copy_only=False), [str(v) for v in encoded.dictionary.to_pylist()]
+
+
+def _dictionary(codes: Array, values: list[str]) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(values, pa.string()))
+
+
+@dataclass
+class Schedule:
+    """Every active order's schedule, held in memory and sorted by day — the tests by test day, the phases by
+    first day — so a day's lists are slices, not scans (the same rows as `work_lists_sql`; tests check it)."""
+
+    order_id: Array  # sorted
+    person_id: Array
+    community_id: Array
+    category: Array
+    categories: list[str]
+    start_day: Array
+    released_day: Array
+    test_order: Array  # the test schedule, sorted by test_day
+    test_phase: Array
+    test_kind: Array
+    test_phase_day: Array
+    test_day: Array
+    phase_order: Array  # phases after the first, sorted by start_day
+    phase_index: Array
+    phase_kind: Array
+    phase_start: Array
+    kinds: list[str]
+    sampled: Array  # sorted keys order_id << 32 | sampled_day
+
+    @classmethod
+    def load(cls, folder: Path) -> Schedule:
+        orders = pq.read_table(folder / "orders.parquet").sort_by("order_id")
+        tests = pq.read_table(folder / "tests.parquet").sort_by("test_day")
+        phases = pq.read_table(folder / "phases.parquet")
+        phases = phases.filter(pc.greater(phases.column("phase_index"), 0)).sort_by("start_day")
+        samplings = pq.read_table(folder / "samplings.parquet")
+        category, categories = _codes(orders.column("category"))
+        kinds = sorted({*_codes(tests.column("kind"))[1], *_codes(phases.column("kind"))[1]})
+        lookup = {k: i for i, k in enumerate(kinds)}
+
+        def kind_codes(column: pa.ChunkedArray) -> Array:
+            codes, values = _codes(column)
+            return np.asarray([lookup[v] for v in values], dtype=np.int8)[codes] if len(codes) else codes
+
+        def col(table: pa.Table, name: str) -> Array:
+            out: Array = table.column(name).to_numpy()
+            return out
+
+        key = (col(samplings, "order_id").astype(np.int64) << 32) | col(samplings, "sampled_day").astype(np.int64)
+        return cls(
+            order_id=col(orders, "order_id"),
+            person_id=col(orders, "person_id"),
+            community_id=col(orders, "community_id"),
+            category=category,
+            categories=categories,
+            start_day=col(orders, "start_day"),
+            released_day=col(orders, "released_day"),
+            test_order=col(tests, "order_id"),
+            test_phase=col(tests, "phase_index"),
+            test_kind=kind_codes(tests.column("kind")),
+            test_phase_day=col(tests, "phase_day"),
+            test_day=col(tests, "test_day"),
+            phase_order=col(phases, "order_id"),
+            phase_index=col(phases, "phase_index"),
+            phase_kind=kind_codes(phases.column("kind")),
+            phase_start=col(phases, "start_day"),
+            kinds=kinds,
+            sampled=np.sort(key),
+        )
+
+    def work(self, day: int, overdue_days: int) -> pa.Table:
+        """The day's rows, as `work_lists_sql(day, overdue_days)` gives them (in another order)."""
+        live = (self.start_day <= day) & (self.released_day >= day - overdue_days)
+        # tests inside the look-back, of orders still considered
+        a = int(np.searchsorted(self.test_day, day - overdue_days, "left"))
+        b = int(np.searchsorted(self.test_day, day, "right"))
+        t_at = np.searchsorted(self.order_id, self.test_order[a:b])
+        keep = live[t_at]
+        t_at = t_at[keep]
+        t_day = self.test_day[a:b][keep]
+        t_phase, t_kind, t_n = (self.test_phase[a:b][keep], self.test_kind[a:b][keep], self.test_phase_day[a:b][keep])
+        wanted = (self.order_id[t_at].astype(np.int64) << 32) | t_day.astype(np.int64)
+        found = np.searchsorted(self.sampled, wanted)
+        sampled = (found < len(self.sampled)) & (self.sampled[np.minimum(found, len(self.sampled) - 1)] == wanted)
+        due = t_day == day
+        overdue = (t_day < day) & ~sampled
+        # releases and phases starting today
+        released = np.flatnonzero(live & (self.released_day == day))
+        c, d = np.searchsorted(self.phase_start, day, "left"), np.searchsorted(self.phase_start, day, "right")
+        p_at = np.searchsorted(self.order_id, self.phase_order[c:d])
+        p_keep = live[p_at]
+        p_at = p_at[p_keep]
+
+        at = np.concatenate([released, p_at, t_at[due], t_at[overdue]])
+        counts = [len(released), len(p_at), int(due.sum()), int(overdue.sum())]
+        section = np.repeat(np.arange(4, dtype=np.int8), counts)
+        none = np.zeros(len(released), dtype=np.int64)
+
+        def stack(rel: Array, phase: Array, tested: Array) -> Array:
+            out: Array = np.concatenate([rel, phase, tested[due], tested[overdue]])
+            return out
+
+        phase_index = stack(none, self.phase_index[c:d][p_keep], t_phase)
+        kind = stack(none, self.phase_kind[c:d][p_keep], t_kind)
+        phase_day = stack(none, np.zeros(len(p_at)), t_n)
+        test_day = stack(none, np.zeros(len(p_at)), t_day)
+        no_phase = section == 0
+        no_test = section <= 1
+        return pa.table(
+            {
+                "section": _dictionary(section, list(SECTIONS)),
+                "order_id": self.order_id[at].astype(np.int64),
+                "person_id": self.person_id[at].astype(np.int64),
+                "community_id": self.community_id[at].astype(np.int64),
+                "category": _dictionary(self.category[at], self.categories),
+                "phase_index": pa.array(phase_index.astype(np.int64), mask=no_phase),
+                "kind": pa.DictionaryArray.from_arrays(
+                    pa.array(kind.astype(np.int32), mask=no_phase), pa.array(self.kinds, pa.string())
+                ),
+                "phase_day": pa.array(phase_day.astype(np.int64), mask=no_test),
+                "test_day": pa.array(test_day.astype(np.int64), mask=no_test),
+                "sampled": pa.array(
+                    np.concatenate([np.zeros(sum(counts[:2]), bool), sampled[due], np.zeros(counts[3], bool)]),
+                    mask=section != 2,
+                ),
+            }
+        )
