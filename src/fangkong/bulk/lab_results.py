@@ -59,7 +59,9 @@ def adjudicate_classes(results: pl.DataFrame, policy: Policy, zone: str) -> pl.D
 
 def person_rounds(events: pl.DataFrame) -> pl.DataFrame:
     """Number each person's events in this file in the order they happened (collection instant, then file
-    row) into `turn`s: turn 1 is everyone's first event, round 2 the second of those who have two... Within a round a
-    person has one event, so a round's consequences can be applied to everyone in it at once, and the rounds
-    one after the other give what taking the results one by one in collection order gives."""
-    return events.sort(["person_id", "collected_at", "row"]).with_columns(turn=pl.lit(1, pl.Int32))
+    row) into `turn`s: turn 1 is everyone's first event, turn 2 the second of those who have two... Within a turn
+    a person has one event, so a turn's consequences can be applied to everyone in it at once, and the turns one
+    after the other give what taking the results one by one in collection order gives."""
+    return events.sort(["person_id", "collected_at", "row"]).with_columns(
+        turn=(pl.int_range(pl.len()).over("person_id") + 1).cast(pl.Int32)
+    )

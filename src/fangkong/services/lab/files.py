@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ RESULT_COLUMNS = ("barcode", "lab", "reported_at", "ct_orf1ab", "ct_n")
 MAX_ROWS = 5_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 T = TypeVar("T")
+_BLOCK = 65_536  # CSV rows read at a time
 
 
 class RowError(InvalidInput):
@@ -244,29 +246,49 @@ def _result_columns(
         columns = {c: [raw.get(c) for raw in raws] for c in RESULT_COLUMNS}
         count = len(raws)
     else:
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader, [])
-        where = {name: i for i, name in enumerate(header)}  # a repeated name: the last one, as csv.DictReader
-        missing = [c for c in RESULT_COLUMNS if c not in where]
-        if missing:
-            raise InvalidInput("file", f"missing column(s): {', '.join(missing)}; expected {', '.join(RESULT_COLUMNS)}")
-        records = [r for r in reader if r]  # csv.DictReader skips blank lines and does not number them
-        width = len(header)
-        for n, r in enumerate(records, start=1):
-            if len(r) > width:
-                stop = (n, RowError(n, "file", "more values than columns"))
-                records = records[: n - 1]
-                break
-        if all(len(r) == width for r in records):
-            columns = {c: [r[where[c]] for r in records] for c in RESULT_COLUMNS}
-        else:  # short rows: the missing values are None, as csv.DictReader gives them
-            columns = {c: [r[where[c]] if where[c] < len(r) else None for r in records] for c in RESULT_COLUMNS}
-        count = len(records)
+        del text  # checked whole above; read again as a stream, a block at a time
+        columns, count, stop = _csv_columns(data)
     if count > MAX_ROWS and (stop is None or stop[0] > MAX_ROWS + 1):
         stop = (MAX_ROWS + 1, InvalidInput("file", f"more than {MAX_ROWS} rows: split it"))
         columns = {c: v[:MAX_ROWS] for c, v in columns.items()}
         count = MAX_ROWS
     return list(range(1, count + 1)), columns, stop
+
+
+def _csv_columns(data: bytes) -> tuple[dict[str, list[Any]], int, tuple[int, InvalidInput] | None]:
+    """The result columns of a CSV file, read a block of rows at a time (the rows themselves never all held at
+    once; a value repeated down a column — the lab, a report time, a Ct — held once)."""
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
+    header = next(reader, [])
+    where = {name: i for i, name in enumerate(header)}  # a repeated name: the last one, as csv.DictReader
+    missing = [c for c in RESULT_COLUMNS if c not in where]
+    if missing:
+        raise InvalidInput("file", f"missing column(s): {', '.join(missing)}; expected {', '.join(RESULT_COLUMNS)}")
+    width = len(header)
+    columns: dict[str, list[Any]] = {c: [] for c in RESULT_COLUMNS}
+    shared: dict[str, dict[str, str]] = {c: {} for c in RESULT_COLUMNS if c != "barcode"}
+    count = 0
+    stop: tuple[int, InvalidInput] | None = None
+    while stop is None and count <= MAX_ROWS:
+        block = [r for r in itertools.islice(reader, _BLOCK) if r]  # csv.DictReader skips blank lines, unnumbered
+        if not block:
+            break
+        for n, r in enumerate(block, start=count + 1):
+            if len(r) > width:
+                stop = (n, RowError(n, "file", "more values than columns"))
+                block = block[: n - count - 1]
+                break
+        whole = all(len(r) == width for r in block)
+        for c in RESULT_COLUMNS:
+            i = where[c]
+            # a short row's missing values are None, as csv.DictReader gives them
+            values = [r[i] for r in block] if whole else [r[i] if i < len(r) else None for r in block]
+            if c in shared:
+                once = shared[c]
+                values = [v if v is None else once.setdefault(v, v) for v in values]
+            columns[c].extend(values)
+        count += len(block)
+    return columns, count, stop
 
 
 def _texts(values: list[Any], column: str, max_len: int) -> tuple[list[str], tuple[int, RowError] | None]:
