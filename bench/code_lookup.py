@@ -41,7 +41,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -116,8 +116,32 @@ def spare_port() -> int:
         return port
 
 
+@dataclass
+class Server:
+    base: str
+    pid: int
+    url: str  # the store's
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants so far (Linux /proc), 0 if unreadable:
+    what a request costs the server whatever else shares the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 @contextmanager
-def server(url: str, workers: int, log: Path) -> Iterator[str]:
+def server(url: str, workers: int, log: Path) -> Iterator[Server]:
     """`fangkong serve` in its own process (its own session, so it and its workers are stopped together)."""
     port = spare_port()
     exe = Path(sys.executable).parent / "fangkong"
@@ -139,7 +163,7 @@ def server(url: str, workers: int, log: Path) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not answer in 60 s:\n{log.read_text()[-3000:]}")
             time.sleep(0.2)
-        yield base
+        yield Server(base, proc.pid, url)
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -190,7 +214,9 @@ class Run:
     p99_ms: float
     max_ms: float
     errors: dict[str, int]
-    notes: list[str] = field(default_factory=list)
+    server_cpu_us: float = 0.0  # CPU time of the server (all its processes) per request
+    db_cpu_us: float = 0.0  # CPU time of the PostgreSQL backends serving the checks per request
+    load_cpu_us: float = 0.0  # CPU time of the load generator per request
 
     @property
     def rate(self) -> float:
@@ -201,7 +227,10 @@ class Run:
         shown = ", ".join(f"{k} {v}" for k, v in self.errors.items() if v) or "none"
         return (
             f"{self.label:<38} {self.rate:>9,.0f} req/s  p50 {self.p50_ms:6.2f} ms  p90 {self.p90_ms:6.2f} ms  "
-            f"p99 {self.p99_ms:6.2f} ms  max {self.max_ms:7.1f} ms  errors {errors} ({shown})"
+            f"p99 {self.p99_ms:6.2f} ms  max {self.max_ms:7.1f} ms  errors {errors} ({shown}); CPU a request: "
+            f"server {self.server_cpu_us:.0f} µs"
+            + (f", PostgreSQL {self.db_cpu_us:.0f} µs" if self.db_cpu_us else "")
+            + f", load {self.load_cpu_us:.0f} µs"
         )
 
 
@@ -244,7 +273,7 @@ def ensure_wrk() -> str | None:
 
 def load(
     wrk: str | None,
-    base: str,
+    served: Server,
     prefix: str,
     tokens: Path,
     *,
@@ -256,6 +285,7 @@ def load(
     work: Path,
 ) -> Run:
     """One fixed-duration run from a second process: wrk, else `drive` (this file, in a new interpreter)."""
+    base = served.base
     if wrk is not None:
         script = work / "tokens.lua"
         lua_headers = "{" + ", ".join(f'["{k}"] = "{v}"' for k, v in (headers or {}).items()) + "}"
@@ -266,7 +296,12 @@ def load(
         command = [sys.executable, __file__, "drive", "--base", base, "--prefix", prefix, "--tokens", str(tokens)]
         command += ["--duration", str(duration), "--connections", str(connections)]
         command += ["--header", json.dumps(headers or {})]
+    backends = _check_backends(served.url)
+    server_before, load_before = cpu_seconds(served.pid), _children_cpu()
+    db_before = sum(cpu_seconds(b) for b in backends)
     done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 30, check=False)
+    server_cpu, load_cpu = cpu_seconds(served.pid) - server_before, _children_cpu() - load_before
+    db_cpu = sum(cpu_seconds(b) for b in backends) - db_before
     line = next((s for s in done.stdout.splitlines() if s.startswith("RESULT ")), None)
     if line is None:
         raise RuntimeError(f"no result from the load generator:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
@@ -280,7 +315,34 @@ def load(
         p99_ms=r["p99"] / 1000,
         max_ms=r["max"] / 1000,
         errors={k: r[k] for k in ("connect", "read", "write", "status", "timeout")},
+        server_cpu_us=server_cpu / max(r["requests"], 1) * 1e6,
+        load_cpu_us=load_cpu / max(r["requests"], 1) * 1e6,
+        db_cpu_us=db_cpu / max(r["requests"], 1) * 1e6,
     )
+
+
+def _check_backends(url: str) -> list[int]:
+    """The PostgreSQL backends of the venue check's connections (this machine's, so /proc reads them)."""
+    if not url.startswith("postgresql"):
+        return []
+    from sqlalchemy import create_engine, text
+
+    from fangkong.services.health_codes.check import APPLICATION_NAME
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            query = text("SELECT pid FROM pg_stat_activity WHERE application_name = :name")
+            return list(conn.scalars(query, {"name": APPLICATION_NAME}))
+    finally:
+        engine.dispose()
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # ---- the change of status mid-run -------------------------------------------------------------------------
@@ -464,11 +526,12 @@ def main() -> None:
                 f"{args.duration:.0f} s a run, tokens drawn from {len(tokens):,}; {loadavg()}",
                 flush=True,
             )
-            with server(url, workers, work / f"server-{workers}.log") as base:
-                load(wrk, base, CHECK, token_file, label="warm-up", **common | {"duration": 2})
+            with server(url, workers, work / f"server-{workers}.log") as served:
+                base = served.base
+                load(wrk, served, CHECK, token_file, label="warm-up", **common | {"duration": 2})
                 runs = []
                 for i in range(args.repeat):
-                    runs.append(load(wrk, base, CHECK, token_file, label=f"check, run {i + 1}", **common))
+                    runs.append(load(wrk, served, CHECK, token_file, label=f"check, run {i + 1}", **common))
                     print(runs[-1].line(), flush=True)
                 rates = sorted(r.rate for r in runs)
                 print(f"{'check: best / median':<38} {rates[-1]:>9,.0f} / {statistics.median(rates):,.0f} req/s")
@@ -476,7 +539,7 @@ def main() -> None:
                 notes: list[str] = []
                 changer = threading.Thread(target=change_mid_run, args=(url, base, args.duration / 3, notes))
                 changer.start()
-                during = load(wrk, base, CHECK, token_file, label="check, status changed mid-run", **common)
+                during = load(wrk, served, CHECK, token_file, label="check, status changed mid-run", **common)
                 changer.join(timeout=120)
                 print(during.line())
                 for note in notes:
@@ -490,7 +553,7 @@ def main() -> None:
                 for n in sorted({args.old_connections, args.connections}):
                     label = f"old lookup (auth + ORM), {n} conn."
                     olds.append(
-                        load(wrk, base, OLD, token_file, label=label, headers=headers, **common | {"connections": n})
+                        load(wrk, served, OLD, token_file, label=label, headers=headers, **common | {"connections": n})
                     )
                     print(olds[-1].line(), flush=True)
                 best_old = max(r.rate for r in olds)

@@ -148,7 +148,8 @@ def serve(
     else:
         os.environ.pop(_SERVE_TODAY, None)
     # uvloop and httptools (pinned): the venue check's rate is mostly the server's own cost per request.
-    # No access log: at a city's scan rate it would be the busiest thing the server does.
+    # No access log: at a city's scan rate it would be the busiest thing the server does (and a log of who
+    # was checked where). No "server: uvicorn" header: it tells a caller nothing it needs.
     uvicorn.run(
         "fangkong.cli.store:served_app",
         factory=True,
@@ -158,5 +159,6 @@ def serve(
         loop="uvloop",
         http="httptools",
         access_log=False,
+        server_header=False,
         log_level="warning",
     )

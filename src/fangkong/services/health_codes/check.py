@@ -36,6 +36,7 @@ from fangkong.services.access import SYSTEM
 
 from .service import lookup
 
+APPLICATION_NAME = "fangkong venue check"  # how its connections show in pg_stat_activity
 MMAP_BYTES = 256 * 1024 * 1024
 CACHE_KIB = 64 * 1024
 TOKEN_LENGTH = 43  # secrets.token_urlsafe(32): 32 bytes in unpadded base64url
@@ -127,7 +128,9 @@ class PostgresCodeStore:
         loop = asyncio.get_running_loop()
         if self._conn is None or self._conn.closed or self._loop is not loop:
             # a connection belongs to the loop that opened it (a test client may run a loop per request)
-            self._conn = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+            self._conn = await psycopg.AsyncConnection.connect(
+                self._conninfo, autocommit=True, application_name=APPLICATION_NAME
+            )
             self._loop = loop
         return self._conn
 
