@@ -101,17 +101,20 @@ def _context_people(session: Session, singles: pl.DataFrame) -> list[int]:
     """People whose single-tube results need their context: owed a retest after a Ct 35–40 result, or with a
     detected Ct and an active entry order (the entrant's cut-off, the release stage). Everyone else is judged
     as the general population at screening (measure 9)."""
-    people = sorted(set(singles["person_id"].to_list()))
+    people = singles.select("person_id").unique()
     detected = singles.filter(pl.col("ct_orf1ab").is_not_null() | pl.col("ct_n").is_not_null())
-    found: set[int] = set()
-    for part in chunks(people):
-        found.update(
-            session.scalars(
-                select(Retest.person_id).where(
-                    Retest.person_id.in_(part), Retest.reason == "ct_band", Retest.done_sample_id.is_(None)
-                )
+    temporary_table(session, "lab_person", "person_id INTEGER")
+    copy_frame(session, "lab_person", people)
+    analyze(session, "lab_person")
+    found = set(
+        session.scalars(
+            text(
+                """SELECT DISTINCT r.person_id FROM lab_person p JOIN retest r ON r.person_id = p.person_id
+                   WHERE r.reason = 'ct_band' AND r.done_sample_id IS NULL"""
             )
         )
+    )
+    drop_temporary(session, "lab_person")
     for part in chunks(sorted(set(detected["person_id"].to_list()))):
         found.update(
             session.scalars(
