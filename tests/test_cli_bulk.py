@@ -72,3 +72,17 @@ def test_a_folder_without_the_tables_is_refused(tmp_path: Path) -> None:
     assert "orders.parquet" in result.output
     result = runner.invoke(app, ["bulk", "city", str(tmp_path / "c"), "--size", "galactic"])
     assert result.exit_code == 2 and "size" in result.output
+
+
+def test_export_of_the_demo_store_runs_the_jobs(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    assert runner.invoke(app, ["demo", "load", "--db", db, "--persons", "30"]).exit_code == 0
+    folder = tmp_path / "export"
+    result = runner.invoke(app, ["bulk", "export", str(folder), "--as", "command", "--on", "2022-11-16", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "residents" in result.output and "orders 30" in result.output
+    result = runner.invoke(app, ["bulk", "run", "work_lists", "--data", str(folder)])  # the day from export.json
+    assert result.exit_code == 0, result.output
+    assert "2022-11-16" in result.output and "test_due" in result.output
+    refused = runner.invoke(app, ["bulk", "export", str(tmp_path / "y"), "--as", "nobody", "--db", db])
+    assert refused.exit_code == 2 and "--as" in refused.output

@@ -8,7 +8,8 @@ is decided once by the per-person rule itself (`rules.health_code.health_code`) 
 population's job is then two steps: each person's status bits, and a lookup of (province, bits). The rule stays
 the only place that knows how colours are chosen.
 
-Tables read: `residents(person_id, unit_id, building_id, community_id, province)`, `orders(order_id, person_id,
+Tables read: `residents(person_id, unit_id, building_id, community_id, province)` (-1 where a home's unit or
+building is not recorded), `orders(order_id, person_id,
 start_day, released_day)`, `phases(order_id, kind, start_day, end_day)`, `cases(case_id, sampled_day)`,
 `held(person_id, started_day, ended_day)`, `risk_areas(kind, area_id, level)` and the colour table
 `colours(province, bits, colour)`. Rows out: `person_id, bits, colour`.
@@ -147,7 +148,7 @@ def _area_flags(ids: Array, areas: pa.Table, kind: str, level: str) -> Array:
     size = int(max(ids.max(initial=-1), marked.max(initial=-1))) + 1
     flags = np.zeros(size, dtype=bool)
     flags[marked] = True
-    out: Array = flags[ids]
+    out: Array = np.where(ids >= 0, flags[ids], False)  # -1: the level is not recorded for this home
     return out
 
 

@@ -98,8 +98,9 @@ def run(
         raise InvalidInput("data", f"{data} is not a folder")
     if on is not None:
         day = parse_date(on, "--on")
-    elif (data / "city.json").exists():
-        day = date.fromisoformat(json.loads((data / "city.json").read_text(encoding="utf-8"))["today"])
+    elif (data / "city.json").exists() or (data / "export.json").exists():
+        meta = data / "city.json" if (data / "city.json").exists() else data / "export.json"
+        day = date.fromisoformat(json.loads(meta.read_text(encoding="utf-8"))["today"])
     else:
         raise InvalidInput("on", "give the day (the folder is not a generated city)")
     if engine not in ("duckdb", "spark"):
@@ -138,3 +139,27 @@ def run(
     if out is not None:
         pq.write_table(result.rows, out)
         console.print(f"rows written to {out}")
+
+
+@bulk_app.command("export")
+@reports_errors
+def export(
+    folder: Annotated[Path, typer.Argument(help="where the tables go (the layout `bulk run --data` reads)")],
+    username: Annotated[str, typer.Option("--as", help="the staff account the export is recorded under")],
+    on: Annotated[str | None, typer.Option(help="the day (default today in Asia/Shanghai)")] = None,
+    jurisdiction: Annotated[str | None, typer.Option(help="only this subtree")] = None,
+    db: Annotated[str | None, typer.Option(help="SQLAlchemy URL (default: $FANGKONG_DB or SQLite)")] = None,
+) -> None:
+    """Export the store's people, orders, samples, infections, holds, scans and risk areas as bulk tables
+    (identifiers and facts only: no names, documents, phones or addresses)."""
+    from fangkong.cli.areas import _actor, _day
+    from fangkong.services.bulk_export import export_tables
+    from fangkong.services.settings import database_url
+    from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
+
+    url = database_url(db)
+    upgrade(url)
+    day = _day(on)
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        counts = export_tables(session, _actor(session, username), folder, on=day, jurisdiction_code=jurisdiction)
+    console.print(f"{day}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" → {folder}", highlight=False)
