@@ -1,0 +1,40 @@
+"""The benchmarks still run: `bench/run` at the tiny size (no PostgreSQL, no Spark — those comparisons have their
+own tests in tests/bulk), each job's answer the same as its comparison's. No time is asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_bench_run_tiny(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--size",
+            "tiny",
+            "--no-pg",
+            "--no-spark",
+            "--only",
+            "contacts",
+            "population_codes",
+            "work_lists",
+            "--data",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    figures = json.loads((ROOT / "build" / "bench-tiny.json").read_text(encoding="utf-8"))
+    assert figures["contacts"]["duckdb_agrees"] is True and figures["contacts"]["contacts"] > 0
+    assert figures["population_codes"]["duckdb_agrees"] is True
+    assert figures["work_lists"]["schedule_agrees"] is True and figures["work_lists"]["per_order_agrees"] is True
+    assert "== summary" in done.stdout
