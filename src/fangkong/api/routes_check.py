@@ -5,10 +5,10 @@ store (`services.health_codes.check`), and an answer of bytes encoded once per (
 
 It is served twice over, with one handler (`answer`): the route below documents it in the OpenAPI schema and
 answers when the app is used without its middleware; `CheckFastPath`, an ASGI middleware that `create_app`
-installs, answers it before FastAPI's router. Measured in one process on this machine, FastAPI 0.165's router
-and dependency solver cost ~130 µs a request when the route is the first one (~350 µs behind the others), the
-middleware ~35 µs all told, and 10,000 checks a second on two cores leave ~100 µs of one core per request for
-the server, the database and the load together.
+installs, answers it before FastAPI's router. Measured in one process on this machine, a request to the route
+costs ~400 µs behind the app's other routers in FastAPI 0.165 and ~180 µs as its first route (the router's
+bookkeeping and the dependency solver), through the middleware ~25 µs all told; 10,000 checks a second on two
+cores leave ~100 µs of one core per request for the HTTP server, the database and the load together.
 
 Why the check needs no account and is not audited: docs/areas-and-codes.md, "The venue check".
 """
