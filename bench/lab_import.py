@@ -187,7 +187,9 @@ def registered(url: str, tubes: int) -> bool:
     upgrade(url)
     with unit_of_work(session_factory(make_engine(url))) as session:
         have = session.scalar(text("SELECT count(*) FROM sample WHERE barcode LIKE 'T%'"))
-        results = session.scalar(text("SELECT count(*) FROM lab_result"))
+        results = session.scalar(
+            text("SELECT count(*) FROM lab_result r JOIN sample s ON s.id = r.sample_id WHERE s.barcode LIKE 'T%'")
+        )
     return have == tubes and results == 0
 
 
