@@ -62,6 +62,7 @@ def _pg(value: Any) -> Any:
 
 # --- frames: whole columns in and out of the store ---------------------------------------------------------------
 
+_SLICE = 100_000  # rows written at a time
 SQLITE_INSTANT = "%Y-%m-%d %H:%M:%S%.6f"  # how SQLAlchemy's DateTime stores an instant on SQLite (UTC, naive)
 
 
@@ -75,16 +76,15 @@ def copy_frame(session: Session, table_name: str, frame: pl.DataFrame) -> int:
     raw = session.connection().connection.driver_connection
     assert raw is not None
     if session.connection().dialect.name == "postgresql":
-        payload = frame.write_csv(include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.6f+00:00")
         with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-            for start in range(0, len(payload), 1 << 24):  # 16 MiB at a time
-                copy.write(payload[start : start + (1 << 24)])
+            for part in frame.iter_slices(_SLICE):  # one stream, written a slice at a time: memory stays small
+                copy.write(part.write_csv(include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.6f+00:00"))
         return frame.height
     instants = [c for c, t in frame.schema.items() if isinstance(t, pl.Datetime)]
     flat = frame.with_columns(pl.col(c).dt.strftime(SQLITE_INSTANT) for c in instants)
     marks = ", ".join("?" for _ in frame.columns)
     cursor = raw.cursor()
-    for part in flat.iter_slices(100_000):
+    for part in flat.iter_slices(_SLICE):
         cursor.executemany(f"INSERT INTO {table_name} ({columns}) VALUES ({marks})", part.iter_rows())
     return frame.height
 

@@ -285,13 +285,15 @@ def import_results(
         return again
     rows = read_results(data, fmt, now)
     step("checked", rows.height, rows.height)
-    found = _match(session, actor, rows)
-    new = found.filter(pl.col("stored") == 0).drop("stored", "same", "stored_import")
+    count = rows.height
+    new = _match(session, actor, rows).filter(pl.col("stored") == 0).drop("stored", "same", "stored_import")
+    del rows  # from here on only the new rows are held
     step("matched", new.height, new.height)
-    judged = adjudicate(session, new)
+    judged, added = adjudicate(session, new), new.height
+    del new
     step("adjudicated", judged.height, judged.height)
     batch = LabImport(
-        kind="results", digest=digest, filename=filename, rows=rows.height, added=new.height, imported_by=actor.username
+        kind="results", digest=digest, filename=filename, rows=count, added=added, imported_by=actor.username
     )
     session.add(batch)
     session.flush()
@@ -325,8 +327,8 @@ def import_results(
     return ImportSummary(
         import_id=batch.id,
         kind="results",
-        rows=rows.height,
-        added=new.height,
+        rows=count,
+        added=added,
         already_imported=False,
         outcomes=outcomes,
         consequences=consequences,
