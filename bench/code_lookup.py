@@ -3,7 +3,7 @@ load from a second process on loopback, the new check (`GET /api/health-codes/ch
 lookup through auth and the ORM (`GET /api/health-codes/token/{token}`), and a change of status mid-run made by a
 third process (this one) that the very next check must show.
 
-    .venv/bin/python bench/code_lookup.py [--persons 100000] [--db URL] [--duration 10] [--connections 64]
+    .venv/bin/python bench/code_lookup.py [--persons 100000] [--db URL] [--duration 10] [--connections 32]
                                           [--workers 1 2] [--repeat 3] [--old-connections 8]
 
 Builds the store as bench/health_codes.py does (the demo county plus `--persons` residents, 10 % close contacts in
@@ -503,7 +503,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--db", default=None, help="a PostgreSQL server's URL (a scratch database is made on it)")
     parser.add_argument("--duration", type=float, default=10, help="seconds per run")
-    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--old-connections", type=int, default=8, help="connections for the old lookup as well")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="server worker processes to try")
