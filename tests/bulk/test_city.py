@@ -18,7 +18,7 @@ from fangkong.policy import load_policy
 from fangkong.policy.terms import Category
 from fangkong.rules.plans import Plan, management_plan
 
-SMALLER = CitySize("smaller", residents=800, scans=3_000, managed=60, cases=5, held=5, days=5)
+SMALLER = CitySize("smaller", residents=800, scans=3_000, managed=60, cases=5, held=5, lab_tubes=50, days=5)
 
 
 def digest(root: Path) -> dict[str, str]:

@@ -11,7 +11,9 @@ What it holds, and how it hangs together:
   force on their first day — the 9th edition before 11 Nov 2022, the 20 measures after — with each phase, the
   test schedule (a row per test day, carrying its phase's kind) and the samples taken so far (at most one per
   order and day, as the store's unique key keeps them);
-- people held after a positive pool, and the high-risk areas before and after a day's change.
+- people held after a positive pool, and the high-risk areas before and after a day's change;
+- a day's nucleic-acid tubes (nine in ten 10-in-1 pools, the rest single), their members and their results with
+  Ct per gene: a few positive pools and single tubes, some in the 35–40 band.
 
 The generator draws every random number from one seeded numpy generator per table, so the same size and seed
 give the same bytes.
@@ -59,14 +61,21 @@ class CitySize:
     managed: int
     cases: int
     held: int
+    lab_tubes: int
     days: int = 14
 
 
 SIZES = {
-    "tiny": CitySize("tiny", residents=5_000, scans=40_000, managed=400, cases=20, held=30),
-    "small": CitySize("small", residents=100_000, scans=1_000_000, managed=10_000, cases=100, held=500),
-    "medium": CitySize("medium", residents=2_000_000, scans=10_000_000, managed=50_000, cases=1_000, held=5_000),
-    "full": CitySize("full", residents=20_000_000, scans=100_000_000, managed=500_000, cases=1_000, held=20_000),
+    "tiny": CitySize("tiny", residents=5_000, scans=40_000, managed=400, cases=20, held=30, lab_tubes=2_000),
+    "small": CitySize(
+        "small", residents=100_000, scans=1_000_000, managed=10_000, cases=100, held=500, lab_tubes=20_000
+    ),
+    "medium": CitySize(
+        "medium", residents=2_000_000, scans=10_000_000, managed=50_000, cases=1_000, held=5_000, lab_tubes=200_000
+    ),
+    "full": CitySize(
+        "full", residents=20_000_000, scans=100_000_000, managed=500_000, cases=1_000, held=20_000, lab_tubes=1_000_000
+    ),
 }
 
 # Categories of the people under management, with their share (close contacts dominate, as in every outbreak).
@@ -168,6 +177,7 @@ def generate(root: Path, size: CitySize, *, seed: int = 20221111, today: date = 
     _managed(city, load_policy())
     _held(city)
     _risk_areas(city)
+    _lab(city)
     city.save()
     return city
 
@@ -430,3 +440,34 @@ def _risk_areas(city: City) -> None:
 
     _write(city.path("risk_areas_before.parquet"), table(before, []))
     _write(city.path("risk_areas.parquet"), table(after, [("community", widened)]))
+
+
+def _lab(city: City) -> None:
+    """lab_tubes, lab_members and lab_results: the day's community screening."""
+    rng = np.random.default_rng([city.seed, 8])
+    n = city.size.lab_tubes
+    pool_size = np.where(rng.random(n) < 0.9, 10, 1).astype(np.int32)
+    collected = epoch_day(city.today) - (rng.random(n) < 0.2).astype(np.int32)  # some collected yesterday
+    members = int(pool_size.sum())
+    # everyone sampled at most once while the city has people enough; a pool never holds one person twice
+    people = np.resize(rng.permutation(city.residents).astype(np.int32), members)
+    positive = rng.random(n) < np.where(pool_size > 1, 0.005, 0.003)
+    band = ~positive & (rng.random(n) < 0.003)
+    orf1ab = np.where(positive, rng.uniform(18, 34, n), np.where(band, rng.uniform(35, 39.5, n), np.nan)).round(1)
+    n_gene = np.where(positive | band, orf1ab + rng.uniform(-2, 2, n).round(1), np.nan).clip(10, 40)
+    _write(
+        city.path("lab_tubes.parquet"),
+        {"tube_id": np.arange(n, dtype=np.int32), "pool_size": pool_size, "collected_day": collected.astype(np.int32)},
+    )
+    _write(
+        city.path("lab_members.parquet"),
+        {"tube_id": np.repeat(np.arange(n, dtype=np.int32), pool_size), "person_id": people},
+    )
+    _write(
+        city.path("lab_results.parquet"),
+        {
+            "tube_id": np.arange(n, dtype=np.int32),
+            "ct_orf1ab": pa.array(orf1ab, mask=np.isnan(orf1ab)),
+            "ct_n": pa.array(n_gene, mask=np.isnan(n_gene)),
+        },
+    )

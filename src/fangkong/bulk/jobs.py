@@ -3,6 +3,7 @@ register the tables the job reads, bind the policy in force on the day, run, and
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 from pathlib import Path
@@ -13,21 +14,23 @@ import pyarrow.parquet as pq
 from fangkong.errors import InvalidInput
 from fangkong.policy import Policy
 
-from . import contacts, health_codes, work_lists
+from . import contacts, health_codes, lab_outcomes, work_lists
 from .engines import Engine
 from .scan_index import ScanIndex
 from .timebase import epoch_day, fixed_offset
 
-JOBS = ("contacts", "health_codes", "work_lists")
+JOBS = ("contacts", "health_codes", "work_lists", "lab_outcomes")
 TABLES = {
     "contacts": ("cases", "scans"),
     "health_codes": ("residents", "orders", "phases", "cases", "held"),
     "work_lists": ("orders", "phases", "tests", "samplings"),
+    "lab_outcomes": ("lab_tubes", "lab_members", "lab_results"),
 }
 CITES = {
     "health_codes": ("m20.1", "m20.3", "m20.4", "m20.5", "m20.10", "m20.s3", "m20-docs.testing", "m20.16"),
     "work_lists": ("m20.1", "m20.3", "m20.5", "m20.10"),
 }
+LAB_CITES = ("m20.9", "m20.s3", "m20-docs.testing")
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,11 @@ def run_job(
 
         engine.arrow("colours", health_codes.colour_table(colour_tables(), provinces, rules))
         return JobRun(job, on, rules.version, engine.name, engine.query(health_codes.health_codes_sql(day)), CITES[job])
+    if job == "lab_outcomes":
+        engine.arrow("lab_classes", lab_outcomes.lab_classes(engine.query(lab_outcomes.CLASSES_SQL), policy))
+        rows = engine.query(lab_outcomes.lab_outcomes_sql())
+        cites = sorted({c for text in set(rows.column("cite").to_pylist()) for c in json.loads(text)})
+        return JobRun(job, on, rules.version, engine.name, rows, tuple(cites) or LAB_CITES)
     return JobRun(
         job, on, rules.version, engine.name, engine.query(work_lists.work_lists_sql(day, overdue_days)), CITES[job]
     )

@@ -73,7 +73,7 @@ def index(
 @bulk_app.command("run")
 @reports_errors
 def run(
-    job: Annotated[str, typer.Argument(help="contacts, health_codes or work_lists")],
+    job: Annotated[str, typer.Argument(help="contacts, health_codes, work_lists or lab_outcomes")],
     data: Annotated[Path, typer.Option(help="the folder of tables (a city, or an export in its layout)")],
     on: Annotated[str | None, typer.Option(help="the day (default: the city's today)")] = None,
     engine: Annotated[str, typer.Option(help="duckdb, or spark (SPARK_MASTER for a cluster)")] = "duckdb",
@@ -124,7 +124,7 @@ def run(
         runner.close()
     console.print(f"{job} on {day} under {result.policy} ({result.engine}): {result.rows.num_rows:,} rows")
     table = Table()
-    column = {"contacts": None, "health_codes": "colour", "work_lists": "section"}[job]
+    column = {"contacts": None, "health_codes": "colour", "work_lists": "section", "lab_outcomes": "consequence"}[job]
     if column is not None:
         table.add_column(column)
         table.add_column("rows", justify="right")

@@ -1,0 +1,91 @@
+"""A day's nucleic-acid results judged for a whole city on any engine (measure 9, section 3; pools:
+m20-docs.testing): what each tube means and who it touches — the members of a positive pool held and owed a
+single-tube retest, the person of a positive single tube an infection.
+
+The store's import (`services.lab`) applies these consequences to the registry in one transaction; this job is its
+judgement for a province's lab data on Spark (or DuckDB), and the tests hold both to the rules. As with the health
+codes, the rules decide each distinct *class* once — (pool size, Ct per gene, collection day) — and the job joins
+the classes' verdicts onto the tubes. Community screening is judged for the general population; an entrant's result
+needs their context (measure 10) and is the store import's to judge.
+
+Tables read: `lab_tubes(tube_id, pool_size, collected_day)`, `lab_members(tube_id, person_id)`,
+`lab_results(tube_id, ct_orf1ab, ct_n)` and the classes' verdicts `lab_classes` (made by `lab_classes`).
+Rows out: `tube_id, person_id, outcome, consequence, cite` for every person a result touches.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pyarrow as pa
+
+from fangkong.policy import Policy
+from fangkong.policy.terms import Population, SampleStage
+from fangkong.rules.ct import GeneCt, adjudicate_ct
+from fangkong.rules.pooling import pool_result
+
+from .timebase import from_epoch_day
+
+KEYS = ["tube_id", "person_id"]
+CLASSES_SQL = """
+SELECT DISTINCT t.pool_size, r.ct_orf1ab, r.ct_n, t.collected_day
+FROM lab_results r JOIN lab_tubes t ON t.tube_id = r.tube_id
+"""
+
+
+def verdict(pool_size: int, ct: GeneCt, day: date, policy: Policy) -> tuple[str, str, str]:
+    """One class: (outcome, consequence for the people in the tube, the clauses as a JSON list)."""
+    rules = policy.at(day)
+    if pool_size > 1:
+        pool = pool_result(pool_size, ct, rules)
+        consequence = "held_and_retest" if pool.hold_members else ("retest" if pool.retest_single else "none")
+        return f"pool_{pool.outcome}", consequence, json.dumps(pool.cite)
+    decision = adjudicate_ct(ct, Population.general, SampleStage.screening, rules)
+    single = {"positive": "infection", "retest_24h": "retest", "past_infection": "past_infection"}
+    return decision.result.value, single.get(decision.result.value, "none"), json.dumps(decision.cite)
+
+
+def lab_classes(distinct: pa.Table, policy: Policy) -> pa.Table:
+    """The verdict of every class in `distinct` (the rows of `CLASSES_SQL`), by the rules."""
+    rows = distinct.to_pylist()
+    verdicts = [
+        verdict(r["pool_size"], GeneCt(orf1ab=r["ct_orf1ab"], n=r["ct_n"]), from_epoch_day(r["collected_day"]), policy)
+        for r in rows
+    ]
+    return pa.table(
+        {
+            "pool_size": pa.array([r["pool_size"] for r in rows], pa.int32()),
+            "ct_orf1ab": pa.array([r["ct_orf1ab"] for r in rows], pa.float64()),
+            "ct_n": pa.array([r["ct_n"] for r in rows], pa.float64()),
+            "collected_day": pa.array([r["collected_day"] for r in rows], pa.int32()),
+            "outcome": pa.array([v[0] for v in verdicts], pa.string()),
+            "consequence": pa.array([v[1] for v in verdicts], pa.string()),
+            "cite": pa.array([v[2] for v in verdicts], pa.string()),
+        }
+    )
+
+
+def lab_outcomes_sql() -> str:
+    """The job, once, in DuckDB's dialect (transpiled for Spark and PostgreSQL): every person a result touches."""
+    return """
+WITH judged AS (
+    SELECT r.tube_id, c.outcome, c.consequence, c.cite
+    FROM lab_results r
+    JOIN lab_tubes t ON t.tube_id = r.tube_id
+    JOIN lab_classes c
+      ON c.pool_size = t.pool_size AND c.collected_day = t.collected_day
+     AND c.ct_orf1ab IS NOT DISTINCT FROM r.ct_orf1ab AND c.ct_n IS NOT DISTINCT FROM r.ct_n
+    WHERE c.consequence <> 'none'
+)
+SELECT j.tube_id, m.person_id, j.outcome, j.consequence, j.cite
+FROM judged j JOIN lab_members m ON m.tube_id = j.tube_id
+"""
+
+
+def per_tube(
+    pool_size: int, ct: GeneCt, collected_day: int, members: list[int], policy: Policy
+) -> set[tuple[int, str]]:
+    """The rules' answer for one tube, as (person, consequence) — the job's oracle."""
+    _, consequence, _ = verdict(pool_size, ct, from_epoch_day(collected_day), policy)
+    return set() if consequence == "none" else {(p, consequence) for p in members}
