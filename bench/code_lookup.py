@@ -519,6 +519,7 @@ def main() -> None:
         tokens = build(url, args.persons)
         token_file = work / "tokens.txt"
         token_file.write_text("\n".join(tokens) + "\n")
+        summary: dict[str, object] = {"store": url.split(":")[0], "codes": len(tokens), "connections": args.connections}
         common = {"duration": args.duration, "connections": args.connections, "threads": args.threads, "work": work}
         for workers in args.workers:
             print(
@@ -534,6 +535,7 @@ def main() -> None:
                     runs.append(load(wrk, served, CHECK, token_file, label=f"check, run {i + 1}", **common))
                     print(runs[-1].line(), flush=True)
                 rates = sorted(r.rate for r in runs)
+                best = max(runs, key=lambda r: r.rate)
                 print(f"{'check: best / median':<38} {rates[-1]:>9,.0f} / {statistics.median(rates):,.0f} req/s")
 
                 notes: list[str] = []
@@ -559,7 +561,20 @@ def main() -> None:
                 best_old = max(r.rate for r in olds)
                 if best_old:
                     print(f"{'check (best) / old lookup (best)':<38} {rates[-1] / best_old:>9.1f}x", flush=True)
+                summary[f"workers_{workers}"] = {
+                    "check_best_rps": round(best.rate),
+                    "check_median_rps": round(statistics.median(rates)),
+                    "check_best_p50_ms": best.p50_ms,
+                    "check_best_p99_ms": best.p99_ms,
+                    "check_errors": sum(sum(r.errors.values()) for r in [*runs, during]),
+                    "changed_mid_run_rps": round(during.rate),
+                    "changed_mid_run_p99_ms": during.p99_ms,
+                    "changes_visible": len(notes) == 3 and all("(visible)" in n for n in notes),
+                    "old_lookup_best_rps": round(best_old),
+                    "server_cpu_us": round(best.server_cpu_us),
+                }
     print(f"\nafter: {loadavg()}")
+    print("RESULT " + json.dumps(summary))  # for bench/run
 
 
 if __name__ == "__main__":
