@@ -30,7 +30,8 @@ LAB_RESULTS = {"tiny": 2_000, "small": 20_000, "medium": 200_000, "full": 1_000_
 LOOKUP_PERSONS = {"tiny": 2_000, "small": 20_000, "medium": 100_000, "full": 1_000_000}
 LOOKUP_SECONDS = {"tiny": 2, "small": 3, "medium": 10, "full": 10}
 SPARK_CHATTER = ("incubator modules", "log4j", "default log level", "setLogLevel", "NativeCodeLoader", "WARN Utils")
-BENCHES = ("contacts", "population_codes", "work_lists", "lab_import", "code_lookup")
+BENCHES = ("contacts", "population_codes", "work_lists", "lab_outcomes", "lab_import", "code_lookup")
+CITY_BENCHES = ("contacts", "population_codes", "work_lists", "lab_outcomes")
 
 # DESIGN.md section 7 and issue 7: what "fast" means, checked against each run's figures.
 TARGETS = {
@@ -85,7 +86,7 @@ def main() -> None:
 
     city_dir = args.data / f"city-{size.name}"
     results: dict[str, dict[str, object]] = {}
-    if {"contacts", "population_codes", "work_lists"} & set(chosen):
+    if set(CITY_BENCHES) & set(chosen):
         existing = city_dir / "city.json"
         if existing.exists() and City.open(city_dir).size == size and City.open(city_dir).seed == args.seed:
             say(f"city: reusing {city_dir}")
@@ -102,7 +103,7 @@ def main() -> None:
             say("(no PostgreSQL installed: the plain-SQL comparisons are skipped)")
         extra = (["--pg", pg] if pg else []) + (["--spark"] if with_spark else [])
         for name in chosen:
-            if name in ("contacts", "population_codes", "work_lists"):
+            if name in CITY_BENCHES:
                 got = run_bench(name, ["--city", str(city_dir), *extra], log)
             elif name == "lab_import":
                 got = run_bench(name, ["--results", str(LAB_RESULTS[size.name]), *(["--db", pg] if pg else [])], log)

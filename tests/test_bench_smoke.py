@@ -24,6 +24,7 @@ def test_bench_run_tiny(tmp_path: Path) -> None:
             "contacts",
             "population_codes",
             "work_lists",
+            "lab_outcomes",
             "--data",
             str(tmp_path),
         ],
@@ -37,4 +38,5 @@ def test_bench_run_tiny(tmp_path: Path) -> None:
     assert figures["contacts"]["duckdb_agrees"] is True and figures["contacts"]["contacts"] > 0
     assert figures["population_codes"]["duckdb_agrees"] is True
     assert figures["work_lists"]["schedule_agrees"] is True and figures["work_lists"]["per_order_agrees"] is True
+    assert figures["lab_outcomes"]["consequences"]
     assert "== summary" in done.stdout
