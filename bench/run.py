@@ -88,7 +88,8 @@ def main() -> None:
     results: dict[str, dict[str, object]] = {}
     if set(CITY_BENCHES) & set(chosen):
         existing = city_dir / "city.json"
-        if existing.exists() and City.open(city_dir).size == size and City.open(city_dir).seed == args.seed:
+        known = City.open(city_dir) if existing.exists() else None
+        if known is not None and known.size == size and known.seed == args.seed and known.complete:
             say(f"city: reusing {city_dir}")
         else:
             city, seconds = timed(lambda: generate(city_dir, size, seed=args.seed))

@@ -32,6 +32,7 @@ def test_the_same_seed_gives_the_same_bytes(tmp_path: Path) -> None:
     b = generate(tmp_path / "b", SMALLER, seed=7)
     c = generate(tmp_path / "c", SMALLER, seed=8)
     assert digest(a.root) == digest(b.root)
+    assert a.complete
     assert digest(a.root) != digest(c.root)
     assert City.open(a.root) == a
 

@@ -51,6 +51,22 @@ SECOND_PROVINCE_EVERY = 2  # every second county lies in province 44, whose colo
 PROVINCES = ("31", "44")
 RESIDENTS_PER_VENUE = 50
 CHUNK = 2_000_000  # rows generated and written at a time
+TABLES = (
+    "residents",
+    "units",
+    "venues",
+    "cases",
+    "orders",
+    "phases",
+    "tests",
+    "samplings",
+    "held",
+    "risk_areas_before",
+    "risk_areas",
+    "lab_tubes",
+    "lab_members",
+    "lab_results",
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +129,11 @@ class City:
 
     def path(self, name: str) -> Path:
         return self.root / name
+
+    @property
+    def complete(self) -> bool:
+        """Whether every table of this version of the generator is there (an older city lacks some)."""
+        return all(self.path(f"{name}.parquet").exists() for name in TABLES) and bool(self.scan_files)
 
     @property
     def scan_files(self) -> list[Path]:
