@@ -9,9 +9,12 @@ Unknown and malformed tokens are not found, with the project's error body.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, cast
 
 import psycopg
@@ -135,6 +138,25 @@ def test_a_commit_by_another_engine_shows_on_the_next_check(demo: Demo) -> None:
         with psycopg.connect(parsed.set(drivername="postgresql").render_as_string(hide_password=False)) as pg:
             pg.execute("UPDATE health_code SET colour = 'green' WHERE token = %s", (token,))
     assert check(demo, token)["colour"] == "green"
+
+
+def test_the_daily_job_run_from_the_command_line_shows_on_the_next_check(demo: Demo) -> None:
+    """`fangkong codes recompute` in a process of its own, as the nightly job runs."""
+    person = resident(demo, "Nightly", "817", C12, "10", "1")
+    demo.post("command", "/api/health-codes/recompute", {})
+    token = token_of(demo, person["id"])
+    assert check(demo, token)["colour"] == "green"
+    close_contact(demo, person["id"])
+    fangkong = Path(sys.executable).with_name("fangkong")
+    done = subprocess.run(
+        [str(fangkong), "codes", "recompute", "--as", "command", "--on", DAY.isoformat(), "--db", url_of(demo)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert check(demo, token) == {"colour": "red", "on": DAY.isoformat()}
 
 
 def test_a_status_of_another_day_is_computed_for_today(demo: Demo) -> None:
