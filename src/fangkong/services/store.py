@@ -54,9 +54,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# As many connections as the server has request threads (AnyIO's default limiter: 40): with fewer, requests past
+# the pool's size wait on it while holding their threads, and a burst of staff lookups stalls the server.
+POOL = {"pool_size": 10, "max_overflow": 30}
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        in_memory = url.endswith(":memory:") or url == "sqlite://"  # one connection, its own pool class
+        engine = create_engine(url, connect_args={"timeout": 30}, **({} if in_memory else POOL))
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -68,7 +74,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **POOL)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
