@@ -46,7 +46,7 @@ def _day(at: datetime) -> date:
     return at.astimezone(JURISDICTION_ZONE).date()
 
 
-def _levels_on(session: Session, on: date) -> list[tuple[str, str, str]]:
+def levels_on(session: Session, on: date) -> list[tuple[str, str, str]]:
     """(area path, level, clause) of every area at high or medium risk on `on`, from each area's history."""
     out = []
     rows = session.execute(
@@ -144,7 +144,7 @@ def statuses_on(session: Session, people: list[Person], on: date) -> dict[int, l
                 out[hold.person_id].append(
                     Status(status="temporary_control", clause="m20-docs.testing", text="held after a positive pool")
                 )
-    areas = _levels_on(session, on)
+    areas = levels_on(session, on)
     if areas:
         homes = _homes(session, people)
         for p in people:
