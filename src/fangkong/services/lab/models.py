@@ -46,8 +46,9 @@ class SampleMember(Base):
     __table_args__ = (UniqueConstraint("sample_id", "person_id", name="uq_sample_member"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sample_id: Mapped[int] = mapped_column(ForeignKey("sample.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    # no foreign keys (migration 0009): the import matches every member to a registered person and sample
+    sample_id: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
 
 
 class LabResult(Base):
@@ -56,7 +57,8 @@ class LabResult(Base):
     __tablename__ = "lab_result"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sample_id: Mapped[int] = mapped_column(ForeignKey("sample.id"), unique=True)
+    # no foreign keys (migration 0009): the import matches every result to its registered sample
+    sample_id: Mapped[int] = mapped_column(Integer, unique=True)
     lab: Mapped[str] = mapped_column(String(200))
     reported_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ct_orf1ab: Mapped[float | None] = mapped_column(Float)
@@ -64,7 +66,7 @@ class LabResult(Base):
     # negative | positive | retest_24h | past_infection | pool_negative | pool_positive
     outcome: Mapped[str] = mapped_column(String(20), index=True)
     cite: Mapped[list[str]] = mapped_column(JSON, default=list)
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("lab_import.id"))
+    import_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class TemporaryControl(Base):
