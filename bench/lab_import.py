@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import random
 import resource
 import tempfile
@@ -310,6 +311,18 @@ def main() -> None:
         f"({orm * summary.rows / best:.0f}x fangkong's import)"
     )
     print(f"peak memory (ru_maxrss): {peak_mib():,.0f} MiB")
+    figures = {
+        "store": store,
+        "results": summary.rows,
+        "import_s": round(best, 2),
+        "import_typical_s": round(typical, 2),
+        "raw_s": round(min(raws), 2),
+        "ratio": round(best / min(raws), 2),
+        "orm_rows_per_s": round(1 / orm),
+        "consequences": summary.consequences,
+        "peak_mb": round(peak_mib()),
+    }
+    print("RESULT " + json.dumps({"bench": "lab_import", **figures}), flush=True)
     tmp.cleanup()
 
 

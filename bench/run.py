@@ -42,6 +42,16 @@ TARGETS = {
 }
 
 
+def fresh_database(url: str, name: str) -> str:
+    """An empty database on the throwaway cluster (the lab benchmark registers its own people and tubes)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + f"/{name}"
+
+
 def run_bench(name: str, args: list[str], log: Path) -> dict[str, object] | None:
     """Run one benchmark script; echo and log its output; return its RESULT line."""
     command = [sys.executable, str(ROOT / "bench" / f"{name}.py"), *args]
@@ -107,18 +117,22 @@ def main() -> None:
             if name in CITY_BENCHES:
                 got = run_bench(name, ["--city", str(city_dir), *extra], log)
             elif name == "lab_import":
-                got = run_bench(name, ["--results", str(LAB_RESULTS[size.name]), *(["--db", pg] if pg else [])], log)
+                lab_db = fresh_database(pg, f"bench_lab_{size.name}") if pg else None
+                got = run_bench(
+                    name, ["--results", str(LAB_RESULTS[size.name]), *(["--db", lab_db] if lab_db else [])], log
+                )
                 # SQLite as well: the embedded default
                 if pg:
                     sqlite = run_bench(name, ["--results", str(LAB_RESULTS[size.name])], log)
                     if sqlite:
                         results["lab_import_sqlite"] = sqlite
             else:
-                got = run_bench(
-                    name,
-                    ["--persons", str(LOOKUP_PERSONS[size.name]), "--duration", str(LOOKUP_SECONDS[size.name])],
-                    log,
-                )
+                lookup = ["--persons", str(LOOKUP_PERSONS[size.name]), "--duration", str(LOOKUP_SECONDS[size.name])]
+                got = run_bench(name, lookup, log)
+                if pg:
+                    on_pg = run_bench(name, [*lookup, "--db", pg], log)
+                    if on_pg:
+                        results["code_lookup_postgresql"] = on_pg
             if got:
                 results[name] = got
 
@@ -130,9 +144,9 @@ def main() -> None:
         value = float(str(figures[key]))
         mark = "met" if value < limit else "NOT met"
         say(f"{what}: {value:g} s at size {size.name} — {mark}; peak memory {figures.get('peak_mb')} MB")
-    lookup = results.get("code_lookup")
-    if lookup:
-        say(f"code lookup: {json.dumps(lookup)}")
+    for key in ("code_lookup", "code_lookup_postgresql", "lab_import_sqlite"):
+        if key in results:
+            say(f"{key}: {json.dumps(results[key])}")
     summary = ROOT / "build" / f"bench-{size.name}.json"
     summary.write_text(json.dumps(results, indent=2), encoding="utf-8")
     say(f"figures: {summary}")
