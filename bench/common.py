@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -67,6 +68,17 @@ def throwaway_postgres(port: int = 55490) -> Iterator[str | None]:
         yield url
     finally:
         subprocess.run([str(script), "stop"], env=env, check=False)
+
+
+def city_arguments(doc: str | None, *extra: tuple[str, dict[str, Any]]) -> argparse.Namespace:
+    """The options every city benchmark takes (--city, --pg, --spark) and its own."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--city", type=Path, required=True)
+    ap.add_argument("--pg", help="a PostgreSQL URL for the plain-SQL comparison")
+    ap.add_argument("--spark", action="store_true", help="the same job on Spark in local mode")
+    for flag, options in extra:
+        ap.add_argument(flag, **options)
+    return ap.parse_args()
 
 
 def ratio(slow: float, fast: float) -> str:

@@ -13,7 +13,6 @@ and, for scale, the time DuckDB takes just to read the log's three columns once.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pyarrow.parquet as pq
-from common import median, ratio, repeated, result, say, timed
+from common import city_arguments, median, ratio, repeated, result, say, timed
 
 from fangkong.bulk.city import City
 from fangkong.bulk.contacts import KEYS, contact_rules, contacts_sql
@@ -31,13 +30,11 @@ from fangkong.policy import load_policy
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--city", type=Path, required=True)
-    ap.add_argument("--cases", type=int, default=1000)
-    ap.add_argument("--index", type=Path, help="where the index goes (default: beside the city)")
-    ap.add_argument("--pg", help="a PostgreSQL URL for the plain-SQL comparison")
-    ap.add_argument("--spark", action="store_true")
-    args = ap.parse_args()
+    args = city_arguments(
+        __doc__,
+        ("--cases", {"type": int, "default": 1000}),
+        ("--index", {"type": Path, "help": "where the index goes (default: beside the city)"}),
+    )
 
     city = City.open(args.city)
     rules = contact_rules(load_policy().at(city.today), 8 * 3600)

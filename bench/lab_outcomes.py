@@ -7,7 +7,6 @@ tube in Python (a sample, extrapolated).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pyarrow.parquet as pq
-from common import median, ratio, repeated, result, say, timed
+from common import city_arguments, median, ratio, repeated, result, say, timed
 
 from fangkong.bulk import lab_outcomes
 from fangkong.bulk.city import ZONE, City
@@ -26,12 +25,7 @@ from fangkong.rules.ct import GeneCt
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--city", type=Path, required=True)
-    ap.add_argument("--pg")
-    ap.add_argument("--spark", action="store_true")
-    ap.add_argument("--sample", type=int, default=20_000)
-    args = ap.parse_args()
+    args = city_arguments(__doc__, ("--sample", {"type": int, "default": 20_000}))
     city = City.open(args.city)
     tubes = pq.ParquetFile(city.path("lab_tubes.parquet")).metadata.num_rows
     members = pq.ParquetFile(city.path("lab_members.parquet")).metadata.num_rows

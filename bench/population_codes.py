@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 import pyarrow.parquet as pq
-from common import median, ratio, repeated, result, say, timed
+from common import city_arguments, median, ratio, repeated, result, say, timed
 
 from fangkong.bulk import health_codes as hc
 from fangkong.bulk.city import City
@@ -80,12 +79,7 @@ def per_person_seconds(city: City, sample: int) -> tuple[float, int]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--city", type=Path, required=True)
-    ap.add_argument("--pg")
-    ap.add_argument("--spark", action="store_true")
-    ap.add_argument("--sample", type=int, default=20_000)
-    args = ap.parse_args()
+    args = city_arguments(__doc__, ("--sample", {"type": int, "default": 20_000}))
     city = City.open(args.city)
     day = epoch_day(city.today)
     policy = load_policy().at(city.today)

@@ -8,7 +8,6 @@ the job's SQL on DuckDB over Parquet, the same SQL on plain PostgreSQL (loaded w
 
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pyarrow.parquet as pq
-from common import median, ratio, repeated, result, say, timed
+from common import city_arguments, median, ratio, repeated, result, say, timed
 
 from fangkong.bulk import work_lists as wl
 from fangkong.bulk.city import City
@@ -68,12 +67,7 @@ def per_order(city: City, overdue_days: int) -> tuple[int, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--city", type=Path, required=True)
-    ap.add_argument("--pg")
-    ap.add_argument("--spark", action="store_true")
-    ap.add_argument("--overdue-days", type=int, default=7)
-    args = ap.parse_args()
+    args = city_arguments(__doc__, ("--overdue-days", {"type": int, "default": 7}))
     city = City.open(args.city)
     orders = pq.ParquetFile(city.path("orders.parquet")).metadata.num_rows
     say(f"== today's work lists for {orders:,} orders under management")

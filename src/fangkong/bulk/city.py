@@ -376,18 +376,10 @@ def _managed(city: City, policy: Policy) -> None:
     te: dict[str, list[Any]] = {"order_id": [], "phase_index": [], "kind": [], "phase_day": [], "test_day": []}
     for o, c, s in zip(order_id.tolist(), category.tolist(), start.tolist(), strict=True):
         phases, tests = shapes[(c, s)]
-        for i, kind, phase_start, phase_end in phases:
-            ph["order_id"].append(o)
-            ph["phase_index"].append(i)
-            ph["kind"].append(kind)
-            ph["start_day"].append(phase_start)
-            ph["end_day"].append(phase_end)
-        for i, kind, k, day in tests:
-            te["order_id"].append(o)
-            te["phase_index"].append(i)
-            te["kind"].append(kind)
-            te["phase_day"].append(k)
-            te["test_day"].append(day)
+        for table, rows in ((ph, phases), (te, tests)):
+            for row in rows:
+                for name, value in zip(table, (o, *row), strict=True):
+                    table[name].append(value)
     _write(
         city.path("phases.parquet"),
         {
