@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, say, throwaway_postgres, timed
 
 from fangkong.bulk.city import City, generate, size_named
+from fangkong.errors import InvalidInput
 
 LAB_RESULTS = {"tiny": 2_000, "small": 20_000, "medium": 200_000, "full": 1_000_000}
 LOOKUP_PERSONS = {"tiny": 2_000, "small": 20_000, "medium": 100_000, "full": 200_000}
@@ -98,7 +99,10 @@ def main() -> None:
     results: dict[str, dict[str, object]] = {}
     if set(CITY_BENCHES) & set(chosen):
         existing = city_dir / "city.json"
-        known = City.open(city_dir) if existing.exists() else None
+        try:
+            known = City.open(city_dir) if existing.exists() else None
+        except InvalidInput:
+            known = None
         if known is not None and known.size == size and known.seed == args.seed and known.complete:
             say(f"city: reusing {city_dir}")
         else:

@@ -146,7 +146,10 @@ class City:
     @classmethod
     def open(cls, root: Path) -> City:
         meta = json.loads((root / "city.json").read_text(encoding="utf-8"))
-        meta["size"] = CitySize(**meta["size"])
+        try:
+            meta["size"] = CitySize(**meta["size"])
+        except TypeError:
+            raise InvalidInput("city", f"{root} was made by another version of the generator; make it again") from None
         meta["today"] = date.fromisoformat(meta["today"])
         meta["root"] = root
         return cls(**meta)
