@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -111,3 +112,13 @@ def test_sizes_grow() -> None:
     assert names == ["tiny", "small", "medium", "full"]
     for a, b in itertools.pairwise(names):
         assert SIZES[a].residents < SIZES[b].residents and SIZES[a].scans < SIZES[b].scans
+
+
+def test_a_city_of_another_generator_version_is_refused(tmp_path: Path) -> None:
+    city = generate(tmp_path / "c", SMALLER)
+    meta = json.loads((city.root / "city.json").read_text(encoding="utf-8"))
+    del meta["size"]["lab_tubes"]
+    (city.root / "city.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(InvalidInput) as err:
+        City.open(city.root)
+    assert err.value.field == "city"

@@ -67,7 +67,10 @@ def lab_classes(distinct: pa.Table, policy: Policy) -> pa.Table:
 
 
 def lab_outcomes_sql() -> str:
-    """The job, once, in DuckDB's dialect (transpiled for Spark and PostgreSQL): every person a result touches."""
+    """The job, once, in DuckDB's dialect (transpiled for Spark and PostgreSQL): every person a result touches.
+
+    "Not detected" (no Ct) is a class of its own: the join compares Ct values with -1 standing for none (a Ct is
+    always positive), an equality every engine can hash — PostgreSQL cannot hash `IS NOT DISTINCT FROM`."""
     return """
 WITH judged AS (
     SELECT r.tube_id, c.outcome, c.consequence, c.cite
@@ -75,7 +78,7 @@ WITH judged AS (
     JOIN lab_tubes t ON t.tube_id = r.tube_id
     JOIN lab_classes c
       ON c.pool_size = t.pool_size AND c.collected_day = t.collected_day
-     AND c.ct_orf1ab IS NOT DISTINCT FROM r.ct_orf1ab AND c.ct_n IS NOT DISTINCT FROM r.ct_n
+     AND COALESCE(c.ct_orf1ab, -1) = COALESCE(r.ct_orf1ab, -1) AND COALESCE(c.ct_n, -1) = COALESCE(r.ct_n, -1)
     WHERE c.consequence <> 'none'
 )
 SELECT j.tube_id, m.person_id, j.outcome, j.consequence, j.cite
