@@ -237,7 +237,7 @@ def _residents(root: Path, size: CitySize, seed: int) -> int:
 
 
 def _areas(city: City) -> None:
-    """areas.parquet: every unit, building and community with its parents (the area hierarchy, flattened)."""
+    """units.parquet: every unit with its building and community (the area hierarchy, flattened)."""
     unit = np.arange(city.units, dtype=np.int32)
     building = unit // UNITS_PER_BUILDING
     community = building // BUILDINGS_PER_COMMUNITY

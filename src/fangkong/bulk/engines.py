@@ -195,10 +195,11 @@ class PostgresEngine:
 
 
 def open_engine(name: str) -> Engine:
+    """An engine by name: `duckdb`, or `spark` on `$SPARK_MASTER` (a cluster's URL; default local mode)."""
     if name == "duckdb":
         return DuckDBEngine()
     if name == "spark":
-        return SparkEngine()
+        return SparkEngine(os.environ.get("SPARK_MASTER", "local[2]"))
     from fangkong.errors import InvalidInput
 
     raise InvalidInput("engine", f"unknown engine {name!r}; known: duckdb, spark")

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 
 from fangkong.errors import InvalidInput
 from fangkong.policy import Policy
+from fangkong.policy.health_codes import colour_tables
 
 from . import contacts, health_codes, lab_outcomes, work_lists
 from .engines import Engine
@@ -86,8 +87,6 @@ def run_job(
         provinces = sorted(
             str(p) for p in engine.query("SELECT DISTINCT province FROM residents").column(0).to_pylist()
         )
-        from fangkong.policy.health_codes import colour_tables
-
         engine.arrow("colours", health_codes.colour_table(colour_tables(), provinces, rules))
         return JobRun(job, on, rules.version, engine.name, engine.query(health_codes.health_codes_sql(day)), CITES[job])
     if job == "lab_outcomes":

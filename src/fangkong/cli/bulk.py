@@ -84,11 +84,10 @@ def run(
 ) -> None:
     """Run one job for one day under the rules in force that day; print a summary, optionally write the rows."""
     import json
-    import os
     from datetime import date
 
     from fangkong.bulk.city import ZONE
-    from fangkong.bulk.engines import DuckDBEngine, Engine, SparkEngine
+    from fangkong.bulk.engines import open_engine
     from fangkong.bulk.jobs import run_job
     from fangkong.bulk.scan_index import ScanIndex
     from fangkong.errors import InvalidInput
@@ -103,11 +102,9 @@ def run(
         day = date.fromisoformat(json.loads(meta.read_text(encoding="utf-8"))["today"])
     else:
         raise InvalidInput("on", "give the day (the folder is not a generated city)")
-    if engine not in ("duckdb", "spark"):
-        raise InvalidInput("engine", f"unknown engine {engine!r}; known: duckdb, spark")
     if index is not None and not index.is_dir():
         raise InvalidInput("index", f"{index} is not a scan index folder")
-    runner: Engine = DuckDBEngine() if engine == "duckdb" else SparkEngine(os.environ.get("SPARK_MASTER", "local[2]"))
+    runner = open_engine(engine)
     try:
         result = run_job(
             job,

@@ -66,6 +66,7 @@ def export_tables(
     )
     area_id = {code: i for i, code in enumerate(sorted(a[0] for a in areas))}
     by_path = {path: code for code, _, path, _, _ in areas}
+    level_of = {code: level for code, level, *_ in areas}
     child = {(parent, level, label): code for code, level, _, parent, label in areas if parent is not None}
     _write(
         folder,
@@ -162,11 +163,18 @@ def export_tables(
     )
     _write(folder, "phases", typed(ph, ("order_id", "phase_index", "kind", "start_day", "end_day")))
     _write(folder, "tests", typed(te, ("order_id", "phase_index", "kind", "phase_day", "test_day")))
-    order_ids = [o.id for o in orders]
     samplings = [
-        (s.order_id, epoch_day(s.sampled_on))
-        for s in session.scalars(select(Sampling).where(Sampling.sampled_on <= on))
-        if s.order_id in set(order_ids)
+        (order_id, epoch_day(sampled_on))
+        for order_id, sampled_on in session.execute(
+            select(Sampling.order_id, Sampling.sampled_on)
+            .join(ManagementOrder, ManagementOrder.id == Sampling.order_id)
+            .join(Jurisdiction, Jurisdiction.code == ManagementOrder.jurisdiction_code)
+            .where(
+                Jurisdiction.path.startswith(root),
+                ManagementOrder.status == OrderStatus.active,
+                Sampling.sampled_on <= on,
+            )
+        )
     ]
     _write(
         folder,
@@ -248,7 +256,7 @@ def export_tables(
     rows: list[tuple[str, int, str]] = []
     for path, level, _clause in levels_on(session, on):
         code = by_path[path]
-        area_level = next(a[1] for a in areas if a[0] == code)
+        area_level = level_of[code]
         if area_level in kinds:
             rows.append((kinds[area_level], area_id[code], level))
         else:
