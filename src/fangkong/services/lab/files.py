@@ -4,6 +4,7 @@ problem rejects the whole file."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -173,14 +174,32 @@ def read_results(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
     """A lab's results as columns — `row` (1 = the first data row), `barcode`, `lab`, `reported_at` (UTC),
     `ct_orf1ab`, `ct_n` (null = not detected) — checked whole, with the same messages and the same first bad
     row as reading it row by row: each distinct value is checked once (a day's file repeats its labs, its
-    report times and its Ct values), then the values are mapped back onto the rows."""
+    report times and its Ct values), then the values are mapped back onto the rows.
+
+    A plain CSV file — no quotes, no blank lines, no lone carriage returns, a header of distinct names, no row
+    with more values than the header: what a lab's system writes — is parsed and checked by Polars
+    (`_plain_results`); any other file by Python's csv module (or json), row by row into columns."""
+    if fmt == "csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("file", f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+        plain = _plain_frame(data, text)
+        del text
+        if plain is not None:
+            return _plain_results(plain, now)
+    return _results_by_rows(data, fmt, now)
+
+
+def _results_by_rows(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
+    """`read_results` for any file: its rows read by Python into columns, then checked as columns."""
     rows, columns, stop = _result_columns(data, fmt)
     n = len(rows) if stop is None else stop[0] - 1  # rows checked before the first one that cannot be read
     first: list[tuple[int, int, RowError]] = []  # (row, column order, error)
     barcodes, bad = _texts(columns["barcode"][:n], "barcode", 64)
     if bad is not None:
         first.append((bad[0], 0, bad[1]))
-    elif len(set(barcodes)) != len(barcodes):
+    if len(set(barcodes)) != len(barcodes):  # a repeat before the first bad barcode comes first
         seen: dict[str, int] = {}
         for i, barcode in enumerate(barcodes, start=1):
             if barcode in seen:
@@ -340,3 +359,152 @@ def _ct_of(column: str, n: int, value: Any) -> float | None:
 def _epoch_us(at: datetime) -> int:
     delta = at - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+# --- plain CSV files, parsed and checked by Polars -----------------------------------------------------------------
+
+_BOM = b"\xef\xbb\xbf"
+# a value that Python's str.strip leaves as it is: it starts and ends with a visible ASCII character (anything
+# else — other whitespace, a control character, a letter beyond ASCII at either end — goes through `_text`)
+_PLAIN_VALUE = r"^[!-~](?:.*[!-~])?$"
+
+
+def _plain_frame(data: bytes, text: str) -> pl.DataFrame | None:
+    """The file as text columns, or None when it is not plain CSV (so that Polars and the csv module could
+    disagree on its rows): a quote, a blank line (the csv module skips it unnumbered, Polars reads a row of
+    nulls), a carriage return outside a CRLF, a NUL, a repeated or empty column name, a row with more values
+    than the header. Refuses a header missing a result column, as the csv path does."""
+    body = data[len(_BOM) :] if data.startswith(_BOM) else data
+    if (
+        not body
+        or b'"' in body
+        or b"\x00" in body
+        or b"\n\n" in body
+        or b"\n\r\n" in body
+        or body.startswith((b"\n", b"\r"))
+        or body.count(b"\r") != body.count(b"\r\n")
+    ):
+        return None
+    header = text.split("\n", 1)[0].removesuffix("\r").split(",")
+    if "" in header or len(set(header)) != len(header):
+        return None
+    missing = [c for c in RESULT_COLUMNS if c not in header]
+    if missing:
+        raise InvalidInput("file", f"missing column(s): {', '.join(missing)}; expected {', '.join(RESULT_COLUMNS)}")
+    try:
+        return pl.read_csv(
+            body,
+            has_header=True,
+            columns=list(RESULT_COLUMNS),
+            schema_overrides=dict.fromkeys(RESULT_COLUMNS, pl.String),
+            infer_schema=False,
+            quote_char=None,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:  # a row with more values than the header: the csv path names it
+        return None
+
+
+def _plain_results(frame: pl.DataFrame, now: datetime) -> pl.DataFrame:
+    """`read_results` of a plain CSV file. Empty and missing values are both null here (the csv path has "" and
+    None); every check treats them alike."""
+    stop: tuple[int, InvalidInput] | None = None
+    if frame.height > MAX_ROWS:
+        stop = (MAX_ROWS + 1, InvalidInput("file", f"more than {MAX_ROWS} rows: split it"))
+        frame = frame.head(MAX_ROWS)
+    first: list[tuple[int, int, RowError]] = []  # (row, column order, error)
+    barcodes, bad = _text_column(frame["barcode"], "barcode", 64)
+    if bad is not None:
+        first.append((bad[0], 0, bad[1]))
+    before = barcodes.head(bad[0] - 1) if bad is not None else barcodes
+    repeats = (~before.is_first_distinct()).arg_true()
+    if repeats.len():
+        i = int(repeats[0])
+        earlier = int((before == before[i]).arg_true()[0]) + 1
+        first.append((i + 1, 1, RowError(i + 1, "barcode", f"{before[i]} repeats row {earlier}")))
+    labs, bad = _text_column(frame["lab"], "lab", 200)
+    if bad is not None:
+        first.append((bad[0], 2, bad[1]))
+    reported, bad = _distinct_column(
+        frame["reported_at"],
+        lambda i, v: _epoch_us(_instant(i, {"reported_at": v}, "reported_at", now)),
+        pl.Int64,
+    )
+    if bad is not None:
+        first.append((bad[0], 3, bad[1]))
+    cts: list[pl.Series] = []
+    for order, column in ((4, "ct_orf1ab"), (5, "ct_n")):
+        values, bad = _distinct_column(frame[column], partial(_ct_of, column), pl.Float64)
+        if bad is not None:
+            first.append((bad[0], order, bad[1]))
+        cts.append(values)
+    if first:
+        raise min(first, key=lambda f: (f[0], f[1]))[2]
+    if stop is not None:
+        raise stop[1]
+    if frame.height == 0:
+        raise InvalidInput("file", "no rows")
+    return pl.DataFrame(
+        {
+            "row": pl.int_range(1, frame.height + 1, dtype=pl.Int64, eager=True),
+            "barcode": barcodes,
+            "lab": labs,
+            "reported_at": reported.cast(pl.Datetime("us", "UTC")),
+            "ct_orf1ab": cts[0],
+            "ct_n": cts[1],
+        }
+    )
+
+
+def _first_row(failing: pl.Series) -> int | None:
+    """The row (1-based) of the first true value of a boolean column (null counts as false)."""
+    hits = failing.fill_null(False).arg_true()
+    return int(hits[0]) + 1 if hits.len() else None
+
+
+def _text_column(values: pl.Series, column: str, max_len: int) -> tuple[pl.Series, tuple[int, RowError] | None]:
+    """`_texts` on a column: values already stripped kept as they are, the others (rare, and checked once each
+    distinct value) through `_text` itself; the first missing or too long one as (row, error)."""
+    plain = values.str.contains(_PLAIN_VALUE)
+    fixed: dict[str, str] = {}
+    for value in values.filter(~plain.fill_null(False)).unique().to_list():
+        with contextlib.suppress(RowError):  # a failing value stays null; its first row is found below
+            fixed[value] = _text(0, {column: value}, column, max_len=max_len)
+    texts = pl.select(
+        pl.when(plain).then(values).otherwise(values.replace_strict(fixed, default=None, return_dtype=pl.String))
+    ).to_series()
+    row = _first_row(texts.is_null() | (texts.str.len_chars() > max_len))
+    if row is None:
+        return texts.rename(column), None
+    try:
+        _text(row, {column: values[row - 1]}, column, max_len=max_len)
+    except RowError as exc:
+        return texts.rename(column), (row, exc)
+    raise AssertionError(f"{column} row {row} passed `_text` but not its column check")
+
+
+def _distinct_column(
+    values: pl.Series, check: Callable[[int, Any], Any], dtype: pl.DataType | type[pl.DataType]
+) -> tuple[pl.Series, tuple[int, RowError] | None]:
+    """`_distinct` on a column: `check(row, value)` once per distinct value (null as None), mapped back; the first
+    row whose value fails, with the error `check` raises for that row."""
+    done: dict[Any, Any] = {}
+    failing: list[Any] = []
+    for value in values.unique().to_list():
+        try:
+            done[value] = check(0, value)
+        except RowError:
+            failing.append(value)
+    mapped = values.replace_strict({k: v for k, v in done.items() if k is not None}, default=None, return_dtype=dtype)
+    if None in done and done[None] is not None:
+        mapped = pl.select(pl.when(values.is_null()).then(pl.lit(done[None], dtype)).otherwise(mapped)).to_series()
+    if not failing:
+        return mapped, None
+    bad = values.is_in([v for v in failing if v is not None])
+    row = _first_row(bad | values.is_null() if None in failing else bad)
+    assert row is not None
+    try:
+        check(row, values[row - 1])
+    except RowError as exc:
+        return mapped, (row, exc)
+    raise AssertionError(f"row {row} passed its check once and failed it once")
