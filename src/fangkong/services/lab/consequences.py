@@ -267,8 +267,9 @@ def apply_consequences(
     copy_frame(session, "lab_event", events.rename({"row": "line"}).with_columns(too_early=pl.lit(0, pl.Int8)))
     analyze(session, "lab_event")
     session.flush()
-    barcodes = dict(judged.select("row", "barcode").iter_rows())
-    personal = events.filter(pl.col("outcome").is_in(["positive", "past_infection"]))
+    personal = events.filter(pl.col("outcome").is_in(["positive", "past_infection"])).join(
+        judged.select("row", "barcode"), on="row"
+    )
     result_ids: dict[int, int] = {}
     for part in chunks(personal.filter(pl.col("outcome") == "positive")["sample_id"].to_list()):
         result_ids.update(
@@ -282,7 +283,7 @@ def apply_consequences(
         session.expire_all()  # the ORM's copies of holds and retests are behind the statements
         mine = personal.filter(pl.col("turn") == turn).sort("collected_at", "row")
         for r in mine.iter_rows(named=True):
-            _personal(session, system, r, barcodes[r["row"]], result_ids, counts, now=now, today=today)
+            _personal(session, system, r, r["barcode"], result_ids, counts, now=now, today=today)
     drop_temporary(session, "lab_event")
     session.flush()
     return dict(sorted(counts.items()))

@@ -180,10 +180,10 @@ def import_samples(
     return ImportSummary(import_id=batch.id, kind="samples", rows=len(rows), added=len(new), already_imported=False)
 
 
-STAGE_COLUMNS = (
-    "line INTEGER, barcode VARCHAR(64), lab VARCHAR(200), reported_at TIMESTAMP WITH TIME ZONE, "
-    "ct_orf1ab FLOAT, ct_n FLOAT"
-)
+# the file's rows are staged by barcode only: the store is asked which sample each one is and what result it
+# already holds; the rest of each row stays in the frame (PostgreSQL parses a staged timestamp and two floats a
+# row at several times the cost of a short string)
+STAGE_COLUMNS = "line INTEGER, barcode VARCHAR(64)"
 # what the store knows of each staged result: its sample, the single tube's person, and a result already stored
 MATCHED_SCHEMA: dict[str, Any] = {
     "row": pl.Int64,
@@ -191,10 +191,16 @@ MATCHED_SCHEMA: dict[str, Any] = {
     "pool_size": pl.Int64,
     "collected_at": pl.Int64,
     "person_id": pl.Int64,
-    "stored": pl.Int64,
-    "same": pl.Int64,
+    "stored_id": pl.Int64,
     "stored_import": pl.Int64,
+    "stored_lab": pl.String,
+    "stored_orf1ab": pl.Float64,
+    "stored_n": pl.Float64,
 }
+
+
+CT_COLUMNS = ("ct_orf1ab", "ct_n")
+STORED_COLUMNS = ("stored", "same", "stored_id", "stored_import", "stored_lab", "stored_orf1ab", "stored_n")
 
 
 def _first(frame: pl.DataFrame, condition: pl.Expr) -> dict[str, Any] | None:
@@ -208,20 +214,23 @@ def _match(session: Session, actor: Actor, rows: pl.DataFrame) -> pl.DataFrame:
     row), then a sample with someone outside the lab's jurisdiction or a contradicting stored result. Returns
     every row with `sample_id`, `pool_size`, `collected_at`, `person_id` (single tubes) and `stored`."""
     temporary_table(session, "lab_stage", STAGE_COLUMNS)
-    copy_frame(session, "lab_stage", rows.rename({"row": "line"}))
+    copy_frame(session, "lab_stage", rows.select(line="row", barcode="barcode"))
     analyze(session, "lab_stage")
-    same = " AND ".join(f"(r.{c} = st.{c} OR (r.{c} IS NULL AND st.{c} IS NULL))" for c in ("lab", "ct_orf1ab", "ct_n"))
     matched = fetch_frame(
         session,
         f"""SELECT st.line, s.id, s.pool_size, {epoch_us(session, "s.collected_at")},
                CASE WHEN s.pool_size = 1 THEN (SELECT m.person_id FROM sample_member m WHERE m.sample_id = s.id) END,
-               CASE WHEN r.id IS NULL THEN 0 ELSE 1 END, CASE WHEN {same} THEN 1 ELSE 0 END, r.import_id
+               r.id, r.import_id, r.lab, r.ct_orf1ab, r.ct_n
             FROM lab_stage st
             LEFT JOIN sample s ON s.barcode = st.barcode
             LEFT JOIN lab_result r ON r.sample_id = s.id""",
         MATCHED_SCHEMA,
     )
-    found = rows.join(as_instants(matched, "collected_at"), on="row", how="left")
+    stored = pl.col("stored_id").is_not_null()
+    same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"stored_{c.removeprefix('ct_')}")) for c in CT_COLUMNS)
+    found = rows.join(as_instants(matched, "collected_at"), on="row", how="left").with_columns(
+        stored=stored.cast(pl.Int8), same=(same & pl.col("lab").eq_missing(pl.col("stored_lab"))).cast(pl.Int8)
+    )
     bad = _first(found, pl.col("sample_id").is_null() | (pl.col("reported_at") < pl.col("collected_at")))
     if bad is not None and bad["sample_id"] is None:
         raise RowError(bad["row"], "barcode", f"no sample {bad['barcode']} is registered")
@@ -286,7 +295,7 @@ def import_results(
     rows = read_results(data, fmt, now)
     step("checked", rows.height, rows.height)
     count = rows.height
-    new = _match(session, actor, rows).filter(pl.col("stored") == 0).drop("stored", "same", "stored_import")
+    new = _match(session, actor, rows).filter(pl.col("stored") == 0).drop(STORED_COLUMNS)
     del rows  # from here on only the new rows are held
     step("matched", new.height, new.height)
     judged, added = adjudicate(session, new), new.height
@@ -313,7 +322,8 @@ def import_results(
     )
     step("stored", judged.height, judged.height)
     # outcomes in the order the results were taken (as they were counted one by one)
-    counted = judged.sort("collected_at", "row").group_by("outcome", maintain_order=True).len()
+    counted = judged.select("outcome", "collected_at", "row").sort("collected_at", "row")
+    counted = counted.group_by("outcome", maintain_order=True).len()
     outcomes = {str(o): int(n) for o, n in counted.iter_rows()}
     try:
         consequences = apply_consequences(session, actor, judged, batch.id, now=now)
