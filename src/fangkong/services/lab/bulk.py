@@ -18,6 +18,7 @@ from fangkong.services.store import chunks
 __all__ = [
     "analyze",
     "as_instants",
+    "bulk_settings",
     "chunks",
     "copy_frame",
     "copy_into",
@@ -128,6 +129,15 @@ def temporary_table(session: Session, name: str, columns: str) -> None:
 def drop_temporary(session: Session, *names: str) -> None:
     for name in names:
         session.execute(text(f"DROP TABLE IF EXISTS {name}"))
+
+
+def bulk_settings(session: Session) -> None:
+    """For the rest of the transaction (PostgreSQL): hash joins over a million staged rows in memory rather than
+    in batches spilled to disk (the default work_mem is 4 MB), and no JIT compilation — the estimated cost of a
+    correlated lookup per row triggers it, and compiling took 0.2 s of a 2 s match while saving nothing."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL work_mem = '256MB'"))
+        session.execute(text("SET LOCAL jit = off"))
 
 
 def analyze(session: Session, *names: str) -> None:

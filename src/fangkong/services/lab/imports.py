@@ -28,6 +28,7 @@ from fangkong.services.audit.service import record
 from fangkong.services.lab.bulk import (
     analyze,
     as_instants,
+    bulk_settings,
     chunks,
     copy_frame,
     copy_rows,
@@ -213,6 +214,7 @@ def _match(session: Session, actor: Actor, rows: pl.DataFrame) -> pl.DataFrame:
     reading would find the first problem: a sample not registered, or a report before the collection (any
     row), then a sample with someone outside the lab's jurisdiction or a contradicting stored result. Returns
     every row with `sample_id`, `pool_size`, `collected_at`, `person_id` (single tubes) and `stored`."""
+    bulk_settings(session)
     temporary_table(session, "lab_stage", STAGE_COLUMNS)
     copy_frame(session, "lab_stage", rows.select(line="row", barcode="barcode"))
     analyze(session, "lab_stage")
