@@ -94,11 +94,11 @@ def register(url: str, tubes: int) -> tuple[int, float]:
         pg = session.connection().dialect.name == "postgresql"
         pad = "lpad(CAST(i AS TEXT), 9, '0')" if pg else "printf('%09d', i)"
         tube_pad = "lpad(CAST(i AS TEXT), 8, '0')" if pg else "printf('%08d', i)"
-        k = f"(i / {COMMUNITY_SIZE})"
+        kth = f"(i / {COMMUNITY_SIZE})"
         digits = (
-            f"lpad(CAST(1 + {k} % 2 AS TEXT), 3, '0') || lpad(CAST(1 + {k} / 2 AS TEXT), 3, '0')"
+            f"lpad(CAST(1 + {kth} % 2 AS TEXT), 3, '0') || lpad(CAST(1 + {kth} / 2 AS TEXT), 3, '0')"
             if pg
-            else f"printf('%03d%03d', 1 + {k} % 2, 1 + {k} / 2)"
+            else f"printf('%03d%03d', 1 + {kth} % 2, 1 + {kth} / 2)"
         )
         community = f"'{COUNTY}' || {digits}"
         # households of three at distinct addresses
@@ -192,7 +192,7 @@ def registered(url: str, tubes: int) -> bool:
         results = session.scalar(
             text("SELECT count(*) FROM lab_result r JOIN sample s ON s.id = r.sample_id WHERE s.barcode LIKE 'T%'")
         )
-    return have == tubes and results == 0
+    return bool(have == tubes and results == 0)
 
 
 def vacuum(url: str) -> None:
