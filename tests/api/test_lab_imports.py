@@ -420,6 +420,40 @@ def _scenario_files(group: list[dict[str, Any]], fmt: str) -> tuple[bytes, bytes
     return sample_csv.encode(), result_csv.encode()
 
 
+def test_barcodes_beyond_ascii_are_matched_as_written(api: Api, clock: Clock) -> None:
+    """A barcode is any text: Chinese, an emoji (outside the BMP), a backslash, a quote inside a JSON string —
+    the staged barcodes (a COPY on PostgreSQL, a JSON array on SQLite) match the registered ones exactly."""
+    start_day(api, clock)
+    a, b, c, d = people(api, 4)
+    barcodes = ["样本-甲", "T-\U0001f9ea-2", "T\\3", 'T"4']
+    members = [a, b, c, d]
+    rows = [
+        {
+            "barcode": code,
+            "pool_size": 1,
+            "sampling_point": "Point 3",
+            "collected_at": AT7,
+            "members": [m["document_number"]],
+        }
+        for code, m in zip(barcodes, members, strict=True)
+    ]
+    upload(api, "lab", "/api/lab/samples", json.dumps(rows), ctype="application/json", name=None)
+    results: list[dict[str, Any]] = [
+        {"barcode": code, "lab": "City lab", "reported_at": AT8, "ct_orf1ab": None, "ct_n": None} for code in barcodes
+    ]
+    results[1]["ct_orf1ab"] = results[1]["ct_n"] = 25
+    judged = upload(api, "lab", "/api/lab/results", json.dumps(results), ctype="application/json", name=None)
+    assert judged["outcomes"] == {"negative": 3, "positive": 1}
+    assert judged["consequences"]["infections"] == 1
+    with engine_of(api).connect() as conn:
+        stored: dict[str, str] = dict(
+            conn.execute(
+                text("SELECT s.barcode, r.outcome FROM lab_result r JOIN sample s ON s.id = r.sample_id")
+            ).all()
+        )
+    assert stored == dict(zip(barcodes, ["negative", "positive", "negative", "negative"], strict=True))
+
+
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_json_files_give_the_same_outcomes_as_csv(api: Api, clock: Clock, fmt: str) -> None:
     start_day(api, clock)

@@ -27,14 +27,14 @@ from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.lab.bulk import (
     analyze,
-    as_instants,
     bulk_settings,
     chunks,
     copy_frame,
     copy_rows,
     drop_temporary,
-    epoch_us,
     fetch_frame,
+    instant,
+    stage_numbered,
     temporary_table,
 )
 from fangkong.services.lab.files import Format, RowError, SampleRow, read_results, read_samples
@@ -190,15 +190,18 @@ MATCHED_SCHEMA: dict[str, Any] = {
     "row": pl.Int64,
     "sample_id": pl.Int64,
     "pool_size": pl.Int64,
-    "collected_at": pl.Int64,
+    "collected_at": pl.Datetime("us", "UTC"),
     "person_id": pl.Int64,
     "stored_id": pl.Int64,
+}
+# and of a stored result, asked only when there is one (a file sent again in part): what it said
+STORED_SCHEMA: dict[str, Any] = {
+    "row": pl.Int64,
     "stored_import": pl.Int64,
     "stored_lab": pl.String,
     "stored_orf1ab": pl.Float64,
     "stored_n": pl.Float64,
 }
-
 
 CT_COLUMNS = ("ct_orf1ab", "ct_n")
 STORED_COLUMNS = ("stored", "same", "stored_id", "stored_import", "stored_lab", "stored_orf1ab", "stored_n")
@@ -216,21 +219,32 @@ def _match(session: Session, actor: Actor, rows: pl.DataFrame) -> pl.DataFrame:
     every row with `sample_id`, `pool_size`, `collected_at`, `person_id` (single tubes) and `stored`."""
     bulk_settings(session)
     temporary_table(session, "lab_stage", STAGE_COLUMNS)
-    copy_frame(session, "lab_stage", rows.select(line="row", barcode="barcode"))
+    assert rows["row"].equals(pl.int_range(1, rows.height + 1, eager=True), check_names=False, check_dtypes=False)
+    stage_numbered(session, "lab_stage", "barcode", rows["barcode"])
     analyze(session, "lab_stage")
     matched = fetch_frame(
         session,
-        f"""SELECT st.line, s.id, s.pool_size, {epoch_us(session, "s.collected_at")},
+        f"""SELECT st.line, s.id, s.pool_size, {instant(session, "s.collected_at")},
                CASE WHEN s.pool_size = 1 THEN (SELECT m.person_id FROM sample_member m WHERE m.sample_id = s.id) END,
-               r.id, r.import_id, r.lab, r.ct_orf1ab, r.ct_n
+               r.id
             FROM lab_stage st
             LEFT JOIN sample s ON s.barcode = st.barcode
             LEFT JOIN lab_result r ON r.sample_id = s.id""",
         MATCHED_SCHEMA,
     )
+    if matched["stored_id"].is_not_null().any():
+        stored_results = fetch_frame(
+            session,
+            """SELECT st.line, r.import_id, r.lab, r.ct_orf1ab, r.ct_n FROM lab_stage st
+               JOIN sample s ON s.barcode = st.barcode JOIN lab_result r ON r.sample_id = s.id""",
+            STORED_SCHEMA,
+        )
+    else:
+        stored_results = pl.DataFrame(schema=STORED_SCHEMA)
+    matched = matched.join(stored_results, on="row", how="left")
     stored = pl.col("stored_id").is_not_null()
     same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"stored_{c.removeprefix('ct_')}")) for c in CT_COLUMNS)
-    found = rows.join(as_instants(matched, "collected_at"), on="row", how="left").with_columns(
+    found = rows.join(matched, on="row", how="left").with_columns(
         stored=stored.cast(pl.Int8), same=(same & pl.col("lab").eq_missing(pl.col("stored_lab"))).cast(pl.Int8)
     )
     bad = _first(found, pl.col("sample_id").is_null() | (pl.col("reported_at") < pl.col("collected_at")))
