@@ -209,9 +209,7 @@ def _results_by_rows(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
     labs, bad = _texts(columns["lab"][:n], "lab", 200)
     if bad is not None:
         first.append((bad[0], 2, bad[1]))
-    reported, bad = _distinct(
-        columns["reported_at"][:n], lambda i, v: _epoch_us(_instant(i, {"reported_at": v}, "reported_at", now))
-    )
+    reported, bad = _distinct(columns["reported_at"][:n], partial(_reported_us, now))
     if bad is not None:
         first.append((bad[0], 3, bad[1]))
     cts: list[list[float | None]] = []
@@ -220,12 +218,7 @@ def _results_by_rows(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
         if bad is not None:
             first.append((bad[0], order, bad[1]))
         cts.append(values)
-    if first:
-        raise min(first, key=lambda f: (f[0], f[1]))[2]
-    if stop is not None:
-        raise stop[1]
-    if not rows:
-        raise InvalidInput("file", "no rows")
+    _refuse_first(first, stop, empty=not rows)
     return pl.DataFrame(
         {
             "row": pl.Series(rows, dtype=pl.Int64),
@@ -352,6 +345,23 @@ def _distinct(values: list[Any], check: Callable[[int, Any], T]) -> tuple[list[T
     return out, None
 
 
+def _refuse_first(
+    first: list[tuple[int, int, RowError]], stop: tuple[int, InvalidInput] | None, *, empty: bool
+) -> None:
+    """Raise the first problem a row-by-row reading would meet: the earliest bad value (by row, then column
+    order), else the row that could not be read at all, else an empty file."""
+    if first:
+        raise min(first, key=lambda f: (f[0], f[1]))[2]
+    if stop is not None:
+        raise stop[1]
+    if empty:
+        raise InvalidInput("file", "no rows")
+
+
+def _reported_us(now: datetime, n: int, value: Any) -> int:
+    return _epoch_us(_instant(n, {"reported_at": value}, "reported_at", now))
+
+
 def _ct_of(column: str, n: int, value: Any) -> float | None:
     return _ct(n, {column: value}, column)
 
@@ -425,11 +435,7 @@ def _plain_results(frame: pl.DataFrame, now: datetime) -> pl.DataFrame:
     labs, bad = _text_column(frame["lab"], "lab", 200)
     if bad is not None:
         first.append((bad[0], 2, bad[1]))
-    reported, bad = _distinct_column(
-        frame["reported_at"],
-        lambda i, v: _epoch_us(_instant(i, {"reported_at": v}, "reported_at", now)),
-        pl.Int64,
-    )
+    reported, bad = _distinct_column(frame["reported_at"], partial(_reported_us, now), pl.Int64)
     if bad is not None:
         first.append((bad[0], 3, bad[1]))
     cts: list[pl.Series] = []
@@ -438,12 +444,7 @@ def _plain_results(frame: pl.DataFrame, now: datetime) -> pl.DataFrame:
         if bad is not None:
             first.append((bad[0], order, bad[1]))
         cts.append(values)
-    if first:
-        raise min(first, key=lambda f: (f[0], f[1]))[2]
-    if stop is not None:
-        raise stop[1]
-    if frame.height == 0:
-        raise InvalidInput("file", "no rows")
+    _refuse_first(first, stop, empty=frame.height == 0)
     return pl.DataFrame(
         {
             "row": pl.int_range(1, frame.height + 1, dtype=pl.Int64, eager=True),
