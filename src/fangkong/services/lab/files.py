@@ -60,20 +60,30 @@ def format_of(filename: str | None, content_type: str | None = None) -> Format:
     raise InvalidInput("format", "give a .csv or .json file (or the text/csv or application/json content type)")
 
 
-def _records(data: bytes, fmt: Format, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any]]]:
+def _decoded(data: bytes) -> str:
+    """The file as text (UTF-8, a byte-order mark dropped), or the byte that is not."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput("file", f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+
+
+def _json_rows(text: str) -> list[Any]:
+    """A JSON file's rows: a list, or {"rows": [...]}."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput("file", f"not JSON: {exc.msg} (line {exc.lineno})") from None
+    rows = doc.get("rows") if isinstance(doc, dict) else doc
+    if not isinstance(rows, list):
+        raise InvalidInput("file", 'expected a list of rows or {"rows": [...]}')
+    return rows
+
+
+def _records(data: bytes, fmt: Format, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any]]]:
+    text = _decoded(data)
     if fmt == "json":
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput("file", f"not JSON: {exc.msg} (line {exc.lineno})") from None
-        rows = doc.get("rows") if isinstance(doc, dict) else doc
-        if not isinstance(rows, list):
-            raise InvalidInput("file", 'expected a list of rows or {"rows": [...]}')
-        for n, raw in enumerate(rows, start=1):
+        for n, raw in enumerate(_json_rows(text), start=1):
             if not isinstance(raw, dict):
                 raise RowError(n, "file", "expected an object")
             yield n, raw
@@ -179,21 +189,16 @@ def read_results(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
     A plain CSV file — no quotes, no blank lines, no lone carriage returns, a header of distinct names, no row
     with more values than the header: what a lab's system writes — is parsed and checked by Polars
     (`_plain_results`); any other file by Python's csv module (or json), row by row into columns."""
-    if fmt == "csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput("file", f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
-        plain = _plain_frame(data, text)
-        del text
-        if plain is not None:
-            return _plain_results(plain, now)
-    return _results_by_rows(data, fmt, now)
+    text = _decoded(data)
+    if fmt == "csv" and (plain := _plain_frame(data, text)) is not None:
+        return _plain_results(plain, now)
+    return _results_by_rows(data, fmt, now, text=text)
 
 
-def _results_by_rows(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
-    """`read_results` for any file: its rows read by Python into columns, then checked as columns."""
-    rows, columns, stop = _result_columns(data, fmt)
+def _results_by_rows(data: bytes, fmt: Format, now: datetime, *, text: str | None = None) -> pl.DataFrame:
+    """`read_results` for any file (`text`: the file already decoded): its rows read by Python into columns,
+    then checked as columns."""
+    rows, columns, stop = _result_columns(data, _decoded(data) if text is None else text, fmt)
     n = len(rows) if stop is None else stop[0] - 1  # rows checked before the first one that cannot be read
     first: list[tuple[int, int, RowError]] = []  # (row, column order, error)
     barcodes, bad = _texts(columns["barcode"][:n], "barcode", 64)
@@ -232,24 +237,14 @@ def _results_by_rows(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
 
 
 def _result_columns(
-    data: bytes, fmt: Format
+    data: bytes, text: str, fmt: Format
 ) -> tuple[list[int], dict[str, list[Any]], tuple[int, InvalidInput] | None]:
     """Row numbers, the raw value of each result column per row, and the first row that cannot be read at all
     (an extra value, a JSON row that is no object, one row too many) with its error."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("file", f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     stop: tuple[int, InvalidInput] | None = None
     columns: dict[str, list[Any]]
     if fmt == "json":
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput("file", f"not JSON: {exc.msg} (line {exc.lineno})") from None
-        raws = doc.get("rows") if isinstance(doc, dict) else doc
-        if not isinstance(raws, list):
-            raise InvalidInput("file", 'expected a list of rows or {"rows": [...]}')
+        raws = _json_rows(text)
         for n, raw in enumerate(raws, start=1):
             if not isinstance(raw, dict):
                 stop = (n, RowError(n, "file", "expected an object"))
@@ -257,8 +252,7 @@ def _result_columns(
                 break
         columns = {c: [raw.get(c) for raw in raws] for c in RESULT_COLUMNS}
         count = len(raws)
-    else:
-        del text  # checked whole above; read again as a stream, a block at a time
+    else:  # read again from the bytes as a stream, a block at a time
         columns, count, stop = _csv_columns(data)
     if count > MAX_ROWS and (stop is None or stop[0] > MAX_ROWS + 1):
         stop = (MAX_ROWS + 1, InvalidInput("file", f"more than {MAX_ROWS} rows: split it"))
