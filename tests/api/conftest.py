@@ -4,7 +4,6 @@ $FANGKONG_TEST_PG_URL names a server (scripts/test starts a throwaway cluster; C
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -12,14 +11,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from fangkong.api.app import create_app
 from fangkong.services.jurisdictions.models import JurisdictionLevel
 from fangkong.services.jurisdictions.service import create_jurisdiction
 from fangkong.services.settings import JURISDICTION_ZONE
-from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
+from fangkong.services.store import make_engine, scratch_database, session_factory, unit_of_work, upgrade
 from fangkong.services.users.service import create_user
 
 PG_URL = os.environ.get("FANGKONG_TEST_PG_URL")
@@ -69,16 +66,8 @@ def _database(backend: str, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'fangkong.sqlite3'}"
         return
     assert PG_URL is not None
-    name = f"fk_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(PG_URL, "fk") as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

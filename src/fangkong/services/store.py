@@ -114,3 +114,24 @@ def chunks(keys: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     """Keys in slices small enough for one IN (...) each."""
     for i in range(0, len(keys), size):
         yield keys[i : i + size]
+
+
+@contextmanager
+def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server `server_url` names, dropped afterwards (connections and
+    all): for tests and benchmarks that need a store of their own on a shared server."""
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
