@@ -26,7 +26,9 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-DbSession = Annotated[Session, Depends(get_session)]
+# committed when the route returns, before the response is sent (FastAPI's default scope would commit after
+# it): a client that follows a redirect at once — the console's login — must find what the request wrote
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_now(request: Request) -> datetime:
