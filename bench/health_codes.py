@@ -25,13 +25,13 @@ from fangkong.policy.terms import Category
 from fangkong.rules.plans import Plan, management_plan
 from fangkong.services.access import SYSTEM
 from fangkong.services.areas.service import Delineation, delineate
+from fangkong.services.calendar import midnight
 from fangkong.services.demo import COUNTY, load_demo
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.health_codes.service import decide_codes, lookup, recompute
 from fangkong.services.lab.bulk import copy_rows
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.persons.models import Person
-from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
 
 ON = date(2022, 11, 16)
@@ -138,7 +138,7 @@ def populate(url: str, persons: int) -> None:
                 session,
                 command,
                 Delineation(area_code=building, reason="residence"),
-                now=datetime.combine(ON, datetime.min.time(), JURISDICTION_ZONE),
+                now=midnight(ON),
             )
 
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from fangkong.cli import store
 from fangkong.cli.main import app
-from fangkong.services.settings import JURISDICTION_ZONE
+from fangkong.services.calendar import local_day
 
 runner = CliRunner()
 
@@ -42,7 +42,7 @@ def test_serve_runs_uvloop_and_httptools_with_workers(tmp_path: Path, served: li
     # what each worker builds: the console and API over that store, on the drill date
     built = store.served_app()
     assert built.state.clock is not None
-    assert built.state.clock().astimezone(JURISDICTION_ZONE).date() == date(2022, 11, 16)
+    assert local_day(built.state.clock()) == date(2022, 11, 16)
     with TestClient(built) as client:
         assert client.get("/api/health").status_code == 200
         assert client.get("/api/health-codes/check/" + "A" * 43).status_code == 404

@@ -1,4 +1,5 @@
-"""The errors fangkong raises, as one small tree. Each carries the field or clause it is about."""
+"""The errors fangkong raises, as one small tree, and the HTTP status each means. Each carries the field, row or
+clause it is about; the API and the console map them through `http_status`, the CLI to exit code 2."""
 
 from __future__ import annotations
 
@@ -16,6 +17,16 @@ class InvalidInput(FangkongError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class RowError(InvalidInput):
+    """A bad row of an imported file: the file is refused and nothing from it is written. `row` counts data rows
+    from 1; `clause` names the rule the row breaks, where it is a rule and not a malformed value."""
+
+    def __init__(self, row: int, column: str, message: str, clause: str | None = None) -> None:
+        super().__init__(column, f"row {row}: {message}")
+        self.row = row
+        self.clause = clause
 
 
 class NotInForce(FangkongError):
@@ -65,3 +76,28 @@ class Conflict(FangkongError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class Unauthenticated(FangkongError):
+    """No valid credentials: a missing, unknown or expired bearer token (the API answers 401)."""
+
+
+class LoginRequired(Unauthenticated):
+    """No valid session cookie: the console sends the browser to the login page."""
+
+
+def http_status(exc: FangkongError) -> int:
+    """The one mapping of an error to an HTTP status, for the API and the console alike."""
+    match exc:
+        case Unauthenticated():
+            return 401
+        case Forbidden():
+            return 403
+        case NotFound():
+            return 404
+        case Conflict():
+            return 409
+        case InvalidInput() | Refused() | NotInForce():
+            return 422
+        case _:
+            return 400

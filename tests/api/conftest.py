@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fangkong.api.app import create_app
+from fangkong.services.calendar import local_instant
 from fangkong.services.jurisdictions.models import JurisdictionLevel
 from fangkong.services.jurisdictions.service import create_jurisdiction
-from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.store import make_engine, scratch_database, session_factory, unit_of_work, upgrade
 from fangkong.services.users.service import create_user
 
@@ -58,7 +58,7 @@ class Clock:
     today: date
 
     def __call__(self) -> datetime:
-        return datetime.combine(self.today, time(9), JURISDICTION_ZONE).astimezone(UTC)
+        return local_instant(self.today, time(9)).astimezone(UTC)
 
 
 def _database(backend: str, tmp_path: Path) -> Iterator[str]:

@@ -27,18 +27,19 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from fangkong.errors import Conflict
+from fangkong.errors import Conflict, RowError
 from fangkong.policy import load_policy
 from fangkong.policy.terms import Category, Population, SampleStage
 from fangkong.rules.ct import CtDecision, GeneCt, PreviousResult, adjudicate_ct
 from fangkong.rules.pooling import PoolDecision, pool_result
 from fangkong.services.access import SYSTEM, Actor, Role
+from fangkong.services.calendar import JURISDICTION_ZONE, local_day
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.lab import consequences as new_consequences
 from fangkong.services.lab.bulk import chunks, copy_rows
-from fangkong.services.lab.files import RESULT_COLUMNS, Format, RowError, _ct, _instant, _limited, _records, _text
-from fangkong.services.lab.imports import ImportSummary, _digest, _seen, import_results, import_samples, local_day
+from fangkong.services.lab.files import RESULT_COLUMNS, Format, _ct, _instant, _limited, _records, _text
+from fangkong.services.lab.imports import ImportSummary, _digest, _seen, import_results, import_samples
 from fangkong.services.lab.models import LabImport, LabResult, Retest, Sample, SampleMember, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.orders.schemas import OrderCreate
@@ -46,7 +47,6 @@ from fangkong.services.orders.service import place_order, transfer_active_orders
 from fangkong.services.persons.models import Person
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
-from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.services.tracing.models import ContactCandidate
 from tests.api.conftest import db_url  # noqa: F401  (the stores: SQLite, and PostgreSQL when there is one)
@@ -225,7 +225,7 @@ def test_the_set_based_import_leaves_the_store_the_rules_one_by_one_leave(
     policy = load_policy()
     for barcode, _lab, _at, orf1ab, n, outcome, cite in ours["results"]:
         tube = next(t for t in tubes if t.barcode == barcode)
-        rules = policy.at(local_day(COLLECTED[tube.collected]).date())
+        rules = policy.at(local_day(COLLECTED[tube.collected]))
         ct = GeneCt(orf1ab=orf1ab, n=n)
         if len(tube.members) > 1:
             pool = pool_result(len(tube.members), ct, rules)
@@ -324,7 +324,7 @@ def _new_results(session: Session, rows: list[ResultRow]) -> list[NewResult]:
 
 
 def _day(at: datetime) -> date:
-    return local_day(at).date()
+    return local_day(at)
 
 
 def _adjudicate(session: Session, new: list[NewResult]) -> list[Judged]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 from importlib import resources
 
 from fastapi import FastAPI
@@ -26,12 +25,15 @@ from fangkong.api import (
     routes_persons,
     routes_sites,
 )
+from fangkong.policy import Policy, load_policy
+from fangkong.services.calendar import Clock, system_clock
 from fangkong.services.health_codes.check import code_store
 from fangkong.services.store import make_engine, session_factory
 
 
-def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
-    """An app over the store at `database_url` (already migrated). `clock` fixes "now" for tests and drills."""
+def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy | None = None) -> FastAPI:
+    """An app over the store at `database_url` (already migrated). `clock` fixes "now" for tests and drills;
+    `policy` is the rule set every request is decided by (the national one unless a draft or an overlay is given)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,6 +55,7 @@ def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.clock = clock
+    app.state.policy = policy if policy is not None else load_policy()
     app.state.code_store = code_store(database_url)  # the venue check reads the store without the ORM
     errors.install(app)
     # the venue check, answered before FastAPI's router at a city's scan rate (routes_check explains)

@@ -1,4 +1,5 @@
-"""What routes depend on: the request's transaction, the acting user, and today's date in the jurisdiction."""
+"""What routes depend on: the request's transaction, the acting user, the application's clock and policy, and
+today's date in the jurisdiction."""
 
 from __future__ import annotations
 
@@ -9,15 +10,12 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from fangkong.errors import FangkongError
+from fangkong.errors import Unauthenticated
+from fangkong.policy import Policy
 from fangkong.services.access import Actor
-from fangkong.services.settings import JURISDICTION_ZONE
-from fangkong.services.store import unit_of_work, utcnow
+from fangkong.services.calendar import local_day
+from fangkong.services.store import unit_of_work
 from fangkong.services.users.service import actor_for_token
-
-
-class Unauthenticated(FangkongError):
-    """No valid bearer token."""
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -32,8 +30,8 @@ DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_now(request: Request) -> datetime:
-    clock = request.app.state.clock
-    now: datetime = clock() if clock is not None else utcnow()
+    """The application's clock: a drill's or a test's fixed day, else the system's."""
+    now: datetime = request.app.state.clock()
     return now
 
 
@@ -42,10 +40,20 @@ Now = Annotated[datetime, Depends(get_now)]
 
 def get_today(now: Now) -> date:
     """The calendar day in the jurisdiction's zone (Asia/Shanghai): what "today's list" means to staff."""
-    return now.astimezone(JURISDICTION_ZONE).date()
+    return local_day(now)
 
 
 Today = Annotated[date, Depends(get_today)]
+
+
+def get_policy(request: Request) -> Policy:
+    """The rule set the application was started with: set once, passed to every service that decides, so a
+    draft version or a local overlay can be served without touching the national one."""
+    policy: Policy = request.app.state.policy
+    return policy
+
+
+Rules = Annotated[Policy, Depends(get_policy)]
 
 
 def get_actor(

@@ -1,4 +1,5 @@
-"""One error body for every failure: {"error": {"field": ..., "message": ..., "clause": ...}} with a 4xx status."""
+"""One error body for every failure: {"error": {"field": ..., "message": ..., "clause": ..., "row": ...}} with the
+status `fangkong.errors.http_status` gives (the console uses the same mapping)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from fangkong.api.deps import Unauthenticated
-from fangkong.errors import Conflict, FangkongError, Forbidden, InvalidInput, NotFound, NotInForce, Refused
-from fangkong.rules.decision import Reason
+from fangkong.errors import (
+    Conflict,
+    FangkongError,
+    Forbidden,
+    InvalidInput,
+    NotInForce,
+    Refused,
+    RowError,
+    http_status,
+)
 from fangkong.services.access import Actor
-from fangkong.services.overreach.service import record_finding
-from fangkong.services.settings import JURISDICTION_ZONE
-from fangkong.services.store import unit_of_work, utcnow
+from fangkong.services.calendar import local_day
+from fangkong.services.overreach.service import record_refusal
+from fangkong.services.store import unit_of_work
 
 
 def _body(
@@ -25,24 +33,30 @@ def _body(
     return JSONResponse({"error": error}, status_code=status)
 
 
+def error_parts(exc: FangkongError) -> tuple[str, str | None, str | None, int | None]:
+    """(message, field, clause, row) of an error, as both the API's body and the console's page show them."""
+    if isinstance(exc, RowError):
+        return exc.message, exc.field, exc.clause, exc.row
+    if isinstance(exc, InvalidInput | Conflict):
+        return exc.message, exc.field, None, None
+    if isinstance(exc, Refused):
+        return exc.message, None, exc.clause, None
+    if isinstance(exc, NotInForce):
+        return str(exc), exc.path, None, None
+    if isinstance(exc, Forbidden):
+        return exc.message, None, None, None
+    return str(exc), None, None, None
+
+
 def _record_refusal(request: Request, exc: Refused) -> None:
     """Every refusal of the national rules becomes a finding for the supervisors (measure 16), in its own
     transaction: the request's was rolled back with the refused action."""
     actor: Actor | None = getattr(request.state, "actor", None)
     if actor is None:
         return
-    clock = request.app.state.clock
-    now = clock() if clock is not None else utcnow()
     with unit_of_work(request.app.state.sessions) as session:
-        record_finding(
-            session,
-            actor,
-            on=now.astimezone(JURISDICTION_ZONE).date(),
-            jurisdiction_code=actor.jurisdiction_path.strip("/").split("/")[-1],
-            kind="refusal",
-            subject=f"{request.method} {request.url.path}",
-            verdict="refused",
-            reasons=[Reason(clause=exc.clause, text=exc.message)],
+        record_refusal(
+            session, actor, exc, on=local_day(request.app.state.clock()), subject=f"{request.method} {request.url.path}"
         )
 
 
@@ -55,19 +69,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(FangkongError)
     async def _domain(request: Request, exc: FangkongError) -> JSONResponse:
-        if isinstance(exc, InvalidInput):
-            return _body(422, exc.message, exc.field, row=getattr(exc, "row", None))
         if isinstance(exc, Refused):
             await run_in_threadpool(_record_refusal, request, exc)
-            return _body(422, exc.message, None, exc.clause)
-        if isinstance(exc, NotInForce):
-            return _body(422, str(exc), exc.path)
-        if isinstance(exc, NotFound):
-            return _body(404, str(exc))
-        if isinstance(exc, Forbidden):
-            return _body(403, exc.message)
-        if isinstance(exc, Conflict):
-            return _body(409, exc.message, exc.field)
-        if isinstance(exc, Unauthenticated):
-            return _body(401, str(exc))
-        return _body(400, str(exc))
+        message, field, clause, row = error_parts(exc)
+        return _body(http_status(exc), message, field, clause, row)

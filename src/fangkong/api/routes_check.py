@@ -26,8 +26,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fangkong.errors import NotFound
+from fangkong.services.calendar import local_day
 from fangkong.services.health_codes.check import CodeStore, StoredCode, check_body, computed_on_the_spot, well_formed
-from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.store import unit_of_work, utcnow
 
 PATH = "/api/health-codes/check/"
@@ -63,7 +63,7 @@ _bodies: dict[tuple[str, date], bytes] = {}  # (colour, day) -> answer: a few en
 def _today(app: Any) -> date:
     """The calendar day in the jurisdiction's zone, from the app's clock (a drill's fixed date, else now)."""
     clock = app.state.clock
-    return (clock() if clock is not None else utcnow()).astimezone(JURISDICTION_ZONE).date()
+    return local_day(clock() if clock is not None else utcnow())
 
 
 def _on_the_spot(sessions: sessionmaker[Session], token: str, on: date) -> StoredCode | None:

@@ -14,7 +14,8 @@ from fangkong.cli.common import EXIT_FAILED, console, parse_date, reports_errors
 from fangkong.cli.store import Db
 from fangkong.errors import InvalidInput
 from fangkong.services.access import Actor
-from fangkong.services.settings import JURISDICTION_ZONE, database_url
+from fangkong.services.calendar import today
+from fangkong.services.settings import database_url
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
 
 areas_app = typer.Typer(help="Buildings, units and risk areas.", no_args_is_help=True)
@@ -40,7 +41,7 @@ def _actor(session: object, username: str) -> Actor:
 
 
 def _day(on: str | None) -> date:
-    return parse_date(on, "--on") if on else datetime.now(JURISDICTION_ZONE).date()
+    return parse_date(on, "--on") if on else today()
 
 
 @areas_app.command("import")

@@ -10,7 +10,7 @@ from typing import ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
-from fangkong.errors import FangkongError, InvalidInput
+from fangkong.errors import FangkongError, InvalidInput, RowError
 from fangkong.policy import Policy, PolicyAt
 
 console = Console()
@@ -31,7 +31,8 @@ def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except FangkongError as exc:
-            errors.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            clause = f" ({exc.clause})" if isinstance(exc, RowError) and exc.clause else ""
+            errors.print(f"[bold red]error:[/] {exc}{clause}", highlight=False, markup=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from fangkong.cli.common import console, parse_date, reports_errors
-from fangkong.services.settings import JURISDICTION_ZONE, database_url
+from fangkong.services.calendar import drill_clock, system_clock
+from fangkong.services.settings import database_url
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
 
 if TYPE_CHECKING:
@@ -86,18 +86,6 @@ def _shown(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _clock(today: date | None) -> Callable[[], datetime] | None:
-    """A drill clock: today's date fixed, the time of day running."""
-    if today is None:
-        return None
-
-    def now() -> datetime:
-        real = datetime.now(JURISDICTION_ZONE)
-        return datetime.combine(today, real.timetz()).astimezone(UTC)
-
-    return now
-
-
 # What each worker process of `fangkong serve --workers N` builds its app from (uvicorn starts workers from an
 # import string, not from an app object).
 _SERVE_DB = "FANGKONG_SERVE_DB"
@@ -111,7 +99,9 @@ def served_app() -> FastAPI:
     from fangkong.web.app import create_console
 
     today = os.environ.get(_SERVE_TODAY)
-    return create_console(os.environ[_SERVE_DB], clock=_clock(date.fromisoformat(today) if today else None))
+    return create_console(
+        os.environ[_SERVE_DB], clock=drill_clock(date.fromisoformat(today)) if today else system_clock
+    )
 
 
 @reports_errors

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from fangkong.rules.resident_id import check_digit
 from fangkong.services.access import SYSTEM, Actor, Role
 from fangkong.services.areas.service import Delineation, delineate
 from fangkong.services.areas.shapes import import_areas
+from fangkong.services.calendar import local_instant
 from fangkong.services.health_codes.service import recompute
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
@@ -28,7 +29,6 @@ from fangkong.services.orders.service import place_order
 from fangkong.services.orders.worklists import record_sampling
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
-from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.sites.schemas import AssignmentCreate, SiteCreate
 from fangkong.services.sites.service import assign_room, create_site
 from fangkong.services.tracing.service import VenueCreate, import_scans, register_venue
@@ -228,7 +228,7 @@ def _testing_and_tracing(session: Session, rng: random.Random, community: str) -
     positive pool on the 15th whose retests found one infection (its contacts proposed from a market's venue
     scans and its home, awaiting the epidemiologist), and a positive pool this morning whose members are held
     and owed single-tube retests on today's work list."""
-    now = datetime.combine(DEMO_TODAY, time(8, 30), JURISDICTION_ZONE)
+    now = local_instant(DEMO_TODAY, time(8, 30))
     lab = Actor("lab", Role.lab, SYSTEM.jurisdiction_path)
     epi = Actor("epi", Role.epidemiologist, SYSTEM.jurisdiction_path)
     residents = []
@@ -290,7 +290,7 @@ def _testing_and_tracing(session: Session, rng: random.Random, community: str) -
         session,
         command,
         Delineation(area_code=f"{community}007", reason="residence", infection_ids=[case.id]),
-        now=datetime.combine(DEMO_TODAY - timedelta(days=1), time(16), JURISDICTION_ZONE),
+        now=local_instant(DEMO_TODAY - timedelta(days=1), time(16)),
     )
     results_16 = [
         "barcode,lab,reported_at,ct_orf1ab,ct_n",

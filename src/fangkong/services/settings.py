@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from platformdirs import user_data_dir
 
-JURISDICTION_ZONE = ZoneInfo("Asia/Shanghai")  # calendar days are counted in the jurisdiction's zone
+from fangkong.services.calendar import JURISDICTION_ZONE  # noqa: F401  (kept for the modules not yet moved)
 
 
 def data_dir() -> Path:

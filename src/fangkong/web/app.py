@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from fangkong.api.app import create_app
+from fangkong.policy import Policy
+from fangkong.services.calendar import Clock, system_clock
 from fangkong.web import forms, pages
 
 
-def create_console(database_url: str, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
+def create_console(database_url: str, *, clock: Clock = system_clock, policy: Policy | None = None) -> FastAPI:
     """The API (`/api`, `/docs`) and the console (`/`) over the store at `database_url`."""
-    app = create_app(database_url, clock=clock)
+    app = create_app(database_url, clock=clock, policy=policy)
     static = resources.files("fangkong.web").joinpath("static")
     app.mount("/console-static", StaticFiles(directory=str(static)), name="console-static")
     app.include_router(pages.router)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, InvalidInput, NotFound, Refused
 from fangkong.policy import load_policy
 from fangkong.policy import render as render_value
@@ -25,6 +26,7 @@ from fangkong.services.lab.files import format_of
 from fangkong.services.lab.imports import import_results, import_samples
 from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order
+from fangkong.services.overreach.service import record_refusal
 from fangkong.services.register import register_entries
 from fangkong.web.pages import CurrentActor, Db, _day, _error, _now, _today, render
 
@@ -45,29 +47,14 @@ def _refused(session: Any, actor: Any, request: Request, exc: FangkongError) -> 
     message goes on the form."""
     session.rollback()
     if isinstance(exc, Refused):
-        from fangkong.rules.decision import Reason
-        from fangkong.services.overreach.service import record_finding
-
-        record_finding(
-            session,
-            actor,
-            on=_today(request),
-            jurisdiction_code=actor.jurisdiction_path.strip("/").split("/")[-1],
-            kind="refusal",
-            subject=f"console {request.url.path}",
-            verdict="refused",
-            reasons=[Reason(clause=exc.clause, text=exc.message)],
-        )
+        record_refusal(session, actor, exc, on=_today(request), subject=f"console {request.url.path}")
     return _problem(exc)
 
 
 def _problem(exc: FangkongError) -> dict[str, str | None]:
     """Where a refusal goes on the form: the field named by the service, and the clause of the rules."""
-    if isinstance(exc, InvalidInput):
-        return {"field": exc.field, "message": exc.message, "clause": None}
-    if isinstance(exc, Refused):
-        return {"field": None, "message": exc.message, "clause": exc.clause}
-    return {"field": None, "message": str(exc), "clause": None}
+    message, field, clause, _ = error_parts(exc)
+    return {"field": field, "message": message, "clause": clause}
 
 
 # ---- map and areas -------------------------------------------------------------------------------------
@@ -254,8 +241,9 @@ async def results_submit(
 
 
 def _results(request: Request, kind: str, data: bytes, filename: str) -> HTMLResponse:
+    from fangkong.errors import LoginRequired
     from fangkong.services.store import unit_of_work
-    from fangkong.web.pages import LoginRequired, _actor
+    from fangkong.web.pages import _actor
 
     with unit_of_work(request.app.state.sessions) as session:
         try:

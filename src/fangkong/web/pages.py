@@ -16,18 +16,26 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from fangkong.api.deps import DbSession, get_now
-from fangkong.errors import FangkongError, Forbidden, InvalidInput, NotFound, NotInForce, Refused
+from fangkong.api.errors import error_parts
+from fangkong.errors import (
+    FangkongError,
+    InvalidInput,
+    LoginRequired,
+    NotFound,
+    NotInForce,
+    http_status,
+)
 from fangkong.policy import load_policy
 from fangkong.rules.plans import Plan, PlanRefusal, first_day, management_plan, parse_category
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.service import list_areas
 from fangkong.services.audit.service import entries_for
+from fangkong.services.calendar import local_day, local_time
 from fangkong.services.infections.service import list_infections
 from fangkong.services.orders.service import events, list_orders
 from fangkong.services.orders.summary import management_summary
 from fangkong.services.orders.worklists import SECTIONS, work_list
 from fangkong.services.persons.service import read_person, to_read
-from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.sites.service import list_sites, occupancy
 from fangkong.services.users.service import actor_for_token, issue_token
 from fangkong.web.i18n import DEFAULT, LANGUAGES, translate
@@ -41,10 +49,6 @@ templates = Environment(
 )
 
 
-class LoginRequired(Exception):
-    """No valid session cookie: the console sends the browser to the login page."""
-
-
 Db = DbSession  # the API's one transaction per request
 
 
@@ -53,7 +57,7 @@ def _now(request: Request) -> datetime:
 
 
 def _today(request: Request) -> date:
-    return _now(request).astimezone(JURISDICTION_ZONE).date()
+    return local_day(_now(request))
 
 
 def _lang(request: Request) -> str:
@@ -96,9 +100,9 @@ def install(app: FastAPI) -> None:
 
 
 def _error(request: Request, actor: Actor | None, exc: FangkongError) -> HTMLResponse:
-    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else 422
-    key = "not_found" if status == 404 else "forbidden" if status == 403 else "detail"
-    message = exc.message if isinstance(exc, InvalidInput | Refused | Forbidden) else str(exc)
+    status = http_status(exc)
+    key = {404: "not_found", 403: "forbidden"}.get(status, "detail")
+    message, _, _, _ = error_parts(exc)
     return render(request, "error.html", status=status, actor=actor, title=key, message=message)
 
 
@@ -250,7 +254,7 @@ def _rows(wl: Any) -> list[list[Any]]:
                 "",
                 "",
                 "",
-                f"{r.reason} due {r.due_at.astimezone(JURISDICTION_ZONE):%Y-%m-%d %H:%M}",
+                f"{r.reason} due {local_time(r.due_at):%Y-%m-%d %H:%M}",
             ]
         )
     return rows
@@ -370,4 +374,4 @@ def day_dates(start: date, days: int) -> list[date]:
 
 templates.globals["day_dates"] = day_dates
 templates.globals["may"] = lambda actor, permission: actor is not None and actor.may(Permission(permission))
-templates.globals["local"] = lambda at: at.astimezone(JURISDICTION_ZONE).strftime("%Y-%m-%d %H:%M")
+templates.globals["local"] = lambda at: local_time(at).strftime("%Y-%m-%d %H:%M")

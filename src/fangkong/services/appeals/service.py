@@ -14,11 +14,11 @@ from fangkong.errors import Conflict, InvalidInput, NotFound
 from fangkong.policy import load_policy
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
+from fangkong.services.calendar import local_day
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.paging import page_of
 from fangkong.services.persons.service import person_in_scope
-from fangkong.services.settings import JURISDICTION_ZONE
 
 from .models import Ticket
 
@@ -74,7 +74,7 @@ def open_ticket(session: Session, actor: Actor, data: TicketCreate, *, now: date
     else:
         raise InvalidInput("jurisdiction_code", "route the complaint to a jurisdiction")
     jurisdiction_in_scope(session, actor, code)
-    hours = load_policy().at(now.astimezone(JURISDICTION_ZONE).date()).get("appeals.response_hours")
+    hours = load_policy().at(local_day(now)).get("appeals.response_hours")
     ticket = Ticket(
         kind=data.kind,
         person_id=data.person_id,
@@ -122,7 +122,7 @@ def answer_ticket(session: Session, actor: Actor, ticket_id: int, data: TicketAn
     if ticket.kind == "health_code" and data.outcome == "corrected" and ticket.person_id is not None:
         from fangkong.services.health_codes.service import refresh_person
 
-        refresh_person(session, actor, ticket.person_id, now.astimezone(JURISDICTION_ZONE).date())
+        refresh_person(session, actor, ticket.person_id, local_day(now))
     return ticket
 
 

@@ -4,7 +4,7 @@ the rules give, the areas due today, and spill-over proposals (measure 3)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from fangkong.policy.terms import AreaLevel
 from fangkong.rules.risk_area import AreaLevelDecision, area_level
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
+from fangkong.services.calendar import local_day, local_time, midnight
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import LEVEL_ORDER, Jurisdiction, JurisdictionLevel
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
@@ -24,7 +25,6 @@ from fangkong.services.orders.service import place_order
 from fangkong.services.paging import page_of
 from fangkong.services.persons.models import AddressChange, Person
 from fangkong.services.persons.service import person_in_scope
-from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.tracing.models import Venue, VenueScan
 
 from .models import RiskArea, RiskAreaEvent, RiskAreaInfection, RiskAreaScreening, SpilloverCandidate
@@ -62,10 +62,6 @@ class RiskAreaRead(BaseModel):
     active: bool
     advanced_to: date
     created_by: str
-
-
-def _day(at: datetime) -> date:
-    return at.astimezone(JURISDICTION_ZONE).date()
 
 
 def _event(
@@ -114,7 +110,7 @@ def check_unit(area: Jurisdiction, justification: str | None, on: date) -> list[
 def delineate(session: Session, actor: Actor, data: Delineation, *, now: datetime) -> RiskArea:
     """Delineate a risk area from today; infections named count for it from their sampling day."""
     actor.require(Permission.manage_areas)
-    today = _day(now)
+    today = local_day(now)
     if data.reason not in REASONS:
         raise InvalidInput("reason", f"one of {', '.join(REASONS)}")
     area = jurisdiction_in_scope(session, actor, data.area_code, field="area_code")
@@ -214,7 +210,7 @@ def record_screening(
 ) -> RiskArea:
     actor.require(Permission.manage_areas)
     risk = area_in_scope(session, actor, risk_id)
-    if on > _day(now) or on < risk.delineated_on:
+    if on > local_day(now) or on < risk.delineated_on:
         raise InvalidInput("on", f"between the delineation ({risk.delineated_on}) and today")
     if session.scalar(
         select(RiskAreaScreening.id).where(RiskAreaScreening.risk_area_id == risk.id, RiskAreaScreening.on == on)
@@ -390,8 +386,8 @@ def propose_spillover(session: Session, actor: Actor, risk_id: int, *, now: date
     area = session.get(Jurisdiction, risk.area_code)
     assert area is not None
     inside = _inside(session, area.path)
-    start = datetime.combine(risk.delineated_on, time(0), JURISDICTION_ZONE)
-    end = now if risk.active else datetime.combine(risk.level_since, time(0), JURISDICTION_ZONE)
+    start = midnight(risk.delineated_on)
+    end = now if risk.active else midnight(risk.level_since)
     residents: dict[int, Person] = {}
     around = set(area.path.strip("/").split("/")) | inside  # the communities the area is in, or that it holds
     for p in session.scalars(select(Person).where(Person.jurisdiction_code.in_(around))):
@@ -410,12 +406,12 @@ def propose_spillover(session: Session, actor: Actor, risk_id: int, *, now: date
         venue_inside = venue_area in inside
         if (pid in residents) != venue_inside and pid not in found:
             what = "resident seen outside" if pid in residents else "visited"
-            found[pid] = (_day(at), f"{what}: venue {venue} at {at.astimezone(JURISDICTION_ZONE):%Y-%m-%d %H:%M}")
+            found[pid] = (local_day(at), f"{what}: venue {venue} at {local_time(at):%Y-%m-%d %H:%M}")
     proposals = [(pid, left, "venue_scan", detail) for pid, (left, detail) in found.items()]
     # residents who moved out: their old home in the area, their new one outside
     for move in session.scalars(
         select(AddressChange)
-        .where(AddressChange.moved_on >= risk.delineated_on, AddressChange.moved_on <= _day(end))
+        .where(AddressChange.moved_on >= risk.delineated_on, AddressChange.moved_on <= local_day(end))
         .order_by(AddressChange.moved_on, AddressChange.id)
     ):
         if move.person_id in found or move.person_id in {p for p, *_ in proposals}:
@@ -460,7 +456,7 @@ def declare_spillover(
     actor.require(Permission.write_persons)
     risk = area_in_scope(session, actor, risk_id)
     person_in_scope(session, actor, person_id)
-    if left_on > _day(now):
+    if left_on > local_day(now):
         raise InvalidInput("left_on", "is in the future")
     if left_on < risk.delineated_on:
         raise InvalidInput("left_on", f"before the area was delineated ({risk.delineated_on}): not a spill-over")
@@ -489,7 +485,7 @@ def confirm_spillover(session: Session, actor: Actor, candidate_id: int, *, now:
             anchor_date=candidate.left_on,
             reason=f"left risk area {candidate.risk_area_id} on {candidate.left_on} ({candidate.detail})"[:400],
         ),
-        today=_day(now),
+        today=local_day(now),
     )
     candidate.status, candidate.order_id, candidate.decided_by = "confirmed", order.id, actor.username
     session.flush()

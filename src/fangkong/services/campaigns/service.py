@@ -16,13 +16,13 @@ from fangkong.policy.terms import CampaignCondition, CampaignScope
 from fangkong.rules.testing_campaign import review_campaign
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.models import RiskArea
+from fangkong.services.calendar import local_day, midnight
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.paging import page_of
 from fangkong.services.persons.models import Person
-from fangkong.services.settings import JURISDICTION_ZONE
 
 from .models import Campaign
 
@@ -67,7 +67,7 @@ def has_outbreak(session: Session, area: Jurisdiction, on: date) -> bool:
     ):
         if path.startswith(area.path) or area.path.startswith(path):
             return True
-    since = datetime.combine(on - timedelta(days=OUTBREAK_LOOKBACK_DAYS), datetime.min.time(), JURISDICTION_ZONE)
+    since = midnight(on - timedelta(days=OUTBREAK_LOOKBACK_DAYS))
     found = session.scalar(
         select(Infection.id)
         .join(Jurisdiction, Jurisdiction.code == Infection.jurisdiction_code)
@@ -81,7 +81,7 @@ def propose(session: Session, actor: Actor, data: CampaignCreate, *, now: dateti
     """Review and, if the rules allow it, approve a campaign; a refusal names every clause it breaks."""
     actor.require(Permission.manage_areas)
     area = jurisdiction_in_scope(session, actor, data.area_code, field="area_code")
-    today = now.astimezone(JURISDICTION_ZONE).date()
+    today = local_day(now)
     if data.start_on < today:
         raise InvalidInput("start_on", f"{data.start_on} is before today ({today})")
     rules = load_policy().at(data.start_on)

@@ -14,6 +14,7 @@ from fangkong.errors import Conflict, InvalidInput, NotFound
 from fangkong.policy.terms import PhaseKind
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
+from fangkong.services.calendar import local_day, local_instant, midnight
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import scope_root
 from fangkong.services.lab.models import TemporaryControl
@@ -21,7 +22,6 @@ from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.service import stored_plan, transfer_active_orders
 from fangkong.services.paging import page_of
 from fangkong.services.persons.service import person_in_scope
-from fangkong.services.settings import JURISDICTION_ZONE
 
 from .models import Infection, InfectionKind
 
@@ -87,7 +87,7 @@ def _kind(value: str) -> str:
 def where_found(session: Session, person_id: int, at: datetime) -> tuple[str, datetime | None, list[str]]:
     """Where a person was when their sample was taken: under which phase of management, held after a pool,
     or in the community — with the instant they stopped mixing with others, if they had."""
-    day = at.astimezone(JURISDICTION_ZONE).date()
+    day = local_day(at)
     for order in session.scalars(
         select(ManagementOrder).where(
             ManagementOrder.person_id == person_id,
@@ -97,7 +97,7 @@ def where_found(session: Session, person_id: int, at: datetime) -> tuple[str, da
         for phase in stored_plan(order).phases:
             if phase.covers(day):
                 if phase.kind is PhaseKind.centralized_isolation:
-                    since = datetime.combine(phase.start, time(0), JURISDICTION_ZONE)
+                    since = midnight(phase.start)
                     return phase.kind.value, since, []
                 # section 3: a positive during home isolation or monitoring → transmission-risk analysis
                 return phase.kind.value, None, ["m20.s3"]
@@ -140,7 +140,7 @@ def infection_from_result(
         person_id=person_id,
         kind=InfectionKind.asymptomatic,
         onset_on=None,
-        sampled_on=collected_at.astimezone(JURISDICTION_ZONE).date(),
+        sampled_on=local_day(collected_at),
         confirmed_at=reported_at,
         isolated_at=since or reported_at,  # from the result on they are transferred
         found_in=found_in,
@@ -174,7 +174,7 @@ def record_infection(session: Session, actor: Actor, data: InfectionCreate, *, n
     person = person_in_scope(session, actor, data.person_id)
     if data.confirmed_at > now:
         raise InvalidInput("confirmed_at", "is in the future")
-    confirmed_day = data.confirmed_at.astimezone(JURISDICTION_ZONE).date()
+    confirmed_day = local_day(data.confirmed_at)
     if data.onset_on is not None and data.onset_on > confirmed_day:
         raise InvalidInput("onset_on", "is after the confirmation")
     if data.sampled_on > confirmed_day:
@@ -183,7 +183,7 @@ def record_infection(session: Session, actor: Actor, data: InfectionCreate, *, n
         raise Conflict("person_id", f"person {person.id} already has an infection record")
     if data.source_infection_id is not None:
         infection_in_scope(session, actor, data.source_infection_id)
-    collected = datetime.combine(data.sampled_on, time(12), JURISDICTION_ZONE)
+    collected = local_instant(data.sampled_on, time(12))
     found_in, since, extra = where_found(session, person.id, collected)
     infection = Infection(
         person_id=person.id,
@@ -210,7 +210,7 @@ def record_infection(session: Session, actor: Actor, data: InfectionCreate, *, n
         actor,
         person.id,
         on=confirmed_day,
-        today=now.astimezone(JURISDICTION_ZONE).date(),
+        today=local_day(now),
         reason=f"infection {infection.id} recorded",
     )
     note_infection(session, actor, infection)
@@ -264,10 +264,7 @@ def update_infection(
             raise InvalidInput(when, "is in the future")
     if changes.get("reported_at") is not None and changes["reported_at"] < infection.confirmed_at:
         raise InvalidInput("reported_at", "is before the infection was confirmed")
-    if (
-        changes.get("onset_on") is not None
-        and changes["onset_on"] > infection.confirmed_at.astimezone(JURISDICTION_ZONE).date()
-    ):
+    if changes.get("onset_on") is not None and changes["onset_on"] > local_day(infection.confirmed_at):
         raise InvalidInput("onset_on", "is after the confirmation")
     if changes.get("discharged_on") is not None and changes["discharged_on"] < infection.sampled_on:
         raise InvalidInput("discharged_on", "is before the infection was found")
@@ -315,9 +312,9 @@ def list_infections(
     if found_in is not None:
         stmt = stmt.where(Infection.found_in == found_in)
     if confirmed_from is not None:
-        stmt = stmt.where(Infection.confirmed_at >= datetime.combine(confirmed_from, time(0), JURISDICTION_ZONE))
+        stmt = stmt.where(Infection.confirmed_at >= midnight(confirmed_from))
     if confirmed_to is not None:
-        stmt = stmt.where(Infection.confirmed_at < datetime.combine(confirmed_to, time(23, 59, 59), JURISDICTION_ZONE))
+        stmt = stmt.where(Infection.confirmed_at < local_instant(confirmed_to, time(23, 59, 59)))
     if unreported is True:
         stmt = stmt.where(Infection.reported_at.is_(None))
     elif unreported is False:

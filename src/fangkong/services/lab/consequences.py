@@ -34,13 +34,12 @@ from fangkong.policy import load_policy
 from fangkong.policy.terms import Category, PhaseKind, Population, SampleStage
 from fangkong.rules.ct import GeneCt, PreviousResult, adjudicate_ct
 from fangkong.services.access import Actor, Role
+from fangkong.services.calendar import JURISDICTION_ZONE, local_day
 from fangkong.services.lab.bulk import analyze, chunks, copy_frame, drop_temporary, temporary_table
-from fangkong.services.lab.imports import local_day
 from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order, stored_plan, transfer_active_orders
-from fangkong.services.settings import JURISDICTION_ZONE
 
 EVENT_COLUMNS = (
     "person_id INTEGER, sample_id INTEGER, line INTEGER, turn INTEGER, is_single INTEGER, hold_members INTEGER, "
@@ -53,10 +52,6 @@ END_REASON = {
     "positive": "positive: transferred",
 }
 _INSTANT = pl.Datetime("us", "UTC")
-
-
-def _day(at: datetime) -> date:
-    return local_day(at).date()
 
 
 def _active_orders(session: Session, people: list[int]) -> dict[int, list[ManagementOrder]]:
@@ -138,7 +133,7 @@ def _in_context(session: Session, rows: pl.DataFrame) -> pl.DataFrame:
     verdicts: list[tuple[int, str, str, datetime | None]] = []
     for r in rows.sort("collected_at", "row").iter_rows(named=True):
         collected: datetime = r["collected_at"]
-        day = _day(collected)
+        day = local_day(collected)
         rules = policy.at(day)
         ct = GeneCt(orf1ab=r["ct_orf1ab"], n=r["ct_n"])
         person = r["person_id"]
@@ -260,7 +255,7 @@ def apply_consequences(
 ) -> dict[str, int]:
     """Apply every consequence of the judged results (already stored under `import_id`); counts by kind."""
     system = Actor(f"{actor.username} (lab import {import_id})", Role.admin, actor.jurisdiction_path)
-    today = _day(now)
+    today = local_day(now)
     counts: Counter[str] = Counter()
     events = _events(session, judged)
     temporary_table(session, "lab_event", EVENT_COLUMNS)
@@ -324,7 +319,7 @@ def _personal(
             session,
             system,
             person,
-            on=_day(at),
+            on=local_day(at),
             today=today,
             reason=f"positive result of sample {barcode} (infection {infection.id})",
         )
@@ -338,7 +333,7 @@ def _personal(
             OrderCreate(
                 person_id=person,
                 category=Category.past_infection_ct35_40.value,
-                anchor_date=min(_day(at), today),
+                anchor_date=min(local_day(at), today),
                 reason=f"retest of sample {barcode}: past infection ({', '.join(cite)})",
             ),
             today=today,

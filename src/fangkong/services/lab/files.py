@@ -18,9 +18,9 @@ from typing import Any, Literal, TypeVar
 
 import polars as pl
 
-from fangkong.errors import InvalidInput
+from fangkong.errors import InvalidInput, Refused, RowError
 from fangkong.rules.ct import CT_MAX
-from fangkong.services.settings import JURISDICTION_ZONE
+from fangkong.services.calendar import JURISDICTION_ZONE
 
 Format = Literal["csv", "json"]
 
@@ -30,14 +30,6 @@ MAX_ROWS = 5_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 T = TypeVar("T")
 _BLOCK = 65_536  # CSV rows read at a time
-
-
-class RowError(InvalidInput):
-    """A bad row: the file is refused and nothing from it is written."""
-
-    def __init__(self, row: int, column: str, message: str) -> None:
-        super().__init__(column, f"row {row}: {message}")
-        self.row = row
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +155,8 @@ def read_samples(
         collected_at = _instant(n, raw, "collected_at", now)
         try:
             check_size(size, collected_at)
-        except InvalidInput as exc:
-            raise RowError(n, "pool_size", exc.message) from None
+        except Refused as exc:
+            raise RowError(n, "pool_size", exc.message, clause=exc.clause) from None
         members_raw = raw.get("members")
         if isinstance(members_raw, list):
             members = tuple(str(m).strip().upper() for m in members_raw if str(m).strip())

@@ -20,11 +20,12 @@ from pydantic import BaseModel
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from fangkong.errors import Conflict, InvalidInput, Refused
+from fangkong.errors import Conflict, InvalidInput, Refused, RowError
 from fangkong.policy import load_policy
 from fangkong.rules.pooling import check_pool_size
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
+from fangkong.services.calendar import local_day, local_time
 from fangkong.services.lab.bulk import (
     analyze,
     bulk_settings,
@@ -37,10 +38,9 @@ from fangkong.services.lab.bulk import (
     stage_numbered,
     temporary_table,
 )
-from fangkong.services.lab.files import Format, RowError, SampleRow, read_results, read_samples
+from fangkong.services.lab.files import Format, SampleRow, read_results, read_samples
 from fangkong.services.lab.models import LabImport, Sample, SampleMember
 from fangkong.services.persons.service import people_by_document
-from fangkong.services.settings import JURISDICTION_ZONE
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 ANALYZE_AFTER = 10_000  # rows loaded at once after which PostgreSQL's statistics are refreshed
@@ -88,18 +88,11 @@ def _seen(session: Session, digest: str, kind: str, actor: Actor) -> ImportSumma
     )
 
 
-def local_day(at: datetime) -> datetime:
-    return at.astimezone(JURISDICTION_ZONE)
-
-
 def _size_checker() -> Callable[[int, datetime], None]:
     policy = load_policy()
 
     def check(size: int, at: datetime) -> None:
-        try:
-            check_pool_size(size, policy.at(local_day(at).date()))
-        except Refused as exc:
-            raise InvalidInput("pool_size", f"{exc.message} ({exc.clause})") from None
+        check_pool_size(size, policy.at(local_day(at)))
 
     return check
 
@@ -251,7 +244,7 @@ def _match(session: Session, actor: Actor, rows: pl.DataFrame) -> pl.DataFrame:
     if bad is not None and bad["sample_id"] is None:
         raise RowError(bad["row"], "barcode", f"no sample {bad['barcode']} is registered")
     if bad is not None:
-        shown = local_day(bad["reported_at"]).isoformat()
+        shown = local_time(bad["reported_at"]).isoformat()
         raise RowError(bad["row"], "reported_at", f"{shown} is before the sample was collected")
     outside = _outside_scope(session, actor)
     contradicting = _first(found, (pl.col("stored") == 1) & (pl.col("same") == 0))

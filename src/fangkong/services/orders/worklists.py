@@ -5,7 +5,7 @@ What community workers and isolation-site managers open each morning, for one da
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from fangkong.errors import Conflict, InvalidInput
 from fangkong.rules.plans import parse_category
 from fangkong.rules.work_list import Where, work_entries
 from fangkong.services.access import Actor, Permission
+from fangkong.services.calendar import midnight
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import scope_root
 from fangkong.services.lab.models import Retest, TemporaryControl
@@ -22,7 +23,6 @@ from fangkong.services.orders.models import ManagementOrder, OrderStatus, Sampli
 from fangkong.services.orders.service import order_in_scope, stored_plan
 from fangkong.services.paging import MAX_LIMIT
 from fangkong.services.persons.models import Person
-from fangkong.services.settings import JURISDICTION_ZONE
 
 
 class WorkItem(BaseModel):
@@ -183,7 +183,7 @@ def work_list(
 
 
 def _retests_due(session: Session, root: str, on: date) -> list[RetestDue]:
-    end = datetime.combine(on + timedelta(days=1), time(0), JURISDICTION_ZONE)
+    end = midnight(on + timedelta(days=1))
     rows = session.execute(
         select(Retest, Person, TemporaryControl.id)
         .join(Person, Person.id == Retest.person_id)

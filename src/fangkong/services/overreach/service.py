@@ -21,10 +21,10 @@ from fangkong.rules.overreach import ProposedPhase, check_overreach
 from fangkong.rules.plans import parse_category
 from fangkong.rules.testing_campaign import review_campaign
 from fangkong.services.access import Actor, Permission
+from fangkong.services.calendar import local_day
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.paging import page_of
-from fangkong.services.settings import JURISDICTION_ZONE
 
 from .models import OverreachFinding
 
@@ -61,6 +61,21 @@ def record_finding(
     session.add(finding)
     session.flush()
     return finding
+
+
+def record_refusal(session: Session, actor: Actor, refusal: Refused, *, on: date, subject: str) -> OverreachFinding:
+    """The one way a refusal of the national rules becomes a finding for the supervisors (measure 16), whichever
+    door — the API, the console, an import — the refused action came through."""
+    return record_finding(
+        session,
+        actor,
+        on=on,
+        jurisdiction_code=actor.jurisdiction_path.strip("/").split("/")[-1],
+        kind="refusal",
+        subject=subject,
+        verdict="refused",
+        reasons=[Reason(clause=refusal.clause, text=refusal.message)],
+    )
 
 
 # ---- overlays -------------------------------------------------------------------------------------------
@@ -232,7 +247,7 @@ def check_local_action(session: Session, actor: Actor, action: LocalAction, *, n
         area = session.get(Jurisdiction, action.area_code)
         if area is None or not actor.covers(area.path):
             raise InvalidInput("area_code", f"unknown area {action.area_code!r}")  # outside: not revealed
-    on = action.on or now.astimezone(JURISDICTION_ZONE).date()
+    on = action.on or local_day(now)
     verdict, reasons = judge_action(session, action, on)
     finding = None
     if verdict != "allowed":

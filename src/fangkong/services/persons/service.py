@@ -14,13 +14,13 @@ from fangkong.rules.plans import parse_category
 from fangkong.rules.resident_id import check_resident_id
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
+from fangkong.services.calendar import local_day
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import covers, jurisdiction_in_scope
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.paging import page_of
 from fangkong.services.persons.models import AddressChange, Person
 from fangkong.services.persons.schemas import PersonCreate, PersonRead, PersonUpdate, mask_document, mask_phone
-from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.store import chunks, utcnow
 
 
@@ -125,7 +125,7 @@ def update_person(
         session.add(
             AddressChange(
                 person_id=person.id,
-                moved_on=today or utcnow().astimezone(JURISDICTION_ZONE).date(),
+                moved_on=today or local_day(utcnow()),
                 from_jurisdiction_code=person.jurisdiction_code,
                 from_address=person.address,
                 from_building=person.building,

@@ -14,11 +14,11 @@ from fangkong.policy import load_policy
 from fangkong.rules.departure import departure_clearance
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
+from fangkong.services.calendar import local_day
 from fangkong.services.health_codes.service import statuses_on
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.paging import page_of
 from fangkong.services.persons.service import person_in_scope
-from fangkong.services.settings import JURISDICTION_ZONE
 
 from .models import StrandedPerson
 
@@ -45,10 +45,6 @@ class StrandedRead(BaseModel):
     assessment: list[dict[str, object]]
 
 
-def _today(now: datetime) -> date:
-    return now.astimezone(JURISDICTION_ZONE).date()
-
-
 def report_stranded(session: Session, actor: Actor, data: StrandedCreate, *, now: datetime) -> StrandedPerson:
     actor.require(Permission.write_persons)
     person = person_in_scope(session, actor, data.person_id)
@@ -63,7 +59,7 @@ def report_stranded(session: Session, actor: Actor, data: StrandedCreate, *, now
         person_id=person.id,
         origin_code=person.jurisdiction_code,
         destination=data.destination.strip(),
-        reported_on=_today(now),
+        reported_on=local_day(now),
     )
     session.add(row)
     session.flush()
@@ -85,7 +81,7 @@ def assess(session: Session, actor: Actor, stranded_id: int, *, now: datetime) -
     if row.status == "departed":
         raise Conflict("status", f"{row.id} has departed")
     person = person_in_scope(session, actor, row.person_id)
-    today = _today(now)
+    today = local_day(now)
     decision = departure_clearance(statuses_on(session, [person], today)[person.id], load_policy().at(today))
     row.status = "cleared" if decision.cleared else "not_cleared"
     row.assessed_on, row.assessment = today, [r.model_dump() for r in decision.reasons]

@@ -4,14 +4,14 @@ contacts only where the rules in force determine them; the timeliness of reporti
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
-from fangkong.errors import Conflict, InvalidInput, NotFound, Refused
+from fangkong.errors import Conflict, InvalidInput, NotFound, Refused, RowError
 from fangkong.policy import load_policy
 from fangkong.rules.decision import Reason
 from fangkong.rules.timeliness import Timeliness, infection_timeliness
@@ -28,12 +28,13 @@ from fangkong.rules.tracing import (
 )
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
+from fangkong.services.calendar import JURISDICTION_ZONE, local_day, midnight
 from fangkong.services.infections.models import Infection
 from fangkong.services.infections.service import infection_in_scope
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope, scope_root
 from fangkong.services.lab.bulk import chunks, copy_into
-from fangkong.services.lab.files import RowError, _instant, _records, _text
+from fangkong.services.lab.files import _instant, _records, _text
 from fangkong.services.lab.imports import ImportSummary, Progress, _digest, _seen
 from fangkong.services.lab.models import LabImport
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
@@ -42,7 +43,6 @@ from fangkong.services.orders.service import place_order
 from fangkong.services.paging import page_of
 from fangkong.services.persons.models import Person
 from fangkong.services.persons.service import people_by_document, person_in_scope
-from fangkong.services.settings import JURISDICTION_ZONE
 
 from .models import CandidateStatus, ContactCandidate, Venue, VenueScan
 
@@ -84,14 +84,6 @@ class CandidateRead(BaseModel):
     proposed_by: str
     decided_at: datetime | None
     decided_by: str | None
-
-
-def _today(now: datetime) -> date:
-    return now.astimezone(JURISDICTION_ZONE).date()
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), JURISDICTION_ZONE)
 
 
 def register_venue(session: Session, actor: Actor, data: VenueCreate) -> Venue:
@@ -198,7 +190,7 @@ def _scans_with(
     """The person's scans in the window, and everyone's scans of the same venues within the gap of one."""
     if window.from_day is None:
         return [], []
-    start = _midnight(window.from_day)
+    start = midnight(window.from_day)
     mine_stmt = select(VenueScan).where(VenueScan.person_id == person_id, VenueScan.scanned_at >= start)
     if until is not None:
         mine_stmt = mine_stmt.where(VenueScan.scanned_at <= until)
@@ -308,14 +300,14 @@ def propose_contacts(session: Session, actor: Actor, infection_id: int, *, now: 
     infection = session.get(Infection, infection_id)
     if infection is None:
         raise NotFound("infection", infection_id)
-    today = _today(now)
+    today = local_day(now)
     policy = load_policy().at(today)
     window = _window(infection, today)
     if not window.determined:
         return []
     person = session.get(Person, infection.person_id)
     assert person is not None
-    last_home_day = min((infection.isolated_at or now).astimezone(JURISDICTION_ZONE).date(), today)
+    last_home_day = min(local_day(infection.isolated_at or now), today)
     found = household_candidates(person.id, _housemates(session, person), window, policy, last_home_day)
     gap = policy.get("tracing.venue_co_presence_minutes").value
     if gap is not None:
@@ -342,7 +334,7 @@ def add_interview_contacts(
     infection = infection_in_scope(session, actor, infection_id)
     if not contacts:
         raise InvalidInput("contacts", "name at least one contact")
-    today = _today(now)
+    today = local_day(now)
     policy = load_policy().at(today)
     window = _window(infection, today)
     found = []
@@ -388,7 +380,7 @@ def confirm_candidate(
             or f"{candidate.category.replace('_', ' ')} of infection {candidate.infection_id} "
             f"({candidate.source}: {candidate.detail})"[:400],
         ),
-        today=_today(now),
+        today=local_day(now),
     )
     candidate.status, candidate.order_id = CandidateStatus.confirmed, order.id
     candidate.decided_at, candidate.decided_by = now, actor.username
@@ -428,7 +420,7 @@ def propose_secondary(session: Session, actor: Actor, candidate_id: int, *, now:
     """
     actor.require(Permission.trace_contacts)
     candidate = candidate_in_scope(session, actor, candidate_id)
-    today = _today(now)
+    today = local_day(now)
     policy = load_policy().at(today)
     decision = secondary_determination(policy)
     if not decision.determined:
@@ -448,7 +440,7 @@ def propose_secondary(session: Session, actor: Actor, candidate_id: int, *, now:
         _housemates(session, contact),
         window,
         policy,
-        min(placed.astimezone(JURISDICTION_ZONE).date(), today),
+        min(local_day(placed), today),
     )
     gap = policy.get("tracing.venue_co_presence_minutes").value
     if gap is not None:
@@ -553,8 +545,8 @@ def timeliness_report(
             .join(Jurisdiction, Infection.jurisdiction_code == Jurisdiction.code)
             .where(
                 Jurisdiction.path.startswith(root),
-                Infection.confirmed_at >= _midnight(since),
-                Infection.confirmed_at < _midnight(until + timedelta(days=1)),
+                Infection.confirmed_at >= midnight(since),
+                Infection.confirmed_at < midnight(until + timedelta(days=1)),
             )
             .order_by(Infection.confirmed_at, Infection.id)
         )
@@ -571,7 +563,7 @@ def timeliness_report(
     policy = load_policy()
     rows = []
     for inf in infections:
-        rules = policy.at(inf.confirmed_at.astimezone(JURISDICTION_ZONE).date())
+        rules = policy.at(local_day(inf.confirmed_at))
         t = infection_timeliness(inf.confirmed_at, inf.reported_at, placed[inf.id], now, rules)
         rows.append(
             InfectionTimeliness(
