@@ -130,6 +130,7 @@ def _setup(sessions: sessionmaker[Session]) -> tuple[list[int], list[str], Actor
                     SYSTEM,
                     OrderCreate(person_id=ids[i], category=Category.entry_personnel.value, anchor_date=anchor),
                     today=anchor,
+                    policy=load_policy(),
                 )
         return ids, [f"E{i:07d}" for i in range(PEOPLE)], lab
 
@@ -465,6 +466,7 @@ def _apply_consequences(
                 on=_day(at),
                 today=today,
                 reason=f"positive result of sample {r.row.barcode} (infection {infection.id})",
+                policy=policy,
             )
             if moved:
                 counts["transferred"] += moved
@@ -480,6 +482,7 @@ def _apply_consequences(
                         reason=f"retest of sample {r.row.barcode}: past infection ({', '.join(j.cite)})",
                     ),
                     today=today,
+                    policy=policy,
                 )
                 counts["past_infections"] += 1
             except Conflict:

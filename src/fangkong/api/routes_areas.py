@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict
 
-from fangkong.api.deps import CurrentActor, DbSession, Now, Today
+from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.api.routes_lab import RawBody
-from fangkong.services.areas import service
+from fangkong.services.areas import service, spillover
 from fangkong.services.areas.service import Delineation, RiskAreaRead
 from fangkong.services.areas.shapes import import_areas
 from fangkong.services.health_codes.service import CodeRead, lookup, recompute
@@ -39,9 +39,9 @@ def areas_import(body: RawBody, session: DbSession, actor: CurrentActor) -> list
 
 
 @router.post("/risk-areas", response_model=RiskAreaRead, status_code=status.HTTP_201_CREATED)
-def delineate(body: Delineation, session: DbSession, actor: CurrentActor, now: Now) -> RiskAreaRead:
+def delineate(body: Delineation, session: DbSession, actor: CurrentActor, now: Now, policy: Rules) -> RiskAreaRead:
     """Delineate a risk area from today (a building or unit; wider only with a section-3 justification)."""
-    return RiskAreaRead.model_validate(service.delineate(session, actor, body, now=now))
+    return RiskAreaRead.model_validate(service.delineate(session, actor, body, now=now, policy=policy))
 
 
 @router.get("/risk-areas", response_model=Page[RiskAreaRead])
@@ -100,14 +100,9 @@ class Advance(BaseModel):
 
 
 @router.post("/risk-areas/advance")
-def advance(body: Advance, session: DbSession, actor: CurrentActor, today: Today) -> dict[str, int]:
+def advance(body: Advance, session: DbSession, actor: CurrentActor, today: Today, policy: Rules) -> dict[str, int]:
     """The daily job: apply every downgrade or lifting the rules give up to the day (default today)."""
-    on = body.on or today
-    if on > today:
-        from fangkong.errors import InvalidInput
-
-        raise InvalidInput("on", f"{on} is after today ({today})")
-    return service.advance_all(session, actor, on)
+    return service.advance_all(session, actor, body.on or today, today=today, policy=policy)
 
 
 class Lower(BaseModel):
@@ -117,13 +112,11 @@ class Lower(BaseModel):
 
 
 @router.post("/risk-areas/{risk_id}/lower", response_model=RiskAreaRead)
-def lower(risk_id: int, body: Lower, session: DbSession, actor: CurrentActor, today: Today) -> RiskAreaRead:
+def lower(
+    risk_id: int, body: Lower, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
+) -> RiskAreaRead:
     """Lower or lift one area now that the rules give it (prompt lifting); refused before its time."""
-    if body.on > today:
-        from fangkong.errors import InvalidInput
-
-        raise InvalidInput("on", f"{body.on} is after today ({today})")
-    return RiskAreaRead.model_validate(service.lower(session, actor, risk_id, body.on))
+    return RiskAreaRead.model_validate(service.lower(session, actor, risk_id, body.on, today=today, policy=policy))
 
 
 class SpilloverRead(BaseModel):
@@ -142,7 +135,7 @@ class SpilloverRead(BaseModel):
 @router.post("/risk-areas/{risk_id}/spillover/propose", response_model=list[SpilloverRead])
 def spillover_propose(risk_id: int, session: DbSession, actor: CurrentActor, now: Now) -> list[SpilloverRead]:
     """People who left the area after its delineation, from venue scans (measure 3)."""
-    return [SpilloverRead.model_validate(c) for c in service.propose_spillover(session, actor, risk_id, now=now)]
+    return [SpilloverRead.model_validate(c) for c in spillover.propose_spillover(session, actor, risk_id, now=now)]
 
 
 class Declaration(BaseModel):
@@ -157,7 +150,7 @@ def spillover_declare(
     risk_id: int, body: Declaration, session: DbSession, actor: CurrentActor, now: Now
 ) -> SpilloverRead:
     return SpilloverRead.model_validate(
-        service.declare_spillover(session, actor, risk_id, body.person_id, body.left_on, now=now)
+        spillover.declare_spillover(session, actor, risk_id, body.person_id, body.left_on, now=now)
     )
 
 
@@ -170,14 +163,18 @@ def spillover_list(
     limit: Limit = 50,
     status: str | None = None,
 ) -> Page[SpilloverRead]:
-    rows, total = service.list_spillover(session, actor, risk_id, status=status, offset=offset, limit=limit)
+    rows, total = spillover.list_spillover(session, actor, risk_id, status=status, offset=offset, limit=limit)
     return Page(items=[SpilloverRead.model_validate(c) for c in rows], total=total, offset=offset, limit=limit)
 
 
 @router.post("/spillover/{candidate_id}/confirm", response_model=SpilloverRead)
-def spillover_confirm(candidate_id: int, session: DbSession, actor: CurrentActor, now: Now) -> SpilloverRead:
+def spillover_confirm(
+    candidate_id: int, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+) -> SpilloverRead:
     """Place the person under measure 3's plan (7 days of home isolation from the day they left)."""
-    return SpilloverRead.model_validate(service.confirm_spillover(session, actor, candidate_id, now=now))
+    return SpilloverRead.model_validate(
+        spillover.confirm_spillover(session, actor, candidate_id, now=now, policy=policy)
+    )
 
 
 @router.get("/health-codes/person/{person_id}", response_model=CodeRead)

@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, status
 from pydantic import BaseModel
 
-from fangkong.api.deps import CurrentActor, DbSession, Now, Today
+from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.services.appeals.service import (
     TicketAnswer,
@@ -40,9 +40,9 @@ router = APIRouter(prefix="/api", tags=["appeals, stranded persons, campaigns"])
 
 
 @router.post("/appeals", response_model=TicketRead, status_code=status.HTTP_201_CREATED)
-def appeal(body: TicketCreate, session: DbSession, actor: CurrentActor, now: Now) -> TicketRead:
+def appeal(body: TicketCreate, session: DbSession, actor: CurrentActor, now: Now, policy: Rules) -> TicketRead:
     """Open an appeal of a health code or a complaint; it is due within the policy's response hours."""
-    return TicketRead.model_validate(open_ticket(session, actor, body, now=now))
+    return TicketRead.model_validate(open_ticket(session, actor, body, now=now, policy=policy))
 
 
 @router.get("/appeals", response_model=Page[TicketRead])
@@ -98,9 +98,9 @@ def stranded_summary(session: DbSession, actor: CurrentActor) -> StrandedSummary
 
 
 @router.post("/stranded/{stranded_id}/clearance", response_model=StrandedRead)
-def clearance(stranded_id: int, session: DbSession, actor: CurrentActor, now: Now) -> StrandedRead:
+def clearance(stranded_id: int, session: DbSession, actor: CurrentActor, now: Now, policy: Rules) -> StrandedRead:
     """The departure-clearance check (measure 20), with its risk assessment recorded."""
-    return StrandedRead.model_validate(assess(session, actor, stranded_id, now=now))
+    return StrandedRead.model_validate(assess(session, actor, stranded_id, now=now, policy=policy))
 
 
 @router.post("/stranded/{stranded_id}/departed", response_model=StrandedRead)
@@ -109,10 +109,10 @@ def departed(stranded_id: int, session: DbSession, actor: CurrentActor) -> Stran
 
 
 @router.post("/campaigns", response_model=CampaignRead, status_code=status.HTTP_201_CREATED)
-def campaign(body: CampaignCreate, session: DbSession, actor: CurrentActor, now: Now) -> CampaignRead:
+def campaign(body: CampaignCreate, session: DbSession, actor: CurrentActor, now: Now, policy: Rules) -> CampaignRead:
     """Propose a testing campaign; the guard refuses area-wide testing without an outbreak unless the
     conditions are recorded, and more than one test a day (measure 6)."""
-    return CampaignRead.model_validate(propose(session, actor, body, now=now))
+    return CampaignRead.model_validate(propose(session, actor, body, now=now, policy=policy))
 
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignRead)

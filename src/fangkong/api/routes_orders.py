@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from fangkong.api.deps import CurrentActor, DbSession, Today
+from fangkong.api.deps import CurrentActor, DbSession, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.services.audit.service import record
 from fangkong.services.orders import service
@@ -26,8 +26,8 @@ def _read(order: ManagementOrder) -> OrderRead:
 
 
 @router.post("/orders", response_model=OrderRead, status_code=status.HTTP_201_CREATED)
-def place(body: OrderCreate, session: DbSession, actor: CurrentActor, today: Today) -> OrderRead:
-    return _read(service.place_order(session, actor, body, today=today))
+def place(body: OrderCreate, session: DbSession, actor: CurrentActor, today: Today, policy: Rules) -> OrderRead:
+    return _read(service.place_order(session, actor, body, today=today, policy=policy))
 
 
 @router.get("/orders", response_model=Page[OrderRead])
@@ -44,6 +44,8 @@ def orders(
     under_management_on: Annotated[date | None, Query(description="active and covering this day")] = None,
     releases_on: Annotated[date | None, Query(description="released on this day")] = None,
     reason: Reason = None,
+    *,
+    policy: Rules,
 ) -> Page[OrderRead]:
     """Management orders of people in your jurisdiction, newest first."""
     rows, total = service.list_orders(
@@ -54,6 +56,7 @@ def orders(
         category=category,
         status=status,
         policy_version=policy_version,
+        versions=policy.versions,
         under_management_on=under_management_on,
         releases_on=releases_on,
         offset=offset,
@@ -96,20 +99,24 @@ def cancel(order_id: int, body: OrderChange, session: DbSession, actor: CurrentA
 
 
 @router.post("/orders/{order_id}/transfer", response_model=OrderRead)
-def transfer(order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today) -> OrderRead:
-    return _read(service.transfer_to_hospital(session, actor, order_id, body, today=today))
+def transfer(
+    order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
+) -> OrderRead:
+    return _read(service.transfer_to_hospital(session, actor, order_id, body, today=today, policy=policy))
 
 
 @router.post("/orders/{order_id}/centralize", response_model=OrderRead)
 def centralize(
-    order_id: int, body: EligibilityFailure, session: DbSession, actor: CurrentActor, today: Today
+    order_id: int, body: EligibilityFailure, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
 ) -> OrderRead:
-    return _read(service.switch_to_centralized(session, actor, order_id, body, today=today))
+    return _read(service.switch_to_centralized(session, actor, order_id, body, today=today, policy=policy))
 
 
 @router.post("/orders/{order_id}/hand-over", response_model=OrderRead)
-def hand_over(order_id: int, body: HandOver, session: DbSession, actor: CurrentActor) -> OrderRead:
-    return _read(service.hand_over(session, actor, order_id, body))
+def hand_over(
+    order_id: int, body: HandOver, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
+) -> OrderRead:
+    return _read(service.hand_over(session, actor, order_id, body, today=today, policy=policy))
 
 
 class SamplingCreate(BaseModel):
@@ -164,10 +171,12 @@ class TransitionApply(BaseModel):
 
 
 @router.get("/policy-transitions/preview", response_model=TransitionPreview)
-def transition_preview(effective_on: date, session: DbSession, actor: CurrentActor) -> TransitionPreview:
-    return preview_transition(session, actor, effective_on=effective_on)[0]
+def transition_preview(effective_on: date, session: DbSession, actor: CurrentActor, policy: Rules) -> TransitionPreview:
+    return preview_transition(session, actor, effective_on=effective_on, policy=policy)[0]
 
 
 @router.post("/policy-transitions", response_model=TransitionPreview)
-def transition_apply(body: TransitionApply, session: DbSession, actor: CurrentActor) -> TransitionPreview:
-    return apply_transition(session, actor, effective_on=body.effective_on, reason=body.reason)
+def transition_apply(
+    body: TransitionApply, session: DbSession, actor: CurrentActor, policy: Rules
+) -> TransitionPreview:
+    return apply_transition(session, actor, effective_on=body.effective_on, reason=body.reason, policy=policy)

@@ -9,13 +9,13 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from fangkong.api.deps import CurrentActor, DbSession, Now
+from fangkong.api.deps import CurrentActor, DbSession, Now, Rules
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.api.routes_lab import RawBody
 from fangkong.errors import InvalidInput
+from fangkong.rules.local_action import LocalAction
 from fangkong.services.overreach.service import (
     ActionDecision,
-    LocalAction,
     OverlayReport,
     ReportLine,
     check_local_action,
@@ -32,7 +32,7 @@ router = APIRouter(prefix="/api", tags=["over-reach guard"])
     response_model=OverlayReport,
     openapi_extra={"requestBody": {"required": True, "content": {"application/yaml": {"schema": {"type": "string"}}}}},
 )
-def overlay(body: RawBody, session: DbSession, actor: CurrentActor) -> OverlayReport:
+def overlay(body: RawBody, session: DbSession, actor: CurrentActor, policy: Rules) -> OverlayReport:
     """A province's or city's parameter file (YAML: `overlay: {jurisdiction, name, effective}` and
     `parameters: {path: {value, reason}}`) compared value by value with the national rule; every finding is
     recorded."""
@@ -40,14 +40,14 @@ def overlay(body: RawBody, session: DbSession, actor: CurrentActor) -> OverlayRe
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("file", "not UTF-8 text") from None
-    return check_overlay(session, actor, text)
+    return check_overlay(session, actor, text, national=policy)
 
 
 @router.post("/local-actions/check", response_model=ActionDecision)
-def local_action(body: LocalAction, session: DbSession, actor: CurrentActor, now: Now) -> ActionDecision:
+def local_action(body: LocalAction, session: DbSession, actor: CurrentActor, now: Now, policy: Rules) -> ActionDecision:
     """A proposed local action (a longer quarantine, a re-quarantine, a wider area, a closed school, a stopped
     enterprise, area-wide testing, refused returnees) judged against the national rules."""
-    return check_local_action(session, actor, body, now=now)
+    return check_local_action(session, actor, body, now=now, policy=policy)
 
 
 class FindingRead(BaseModel):

@@ -65,13 +65,14 @@ def areas_import(
 @reports_errors
 def areas_advance(username: User, on: On = None, db: Db = None) -> None:
     """The daily job: apply every downgrade or lifting the rules give up to the day."""
+    from fangkong.policy import load_policy
     from fangkong.services.areas.service import advance_all
 
     url = database_url(db)
     upgrade(url)
     day = _day(on)
     with unit_of_work(session_factory(make_engine(url))) as session:
-        counts = advance_all(session, _actor(session, username), day)
+        counts = advance_all(session, _actor(session, username), day, today=today(), policy=load_policy())
     console.print(
         f"{day}: {counts['checked']} active areas checked, {counts['changed']} changed level", highlight=False
     )

@@ -52,6 +52,21 @@ class AreaLevel(StrEnum):
     none = "none"  # no risk-area level applies (lifted under n10, or no areas at all under classb)
 
 
+class JurisdictionLevel(StrEnum):
+    """The administrative tree, from the widest; risk areas are delineated by one of these (measure 4)."""
+
+    province = "province"
+    city = "city"
+    county = "county"  # county/district: GB/T 2260 six-digit code
+    street = "street"  # street/township: county code + 3 digits
+    community = "community"  # community/village: street code + 3 digits
+    building = "building"  # community code + 3 digits (a local suffix)
+    unit = "unit"  # building code + 2 digits
+
+
+LEVEL_ORDER = tuple(JurisdictionLevel)  # from the widest
+
+
 class Population(StrEnum):
     entry_personnel = "entry_personnel"
     general = "general"

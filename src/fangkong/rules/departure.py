@@ -6,7 +6,7 @@ today (the same facts as the health code); what keeps someone from leaving is a 
 from __future__ import annotations
 
 from fangkong.policy import PolicyAt
-from fangkong.rules.decision import Decision, Reason, policy_fields
+from fangkong.rules.decision import Decision, Reason, because, policy_fields
 from fangkong.rules.health_code import Status
 
 # Statuses under which the rules say the person may not go out (measures 1, 3, 4, 10; section 3).
@@ -26,15 +26,17 @@ class Clearance(Decision):
 
 def departure_clearance(statuses: list[Status], policy: PolicyAt) -> Clearance:
     """Cleared unless a status forbids leaving; every status found is part of the recorded assessment."""
+    rule = policy.flag("stranded.may_leave_after_assessment")
+    returnees = policy.flag("overreach.destinations_may_refuse_returnees")
     blocking = [s for s in statuses if s.status in BLOCKING]
     notes = [s for s in statuses if s.status not in BLOCKING]
     fields = policy_fields(policy)
-    if blocking:
+    if blocking or not rule.value:
         return Clearance(
             **fields,
             cleared=False,
             reasons=(
-                Reason(clause="m20.20", text="not cleared: the person may not leave yet"),
+                because(rule, "not cleared: the person may not leave yet"),
                 *(Reason(clause=s.clause, text=s.text) for s in blocking),
             ),
         )
@@ -42,8 +44,8 @@ def departure_clearance(statuses: list[Status], policy: PolicyAt) -> Clearance:
         **fields,
         cleared=True,
         reasons=(
-            Reason(clause="m20.20", text="not in a high-risk area: may leave after this risk assessment"),
+            because(rule, "not in a high-risk area: may leave after this risk assessment"),
             *(Reason(clause=s.clause, text=f"{s.text} (travel with care)") for s in notes),
-            Reason(clause="m20.20", text="the destination may not refuse them nor add controls"),
+            *(() if returnees.value else (because(returnees, "the destination may not refuse them nor add controls"),)),
         ),
     )

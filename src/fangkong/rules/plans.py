@@ -188,3 +188,32 @@ def first_day(category: Category, anchor_on: date, policy: PolicyAt) -> tuple[da
         convention,
         f"anchor {anchor.value} on {anchor_on.isoformat()} is day {1 - offset}; day 1 is {day.isoformat()}",
     )
+
+
+def switch_home_isolation(plan: Plan, on: date, policy: PolicyAt) -> tuple[Plan, Reason]:
+    """Section 3: "those not eligible for home isolation are still subject to centralized isolation". From `on`,
+    every home-isolation day of the plan is spent where `management.home_isolation_ineligible.isolated_in` says,
+    with the same test days; a phase that straddles `on` is split there. The plan's past does not change."""
+    target = policy.text("management.home_isolation_ineligible.isolated_in")
+    if target.value is None:
+        raise InvalidInput("on", f"{policy.version} does not move anyone out of home isolation")
+    kind = PhaseKind(target.value)
+    if not any(p.kind is PhaseKind.home_isolation and p.end >= on for p in plan.phases):
+        raise InvalidInput("on", f"the plan has no home isolation on or after {on}")
+    may = policy.get(f"management.phase_kind.{kind.value}.may_go_out").value
+    phases: list[PlanPhase] = []
+    for p in plan.phases:
+        if p.kind is not PhaseKind.home_isolation or p.end < on:
+            phases.append(p)
+            continue
+        if p.start < on:  # the days before `on` stay as they were
+            cut = (on - p.start).days
+            phases.append(
+                p.model_copy(
+                    update={"end": on - timedelta(days=1), "test_days": tuple(d for d in p.test_days if d <= cut)}
+                )
+            )
+            p = p.model_copy(update={"start": on, "test_days": tuple(d - cut for d in p.test_days if d > cut)})
+        phases.append(p.model_copy(update={"kind": kind, "may_go_out": may, "restrictions": ()}))
+    switched = plan.model_copy(update={"phases": join_adjacent(phases)})
+    return switched, because(target, f"not eligible for home isolation: {kind.value.replace('_', ' ')} from {on}")

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
-from fangkong.errors import InvalidInput
+from fangkong.errors import InvalidInput, Refused
 from fangkong.policy import PolicyAt
-from fangkong.policy.terms import AreaLevel
+from fangkong.policy.terms import LEVEL_ORDER, AreaLevel, Category, JurisdictionLevel
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
 
 
@@ -165,3 +165,45 @@ def _downgrade(
     effective = rules.text("risk_area.downgrade_effective")
     when = day + timedelta(days=1) if effective.value == "day_after_last_clean_day" else day
     return when, to, Reason(clause=why.clause, text=text)
+
+
+def delineation_basis(level: JurisdictionLevel, justification: str | None, policy: PolicyAt) -> tuple[Reason, ...]:
+    """Whether a high-risk area may cover a whole area of `level` (measure 4, section 3): within the unit the rules
+    delineate by it may; wider only with a recorded section-3 justification, else it is over-reach (measure 16)
+    and `Refused`. Returns the reasons the delineation rests on."""
+    widest = policy.get("risk_area.widest_unit")
+    if widest.value is None:
+        raise Refused(widest.source.clause, "no risk areas are delineated under these rules")
+    limit = JurisdictionLevel(widest.value)
+    if LEVEL_ORDER.index(level) >= LEVEL_ORDER.index(limit):
+        return (because(widest, f"a {level.value} is within the {limit.value} the rules delineate by"),)
+    allowed = policy.get("risk_area.widening_justifications")
+    options: tuple[str, ...] = allowed.value or ()
+    if justification is None or justification not in options:
+        shown = f"record one of: {', '.join(options)}" if options else "no justification allows it under these rules"
+        raise Refused(
+            allowed.source.clause if options else widest.source.clause,
+            f"a high-risk area is delineated by {limit.value}; a whole {level.value} is over-reach ({shown})",
+        )
+    return (
+        because(widest, f"wider than a {limit.value}"),
+        because(allowed, f"justified: {justification.replace('_', ' ')}"),
+    )
+
+
+SPILLOVER = {AreaLevel.high: Category.high_risk_spillover, AreaLevel.medium: Category.medium_risk_spillover}
+
+
+def spillover_category(level: AreaLevel, policy: PolicyAt) -> Category:
+    """The plan for someone who left a risk area (measure 3; the 9th edition's medium-risk areas had a plan of
+    their own): the category for the level the area had on the day they left, where the rules in force on that
+    day manage it. Leaving a low-risk area, or an area of a level these rules manage no one from, is refused."""
+    category = SPILLOVER.get(level)
+    if category is None:
+        levels = policy.get("risk_area.levels")
+        raise Refused(levels.source.clause, f"the area was {level.value}-risk that day: leaving it is not spill-over")
+    determined = policy.find(f"management.{category.value}.determined")
+    if determined is None or not determined.value:
+        clause = determined.source.clause if determined is not None else policy.get("risk_area.levels").source.clause
+        raise Refused(clause, f"{policy.version} does not manage people who left a {level.value}-risk area")
+    return category

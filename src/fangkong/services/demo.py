@@ -14,6 +14,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.policy import Policy, load_policy
 from fangkong.rules.resident_id import check_digit
 from fangkong.services.access import SYSTEM, Actor, Role
 from fangkong.services.areas.service import Delineation, delineate
@@ -153,8 +154,11 @@ def _shapes(session: Session, communities: list[str]) -> None:
     import_areas(session, SYSTEM, json.dumps({"type": "FeatureCollection", "features": features}).encode())
 
 
-def load_demo(session: Session, *, persons: int = 120, seed: int = 20221111) -> DemoSummary:
+def load_demo(
+    session: Session, *, persons: int = 120, seed: int = 20221111, policy: Policy | None = None
+) -> DemoSummary:
     """Create the demo county, its staff and `persons` people under management (deterministic for a seed)."""
+    policy = policy if policy is not None else load_policy()  # the demo is a drill of the national rules
     if session.get(Jurisdiction, COUNTY) is not None:
         return DemoSummary(False, 0, 0, ())
     rng = random.Random(seed)
@@ -209,6 +213,7 @@ def load_demo(session: Session, *, persons: int = 120, seed: int = 20221111) -> 
             SYSTEM,
             OrderCreate(person_id=person.id, category=category, anchor_date=anchor, reason="demo"),
             today=placed_on,
+            policy=policy,
         )
         orders += 1
         first = order.plan["phases"][0]
@@ -218,12 +223,12 @@ def load_demo(session: Session, *, persons: int = 120, seed: int = 20221111) -> 
         for test_day in (d for p in order.plan["phases"] for d in _dates(p)):
             if test_day < DEMO_TODAY and rng.random() < 0.9:
                 record_sampling(session, SYSTEM, order.id, sampled_on=test_day, today=DEMO_TODAY)
-    _testing_and_tracing(session, rng, communities[0])
+    _testing_and_tracing(session, rng, communities[0], policy)
     recompute(session, SYSTEM, DEMO_TODAY)  # everyone's health code for the drill day
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 
 
-def _testing_and_tracing(session: Session, rng: random.Random, community: str) -> None:
+def _testing_and_tracing(session: Session, rng: random.Random, community: str, policy: Policy) -> None:
     """Fifteen residents of one community go through the lab path the way staff would see it on the 16th: a
     positive pool on the 15th whose retests found one infection (its contacts proposed from a market's venue
     scans and its home, awaiting the epidemiologist), and a positive pool this morning whose members are held
@@ -291,6 +296,7 @@ def _testing_and_tracing(session: Session, rng: random.Random, community: str) -
         command,
         Delineation(area_code=f"{community}007", reason="residence", infection_ids=[case.id]),
         now=local_instant(DEMO_TODAY - timedelta(days=1), time(16)),
+        policy=policy,
     )
     results_16 = [
         "barcode,lab,reported_at,ct_orf1ab,ct_n",

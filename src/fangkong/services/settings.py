@@ -8,7 +8,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from fangkong.services.calendar import JURISDICTION_ZONE  # noqa: F401  (kept for the modules not yet moved)
+from fangkong.services.calendar import JURISDICTION_ZONE as JURISDICTION_ZONE  # kept for the modules not yet moved
 
 
 def data_dir() -> Path:

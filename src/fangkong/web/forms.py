@@ -9,15 +9,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy import select
 
+from fangkong.api.deps import Rules
 from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, InvalidInput, NotFound, Refused
-from fangkong.policy import load_policy
 from fangkong.policy import render as render_value
 from fangkong.policy.diff import in_force, policy_diff
 from fangkong.policy.terms import CampaignCondition, CampaignScope
-from fangkong.services.areas.models import RiskArea
+from fangkong.services.areas.map import map_features
 from fangkong.services.areas.service import Delineation, area_in_scope, delineate
 from fangkong.services.areas.service import events as area_events
 from fangkong.services.campaigns.service import CampaignCreate, propose
@@ -67,48 +66,9 @@ def map_page(request: Request, actor: CurrentActor) -> HTMLResponse:
 
 
 @router.get("/map/areas.geojson")
-def map_areas(request: Request, session: Db, actor: CurrentActor) -> JSONResponse:
+def map_areas(session: Db, actor: CurrentActor) -> JSONResponse:
     """Communities (outlines) and risk areas (filled by level) in the actor's jurisdiction, as GeoJSON."""
-    features: list[dict[str, Any]] = []
-    for j in session.scalars(
-        select(Jurisdiction).where(
-            Jurisdiction.path.startswith(actor.jurisdiction_path),
-            Jurisdiction.level.in_(("county", "street", "community")),
-            Jurisdiction.shape.is_not(None),
-        )
-    ):
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": j.shape,
-                "properties": {"kind": "outline", "code": j.code, "name": j.name, "level": j.level},
-            }
-        )
-    for risk, j in session.execute(
-        select(RiskArea, Jurisdiction)
-        .join(Jurisdiction, Jurisdiction.code == RiskArea.area_code)
-        .where(Jurisdiction.path.startswith(actor.jurisdiction_path))
-        .order_by(RiskArea.delineated_on)
-    ):
-        if j.shape is None:
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": j.shape,
-                "properties": {
-                    "kind": "risk_area",
-                    "id": risk.id,
-                    "code": j.code,
-                    "name": j.name,
-                    "risk": risk.level,
-                    "active": risk.active,
-                    "delineated_on": risk.delineated_on.isoformat(),
-                    "next_change_on": risk.next_change_on.isoformat() if risk.next_change_on else None,
-                },
-            }
-        )
-    return JSONResponse({"type": "FeatureCollection", "features": features})
+    return JSONResponse(map_features(session, actor))
 
 
 @router.get("/risk-areas/{risk_id}", response_class=HTMLResponse)
@@ -127,9 +87,8 @@ def risk_area_page(request: Request, session: Db, actor: CurrentActor, risk_id: 
 
 
 @router.get("/policy", response_class=HTMLResponse)
-def policy_page(request: Request, on: str | None = None) -> HTMLResponse:
+def policy_page(request: Request, policy: Rules, on: str | None = None) -> HTMLResponse:
     """The rules in force on a date, each value beside the clause it comes from. Public, like the notice."""
-    policy = load_policy()
     try:
         day = _day(on, _today(request))
         rules = policy.at(day)
@@ -150,8 +109,7 @@ def policy_page(request: Request, on: str | None = None) -> HTMLResponse:
 
 
 @router.get("/policy/diff", response_class=HTMLResponse)
-def policy_diff_page(request: Request, a: str = "v9", b: str = "m20") -> HTMLResponse:
-    policy = load_policy()
+def policy_diff_page(request: Request, policy: Rules, a: str = "v9", b: str = "m20") -> HTMLResponse:
     if a not in policy.versions or b not in policy.versions:
         return _error(request, None, InvalidInput("a", f"versions are {', '.join(policy.versions)}"))
     changes = policy_diff(policy, policy.for_version(a), policy.for_version(b))
@@ -170,8 +128,8 @@ def policy_diff_page(request: Request, a: str = "v9", b: str = "m20") -> HTMLRes
 
 
 @router.get("/policy/register", response_class=HTMLResponse)
-def register_page(request: Request) -> HTMLResponse:
-    return render(request, "register.html", entries=register_entries(load_policy()))
+def register_page(request: Request, policy: Rules) -> HTMLResponse:
+    return render(request, "register.html", entries=register_entries(policy))
 
 
 # ---- forms ---------------------------------------------------------------------------------------------
@@ -189,6 +147,7 @@ def order_submit(
     request: Request,
     session: Db,
     actor: CurrentActor,
+    policy: Rules,
     person_id: Annotated[str, Form()],
     category: Annotated[str, Form()],
     anchor_date: Annotated[str, Form()] = "",
@@ -209,6 +168,7 @@ def order_submit(
                 reason=reason or None,
             ),
             today=_today(request),
+            policy=policy,
         )
     except FangkongError as exc:
         return render(
@@ -272,6 +232,7 @@ def area_submit(
     request: Request,
     session: Db,
     actor: CurrentActor,
+    policy: Rules,
     area_code: Annotated[str, Form()],
     reason: Annotated[str, Form()],
     justification: Annotated[str, Form()] = "",
@@ -297,6 +258,7 @@ def area_submit(
                 area_code=area_code.strip(), reason=reason, justification=justification or None, infection_ids=ids
             ),
             now=_now(request),
+            policy=policy,
         )
     except FangkongError as exc:
         return render(
@@ -329,6 +291,7 @@ def campaign_submit(
     request: Request,
     session: Db,
     actor: CurrentActor,
+    policy: Rules,
     area_code: Annotated[str, Form()],
     scope: Annotated[str, Form()],
     start_on: Annotated[str, Form()],
@@ -359,7 +322,7 @@ def campaign_submit(
             raise InvalidInput(
                 "start_on" if "date" in str(exc).lower() else "scope", str(exc).splitlines()[0]
             ) from None
-        campaign = propose(session, actor, data, now=_now(request))
+        campaign = propose(session, actor, data, now=_now(request), policy=policy)
     except FangkongError as exc:
         return render(
             request,

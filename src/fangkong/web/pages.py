@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from fangkong.api.deps import DbSession, get_now
+from fangkong.api.deps import DbSession, Rules, get_now
 from fangkong.api.errors import error_parts
 from fangkong.errors import (
     FangkongError,
@@ -25,7 +25,6 @@ from fangkong.errors import (
     NotInForce,
     http_status,
 )
-from fangkong.policy import load_policy
 from fangkong.rules.plans import Plan, PlanRefusal, first_day, management_plan, parse_category
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.service import list_areas
@@ -339,7 +338,7 @@ SELF_CHECK = ("close_contact", "entry_personnel", "high_risk_spillover", "high_r
 
 
 @router.get("/self-check", response_class=HTMLResponse)
-def self_check(request: Request, category: str | None = None, on: str | None = None) -> HTMLResponse:
+def self_check(request: Request, policy: Rules, category: str | None = None, on: str | None = None) -> HTMLResponse:
     """A resident answers what happened to them and on which day, and sees the plan that applies, with the
     clause for each step — no login, nothing stored."""
     today = _today(request)
@@ -351,7 +350,7 @@ def self_check(request: Request, category: str | None = None, on: str | None = N
             anchor = _day(on, today)
             if anchor > today:
                 raise InvalidInput("on", "is in the future")
-            rules = load_policy().at(today)
+            rules = policy.at(today)
             start, _ = first_day(cat, anchor, rules)
             result = management_plan(cat, start, rules)
         except (InvalidInput, NotInForce) as exc:

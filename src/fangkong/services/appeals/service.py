@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, InvalidInput, NotFound
-from fangkong.policy import load_policy
+from fangkong.policy import Policy
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day
@@ -62,7 +62,7 @@ class TicketRead(BaseModel):
     answered_by: str | None
 
 
-def open_ticket(session: Session, actor: Actor, data: TicketCreate, *, now: datetime) -> Ticket:
+def open_ticket(session: Session, actor: Actor, data: TicketCreate, *, now: datetime, policy: Policy) -> Ticket:
     actor.require(Permission.write_persons)
     if data.kind == "health_code" and data.person_id is None:
         raise InvalidInput("person_id", "a health-code appeal is about a person")
@@ -74,7 +74,7 @@ def open_ticket(session: Session, actor: Actor, data: TicketCreate, *, now: date
     else:
         raise InvalidInput("jurisdiction_code", "route the complaint to a jurisdiction")
     jurisdiction_in_scope(session, actor, code)
-    hours = load_policy().at(local_day(now)).get("appeals.response_hours")
+    hours = policy.at(local_day(now)).get("appeals.response_hours")
     ticket = Ticket(
         kind=data.kind,
         person_id=data.person_id,

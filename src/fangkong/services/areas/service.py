@@ -1,6 +1,6 @@
 """The risk-area lifecycle (measure 4, section 3): delineation on a building or unit (wider only with a recorded
 justification), the infections that count for it, screenings, the daily job that applies downgrades on the day
-the rules give, the areas due today, and spill-over proposals (measure 3)."""
+the rules give, and the areas due today. Spill-over (measure 3) is in `spillover.py`."""
 
 from __future__ import annotations
 
@@ -11,23 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, InvalidInput, Refused
-from fangkong.policy import load_policy
+from fangkong.policy import Policy
 from fangkong.policy.terms import AreaLevel
-from fangkong.rules.risk_area import AreaLevelDecision, area_level
+from fangkong.rules.risk_area import AreaLevelDecision, area_level, delineation_basis
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
-from fangkong.services.calendar import local_day, local_time, midnight
+from fangkong.services.calendar import local_day
 from fangkong.services.infections.models import Infection
-from fangkong.services.jurisdictions.models import LEVEL_ORDER, Jurisdiction, JurisdictionLevel
+from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
-from fangkong.services.orders.schemas import OrderCreate
-from fangkong.services.orders.service import place_order
 from fangkong.services.paging import page_of
-from fangkong.services.persons.models import AddressChange, Person
-from fangkong.services.persons.service import person_in_scope
-from fangkong.services.tracing.models import Venue, VenueScan
+from fangkong.services.persons.models import Person
 
-from .models import RiskArea, RiskAreaEvent, RiskAreaInfection, RiskAreaScreening, SpilloverCandidate
+from .models import RiskArea, RiskAreaEvent, RiskAreaInfection, RiskAreaScreening
 from .shapes import home_area
 
 REASONS = ("residence", "workplace", "activity_place")
@@ -82,45 +78,20 @@ def _event(
     )
 
 
-def check_unit(area: Jurisdiction, justification: str | None, on: date) -> list[tuple[str, str]]:
-    """Refuse an area wider than the rules' unit unless a section-3 justification is recorded (Refused, the
-    over-reach guard of measure 16); returns the reasons (clause, text) it rests on."""
-    rules = load_policy().at(on)
-    widest = rules.get("risk_area.widest_unit")
-    if widest.value is None:
-        raise Refused(widest.source.clause, "no risk areas are delineated under these rules")
-    level = JurisdictionLevel(area.level)
-    limit = JurisdictionLevel(widest.value)
-    if LEVEL_ORDER.index(level) >= LEVEL_ORDER.index(limit):
-        return [(widest.source.clause, f"a {level.value} is within the {limit.value} the rules delineate by")]
-    allowed = rules.get("risk_area.widening_justifications")
-    options: tuple[str, ...] = allowed.value or ()
-    if justification is None or justification not in options:
-        shown = f"record one of: {', '.join(options)}" if options else "no justification allows it under these rules"
-        raise Refused(
-            allowed.source.clause if options else widest.source.clause,
-            f"a high-risk area is delineated by {limit.value}; a whole {level.value} is over-reach ({shown})",
-        )
-    return [
-        (widest.source.clause, f"wider than a {limit.value}"),
-        (allowed.source.clause, f"justified: {justification.replace('_', ' ')}"),
-    ]
-
-
-def delineate(session: Session, actor: Actor, data: Delineation, *, now: datetime) -> RiskArea:
+def delineate(session: Session, actor: Actor, data: Delineation, *, now: datetime, policy: Policy) -> RiskArea:
     """Delineate a risk area from today; infections named count for it from their sampling day."""
     actor.require(Permission.manage_areas)
     today = local_day(now)
     if data.reason not in REASONS:
         raise InvalidInput("reason", f"one of {', '.join(REASONS)}")
     area = jurisdiction_in_scope(session, actor, data.area_code, field="area_code")
-    rules = load_policy().at(today)
+    rules = policy.at(today)
     levels = rules.texts("risk_area.levels").value or ()
     if data.level.value not in levels:
         raise Refused(
             rules.get("risk_area.levels").source.clause, f"{rules.version} has no {data.level.value}-risk areas"
         )
-    basis = check_unit(area, data.justification, today)
+    basis = delineation_basis(JurisdictionLevel(area.level), data.justification, rules)
     # one active area per place, and none inside another active one
     for other in session.scalars(select(RiskArea).where(RiskArea.active.is_(True))):
         other_path = session.get(Jurisdiction, other.area_code)
@@ -142,19 +113,21 @@ def delineate(session: Session, actor: Actor, data: Delineation, *, now: datetim
     )
     session.add(risk)
     session.flush()
-    for clause, text in basis:
-        _event(session, risk, actor, today, "delineated", text, level=data.level.value, clause=clause)
+    for reason in basis:
+        _event(session, risk, actor, today, "delineated", reason.text, level=data.level.value, clause=reason.clause)
     for infection_id in data.infection_ids:
         infection = session.get(Infection, infection_id)
         if infection is None:
             raise InvalidInput("infection_ids", f"no infection {infection_id}")
-        count_infection(session, actor, risk, infection)
+        count_infection(session, actor, risk, infection, policy)
     record(session, actor, action="create", entity="risk_area", entity_id=risk.id, detail={"area": area.code})
-    refresh(session, actor, risk, today)
+    refresh(session, actor, risk, today, policy)
     return risk
 
 
-def count_infection(session: Session, actor: Actor, risk: RiskArea, infection: Infection) -> RiskAreaInfection:
+def count_infection(
+    session: Session, actor: Actor, risk: RiskArea, infection: Infection, policy: Policy
+) -> RiskAreaInfection:
     """Consider an infection for an area: those found in isolation or a closed loop do not count
     (`risk_area.excluded_findings`); the others reset its clean days from their sampling day."""
     existing = session.scalar(
@@ -165,7 +138,7 @@ def count_infection(session: Session, actor: Actor, risk: RiskArea, infection: I
     if existing is not None:
         return existing
     found_on = max(infection.sampled_on, risk.delineated_on)
-    excluded = load_policy().at(found_on).get("risk_area.excluded_findings")
+    excluded = policy.at(found_on).get("risk_area.excluded_findings")
     counts = infection.found_in not in (excluded.value or ())
     why = f"infection {infection.id} found in the {infection.found_in.replace('_', ' ')} on {found_on}: " + (
         "counts, the clean days start again" if counts else "does not count"
@@ -185,7 +158,7 @@ def count_infection(session: Session, actor: Actor, risk: RiskArea, infection: I
     return link
 
 
-def note_infection(session: Session, actor: Actor, infection: Infection) -> list[RiskArea]:
+def note_infection(session: Session, actor: Actor, infection: Infection, policy: Policy) -> list[RiskArea]:
     """A new infection: count it for every active area its home lies in (the clock starts again)."""
     person = session.get(Person, infection.person_id)
     assert person is not None
@@ -200,7 +173,7 @@ def note_infection(session: Session, actor: Actor, infection: Infection) -> list
         .where(RiskArea.active.is_(True))
     ):
         if path.path.startswith(j.path):
-            count_infection(session, actor, risk, infection)
+            count_infection(session, actor, risk, infection, policy)
             touched.append(risk)
     return touched
 
@@ -222,7 +195,7 @@ def record_screening(
     return risk
 
 
-def decide(session: Session, risk: RiskArea, on: date) -> AreaLevelDecision:
+def decide(session: Session, risk: RiskArea, on: date, policy: Policy) -> AreaLevelDecision:
     """The rules' answer for an area on a day, from its counted infections and all-negative screenings."""
     infections = session.scalars(
         select(RiskAreaInfection.found_on).where(RiskAreaInfection.risk_area_id == risk.id, RiskAreaInfection.counts)
@@ -230,15 +203,14 @@ def decide(session: Session, risk: RiskArea, on: date) -> AreaLevelDecision:
     screenings = session.scalars(
         select(RiskAreaScreening.on).where(RiskAreaScreening.risk_area_id == risk.id, RiskAreaScreening.all_negative)
     )
-    policy = load_policy()
     return area_level(
         risk.delineated_on, on, list(infections), list(screenings), policy.at, AreaLevel(risk.delineated_level)
     )
 
 
-def refresh(session: Session, actor: Actor, risk: RiskArea, on: date) -> AreaLevelDecision:
+def refresh(session: Session, actor: Actor, risk: RiskArea, on: date, policy: Policy) -> AreaLevelDecision:
     """Bring an area to `on`: record each level change the rules give since it was last brought up to date."""
-    decision = decide(session, risk, on)
+    decision = decide(session, risk, on, policy)
     recorded = set(
         session.execute(
             select(RiskAreaEvent.on, RiskAreaEvent.level).where(
@@ -266,14 +238,15 @@ def refresh(session: Session, actor: Actor, risk: RiskArea, on: date) -> AreaLev
     return decision
 
 
-def lower(session: Session, actor: Actor, risk_id: int, on: date) -> RiskArea:
+def lower(session: Session, actor: Actor, risk_id: int, on: date, *, today: date, policy: Policy) -> RiskArea:
     """A command-centre request to lower or lift an area on `on`: done when the rules give it by then (the
     change is recorded on the day it took effect); a downgrade before its time is refused."""
     actor.require(Permission.manage_areas)
+    _not_after_today(on, today)
     risk = area_in_scope(session, actor, risk_id)
     if on < risk.delineated_on:
         raise InvalidInput("on", f"before the area was delineated ({risk.delineated_on})")
-    decision = decide(session, risk, on)
+    decision = decide(session, risk, on, policy)
     if decision.level.value == risk.level and risk.level in (AreaLevel.high.value, AreaLevel.medium.value):
         when = f"on {decision.next_change_on}" if decision.next_change_on else f"after {decision.clean_days} clean days"
         raise InvalidInput(
@@ -281,13 +254,20 @@ def lower(session: Session, actor: Actor, risk_id: int, on: date) -> RiskArea:
             f"area {risk.id} is still {risk.level}-risk on {on} ({decision.clean_days} clean days); "
             f"the rules lower it {when}",
         )
-    refresh(session, actor, risk, on)
+    refresh(session, actor, risk, on, policy)
     return risk
 
 
-def advance_all(session: Session, actor: Actor, on: date) -> dict[str, int]:
-    """The daily job: every active area brought to `on`; returns how many changed level."""
+def _not_after_today(on: date, today: date) -> None:
+    # the rules decide a day from what is known by its end: a day to come cannot be decided yet
+    if on > today:
+        raise InvalidInput("on", f"{on} is after today ({today})")
+
+
+def advance_all(session: Session, actor: Actor, on: date, *, today: date, policy: Policy) -> dict[str, int]:
+    """The daily job: every active area brought to `on` (not after today); returns how many changed level."""
     actor.require(Permission.manage_areas)
+    _not_after_today(on, today)
     changed = checked = 0
     # an area delineated after `on`, or already brought past it, is not taken back in time
     stmt = select(RiskArea).where(RiskArea.active.is_(True), RiskArea.delineated_on <= on, RiskArea.advanced_to <= on)
@@ -296,7 +276,7 @@ def advance_all(session: Session, actor: Actor, on: date) -> dict[str, int]:
         if area is None or not actor.covers(area.path):
             continue
         before = risk.level
-        refresh(session, actor, risk, on)
+        refresh(session, actor, risk, on, policy)
         checked += 1
         changed += int(risk.level != before)
     record(
@@ -369,134 +349,3 @@ def active_area_paths(session: Session, on: date) -> list[tuple[RiskArea, str]]:
             .where(RiskArea.delineated_on <= on, RiskArea.active.is_(True))
         ).all()
     ]
-
-
-# ---- spill-over (measure 3) ----------------------------------------------------------------------------
-
-
-def _inside(session: Session, path: str) -> set[str]:
-    return set(session.scalars(select(Jurisdiction.code).where(Jurisdiction.path.startswith(path))))
-
-
-def propose_spillover(session: Session, actor: Actor, risk_id: int, *, now: datetime) -> list[SpilloverCandidate]:
-    """People who left the area after it was delineated, from venue scans: residents seen at a venue outside
-    it, and visitors seen at a venue inside it. Each is proposed once per area."""
-    actor.require(Permission.manage_areas)
-    risk = area_in_scope(session, actor, risk_id)
-    area = session.get(Jurisdiction, risk.area_code)
-    assert area is not None
-    inside = _inside(session, area.path)
-    start = midnight(risk.delineated_on)
-    end = now if risk.active else midnight(risk.level_since)
-    residents: dict[int, Person] = {}
-    around = set(area.path.strip("/").split("/")) | inside  # the communities the area is in, or that it holds
-    for p in session.scalars(select(Person).where(Person.jurisdiction_code.in_(around))):
-        home = home_area(session, p.jurisdiction_code, p.building, p.unit)
-        where = home or session.get(Jurisdiction, p.jurisdiction_code)
-        if where is not None and where.path.startswith(area.path):
-            residents[p.id] = p
-    found: dict[int, tuple[date, str]] = {}
-    scans = session.execute(
-        select(VenueScan.person_id, VenueScan.scanned_at, Venue.code, Venue.jurisdiction_code)
-        .join(Venue, Venue.code == VenueScan.venue_code)
-        .where(VenueScan.scanned_at >= start, VenueScan.scanned_at <= end)
-        .order_by(VenueScan.scanned_at)
-    ).all()
-    for pid, at, venue, venue_area in scans:
-        venue_inside = venue_area in inside
-        if (pid in residents) != venue_inside and pid not in found:
-            what = "resident seen outside" if pid in residents else "visited"
-            found[pid] = (local_day(at), f"{what}: venue {venue} at {local_time(at):%Y-%m-%d %H:%M}")
-    proposals = [(pid, left, "venue_scan", detail) for pid, (left, detail) in found.items()]
-    # residents who moved out: their old home in the area, their new one outside
-    for move in session.scalars(
-        select(AddressChange)
-        .where(AddressChange.moved_on >= risk.delineated_on, AddressChange.moved_on <= local_day(end))
-        .order_by(AddressChange.moved_on, AddressChange.id)
-    ):
-        if move.person_id in found or move.person_id in {p for p, *_ in proposals}:
-            continue
-        old = home_area(session, move.from_jurisdiction_code, move.from_building, move.from_unit)
-        old_path = old or session.get(Jurisdiction, move.from_jurisdiction_code)
-        person = session.get(Person, move.person_id)
-        if old_path is None or person is None or not old_path.path.startswith(area.path):
-            continue
-        now_home = home_area(session, person.jurisdiction_code, person.building, person.unit)
-        now_path = now_home or session.get(Jurisdiction, person.jurisdiction_code)
-        if now_path is not None and not now_path.path.startswith(area.path):
-            proposals.append((person.id, move.moved_on, "address_change", f"moved out on {move.moved_on}"))
-    return _propose(session, actor, risk, proposals)
-
-
-def _propose(
-    session: Session, actor: Actor, risk: RiskArea, found: list[tuple[int, date, str, str]]
-) -> list[SpilloverCandidate]:
-    made = []
-    for pid, left_on, source, detail in found:
-        exists = session.scalar(
-            select(SpilloverCandidate.id).where(
-                SpilloverCandidate.risk_area_id == risk.id, SpilloverCandidate.person_id == pid
-            )
-        )
-        if exists is not None:
-            continue
-        candidate = SpilloverCandidate(
-            risk_area_id=risk.id, person_id=pid, left_on=left_on, source=source, detail=detail[:400]
-        )
-        session.add(candidate)
-        made.append(candidate)
-    session.flush()
-    return made
-
-
-def declare_spillover(
-    session: Session, actor: Actor, risk_id: int, person_id: int, left_on: date, *, now: datetime
-) -> SpilloverCandidate:
-    """A person declared (or was reported) as having left the area on `left_on`."""
-    actor.require(Permission.write_persons)
-    risk = area_in_scope(session, actor, risk_id)
-    person_in_scope(session, actor, person_id)
-    if left_on > local_day(now):
-        raise InvalidInput("left_on", "is in the future")
-    if left_on < risk.delineated_on:
-        raise InvalidInput("left_on", f"before the area was delineated ({risk.delineated_on}): not a spill-over")
-    made = _propose(session, actor, risk, [(person_id, left_on, "declaration", "declared")])
-    if not made:
-        raise Conflict("person_id", f"person {person_id} is already proposed for area {risk.id}")
-    return made[0]
-
-
-def confirm_spillover(session: Session, actor: Actor, candidate_id: int, *, now: datetime) -> SpilloverCandidate:
-    """Place a proposed spill-over person under measure 3's plan, counted from the day they left."""
-    from fangkong.errors import NotFound
-
-    candidate = session.get(SpilloverCandidate, candidate_id)
-    if candidate is None:
-        raise NotFound("spill-over candidate", candidate_id)
-    area_in_scope(session, actor, candidate.risk_area_id)
-    if candidate.status != "proposed":
-        raise Conflict("status", f"candidate {candidate.id} is {candidate.status}")
-    order = place_order(
-        session,
-        actor,
-        OrderCreate(
-            person_id=candidate.person_id,
-            category="high_risk_spillover",
-            anchor_date=candidate.left_on,
-            reason=f"left risk area {candidate.risk_area_id} on {candidate.left_on} ({candidate.detail})"[:400],
-        ),
-        today=local_day(now),
-    )
-    candidate.status, candidate.order_id, candidate.decided_by = "confirmed", order.id, actor.username
-    session.flush()
-    return candidate
-
-
-def list_spillover(
-    session: Session, actor: Actor, risk_id: int, *, status: str | None = None, offset: int = 0, limit: int = 50
-) -> tuple[list[SpilloverCandidate], int]:
-    area_in_scope(session, actor, risk_id)
-    stmt = select(SpilloverCandidate).where(SpilloverCandidate.risk_area_id == risk_id)
-    if status is not None:
-        stmt = stmt.where(SpilloverCandidate.status == status)
-    return page_of(session, stmt.order_by(SpilloverCandidate.id), offset=offset, limit=limit)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import InvalidInput, NotFound, Refused
-from fangkong.policy import load_policy
+from fangkong.policy import Policy
 from fangkong.policy.terms import CampaignCondition, CampaignScope
 from fangkong.rules.testing_campaign import review_campaign
 from fangkong.services.access import Actor, Permission
@@ -77,14 +77,14 @@ def has_outbreak(session: Session, area: Jurisdiction, on: date) -> bool:
     return found is not None
 
 
-def propose(session: Session, actor: Actor, data: CampaignCreate, *, now: datetime) -> Campaign:
+def propose(session: Session, actor: Actor, data: CampaignCreate, *, now: datetime, policy: Policy) -> Campaign:
     """Review and, if the rules allow it, approve a campaign; a refusal names every clause it breaks."""
     actor.require(Permission.manage_areas)
     area = jurisdiction_in_scope(session, actor, data.area_code, field="area_code")
     today = local_day(now)
     if data.start_on < today:
         raise InvalidInput("start_on", f"{data.start_on} is before today ({today})")
-    rules = load_policy().at(data.start_on)
+    rules = policy.at(data.start_on)
     outbreak = has_outbreak(session, area, today)
     decision = review_campaign(outbreak, data.scope, data.tests_per_day, set(data.conditions), rules)
     if not decision.allowed:

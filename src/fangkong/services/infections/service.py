@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, InvalidInput, NotFound
+from fangkong.policy import load_policy
 from fangkong.policy.terms import PhaseKind
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
@@ -160,7 +161,7 @@ def infection_from_result(
         entity_id=person_id,
         detail={"infection": infection.id, "found_in": found_in, "sample": sample_id},
     )
-    note_infection(session, actor, infection)  # a risk area it lives in starts its clean days again
+    note_infection(session, actor, infection, load_policy())  # a risk area it lives in starts its clean days again
     propose_contacts(session, actor, infection.id, now=now)
     return infection, True
 
@@ -212,8 +213,9 @@ def record_infection(session: Session, actor: Actor, data: InfectionCreate, *, n
         on=confirmed_day,
         today=local_day(now),
         reason=f"infection {infection.id} recorded",
+        policy=load_policy(),
     )
-    note_infection(session, actor, infection)
+    note_infection(session, actor, infection, load_policy())
     propose_contacts(session, actor, infection.id, now=now)
     return infection
 

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from fangkong.policy.terms import LEVEL_ORDER, JurisdictionLevel
 from fangkong.services.store import Base
 
-
-class JurisdictionLevel(StrEnum):
-    province = "province"
-    city = "city"
-    county = "county"  # county/district: GB/T 2260 six-digit code
-    street = "street"  # street/township: county code + 3 digits
-    community = "community"  # community/village: street code + 3 digits
-    building = "building"  # community code + 3 digits (a local suffix)
-    unit = "unit"  # building code + 2 digits
-
-
-LEVEL_ORDER = tuple(JurisdictionLevel)  # from the widest
+__all__ = ["LEVEL_ORDER", "Jurisdiction", "JurisdictionLevel"]
 
 
 class Jurisdiction(Base):

@@ -322,6 +322,7 @@ def _personal(
             on=local_day(at),
             today=today,
             reason=f"positive result of sample {barcode} (infection {infection.id})",
+            policy=load_policy(),
         )
         if moved:
             counts["transferred"] += moved
@@ -337,6 +338,7 @@ def _personal(
                 reason=f"retest of sample {barcode}: past infection ({', '.join(cite)})",
             ),
             today=today,
+            policy=load_policy(),
         )
         counts["past_infections"] += 1
     except Conflict:

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from fangkong.errors import Conflict, InvalidInput, NotFound, Refused
-from fangkong.policy import load_policy
-from fangkong.policy.terms import Category, PhaseKind
-from fangkong.rules.plans import Plan, PlanRefusal, first_day, join_adjacent, management_plan, parse_category
+from fangkong.policy import Policy, PolicyAt
+from fangkong.policy.terms import Category
+from fangkong.rules.plans import Plan, PlanRefusal, first_day, management_plan, parse_category, switch_home_isolation
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.jurisdictions.models import Jurisdiction
@@ -61,7 +61,7 @@ def _flush(session: Session) -> None:
         raise Conflict("row_version", "the order changed while you edited it; reload and try again") from None
 
 
-def place_order(session: Session, actor: Actor, data: OrderCreate, *, today: date) -> ManagementOrder:
+def place_order(session: Session, actor: Actor, data: OrderCreate, *, today: date, policy: Policy) -> ManagementOrder:
     """Place a person under management. Refusals of the rules (a secondary close contact under the 20
     measures, re-quarantine of an entrant at the destination) raise Refused with the clause."""
     actor.require(Permission.place_orders)
@@ -69,7 +69,6 @@ def place_order(session: Session, actor: Actor, data: OrderCreate, *, today: dat
     category = parse_category(data.category)
     if (data.anchor_date is None) == (data.start is None):
         raise InvalidInput("start", "give exactly one of anchor_date and start")
-    policy = load_policy()
     rules = policy.at(today)
     anchor_kind = None
     if data.anchor_date is not None:
@@ -85,7 +84,7 @@ def place_order(session: Session, actor: Actor, data: OrderCreate, *, today: dat
         raise Refused(result.reasons[0].clause, result.reasons[0].text)
     if result.released_on <= today:
         raise InvalidInput("start", f"the plan from {start} would already have ended on {result.released_on}")
-    _refuse_restart(session, person.id, category, data.anchor_date, today)
+    _refuse_restart(session, person.id, category, data.anchor_date, rules)
     active = session.scalar(
         select(ManagementOrder.id).where(
             ManagementOrder.person_id == person.id,
@@ -115,11 +114,11 @@ def place_order(session: Session, actor: Actor, data: OrderCreate, *, today: dat
     return order
 
 
-def _refuse_restart(session: Session, person_id: int, category: Category, anchor: date | None, today: date) -> None:
+def _refuse_restart(session: Session, person_id: int, category: Category, anchor: date | None, rules: PolicyAt) -> None:
     """(10): after quarantine at the port of entry an entrant is not quarantined again at the destination."""
     if category is not Category.entry_personnel:
         return
-    rule = load_policy().at(today).find("management.entry_personnel.destination_may_restart")
+    rule = rules.find("management.entry_personnel.destination_may_restart")
     if rule is None or rule.value is not False:
         return
     earlier = session.scalars(
@@ -203,21 +202,22 @@ def cancel(session: Session, actor: Actor, order_id: int, change: OrderChange, *
 
 
 def transfer_to_hospital(
-    session: Session, actor: Actor, order_id: int, change: OrderChange, *, today: date
+    session: Session, actor: Actor, order_id: int, change: OrderChange, *, today: date, policy: Policy
 ) -> ManagementOrder:
     """A positive result: transfer to a designated or makeshift hospital (section 3); the order ends."""
+    rule = policy.at(change.on).get("management.infection.transferred_to_hospital")
     return _end(
         session,
         actor,
         _changeable(session, actor, order_id, change.row_version, on=change.on, today=today),
         change,
         OrderStatus.transferred,
-        "m20.s3",
+        rule.source.clause,
     )
 
 
 def transfer_active_orders(
-    session: Session, actor: Actor, person_id: int, *, on: date, today: date, reason: str
+    session: Session, actor: Actor, person_id: int, *, on: date, today: date, reason: str, policy: Policy
 ) -> int:
     """A person found infected: every active order of theirs ends in transfer to a designated or makeshift
     hospital (section 3). Returns how many."""
@@ -230,45 +230,22 @@ def transfer_active_orders(
     )
     for order in orders:
         change = OrderChange(row_version=order.row_version, on=min(on, today), reason=reason)
-        transfer_to_hospital(session, actor, order.id, change, today=today)
+        transfer_to_hospital(session, actor, order.id, change, today=today, policy=policy)
     return len(orders)
 
 
 def switch_to_centralized(
-    session: Session, actor: Actor, order_id: int, change: EligibilityFailure, *, today: date
+    session: Session, actor: Actor, order_id: int, change: EligibilityFailure, *, today: date, policy: Policy
 ) -> ManagementOrder:
-    """Section 3: "those not eligible for home isolation are still subject to centralized isolation". From
-    `on`, every home-isolation day of the plan becomes centralized isolation, with the same test days."""
+    """Section 3: "those not eligible for home isolation are still subject to centralized isolation"
+    (rules.plans.switch_home_isolation), recorded on the order."""
     order = _changeable(session, actor, order_id, change.row_version)
     if change.on < today:
         raise InvalidInput("on", f"{change.on} is before today ({today}): the plan's past cannot change")
-    plan = stored_plan(order)
-    if not any(p.kind is PhaseKind.home_isolation and p.end >= change.on for p in plan.phases):
-        raise InvalidInput("on", f"order {order.id} has no home isolation on or after {change.on}")
-    rules = load_policy().at(change.on)
-    may = rules.get("management.phase_kind.centralized_isolation.may_go_out").value
-    phases = []
-    for p in plan.phases:
-        if p.kind is PhaseKind.home_isolation and p.end >= change.on:
-            if p.start < change.on:  # split the phase at `on`
-                cut = (change.on - p.start).days
-                phases.append(
-                    p.model_copy(
-                        update={
-                            "end": change.on.fromordinal(change.on.toordinal() - 1),
-                            "test_days": tuple(d for d in p.test_days if d <= cut),
-                        }
-                    )
-                )
-                p = p.model_copy(
-                    update={"start": change.on, "test_days": tuple(d - cut for d in p.test_days if d > cut)}
-                )
-            phases.append(
-                p.model_copy(update={"kind": PhaseKind.centralized_isolation, "may_go_out": may, "restrictions": ()})
-            )
-        else:
-            phases.append(p)
-    new_plan = plan.model_copy(update={"phases": join_adjacent(phases)})
+    try:
+        new_plan, basis = switch_home_isolation(stored_plan(order), change.on, policy.at(change.on))
+    except InvalidInput as exc:
+        raise InvalidInput(exc.field, f"order {order.id}: {exc.message}") from None
     order.plan = new_plan.model_dump(mode="json")
     _flush(session)
     _event(
@@ -279,12 +256,14 @@ def switch_to_centralized(
         on=change.on.isoformat(),
         reason=change.reason,
         failed_checks=change.failed_checks,
-        cite=["m20.s3"],
+        cite=[basis.clause],
     )
     return order
 
 
-def hand_over(session: Session, actor: Actor, order_id: int, data: HandOver) -> ManagementOrder:
+def hand_over(
+    session: Session, actor: Actor, order_id: int, data: HandOver, *, today: date, policy: Policy
+) -> ManagementOrder:
     """(10): an entrant handed over to the destination keeps the plan begun at the port of entry."""
     actor.require(Permission.place_orders)  # handing over is the epidemiologists' and command centre's call
     order = _changeable(session, actor, order_id, data.row_version)
@@ -294,7 +273,17 @@ def hand_over(session: Session, actor: Actor, order_id: int, data: HandOver) -> 
     order.jurisdiction_code = target.code
     order.person.jurisdiction_code = target.code
     _flush(session)
-    _event(session, order, actor, "handed_over", reason=data.reason, frm=previous, to=target.code, cite=["m20.10"])
+    keeps = policy.at(today).get("management.entry_personnel.hand_over_keeps_plan")
+    _event(
+        session,
+        order,
+        actor,
+        "handed_over",
+        reason=data.reason,
+        frm=previous,
+        to=target.code,
+        cite=[keeps.source.clause],
+    )
     return order
 
 
@@ -322,6 +311,7 @@ def list_orders(
     category: str | None = None,
     status: str | None = None,
     policy_version: str | None = None,
+    versions: tuple[str, ...] = (),
     under_management_on: date | None = None,
     releases_on: date | None = None,
     offset: int = 0,
@@ -350,7 +340,7 @@ def list_orders(
             raise InvalidInput("status", f"{status!r} is not one of {', '.join(ORDER_STATUSES)}")
         stmt = stmt.where(ManagementOrder.status == status)
     if policy_version is not None:
-        if policy_version not in load_policy().versions:
+        if policy_version not in versions:
             raise InvalidInput("policy_version", f"unknown version {policy_version!r}")
         stmt = stmt.where(ManagementOrder.policy_version == policy_version)
     if under_management_on is not None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import InvalidInput
-from fangkong.policy import load_policy
+from fangkong.policy import Policy
 from fangkong.rules.plans import Plan
 from fangkong.rules.transition import transition_plan
 from fangkong.services.access import Actor, Permission
@@ -69,11 +69,10 @@ def _candidates(session: Session, actor: Actor, effective_on: date) -> list[Mana
 
 
 def preview_transition(
-    session: Session, actor: Actor, *, effective_on: date
+    session: Session, actor: Actor, *, effective_on: date, policy: Policy
 ) -> tuple[TransitionPreview, dict[int, Plan]]:
     """Who changes, and how, if the rules in force on `effective_on` apply to the plans in flight."""
     actor.require(Permission.apply_policy_transition)
-    policy = load_policy()
     rules = policy.at(effective_on)
     if policy.span(rules.version)[0] != effective_on:
         raise InvalidInput(
@@ -111,9 +110,11 @@ def preview_transition(
     ), new_plans
 
 
-def apply_transition(session: Session, actor: Actor, *, effective_on: date, reason: str) -> TransitionPreview:
+def apply_transition(
+    session: Session, actor: Actor, *, effective_on: date, reason: str, policy: Policy
+) -> TransitionPreview:
     """Apply the preview as one step: every changed plan stored with its new version, each change recorded."""
-    preview, new_plans = preview_transition(session, actor, effective_on=effective_on)
+    preview, new_plans = preview_transition(session, actor, effective_on=effective_on, policy=policy)
     for change in preview.changes:
         order = session.get(ManagementOrder, change.order_id)
         assert order is not None

@@ -5,24 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import InvalidInput, NotFound, Refused
-from fangkong.policy import load_policy
+from fangkong.policy import Policy
 from fangkong.policy.overlay import OverlayHeader, read_overlay
-from fangkong.policy.terms import CampaignCondition, CampaignScope
 from fangkong.rules.decision import Reason
+from fangkong.rules.local_action import LocalAction, Verdict, judge_local_action
 from fangkong.rules.overlay import ParameterFinding, compare_parameter
-from fangkong.rules.overreach import ProposedPhase, check_overreach
-from fangkong.rules.plans import parse_category
-from fangkong.rules.testing_campaign import review_campaign
 from fangkong.services.access import Actor, Permission
 from fangkong.services.calendar import local_day
-from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.paging import page_of
 
@@ -90,11 +87,10 @@ class OverlayReport(BaseModel):
     findings: list[ParameterFinding]
 
 
-def check_overlay(session: Session, actor: Actor, text: str) -> OverlayReport:
+def check_overlay(session: Session, actor: Actor, text: str, *, national: Policy) -> OverlayReport:
     """Compare every value of a local overlay with the national rule in force on its effective date; record
     each finding that is not "the same"."""
     actor.require(Permission.read_persons)
-    national = load_policy()
     header, values = read_overlay(text, national)
     # findings are filed under the overlay's jurisdiction, so it must be one the caller acts in
     jurisdiction_in_scope(session, actor, header.jurisdiction, field="overlay.jurisdiction")
@@ -126,131 +122,33 @@ def check_overlay(session: Session, actor: Actor, text: str) -> OverlayReport:
 
 # ---- local actions --------------------------------------------------------------------------------------
 
-ActionKind = Literal[
-    "quarantine_plan",
-    "requarantine_entrant",
-    "widen_area",
-    "close_school",
-    "stop_enterprise",
-    "area_wide_testing",
-    "refuse_returnees",
-]
-
-
-class LocalAction(BaseModel):
-    """Something a locality proposes to do, described by the facts the guard needs."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: ActionKind
-    jurisdiction_code: str
-    on: date | None = None
-    description: str = Field(default="", max_length=400)
-    category: str | None = None  # quarantine_plan
-    phases: list[ProposedPhase] = Field(default_factory=list)  # quarantine_plan
-    area_code: str | None = None  # widen_area
-    justification: str | None = None  # widen_area
-    in_high_risk_area: bool = False  # close_school, stop_enterprise
-    white_listed: bool = False  # stop_enterprise
-    scope: CampaignScope | None = None  # area_wide_testing
-    tests_per_day: int = Field(default=1, ge=1, le=10)  # area_wide_testing
-    outbreak: bool = False  # area_wide_testing
-    conditions: list[CampaignCondition] = Field(default_factory=list)  # area_wide_testing
-
 
 class ActionDecision(BaseModel):
     allowed: bool
-    verdict: str  # allowed | over_reach | warning
+    verdict: Verdict
     reasons: list[Reason]
     finding_id: int | None
 
 
-def _clause(on: date, path: str) -> str:
-    return load_policy().at(on).get(path).source.clause
-
-
-def judge_action(session: Session, action: LocalAction, on: date) -> tuple[str, list[Reason]]:
-    """The guard's verdict on one local action, with its reasons (no recording)."""
-    rules = load_policy().at(on)
-    guard = rules.text("overreach.national_rule_clause").value or "m20.16"
-    if action.kind == "quarantine_plan":
-        if action.category is None or not action.phases:
-            raise InvalidInput("category", "a quarantine plan names its category and phases")
-        decision = check_overreach(parse_category(action.category), action.phases, rules)
-        verdict = "over_reach" if decision.overreach else "warning" if decision.below_national else "allowed"
-        return verdict, list(decision.reasons)
-    if action.kind == "requarantine_entrant":
-        rule = rules.find("management.entry_personnel.destination_may_restart")
-        if rule is not None and rule.value is False:
-            return "over_reach", [
-                Reason(clause=guard, text="a second quarantine at the destination adds to the national rules"),
-                Reason(clause=rule.source.clause, text="entrants are not quarantined again at the destination"),
-            ]
-        return "allowed", [Reason(clause=rule.source.clause if rule else guard, text="allowed under these rules")]
-    if action.kind == "widen_area":
-        from fangkong.services.areas.service import check_unit
-
-        if action.area_code is None:
-            raise InvalidInput("area_code", "name the area to be delineated")
-        area = session.get(Jurisdiction, action.area_code)
-        if area is None:
-            raise InvalidInput("area_code", f"unknown area {action.area_code!r}")
-        try:
-            basis = check_unit(area, action.justification, on)
-        except Refused as exc:
-            return "over_reach", [
-                Reason(clause=guard, text="a wider area than the rules allow"),
-                Reason(clause=exc.clause, text=exc.message),
-            ]
-        return "allowed", [Reason(clause=c, text=t) for c, t in basis]
-    if action.kind == "close_school":
-        clause = "m20.18"
-        if action.in_high_risk_area:
-            return "allowed", [Reason(clause=clause, text="the school lies in a high-risk area: its controls apply")]
-        return "over_reach", [
-            Reason(clause=guard, text="closing a school outside a high-risk area adds to the national rules"),
-            Reason(clause=clause, text="schools implement the national rules and may not add controls"),
-        ]
-    if action.kind == "stop_enterprise":
-        clause = "m20.19"
-        if action.white_listed:
-            return "over_reach", [
-                Reason(clause=guard, text="stopping a white-listed enterprise adds to the national rules"),
-                Reason(clause=clause, text="key enterprises on the white list may not be made to stop production"),
-            ]
-        if action.in_high_risk_area:
-            return "allowed", [Reason(clause=clause, text="inside a high-risk area: one enterprise, one policy")]
-        return "warning", [
-            Reason(
-                clause=clause, text="one enterprise, one policy: stopping production outside a risk area needs cause"
-            )
-        ]
-    if action.kind == "area_wide_testing":
-        if action.scope is None:
-            raise InvalidInput("scope", "risk_posts_and_key_persons or all_residents")
-        review = review_campaign(action.outbreak, action.scope, action.tests_per_day, set(action.conditions), rules)
-        return ("allowed" if review.allowed else "over_reach"), list(review.reasons)
-    # refuse_returnees
-    return "over_reach", [
-        Reason(clause=guard, text="refusing returnees adds to the national rules"),
-        Reason(clause="m20.20", text="destinations may not refuse returnees nor add controls on them"),
-    ]
-
-
-def check_local_action(session: Session, actor: Actor, action: LocalAction, *, now: datetime) -> ActionDecision:
-    """Judge a local action and record the finding if it is not simply allowed."""
+def check_local_action(
+    session: Session, actor: Actor, action: LocalAction, *, now: datetime, policy: Policy
+) -> ActionDecision:
+    """Judge a local action (rules.local_action) and record the finding if it is not simply allowed."""
     actor.require(Permission.read_persons)
     j = session.get(Jurisdiction, action.jurisdiction_code)
     if j is None or not actor.covers(j.path):
         raise NotFound("jurisdiction", action.jurisdiction_code)
+    area_level = None
     if action.area_code is not None:
         area = session.get(Jurisdiction, action.area_code)
         if area is None or not actor.covers(area.path):
             raise InvalidInput("area_code", f"unknown area {action.area_code!r}")  # outside: not revealed
+        area_level = JurisdictionLevel(area.level)
     on = action.on or local_day(now)
-    verdict, reasons = judge_action(session, action, on)
+    decision = judge_local_action(action, area_level, policy.at(on))
+    verdict, reasons = decision.verdict, list(decision.reasons)
     finding = None
-    if verdict != "allowed":
+    if verdict != Verdict.allowed:
         finding = record_finding(
             session,
             actor,
@@ -263,7 +161,7 @@ def check_local_action(session: Session, actor: Actor, action: LocalAction, *, n
             detail=action.model_dump(mode="json", exclude_defaults=True),
         )
     return ActionDecision(
-        allowed=verdict == "allowed", verdict=verdict, reasons=reasons, finding_id=finding.id if finding else None
+        allowed=verdict == Verdict.allowed, verdict=verdict, reasons=reasons, finding_id=finding.id if finding else None
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, InvalidInput, NotFound
-from fangkong.policy import load_policy
+from fangkong.policy import Policy
 from fangkong.rules.departure import departure_clearance
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
@@ -74,7 +74,7 @@ def stranded_in_scope(session: Session, actor: Actor, stranded_id: int) -> Stran
     return row
 
 
-def assess(session: Session, actor: Actor, stranded_id: int, *, now: datetime) -> StrandedPerson:
+def assess(session: Session, actor: Actor, stranded_id: int, *, now: datetime, policy: Policy) -> StrandedPerson:
     """The departure-clearance check, recorded: cleared unless a status today forbids leaving."""
     actor.require(Permission.write_persons)
     row = stranded_in_scope(session, actor, stranded_id)
@@ -82,7 +82,7 @@ def assess(session: Session, actor: Actor, stranded_id: int, *, now: datetime) -
         raise Conflict("status", f"{row.id} has departed")
     person = person_in_scope(session, actor, row.person_id)
     today = local_day(now)
-    decision = departure_clearance(statuses_on(session, [person], today)[person.id], load_policy().at(today))
+    decision = departure_clearance(statuses_on(session, [person], today)[person.id], policy.at(today))
     row.status = "cleared" if decision.cleared else "not_cleared"
     row.assessed_on, row.assessment = today, [r.model_dump() for r in decision.reasons]
     record(

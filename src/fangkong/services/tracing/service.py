@@ -381,6 +381,7 @@ def confirm_candidate(
             f"({candidate.source}: {candidate.detail})"[:400],
         ),
         today=local_day(now),
+        policy=load_policy(),
     )
     candidate.status, candidate.order_id = CandidateStatus.confirmed, order.id
     candidate.decided_at, candidate.decided_by = now, actor.username
