@@ -15,7 +15,7 @@ from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, InvalidInput, NotFound, Refused
 from fangkong.policy import render as render_value
 from fangkong.policy.diff import in_force, policy_diff
-from fangkong.policy.terms import CampaignCondition, CampaignScope
+from fangkong.policy.terms import CampaignCondition, CampaignScope, Category
 from fangkong.services.areas.map import map_features
 from fangkong.services.areas.service import Delineation, area_in_scope, delineate
 from fangkong.services.areas.service import events as area_events
@@ -31,14 +31,8 @@ from fangkong.web.pages import CurrentActor, Db, _day, _error, _now, _today, ren
 
 router = APIRouter(include_in_schema=False)
 
-CATEGORIES = (
-    "close_contact",
-    "entry_personnel",
-    "high_risk_spillover",
-    "high_risk_post_worker",
-    "secondary_close_contact",
-    "past_infection_ct35_40",
-)
+# every category the rules know: the service refuses one the version in force does not manage, with its clause
+CATEGORIES = tuple(c.value for c in Category)
 
 
 def _refused(session: Any, actor: Any, request: Request, exc: FangkongError) -> dict[str, str | None]:
