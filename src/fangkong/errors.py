@@ -86,6 +86,12 @@ class LoginRequired(Unauthenticated):
     """No valid session cookie: the console sends the browser to the login page."""
 
 
+class Inconsistent(FangkongError):
+    """The store or the policy data contradicts itself: a row that must exist is missing, or a value that must be set
+    is not. A bug or a damaged store, never the caller's input (HTTP 500); raised where an `assert` would vanish
+    under `python -O`."""
+
+
 def http_status(exc: FangkongError) -> int:
     """The one mapping of an error to an HTTP status, for the API and the console alike."""
     match exc:
@@ -97,6 +103,8 @@ def http_status(exc: FangkongError) -> int:
             return 404
         case Conflict():
             return 409
+        case Inconsistent():
+            return 500
         case InvalidInput() | Refused() | NotInForce():
             return 422
         case _:

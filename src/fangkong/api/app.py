@@ -25,6 +25,7 @@ from fangkong.api import (
     routes_persons,
     routes_sites,
 )
+from fangkong.api.request_log import RequestLog
 from fangkong.policy import Policy, load_policy
 from fangkong.services.calendar import Clock, system_clock
 from fangkong.services.health_codes.check import code_store
@@ -58,6 +59,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     app.state.policy = policy if policy is not None else load_policy()
     app.state.code_store = code_store(database_url)  # the venue check reads the store without the ORM
     errors.install(app)
+    app.add_middleware(RequestLog)  # inside the venue check's fast path: checks are not logged
     # the venue check, answered before FastAPI's router at a city's scan rate (routes_check explains)
     app.add_middleware(routes_check.CheckFastPath)
     app.include_router(routes_auth.router)

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from fangkong.cli.common import EXIT_FAILED, console, parse_date, reports_errors
 from fangkong.cli.store import Db
-from fangkong.errors import InvalidInput
+from fangkong.errors import Inconsistent, InvalidInput
 from fangkong.services.access import Actor
 from fangkong.services.calendar import today
 from fangkong.services.settings import database_url
@@ -33,7 +33,8 @@ def _actor(session: object, username: str) -> Actor:
     from fangkong.services.users.models import User as UserRow
     from fangkong.services.users.service import actor_for_user
 
-    assert isinstance(session, Session)
+    if not isinstance(session, Session):
+        raise Inconsistent("isinstance(session, Session)")
     user = session.scalar(select(UserRow).where(UserRow.username == username, UserRow.active.is_(True)))
     if user is None:
         raise InvalidInput("--as", f"no active user {username!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from fangkong.cli import areas, bulk, cases, lab, plan, policy, store
+from fangkong.services import logs
 
 app = typer.Typer(
     name="fangkong",
@@ -12,6 +13,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _logs() -> None:
+    """Every command writes its log lines (JSON, no personal data) to standard error."""
+    logs.configure()
+
+
 app.add_typer(cases.app, name="cases")
 app.add_typer(policy.app, name="policy")
 app.command("plan")(plan.plan)

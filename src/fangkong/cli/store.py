@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fangkong.cli.common import console, parse_date, reports_errors
+from fangkong.services import logs
 from fangkong.services.calendar import drill_clock, system_clock
 from fangkong.services.settings import database_url
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
@@ -96,6 +97,7 @@ def served_app() -> FastAPI:
     """The console and API of one worker process, over the store and drill date its parent was given."""
     import os
 
+    logs.configure()  # a worker process of its own logs too
     from fangkong.web.app import create_console
 
     today = os.environ.get(_SERVE_TODAY)
@@ -118,6 +120,7 @@ def serve(
     """Serve the API (and its docs at /docs) on the store, migrating it first."""
     import os
 
+    logs.configure()  # a worker process of its own logs too
     import uvicorn
 
     url = database_url(db)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from fangkong.policy.schema import Clause, Instrument, Interpretation, SourceRef
-from fangkong.policy.tree import InForce, Parameter, Policy, PolicyAt, load_national_policy
+from fangkong.policy.tree import InForce, Parameter, Policy, PolicyAt, load_national_policy, repealed
 from fangkong.policy.value_types import PhaseSpec, render
 
 
@@ -31,4 +31,5 @@ __all__ = [
     "SourceRef",
     "load_policy",
     "render",
+    "repealed",
 ]

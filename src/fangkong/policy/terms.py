@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
+
+from fangkong.errors import InvalidInput
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_term(vocabulary: type[E], value: str, field: str) -> E:
+    """A word of a closed vocabulary read at the edge (a form, a file, a command line), refused with the field named
+    and the words it may be."""
+    try:
+        return vocabulary(value)
+    except ValueError:
+        raise InvalidInput(field, f"{value!r} is not one of {', '.join(v.value for v in vocabulary)}") from None
 
 
 class Category(StrEnum):

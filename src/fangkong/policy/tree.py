@@ -39,6 +39,13 @@ class InForce(Generic[T]):
     interpretation: str | None
 
 
+def repealed(*found: InForce[Any]) -> NotInForce:
+    """The error for a rule whose parameter is repealed (a dated null) on the day asked: no rule in force, never read
+    as zero or false. Raised by rules that need the value, naming the first parameter without one."""
+    gone = next((f for f in found if f.value is None), found[0])
+    return NotInForce(gone.path, gone.since)
+
+
 @dataclass(frozen=True)
 class Parameter:
     """A leaf: dated values in date order, each validated against the leaf's type."""

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from fangkong.errors import InvalidInput
-from fangkong.policy import PolicyAt
+from fangkong.policy import PolicyAt, repealed
 from fangkong.policy.terms import CtResult, Population, SampleStage
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
 
@@ -79,7 +79,8 @@ def adjudicate_ct(
     if population is Population.entry_personnel and entry_cut is not None and entry_cut.value is not None:
         return _entry(value, stage, previous, policy, gene_reason, fields)
     general = policy.number("ct.general.positive_below")
-    assert general.value is not None
+    if general.value is None:
+        raise repealed(general)
     if value is not None and value < general.value:
         return CtDecision(
             **fields,
@@ -108,10 +109,12 @@ def _entry(
     inclusive = policy.flag("ct.entry_personnel.grey_band_upper_inclusive")
     at_screening = policy.flag("ct.entry_personnel.grey_band_at_screening")
     hours = policy.integer("ct.entry_personnel.retest_after_hours")
-    assert cut.value is not None and upper.value is not None and hours.value is not None
+    if cut.value is None or upper.value is None or hours.value is None:
+        raise repealed(cut, upper, hours)
 
     def in_band(v: float | None) -> bool:
-        assert upper.value is not None and cut.value is not None
+        if upper.value is None or cut.value is None:
+            raise repealed(upper, cut)
         if v is None or v < cut.value:
             return False
         return v < upper.value or (bool(inclusive.value) and v == upper.value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fangkong.policy import InForce, PolicyAt, render
+from fangkong.policy import InForce, PolicyAt, render, repealed
 from fangkong.policy.terms import Category
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
 from fangkong.rules.overreach import ProposedPhase, check_overreach
@@ -39,7 +39,8 @@ def compare_parameter(path: str, stricter: str | None, local: Any, policy: Polic
     """One local value against the national value in force on the policy's date."""
     national: InForce[Any] = policy.get(path)
     guard = policy.text("overreach.national_rule_clause")
-    assert guard.value is not None
+    if guard.value is None:
+        raise repealed(guard)
     fields = policy_fields(policy) | {"path": path, "national": national.value, "local": local}
     shown = f"{path}: local {render(local)}, national {render(national.value)}"
     category = _phases_category(path)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fangkong.policy import PolicyAt
+from fangkong.errors import Inconsistent
+from fangkong.policy import PolicyAt, repealed
 from fangkong.policy.terms import Category, PhaseKind
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
 from fangkong.rules.plans import LABELS, Plan, management_plan
@@ -42,7 +43,8 @@ def check_overreach(category: Category, proposed: list[ProposedPhase], policy: P
     """Compare a locality's plan with the national one; over-reach cites (16) and the national rule."""
     national = management_plan(category, policy.on, policy)
     guard = policy.text("overreach.national_rule_clause")
-    assert guard.value is not None
+    if guard.value is None:
+        raise repealed(guard)
     fields = policy_fields(policy)
     if national.refused:
         if not proposed:
@@ -56,7 +58,8 @@ def check_overreach(category: Category, proposed: list[ProposedPhase], policy: P
                 *national.reasons,
             ),
         )
-    assert isinstance(national, Plan)
+    if not isinstance(national, Plan):
+        raise Inconsistent("isinstance(national, Plan)")
     mine = _daily_kinds([(p.kind, p.days) for p in proposed])
     theirs = _daily_kinds([(p.kind, p.days) for p in national.phases])
     rule_clause = national.reasons[0].clause

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fangkong.errors import Refused
-from fangkong.policy import PolicyAt
+from fangkong.policy import PolicyAt, repealed
 from fangkong.rules.ct import GeneCt, decisive_ct
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
 
@@ -39,7 +39,8 @@ def pool_result(size: int, ct: GeneCt, policy: PolicyAt) -> PoolDecision:
     size_reason = check_pool_size(size, policy)
     value, gene_reason = decisive_ct(ct, policy)
     cut = policy.number("ct.general.positive_below")
-    assert cut.value is not None
+    if cut.value is None:
+        raise repealed(cut)
     fields = policy_fields(policy) | {"size": size}
     if value is None or value >= cut.value:
         shown = "not detected" if value is None else f"Ct {value} ≥ {cut.value:g}"

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from fangkong.errors import InvalidInput
-from fangkong.policy import PolicyAt
+from fangkong.policy import PolicyAt, repealed
 from fangkong.rules.decision import Decision, because, policy_fields
 
 
@@ -45,7 +45,8 @@ def check_preboarding(boarding_at: datetime, tests: list[PreboardingTest], polic
     required = policy.integer("preboarding.negative_tests_required")
     window = policy.integer("preboarding.window_hours")
     gap = policy.integer("preboarding.min_hours_between_tests")
-    assert required.value is not None and window.value is not None
+    if required.value is None or window.value is None:
+        raise repealed(required, window)
     earliest = boarding - timedelta(hours=window.value)
     instants = [_aware(t.sampled_at, f"tests[{i}].sampled_at") for i, t in enumerate(tests)]
     eligible = sorted(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from fangkong.policy import PolicyAt
+from fangkong.policy import PolicyAt, repealed
 from fangkong.rules.decision import Decision, because, policy_fields
 
 
@@ -34,7 +34,8 @@ def infection_timeliness(
     """Hours from confirmation to report and to each confirmed contact's order; late against the deadlines."""
     report = policy.integer("timeliness.report_within_hours")
     placed = policy.integer("timeliness.contacts_placed_within_hours")
-    assert report.value is not None
+    if report.value is None:
+        raise repealed(report)
     exact_report = _hours(confirmed_at, reported_at) if reported_at is not None else None
     report_late = (exact_report if exact_report is not None else _hours(confirmed_at, now)) > report.value
     report_hours = round(exact_report, 2) if exact_report is not None else None

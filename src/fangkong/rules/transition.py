@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from fangkong.errors import Inconsistent
 from fangkong.policy import PolicyAt
 from fangkong.rules.decision import Reason, because
 from fangkong.rules.plans import Plan, PlanPhase, join_adjacent, management_plan
@@ -51,7 +52,8 @@ def transition_plan(current: Plan, new_policy: PolicyAt, effective: date) -> Pla
     if new.refused:
         first = new.reasons[0]
         return _released(current, served, effective, new_policy, Reason(clause=first.clause, text=first.text))
-    assert isinstance(new, Plan)
+    if not isinstance(new, Plan):
+        raise Inconsistent("isinstance(new, Plan)")
     note = because(rule, f"plan recomputed from day 1 ({current.start.isoformat()}) under {new_policy.version}")
     if new.released_on <= effective:
         return _released(current, served, effective, new_policy, note)

@@ -14,6 +14,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.errors import Inconsistent
 from fangkong.policy import Policy, load_policy
 from fangkong.rules.resident_id import check_digit
 from fangkong.services.access import SYSTEM, Actor, Role
@@ -96,7 +97,8 @@ def _shapes(session: Session, communities: list[str]) -> None:
     through the same GeoJSON path (and checks) as a real survey."""
     x0, y0, side = 116.60, 39.80, 0.06
     county = session.get(Jurisdiction, COUNTY)
-    assert county is not None
+    if county is None:
+        raise Inconsistent("county is not None")
     county.shape = {
         "type": "Polygon",
         "coordinates": [[[x0, y0], [x0 + side, y0], [x0 + side, y0 + side], [x0, y0 + side], [x0, y0]]],
@@ -106,7 +108,8 @@ def _shapes(session: Session, communities: list[str]) -> None:
     for i, code in enumerate(communities):
         street = session.get(Jurisdiction, code[:9])
         community = session.get(Jurisdiction, code)
-        assert street is not None and community is not None
+        if street is None or community is None:
+            raise Inconsistent("street is not None and community is not None")
         sx, sy = x0 + (i % 3) * cell, y0 + (i // 3) * (side / 2)
         if i % 3 == 0:
             street.shape = {
@@ -290,7 +293,8 @@ def _testing_and_tracing(session: Session, rng: random.Random, community: str, p
     # the infected resident's building became a high-risk area that afternoon
     command = Actor("command", Role.command_centre, SYSTEM.jurisdiction_path)
     case = session.scalar(select(Infection).where(Infection.person_id == residents[0].id))
-    assert case is not None
+    if case is None:
+        raise Inconsistent("case is not None")
     delineate(
         session,
         command,
@@ -309,5 +313,6 @@ def _testing_and_tracing(session: Session, rng: random.Random, community: str, p
 def _dates(phase: dict[str, object]) -> list[date]:
     start = date.fromisoformat(str(phase["start"]))
     days = phase["test_days"]
-    assert isinstance(days, list)
+    if not isinstance(days, list):
+        raise Inconsistent("isinstance(days, list)")
     return [start + timedelta(days=int(d) - 1) for d in days]

@@ -12,11 +12,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from fangkong.api.deps import Rules
 from fangkong.api.errors import error_parts
-from fangkong.errors import FangkongError, InvalidInput, NotFound, Refused
+from fangkong.errors import FangkongError, InvalidInput, NotFound, Refused, http_status
 from fangkong.policy import render as render_value
 from fangkong.policy.diff import in_force, policy_diff
-from fangkong.policy.terms import CampaignCondition, CampaignScope, Category
+from fangkong.policy.terms import CampaignCondition, CampaignScope, Category, parse_term
 from fangkong.services.areas.map import map_features
+from fangkong.services.areas.models import DelineationReason
 from fangkong.services.areas.service import Delineation, area_in_scope, delineate
 from fangkong.services.areas.service import events as area_events
 from fangkong.services.campaigns.service import CampaignCreate, propose
@@ -33,6 +34,7 @@ router = APIRouter(include_in_schema=False)
 
 # every category the rules know: the service refuses one the version in force does not manage, with its clause
 CATEGORIES = tuple(c.value for c in Category)
+REASONS = tuple(r.value for r in DelineationReason)
 
 
 def _refused(session: Any, actor: Any, request: Request, exc: FangkongError) -> dict[str, str | None]:
@@ -168,7 +170,7 @@ def order_submit(
         return render(
             request,
             "form_order.html",
-            status=422,
+            status=http_status(exc),
             actor=actor,
             values=values,
             problem=_refused(session, actor, request, exc),
@@ -218,7 +220,7 @@ def _results(request: Request, kind: str, data: bytes, filename: str) -> HTMLRes
 
 @router.get("/forms/area", response_class=HTMLResponse)
 def area_form(request: Request, actor: CurrentActor) -> HTMLResponse:
-    return render(request, "form_area.html", actor=actor, values={}, problem=None)
+    return render(request, "form_area.html", reasons=REASONS, actor=actor, values={}, problem=None)
 
 
 @router.post("/forms/area", response_class=HTMLResponse)
@@ -239,6 +241,7 @@ def area_submit(
         return render(
             request,
             "form_area.html",
+            reasons=REASONS,
             status=422,
             actor=actor,
             values=values,
@@ -249,7 +252,10 @@ def area_submit(
             session,
             actor,
             Delineation(
-                area_code=area_code.strip(), reason=reason, justification=justification or None, infection_ids=ids
+                area_code=area_code.strip(),
+                reason=parse_term(DelineationReason, reason, "reason"),
+                justification=justification or None,
+                infection_ids=ids,
             ),
             now=_now(request),
             policy=policy,
@@ -258,7 +264,8 @@ def area_submit(
         return render(
             request,
             "form_area.html",
-            status=422,
+            reasons=REASONS,
+            status=http_status(exc),
             actor=actor,
             values=values,
             problem=_refused(session, actor, request, exc),
@@ -321,7 +328,7 @@ def campaign_submit(
         return render(
             request,
             "form_campaign.html",
-            status=422,
+            status=http_status(exc),
             actor=actor,
             values=values,
             problem=_refused(session, actor, request, exc),

@@ -4,7 +4,6 @@ routed to the person's (or the named) jurisdiction, answered with an outcome; a 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, InvalidInput, NotFound
 from fangkong.policy import Policy
+from fangkong.policy.terms import parse_term
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day
@@ -20,14 +20,14 @@ from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.paging import page_of
 from fangkong.services.persons.service import person_in_scope
 
-from .models import Ticket
+from .models import Channel, Outcome, Ticket, TicketKind, TicketStatus
 
 
 class TicketCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["health_code", "complaint"]
-    channel: Literal["hotline", "online", "in_person"] = "hotline"
+    kind: TicketKind
+    channel: Channel = Channel.hotline
     text: str = Field(min_length=3, max_length=4000)
     person_id: int | None = Field(default=None, description="required for a health-code appeal")
     jurisdiction_code: str | None = Field(
@@ -38,7 +38,7 @@ class TicketCreate(BaseModel):
 class TicketAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    outcome: Literal["corrected", "upheld", "rejected"]
+    outcome: Outcome
     answer: str = Field(min_length=3, max_length=4000)
 
 
@@ -64,7 +64,7 @@ class TicketRead(BaseModel):
 
 def open_ticket(session: Session, actor: Actor, data: TicketCreate, *, now: datetime, policy: Policy) -> Ticket:
     actor.require(Permission.write_persons)
-    if data.kind == "health_code" and data.person_id is None:
+    if data.kind == TicketKind.health_code and data.person_id is None:
         raise InvalidInput("person_id", "a health-code appeal is about a person")
     if data.person_id is not None:
         person = person_in_scope(session, actor, data.person_id)
@@ -114,12 +114,12 @@ def answer_ticket(session: Session, actor: Actor, ticket_id: int, data: TicketAn
     """Answer a ticket; a corrected health-code appeal recomputes the person's code at once."""
     actor.require(Permission.write_persons)
     ticket = ticket_in_scope(session, actor, ticket_id)
-    if ticket.status != "open":
+    if ticket.status != TicketStatus.open:
         raise Conflict("status", f"ticket {ticket.id} is {ticket.status}")
-    ticket.status, ticket.outcome, ticket.answer = "answered", data.outcome, data.answer
+    ticket.status, ticket.outcome, ticket.answer = TicketStatus.answered, data.outcome, data.answer
     ticket.answered_at, ticket.answered_by = now, actor.username
     session.flush()
-    if ticket.kind == "health_code" and data.outcome == "corrected" and ticket.person_id is not None:
+    if ticket.kind == TicketKind.health_code and data.outcome == Outcome.corrected and ticket.person_id is not None:
         from fangkong.services.health_codes.service import refresh_person
 
         refresh_person(session, actor, ticket.person_id, local_day(now))
@@ -145,15 +145,11 @@ def list_tickets(
         .where(Jurisdiction.path.startswith(actor.jurisdiction_path))
     )
     if status is not None:
-        if status not in ("open", "answered"):
-            raise InvalidInput("status", "open or answered")
-        stmt = stmt.where(Ticket.status == status)
+        stmt = stmt.where(Ticket.status == parse_term(TicketStatus, status, "status"))
     if kind is not None:
-        if kind not in ("health_code", "complaint"):
-            raise InvalidInput("kind", "health_code or complaint")
-        stmt = stmt.where(Ticket.kind == kind)
+        stmt = stmt.where(Ticket.kind == parse_term(TicketKind, kind, "kind"))
     if overdue is True:
-        stmt = stmt.where(Ticket.status == "open", Ticket.due_at < now)
+        stmt = stmt.where(Ticket.status == TicketStatus.open, Ticket.due_at < now)
     elif overdue is False:
-        stmt = stmt.where((Ticket.status != "open") | (Ticket.due_at >= now))
+        stmt = stmt.where((Ticket.status != TicketStatus.open) | (Ticket.due_at >= now))
     return page_of(session, stmt.order_by(Ticket.due_at, Ticket.id), offset=offset, limit=limit)

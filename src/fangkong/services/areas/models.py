@@ -4,11 +4,39 @@ that count for them, every level change, and the people proposed as spill-over f
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.services.store import Base, UtcDateTime, utcnow
+
+
+class DelineationReason(StrEnum):
+    """Why a place is a high-risk area (measure 4): where an infected person lives, works or was often active."""
+
+    residence = "residence"
+    workplace = "workplace"
+    activity_place = "activity_place"
+
+
+class AreaEventKind(StrEnum):
+    delineated = "delineated"
+    level_change = "level_change"
+    infection = "infection"
+    infection_not_counted = "infection_not_counted"
+    screening = "screening"
+
+
+class SpilloverSource(StrEnum):
+    venue_scan = "venue_scan"
+    address_change = "address_change"
+    declaration = "declaration"
+
+
+class SpilloverStatus(StrEnum):
+    proposed = "proposed"
+    confirmed = "confirmed"
 
 
 class RiskArea(Base):
@@ -84,7 +112,7 @@ class SpilloverCandidate(Base):
     left_on: Mapped[date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(16))  # venue_scan | address_change | declaration
     detail: Mapped[str] = mapped_column(String(400))
-    status: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=SpilloverStatus.proposed, index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("management_order.id"))
     proposed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     decided_by: Mapped[str | None] = mapped_column(String(100))

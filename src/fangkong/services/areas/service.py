@@ -10,10 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fangkong.errors import Conflict, InvalidInput, Refused
+from fangkong.errors import Conflict, Inconsistent, InvalidInput, Refused
 from fangkong.policy import Policy
 from fangkong.policy.terms import AreaLevel
 from fangkong.rules.risk_area import AreaLevelDecision, area_level, delineation_basis
+from fangkong.services import logs
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day
@@ -23,17 +24,15 @@ from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.paging import page_of
 from fangkong.services.persons.models import Person
 
-from .models import RiskArea, RiskAreaEvent, RiskAreaInfection, RiskAreaScreening
+from .models import AreaEventKind, DelineationReason, RiskArea, RiskAreaEvent, RiskAreaInfection, RiskAreaScreening
 from .shapes import home_area
-
-REASONS = ("residence", "workplace", "activity_place")
 
 
 class Delineation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     area_code: str
-    reason: str = Field(description="residence, workplace or activity_place of an infected person")
+    reason: DelineationReason = Field(description="residence, workplace or activity_place of an infected person")
     level: AreaLevel = AreaLevel.high
     justification: str | None = Field(
         default=None, description="required for an area wider than the rules' unit (section 3)"
@@ -65,7 +64,7 @@ def _event(
     area: RiskArea,
     actor: Actor,
     on: date,
-    kind: str,
+    kind: AreaEventKind,
     text: str,
     *,
     level: str | None = None,
@@ -82,8 +81,6 @@ def delineate(session: Session, actor: Actor, data: Delineation, *, now: datetim
     """Delineate a risk area from today; infections named count for it from their sampling day."""
     actor.require(Permission.manage_areas)
     today = local_day(now)
-    if data.reason not in REASONS:
-        raise InvalidInput("reason", f"one of {', '.join(REASONS)}")
     area = jurisdiction_in_scope(session, actor, data.area_code, field="area_code")
     rules = policy.at(today)
     levels = rules.texts("risk_area.levels").value or ()
@@ -95,7 +92,8 @@ def delineate(session: Session, actor: Actor, data: Delineation, *, now: datetim
     # one active area per place, and none inside another active one
     for other in session.scalars(select(RiskArea).where(RiskArea.active.is_(True))):
         other_path = session.get(Jurisdiction, other.area_code)
-        assert other_path is not None
+        if other_path is None:
+            raise Inconsistent("other_path is not None")
         if area.path.startswith(other_path.path) or other_path.path.startswith(area.path):
             raise Conflict("area_code", f"{data.area_code} overlaps active risk area {other.id} ({other.area_code})")
     risk = RiskArea(
@@ -114,7 +112,16 @@ def delineate(session: Session, actor: Actor, data: Delineation, *, now: datetim
     session.add(risk)
     session.flush()
     for reason in basis:
-        _event(session, risk, actor, today, "delineated", reason.text, level=data.level.value, clause=reason.clause)
+        _event(
+            session,
+            risk,
+            actor,
+            today,
+            AreaEventKind.delineated,
+            reason.text,
+            level=data.level.value,
+            clause=reason.clause,
+        )
     for infection_id in data.infection_ids:
         infection = session.get(Infection, infection_id)
         if infection is None:
@@ -150,7 +157,7 @@ def count_infection(
         risk,
         actor,
         found_on,
-        "infection" if counts else "infection_not_counted",
+        AreaEventKind.infection if counts else AreaEventKind.infection_not_counted,
         why,
         clause=excluded.source.clause,
     )
@@ -161,7 +168,8 @@ def count_infection(
 def note_infection(session: Session, actor: Actor, infection: Infection, policy: Policy) -> list[RiskArea]:
     """A new infection: count it for every active area its home lies in (the clock starts again)."""
     person = session.get(Person, infection.person_id)
-    assert person is not None
+    if person is None:
+        raise Inconsistent("person is not None")
     home = home_area(session, person.jurisdiction_code, person.building, person.unit)
     path = home or session.get(Jurisdiction, person.jurisdiction_code)
     if path is None:
@@ -190,7 +198,7 @@ def record_screening(
     ):
         raise Conflict("on", f"a screening of {on} is recorded")
     session.add(RiskAreaScreening(risk_area_id=risk.id, on=on, all_negative=all_negative))
-    _event(session, risk, actor, on, "screening", "all negative" if all_negative else "not all negative")
+    _event(session, risk, actor, on, AreaEventKind.screening, "all negative" if all_negative else "not all negative")
     session.flush()
     return risk
 
@@ -214,7 +222,7 @@ def refresh(session: Session, actor: Actor, risk: RiskArea, on: date, policy: Po
     recorded = set(
         session.execute(
             select(RiskAreaEvent.on, RiskAreaEvent.level).where(
-                RiskAreaEvent.risk_area_id == risk.id, RiskAreaEvent.kind == "level_change"
+                RiskAreaEvent.risk_area_id == risk.id, RiskAreaEvent.kind == AreaEventKind.level_change
             )
         ).all()
     )
@@ -225,7 +233,7 @@ def refresh(session: Session, actor: Actor, risk: RiskArea, on: date, policy: Po
                 risk,
                 actor,
                 change.on,
-                "level_change",
+                AreaEventKind.level_change,
                 change.reason.text,
                 level=change.level.value,
                 clause=change.reason.clause,
@@ -271,14 +279,16 @@ def advance_all(session: Session, actor: Actor, on: date, *, today: date, policy
     changed = checked = 0
     # an area delineated after `on`, or already brought past it, is not taken back in time
     stmt = select(RiskArea).where(RiskArea.active.is_(True), RiskArea.delineated_on <= on, RiskArea.advanced_to <= on)
-    for risk in list(session.scalars(stmt.order_by(RiskArea.id))):
-        area = session.get(Jurisdiction, risk.area_code)
-        if area is None or not actor.covers(area.path):
-            continue
-        before = risk.level
-        refresh(session, actor, risk, on, policy)
-        checked += 1
-        changed += int(risk.level != before)
+    with logs.timed("areas.advance", who=actor.username, on=on) as line:
+        for risk in list(session.scalars(stmt.order_by(RiskArea.id))):
+            area = session.get(Jurisdiction, risk.area_code)
+            if area is None or not actor.covers(area.path):
+                continue
+            before = risk.level
+            refresh(session, actor, risk, on, policy)
+            checked += 1
+            changed += int(risk.level != before)
+        line |= {"checked": checked, "changed": changed}
     record(
         session,
         actor,

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fangkong.errors import Conflict, InvalidInput, NotFound
+from fangkong.errors import Conflict, Inconsistent, InvalidInput, NotFound
 from fangkong.policy import Policy
 from fangkong.rules.risk_area import spillover_category
 from fangkong.services.access import Actor, Permission
@@ -21,7 +21,7 @@ from fangkong.services.persons.models import AddressChange, Person
 from fangkong.services.persons.service import person_in_scope
 from fangkong.services.tracing.models import Venue, VenueScan
 
-from .models import RiskArea, SpilloverCandidate
+from .models import RiskArea, SpilloverCandidate, SpilloverSource, SpilloverStatus
 from .service import area_in_scope, decide
 from .shapes import home_area
 
@@ -36,7 +36,8 @@ def propose_spillover(session: Session, actor: Actor, risk_id: int, *, now: date
     actor.require(Permission.manage_areas)
     risk = area_in_scope(session, actor, risk_id)
     area = session.get(Jurisdiction, risk.area_code)
-    assert area is not None
+    if area is None:
+        raise Inconsistent("area is not None")
     inside = _inside(session, area.path)
     start = midnight(risk.delineated_on)
     end = now if risk.active else midnight(risk.level_since)
@@ -59,7 +60,7 @@ def propose_spillover(session: Session, actor: Actor, risk_id: int, *, now: date
         if (pid in residents) != venue_inside and pid not in found:
             what = "resident seen outside" if pid in residents else "visited"
             found[pid] = (local_day(at), f"{what}: venue {venue} at {local_time(at):%Y-%m-%d %H:%M}")
-    proposals = [(pid, left, "venue_scan", detail) for pid, (left, detail) in found.items()]
+    proposals = [(pid, left, SpilloverSource.venue_scan, detail) for pid, (left, detail) in found.items()]
     # residents who moved out: their old home in the area, their new one outside
     for move in session.scalars(
         select(AddressChange)
@@ -76,12 +77,14 @@ def propose_spillover(session: Session, actor: Actor, risk_id: int, *, now: date
         now_home = home_area(session, person.jurisdiction_code, person.building, person.unit)
         now_path = now_home or session.get(Jurisdiction, person.jurisdiction_code)
         if now_path is not None and not now_path.path.startswith(area.path):
-            proposals.append((person.id, move.moved_on, "address_change", f"moved out on {move.moved_on}"))
+            proposals.append(
+                (person.id, move.moved_on, SpilloverSource.address_change, f"moved out on {move.moved_on}")
+            )
     return _propose(session, actor, risk, proposals)
 
 
 def _propose(
-    session: Session, actor: Actor, risk: RiskArea, found: list[tuple[int, date, str, str]]
+    session: Session, actor: Actor, risk: RiskArea, found: list[tuple[int, date, SpilloverSource, str]]
 ) -> list[SpilloverCandidate]:
     made = []
     for pid, left_on, source, detail in found:
@@ -112,7 +115,7 @@ def declare_spillover(
         raise InvalidInput("left_on", "is in the future")
     if left_on < risk.delineated_on:
         raise InvalidInput("left_on", f"before the area was delineated ({risk.delineated_on}): not a spill-over")
-    made = _propose(session, actor, risk, [(person_id, left_on, "declaration", "declared")])
+    made = _propose(session, actor, risk, [(person_id, left_on, SpilloverSource.declaration, "declared")])
     if not made:
         raise Conflict("person_id", f"person {person_id} is already proposed for area {risk.id}")
     return made[0]
@@ -127,7 +130,7 @@ def confirm_spillover(
     if candidate is None:
         raise NotFound("spill-over candidate", candidate_id)
     risk = area_in_scope(session, actor, candidate.risk_area_id)
-    if candidate.status != "proposed":
+    if candidate.status != SpilloverStatus.proposed:
         raise Conflict("status", f"candidate {candidate.id} is {candidate.status}")
     level = decide(session, risk, candidate.left_on, policy).level
     category = spillover_category(level, policy.at(candidate.left_on))
@@ -143,7 +146,7 @@ def confirm_spillover(
         today=local_day(now),
         policy=policy,
     )
-    candidate.status, candidate.order_id, candidate.decided_by = "confirmed", order.id, actor.username
+    candidate.status, candidate.order_id, candidate.decided_by = SpilloverStatus.confirmed, order.id, actor.username
     session.flush()
     return candidate
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fangkong.errors import InvalidInput, NotFound, Refused
+from fangkong.errors import Inconsistent, InvalidInput, NotFound, Refused
 from fangkong.policy import Policy
 from fangkong.policy.terms import CampaignCondition, CampaignScope
 from fangkong.rules.testing_campaign import review_campaign
@@ -154,7 +154,8 @@ def sampling_list(
     actor.require(Permission.read_persons)
     campaign = campaign_in_scope(session, actor, campaign_id)
     area = session.get(Jurisdiction, campaign.area_code)
-    assert area is not None
+    if area is None:
+        raise Inconsistent("area is not None")
     n = round_on(campaign, on)
     if n is None:
         return SamplingList(campaign_id=campaign.id, on=on, round=None, items=[], total=0, offset=offset, limit=limit)

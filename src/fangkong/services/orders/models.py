@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
@@ -12,14 +13,14 @@ from fangkong.services.persons.models import Person
 from fangkong.services.store import Base, UtcDateTime, utcnow
 
 
-class OrderStatus:
+class OrderStatus(StrEnum):
     active = "active"
     released = "released"
     cancelled = "cancelled"
     transferred = "transferred"  # to a designated or makeshift hospital
 
 
-ORDER_STATUSES = (OrderStatus.active, OrderStatus.released, OrderStatus.cancelled, OrderStatus.transferred)
+ORDER_STATUSES = tuple(OrderStatus)
 
 
 class ManagementOrder(Base):

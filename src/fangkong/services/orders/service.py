@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from fangkong.errors import Conflict, InvalidInput, NotFound, Refused
+from fangkong.errors import Conflict, Inconsistent, InvalidInput, NotFound, Refused
 from fangkong.policy import Policy, PolicyAt
 from fangkong.policy.terms import Category
 from fangkong.rules.plans import Plan, PlanRefusal, first_day, management_plan, parse_category, switch_home_isolation
@@ -77,7 +77,8 @@ def place_order(session: Session, actor: Actor, data: OrderCreate, *, today: dat
         start, _ = first_day(category, data.anchor_date, rules)
         anchor_kind = rules.text(f"management.{category.value}.anchor").value
     else:
-        assert data.start is not None
+        if data.start is None:
+            raise Inconsistent("data.start is not None")
         start = data.start
     result = management_plan(category, start, rules)
     if isinstance(result, PlanRefusal):

@@ -13,10 +13,11 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fangkong.errors import InvalidInput
+from fangkong.errors import Inconsistent, InvalidInput
 from fangkong.policy import Policy
 from fangkong.rules.plans import Plan
 from fangkong.rules.transition import transition_plan
+from fangkong.services import logs
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.jurisdictions.models import Jurisdiction
@@ -117,7 +118,8 @@ def apply_transition(
     preview, new_plans = preview_transition(session, actor, effective_on=effective_on, policy=policy)
     for change in preview.changes:
         order = session.get(ManagementOrder, change.order_id)
-        assert order is not None
+        if order is None:
+            raise Inconsistent("order is not None")
         plan = new_plans[change.order_id]
         order.plan = plan.model_dump(mode="json")
         order.released_on = plan.released_on
@@ -141,4 +143,12 @@ def apply_transition(
             detail={"order": order.id, "event": "policy_transition", "to": preview.to_version},
         )
     session.flush()
+    logs.event(
+        "orders.policy_transition",
+        who=actor.username,
+        effective_on=effective_on,
+        to_version=preview.to_version,
+        checked=preview.orders_checked,
+        changed=len(preview.changes),
+    )
     return preview

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fangkong.errors import Conflict, InvalidInput
+from fangkong.errors import Conflict, Inconsistent, InvalidInput
 from fangkong.rules.plans import parse_category
 from fangkong.rules.work_list import Where, work_entries
 from fangkong.services.access import Actor, Permission
@@ -146,7 +146,8 @@ def work_list(
             if entry.section == "release":
                 result.releases.append(WorkItem(**base, phase=None, detail=f"released on {on} ({plan.policy})"))
             elif entry.section == "phase_change":
-                assert entry.phase is not None and entry.previous_phase is not None
+                if entry.phase is None or entry.previous_phase is None:
+                    raise Inconsistent("entry.phase is not None and entry.previous_phase is not None")
                 result.phase_changes.append(
                     WorkItem(
                         **base,
@@ -155,7 +156,8 @@ def work_list(
                     )
                 )
             elif entry.section == "test_due":
-                assert entry.phase is not None and entry.phase_day is not None
+                if entry.phase is None or entry.phase_day is None:
+                    raise Inconsistent("entry.phase is not None and entry.phase_day is not None")
                 result.tests_due.append(
                     TestDue(
                         **base,
@@ -167,7 +169,8 @@ def work_list(
                     )
                 )
             else:
-                assert entry.phase is not None
+                if entry.phase is None:
+                    raise Inconsistent("entry.phase is not None")
                 result.overdue_tests.append(
                     WorkItem(
                         **base,

@@ -4,12 +4,19 @@ report of "layer-by-layer overweighting"."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.services.store import Base, UtcDateTime, utcnow
+
+
+class FindingKind(StrEnum):
+    overlay = "overlay"  # a value of a local overlay
+    local_action = "local_action"  # an action a locality proposed
+    refusal = "refusal"  # an action the services refused under the national rules
 
 
 class OverreachFinding(Base):
@@ -21,7 +28,7 @@ class OverreachFinding(Base):
     actor: Mapped[str] = mapped_column(String(100))
     jurisdiction_code: Mapped[str] = mapped_column(String(32))
     jurisdiction_path: Mapped[str] = mapped_column(String(400), index=True)  # scopes who may read it
-    kind: Mapped[str] = mapped_column(String(24))  # overlay | local_action | refusal
+    kind: Mapped[str] = mapped_column(String(24))  # a FindingKind
     subject: Mapped[str] = mapped_column(String(400))
     verdict: Mapped[str] = mapped_column(String(20), index=True)  # over_reach | below_national | ...
     clause: Mapped[str | None] = mapped_column(String(40))

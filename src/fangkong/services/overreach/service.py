@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from fangkong.errors import InvalidInput, NotFound, Refused
 from fangkong.policy import Policy
 from fangkong.policy.overlay import OverlayHeader, read_overlay
+from fangkong.policy.terms import parse_term
 from fangkong.rules.decision import Reason
 from fangkong.rules.local_action import LocalAction, Verdict, judge_local_action
 from fangkong.rules.overlay import ParameterFinding, compare_parameter
@@ -23,7 +24,7 @@ from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLev
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.paging import page_of
 
-from .models import OverreachFinding
+from .models import FindingKind, OverreachFinding
 
 
 def _path_of(session: Session, code: str) -> str:
@@ -37,7 +38,7 @@ def record_finding(
     *,
     on: date,
     jurisdiction_code: str,
-    kind: str,
+    kind: FindingKind,
     subject: str,
     verdict: str,
     reasons: tuple[Reason, ...] | list[Reason],
@@ -68,7 +69,7 @@ def record_refusal(session: Session, actor: Actor, refusal: Refused, *, on: date
         actor,
         on=on,
         jurisdiction_code=actor.jurisdiction_path.strip("/").split("/")[-1],
-        kind="refusal",
+        kind=FindingKind.refusal,
         subject=subject,
         verdict="refused",
         reasons=[Reason(clause=refusal.clause, text=refusal.message)],
@@ -103,7 +104,7 @@ def check_overlay(session: Session, actor: Actor, text: str, *, national: Policy
                 actor,
                 on=header.effective,
                 jurisdiction_code=header.jurisdiction,
-                kind="overlay",
+                kind=FindingKind.overlay,
                 subject=f"{header.name}: {f.path}",
                 verdict=f.verdict,
                 reasons=f.reasons,
@@ -154,7 +155,7 @@ def check_local_action(
             actor,
             on=on,
             jurisdiction_code=action.jurisdiction_code,
-            kind="local_action",
+            kind=FindingKind.local_action,
             subject=f"{action.kind}: {action.description}" if action.description else action.kind,
             verdict=verdict,
             reasons=reasons,
@@ -183,7 +184,7 @@ def list_findings(
     if verdict is not None:
         stmt = stmt.where(OverreachFinding.verdict == verdict)
     if kind is not None:
-        stmt = stmt.where(OverreachFinding.kind == kind)
+        stmt = stmt.where(OverreachFinding.kind == parse_term(FindingKind, kind, "kind"))
     if since is not None:
         stmt = stmt.where(OverreachFinding.on >= since)
     return page_of(session, stmt.order_by(OverreachFinding.id.desc()), offset=offset, limit=limit)

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.services.store import Base
+
+
+class StrandedStatus(StrEnum):
+    waiting = "waiting"
+    cleared = "cleared"
+    not_cleared = "not_cleared"
+    departed = "departed"
 
 
 class StrandedPerson(Base):
@@ -19,8 +27,6 @@ class StrandedPerson(Base):
     origin_code: Mapped[str] = mapped_column(ForeignKey("jurisdiction.code"), index=True)
     destination: Mapped[str] = mapped_column(String(200), index=True)
     reported_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(
-        String(16), default="waiting", index=True
-    )  # waiting|cleared|not_cleared|departed
+    status: Mapped[str] = mapped_column(String(16), default=StrandedStatus.waiting, index=True)
     assessed_on: Mapped[date | None] = mapped_column(Date)
     assessment: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

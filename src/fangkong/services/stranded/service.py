@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fangkong.errors import Conflict, InvalidInput, NotFound
+from fangkong.errors import Conflict, NotFound
 from fangkong.policy import Policy
+from fangkong.policy.terms import parse_term
 from fangkong.rules.departure import departure_clearance
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
@@ -20,9 +21,7 @@ from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.paging import page_of
 from fangkong.services.persons.service import person_in_scope
 
-from .models import StrandedPerson
-
-STATUSES = ("waiting", "cleared", "not_cleared", "departed")
+from .models import StrandedPerson, StrandedStatus
 
 
 class StrandedCreate(BaseModel):
@@ -50,7 +49,8 @@ def report_stranded(session: Session, actor: Actor, data: StrandedCreate, *, now
     person = person_in_scope(session, actor, data.person_id)
     waiting = session.scalar(
         select(StrandedPerson.id).where(
-            StrandedPerson.person_id == person.id, StrandedPerson.status.in_(("waiting", "cleared", "not_cleared"))
+            StrandedPerson.person_id == person.id,
+            StrandedPerson.status.in_((StrandedStatus.waiting, StrandedStatus.cleared, StrandedStatus.not_cleared)),
         )
     )
     if waiting is not None:
@@ -78,12 +78,12 @@ def assess(session: Session, actor: Actor, stranded_id: int, *, now: datetime, p
     """The departure-clearance check, recorded: cleared unless a status today forbids leaving."""
     actor.require(Permission.write_persons)
     row = stranded_in_scope(session, actor, stranded_id)
-    if row.status == "departed":
+    if row.status == StrandedStatus.departed:
         raise Conflict("status", f"{row.id} has departed")
     person = person_in_scope(session, actor, row.person_id)
     today = local_day(now)
     decision = departure_clearance(statuses_on(session, [person], today)[person.id], policy.at(today))
-    row.status = "cleared" if decision.cleared else "not_cleared"
+    row.status = StrandedStatus.cleared if decision.cleared else StrandedStatus.not_cleared
     row.assessed_on, row.assessment = today, [r.model_dump() for r in decision.reasons]
     record(
         session,
@@ -100,9 +100,9 @@ def assess(session: Session, actor: Actor, stranded_id: int, *, now: datetime, p
 def mark_departed(session: Session, actor: Actor, stranded_id: int) -> StrandedPerson:
     actor.require(Permission.write_persons)
     row = stranded_in_scope(session, actor, stranded_id)
-    if row.status != "cleared":
+    if row.status != StrandedStatus.cleared:
         raise Conflict("status", f"only a cleared person departs ({row.status})")
-    row.status = "departed"
+    row.status = StrandedStatus.departed
     session.flush()
     return row
 
@@ -123,9 +123,7 @@ def list_stranded(
         .where(Jurisdiction.path.startswith(actor.jurisdiction_path))
     )
     if status is not None:
-        if status not in STATUSES:
-            raise InvalidInput("status", f"one of {', '.join(STATUSES)}")
-        stmt = stmt.where(StrandedPerson.status == status)
+        stmt = stmt.where(StrandedPerson.status == parse_term(StrandedStatus, status, "status"))
     if destination is not None:
         stmt = stmt.where(StrandedPerson.destination == destination)
     return page_of(session, stmt.order_by(StrandedPerson.id), offset=offset, limit=limit)
