@@ -1,5 +1,5 @@
-"""The console's map, risk-area pages, policy pages and the forms for the daily actions: place a person under
-management, record lab results, delineate an area, propose a testing campaign. A refused form is shown again
+"""The console's forms for the daily actions: place a person under management, record lab results, delineate an
+area, propose a testing campaign. A refused form is shown again
 with the message next to the field the service named; a refusal of the rules shows its clause."""
 
 from __future__ import annotations
@@ -8,27 +8,22 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fangkong.api.deps import Rules
 from fangkong.api.errors import error_parts
-from fangkong.errors import FangkongError, InvalidInput, NotFound, Refused, http_status
-from fangkong.policy import render as render_value
-from fangkong.policy.diff import in_force, policy_diff
+from fangkong.errors import FangkongError, InvalidInput, LoginRequired, Refused, http_status
 from fangkong.policy.terms import CampaignCondition, CampaignScope, Category, parse_term
-from fangkong.services.areas.map import map_features
 from fangkong.services.areas.models import DelineationReason
-from fangkong.services.areas.service import Delineation, area_in_scope, delineate
-from fangkong.services.areas.service import events as area_events
+from fangkong.services.areas.service import Delineation, delineate
 from fangkong.services.campaigns.service import CampaignCreate, propose
-from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.lab.files import format_of
 from fangkong.services.lab.imports import import_results, import_samples
 from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order
 from fangkong.services.overreach.service import record_refusal
-from fangkong.services.register import register_entries
-from fangkong.web.pages import CurrentActor, Db, _day, _error, _now, _today, render
+from fangkong.services.store import unit_of_work
+from fangkong.web.pages import CurrentActor, Db, actor_of_cookie, day_param, now_of, render, today_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,7 +37,7 @@ def _refused(session: Any, actor: Any, request: Request, exc: FangkongError) -> 
     message goes on the form."""
     session.rollback()
     if isinstance(exc, Refused):
-        record_refusal(session, actor, exc, on=_today(request), subject=f"console {request.url.path}")
+        record_refusal(session, actor, exc, on=today_of(request), subject=f"console {request.url.path}")
     return _problem(exc)
 
 
@@ -50,85 +45,6 @@ def _problem(exc: FangkongError) -> dict[str, str | None]:
     """Where a refusal goes on the form: the field named by the service, and the clause of the rules."""
     message, field, clause, _ = error_parts(exc)
     return {"field": field, "message": message, "clause": clause}
-
-
-# ---- map and areas -------------------------------------------------------------------------------------
-
-
-@router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request, actor: CurrentActor) -> HTMLResponse:
-    """High- and low-risk areas drawn from their shapes on a vendored Leaflet, with no tile server."""
-    return render(request, "map.html", actor=actor)
-
-
-@router.get("/map/areas.geojson")
-def map_areas(session: Db, actor: CurrentActor) -> JSONResponse:
-    """Communities (outlines) and risk areas (filled by level) in the actor's jurisdiction, as GeoJSON."""
-    return JSONResponse(map_features(session, actor))
-
-
-@router.get("/risk-areas/{risk_id}", response_class=HTMLResponse)
-def risk_area_page(request: Request, session: Db, actor: CurrentActor, risk_id: int) -> HTMLResponse:
-    try:
-        risk = area_in_scope(session, actor, risk_id)
-    except NotFound as exc:
-        return _error(request, actor, exc)
-    area = session.get(Jurisdiction, risk.area_code)
-    return render(
-        request, "risk_area.html", actor=actor, risk=risk, area=area, history=area_events(session, actor, risk_id)
-    )
-
-
-# ---- policy --------------------------------------------------------------------------------------------
-
-
-@router.get("/policy", response_class=HTMLResponse)
-def policy_page(request: Request, policy: Rules, on: str | None = None) -> HTMLResponse:
-    """The rules in force on a date, each value beside the clause it comes from. Public, like the notice."""
-    try:
-        day = _day(on, _today(request))
-        rules = policy.at(day)
-    except FangkongError as exc:
-        return _error(request, None, exc)
-    rows = [
-        (
-            path,
-            description,
-            render_value(found.value),
-            found.source.clause,
-            policy.clauses[found.source.clause],
-            found.interpretation,
-        )
-        for path, description, found in in_force(policy, rules)
-    ]
-    return render(request, "policy.html", on=day, version=rules.version, rows=rows)
-
-
-@router.get("/policy/diff", response_class=HTMLResponse)
-def policy_diff_page(request: Request, policy: Rules, a: str = "v9", b: str = "m20") -> HTMLResponse:
-    if a not in policy.versions or b not in policy.versions:
-        return _error(request, None, InvalidInput("a", f"versions are {', '.join(policy.versions)}"))
-    changes = policy_diff(policy, policy.for_version(a), policy.for_version(b))
-    rows = [
-        (
-            c.path,
-            c.description,
-            render_value(c.before.value) if c.before else "—",
-            c.before.source.clause if c.before else "",
-            render_value(c.after.value) if c.after else "—",
-            c.after.source.clause if c.after else "",
-        )
-        for c in changes
-    ]
-    return render(request, "policy_diff.html", a=a, b=b, versions=policy.versions, rows=rows)
-
-
-@router.get("/policy/register", response_class=HTMLResponse)
-def register_page(request: Request, policy: Rules) -> HTMLResponse:
-    return render(request, "register.html", entries=register_entries(policy))
-
-
-# ---- forms ---------------------------------------------------------------------------------------------
 
 
 @router.get("/forms/order", response_class=HTMLResponse)
@@ -159,11 +75,11 @@ def order_submit(
             OrderCreate(
                 person_id=int(person_id),
                 category=category,
-                anchor_date=_day(anchor_date, _today(request)) if anchor_date else None,
-                start=None if anchor_date else _today(request),
+                anchor_date=day_param(anchor_date, today_of(request)) if anchor_date else None,
+                start=None if anchor_date else today_of(request),
                 reason=reason or None,
             ),
-            today=_today(request),
+            today=today_of(request),
             policy=policy,
         )
     except FangkongError as exc:
@@ -197,18 +113,14 @@ async def results_submit(
 
 
 def _results(request: Request, kind: str, data: bytes, filename: str) -> HTMLResponse:
-    from fangkong.errors import LoginRequired
-    from fangkong.services.store import unit_of_work
-    from fangkong.web.pages import _actor
-
     with unit_of_work(request.app.state.sessions) as session:
         try:
-            actor = _actor(request, session)
+            actor = actor_of_cookie(request, session)
         except LoginRequired:
             return render(request, "error.html", status=401, title="login", message="")
         try:
             run = import_samples if kind == "samples" else import_results
-            summary = run(session, actor, data, fmt=format_of(filename), now=_now(request), filename=filename)
+            summary = run(session, actor, data, fmt=format_of(filename), now=now_of(request), filename=filename)
         except FangkongError as exc:
             problem = _refused(session, actor, request, exc)
             row = getattr(exc, "row", None)
@@ -257,7 +169,7 @@ def area_submit(
                 justification=justification or None,
                 infection_ids=ids,
             ),
-            now=_now(request),
+            now=now_of(request),
             policy=policy,
         )
     except FangkongError as exc:
@@ -323,7 +235,7 @@ def campaign_submit(
             raise InvalidInput(
                 "start_on" if "date" in str(exc).lower() else "scope", str(exc).splitlines()[0]
             ) from None
-        campaign = propose(session, actor, data, now=_now(request), policy=policy)
+        campaign = propose(session, actor, data, now=now_of(request), policy=policy)
     except FangkongError as exc:
         return render(
             request,

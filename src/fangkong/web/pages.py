@@ -51,12 +51,12 @@ templates = Environment(
 Db = DbSession  # the API's one transaction per request
 
 
-def _now(request: Request) -> datetime:
+def now_of(request: Request) -> datetime:
     return get_now(request)  # the API's clock (a drill date in `fangkong serve --today`)
 
 
-def _today(request: Request) -> date:
-    return local_day(_now(request))
+def today_of(request: Request) -> date:
+    return local_day(now_of(request))
 
 
 def _lang(request: Request) -> str:
@@ -64,15 +64,15 @@ def _lang(request: Request) -> str:
     return lang if lang in LANGUAGES else DEFAULT
 
 
-def _actor(request: Request, session: Db) -> Actor:
+def actor_of_cookie(request: Request, session: Db) -> Actor:
     token = request.cookies.get(COOKIE)
-    actor = actor_for_token(session, token, now=_now(request)) if token else None
+    actor = actor_for_token(session, token, now=now_of(request)) if token else None
     if actor is None:
         raise LoginRequired
     return actor
 
 
-CurrentActor = Annotated[Actor, Depends(_actor)]
+CurrentActor = Annotated[Actor, Depends(actor_of_cookie)]
 
 
 def render(request: Request, name: str, status: int = 200, actor: Actor | None = None, **context: Any) -> HTMLResponse:
@@ -98,7 +98,7 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
 
-def _error(request: Request, actor: Actor | None, exc: FangkongError) -> HTMLResponse:
+def error_page(request: Request, actor: Actor | None, exc: FangkongError) -> HTMLResponse:
     status = http_status(exc)
     key = {404: "not_found", 403: "forbidden"}.get(status, "detail")
     message, _, _, _ = error_parts(exc)
@@ -122,7 +122,7 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     try:
-        token = issue_token(session, username=username, password=password, now=_now(request))
+        token = issue_token(session, username=username, password=password, now=now_of(request))
     except InvalidInput:
         return render(request, "login.html", status=401, next=next, failed=True, username=username)
     response = RedirectResponse(next if next.startswith("/") and not next.startswith("//") else "/", status_code=303)
@@ -143,7 +143,7 @@ def logout() -> Response:
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, session: Db, actor: CurrentActor) -> Response:
     """Today in ten seconds: who is under management, today's tests, releases, new cases, rooms, areas."""
-    today = _today(request)
+    today = today_of(request)
     if not actor.may(Permission.read_persons):  # a lab account: its work is the results form
         return RedirectResponse("/forms/results", status_code=303)
     by_category, by_phase = management_summary(session, actor, today)
@@ -173,7 +173,7 @@ def dashboard(request: Request, session: Db, actor: CurrentActor) -> Response:
     )
 
 
-def _day(on: str | None, today: date) -> date:
+def day_param(on: str | None, today: date) -> date:
     if not on:
         return today
     try:
@@ -192,10 +192,10 @@ def worklists(
     where: str | None = None,
 ) -> HTMLResponse:
     try:
-        day = _day(on, _today(request))
+        day = day_param(on, today_of(request))
         wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
     except FangkongError as exc:
-        return _error(request, actor, exc)
+        return error_page(request, actor, exc)
     return render(
         request,
         "worklists.html",
@@ -271,12 +271,12 @@ def worklists_export(
 ) -> Response:
     """The day's lists as one CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese names) or XLSX."""
     if fmt not in ("csv", "xlsx"):
-        return _error(request, actor, NotFound("export format", fmt))
+        return error_page(request, actor, NotFound("export format", fmt))
     try:
-        day = _day(on, _today(request))
+        day = day_param(on, today_of(request))
         wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
     except FangkongError as exc:
-        return _error(request, actor, exc)
+        return error_page(request, actor, exc)
     rows = _rows(wl)
     name = f"worklist-{day}.{fmt}"
     if fmt == "csv":
@@ -315,7 +315,7 @@ def person_page(request: Request, session: Db, actor: CurrentActor, person_id: i
     try:
         person = to_read(read_person(session, actor, person_id, reason="console"), actor)
     except FangkongError as exc:
-        return _error(request, actor, exc)
+        return error_page(request, actor, exc)
     orders, _ = list_orders(session, actor, person_id=person_id, limit=50, reason="console")
     timelines = []
     for order in orders:
@@ -328,7 +328,7 @@ def person_page(request: Request, session: Db, actor: CurrentActor, person_id: i
         else None
     )
     return render(
-        request, "person.html", actor=actor, person=person, timelines=timelines, trail=trail, today=_today(request)
+        request, "person.html", actor=actor, person=person, timelines=timelines, trail=trail, today=today_of(request)
     )
 
 
@@ -341,13 +341,13 @@ SELF_CHECK = ("close_contact", "entry_personnel", "high_risk_spillover", "high_r
 def self_check(request: Request, policy: Rules, category: str | None = None, on: str | None = None) -> HTMLResponse:
     """A resident answers what happened to them and on which day, and sees the plan that applies, with the
     clause for each step — no login, nothing stored."""
-    today = _today(request)
+    today = today_of(request)
     result: Plan | PlanRefusal | None = None
     error = None
     if category:
         try:
             cat = parse_category(category)
-            anchor = _day(on, today)
+            anchor = day_param(on, today)
             if anchor > today:
                 raise InvalidInput("on", "is in the future")
             rules = policy.at(today)
