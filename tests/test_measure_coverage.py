@@ -26,7 +26,6 @@ def _in_notice_order(clause: str) -> tuple[int, str]:
 MEASURES = sorted((cid for cid, c in POLICY.clauses.items() if c.instrument == "m20"), key=_in_notice_order)
 
 PROTECTION_HALF = "the protection half of the notice, planned in issues 18–21"
-NO_QUESTION = "the case-file format has no question for it (services/questions.py)"
 
 # measure → why no case file entry covers it. A measure with a case must not be listed here.
 EXEMPT: dict[str, str] = {
@@ -36,18 +35,6 @@ EXEMPT: dict[str, str] = {
     "m20.14": f"registry of key institutions and vulnerable groups: not built yet, {PROTECTION_HALF}",
     "m20.15": f"multi-channel early warning, test on arrival: not built yet, {PROTECTION_HALF}",
     "m20.17": f"lists of key persons and needs, receiving points, hotlines: not built yet, {PROTECTION_HALF}",
-    "m20.18": (
-        f"campuses and complaint platforms: {PROTECTION_HALF}; today only the appeals' response deadline and the "
-        f"over-reach guard's `close_school` action cite it, and {NO_QUESTION}"
-    ),
-    "m20.19": (
-        f"enterprises, parks and the white list: {PROTECTION_HALF}; today only the over-reach guard's "
-        f"`stop_enterprise` action cites it, and {NO_QUESTION}"
-    ),
-    "m20.20": (
-        "stranded persons: built (rules.departure, services.stranded, tests/api/test_measures.py), but "
-        f"{NO_QUESTION}; a `departure` question is needed before a case can be written"
-    ),
 }
 
 

@@ -14,10 +14,20 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from fangkong.policy import Policy, PolicyAt
-from fangkong.policy.terms import AreaLevel, CampaignCondition, CampaignScope, Population, SampleStage
+from fangkong.policy.terms import (
+    AreaLevel,
+    CampaignCondition,
+    CampaignScope,
+    JurisdictionLevel,
+    Population,
+    SampleStage,
+)
 from fangkong.rules.bubble import bubble_entry
 from fangkong.rules.ct import PreviousResult, adjudicate_ct, parse_ct
 from fangkong.rules.decision import Decision
+from fangkong.rules.departure import departure_clearance
+from fangkong.rules.health_code import Status
+from fangkong.rules.local_action import LocalAction, judge_local_action
 from fangkong.rules.overreach import ProposedPhase, check_overreach
 from fangkong.rules.plans import Plan, management_plan, parse_category
 from fangkong.rules.preboarding import PreboardingTest, check_preboarding
@@ -83,6 +93,17 @@ class OverreachGiven(_Given):
     date: dt.date
     category: str
     phases: list[ProposedPhase]
+
+
+class LocalActionGiven(_Given):
+    date: dt.date
+    action: LocalAction
+    area_level: JurisdictionLevel | None = Field(default=None, description="the level of the area a widen_area names")
+
+
+class DepartureGiven(_Given):
+    date: dt.date
+    statuses: list[Status] = Field(default_factory=list, description="the person's statuses that day")
 
 
 class ResidentIdGiven(_Given):
@@ -177,6 +198,16 @@ def ask_overreach(g: OverreachGiven, policy: Policy) -> dict[str, Any]:
     return _decision(d, overreach=d.overreach, below_national=d.below_national)
 
 
+def ask_local_action(g: LocalActionGiven, policy: Policy) -> dict[str, Any]:
+    d = judge_local_action(g.action, g.area_level, _rules(policy, g.date, g.policy))
+    return _decision(d, verdict=d.verdict.value)
+
+
+def ask_departure(g: DepartureGiven, policy: Policy) -> dict[str, Any]:
+    d = departure_clearance(g.statuses, _rules(policy, g.date, g.policy))
+    return _decision(d, cleared=d.cleared)
+
+
 def ask_resident_id(g: ResidentIdGiven, policy: Policy) -> dict[str, Any]:
     d = check_resident_id(g.value, g.date)
     return {
@@ -197,4 +228,6 @@ QUESTIONS: dict[str, tuple[type[_Given], Callable[[Any, Policy], dict[str, Any]]
     "bubble_entry": (BubbleGiven, ask_bubble_entry),
     "overreach": (OverreachGiven, ask_overreach),
     "resident_id": (ResidentIdGiven, ask_resident_id),
+    "local_action": (LocalActionGiven, ask_local_action),
+    "departure": (DepartureGiven, ask_departure),
 }
