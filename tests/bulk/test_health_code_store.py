@@ -71,7 +71,6 @@ def service_and_bulk(
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: the bulk job counts from sampling and never ends an infection")
 @pytest.mark.parametrize("export_on", [date(2022, 11, 16), date(2022, 11, 20)])
 def test_an_infection_counts_from_confirmation_to_discharge_in_both(
     store: Session, tmp_path: Path, export_on: date
