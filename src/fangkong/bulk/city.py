@@ -436,7 +436,7 @@ def _held(city: City) -> None:
 
 def _risk_areas(city: City) -> None:
     """risk_areas_before.parquet (yesterday's) and risk_areas.parquet (today's): (kind, area_id, level). The homes
-    (buildings) of the infections found before today are high-risk (m20.4: by building); today adds the buildings
+    (buildings) of the infections found before today are high-risk (measure 4: by building); today adds the buildings
     of today's infections, lowers the oldest building (5 clean days) and widens one community (a section-3 case of
     unclear transmission)."""
     rng = np.random.default_rng([city.seed, 7])
