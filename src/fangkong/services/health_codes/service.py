@@ -117,8 +117,8 @@ def _homes(session: Session, people: list[Person]) -> dict[int, str]:
 
 def facts_of(session: Session, people: list[Person], on: date) -> dict[int, PersonFacts]:
     """What the store knows of each person that bears on their code on `on`: the phases of their active orders,
-    their infection, their holds (every one: the rule decides which days each counts on) and the high- or
-    medium-risk areas covering their home on `on`."""
+    their infection and their holds (every one: the rule decides which days each counts on), and the high- or
+    medium-risk areas covering their home on `on` (each area's history decides its level on a day)."""
     ids = [p.id for p in people]
     phases: dict[int, list[PhaseFact]] = {i: [] for i in ids}
     infections: dict[int, list[InfectionFact]] = {i: [] for i in ids}
@@ -127,10 +127,7 @@ def facts_of(session: Session, people: list[Person], on: date) -> dict[int, Pers
     for part in chunks(ids):
         for order in session.scalars(
             select(ManagementOrder).where(
-                ManagementOrder.person_id.in_(part),
-                ManagementOrder.status == OrderStatus.active,
-                ManagementOrder.start <= on,
-                ManagementOrder.released_on > on,
+                ManagementOrder.person_id.in_(part), ManagementOrder.status == OrderStatus.active
             )
         ):
             plan = Plan.model_validate(order.plan)
