@@ -3,6 +3,7 @@ resident, on the city's day and the days around it, before and after a change of
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 
 import numpy as np
@@ -19,7 +20,15 @@ from fangkong.bulk.timebase import epoch_day, from_epoch_day
 from fangkong.policy import load_policy
 from fangkong.policy.health_codes import colour_tables
 from fangkong.policy.terms import Category
-from fangkong.rules.health_code import Status, health_code
+from fangkong.rules.health_code import (
+    AreaFact,
+    HoldFact,
+    InfectionFact,
+    PersonFacts,
+    PhaseFact,
+    health_code,
+    statuses_on_day,
+)
 from fangkong.rules.plans import Plan, management_plan
 
 from .conftest import register_city
@@ -32,39 +41,73 @@ def colours_on(on: date) -> pa.Table:
     return hc.colour_table(colour_tables(), PROVINCES, POLICY.at(on))
 
 
-def per_person(city: City, on: date, areas: str) -> dict[int, tuple[str, frozenset[str]]]:
-    """Every resident's colour and statuses by the per-person rule, from the city's facts."""
-    day = epoch_day(on)
-    statuses: dict[int, list[Status]] = {}
-
-    def add(person: int, status: str) -> None:
-        statuses.setdefault(person, []).append(Status(status=status, clause="-", text=status))
-
+def city_facts(city: City, areas: str) -> tuple[dict[int, PersonFacts], dict[int, str]]:
+    """Every resident's facts (phases of plans remade by the plan rule, infections, holds, the areas of the file
+    `areas` covering their home) and province, from the city's tables."""
+    phases: dict[int, list[PhaseFact]] = defaultdict(list)
+    infections: dict[int, list[InfectionFact]] = defaultdict(list)
+    holds: dict[int, list[HoldFact]] = defaultdict(list)
+    homes: dict[int, list[AreaFact]] = defaultdict(list)
     for o in pq.read_table(city.path("orders.parquet")).to_pylist():
         start = from_epoch_day(o["start_day"])
         plan = management_plan(Category(o["category"]), start, POLICY.at(start))
         assert isinstance(plan, Plan)
-        if o["start_day"] <= day < o["released_day"]:
-            phase = plan.phase_on(on)
-            if phase is not None:
-                add(o["person_id"], phase.kind.value)
+        phases[o["person_id"]] += [
+            PhaseFact(
+                category=o["category"],
+                kind=p.kind,
+                start=p.start,
+                end=p.end,
+                order_start=start,
+                released_on=from_epoch_day(o["released_day"]),
+            )
+            for p in plan.phases
+        ]
     for c in pq.read_table(city.path("cases.parquet")).to_pylist():
-        if c["sampled_day"] <= day:
-            add(c["case_id"], "infection")
+        discharged = c["discharged_day"]
+        infections[c["case_id"]].append(
+            InfectionFact(
+                kind="confirmed",
+                sampled_on=from_epoch_day(c["sampled_day"]),
+                confirmed_on=from_epoch_day(c["confirmed_day"]),
+                discharged_on=None if discharged is None else from_epoch_day(discharged),
+            )
+        )
     for h in pq.read_table(city.path("held.parquet")).to_pylist():
-        if h["started_day"] <= day and (h["ended_day"] is None or h["ended_day"] > day):
-            add(h["person_id"], "temporary_control")
+        ended = h["ended_day"]
+        holds[h["person_id"]].append(
+            HoldFact(
+                started_on=from_epoch_day(h["started_day"]), ended_on=None if ended is None else from_epoch_day(ended)
+            )
+        )
     marked = {(a["kind"], a["area_id"]): a["level"] for a in pq.read_table(city.path(f"{areas}.parquet")).to_pylist()}
-    tables = colour_tables()
-    out = {}
+    facts, provinces = {}, {}
     for r in pq.read_table(city.path("residents.parquet")).to_pylist():
+        person = r["person_id"]
         for kind in hc.AREA_KINDS:
             level = marked.get((kind, r[f"{kind}_id"]))
             if level is not None:
-                add(r["person_id"], f"{level}_risk_area")
-        mine = statuses.get(r["person_id"], [])
-        decision = health_code(mine, tables.for_jurisdiction(r["province"]), POLICY.at(on))
-        out[r["person_id"]] = (decision.colour, frozenset(s.status for s in mine))
+                homes[person].append(AreaFact(level=level))
+        facts[person] = PersonFacts(
+            phases=tuple(phases[person]),
+            infections=tuple(infections[person]),
+            holds=tuple(holds[person]),
+            areas=tuple(homes[person]),
+        )
+        provinces[person] = r["province"]
+    return facts, provinces
+
+
+def per_person(city: City, on: date, areas: str) -> dict[int, tuple[str, frozenset[str]]]:
+    """Every resident's colour and statuses by the per-person rules (`statuses_on_day`, `health_code`), from the
+    city's facts."""
+    facts, provinces = city_facts(city, areas)
+    tables, rules = colour_tables(), POLICY.at(on)
+    out = {}
+    for person, mine in facts.items():
+        statuses = statuses_on_day(mine, on, rules)
+        decision = health_code(statuses, tables.for_jurisdiction(provinces[person]), rules)
+        out[person] = (decision.colour, frozenset(s.status for s in statuses))
     return out
 
 

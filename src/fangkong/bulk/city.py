@@ -6,7 +6,8 @@ What it holds, and how it hangs together:
   provinces (one of them with its own health-code colours, so the provincial tables matter);
 - venues with codes, most people scanning venues of their own community, some their workplace, some anywhere;
 - 14 days of venue-code scans ending on the city's "today", one file a day, in arrival (time) order;
-- infections found in the last days (the cases whose close contacts are sought), some symptomatic;
+- infections found in the last days (the cases whose close contacts are sought), some symptomatic, some confirmed
+  the day after their sample;
 - people under management: orders whose plans are made by the real plan rule (`rules.plans`) under the rules in
   force on their first day — the 9th edition before 11 Nov 2022, the 20 measures after — with each phase, the
   test schedule (a row per test day, carrying its phase's kind) and the samples taken so far (at most one per
@@ -310,7 +311,8 @@ def _scans(city: City, offset_s: int) -> None:
 
 
 def _cases(city: City, offset_s: int) -> None:
-    """cases.parquet: infections found in the last three days (sampled, onset for the symptomatic, isolated)."""
+    """cases.parquet: infections found in the last three days (sampled, onset for the symptomatic, isolated;
+    confirmed the day of sampling or, for some, the day after, never after today; none discharged yet)."""
     rng = np.random.default_rng([city.seed, 4])
     n = city.size.cases
     person = rng.choice(city.residents, n, replace=False).astype(np.int32)
@@ -319,6 +321,7 @@ def _cases(city: City, offset_s: int) -> None:
     onset = pa.array(sampled - rng.integers(0, 3, n), mask=~symptomatic, type=pa.int32())
     isolated = (sampled + 1) * DAY_S - offset_s - 4 * 3600 + rng.integers(0, 3 * 3600, n)  # the evening of sampling
     not_yet = rng.random(n) < 0.1
+    confirmed = np.minimum(sampled + (rng.random(n) < 0.3), epoch_day(city.today))
     _write(
         city.path("cases.parquet"),
         {
@@ -326,6 +329,8 @@ def _cases(city: City, offset_s: int) -> None:
             "sampled_day": sampled.astype(np.int32),
             "onset_day": onset,
             "isolated_s": pa.array(isolated, mask=not_yet, type=pa.int64()),
+            "confirmed_day": confirmed.astype(np.int32),
+            "discharged_day": pa.nulls(n, pa.int32()),
         },
     )
 
@@ -431,7 +436,7 @@ def _held(city: City) -> None:
 
 def _risk_areas(city: City) -> None:
     """risk_areas_before.parquet (yesterday's) and risk_areas.parquet (today's): (kind, area_id, level). The homes
-    (buildings) of the infections found before today are high-risk (m20.4: by building); today adds the buildings
+    (buildings) of the infections found before today are high-risk (measure 4: by building); today adds the buildings
     of today's infections, lowers the oldest building (5 clean days) and widens one community (a section-3 case of
     unclear transmission)."""
     rng = np.random.default_rng([city.seed, 7])

@@ -1,5 +1,5 @@
 """Every resident's health-code status on a day, after a change of risk areas (measures 1, 3, 4, 5, 10;
-section 3; colours by the province's table, m20.16).
+section 3; colours by the province's table, measure 16).
 
 A person's code depends on which of seven statuses they have today (`policy.health_codes.STATUSES`): the phase
 of a management plan they are in, an infection, temporary control after a positive pool, living in a high- or
@@ -8,11 +8,16 @@ is decided once by the per-person rule itself (`rules.health_code.health_code`) 
 population's job is then two steps: each person's status bits, and a lookup of (province, bits). The rule stays
 the only place that knows how colours are chosen.
 
+Which days each fact counts on is the rule's too (`rules.health_code.statuses_on_day`): the same half-open
+windows, with the choices the texts leave open (`health_code.*`, `code_windows`) bound into the SQL from the
+policy in force on the day — an infection from its confirmation until its discharge, a hold from its first day
+until the day it ends, a phase from its first to its last day while its order runs.
+
 Tables read: `residents(person_id, unit_id, building_id, community_id, province)` (-1 where a home's unit or
-building is not recorded), `orders(order_id, person_id,
-start_day, released_day)`, `phases(order_id, kind, start_day, end_day)`, `cases(case_id, sampled_day)`,
-`held(person_id, started_day, ended_day)`, `risk_areas(kind, area_id, level)` and the colour table
-`colours(province, bits, colour)`. Rows out: `person_id, bits, colour`.
+building is not recorded), `orders(order_id, person_id, start_day, released_day)`,
+`phases(order_id, kind, start_day, end_day)`, `cases(case_id, sampled_day, confirmed_day, discharged_day)`
+(no discharge: null), `held(person_id, started_day, ended_day)`, `risk_areas(kind, area_id, level)` (the
+day's) and the colour table `colours(province, bits, colour)`. Rows out: `person_id, bits, colour`.
 """
 
 from __future__ import annotations
@@ -26,9 +31,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fangkong.policy import PolicyAt
+from fangkong.policy import PolicyAt, load_policy
 from fangkong.policy.health_codes import STATUSES, ColourTables
-from fangkong.rules.health_code import Status, health_code
+from fangkong.rules.health_code import Status, code_windows, health_code, status_clauses
+
+from .timebase import from_epoch_day
 
 BIT = {status: 1 << i for i, status in enumerate(STATUSES)}
 COMBINATIONS = 1 << len(STATUSES)
@@ -64,21 +71,41 @@ def _bit_case(column: str) -> str:
     return f"CASE {column} {whens} ELSE 0 END"
 
 
-def person_statuses_sql(day: int) -> str:
-    """Status bits of the people who have any status other than their home's area (orders, infections, holds)."""
+def _in_force(day: int, policy: PolicyAt | None) -> PolicyAt:
+    return policy if policy is not None else load_policy().at(from_epoch_day(day))
+
+
+def _within(day: int, first: str, until: str, *, until_counts: bool = False) -> str:
+    """SQL for the rule's half-open window: `first` ≤ day < `until` (a null `until`: still open); with
+    `until_counts`, the day `until` itself is inside too."""
+    below = "<=" if until_counts else "<"
+    return f"{first} <= {day} AND ({until} IS NULL OR {day} {below} {until})"
+
+
+def person_statuses_sql(day: int, policy: PolicyAt | None = None) -> str:
+    """Status bits of the people who have any status other than their home's area (orders, infections, holds),
+    with the windows of `statuses_on_day` under `policy` (default: the national rules in force on the day)."""
+    windows = code_windows(_in_force(day, policy))
+    infection_from = windows.infection_from  # confirmed_day or sampled_day: a column of `cases`
     return f"""
 SELECT o.person_id, {_bit_case("p.kind")} AS bit
 FROM orders o JOIN phases p ON p.order_id = o.order_id
 WHERE o.start_day <= {day} AND {day} < o.released_day AND p.start_day <= {day} AND {day} <= p.end_day
 UNION ALL
-SELECT case_id AS person_id, {BIT["infection"]} AS bit FROM cases WHERE sampled_day <= {day}
+SELECT case_id AS person_id, {BIT["infection"]} AS bit
+FROM cases WHERE {_within(day, infection_from, "discharged_day", until_counts=windows.infection_on_discharge_day)}
 UNION ALL
 SELECT person_id, {BIT["temporary_control"]} AS bit
-FROM held WHERE started_day <= {day} AND (ended_day IS NULL OR ended_day > {day})
+FROM held WHERE {_within(day, "started_day", "ended_day", until_counts=windows.hold_on_end_day)}
 """
 
 
-def health_codes_sql(day: int) -> str:
+def cites(policy: PolicyAt) -> tuple[str, ...]:
+    """The clauses the job applies under the rules in force: those the per-person rule may cite."""
+    return status_clauses(policy)
+
+
+def health_codes_sql(day: int, policy: PolicyAt | None = None) -> str:
     """The job, once, in DuckDB's dialect (transpiled for Spark and PostgreSQL)."""
     area_bit = (
         f"CASE a.level WHEN 'high' THEN {BIT['high_risk_area']} WHEN 'medium' THEN {BIT['medium_risk_area']} ELSE 0 END"
@@ -90,7 +117,7 @@ def health_codes_sql(day: int) -> str:
     )
     return f"""
 WITH statuses AS (
-{person_statuses_sql(day)}
+{person_statuses_sql(day, policy)}
 UNION ALL
 {areas}
 ),

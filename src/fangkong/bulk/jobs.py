@@ -4,6 +4,7 @@ register the tables the job reads, bind the policy in force on the day, run, and
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 from pathlib import Path
@@ -12,8 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from fangkong.errors import InvalidInput
-from fangkong.policy import Policy
+from fangkong.policy import Policy, PolicyAt
 from fangkong.policy.health_codes import colour_tables
+from fangkong.policy.terms import Category
 
 from . import contacts, health_codes, lab_outcomes, work_lists
 from .engines import Engine
@@ -27,11 +29,29 @@ TABLES = {
     "work_lists": ("orders", "phases", "tests", "samplings"),
     "lab_outcomes": ("lab_tubes", "lab_members", "lab_results"),
 }
-CITES = {
-    "health_codes": ("m20.1", "m20.3", "m20.4", "m20.5", "m20.10", "m20.s3", "m20-docs.testing", "m20.16"),
-    "work_lists": ("m20.1", "m20.3", "m20.5", "m20.10"),
-}
-LAB_CITES = ("m20.9", "m20.s3", "m20-docs.testing")
+# The parameters whose sources a day of lab results with no rows cites: the Ct cut-offs and a positive pool's hold.
+LAB_PARAMETERS = (
+    "ct.general.positive_below",
+    "ct.entry_personnel.positive_below",
+    "ct.entry_personnel.grey_band_upper",
+    "pool.positive_members_held",
+)
+
+
+def _sources(rules: PolicyAt, paths: Iterable[str]) -> tuple[str, ...]:
+    """The clauses of the parameters in force with a value, first mention first."""
+    found = (rules.find(path) for path in paths)
+    return tuple(dict.fromkeys(f.source.clause for f in found if f is not None and f.value is not None))
+
+
+def work_list_cites(rules: PolicyAt) -> tuple[str, ...]:
+    """The clauses of the plans whose phases and tests the work lists follow: each category's phases in force."""
+    return _sources(rules, (f"management.{c.value}.phases" for c in Category))
+
+
+def lab_cites(rules: PolicyAt) -> tuple[str, ...]:
+    """The clauses of the lab rules in force (Ct cut-offs, the entrants' band, a positive pool's hold)."""
+    return _sources(rules, LAB_PARAMETERS)
 
 
 @dataclass(frozen=True)
@@ -88,12 +108,18 @@ def run_job(
             str(p) for p in engine.query("SELECT DISTINCT province FROM residents").column(0).to_pylist()
         )
         engine.arrow("colours", health_codes.colour_table(colour_tables(), provinces, rules))
-        return JobRun(job, on, rules.version, engine.name, engine.query(health_codes.health_codes_sql(day)), CITES[job])
+        rows = engine.query(health_codes.health_codes_sql(day, rules))
+        return JobRun(job, on, rules.version, engine.name, rows, health_codes.cites(rules))
     if job == "lab_outcomes":
         engine.arrow("lab_classes", lab_outcomes.lab_classes(engine.query(lab_outcomes.CLASSES_SQL), policy))
         rows = engine.query(lab_outcomes.lab_outcomes_sql())
         cites = sorted({c for text in set(rows.column("cite").to_pylist()) for c in json.loads(text)})
-        return JobRun(job, on, rules.version, engine.name, rows, tuple(cites) or LAB_CITES)
+        return JobRun(job, on, rules.version, engine.name, rows, tuple(cites) or lab_cites(rules))
     return JobRun(
-        job, on, rules.version, engine.name, engine.query(work_lists.work_lists_sql(day, overdue_days)), CITES[job]
+        job,
+        on,
+        rules.version,
+        engine.name,
+        engine.query(work_lists.work_lists_sql(day, overdue_days)),
+        work_list_cites(rules),
     )

@@ -1,18 +1,38 @@
-"""A person's health-code status on a day: the colour and every reason for it, each with its clause.
+"""A person's health-code status on a day: which statuses they have, and the colour they make, each with its clause.
 
 Statuses come from the person's management plan (the phase they are in: measures 1, 3, 5, 10 make them
-"code-managed"), an infection (section 3), temporary control after a positive pool (m20-docs.testing) and a
-high-risk area they live in (measure 4). The colour of each status is the province's (a colour table in the
-policy data, not code); the strictest colour present wins, and no status means the table's `otherwise`.
+"code-managed", 赋码管理), an infection (section 3), temporary control after a positive pool (the testing rules) and
+a high- or medium-risk area they live in (measure 4). Which days each fact counts on is decided here and only here
+(`statuses_on_day`), over plain facts: the store's service, the bulk job's SQL and its test oracle all apply this
+one definition. Every window is a half-open interval of days, first day included, end day excluded:
+
+- a phase of a plan: from its first day to its last day (the plan's own days), while the order runs (from its
+  first day until the day of release);
+- an infection: from the day it is confirmed until the day of discharge (`health_code.infection.*`,
+  interpretation register: code-infection-window);
+- temporary control: from the day the hold starts until the day it ends (`health_code.temporary_control.*`,
+  code-hold-window);
+- a risk area: the areas covering the person's home on the day (the area's own history decides its level).
+
+The colour of each status is the province's (a colour table in the policy data, not code); the strictest colour
+present wins, and no status means the table's `otherwise`. Every clause comes from the policy in force on the day.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from pydantic import BaseModel, ConfigDict
 
-from fangkong.policy import PolicyAt
+from fangkong.errors import PolicyDataError
+from fangkong.policy import InForce, PolicyAt
 from fangkong.policy.health_codes import ColourTable
+from fangkong.policy.terms import Category, PhaseKind
 from fangkong.rules.decision import Decision, Reason, policy_fields
+
+# The values `health_code.infection.counts_from` may take: the fact whose day opens an infection's window.
+INFECTION_STARTS = ("confirmed_day", "sampled_day")
 
 
 class Status(BaseModel):
@@ -30,15 +50,199 @@ class HealthCodeDecision(Decision):
     statuses: tuple[str, ...]
 
 
+# ---- the facts ------------------------------------------------------------------------------------------------
+
+
+class PhaseFact(BaseModel):
+    """A phase of one of the person's active management orders: its kind and days (`start` to `end`, both
+    included), the order's first day and day of release (`released_on`, the first day without it), and the
+    clause of the stored plan (used where the rules in force on the day no longer manage the category)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    category: str
+    kind: PhaseKind
+    start: date
+    end: date
+    order_start: date
+    released_on: date
+    plan_clause: str | None = None
+
+
+class InfectionFact(BaseModel):
+    """The person's infection: sampled, confirmed and (when recorded) discharged, as days in the jurisdiction."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    sampled_on: date
+    confirmed_on: date
+    discharged_on: date | None = None
+
+
+class HoldFact(BaseModel):
+    """Temporary control after a positive pool: the day it started and, once cleared, the day it ended."""
+
+    model_config = ConfigDict(frozen=True)
+
+    started_on: date
+    ended_on: date | None = None
+
+
+class AreaFact(BaseModel):
+    """A high- or medium-risk area covering the person's home on the day, with the clause of its level."""
+
+    model_config = ConfigDict(frozen=True)
+
+    level: str
+    clause: str | None = None
+
+
+class PersonFacts(BaseModel):
+    """What the store (or a bulk table) knows of one person that bears on their code."""
+
+    model_config = ConfigDict(frozen=True)
+
+    phases: tuple[PhaseFact, ...] = ()
+    infections: tuple[InfectionFact, ...] = ()
+    holds: tuple[HoldFact, ...] = ()
+    areas: tuple[AreaFact, ...] = ()
+
+
+# ---- the windows ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeWindows:
+    """The days each fact counts on under the rules in force (the bulk job binds these into its SQL)."""
+
+    infection_from: str  # one of INFECTION_STARTS
+    infection_on_discharge_day: bool  # whether the day of discharge still counts
+    infection: InForce[object]
+    hold_on_end_day: bool  # whether the day a hold ends still counts
+    hold: InForce[object]
+
+
+def code_windows(policy: PolicyAt) -> CodeWindows:
+    """The windows of an infection (section 3: from confirmation until discharge) and of temporary control (held
+    until the single-tube retest clears the person) in force, from `health_code.*`."""
+    starts = policy.text("health_code.infection.counts_from")
+    if starts.value not in INFECTION_STARTS:
+        raise PolicyDataError(
+            f"health_code.infection.counts_from: {starts.value!r} is not one of {', '.join(INFECTION_STARTS)}"
+        )
+    discharge = policy.flag("health_code.infection.discharge_day_counts")
+    end = policy.flag("health_code.temporary_control.end_day_counts")
+    return CodeWindows(
+        infection_from=starts.value,
+        infection_on_discharge_day=bool(discharge.value),
+        infection=starts,
+        hold_on_end_day=bool(end.value),
+        hold=end,
+    )
+
+
+def _within(on: date, first: date, until: date | None) -> bool:
+    """`first` ≤ `on` < `until` (no `until`: still open)."""
+    return first <= on and (until is None or on < until)
+
+
+def _next(day: date | None, include: bool) -> date | None:
+    """The first day a window ending on `day` no longer covers: the day itself, or the day after it when
+    that day still counts."""
+    return None if day is None else day + timedelta(days=1) if include else day
+
+
+def _phase_clause(phase: PhaseFact, policy: PolicyAt) -> str:
+    """The clause that makes the person code-managed today: `management.<category>.code_managed` in force
+    (measures 1, 3, 5, 9, 10), else the stored plan's own clause."""
+    managed = policy.find(f"management.{phase.category}.code_managed")
+    if managed is not None and managed.value:
+        return managed.source.clause
+    if phase.plan_clause is not None:
+        return phase.plan_clause
+    if managed is not None:
+        return managed.source.clause
+    raise PolicyDataError(f"management.{phase.category}.code_managed is not in force on {policy.on}")
+
+
+def statuses_on_day(facts: PersonFacts, on: date, policy: PolicyAt) -> list[Status]:
+    """Every status that bears on a person's code on `on` (measures 1, 3, 4, 5, 10; section 3; the testing rules).
+
+    (1) close contacts "期间赋码管理": code-managed during the plan; so are the plans of (3), (5), (9) and (10).
+    Section 3: an infection is isolated and treated until released. A positive pool's members are held until
+    their single-tube retest. (4) the residence of an infection is a high-risk area. The days of each are the
+    half-open windows of the module's docstring, with the open choices read from the policy in force.
+    """
+    windows = code_windows(policy)
+    out: list[Status] = []
+    for phase in facts.phases:
+        if _within(on, phase.order_start, phase.released_on) and _within(on, phase.start, _next(phase.end, True)):
+            day = (on - phase.start).days + 1
+            out.append(
+                Status(
+                    status=phase.kind.value,
+                    clause=_phase_clause(phase, policy),
+                    text=f"{phase.category.replace('_', ' ')}: day {day} of {phase.kind.value.replace('_', ' ')}",
+                )
+            )
+    for inf in facts.infections:
+        first = inf.confirmed_on if windows.infection_from == "confirmed_day" else inf.sampled_on
+        if _within(on, first, _next(inf.discharged_on, windows.infection_on_discharge_day)):
+            out.append(
+                Status(
+                    status="infection",
+                    clause=windows.infection.source.clause,
+                    text=f"{inf.kind} infection confirmed {inf.confirmed_on}",
+                )
+            )
+    for hold in facts.holds:
+        if _within(on, hold.started_on, _next(hold.ended_on, windows.hold_on_end_day)):
+            out.append(
+                Status(status="temporary_control", clause=windows.hold.source.clause, text="held after a positive pool")
+            )
+    for area in facts.areas:
+        clause = area.clause or policy.get("risk_area.levels").source.clause
+        out.append(Status(status=f"{area.level}_risk_area", clause=clause, text=f"lives in a {area.level}-risk area"))
+    return out
+
+
+def status_clauses(policy: PolicyAt) -> tuple[str, ...]:
+    """Every clause `statuses_on_day` and `health_code` may cite under the rules in force (a bulk job's cites):
+    the code management of each category managed, the infection and hold windows, the risk-area levels, and the
+    clause that leaves everyone else green."""
+    found: list[str] = []
+    for category in Category:
+        managed = policy.find(f"management.{category.value}.code_managed")
+        if managed is not None and managed.value:
+            found.append(managed.source.clause)
+    windows = code_windows(policy)
+    found += [
+        windows.infection.source.clause,
+        windows.hold.source.clause,
+        policy.get("risk_area.levels").source.clause,
+        policy.get("overreach.national_rule_clause").source.clause,
+    ]
+    return tuple(dict.fromkeys(found))
+
+
+# ---- the colour -------------------------------------------------------------------------------------------------
+
+
 def health_code(statuses: list[Status], table: ColourTable, policy: PolicyAt) -> HealthCodeDecision:
-    """The colour for the statuses a person has today under the province's table."""
+    """The colour for the statuses a person has today under the province's table; with none, the table's
+    `otherwise`, citing the clause that forbids adding to the national rules (measure 16; the 9th edition as a
+    whole before it: `overreach.national_rule_clause`)."""
     fields = policy_fields(policy)
     if not statuses:
+        nothing = policy.get("overreach.national_rule_clause")
         return HealthCodeDecision(
             **fields,
             colour=table.otherwise,
             statuses=(),
-            reasons=(Reason(clause="m20.16", text=f"nothing applies: {table.otherwise} ({table.source})"),),
+            reasons=(
+                Reason(clause=nothing.source.clause, text=f"nothing applies: {table.otherwise} ({table.source})"),
+            ),
         )
     coloured = sorted(statuses, key=lambda s: (-table.strictness(table.colours[s.status]), s.status, s.clause, s.text))
     colour = table.colours[coloured[0].status]

@@ -46,6 +46,69 @@ def _write(folder: Path, name: str, columns: dict[str, pa.Array]) -> None:
     pq.write_table(pa.table(columns), folder / f"{name}.parquet")
 
 
+Area = tuple[str, str, str, str | None, str | None]  # code, level, path, parent code, label
+
+
+def _areas(session: Session) -> tuple[list[Area], dict[str, int]]:
+    """Every jurisdiction, and the number each gets in the bulk tables (by code: the same in every export)."""
+    areas: list[Area] = [
+        (code, level, path, parent, label)
+        for code, level, path, parent, label in session.execute(
+            select(
+                Jurisdiction.code, Jurisdiction.level, Jurisdiction.path, Jurisdiction.parent_code, Jurisdiction.label
+            )
+        )
+    ]
+    return areas, {code: i for i, code in enumerate(sorted(a[0] for a in areas))}
+
+
+def _risk_area_rows(
+    session: Session, areas: list[Area], area_id: dict[str, int], on: date
+) -> list[tuple[str, int, str]]:
+    """(kind, area number, level) of the high- and medium-risk areas in force on `on`; areas wider than a
+    community are written as their communities."""
+    by_path = {path: code for code, _, path, _, _ in areas}
+    level_of = {code: level for code, level, *_ in areas}
+    kinds = {JurisdictionLevel.unit.value: "unit", JurisdictionLevel.building.value: "building"}
+    rows: list[tuple[str, int, str]] = []
+    for path, level, _clause in levels_on(session, on):
+        code = by_path[path]
+        area_level = level_of[code]
+        if area_level in kinds:
+            rows.append((kinds[area_level], area_id[code], level))
+        else:
+            rows.extend(
+                ("community", area_id[c], level)
+                for c, lvl, p, _, _ in areas
+                if lvl == JurisdictionLevel.community.value and p.startswith(path)
+            )
+    return rows
+
+
+def _write_risk_areas(path: Path, rows: list[tuple[str, int, str]]) -> None:
+    pq.write_table(
+        pa.table(
+            {
+                "kind": pa.array([r[0] for r in rows], pa.string()),
+                "area_id": pa.array([r[1] for r in rows], pa.int32()),
+                "level": pa.array([r[2] for r in rows], pa.string()),
+            }
+        ),
+        path,
+    )
+
+
+def export_risk_areas(session: Session, actor: Actor, path: Path, *, on: date) -> int:
+    """Write the risk areas in force on `on` as a health-code job's areas file (`run_job(..., areas=path)`), with
+    the area numbers of `export_tables`: the codes of any day over one export. The rows written."""
+    actor.require(Permission.manage_areas)
+    areas, area_id = _areas(session)
+    rows = _risk_area_rows(session, areas, area_id, on)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_risk_areas(path, rows)
+    return len(rows)
+
+
 def export_tables(
     session: Session, actor: Actor, folder: Path, *, on: date, jurisdiction_code: str | None = None
 ) -> dict[str, int]:
@@ -57,16 +120,7 @@ def export_tables(
     counts: dict[str, int] = {}
 
     # Areas: every jurisdiction of the subtree (and its ancestors, for areas wider than it) gets a number.
-    areas = list(
-        session.execute(
-            select(
-                Jurisdiction.code, Jurisdiction.level, Jurisdiction.path, Jurisdiction.parent_code, Jurisdiction.label
-            )
-        )
-    )
-    area_id = {code: i for i, code in enumerate(sorted(a[0] for a in areas))}
-    by_path = {path: code for code, _, path, _, _ in areas}
-    level_of = {code: level for code, level, *_ in areas}
+    areas, area_id = _areas(session)
     child = {(parent, level, label): code for code, level, _, parent, label in areas if parent is not None}
     _write(
         folder,
@@ -191,15 +245,13 @@ def export_tables(
         "samplings": len(samplings),
     }
 
-    # Infections found by `on`, with what their exposure window needs; holds; venue scans a file a day.
-    infections = [
-        i for i in session.scalars(select(Infection).order_by(Infection.person_id)) if i.person_id in in_scope
-    ]
-    # infected on `on`: confirmed by then and not yet discharged (as the health-code service counts them)
+    # Infections found (confirmed) by `on`, discharged or not: their exposure window, and the days they count on
+    # for a health code (from confirmation until discharge: the job applies `rules.health_code`'s windows, so the
+    # export answers for the days around `on` too, not only for `on`).
     infections = [
         i
-        for i in infections
-        if _day(i.confirmed_at) <= epoch_day(on) and (i.discharged_on is None or on < i.discharged_on)
+        for i in session.scalars(select(Infection).order_by(Infection.person_id))
+        if i.person_id in in_scope and _day(i.confirmed_at) <= epoch_day(on)
     ]
     _write(
         folder,
@@ -209,8 +261,13 @@ def export_tables(
             "sampled_day": pa.array([epoch_day(i.sampled_on) for i in infections], pa.int32()),
             "onset_day": pa.array([epoch_day(i.onset_on) if i.onset_on else None for i in infections], pa.int32()),
             "isolated_s": pa.array([epoch_s(i.isolated_at) if i.isolated_at else None for i in infections], pa.int64()),
+            "confirmed_day": pa.array([_day(i.confirmed_at) for i in infections], pa.int32()),
+            "discharged_day": pa.array(
+                [epoch_day(i.discharged_on) if i.discharged_on else None for i in infections], pa.int32()
+            ),
         },
     )
+    # Holds (every one: the job decides the days each counts on); venue scans a file a day.
     holds = [h for h in session.scalars(select(TemporaryControl)) if h.person_id in in_scope]
     _write(
         folder,
@@ -251,29 +308,9 @@ def export_tables(
     )
     counts["scans"] = sum(len(r) for r in by_day.values())
 
-    # Risk areas in force on `on`: areas wider than a community are written as their communities.
-    kinds = {JurisdictionLevel.unit.value: "unit", JurisdictionLevel.building.value: "building"}
-    rows: list[tuple[str, int, str]] = []
-    for path, level, _clause in levels_on(session, on):
-        code = by_path[path]
-        area_level = level_of[code]
-        if area_level in kinds:
-            rows.append((kinds[area_level], area_id[code], level))
-        else:
-            rows.extend(
-                ("community", area_id[c], level)
-                for c, lvl, p, _, _ in areas
-                if lvl == JurisdictionLevel.community.value and p.startswith(path)
-            )
-    _write(
-        folder,
-        "risk_areas",
-        {
-            "kind": pa.array([r[0] for r in rows], pa.string()),
-            "area_id": pa.array([r[1] for r in rows], pa.int32()),
-            "level": pa.array([r[2] for r in rows], pa.string()),
-        },
-    )
+    # Risk areas in force on `on` (another day's: `export_risk_areas`).
+    rows = _risk_area_rows(session, areas, area_id, on)
+    _write_risk_areas(folder / "risk_areas.parquet", rows)
     counts["risk_areas"] = len(rows)
     (folder / "export.json").write_text(
         json.dumps({"today": on.isoformat(), "jurisdiction": root, "exported_by": actor.username, "rows": counts}),

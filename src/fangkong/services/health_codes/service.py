@@ -16,7 +16,17 @@ from sqlalchemy.orm import Session
 from fangkong.errors import InvalidInput, NotFound
 from fangkong.policy import load_policy
 from fangkong.policy.health_codes import colour_tables
-from fangkong.rules.health_code import HealthCodeDecision, Status, health_code
+from fangkong.rules.health_code import (
+    AreaFact,
+    HealthCodeDecision,
+    HoldFact,
+    InfectionFact,
+    PersonFacts,
+    PhaseFact,
+    Status,
+    health_code,
+    statuses_on_day,
+)
 from fangkong.rules.plans import Plan
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.models import RiskArea, RiskAreaEvent
@@ -46,8 +56,9 @@ def _day(at: datetime) -> date:
     return at.astimezone(JURISDICTION_ZONE).date()
 
 
-def levels_on(session: Session, on: date) -> list[tuple[str, str, str]]:
-    """(area path, level, clause) of every area at high or medium risk on `on`, from each area's history."""
+def levels_on(session: Session, on: date) -> list[tuple[str, str, str | None]]:
+    """(area path, level, clause) of every area at high or medium risk on `on`, from each area's history; the
+    clause is the one its last level change recorded (None: none recorded, the rule cites the levels in force)."""
     out = []
     rows = session.execute(
         select(RiskArea, Jurisdiction.path)
@@ -68,7 +79,7 @@ def levels_on(session: Session, on: date) -> list[tuple[str, str, str]]:
             continue
         _, level, clause = changes[-1]
         if level in ("high", "medium") and (risk.advanced_to >= on or risk.active):
-            out.append((path, level, clause or "m20.4"))
+            out.append((path, level, clause))
     return out
 
 
@@ -104,57 +115,66 @@ def _homes(session: Session, people: list[Person]) -> dict[int, str]:
     return homes
 
 
-def statuses_on(session: Session, people: list[Person], on: date) -> dict[int, list[Status]]:
-    """Every status that bears on each person's code on `on`."""
+def facts_of(session: Session, people: list[Person], on: date) -> dict[int, PersonFacts]:
+    """What the store knows of each person that bears on their code on `on`: the phases of their active orders,
+    their infection and their holds (every one: the rule decides which days each counts on), and the high- or
+    medium-risk areas covering their home on `on` (each area's history decides its level on a day)."""
     ids = [p.id for p in people]
-    out: dict[int, list[Status]] = {i: [] for i in ids}
+    phases: dict[int, list[PhaseFact]] = {i: [] for i in ids}
+    infections: dict[int, list[InfectionFact]] = {i: [] for i in ids}
+    holds: dict[int, list[HoldFact]] = {i: [] for i in ids}
+    areas: dict[int, list[AreaFact]] = {i: [] for i in ids}
     for part in chunks(ids):
         for order in session.scalars(
             select(ManagementOrder).where(
-                ManagementOrder.person_id.in_(part),
-                ManagementOrder.status == OrderStatus.active,
-                ManagementOrder.start <= on,
-                ManagementOrder.released_on > on,
+                ManagementOrder.person_id.in_(part), ManagementOrder.status == OrderStatus.active
             )
         ):
             plan = Plan.model_validate(order.plan)
-            for phase in plan.phases:
-                if phase.covers(on):
-                    day = (on - phase.start).days + 1
-                    clause = plan.reasons[0].clause if plan.reasons else "m20.1"
-                    out[order.person_id].append(
-                        Status(
-                            status=phase.kind.value,
-                            clause=clause,
-                            text=f"{order.category.replace('_', ' ')}: day {day} of "
-                            f"{phase.kind.value.replace('_', ' ')}",
-                        )
-                    )
+            phases[order.person_id] += [
+                PhaseFact(
+                    category=order.category,
+                    kind=phase.kind,
+                    start=phase.start,
+                    end=phase.end,
+                    order_start=order.start,
+                    released_on=order.released_on,
+                    plan_clause=plan.reasons[0].clause if plan.reasons else None,
+                )
+                for phase in plan.phases
+            ]
         for inf in session.scalars(select(Infection).where(Infection.person_id.in_(part))):
-            if _day(inf.confirmed_at) <= on and (inf.discharged_on is None or on < inf.discharged_on):
-                out[inf.person_id].append(
-                    Status(
-                        status="infection",
-                        clause="m20.s3",
-                        text=f"{inf.kind} infection confirmed {_day(inf.confirmed_at)}",
-                    )
+            infections[inf.person_id].append(
+                InfectionFact(
+                    kind=inf.kind,
+                    sampled_on=inf.sampled_on,
+                    confirmed_on=_day(inf.confirmed_at),
+                    discharged_on=inf.discharged_on,
                 )
+            )
         for hold in session.scalars(select(TemporaryControl).where(TemporaryControl.person_id.in_(part))):
-            if _day(hold.started_at) <= on and (hold.ended_at is None or _day(hold.ended_at) > on):
-                out[hold.person_id].append(
-                    Status(status="temporary_control", clause="m20-docs.testing", text="held after a positive pool")
-                )
-    areas = levels_on(session, on)
-    if areas:
+            holds[hold.person_id].append(
+                HoldFact(started_on=_day(hold.started_at), ended_on=_day(hold.ended_at) if hold.ended_at else None)
+            )
+    in_force = levels_on(session, on)
+    if in_force:
         homes = _homes(session, people)
         for p in people:
-            home = homes[p.id]
-            for path, level, clause in areas:
-                if home.startswith(path):
-                    out[p.id].append(
-                        Status(status=f"{level}_risk_area", clause=clause, text=f"lives in a {level}-risk area")
-                    )
-    return out
+            areas[p.id] = [
+                AreaFact(level=level, clause=clause) for path, level, clause in in_force if homes[p.id].startswith(path)
+            ]
+    return {
+        i: PersonFacts(
+            phases=tuple(phases[i]), infections=tuple(infections[i]), holds=tuple(holds[i]), areas=tuple(areas[i])
+        )
+        for i in ids
+    }
+
+
+def statuses_on(session: Session, people: list[Person], on: date) -> dict[int, list[Status]]:
+    """Every status that bears on each person's code on `on`, by the rule (`rules.health_code.statuses_on_day`)."""
+    rules = load_policy().at(on)
+    return {i: statuses_on_day(facts, on, rules) for i, facts in facts_of(session, people, on).items()}
 
 
 def decide_codes(session: Session, people: list[Person], on: date) -> dict[int, HealthCodeDecision]:
