@@ -73,6 +73,7 @@ def build(url: str, persons: int) -> list[str]:
     from health_codes import populate  # the same county and residents as the health-code benchmark
     from sqlalchemy import select
 
+    from fangkong.policy import load_policy
     from fangkong.services.access import SYSTEM
     from fangkong.services.health_codes.models import HealthCode
     from fangkong.services.health_codes.service import recompute
@@ -82,7 +83,7 @@ def build(url: str, persons: int) -> list[str]:
     populate(url, persons)
     engine = make_engine(url)
     with unit_of_work(session_factory(engine)) as session:
-        counts = recompute(session, SYSTEM, ON)
+        counts = recompute(session, SYSTEM, ON, policy=load_policy())
         tokens = list(session.scalars(select(HealthCode.token).order_by(HealthCode.person_id)))
     if url.startswith("postgresql"):
         with engine.connect() as conn:
@@ -343,6 +344,7 @@ def change_mid_run(url: str, base: str, delay: float, notes: list[str]) -> None:
     each changed token as soon as the commit has returned. The next check must show the new colour."""
     from sqlalchemy import select, update
 
+    from fangkong.policy import load_policy
     from fangkong.services.access import SYSTEM
     from fangkong.services.health_codes.models import HealthCode
     from fangkong.services.health_codes.service import recompute
@@ -391,7 +393,7 @@ def change_mid_run(url: str, base: str, delay: float, notes: list[str]) -> None:
             )
         t = time.perf_counter()
         with unit_of_work(sessions) as session:
-            counts = recompute(session, SYSTEM, ON, jurisdiction_code=community)
+            counts = recompute(session, SYSTEM, ON, policy=load_policy(), jurisdiction_code=community)
         took = time.perf_counter() - t
         seen, ms = next_check(token)
         notes.append(

@@ -139,6 +139,7 @@ def populate(url: str, persons: int) -> None:
                 command,
                 Delineation(area_code=building, reason="residence"),
                 now=midnight(ON),
+                policy=load_policy(),
             )
 
 
@@ -157,7 +158,7 @@ def main() -> None:
 
     with unit_of_work(sessions) as session:
         t = time.perf_counter()
-        counts = recompute(session, SYSTEM, ON)
+        counts = recompute(session, SYSTEM, ON, policy=load_policy())
         bulk = time.perf_counter() - t
     total = counts["persons"]
     print(
@@ -169,7 +170,7 @@ def main() -> None:
         people = list(session.scalars(select(Person).order_by(Person.id).limit(args.sample)))
         t = time.perf_counter()
         for p in people:
-            decide_codes(session, [p], ON)
+            decide_codes(session, [p], ON, load_policy())
         one = (time.perf_counter() - t) / len(people)
     print(
         f"one at a time (per-person queries): {one * 1000:.2f} ms a code = {1 / one:,.0f} codes/s; "

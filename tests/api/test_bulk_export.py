@@ -64,7 +64,7 @@ def test_export_gives_the_services_answers(demo_store: Session, tmp_path: Path) 
 
     # health codes: the SQL job and the numpy pass against the service's per-person decisions
     people = list(session.scalars(select(Person).order_by(Person.id)))
-    expected = {p.id: d.colour for p, d in zip(people, decide_codes(session, people, on).values(), strict=True)}
+    expected = {p.id: d.colour for p, d in zip(people, decide_codes(session, people, on, POLICY).values(), strict=True)}
     engine = DuckDBEngine()
     codes = run_job("health_codes", folder, engine, POLICY, on, ZONE)
     got = dict(zip(codes.rows.column("person_id").to_pylist(), codes.rows.column("colour").to_pylist(), strict=True))

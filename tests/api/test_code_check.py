@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
 from fangkong.api import routes_check
+from fangkong.policy import load_policy
 from fangkong.services.access import SYSTEM
 from fangkong.services.health_codes.check import code_store
 from fangkong.services.health_codes.models import HealthCode
@@ -116,7 +117,7 @@ def test_a_commit_by_another_engine_shows_on_the_next_check(demo: Demo) -> None:
         # a refresh of one person, as the appeal desk's process would make it
         close_contact(demo, person["id"])
         with unit_of_work(session_factory(other)) as session:
-            assert refresh_person(session, SYSTEM, person["id"], DAY).colour == "red"
+            assert refresh_person(session, SYSTEM, person["id"], DAY, load_policy()).colour == "red"
         assert check(demo, token)["colour"] == "red"
 
         # a direct write of the stored row

@@ -28,6 +28,7 @@ from fangkong.policy.terms import AreaLevel
 from fangkong.services.access import SYSTEM
 from fangkong.services.areas.service import Delineation, advance_all, delineate
 from fangkong.services.bulk_export import export_risk_areas, export_tables
+from fangkong.services.calendar import JURISDICTION_ZONE
 from fangkong.services.health_codes.service import decide_codes
 from fangkong.services.infections.service import InfectionCreate, InfectionUpdate, record_infection, update_infection
 from fangkong.services.jurisdictions.models import JurisdictionLevel
@@ -38,7 +39,6 @@ from fangkong.services.orders.service import place_order
 from fangkong.services.persons.models import Person
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
-from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from tests.api.conftest import db_url  # noqa: F401  (the stores: SQLite, and PostgreSQL when there is one)
 
@@ -99,7 +99,7 @@ def service_and_bulk(
     for day in days:
         areas = folder / "days" / f"{day.isoformat()}.parquet"
         export_risk_areas(session, SYSTEM, areas, on=day)
-        service = {p: d.colour for p, d in decide_codes(session, people, day).items()}
+        service = {p: d.colour for p, d in decide_codes(session, people, day, POLICY).items()}
         rows = run_job("health_codes", folder, engine, POLICY, day, ZONE, areas=areas).rows
         bulk = dict(zip(rows.column("person_id").to_pylist(), rows.column("colour").to_pylist(), strict=True))
         out[day] = (service, bulk)
@@ -201,6 +201,7 @@ def _two_weeks(session: Session, span: Span) -> list[date]:
             SYSTEM,
             OrderCreate(person_id=person.id, category=category, anchor_date=days[n], reason="scenario"),
             today=days[n + 1],
+            policy=POLICY,
         )
     infected, later, held, still_held = people[-1], people[-2], people[-3], people[-4]
     case = _infection(session, infected, days[3], days[4], days[9])
@@ -210,6 +211,7 @@ def _two_weeks(session: Session, span: Span) -> list[date]:
         SYSTEM,
         Delineation(area_code=area_code, reason="residence", infection_ids=[case]),
         now=_at(days[4], 16),
+        policy=POLICY,
     )
     _infection(session, later, days[6], days[6], None)
     if span.medium:
@@ -218,6 +220,7 @@ def _two_weeks(session: Session, span: Span) -> list[date]:
             SYSTEM,
             Delineation(area_code=COMMUNITY_B, reason="activity_place", level=AreaLevel.medium),
             now=_at(days[7], 16),
+            policy=POLICY,
         )
     session.add_all(
         [
@@ -227,7 +230,7 @@ def _two_weeks(session: Session, span: Span) -> list[date]:
     )
     session.flush()
     for day in days[5:]:
-        advance_all(session, SYSTEM, day)
+        advance_all(session, SYSTEM, day, today=day, policy=POLICY)
     return days
 
 

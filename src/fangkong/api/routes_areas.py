@@ -179,16 +179,16 @@ def spillover_confirm(
 
 @router.get("/health-codes/person/{person_id}", response_model=CodeRead)
 def code_of_person(
-    person_id: int, session: DbSession, actor: CurrentActor, today: Today, on: date | None = None
+    person_id: int, session: DbSession, actor: CurrentActor, today: Today, policy: Rules, on: date | None = None
 ) -> CodeRead:
     """A person's code (colour and reasons with clauses) on a day (default today)."""
-    return lookup(session, actor, on=on or today, person_id=person_id)
+    return lookup(session, actor, on=on or today, person_id=person_id, policy=policy)
 
 
 @router.get("/health-codes/token/{token}", response_model=CodeRead)
-def code_of_token(token: str, session: DbSession, actor: CurrentActor, today: Today) -> CodeRead:
+def code_of_token(token: str, session: DbSession, actor: CurrentActor, today: Today, policy: Rules) -> CodeRead:
     """What a venue or transport check sees when it scans a code: today's colour for the token."""
-    return lookup(session, actor, on=today, token=token)
+    return lookup(session, actor, on=today, token=token, policy=policy)
 
 
 class Recompute(BaseModel):
@@ -199,9 +199,11 @@ class Recompute(BaseModel):
 
 
 @router.post("/health-codes/recompute")
-def codes_recompute(body: Recompute, session: DbSession, actor: CurrentActor, today: Today) -> dict[str, int]:
+def codes_recompute(
+    body: Recompute, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
+) -> dict[str, int]:
     """Recompute everyone's code in the subtree for a day (after area changes); changes are recorded."""
-    return recompute(session, actor, body.on or today, jurisdiction_code=body.jurisdiction_code)
+    return recompute(session, actor, body.on or today, policy=policy, jurisdiction_code=body.jurisdiction_code)
 
 
 class ChangeRead(BaseModel):

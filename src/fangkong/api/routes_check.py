@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fangkong.errors import NotFound
+from fangkong.policy import Policy
 from fangkong.services.calendar import local_day
 from fangkong.services.health_codes.check import CodeStore, StoredCode, check_body, computed_on_the_spot, well_formed
 from fangkong.services.store import unit_of_work, utcnow
@@ -66,10 +67,10 @@ def _today(app: Any) -> date:
     return local_day(clock() if clock is not None else utcnow())
 
 
-def _on_the_spot(sessions: sessionmaker[Session], token: str, on: date) -> StoredCode | None:
+def _on_the_spot(sessions: sessionmaker[Session], token: str, on: date, policy: Policy) -> StoredCode | None:
     with unit_of_work(sessions) as session:
         try:
-            return computed_on_the_spot(session, token, on)
+            return computed_on_the_spot(session, token, on, policy)
         except NotFound:  # the code went between the two reads
             return None
 
@@ -85,7 +86,7 @@ async def answer(app: Any, token: str) -> tuple[int, bytes]:
     today = _today(app)
     if found.on != today:
         # no stored status for today yet (the daily recompute has not run): computed, as the staff lookup does
-        found = await run_in_threadpool(_on_the_spot, app.state.sessions, token, today)
+        found = await run_in_threadpool(_on_the_spot, app.state.sessions, token, today, app.state.policy)
         if found is None:
             return 404, NOT_FOUND
     key = (found.colour, found.on)

@@ -64,9 +64,11 @@ def appeals(
 
 
 @router.post("/appeals/{ticket_id}/answer", response_model=TicketRead)
-def answer(ticket_id: int, body: TicketAnswer, session: DbSession, actor: CurrentActor, now: Now) -> TicketRead:
+def answer(
+    ticket_id: int, body: TicketAnswer, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+) -> TicketRead:
     """Record the outcome; a corrected health code is recomputed at once."""
-    return TicketRead.model_validate(answer_ticket(session, actor, ticket_id, body, now=now))
+    return TicketRead.model_validate(answer_ticket(session, actor, ticket_id, body, now=now, policy=policy))
 
 
 @router.post("/stranded", response_model=StrandedRead, status_code=status.HTTP_201_CREATED)

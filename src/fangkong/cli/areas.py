@@ -88,6 +88,7 @@ def codes_recompute(
     db: Db = None,
 ) -> None:
     """Recompute everyone's health code for the day; every change of colour is recorded."""
+    from fangkong.policy import load_policy
     from fangkong.services.health_codes.service import recompute
 
     url = database_url(db)
@@ -95,7 +96,9 @@ def codes_recompute(
     day = _day(on)
     started = datetime.now(UTC)
     with unit_of_work(session_factory(make_engine(url))) as session:
-        counts = recompute(session, _actor(session, username), day, jurisdiction_code=jurisdiction)
+        counts = recompute(
+            session, _actor(session, username), day, policy=load_policy(), jurisdiction_code=jurisdiction
+        )
     seconds = (datetime.now(UTC) - started).total_seconds()
     colours = ", ".join(f"{k} {v}" for k, v in counts.items() if k not in ("persons", "changed"))
     console.print(

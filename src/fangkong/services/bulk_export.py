@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from fangkong.bulk.timebase import epoch_day, epoch_s
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
+from fangkong.services.calendar import local_day
 from fangkong.services.health_codes.service import levels_on
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
@@ -32,14 +34,13 @@ from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus, Sampling
 from fangkong.services.orders.service import stored_plan
 from fangkong.services.persons.models import Person
-from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.tracing.models import VenueScan
 
 HOME_LEVELS = (JurisdictionLevel.community.value, JurisdictionLevel.building.value, JurisdictionLevel.unit.value)
 
 
 def _day(at: datetime) -> int:
-    return epoch_day(at.astimezone(JURISDICTION_ZONE).date())
+    return epoch_day(local_day(at))
 
 
 def _write(folder: Path, name: str, columns: dict[str, pa.Array]) -> None:
@@ -109,36 +110,41 @@ def export_risk_areas(session: Session, actor: Actor, path: Path, *, on: date) -
     return len(rows)
 
 
-def export_tables(
-    session: Session, actor: Actor, folder: Path, *, on: date, jurisdiction_code: str | None = None
-) -> dict[str, int]:
-    """Write the bulk tables of the actor's jurisdiction (or a narrower one) as they stand on `on`; the rows
-    written per table."""
-    actor.require(Permission.manage_areas)
-    root = scope_root(session, actor, jurisdiction_code)
-    folder.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, int] = {}
+@dataclass(frozen=True)
+class _Export:
+    """What every table's writer shares: the store, the folder, the subtree, the day and the area numbers."""
 
-    # Areas: every jurisdiction of the subtree (and its ancestors, for areas wider than it) gets a number.
-    areas, area_id = _areas(session)
-    child = {(parent, level, label): code for code, level, _, parent, label in areas if parent is not None}
+    session: Session
+    folder: Path
+    root: str
+    on: date
+    areas: list[Area]
+    area_id: dict[str, int]
+
+
+def _export_areas(x: _Export) -> int:
+    """Every jurisdiction of the subtree (and its ancestors, for areas wider than it) with its number."""
     _write(
-        folder,
+        x.folder,
         "areas",
         {
-            "area_id": pa.array([area_id[a[0]] for a in areas], pa.int32()),
-            "code": pa.array([a[0] for a in areas], pa.string()),
-            "level": pa.array([a[1] for a in areas], pa.string()),
-            "path": pa.array([a[2] for a in areas], pa.string()),
+            "area_id": pa.array([x.area_id[a[0]] for a in x.areas], pa.int32()),
+            "code": pa.array([a[0] for a in x.areas], pa.string()),
+            "level": pa.array([a[1] for a in x.areas], pa.string()),
+            "path": pa.array([a[2] for a in x.areas], pa.string()),
         },
     )
+    return len(x.areas)
 
-    # Residents: each person's home as unit, building and community (a level not recorded is -1).
+
+def _export_residents(x: _Export) -> set[int]:
+    """Each person's home as unit, building and community (a level not recorded is -1); the people written."""
+    child = {(parent, level, label): code for code, level, _, parent, label in x.areas if parent is not None}
     people = list(
-        session.execute(
+        x.session.execute(
             select(Person.id, Person.jurisdiction_code, Person.building, Person.unit)
             .join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code)
-            .where(Jurisdiction.path.startswith(root))
+            .where(Jurisdiction.path.startswith(x.root))
             .order_by(Person.id)
         )
     )
@@ -146,11 +152,11 @@ def export_tables(
     for _pid, community, building_label, unit_label in people:
         building = child.get((community, JurisdictionLevel.building.value, building_label or ""))
         unit = child.get((building, JurisdictionLevel.unit.value, unit_label or "")) if building else None
-        homes["community_id"].append(area_id[community])
-        homes["building_id"].append(area_id[building] if building else -1)
-        homes["unit_id"].append(area_id[unit] if unit else -1)
+        homes["community_id"].append(x.area_id[community])
+        homes["building_id"].append(x.area_id[building] if building else -1)
+        homes["unit_id"].append(x.area_id[unit] if unit else -1)
     _write(
-        folder,
+        x.folder,
         "residents",
         {
             "person_id": pa.array([p[0] for p in people], pa.int32()),
@@ -160,15 +166,33 @@ def export_tables(
             "province": pa.array([p[1][:2] for p in people], pa.string()),
         },
     )
-    counts["residents"] = len(people)
-    in_scope = {p[0] for p in people}
+    return {p[0] for p in people}
 
-    # Orders in force (active), their phases and test schedule from the stored plan, the samples taken.
+
+_INT_COLUMNS = {
+    "order_id",
+    "person_id",
+    "community_id",
+    "start_day",
+    "released_day",
+    "end_day",
+    "test_day",
+    "phase_index",
+    "phase_day",
+}
+
+
+def _typed(cols: dict[str, list[Any]], names: tuple[str, ...]) -> dict[str, pa.Array]:
+    return {n: pa.array(cols[n], pa.int32() if n in _INT_COLUMNS else pa.string()) for n in names}
+
+
+def _export_orders(x: _Export) -> dict[str, int]:
+    """Orders in force (active), and their phases and test schedule from the stored plan."""
     orders = list(
-        session.scalars(
+        x.session.scalars(
             select(ManagementOrder)
             .join(Jurisdiction, Jurisdiction.code == ManagementOrder.jurisdiction_code)
-            .where(Jurisdiction.path.startswith(root), ManagementOrder.status == OrderStatus.active)
+            .where(Jurisdiction.path.startswith(x.root), ManagementOrder.status == OrderStatus.active)
             .order_by(ManagementOrder.id)
         )
     )
@@ -179,7 +203,7 @@ def export_tables(
         plan = stored_plan(order)
         o_cols["order_id"].append(order.id)
         o_cols["person_id"].append(order.person_id)
-        o_cols["community_id"].append(area_id[order.jurisdiction_code])
+        o_cols["community_id"].append(x.area_id[order.jurisdiction_code])
         o_cols["category"].append(order.category)
         o_cols["start_day"].append(epoch_day(order.start))
         o_cols["released_day"].append(epoch_day(order.released_on))
@@ -202,59 +226,53 @@ def export_tables(
                     ("test_day", epoch_day(test_day)),
                 ):
                     te[name].append(value)
-    int_columns = {"order_id", "person_id", "community_id", "start_day", "released_day", "end_day", "test_day"}
-
-    def typed(cols: dict[str, list[Any]], names: tuple[str, ...]) -> dict[str, pa.Array]:
-        return {
-            n: pa.array(cols[n], pa.int32() if n in int_columns or n in ("phase_index", "phase_day") else pa.string())
-            for n in names
-        }
-
     _write(
-        folder,
+        x.folder,
         "orders",
-        typed(o_cols, ("order_id", "person_id", "community_id", "category", "start_day", "released_day", "policy")),
+        _typed(o_cols, ("order_id", "person_id", "community_id", "category", "start_day", "released_day", "policy")),
     )
-    _write(folder, "phases", typed(ph, ("order_id", "phase_index", "kind", "start_day", "end_day")))
-    _write(folder, "tests", typed(te, ("order_id", "phase_index", "kind", "phase_day", "test_day")))
+    _write(x.folder, "phases", _typed(ph, ("order_id", "phase_index", "kind", "start_day", "end_day")))
+    _write(x.folder, "tests", _typed(te, ("order_id", "phase_index", "kind", "phase_day", "test_day")))
+    return {"orders": len(orders), "phases": len(ph["order_id"]), "tests": len(te["order_id"])}
+
+
+def _export_samplings(x: _Export) -> int:
+    """The samples taken by `on` of the orders in force."""
     samplings = [
         (order_id, epoch_day(sampled_on))
-        for order_id, sampled_on in session.execute(
+        for order_id, sampled_on in x.session.execute(
             select(Sampling.order_id, Sampling.sampled_on)
             .join(ManagementOrder, ManagementOrder.id == Sampling.order_id)
             .join(Jurisdiction, Jurisdiction.code == ManagementOrder.jurisdiction_code)
             .where(
-                Jurisdiction.path.startswith(root),
+                Jurisdiction.path.startswith(x.root),
                 ManagementOrder.status == OrderStatus.active,
-                Sampling.sampled_on <= on,
+                Sampling.sampled_on <= x.on,
             )
         )
     ]
     _write(
-        folder,
+        x.folder,
         "samplings",
         {
             "order_id": pa.array([s[0] for s in samplings], pa.int32()),
             "sampled_day": pa.array([s[1] for s in samplings], pa.int32()),
         },
     )
-    counts |= {
-        "orders": len(orders),
-        "phases": len(ph["order_id"]),
-        "tests": len(te["order_id"]),
-        "samplings": len(samplings),
-    }
+    return len(samplings)
 
-    # Infections found (confirmed) by `on`, discharged or not: their exposure window, and the days they count on
-    # for a health code (from confirmation until discharge: the job applies `rules.health_code`'s windows, so the
-    # export answers for the days around `on` too, not only for `on`).
+
+def _export_cases(x: _Export, in_scope: set[int]) -> int:
+    """Infections found (confirmed) by `on`, discharged or not: their exposure window, and the days they count on for
+    a health code (from confirmation until discharge: the job applies `rules.health_code`'s windows, so the export
+    answers for the days around `on` too, not only for `on`)."""
     infections = [
         i
-        for i in session.scalars(select(Infection).order_by(Infection.person_id))
-        if i.person_id in in_scope and _day(i.confirmed_at) <= epoch_day(on)
+        for i in x.session.scalars(select(Infection).order_by(Infection.person_id))
+        if i.person_id in in_scope and _day(i.confirmed_at) <= epoch_day(x.on)
     ]
     _write(
-        folder,
+        x.folder,
         "cases",
         {
             "case_id": pa.array([i.person_id for i in infections], pa.int32()),
@@ -267,10 +285,14 @@ def export_tables(
             ),
         },
     )
-    # Holds (every one: the job decides the days each counts on); venue scans a file a day.
-    holds = [h for h in session.scalars(select(TemporaryControl)) if h.person_id in in_scope]
+    return len(infections)
+
+
+def _export_held(x: _Export, in_scope: set[int]) -> int:
+    """Every hold after a positive pool (the job decides the days each counts on)."""
+    holds = [h for h in x.session.scalars(select(TemporaryControl)) if h.person_id in in_scope]
     _write(
-        folder,
+        x.folder,
         "held",
         {
             "person_id": pa.array([h.person_id for h in holds], pa.int32()),
@@ -278,14 +300,18 @@ def export_tables(
             "ended_day": pa.array([_day(h.ended_at) if h.ended_at else None for h in holds], pa.int32()),
         },
     )
-    counts |= {"cases": len(infections), "held": len(holds)}
-    scans_dir = folder / "scans"
+    return len(holds)
+
+
+def _export_scans(x: _Export, in_scope: set[int]) -> int:
+    """Venue scans a file a day, and the venues they name."""
+    scans_dir = x.folder / "scans"
     scans_dir.mkdir(exist_ok=True)
     for old in scans_dir.glob("*.parquet"):
         old.unlink()
     venue_id: dict[str, int] = {}
     by_day: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for person, venue, at in session.execute(
+    for person, venue, at in x.session.execute(
         select(VenueScan.person_id, VenueScan.venue_code, VenueScan.scanned_at).order_by(VenueScan.scanned_at)
     ):
         if person in in_scope:
@@ -302,12 +328,31 @@ def export_tables(
             scans_dir / f"{date.fromordinal(date(1970, 1, 1).toordinal() + day).isoformat()}.parquet",
         )
     _write(
-        folder,
+        x.folder,
         "venues",
         {"venue_id": pa.array(list(venue_id.values()), pa.int32()), "code": pa.array(list(venue_id), pa.string())},
     )
-    counts["scans"] = sum(len(r) for r in by_day.values())
+    return sum(len(r) for r in by_day.values())
 
+
+def export_tables(
+    session: Session, actor: Actor, folder: Path, *, on: date, jurisdiction_code: str | None = None
+) -> dict[str, int]:
+    """Write the bulk tables of the actor's jurisdiction (or a narrower one) as they stand on `on`, one writer a
+    table; the rows written per table."""
+    actor.require(Permission.manage_areas)
+    root = scope_root(session, actor, jurisdiction_code)
+    folder.mkdir(parents=True, exist_ok=True)
+    areas, area_id = _areas(session)
+    x = _Export(session, folder, root, on, areas, area_id)
+    _export_areas(x)
+    in_scope = _export_residents(x)
+    counts: dict[str, int] = {"residents": len(in_scope)}
+    counts |= _export_orders(x)
+    counts["samplings"] = _export_samplings(x)
+    counts["cases"] = _export_cases(x, in_scope)
+    counts["held"] = _export_held(x, in_scope)
+    counts["scans"] = _export_scans(x, in_scope)
     # Risk areas in force on `on` (another day's: `export_risk_areas`).
     rows = _risk_area_rows(session, areas, area_id, on)
     _write_risk_areas(folder / "risk_areas.parquet", rows)

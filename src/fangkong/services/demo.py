@@ -227,7 +227,7 @@ def load_demo(
             if test_day < DEMO_TODAY and rng.random() < 0.9:
                 record_sampling(session, SYSTEM, order.id, sampled_on=test_day, today=DEMO_TODAY)
     _testing_and_tracing(session, rng, communities[0], policy)
-    recompute(session, SYSTEM, DEMO_TODAY)  # everyone's health code for the drill day
+    recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 
 

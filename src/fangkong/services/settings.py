@@ -8,8 +8,6 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from fangkong.services.calendar import JURISDICTION_ZONE as JURISDICTION_ZONE  # kept for the modules not yet moved
-
 
 def data_dir() -> Path:
     path = Path(os.environ.get("FANGKONG_DATA_DIR") or user_data_dir("fangkong", appauthor=False))

@@ -15,6 +15,7 @@ from fangkong.policy.terms import parse_term
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day
+from fangkong.services.health_codes.service import refresh_person
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.paging import page_of
@@ -110,7 +111,9 @@ def ticket_in_scope(session: Session, actor: Actor, ticket_id: int) -> Ticket:
     return ticket
 
 
-def answer_ticket(session: Session, actor: Actor, ticket_id: int, data: TicketAnswer, *, now: datetime) -> Ticket:
+def answer_ticket(
+    session: Session, actor: Actor, ticket_id: int, data: TicketAnswer, *, now: datetime, policy: Policy
+) -> Ticket:
     """Answer a ticket; a corrected health-code appeal recomputes the person's code at once."""
     actor.require(Permission.write_persons)
     ticket = ticket_in_scope(session, actor, ticket_id)
@@ -120,9 +123,7 @@ def answer_ticket(session: Session, actor: Actor, ticket_id: int, data: TicketAn
     ticket.answered_at, ticket.answered_by = now, actor.username
     session.flush()
     if ticket.kind == TicketKind.health_code and data.outcome == Outcome.corrected and ticket.person_id is not None:
-        from fangkong.services.health_codes.service import refresh_person
-
-        refresh_person(session, actor, ticket.person_id, local_day(now))
+        refresh_person(session, actor, ticket.person_id, local_day(now), policy)
     return ticket
 
 

@@ -32,6 +32,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from fangkong.policy import Policy
 from fangkong.services.access import SYSTEM
 
 from .service import lookup
@@ -188,9 +189,9 @@ def code_store(database_url: str) -> CodeStore:
     return PostgresCodeStore(url.set(drivername="postgresql").render_as_string(hide_password=False))
 
 
-def computed_on_the_spot(session: Session, token: str, on: date) -> StoredCode:
+def computed_on_the_spot(session: Session, token: str, on: date, policy: Policy) -> StoredCode:
     """The code of `on` when the store's status is for another day (the daily recompute has not run yet):
     computed from the records, as `lookup` does, and not stored (a check is a read). Slow (~8 ms), so the
     daily job should run before the day's first scans."""
-    code = lookup(session, SYSTEM, on=on, token=token)
+    code = lookup(session, SYSTEM, on=on, token=token, policy=policy)
     return StoredCode(code.colour, code.on)

@@ -13,8 +13,8 @@ from pydantic import BaseModel
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from fangkong.errors import InvalidInput, NotFound
-from fangkong.policy import load_policy
+from fangkong.errors import Inconsistent, InvalidInput, NotFound
+from fangkong.policy import Policy
 from fangkong.policy.health_codes import colour_tables
 from fangkong.rules.health_code import (
     AreaFact,
@@ -30,13 +30,13 @@ from fangkong.rules.health_code import (
 from fangkong.rules.plans import Plan
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.models import RiskArea, RiskAreaEvent
+from fangkong.services.calendar import local_day
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.lab.bulk import chunks
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.persons.models import Person
-from fangkong.services.settings import JURISDICTION_ZONE
 from fangkong.services.store import utcnow
 
 from .models import HealthCode, HealthCodeChange
@@ -50,10 +50,6 @@ class CodeRead(BaseModel):
     colour: str
     reasons: list[dict[str, Any]]
     computed_at: datetime | None  # None: computed for this answer (no stored status for the day)
-
-
-def _day(at: datetime) -> date:
-    return at.astimezone(JURISDICTION_ZONE).date()
 
 
 def levels_on(session: Session, on: date) -> list[tuple[str, str, str | None]]:
@@ -148,13 +144,15 @@ def facts_of(session: Session, people: list[Person], on: date) -> dict[int, Pers
                 InfectionFact(
                     kind=inf.kind,
                     sampled_on=inf.sampled_on,
-                    confirmed_on=_day(inf.confirmed_at),
+                    confirmed_on=local_day(inf.confirmed_at),
                     discharged_on=inf.discharged_on,
                 )
             )
         for hold in session.scalars(select(TemporaryControl).where(TemporaryControl.person_id.in_(part))):
             holds[hold.person_id].append(
-                HoldFact(started_on=_day(hold.started_at), ended_on=_day(hold.ended_at) if hold.ended_at else None)
+                HoldFact(
+                    started_on=local_day(hold.started_at), ended_on=local_day(hold.ended_at) if hold.ended_at else None
+                )
             )
     in_force = levels_on(session, on)
     if in_force:
@@ -171,16 +169,16 @@ def facts_of(session: Session, people: list[Person], on: date) -> dict[int, Pers
     }
 
 
-def statuses_on(session: Session, people: list[Person], on: date) -> dict[int, list[Status]]:
+def statuses_on(session: Session, people: list[Person], on: date, policy: Policy) -> dict[int, list[Status]]:
     """Every status that bears on each person's code on `on`, by the rule (`rules.health_code.statuses_on_day`)."""
-    rules = load_policy().at(on)
+    rules = policy.at(on)
     return {i: statuses_on_day(facts, on, rules) for i, facts in facts_of(session, people, on).items()}
 
 
-def decide_codes(session: Session, people: list[Person], on: date) -> dict[int, HealthCodeDecision]:
+def decide_codes(session: Session, people: list[Person], on: date, policy: Policy) -> dict[int, HealthCodeDecision]:
     tables = colour_tables()
-    rules = load_policy().at(on)
-    statuses = statuses_on(session, people, on)
+    rules = policy.at(on)
+    statuses = statuses_on(session, people, on, policy)
     return {p.id: health_code(statuses[p.id], tables.for_jurisdiction(p.jurisdiction_code), rules) for p in people}
 
 
@@ -188,10 +186,12 @@ def _reasons(decision: HealthCodeDecision) -> list[dict[str, Any]]:
     return [r.model_dump() for r in decision.reasons]
 
 
-def _store_codes(session: Session, actor: Actor, people: list[Person], on: date, counts: dict[str, int]) -> None:
+def _store_codes(
+    session: Session, actor: Actor, people: list[Person], on: date, counts: dict[str, int], policy: Policy
+) -> None:
     """Decide and store the codes of `people` for `on` with bulk statements (not one ORM object per person: a
     city is millions of codes), recording every change of colour; `counts` is updated."""
-    decisions = decide_codes(session, people, on)
+    decisions = decide_codes(session, people, on, policy)
     stored = dict(
         session.execute(
             select(HealthCode.person_id, HealthCode.colour).where(HealthCode.person_id.in_([p.id for p in people]))
@@ -233,7 +233,9 @@ def _store_codes(session: Session, actor: Actor, people: list[Person], on: date,
     session.flush()
 
 
-def recompute(session: Session, actor: Actor, on: date, *, jurisdiction_code: str | None = None) -> dict[str, int]:
+def recompute(
+    session: Session, actor: Actor, on: date, *, policy: Policy, jurisdiction_code: str | None = None
+) -> dict[str, int]:
     """Recompute the codes of everyone in the subtree for `on`; every change of colour is recorded."""
     actor.require(Permission.manage_areas)
     root = actor.jurisdiction_path
@@ -257,12 +259,18 @@ def recompute(session: Session, actor: Actor, on: date, *, jurisdiction_code: st
         if not people:
             break
         last_id = people[-1].id
-        _store_codes(session, actor, people, on, counts)
+        _store_codes(session, actor, people, on, counts, policy)
     return counts
 
 
 def lookup(
-    session: Session, actor: Actor, *, on: date, person_id: int | None = None, token: str | None = None
+    session: Session,
+    actor: Actor,
+    *,
+    on: date,
+    policy: Policy,
+    person_id: int | None = None,
+    token: str | None = None,
 ) -> CodeRead:
     """One person's code for `on`: the stored status when it is for that day, else computed now."""
     actor.require(Permission.read_persons)
@@ -276,7 +284,8 @@ def lookup(
         person_id = row.person_id
     else:
         row = session.get(HealthCode, person_id)
-    assert person_id is not None
+    if person_id is None:
+        raise Inconsistent("a code without a person")
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound("person", person_id)
@@ -285,7 +294,7 @@ def lookup(
         raise NotFound("person", person_id)
     if row is not None and row.on == on:
         return CodeRead(person_id=person_id, on=on, colour=row.colour, reasons=row.reasons, computed_at=row.computed_at)
-    d = decide_codes(session, [person], on)[person_id]
+    d = decide_codes(session, [person], on, policy)[person_id]
     return CodeRead(person_id=person_id, on=on, colour=d.colour, reasons=_reasons(d), computed_at=None)
 
 
@@ -296,12 +305,13 @@ def changes(session: Session, actor: Actor, person_id: int) -> Iterable[HealthCo
     )
 
 
-def refresh_person(session: Session, actor: Actor, person_id: int, on: date) -> HealthCode:
+def refresh_person(session: Session, actor: Actor, person_id: int, on: date, policy: Policy) -> HealthCode:
     """Recompute one person's code now (after an appeal is upheld in their favour, or a record corrected)."""
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound("person", person_id)
-    _store_codes(session, actor, [person], on, {"persons": 0, "changed": 0})
+    _store_codes(session, actor, [person], on, {"persons": 0, "changed": 0}, policy)
     row = session.get(HealthCode, person_id, populate_existing=True)
-    assert row is not None
+    if row is None:
+        raise Inconsistent(f"no health code stored for person {person_id}")
     return row

@@ -82,7 +82,7 @@ def assess(session: Session, actor: Actor, stranded_id: int, *, now: datetime, p
         raise Conflict("status", f"{row.id} has departed")
     person = person_in_scope(session, actor, row.person_id)
     today = local_day(now)
-    decision = departure_clearance(statuses_on(session, [person], today)[person.id], policy.at(today))
+    decision = departure_clearance(statuses_on(session, [person], today, policy)[person.id], policy.at(today))
     row.status = StrandedStatus.cleared if decision.cleared else StrandedStatus.not_cleared
     row.assessed_on, row.assessment = today, [r.model_dump() for r in decision.reasons]
     record(
