@@ -34,12 +34,14 @@ from fangkong.rules.ct import CtDecision, GeneCt, PreviousResult, adjudicate_ct
 from fangkong.rules.pooling import PoolDecision, pool_result
 from fangkong.services.access import SYSTEM, Actor, Role
 from fangkong.services.calendar import JURISDICTION_ZONE, local_day
+from fangkong.services.file_imports.batches import ImportSummary, already_imported, digest
+from fangkong.services.file_imports.bulk import chunks, copy_rows
+from fangkong.services.file_imports.rows import Format, ct_of, instant_of, limited, records, text_of
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.lab import consequences as new_consequences
-from fangkong.services.lab.bulk import chunks, copy_rows
-from fangkong.services.lab.files import RESULT_COLUMNS, Format, _ct, _instant, _limited, _records, _text
-from fangkong.services.lab.imports import ImportSummary, _digest, _seen, import_results, import_samples
+from fangkong.services.lab.files import RESULT_COLUMNS
+from fangkong.services.lab.imports import import_results, import_samples
 from fangkong.services.lab.models import LabImport, LabResult, Retest, Sample, SampleMember, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.orders.schemas import OrderCreate
@@ -284,8 +286,8 @@ class Judged:
 def _read_results(data: bytes, fmt: Format, now: datetime) -> list[ResultRow]:
     rows: list[ResultRow] = []
     seen: dict[str, int] = {}
-    for n, raw in _limited(_records(data, fmt, RESULT_COLUMNS)):
-        barcode = _text(n, raw, "barcode", max_len=64)
+    for n, raw in limited(records(data, fmt, RESULT_COLUMNS)):
+        barcode = text_of(n, raw, "barcode", max_len=64)
         if barcode in seen:
             raise RowError(n, "barcode", f"{barcode} repeats row {seen[barcode]}")
         seen[barcode] = n
@@ -293,10 +295,10 @@ def _read_results(data: bytes, fmt: Format, now: datetime) -> list[ResultRow]:
             ResultRow(
                 n,
                 barcode,
-                _text(n, raw, "lab", max_len=200),
-                _instant(n, raw, "reported_at", now),
-                _ct(n, raw, "ct_orf1ab"),
-                _ct(n, raw, "ct_n"),
+                text_of(n, raw, "lab", max_len=200),
+                instant_of(n, raw, "reported_at", now),
+                ct_of(n, raw, "ct_orf1ab"),
+                ct_of(n, raw, "ct_n"),
             )
         )
     return rows
@@ -490,13 +492,13 @@ def _apply_consequences(
 
 def oracle_import_results(session: Session, actor: Actor, data: bytes, *, fmt: Format, now: datetime) -> ImportSummary:
     """The previous `import_results`: the file read row by row, each result judged alone, consequences by ORM."""
-    digest = _digest(data)
-    if (again := _seen(session, digest, "results", actor)) is not None:
+    key = digest(data)
+    if (again := already_imported(session, key, "results", actor)) is not None:
         return again
     rows = _read_results(data, fmt, now)
     new = _new_results(session, rows)
     judged = _adjudicate(session, new)
-    batch = LabImport(kind="results", digest=digest, rows=len(rows), added=len(new), imported_by=actor.username)
+    batch = LabImport(kind="results", digest=key, rows=len(rows), added=len(new), imported_by=actor.username)
     session.add(batch)
     session.flush()
     copy_rows(

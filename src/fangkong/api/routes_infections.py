@@ -12,6 +12,8 @@ from fangkong.api.deps import CurrentActor, DbSession, Now, Today
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.api.routes_lab import ContentType, Filename, RawBody
 from fangkong.services.access import Permission
+from fangkong.services.file_imports.batches import ImportSummary
+from fangkong.services.file_imports.rows import format_of
 from fangkong.services.infections.service import (
     Chain,
     InfectionCreate,
@@ -24,8 +26,6 @@ from fangkong.services.infections.service import (
     transmission_chain,
     update_infection,
 )
-from fangkong.services.lab.files import format_of
-from fangkong.services.lab.imports import ImportSummary
 from fangkong.services.tracing.service import (
     CandidateRead,
     InterviewContact,

@@ -13,10 +13,12 @@ from sqlalchemy import select
 from fangkong.api.deps import CurrentActor, DbSession, Now
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.services.access import Permission
+from fangkong.services.file_imports.batches import ImportSummary
+from fangkong.services.file_imports.models import LabImport
+from fangkong.services.file_imports.rows import format_of
 from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.lab.files import format_of
-from fangkong.services.lab.imports import ImportSummary, import_results, import_samples
-from fangkong.services.lab.models import LabImport, Retest, TemporaryControl
+from fangkong.services.lab.imports import import_results, import_samples
+from fangkong.services.lab.models import Retest, TemporaryControl
 from fangkong.services.paging import page_of
 from fangkong.services.persons.models import Person
 

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from fangkong.cli.common import console, reports_errors
 from fangkong.cli.store import Db
 from fangkong.errors import InvalidInput
-from fangkong.services.lab.imports import ImportSummary
+from fangkong.services.file_imports.batches import ImportSummary
 from fangkong.services.settings import database_url
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
 

@@ -35,7 +35,7 @@ from fangkong.policy.terms import Category, PhaseKind, Population, SampleStage
 from fangkong.rules.ct import GeneCt, PreviousResult, adjudicate_ct
 from fangkong.services.access import Actor, Role
 from fangkong.services.calendar import JURISDICTION_ZONE, local_day
-from fangkong.services.lab.bulk import analyze, chunks, copy_frame, drop_temporary, temporary_table
+from fangkong.services.file_imports.bulk import analyze, chunks, copy_frame, drop_temporary, temporary_table
 from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.schemas import OrderCreate

@@ -29,14 +29,14 @@ from fangkong.rules.tracing import (
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import JURISDICTION_ZONE, local_day, midnight
+from fangkong.services.file_imports.batches import ImportSummary, Progress, already_imported, digest
+from fangkong.services.file_imports.bulk import chunks, copy_into
+from fangkong.services.file_imports.models import LabImport
+from fangkong.services.file_imports.rows import Format, instant_of, records, text_of
 from fangkong.services.infections.models import Infection
 from fangkong.services.infections.service import infection_in_scope
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope, scope_root
-from fangkong.services.lab.bulk import chunks, copy_into
-from fangkong.services.lab.files import _instant, _records, _text
-from fangkong.services.lab.imports import ImportSummary, Progress, _digest, _seen
-from fangkong.services.lab.models import LabImport
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order
@@ -102,24 +102,24 @@ def import_scans(
     actor: Actor,
     data: bytes,
     *,
-    fmt: Any,
+    fmt: Format,
     now: datetime,
     filename: str | None = None,
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Venue-code scans (document number, venue code, instant); idempotent, all-or-nothing, bulk loaded."""
     actor.require(Permission.trace_contacts)
-    digest = _digest(data)
-    if (again := _seen(session, digest, "scans", actor)) is not None:
+    key = digest(data)
+    if (again := already_imported(session, key, "scans", actor)) is not None:
         return again
     raw_rows = []
-    for n, raw in _records(data, fmt, SCAN_COLUMNS):
+    for n, raw in records(data, fmt, SCAN_COLUMNS):
         raw_rows.append(
             (
                 n,
-                _text(n, raw, "document_number", max_len=64).upper(),
-                _text(n, raw, "venue_code", max_len=64),
-                _instant(n, raw, "scanned_at", now),
+                text_of(n, raw, "document_number", max_len=64).upper(),
+                text_of(n, raw, "venue_code", max_len=64),
+                instant_of(n, raw, "scanned_at", now),
             )
         )
     if not raw_rows:
@@ -138,7 +138,7 @@ def import_scans(
         if venue not in venues:
             raise RowError(n, "venue_code", f"no venue {venue} is registered")
     batch = LabImport(
-        kind="scans", digest=digest, filename=filename, rows=len(raw_rows), added=0, imported_by=actor.username
+        kind="scans", digest=key, filename=filename, rows=len(raw_rows), added=0, imported_by=actor.username
     )
     session.add(batch)
     session.flush()
