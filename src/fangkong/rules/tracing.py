@@ -99,6 +99,14 @@ def in_window(at: datetime, window: ExposureWindow, zone: tzinfo) -> bool:
     return window.until is None or at <= window.until
 
 
+def co_presence_gap(policy: PolicyAt) -> timedelta | None:
+    """How far apart two scans of one venue code may be to put two people there together
+    (`tracing.venue_co_presence_minutes`, interpretation register: venue-co-presence); None: venues are not
+    traced."""
+    minutes = policy.integer("tracing.venue_co_presence_minutes").value
+    return None if minutes is None else timedelta(minutes=minutes)
+
+
 def venue_candidates(
     case_id: int,
     case_scans: Sequence[Scan],

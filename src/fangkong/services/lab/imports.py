@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, InvalidInput, Refused, RowError
-from fangkong.policy import load_policy
+from fangkong.policy import Policy, load_policy
 from fangkong.rules.pooling import check_pool_size
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
@@ -47,9 +47,13 @@ __all__ = ["ImportSummary", "Progress", "import_results", "import_samples"]
 ANALYZE_AFTER = 10_000  # rows loaded at once after which PostgreSQL's statistics are refreshed
 
 
-def _size_checker() -> Callable[[int, datetime], None]:
-    policy = load_policy()
+def _in_force(policy: Policy | None) -> Policy:
+    """The policy the caller passes; the national one for callers that do not pass theirs yet (the demo loader,
+    the console's upload form, the benchmark)."""
+    return policy if policy is not None else load_policy()
 
+
+def _size_checker(policy: Policy) -> Callable[[int, datetime], None]:
     def check(size: int, at: datetime) -> None:
         check_pool_size(size, policy.at(local_day(at)))
 
@@ -76,6 +80,7 @@ def import_samples(
     now: datetime,
     filename: str | None = None,
     progress: Progress | None = None,
+    policy: Policy | None = None,
 ) -> ImportSummary:
     """Register tubes (single or pooled) with the people in them, as sampling points upload them."""
     actor.require(Permission.import_lab)
@@ -83,7 +88,7 @@ def import_samples(
     key = digest(data)
     if (again := already_imported(session, key, "samples", actor)) is not None:
         return again
-    rows = read_samples(data, fmt, now, _size_checker())
+    rows = read_samples(data, fmt, now, _size_checker(_in_force(policy)))
     step("checked", len(rows), len(rows))
     people = _people(session, actor, rows)
     existing: dict[str, tuple[int, datetime, frozenset[int]]] = {}
@@ -250,10 +255,12 @@ def import_results(
     now: datetime,
     filename: str | None = None,
     progress: Progress | None = None,
+    policy: Policy | None = None,
 ) -> ImportSummary:
     """Accept a lab's results, adjudicate them, and apply what follows (pool holds, retests, cases, transfers,
     past infections) in one transaction — as columns and set-based statements, whatever the file's size."""
     actor.require(Permission.import_lab)
+    policy = _in_force(policy)
     step = progress or quiet
     key = digest(data)
     if (again := already_imported(session, key, "results", actor)) is not None:
@@ -264,7 +271,7 @@ def import_results(
     new = _match(session, actor, rows).filter(pl.col("stored") == 0).drop(STORED_COLUMNS)
     del rows  # from here on only the new rows are held
     step("matched", new.height, new.height)
-    judged, added = consequences.adjudicate(session, new), new.height
+    judged, added = consequences.adjudicate(session, new, policy=policy), new.height
     del new
     step("adjudicated", judged.height, judged.height)
     batch = LabImport(
@@ -292,7 +299,7 @@ def import_results(
     counted = counted.group_by("outcome", maintain_order=True).len()
     outcomes = {str(o): int(n) for o, n in counted.iter_rows()}
     try:
-        applied = consequences.apply_consequences(session, actor, judged, batch.id, now=now)
+        applied = consequences.apply_consequences(session, actor, judged, batch.id, now=now, policy=policy)
     except (Conflict, Refused) as exc:
         raise InvalidInput("file", f"a consequence could not be applied: {exc}") from None
     drop_temporary(session, "lab_stage")  # on failure the rollback takes it away
