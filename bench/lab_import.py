@@ -32,6 +32,7 @@ import polars as pl
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from fangkong.policy import load_policy
 from fangkong.services.access import SYSTEM
 from fangkong.services.demo import COUNTY, load_demo
 from fangkong.services.jurisdictions.models import JurisdictionLevel
@@ -250,7 +251,9 @@ def ours(url: str, data: bytes, *, commit: bool) -> tuple[float, float, dict[str
     sessions = session_factory(make_engine(url))
     session = sessions()
     try:
-        summary = import_results(session, SYSTEM, data, fmt="csv", now=NOW, filename="results.csv", progress=progress)
+        summary = import_results(
+            session, SYSTEM, data, fmt="csv", now=NOW, filename="results.csv", progress=progress, policy=load_policy()
+        )
         took = time.perf_counter() - t
         t = time.perf_counter()
         session.commit() if commit else session.rollback()

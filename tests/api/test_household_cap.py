@@ -3,13 +3,16 @@ compound) does not make them all close contacts: nobody is proposed from it, the
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from fangkong.services.tracing.service import MAX_HOUSEHOLD
+from fangkong.policy import load_policy
 from tests.api.conftest import Api
 from tests.api.test_close_contact_walk import resident_id
 
 A = "110105001001"
+# the largest household in force on the day the infection is recorded (register household-size)
+MAX_HOUSEHOLD = load_policy().at(date(2022, 11, 14)).integer("tracing.household_max_housemates").value or 0
 
 
 def register(api: Api, n: int, address: str, building: str | None) -> dict[str, Any]:

@@ -19,10 +19,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-import fangkong.services.infections.service as infections_service
+import fangkong.services.infection_follow_up as infection_follow_up
 import fangkong.services.lab.consequences as consequences_module
 import fangkong.services.lab.imports as imports_module
-from fangkong.services.lab import bulk
+from fangkong.services.file_imports import bulk
 from fangkong.services.store import unit_of_work
 from fangkong.services.users.service import create_user
 from tests.api.conftest import PASSWORD, Api, Clock
@@ -569,7 +569,7 @@ def test_a_results_file_killed_half_way_leaves_nothing_and_imports_afterwards(
     results = RESULTS_HEADER + f"P-1,City lab,{AT8},30,31\nS-1,City lab,{AT8},25,26\nS-2,City lab,{AT8},24,25\n"
 
     # the first infection is written (with its audit entry and proposed contacts), then the process dies
-    original = infections_service.infection_from_result
+    original = infection_follow_up.infection_from_result
     calls: list[int] = []
 
     def dies_on_the_second(*args: Any, **kwargs: Any) -> Any:
@@ -578,7 +578,7 @@ def test_a_results_file_killed_half_way_leaves_nothing_and_imports_afterwards(
             raise RuntimeError("killed half-way")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(infections_service, "infection_from_result", dies_on_the_second)
+    monkeypatch.setattr(infection_follow_up, "infection_from_result", dies_on_the_second)
     crashing = TestClient(app_of(api), raise_server_exceptions=False)
     with unchanged(api):
         r = crashing.post(

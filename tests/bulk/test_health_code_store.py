@@ -81,6 +81,7 @@ def _infection(session: Session, person: Person, sampled: date, confirmed: date,
         SYSTEM,
         InfectionCreate(person_id=person.id, kind="asymptomatic", sampled_on=sampled, confirmed_at=_at(confirmed)),
         now=_at(confirmed, 12),
+        policy=POLICY,
     )
     if discharged is not None:
         update_infection(session, SYSTEM, infection.id, InfectionUpdate(discharged_on=discharged), now=_at(discharged))

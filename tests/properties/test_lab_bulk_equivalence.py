@@ -30,20 +30,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from fangkong.errors import Conflict, RowError
 from fangkong.policy import load_policy
 from fangkong.policy.terms import Category, Population, SampleStage
-from fangkong.rules.ct import CtDecision, GeneCt, PreviousResult, adjudicate_ct
+from fangkong.rules.ct import CtDecision, GeneCt, PreviousResult, adjudicate_ct, ct_context
 from fangkong.rules.pooling import PoolDecision, pool_result
 from fangkong.services.access import SYSTEM, Actor, Role
 from fangkong.services.calendar import JURISDICTION_ZONE, local_day
+from fangkong.services.file_imports.batches import ImportSummary, already_imported, digest
+from fangkong.services.file_imports.bulk import chunks, copy_rows
+from fangkong.services.file_imports.rows import Format, ct_of, instant_of, limited, records, text_of
+from fangkong.services.infection_follow_up import infection_from_result
 from fangkong.services.infections.models import Infection
+from fangkong.services.infections.service import PositiveResult
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.lab import consequences as new_consequences
-from fangkong.services.lab.bulk import chunks, copy_rows
-from fangkong.services.lab.files import RESULT_COLUMNS, Format, _ct, _instant, _limited, _records, _text
-from fangkong.services.lab.imports import ImportSummary, _digest, _seen, import_results, import_samples
+from fangkong.services.lab.files import RESULT_COLUMNS
+from fangkong.services.lab.imports import import_results, import_samples
 from fangkong.services.lab.models import LabImport, LabResult, Retest, Sample, SampleMember, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.orders.schemas import OrderCreate
-from fangkong.services.orders.service import place_order, transfer_active_orders
+from fangkong.services.orders.service import place_order
 from fangkong.services.persons.models import Person
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
@@ -142,9 +146,12 @@ def _world(sessions: sessionmaker[Session], lab: Actor, samples: bytes, results:
     """The store after registering the samples and importing the results files with `run`; rolled back."""
     session = sessions()
     try:
-        import_samples(session, lab, samples, fmt="csv", now=NOW)
-        summaries = [run(session, lab, f, fmt="csv", now=NOW).model_dump(exclude={"import_id"}) for f in results]
-        again = [run(session, lab, f, fmt="csv", now=NOW).already_imported for f in results]
+        import_samples(session, lab, samples, fmt="csv", now=NOW, policy=load_policy())
+        summaries = [
+            run(session, lab, f, fmt="csv", now=NOW, policy=load_policy()).model_dump(exclude={"import_id"})
+            for f in results
+        ]
+        again = [run(session, lab, f, fmt="csv", now=NOW, policy=load_policy()).already_imported for f in results]
         assert all(again)
         return {"summaries": summaries, **_snapshot(session)}
     finally:
@@ -285,8 +292,8 @@ class Judged:
 def _read_results(data: bytes, fmt: Format, now: datetime) -> list[ResultRow]:
     rows: list[ResultRow] = []
     seen: dict[str, int] = {}
-    for n, raw in _limited(_records(data, fmt, RESULT_COLUMNS)):
-        barcode = _text(n, raw, "barcode", max_len=64)
+    for n, raw in limited(records(data, fmt, RESULT_COLUMNS)):
+        barcode = text_of(n, raw, "barcode", max_len=64)
         if barcode in seen:
             raise RowError(n, "barcode", f"{barcode} repeats row {seen[barcode]}")
         seen[barcode] = n
@@ -294,10 +301,10 @@ def _read_results(data: bytes, fmt: Format, now: datetime) -> list[ResultRow]:
             ResultRow(
                 n,
                 barcode,
-                _text(n, raw, "lab", max_len=200),
-                _instant(n, raw, "reported_at", now),
-                _ct(n, raw, "ct_orf1ab"),
-                _ct(n, raw, "ct_n"),
+                text_of(n, raw, "lab", max_len=200),
+                instant_of(n, raw, "reported_at", now),
+                ct_of(n, raw, "ct_orf1ab"),
+                ct_of(n, raw, "ct_n"),
             )
         )
     return rows
@@ -332,9 +339,9 @@ def _adjudicate(session: Session, new: list[NewResult]) -> list[Judged]:
     policy = load_policy()
     ordered = sorted(new, key=lambda r: (r.collected_at, r.row.row))
     singles = [r for r in ordered if r.pool_size == 1]
-    band = new_consequences._open_band(session, sorted({r.members[0] for r in singles}))
+    band = new_consequences.open_band(session, sorted({r.members[0] for r in singles}))
     detected = {r.members[0] for r in singles if r.row.ct_orf1ab is not None or r.row.ct_n is not None}
-    orders = new_consequences._active_orders(session, sorted(detected | set(band)))
+    orders = new_consequences.active_orders(session, sorted(detected | set(band)))
     judged: list[Judged] = []
     for r in ordered:
         rules = policy.at(_day(r.collected_at))
@@ -350,10 +357,11 @@ def _adjudicate(session: Session, new: list[NewResult]) -> list[Judged]:
         if person in band and band[person][1] < r.collected_at:
             before_ct, before_at = band[person]
             previous = PreviousResult(ct=before_ct, hours_before=(r.collected_at - before_at).total_seconds() / 3600)
+        context = ct_context(_day(r.collected_at), new_consequences.entry_orders(mine), previous is not None, rules)
         decision = adjudicate_ct(
             ct,
             Population.entry_personnel if entrant or previous is not None else Population.general,
-            new_consequences._stage(mine, _day(r.collected_at)),
+            context.stage,
             rules,
             previous,
         )
@@ -368,8 +376,6 @@ def _adjudicate(session: Session, new: list[NewResult]) -> list[Judged]:
 def _apply_consequences(
     session: Session, actor: Actor, judged: list[Judged], import_id: int, *, now: datetime
 ) -> dict[str, int]:
-    from fangkong.services.infections.service import infection_from_result
-
     system = Actor(f"{actor.username} (lab import {import_id})", Role.admin, actor.jurisdiction_path)
     today = _day(now)
     counts: Counter[str] = Counter()
@@ -455,21 +461,19 @@ def _apply_consequences(
             counts["retests_ordered"] += 1
         elif j.outcome == "positive":
             session.flush()
-            infection, created = infection_from_result(
-                session, system, person, r.sample_id, result_ids.get(r.sample_id), r.collected_at, at, j.cite, now=now
+            positive = PositiveResult(
+                person_id=person,
+                sample_id=r.sample_id,
+                barcode=r.row.barcode,
+                result_id=result_ids.get(r.sample_id),
+                collected_at=r.collected_at,
+                reported_at=at,
+                cite=tuple(j.cite),
             )
-            counts["infections"] += int(created)
-            moved = transfer_active_orders(
-                session,
-                system,
-                person,
-                on=_day(at),
-                today=today,
-                reason=f"positive result of sample {r.row.barcode} (infection {infection.id})",
-                policy=policy,
-            )
-            if moved:
-                counts["transferred"] += moved
+            followed = infection_from_result(session, system, positive, now=now, policy=policy)
+            counts["infections"] += int(followed.created)
+            if followed.transferred:
+                counts["transferred"] += followed.transferred
         elif j.outcome == "past_infection":
             try:
                 place_order(
@@ -493,13 +497,13 @@ def _apply_consequences(
 
 def oracle_import_results(session: Session, actor: Actor, data: bytes, *, fmt: Format, now: datetime) -> ImportSummary:
     """The previous `import_results`: the file read row by row, each result judged alone, consequences by ORM."""
-    digest = _digest(data)
-    if (again := _seen(session, digest, "results", actor)) is not None:
+    key = digest(data)
+    if (again := already_imported(session, key, "results", actor)) is not None:
         return again
     rows = _read_results(data, fmt, now)
     new = _new_results(session, rows)
     judged = _adjudicate(session, new)
-    batch = LabImport(kind="results", digest=digest, rows=len(rows), added=len(new), imported_by=actor.username)
+    batch = LabImport(kind="results", digest=key, rows=len(rows), added=len(new), imported_by=actor.username)
     session.add(batch)
     session.flush()
     copy_rows(

@@ -1,8 +1,8 @@
 """Reading a lab's results file as columns equals reading it row by row.
 
 `read_results` parses a plain CSV file with Polars and checks each column whole, and any other file with the
-csv module into columns; the oracle reads the file one row at a time through `_records`, `_text`, `_instant` and
-`_ct` (the row-by-row reader the import had before, kept in `test_lab_bulk_equivalence`). Random files — rows
+csv module into columns; the oracle reads the file one row at a time through `records`, `text_of`, `instant_of` and
+`ct_of` (the row-by-row reader the import had before, kept in `test_lab_bulk_equivalence`). Random files — rows
 short and long, blank, quoted, with CRLF or a BOM, values missing, padded, too long, repeated, non-ASCII, in the
 future, out of range — must give the same rows, or the same first error (row, column and message), both ways.
 """
@@ -97,15 +97,15 @@ def oracle(data: bytes) -> list[tuple[Any, ...]]:
 def test_columns_equal_rows(data: bytes) -> None:
     expected = outcome(oracle, data)
     assert outcome(lambda d: as_rows(read_results(d, "csv", NOW)), data) == expected
-    assert outcome(lambda d: as_rows(files._results_by_rows(d, "csv", NOW)), data) == expected
+    assert outcome(lambda d: as_rows(files.results_by_rows(d, "csv", NOW)), data) == expected
 
 
 def test_a_labs_file_takes_the_polars_path() -> None:
     """What a lab's system writes (CRLF, a BOM, empty Ct cells) is plain; a quote or a blank line is not."""
     data = "\ufeffbarcode,lab,reported_at,ct_orf1ab,ct_n\r\nT1,City lab,2022-11-16T20:00:00+08:00,,\r\n".encode()
-    assert files._plain_frame(data, data.decode("utf-8-sig")) is not None
+    assert files.plain_frame(data, data.decode("utf-8-sig")) is not None
     for odd in (data.replace(b"T1", b'"T1"'), data + b"\r\n", data.replace(b"\r\n", b"\r")):
-        assert files._plain_frame(odd, odd.decode("utf-8-sig")) is None
+        assert files.plain_frame(odd, odd.decode("utf-8-sig")) is None
     assert as_rows(read_results(data, "csv", NOW)) == [
         (1, "T1", "City lab", datetime(2022, 11, 16, 12, 0, tzinfo=UTC), None, None)
     ]
@@ -114,7 +114,7 @@ def test_a_labs_file_takes_the_polars_path() -> None:
 def test_a_repeat_before_a_missing_barcode_is_the_first_error() -> None:
     row = ",L,2022-11-16T20:00:00+08:00,,\n"
     data = f"barcode,lab,reported_at,ct_orf1ab,ct_n\nT1{row}T1{row}{row}".encode()
-    for read in (read_results, files._results_by_rows):
+    for read in (read_results, files.results_by_rows):
         assert outcome(lambda d, r=read: r(d, "csv", NOW), data) == (
             "error",
             ("RowError", "barcode", "row 2: T1 repeats row 1"),

@@ -8,10 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from fangkong.api.deps import CurrentActor, DbSession, Now, Today
+from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.api.routes_lab import ContentType, Filename, RawBody
 from fangkong.services.access import Permission
+from fangkong.services.file_imports.batches import ImportSummary
+from fangkong.services.file_imports.rows import format_of
+from fangkong.services.infection_follow_up import infection_recorded
 from fangkong.services.infections.service import (
     Chain,
     InfectionCreate,
@@ -20,27 +23,21 @@ from fangkong.services.infections.service import (
     infection_in_scope,
     list_infections,
     read_infection,
-    record_infection,
     transmission_chain,
     update_infection,
 )
-from fangkong.services.lab.files import format_of
-from fangkong.services.lab.imports import ImportSummary
-from fangkong.services.tracing.service import (
+from fangkong.services.tracing.candidates import (
     CandidateRead,
     InterviewContact,
-    TimelinessReport,
-    VenueCreate,
     add_interview_contacts,
     confirm_candidate,
     dismiss_candidate,
-    import_scans,
     list_candidates,
     propose_contacts,
     propose_secondary,
-    register_venue,
-    timeliness_report,
 )
+from fangkong.services.tracing.timeliness import TimelinessReport, timeliness_report
+from fangkong.services.tracing.venues import VenueCreate, import_scans, register_venue
 
 router = APIRouter(prefix="/api", tags=["infections and tracing"])
 
@@ -54,10 +51,11 @@ def _cand(c: object) -> CandidateRead:
 
 
 @router.post("/infections", response_model=InfectionRead, status_code=status.HTTP_201_CREATED)
-def create(body: InfectionCreate, session: DbSession, actor: CurrentActor, now: Now) -> InfectionRead:
-    """Record an infection found outside the lab imports (another city's report, a fever clinic); its close
-    contacts are proposed at once from home and venue scans."""
-    return _read(record_infection(session, actor, body, now=now))
+def create(body: InfectionCreate, session: DbSession, actor: CurrentActor, now: Now, policy: Rules) -> InfectionRead:
+    """Record an infection found outside the lab imports (another city's report, a fever clinic); what follows it
+    follows at once, as on the lab path: active orders transferred to hospital, risk areas, close contacts
+    proposed from home and venue scans."""
+    return _read(infection_recorded(session, actor, body, now=now, policy=policy).infection)
 
 
 @router.get("/infections", response_model=Page[InfectionRead])
@@ -115,18 +113,19 @@ class Interview(BaseModel):
 
 @router.post("/infections/{infection_id}/contacts", response_model=list[CandidateRead], status_code=201)
 def interview(
-    infection_id: int, body: Interview, session: DbSession, actor: CurrentActor, now: Now
+    infection_id: int, body: Interview, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
 ) -> list[CandidateRead]:
     """Contacts named in the interview, proposed as close contacts (inside the look-back window)."""
-    return [_cand(c) for c in add_interview_contacts(session, actor, infection_id, body.contacts, now=now)]
+    found = add_interview_contacts(session, actor, infection_id, body.contacts, now=now, policy=policy)
+    return [_cand(c) for c in found]
 
 
 @router.post("/infections/{infection_id}/contacts/propose", response_model=list[CandidateRead])
-def propose(infection_id: int, session: DbSession, actor: CurrentActor, now: Now) -> list[CandidateRead]:
+def propose(infection_id: int, session: DbSession, actor: CurrentActor, now: Now, policy: Rules) -> list[CandidateRead]:
     """Look again at home and venue scans (after a scans upload or a changed onset date)."""
     actor.require(Permission.trace_contacts)
     infection_in_scope(session, actor, infection_id)
-    return [_cand(c) for c in propose_contacts(session, actor, infection_id, now=now)]
+    return [_cand(c) for c in propose_contacts(session, actor, infection_id, now=now, policy=policy)]
 
 
 @router.get("/contact-candidates", response_model=Page[CandidateRead])
@@ -152,9 +151,11 @@ class Decision(BaseModel):
 
 
 @router.post("/contact-candidates/{candidate_id}/confirm", response_model=CandidateRead)
-def confirm(candidate_id: int, body: Decision, session: DbSession, actor: CurrentActor, now: Now) -> CandidateRead:
+def confirm(
+    candidate_id: int, body: Decision, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+) -> CandidateRead:
     """Confirm: the person is placed under management from their last exposure (the order is linked)."""
-    return _cand(confirm_candidate(session, actor, candidate_id, now=now, reason=body.reason))
+    return _cand(confirm_candidate(session, actor, candidate_id, now=now, policy=policy, reason=body.reason))
 
 
 @router.post("/contact-candidates/{candidate_id}/dismiss", response_model=CandidateRead)
@@ -163,9 +164,11 @@ def dismiss(candidate_id: int, body: Decision, session: DbSession, actor: Curren
 
 
 @router.post("/contact-candidates/{candidate_id}/secondary", response_model=list[CandidateRead])
-def secondary(candidate_id: int, session: DbSession, actor: CurrentActor, now: Now) -> list[CandidateRead]:
-    """Secondary close contacts of a confirmed close contact — refused with m20.2 under the 20 measures."""
-    return [_cand(c) for c in propose_secondary(session, actor, candidate_id, now=now)]
+def secondary(
+    candidate_id: int, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+) -> list[CandidateRead]:
+    """Secondary close contacts of a confirmed close contact — refused under the 20 measures (measure 2)."""
+    return [_cand(c) for c in propose_secondary(session, actor, candidate_id, now=now, policy=policy)]
 
 
 class VenueRead(VenueCreate):
@@ -197,6 +200,7 @@ def timeliness(
     actor: CurrentActor,
     now: Now,
     today: Today,
+    policy: Rules,
     since: date | None = None,
     until: date | None = None,
     jurisdiction_code: str | None = None,
@@ -204,5 +208,5 @@ def timeliness(
     """Hours from confirmation to report and to each close contact's placement, per infection and jurisdiction."""
     end = until or today
     return timeliness_report(
-        session, actor, since=since or end, until=end, now=now, jurisdiction_code=jurisdiction_code
+        session, actor, since=since or end, until=end, now=now, policy=policy, jurisdiction_code=jurisdiction_code
     )

@@ -10,13 +10,15 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from fangkong.api.deps import CurrentActor, DbSession, Now
+from fangkong.api.deps import CurrentActor, DbSession, Now, Rules
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.services.access import Permission
+from fangkong.services.file_imports.batches import ImportSummary
+from fangkong.services.file_imports.models import LabImport
+from fangkong.services.file_imports.rows import format_of
 from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.lab.files import format_of
-from fangkong.services.lab.imports import ImportSummary, import_results, import_samples
-from fangkong.services.lab.models import LabImport, Retest, TemporaryControl
+from fangkong.services.lab.imports import import_results, import_samples
+from fangkong.services.lab.models import Retest, TemporaryControl
 from fangkong.services.paging import page_of
 from fangkong.services.persons.models import Person
 
@@ -48,12 +50,15 @@ def upload_samples(
     session: DbSession,
     actor: CurrentActor,
     now: Now,
+    policy: Rules,
     filename: Filename = None,
     content_type: ContentType = None,
 ) -> ImportSummary:
     """Register tubes: `barcode, pool_size (1, 5, 10 or 20), sampling_point, collected_at, members` (the
     members' document numbers separated by `;`). All rows or none; the same file twice is a no-op."""
-    return import_samples(session, actor, body, fmt=format_of(filename, content_type), now=now, filename=filename)
+    return import_samples(
+        session, actor, body, fmt=format_of(filename, content_type), now=now, filename=filename, policy=policy
+    )
 
 
 @router.post("/results", response_model=ImportSummary, openapi_extra=FILE_BODY)
@@ -62,12 +67,15 @@ def upload_results(
     session: DbSession,
     actor: CurrentActor,
     now: Now,
+    policy: Rules,
     filename: Filename = None,
     content_type: ContentType = None,
 ) -> ImportSummary:
     """Results: `barcode, lab, reported_at, ct_orf1ab, ct_n` (empty Ct = not detected). Each is adjudicated
     and its consequences applied — pool holds and retests, infections, transfers, past infections."""
-    return import_results(session, actor, body, fmt=format_of(filename, content_type), now=now, filename=filename)
+    return import_results(
+        session, actor, body, fmt=format_of(filename, content_type), now=now, filename=filename, policy=policy
+    )
 
 
 class ImportRead(BaseModel):

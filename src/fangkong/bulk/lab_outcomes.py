@@ -1,11 +1,12 @@
-"""A day's nucleic-acid results judged for a whole city on any engine (measure 9, section 3; pools:
-m20-docs.testing): what each tube means and who it touches — the members of a positive pool held and owed a
+"""A day's nucleic-acid results judged for a whole city on any engine (measure 9, section 3; pools: the testing
+rules of 21 Nov 2022): what each tube means and who it touches — the members of a positive pool held and owed a
 single-tube retest, the person of a positive single tube an infection.
 
 The store's import (`services.lab`) applies these consequences to the registry in one transaction; this job is its
 judgement for a province's lab data on Spark (or DuckDB), and the tests hold both to the rules. As with the health
-codes, the rules decide each distinct *class* once — (pool size, Ct per gene, collection day) — and the job joins
-the classes' verdicts onto the tubes. Community screening is judged for the general population; an entrant's result
+codes, the rules decide each distinct *class* once — (pool size, Ct per gene, collection day), by
+`rules.pooling.tube_verdict`, the verdict the store's import uses too — and the job joins the classes' verdicts
+onto the tubes. Community screening is judged for the general population; an entrant's result
 needs their context (measure 10) and is the store import's to judge.
 
 Tables read: `lab_tubes(tube_id, pool_size, collected_day)`, `lab_members(tube_id, person_id)`,
@@ -21,9 +22,8 @@ from datetime import date
 import pyarrow as pa
 
 from fangkong.policy import Policy
-from fangkong.policy.terms import Population, SampleStage
-from fangkong.rules.ct import GeneCt, adjudicate_ct
-from fangkong.rules.pooling import pool_result
+from fangkong.rules.ct import GeneCt
+from fangkong.rules.pooling import tube_verdict
 
 from .timebase import from_epoch_day
 
@@ -36,14 +36,8 @@ FROM lab_results r JOIN lab_tubes t ON t.tube_id = r.tube_id
 
 def verdict(pool_size: int, ct: GeneCt, day: date, policy: Policy) -> tuple[str, str, str]:
     """One class: (outcome, consequence for the people in the tube, the clauses as a JSON list)."""
-    rules = policy.at(day)
-    if pool_size > 1:
-        pool = pool_result(pool_size, ct, rules)
-        consequence = "held_and_retest" if pool.hold_members else ("retest" if pool.retest_single else "none")
-        return f"pool_{pool.outcome}", consequence, json.dumps(pool.cite)
-    decision = adjudicate_ct(ct, Population.general, SampleStage.screening, rules)
-    single = {"positive": "infection", "retest_24h": "retest", "past_infection": "past_infection"}
-    return decision.result.value, single.get(decision.result.value, "none"), json.dumps(decision.cite)
+    judged = tube_verdict(pool_size, ct, policy.at(day))
+    return judged.outcome, judged.consequence, json.dumps(judged.cite)
 
 
 def lab_classes(distinct: pa.Table, policy: Policy) -> pa.Table:

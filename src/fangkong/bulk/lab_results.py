@@ -2,10 +2,11 @@
 of each gene, whether the sample is a pool (and its size), and the policy in force on the collection day — so
 the rules are asked once per distinct combination (a *class*) and the answers are joined back onto the rows.
 
-The rules stay the single source of truth: `rules.pooling.pool_result` for pools (m20-docs.testing, v9.testing)
-and `rules.ct.adjudicate_ct` for single tubes of the general population at screening (measure 9, section 3).
-A single tube whose judgement needs the person's context (an entrant, or a retest after a Ct 35–40 result) is
-judged by the caller with that context; its verdict replaces the class's.
+The rules stay the single source of truth: `rules.pooling.tube_verdict` — `pool_result` for pools (the testing
+rules), `adjudicate_ct` for single tubes of the general population at screening (measure 9, section 3), the same
+verdict the city-wide job (`bulk.lab_outcomes`) joins. A single tube whose judgement needs the person's context
+(an entrant, or a retest after a Ct 35–40 result) is judged by the caller with that context; its verdict replaces
+the class's.
 
 Pure: frames in, frames out; no I/O, no clock. Instants are `Datetime("us", "UTC")` columns.
 """
@@ -18,9 +19,8 @@ from datetime import date
 import polars as pl
 
 from fangkong.policy import Policy
-from fangkong.policy.terms import Population, SampleStage
-from fangkong.rules.ct import GeneCt, adjudicate_ct
-from fangkong.rules.pooling import pool_result
+from fangkong.rules.ct import GeneCt
+from fangkong.rules.pooling import tube_verdict
 
 __all__ = ["CLASS_KEY", "VERDICT_SCHEMA", "adjudicate_classes", "local_days", "person_rounds"]
 
@@ -36,12 +36,8 @@ def local_days(instants: pl.Expr, zone: str) -> pl.Expr:
 
 def _verdict(pool_size: int, ct: GeneCt, day: date, policy: Policy) -> tuple[str, str, bool]:
     """One class: (outcome as stored on the result, its clauses as JSON, whether pool members are held)."""
-    rules = policy.at(day)
-    if pool_size > 1:
-        pool = pool_result(pool_size, ct, rules)
-        return f"pool_{pool.outcome}", json.dumps(pool.cite), pool.hold_members
-    decision = adjudicate_ct(ct, Population.general, SampleStage.screening, rules)
-    return decision.result.value, json.dumps(decision.cite), False
+    verdict = tube_verdict(pool_size, ct, policy.at(day))
+    return verdict.outcome, json.dumps(verdict.cite), verdict.hold_members
 
 
 def adjudicate_classes(results: pl.DataFrame, policy: Policy, zone: str) -> pl.DataFrame:

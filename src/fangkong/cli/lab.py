@@ -5,19 +5,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
 
 from fangkong.cli.common import console, reports_errors
 from fangkong.cli.store import Db
 from fangkong.errors import InvalidInput
-from fangkong.services.lab.imports import ImportSummary
+from fangkong.policy import load_policy
+from fangkong.services.calendar import system_clock
+from fangkong.services.file_imports.batches import ImportSummary
+from fangkong.services.file_imports.rows import format_of
+from fangkong.services.lab.imports import import_results, import_samples
 from fangkong.services.settings import database_url
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
+from fangkong.services.tracing.venues import import_scans
+from fangkong.services.users.models import User as UserRow
+from fangkong.services.users.service import actor_for_user
 
 lab_app = typer.Typer(help="Samples and lab results.", no_args_is_help=True)
 tracing_app = typer.Typer(help="Close-contact tracing.", no_args_is_help=True)
@@ -52,21 +60,15 @@ def _bar(kind: str) -> Iterator[Callable[[str, int, int], None]]:
         yield step
 
 
-def _run(kind: str, path: Path, username: str, db: str | None) -> ImportSummary:
-    from fangkong.services.lab.files import format_of
-    from fangkong.services.lab.imports import import_results, import_samples
-    from fangkong.services.tracing.service import import_scans
-    from fangkong.services.users.models import User as UserRow
-    from fangkong.services.users.service import actor_for_user
+Import = Callable[..., ImportSummary]  # an import service: (session, actor, data, *, fmt, now, filename, progress)
 
+
+def _run(kind: str, path: Path, username: str, db: str | None, run: Import) -> ImportSummary:
     url = database_url(db)
     upgrade(url)
     data = path.read_bytes()
     fmt = format_of(path.name)
-    run = {"samples": import_samples, "results": import_results, "scans": import_scans}[kind]
     with unit_of_work(session_factory(make_engine(url))) as session, _bar(kind) as step:
-        from sqlalchemy import select
-
         user = session.scalar(select(UserRow).where(UserRow.username == username, UserRow.active.is_(True)))
         if user is None:
             raise InvalidInput("--as", f"no active user {username!r}")
@@ -75,7 +77,7 @@ def _run(kind: str, path: Path, username: str, db: str | None) -> ImportSummary:
             actor_for_user(session, user),
             data,
             fmt=fmt,
-            now=datetime.now(UTC),
+            now=system_clock(),
             filename=path.name,
             progress=step,
         )
@@ -97,18 +99,18 @@ def _show(summary: ImportSummary) -> None:
 @reports_errors
 def samples(path: File, username: User, db: Db = None) -> None:
     """Register tubes: barcode, pool_size, sampling_point, collected_at, members (document numbers, ;-separated)."""
-    _show(_run("samples", path, username, db))
+    _show(_run("samples", path, username, db, partial(import_samples, policy=load_policy())))
 
 
 @lab_app.command("results")
 @reports_errors
 def results(path: File, username: User, db: Db = None) -> None:
     """Import results (barcode, lab, reported_at, ct_orf1ab, ct_n) and apply their consequences."""
-    _show(_run("results", path, username, db))
+    _show(_run("results", path, username, db, partial(import_results, policy=load_policy())))
 
 
 @tracing_app.command("scans")
 @reports_errors
 def scans(path: File, username: User, db: Db = None) -> None:
     """Import venue-code scans (document_number, venue_code, scanned_at)."""
-    _show(_run("scans", path, username, db))
+    _show(_run("scans", path, username, db, import_scans))

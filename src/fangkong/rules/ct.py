@@ -8,11 +8,13 @@ two tests in three days, code-managed, no going out". Everyone else: the kit's c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fangkong.errors import InvalidInput
+from fangkong.errors import InvalidInput, PolicyDataError
 from fangkong.policy import PolicyAt, repealed
 from fangkong.policy.terms import CtResult, Population, SampleStage
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
@@ -180,6 +182,59 @@ def _entry(
         action="none",
         reasons=(gene_reason, because(cut, f"{shown}: not positive for entry personnel")),
     )
+
+
+class EntryOrder(BaseModel):
+    """An active entry-personnel order of the person tested: the day it starts, and the test days of the last
+    centralized-isolation phase of its plan (none: the plan has no such phase)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: date
+    isolation_test_days: tuple[date, ...] = ()
+
+
+class CtContext(Decision):
+    """Who a single tube is judged as, and at which stage."""
+
+    population: Population
+    stage: SampleStage
+
+
+def ct_context(sampled_on: date, entry_orders: Sequence[EntryOrder], follows_band: bool, policy: PolicyAt) -> CtContext:
+    """Measure 9 and section 3: an entrant — under an entry order that has started by the sampling day, or retested
+    after a result in the Ct 35–40 band — is judged by the entrants' cut-off; everyone else as the general
+    population. The sample is at release when it is the last test of an entry order's centralized isolation (a
+    band result there calls for a risk assessment); any other sample is screening. Cited where the entrants' rules
+    are in force."""
+    entrant = any(o.start <= sampled_on for o in entry_orders)
+    release = any(o.isolation_test_days and o.isolation_test_days[-1] == sampled_on for o in entry_orders)
+    cut = policy.find("ct.entry_personnel.positive_below")
+    hours = policy.find("ct.entry_personnel.retest_after_hours")
+    reasons: list[Reason] = []
+    if cut is not None and entrant:
+        reasons.append(because(cut, "under an entry order: judged as entry personnel"))
+    if hours is not None and follows_band:
+        reasons.append(because(hours, "the retest of a result in the band: judged as entry personnel"))
+    if cut is not None and release:
+        reasons.append(because(cut, "the last test of centralized isolation: the release test"))
+    return CtContext(
+        **policy_fields(policy),
+        population=Population.entry_personnel if entrant or follows_band else Population.general,
+        stage=SampleStage.release if release else SampleStage.screening,
+        reasons=tuple(reasons),
+    )
+
+
+def retest_due(decision: CtDecision, sampled_at: datetime, policy: PolicyAt) -> datetime | None:
+    """When the retest of a result in the band is due (section 3: "another test 24 hours later"): the sample's
+    instant plus `ct.entry_personnel.retest_after_hours`. None for any other result."""
+    if decision.result is not CtResult.retest_24h:
+        return None
+    hours = policy.integer("ct.entry_personnel.retest_after_hours")
+    if hours.value is None:
+        raise PolicyDataError(f"a band result on {policy.on} with no {hours.path} in force")
+    return sampled_at + timedelta(hours=hours.value)
 
 
 def parse_ct(raw: object, field: str) -> GeneCt:

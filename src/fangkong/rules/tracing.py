@@ -2,8 +2,10 @@
 whether close contacts' own contacts are determined at all.
 
 "Determine close contacts promptly and accurately, and no longer determine the close contacts of close
-contacts" (m20.2). Under the 9th edition secondary close contacts were determined and given their own plan.
-Every candidate these rules find is a proposal: an epidemiologist confirms it before an order is placed.
+contacts" (measure 2). Under the 9th edition secondary close contacts were determined and given their own plan.
+Every candidate these rules find is a proposal: an epidemiologist confirms it before an order is placed. And
+section 3 of the 20 measures: an infection found in home isolation or home health monitoring calls for an
+analysis of its transmission risk.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from fangkong.errors import InvalidInput
 from fangkong.policy import PolicyAt
+from fangkong.policy.terms import PhaseKind
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
 
 Source = Literal["interview", "venue", "household"]
@@ -96,6 +99,14 @@ def in_window(at: datetime, window: ExposureWindow, zone: tzinfo) -> bool:
     return window.until is None or at <= window.until
 
 
+def co_presence_gap(policy: PolicyAt) -> timedelta | None:
+    """How far apart two scans of one venue code may be to put two people there together
+    (`tracing.venue_co_presence_minutes`, interpretation register: venue-co-presence); None: venues are not
+    traced."""
+    minutes = policy.integer("tracing.venue_co_presence_minutes").value
+    return None if minutes is None else timedelta(minutes=minutes)
+
+
 def venue_candidates(
     case_id: int,
     case_scans: Sequence[Scan],
@@ -138,6 +149,44 @@ def venue_candidates(
     ]
 
 
+class Household(Decision):
+    """Who of the people registered at an infected person's home is its household."""
+
+    is_home: bool
+    members: tuple[int, ...]
+
+
+def housemates_needed(policy: PolicyAt) -> int | None:
+    """How many of the people registered at one home `household` needs to see to decide: one more than the
+    largest household (`tracing.household_max_housemates`); None: every one of them."""
+    cap = policy.integer("tracing.household_max_housemates").value
+    return None if cap is None else cap + 1
+
+
+def household(case_id: int, registered: Iterable[int], policy: PolicyAt) -> Household:
+    """The people registered at the infected person's home (address, building and unit), the person aside, as its
+    household (measure 2: "living in the same home"). More of them than `tracing.household_max_housemates` is not
+    a home — a dormitory, or an address kept only to the compound — and nobody there is a household member; the
+    epidemiologist names contacts there by interview (interpretation register: household-size)."""
+    cap = policy.integer("tracing.household_max_housemates")
+    others = tuple(sorted(set(registered) - {case_id}))
+    fields = policy_fields(policy)
+    if cap.value is not None and len(others) > cap.value:
+        return Household(
+            **fields,
+            is_home=False,
+            members=(),
+            reasons=(because(cap, f"more than {cap.value} people registered there besides the case: not a household"),),
+        )
+    shown = "no limit" if cap.value is None else f"at most {cap.value}"
+    return Household(
+        **fields,
+        is_home=True,
+        members=others,
+        reasons=(because(cap, f"{len(others)} people registered there besides the case ({shown}): a household"),),
+    )
+
+
 def household_candidates(
     case_id: int, housemates: Iterable[int], window: ExposureWindow, policy: PolicyAt, last_day: date
 ) -> list[Candidate]:
@@ -165,7 +214,7 @@ class SecondaryDetermination(Decision):
 
 
 def secondary_determination(policy: PolicyAt) -> SecondaryDetermination:
-    """Whether close contacts' own close contacts are determined (v9: yes; m20.2: no longer)."""
+    """Whether close contacts' own close contacts are determined (the 9th edition: yes; measure 2: no longer)."""
     rule = policy.flag("management.secondary_close_contact.determined")
     text = (
         "secondary close contacts are determined and managed with their own plan"
@@ -207,4 +256,27 @@ def interview_candidate(
         last_exposure=last_exposure,
         detail=setting,
         reasons=window.reasons,
+    )
+
+
+class RiskAnalysis(Decision):
+    """Whether where an infection was found calls for an analysis of its transmission risk."""
+
+    required: bool
+
+
+def transmission_risk_analysis(found_in: PhaseKind, policy: PolicyAt) -> RiskAnalysis:
+    """An infection found under management (section 3 of the 20 measures): one found in home isolation or home
+    health monitoring has mixed at home and "triggers transmission-risk analysis and tracing"
+    (`tracing.risk_analysis_when_found_at_home`); one found in centralized isolation was already apart from
+    others. Before the 20 measures no rule says so, and nothing is cited."""
+    rule = policy.find("tracing.risk_analysis_when_found_at_home")
+    fields = policy_fields(policy)
+    if rule is None or not rule.value or found_in is PhaseKind.centralized_isolation:
+        return RiskAnalysis(**fields, required=False)
+    shown = found_in.value.replace("_", " ")
+    return RiskAnalysis(
+        **fields,
+        required=True,
+        reasons=(because(rule, f"positive during {shown}: transmission-risk analysis and tracing"),),
     )

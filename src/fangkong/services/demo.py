@@ -280,7 +280,9 @@ def _testing_and_tracing(session: Session, rng: random.Random, community: str, p
         f"DEMO-P5-16,5,示范区 3号采样点,2022-11-16T07:00:00+08:00,{';'.join(docs[10:15])}",
         f"DEMO-P5-16B,5,示范区 3号采样点,2022-11-16T07:10:00+08:00,{';'.join(docs[5:10])}",
     ]
-    import_samples(session, lab, "\n".join(samples).encode(), fmt="csv", now=now, filename="demo-samples.csv")
+    import_samples(
+        session, lab, "\n".join(samples).encode(), fmt="csv", now=now, filename="demo-samples.csv", policy=policy
+    )
     results_15 = [
         "barcode,lab,reported_at,ct_orf1ab,ct_n",
         "DEMO-P5-15,示范区疾控实验室,2022-11-15T09:00:00+08:00,29.5,30.1",
@@ -289,7 +291,9 @@ def _testing_and_tracing(session: Session, rng: random.Random, community: str, p
             for i in range(5)
         ),
     ]
-    import_results(session, lab, "\n".join(results_15).encode(), fmt="csv", now=now, filename="demo-results-15.csv")
+    import_results(
+        session, lab, "\n".join(results_15).encode(), fmt="csv", now=now, filename="demo-results-15.csv", policy=policy
+    )
     # the infected resident's building became a high-risk area that afternoon
     command = Actor("command", Role.command_centre, SYSTEM.jurisdiction_path)
     case = session.scalar(select(Infection).where(Infection.person_id == residents[0].id))
@@ -307,7 +311,9 @@ def _testing_and_tracing(session: Session, rng: random.Random, community: str, p
         "DEMO-P5-16,示范区疾控实验室,2022-11-16T08:00:00+08:00,31.0,32.4",
         "DEMO-P5-16B,示范区疾控实验室,2022-11-16T08:00:00+08:00,,",
     ]
-    import_results(session, lab, "\n".join(results_16).encode(), fmt="csv", now=now, filename="demo-results-16.csv")
+    import_results(
+        session, lab, "\n".join(results_16).encode(), fmt="csv", now=now, filename="demo-results-16.csv", policy=policy
+    )
 
 
 def _dates(phase: dict[str, object]) -> list[date]:

@@ -120,7 +120,15 @@ def _results(request: Request, kind: str, data: bytes, filename: str) -> HTMLRes
             return render(request, "error.html", status=401, title="login", message="")
         try:
             run = import_samples if kind == "samples" else import_results
-            summary = run(session, actor, data, fmt=format_of(filename), now=now_of(request), filename=filename)
+            summary = run(
+                session,
+                actor,
+                data,
+                fmt=format_of(filename),
+                now=now_of(request),
+                filename=filename,
+                policy=request.app.state.policy,
+            )
         except FangkongError as exc:
             problem = _refused(session, actor, request, exc)
             row = getattr(exc, "row", None)

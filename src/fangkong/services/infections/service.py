@@ -1,8 +1,11 @@
 """Infections: recorded from a positive result (once per person) or by an epidemiologist, completed after the
-interview (onset, workplace, places, source), reported, and linked into transmission chains."""
+interview (onset, workplace, places, source), reported, and linked into transmission chains. Recording is a
+record and nothing else: what follows an infection — transfers, risk areas, proposed contacts — is
+`services.infection_follow_up`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -11,8 +14,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, InvalidInput, NotFound
-from fangkong.policy import load_policy
+from fangkong.policy import Policy, PolicyAt
 from fangkong.policy.terms import PhaseKind
+from fangkong.rules.tracing import transmission_risk_analysis
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day, local_instant, midnight
@@ -20,7 +24,7 @@ from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import scope_root
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
-from fangkong.services.orders.service import stored_plan, transfer_active_orders
+from fangkong.services.orders.service import stored_plan
 from fangkong.services.paging import page_of
 from fangkong.services.persons.service import person_in_scope
 
@@ -85,9 +89,12 @@ def _kind(value: str) -> str:
     return value
 
 
-def where_found(session: Session, person_id: int, at: datetime) -> tuple[str, datetime | None, list[str]]:
-    """Where a person was when their sample was taken: under which phase of management, held after a pool,
-    or in the community — with the instant they stopped mixing with others, if they had."""
+def where_found(
+    session: Session, person_id: int, at: datetime, rules: PolicyAt
+) -> tuple[str, datetime | None, list[str]]:
+    """Where a person was when their sample was taken — under which phase of management, held after a pool, or in
+    the community —, the instant they stopped mixing with others if they had, and the clauses of what being found
+    there calls for (`rules.tracing.transmission_risk_analysis`)."""
     day = local_day(at)
     for order in session.scalars(
         select(ManagementOrder).where(
@@ -97,11 +104,8 @@ def where_found(session: Session, person_id: int, at: datetime) -> tuple[str, da
     ):
         for phase in stored_plan(order).phases:
             if phase.covers(day):
-                if phase.kind is PhaseKind.centralized_isolation:
-                    since = midnight(phase.start)
-                    return phase.kind.value, since, []
-                # section 3: a positive during home isolation or monitoring → transmission-risk analysis
-                return phase.kind.value, None, ["m20.s3"]
+                since = midnight(phase.start) if phase.kind is PhaseKind.centralized_isolation else None
+                return phase.kind.value, since, transmission_risk_analysis(phase.kind, rules).cite
     hold = session.scalar(
         select(TemporaryControl).where(
             TemporaryControl.person_id == person_id,
@@ -114,40 +118,42 @@ def where_found(session: Session, person_id: int, at: datetime) -> tuple[str, da
     return "community", None, []
 
 
-def infection_from_result(
-    session: Session,
-    actor: Actor,
-    person_id: int,
-    sample_id: int,
-    result_id: int | None,
-    collected_at: datetime,
-    reported_at: datetime,
-    cite: list[str],
-    *,
-    now: datetime,
-) -> tuple[Infection, bool]:
-    """The infection of a positive single-tube result: the existing record if the person has one (a result
-    that arrives twice makes one case), else a new asymptomatic infection until the interview says otherwise.
-    Its close contacts are proposed at once (household and venue scans)."""
-    from fangkong.services.areas.service import note_infection
-    from fangkong.services.tracing.service import propose_contacts
+@dataclass(frozen=True, slots=True)
+class PositiveResult:
+    """A positive single-tube result, as the lab import hands it on."""
 
-    existing = session.scalar(select(Infection).where(Infection.person_id == person_id))
+    person_id: int
+    sample_id: int
+    barcode: str
+    result_id: int | None
+    collected_at: datetime
+    reported_at: datetime
+    cite: tuple[str, ...]
+
+
+def record_result_infection(
+    session: Session, actor: Actor, positive: PositiveResult, *, policy: Policy
+) -> tuple[Infection, bool]:
+    """The infection of a positive single-tube result: the existing record if the person has one (a result that
+    arrives twice makes one case), else a new asymptomatic infection until the interview says otherwise. Whether
+    it is new, with the record."""
+    existing = session.scalar(select(Infection).where(Infection.person_id == positive.person_id))
     if existing is not None:
         return existing, False
-    person = person_in_scope(session, actor, person_id)
-    found_in, since, extra = where_found(session, person_id, collected_at)
+    person = person_in_scope(session, actor, positive.person_id)
+    rules = policy.at(local_day(positive.collected_at))
+    found_in, since, extra = where_found(session, positive.person_id, positive.collected_at, rules)
     infection = Infection(
-        person_id=person_id,
+        person_id=positive.person_id,
         kind=InfectionKind.asymptomatic,
         onset_on=None,
-        sampled_on=local_day(collected_at),
-        confirmed_at=reported_at,
-        isolated_at=since or reported_at,  # from the result on they are transferred
+        sampled_on=local_day(positive.collected_at),
+        confirmed_at=positive.reported_at,
+        isolated_at=since or positive.reported_at,  # from the result on they are transferred
         found_in=found_in,
         jurisdiction_code=person.jurisdiction_code,
-        result_id=result_id,
-        cite=list(dict.fromkeys([*cite, *extra])),
+        result_id=positive.result_id,
+        cite=list(dict.fromkeys([*positive.cite, *extra])),
         created_by=actor.username,
         places=[],
     )
@@ -158,19 +164,17 @@ def infection_from_result(
         actor,
         action="create",
         entity="person",
-        entity_id=person_id,
-        detail={"infection": infection.id, "found_in": found_in, "sample": sample_id},
+        entity_id=positive.person_id,
+        detail={"infection": infection.id, "found_in": found_in, "sample": positive.sample_id},
     )
-    note_infection(session, actor, infection, load_policy())  # a risk area it lives in starts its clean days again
-    propose_contacts(session, actor, infection.id, now=now)
     return infection, True
 
 
-def record_infection(session: Session, actor: Actor, data: InfectionCreate, *, now: datetime) -> Infection:
-    """An infection recorded by an epidemiologist (found elsewhere, or reported by another city)."""
-    from fangkong.services.areas.service import note_infection
-    from fangkong.services.tracing.service import propose_contacts
-
+def record_infection(
+    session: Session, actor: Actor, data: InfectionCreate, *, now: datetime, policy: Policy
+) -> Infection:
+    """An infection recorded by an epidemiologist (found elsewhere, or reported by another city): the record and
+    nothing else (what follows it is `infection_follow_up`)."""
     actor.require(Permission.trace_contacts)
     person = person_in_scope(session, actor, data.person_id)
     if data.confirmed_at > now:
@@ -185,7 +189,7 @@ def record_infection(session: Session, actor: Actor, data: InfectionCreate, *, n
     if data.source_infection_id is not None:
         infection_in_scope(session, actor, data.source_infection_id)
     collected = local_instant(data.sampled_on, time(12))
-    found_in, since, extra = where_found(session, person.id, collected)
+    found_in, since, extra = where_found(session, person.id, collected, policy.at(data.sampled_on))
     infection = Infection(
         person_id=person.id,
         kind=_kind(data.kind),
@@ -205,18 +209,6 @@ def record_infection(session: Session, actor: Actor, data: InfectionCreate, *, n
     session.add(infection)
     session.flush()
     record(session, actor, action="create", entity="person", entity_id=person.id, detail={"infection": infection.id})
-    # as on the lab path: whoever is under management goes to a designated or makeshift hospital (section 3)
-    transfer_active_orders(
-        session,
-        actor,
-        person.id,
-        on=confirmed_day,
-        today=local_day(now),
-        reason=f"infection {infection.id} recorded",
-        policy=load_policy(),
-    )
-    note_infection(session, actor, infection, load_policy())
-    propose_contacts(session, actor, infection.id, now=now)
     return infection
 
 

@@ -1,27 +1,29 @@
 """What a batch of results means and what follows from it, decided by the rules and applied here — as columns
 and set-based statements, whatever the batch's size.
 
-- A positive pool: every member under temporary control and owed a single-tube retest (m20-docs.testing).
-- A single tube: `rules.ct.adjudicate_ct` with the person's context — an entrant (active entry order) is judged
-  by the Ct 35 cut-off and the 35–40 band (measure 9, section 3), with the band result it follows if any.
-  Positive → an infection record (one per person however often it arrives) and transfer of their active orders
-  to a designated or makeshift hospital; the band → a retest 24 h later; a past infection → home isolation
-  under its own order; negative → temporary control ends. Any later single-tube result settles open retests.
+- A positive pool: every member under temporary control and owed a single-tube retest (the testing rules).
+- A single tube: `rules.ct.adjudicate_ct` with the person's context (`rules.ct.ct_context`) — an entrant (active
+  entry order) is judged by the Ct 35 cut-off and the 35–40 band (measure 9, section 3), with the band result it
+  follows if any. Positive → an infection and what follows it (`infection_follow_up`: transfer of their active
+  orders to a designated or makeshift hospital, the risk areas, proposed contacts); the band → a retest when
+  `rules.ct.retest_due` says; a past infection → home isolation under its own order; negative → temporary
+  control ends. Any later single-tube result settles open retests.
 
 How: results that need no one's context are judged once per class (`bulk.lab_results`); the few single tubes
 of entrants and of people owed a band retest are judged one by one in collection order, with their context.
 The consequences are staged (`lab_event`: one row per person and result that has any) and applied with
 INSERT … SELECT and UPDATE … FROM, one *round* at a time — round k holds each person's k-th result of the file,
 so a person whose pool and retest arrive in the same file is treated as if they arrived one after the other.
-A new infection (its interview facts, proposed close contacts, risk area, audit) and a past infection's order
-are per person: they go through the infections and orders services for those few rows.
+A new infection (the record, then what follows it) and a past infection's order are per person: they go through
+the follow-up flow and the orders service for those few rows.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date, datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -30,16 +32,18 @@ from sqlalchemy.orm import Session
 
 from fangkong.bulk.lab_results import adjudicate_classes, person_rounds
 from fangkong.errors import Conflict
-from fangkong.policy import load_policy
-from fangkong.policy.terms import Category, PhaseKind, Population, SampleStage
-from fangkong.rules.ct import GeneCt, PreviousResult, adjudicate_ct
+from fangkong.policy import Policy
+from fangkong.policy.terms import Category, PhaseKind
+from fangkong.rules.ct import EntryOrder, GeneCt, PreviousResult, adjudicate_ct, ct_context, retest_due
+from fangkong.services import infection_follow_up
 from fangkong.services.access import Actor, Role
 from fangkong.services.calendar import JURISDICTION_ZONE, local_day
-from fangkong.services.lab.bulk import analyze, chunks, copy_frame, drop_temporary, temporary_table
+from fangkong.services.file_imports.bulk import analyze, chunks, copy_frame, drop_temporary, temporary_table
+from fangkong.services.infections.service import PositiveResult
 from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.schemas import OrderCreate
-from fangkong.services.orders.service import place_order, stored_plan, transfer_active_orders
+from fangkong.services.orders.service import place_order, stored_plan
 
 EVENT_COLUMNS = (
     "person_id INTEGER, sample_id INTEGER, line INTEGER, turn INTEGER, is_single INTEGER, hold_members INTEGER, "
@@ -54,7 +58,8 @@ END_REASON = {
 _INSTANT = pl.Datetime("us", "UTC")
 
 
-def _active_orders(session: Session, people: list[int]) -> dict[int, list[ManagementOrder]]:
+def active_orders(session: Session, people: list[int]) -> dict[int, list[ManagementOrder]]:
+    """Per person, their active orders."""
     found: dict[int, list[ManagementOrder]] = {}
     for part in chunks(people):
         for order in session.scalars(
@@ -66,7 +71,7 @@ def _active_orders(session: Session, people: list[int]) -> dict[int, list[Manage
     return found
 
 
-def _open_band(session: Session, people: list[int]) -> dict[int, tuple[GeneCt, datetime]]:
+def open_band(session: Session, people: list[int]) -> dict[int, tuple[GeneCt, datetime]]:
     """Per person, the band result behind their open ct_band retest."""
     found: dict[int, tuple[GeneCt, datetime]] = {}
     for part in chunks(people):
@@ -81,15 +86,16 @@ def _open_band(session: Session, people: list[int]) -> dict[int, tuple[GeneCt, d
     return found
 
 
-def _stage(orders: list[ManagementOrder], day: date) -> SampleStage:
-    """Release when the sample is the last test of an entrant's centralized isolation (measure 9)."""
+def entry_orders(orders: Iterable[ManagementOrder]) -> list[EntryOrder]:
+    """A person's entry orders as `rules.ct.ct_context` reads them: the day each starts, and the test days of the
+    last centralized isolation of its plan."""
+    found = []
     for order in orders:
         if order.category != Category.entry_personnel.value:
             continue
         central = [p for p in stored_plan(order).phases if p.kind is PhaseKind.centralized_isolation]
-        if central and central[-1].test_dates and central[-1].test_dates[-1] == day:
-            return SampleStage.release
-    return SampleStage.screening
+        found.append(EntryOrder(start=order.start, isolation_test_days=central[-1].test_dates if central else ()))
+    return found
 
 
 def _context_people(session: Session, singles: pl.DataFrame) -> list[int]:
@@ -123,13 +129,12 @@ def _context_people(session: Session, singles: pl.DataFrame) -> list[int]:
     return sorted(found)
 
 
-def _in_context(session: Session, rows: pl.DataFrame) -> pl.DataFrame:
+def _in_context(session: Session, rows: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     """The single tubes of people with context, one by one in collection order (so a retest in the same file
     follows the band result before it): `row`, `outcome`, `cite`, `due_at` (a band result's retest)."""
-    policy = load_policy()
     people = sorted(set(rows["person_id"].to_list()))
-    band = _open_band(session, people)
-    orders = _active_orders(session, people)
+    band = open_band(session, people)
+    orders = active_orders(session, people)
     verdicts: list[tuple[int, str, str, datetime | None]] = []
     for r in rows.sort("collected_at", "row").iter_rows(named=True):
         collected: datetime = r["collected_at"]
@@ -137,24 +142,15 @@ def _in_context(session: Session, rows: pl.DataFrame) -> pl.DataFrame:
         rules = policy.at(day)
         ct = GeneCt(orf1ab=r["ct_orf1ab"], n=r["ct_n"])
         person = r["person_id"]
-        mine = orders.get(person, [])
-        entrant = any(o.category == Category.entry_personnel.value and o.start <= day for o in mine)
         previous = None
         if person in band and band[person][1] < collected:
             before_ct, before_at = band[person]
             previous = PreviousResult(ct=before_ct, hours_before=(collected - before_at).total_seconds() / 3600)
-        decision = adjudicate_ct(
-            ct,
-            Population.entry_personnel if entrant or previous is not None else Population.general,
-            _stage(mine, day),
-            rules,
-            previous,
-        )
-        due = None
-        if decision.result.value == "retest_24h":
+        context = ct_context(day, entry_orders(orders.get(person, [])), previous is not None, rules)
+        decision = adjudicate_ct(ct, context.population, context.stage, rules, previous)
+        due = retest_due(decision, collected, rules)
+        if due is not None:
             band[person] = (ct, collected) if previous is None else band[person]
-            hours = rules.integer("ct.entry_personnel.retest_after_hours").value or 24
-            due = collected + timedelta(hours=hours)
         elif person in band:
             del band[person]
         verdicts.append((r["row"], decision.result.value, json.dumps(decision.cite), due))
@@ -163,17 +159,15 @@ def _in_context(session: Session, rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def adjudicate(session: Session, new: pl.DataFrame) -> pl.DataFrame:
+def adjudicate(session: Session, new: pl.DataFrame, *, policy: Policy) -> pl.DataFrame:
     """Each new result judged under the rules in force on its collection day: `new` with `outcome`, `cite` (a
     JSON list of clause ids), `hold_members` and `due_at` (when a Ct 35–40 result's retest is due)."""
-    judged = adjudicate_classes(new, load_policy(), JURISDICTION_ZONE.key).with_columns(
-        due_at=pl.lit(None, dtype=_INSTANT)
-    )
+    judged = adjudicate_classes(new, policy, JURISDICTION_ZONE.key).with_columns(due_at=pl.lit(None, dtype=_INSTANT))
     singles = judged.filter(pl.col("pool_size") == 1)
     context = _context_people(session, singles)
     if context:
         rows = singles.filter(pl.col("person_id").is_in(context))
-        judged = judged.update(_in_context(session, rows), on="row", how="left")
+        judged = judged.update(_in_context(session, rows, policy), on="row", how="left")
     return judged
 
 
@@ -251,7 +245,7 @@ ROUND = (
 
 
 def apply_consequences(
-    session: Session, actor: Actor, judged: pl.DataFrame, import_id: int, *, now: datetime
+    session: Session, actor: Actor, judged: pl.DataFrame, import_id: int, *, now: datetime, policy: Policy
 ) -> dict[str, int]:
     """Apply every consequence of the judged results (already stored under `import_id`); counts by kind."""
     system = Actor(f"{actor.username} (lab import {import_id})", Role.admin, actor.jurisdiction_path)
@@ -278,7 +272,7 @@ def apply_consequences(
         session.expire_all()  # the ORM's copies of holds and retests are behind the statements
         mine = personal.filter(pl.col("turn") == turn).sort("collected_at", "row")
         for r in mine.iter_rows(named=True):
-            _personal(session, system, r, r["barcode"], result_ids, counts, now=now, today=today)
+            _personal(session, system, r, r["barcode"], result_ids, counts, now=now, today=today, policy=policy)
     drop_temporary(session, "lab_event")
     session.flush()
     return dict(sorted(counts.items()))
@@ -294,38 +288,27 @@ def _personal(
     *,
     now: datetime,
     today: date,
+    policy: Policy,
 ) -> None:
-    """A positive single tube (an infection, its contacts proposed, its orders transferred) or a past infection
-    (home isolation under its own order): through the services that keep those records, one person at a time."""
-    from fangkong.services.infections.service import infection_from_result
-
+    """A positive single tube (an infection and what follows it) or a past infection (home isolation under its
+    own order): through the services that keep those records, one person at a time."""
     person: int = r["person_id"]
     at: datetime = r["reported_at"]
     cite: list[str] = json.loads(r["cite"])
     if r["outcome"] == "positive":
-        infection, created = infection_from_result(
-            session,
-            system,
-            person,
-            r["sample_id"],
-            result_ids.get(r["sample_id"]),
-            r["collected_at"],
-            at,
-            cite,
-            now=now,
+        positive = PositiveResult(
+            person_id=person,
+            sample_id=r["sample_id"],
+            barcode=barcode,
+            result_id=result_ids.get(r["sample_id"]),
+            collected_at=r["collected_at"],
+            reported_at=at,
+            cite=tuple(cite),
         )
-        counts["infections"] += int(created)
-        moved = transfer_active_orders(
-            session,
-            system,
-            person,
-            on=local_day(at),
-            today=today,
-            reason=f"positive result of sample {barcode} (infection {infection.id})",
-            policy=load_policy(),
-        )
-        if moved:
-            counts["transferred"] += moved
+        followed = infection_follow_up.infection_from_result(session, system, positive, now=now, policy=policy)
+        counts["infections"] += int(followed.created)
+        if followed.transferred:
+            counts["transferred"] += followed.transferred
         return
     try:
         place_order(
@@ -338,7 +321,7 @@ def _personal(
                 reason=f"retest of sample {barcode}: past infection ({', '.join(cite)})",
             ),
             today=today,
-            policy=load_policy(),
+            policy=policy,
         )
         counts["past_infections"] += 1
     except Conflict:

@@ -1,6 +1,6 @@
-"""Reading sample and result files from sampling points and labs: CSV (with a header) or JSON (a list of
-objects, or {"rows": [...]}). Every problem names the row (1 = the first data row) and the column; the first
-problem rejects the whole file."""
+"""Reading sample and result files from sampling points and labs (`file_imports.rows` reads the rows: CSV with a
+header, or JSON). Every problem names the row (1 = the first data row) and the column; the first problem rejects
+the whole file."""
 
 from __future__ import annotations
 
@@ -8,25 +8,43 @@ import contextlib
 import csv
 import io
 import itertools
-import json
-import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import polars as pl
 
 from fangkong.errors import InvalidInput, Refused, RowError
-from fangkong.rules.ct import CT_MAX
-from fangkong.services.calendar import JURISDICTION_ZONE
+from fangkong.services.file_imports.rows import (
+    MAX_ROWS,
+    Format,
+    ct_of,
+    decoded,
+    format_of,
+    instant_of,
+    json_rows,
+    limited,
+    records,
+    text_of,
+)
 
-Format = Literal["csv", "json"]
+__all__ = [
+    "MAX_ROWS",
+    "RESULT_COLUMNS",
+    "SAMPLE_COLUMNS",
+    "Format",
+    "SampleRow",
+    "format_of",
+    "plain_frame",
+    "read_results",
+    "read_samples",
+    "results_by_rows",
+]
 
 SAMPLE_COLUMNS = ("barcode", "pool_size", "sampling_point", "collected_at", "members")
 RESULT_COLUMNS = ("barcode", "lab", "reported_at", "ct_orf1ab", "ct_n")
-MAX_ROWS = 5_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 T = TypeVar("T")
 _BLOCK = 65_536  # CSV rows read at a time
@@ -42,117 +60,23 @@ class SampleRow:
     members: tuple[str, ...]  # document numbers, upper case
 
 
-def format_of(filename: str | None, content_type: str | None = None) -> Format:
-    """The format from a file name or a content type."""
-    probe = f"{filename or ''} {content_type or ''}".lower()
-    if "json" in probe:
-        return "json"
-    if "csv" in probe:
-        return "csv"
-    raise InvalidInput("format", "give a .csv or .json file (or the text/csv or application/json content type)")
-
-
-def _decoded(data: bytes) -> str:
-    """The file as text (UTF-8, a byte-order mark dropped), or the byte that is not."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("file", f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
-
-
-def _json_rows(text: str) -> list[Any]:
-    """A JSON file's rows: a list, or {"rows": [...]}."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput("file", f"not JSON: {exc.msg} (line {exc.lineno})") from None
-    rows = doc.get("rows") if isinstance(doc, dict) else doc
-    if not isinstance(rows, list):
-        raise InvalidInput("file", 'expected a list of rows or {"rows": [...]}')
-    return rows
-
-
-def _records(data: bytes, fmt: Format, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any]]]:
-    text = _decoded(data)
-    if fmt == "json":
-        for n, raw in enumerate(_json_rows(text), start=1):
-            if not isinstance(raw, dict):
-                raise RowError(n, "file", "expected an object")
-            yield n, raw
-        return
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = tuple(reader.fieldnames or ())
-    missing = [c for c in columns if c not in header]
-    if missing:
-        raise InvalidInput("file", f"missing column(s): {', '.join(missing)}; expected {', '.join(columns)}")
-    for n, raw in enumerate(reader, start=1):
-        if None in raw:
-            raise RowError(n, "file", "more values than columns")
-        yield n, raw
-
-
-def _text(n: int, raw: dict[str, Any], column: str, *, max_len: int) -> str:
-    value = raw.get(column)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise RowError(n, column, "missing")
-    text = str(value).strip()
-    if len(text) > max_len:
-        raise RowError(n, column, f"longer than {max_len} characters")
-    return text
-
-
-def _instant(n: int, raw: dict[str, Any], column: str, now: datetime) -> datetime:
-    text = _text(n, raw, column, max_len=40)
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        raise RowError(n, column, f"{text!r} is not an ISO 8601 date-time") from None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=JURISDICTION_ZONE)  # a lab's local clock
-    if at > now:
-        raise RowError(n, column, f"{text} is in the future")
-    return at
-
-
-def _ct(n: int, raw: dict[str, Any], column: str) -> float | None:
-    value = raw.get(column)
-    if value is None or (isinstance(value, str) and value.strip() in ("", "-", "ND", "nd")):
-        return None  # not detected
-    if isinstance(value, bool):  # JSON true/false would read as 1/0
-        raise RowError(n, column, f"{value!r} is not a number")
-    try:
-        ct = float(value)
-    except (TypeError, ValueError):
-        raise RowError(n, column, f"{value!r} is not a number") from None
-    if not math.isfinite(ct) or not 0 < ct <= CT_MAX:
-        raise RowError(n, column, f"Ct {value} is out of range (above 0, at most {CT_MAX:g}; empty = not detected)")
-    return ct
-
-
-def _limited(records: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, dict[str, Any]]]:
-    for n, raw in records:
-        if n > MAX_ROWS:
-            raise InvalidInput("file", f"more than {MAX_ROWS} rows: split it")
-        yield n, raw
-
-
 def read_samples(
     data: bytes, fmt: Format, now: datetime, check_size: Callable[[int, datetime], None]
 ) -> list[SampleRow]:
     """Sample registrations; `check_size` refuses pool sizes the rules do not validate on that day."""
     rows: list[SampleRow] = []
     seen: dict[str, int] = {}
-    for n, raw in _limited(_records(data, fmt, SAMPLE_COLUMNS)):
-        barcode = _text(n, raw, "barcode", max_len=64)
+    for n, raw in limited(records(data, fmt, SAMPLE_COLUMNS)):
+        barcode = text_of(n, raw, "barcode", max_len=64)
         if barcode in seen:
             raise RowError(n, "barcode", f"{barcode} repeats row {seen[barcode]}")
         seen[barcode] = n
-        size_text = _text(n, raw, "pool_size", max_len=4)
+        size_text = text_of(n, raw, "pool_size", max_len=4)
         try:
             size = int(size_text)
         except ValueError:
             raise RowError(n, "pool_size", f"{size_text!r} is not a whole number") from None
-        collected_at = _instant(n, raw, "collected_at", now)
+        collected_at = instant_of(n, raw, "collected_at", now)
         try:
             check_size(size, collected_at)
         except Refused as exc:
@@ -166,7 +90,7 @@ def read_samples(
             raise RowError(n, "members", f"{len(members)} member(s) in a sample of {size}")
         if len(set(members)) != len(members):
             raise RowError(n, "members", "a person is in the tube twice")
-        rows.append(SampleRow(n, barcode, size, _text(n, raw, "sampling_point", max_len=200), collected_at, members))
+        rows.append(SampleRow(n, barcode, size, text_of(n, raw, "sampling_point", max_len=200), collected_at, members))
     if not rows:
         raise InvalidInput("file", "no rows")
     return rows
@@ -181,16 +105,16 @@ def read_results(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
     A plain CSV file — no quotes, no blank lines, no lone carriage returns, a header of distinct names, no row
     with more values than the header: what a lab's system writes — is parsed and checked by Polars
     (`_plain_results`); any other file by Python's csv module (or json), row by row into columns."""
-    text = _decoded(data)
-    if fmt == "csv" and (plain := _plain_frame(data, text)) is not None:
+    text = decoded(data)
+    if fmt == "csv" and (plain := plain_frame(data, text)) is not None:
         return _plain_results(plain, now)
-    return _results_by_rows(data, fmt, now, text=text)
+    return results_by_rows(data, fmt, now, text=text)
 
 
-def _results_by_rows(data: bytes, fmt: Format, now: datetime, *, text: str | None = None) -> pl.DataFrame:
+def results_by_rows(data: bytes, fmt: Format, now: datetime, *, text: str | None = None) -> pl.DataFrame:
     """`read_results` for any file (`text`: the file already decoded): its rows read by Python into columns,
     then checked as columns."""
-    rows, columns, stop = _result_columns(data, _decoded(data) if text is None else text, fmt)
+    rows, columns, stop = _result_columns(data, decoded(data) if text is None else text, fmt)
     n = len(rows) if stop is None else stop[0] - 1  # rows checked before the first one that cannot be read
     first: list[tuple[int, int, RowError]] = []  # (row, column order, error)
     barcodes, bad = _texts(columns["barcode"][:n], "barcode", 64)
@@ -211,7 +135,7 @@ def _results_by_rows(data: bytes, fmt: Format, now: datetime, *, text: str | Non
         first.append((bad[0], 3, bad[1]))
     cts: list[list[float | None]] = []
     for order, column in ((4, "ct_orf1ab"), (5, "ct_n")):
-        values, bad = _distinct(columns[column][:n], partial(_ct_of, column))
+        values, bad = _distinct(columns[column][:n], partial(_ct_value, column))
         if bad is not None:
             first.append((bad[0], order, bad[1]))
         cts.append(values)
@@ -236,7 +160,7 @@ def _result_columns(
     stop: tuple[int, InvalidInput] | None = None
     columns: dict[str, list[Any]]
     if fmt == "json":
-        raws = _json_rows(text)
+        raws = json_rows(text)
         for n, raw in enumerate(raws, start=1):
             if not isinstance(raw, dict):
                 stop = (n, RowError(n, "file", "expected an object"))
@@ -290,7 +214,7 @@ def _csv_columns(data: bytes) -> tuple[dict[str, list[Any]], int, tuple[int, Inv
 
 
 def _texts(values: list[Any], column: str, max_len: int) -> tuple[list[str], tuple[int, RowError] | None]:
-    """Stripped text values; the first missing or too long one as (row, error), like `_text` row by row."""
+    """Stripped text values; the first missing or too long one as (row, error), like `text_of` row by row."""
     if all(type(v) is str for v in values):
         stripped = list(map(str.strip, values))
         lengths = list(map(len, stripped))
@@ -299,7 +223,7 @@ def _texts(values: list[Any], column: str, max_len: int) -> tuple[list[str], tup
     out: list[str] = []
     for i, v in enumerate(values, start=1):
         try:
-            out.append(_text(i, {column: v}, column, max_len=max_len))
+            out.append(text_of(i, {column: v}, column, max_len=max_len))
         except RowError as exc:
             return out, (i, exc)
     return out, None
@@ -345,11 +269,11 @@ def _refuse_first(
 
 
 def _reported_us(now: datetime, n: int, value: Any) -> int:
-    return _epoch_us(_instant(n, {"reported_at": value}, "reported_at", now))
+    return _epoch_us(instant_of(n, {"reported_at": value}, "reported_at", now))
 
 
-def _ct_of(column: str, n: int, value: Any) -> float | None:
-    return _ct(n, {column: value}, column)
+def _ct_value(column: str, n: int, value: Any) -> float | None:
+    return ct_of(n, {column: value}, column)
 
 
 def _epoch_us(at: datetime) -> int:
@@ -361,11 +285,11 @@ def _epoch_us(at: datetime) -> int:
 
 _BOM = b"\xef\xbb\xbf"
 # a value that Python's str.strip leaves as it is: it starts and ends with a visible ASCII character (anything
-# else — other whitespace, a control character, a letter beyond ASCII at either end — goes through `_text`)
+# else — other whitespace, a control character, a letter beyond ASCII at either end — goes through `text_of`)
 _PLAIN_VALUE = r"^[!-~](?:.*[!-~])?$"
 
 
-def _plain_frame(data: bytes, text: str) -> pl.DataFrame | None:
+def plain_frame(data: bytes, text: str) -> pl.DataFrame | None:
     """The file as text columns, or None when it is not plain CSV (so that Polars and the csv module could
     disagree on its rows): a quote, a blank line (the csv module skips it unnumbered, Polars reads a row of
     nulls), a carriage return outside a CRLF, a NUL, a repeated or empty column name, a row with more values
@@ -426,7 +350,7 @@ def _plain_results(frame: pl.DataFrame, now: datetime) -> pl.DataFrame:
         first.append((bad[0], 3, bad[1]))
     cts: list[pl.Series] = []
     for order, column in ((4, "ct_orf1ab"), (5, "ct_n")):
-        values, bad = _distinct_column(frame[column], partial(_ct_of, column), pl.Float64)
+        values, bad = _distinct_column(frame[column], partial(_ct_value, column), pl.Float64)
         if bad is not None:
             first.append((bad[0], order, bad[1]))
         cts.append(values)
@@ -451,12 +375,12 @@ def _first_row(failing: pl.Series) -> int | None:
 
 def _text_column(values: pl.Series, column: str, max_len: int) -> tuple[pl.Series, tuple[int, RowError] | None]:
     """`_texts` on a column: values already stripped kept as they are, the others (rare, and checked once each
-    distinct value) through `_text` itself; the first missing or too long one as (row, error)."""
+    distinct value) through `text_of` itself; the first missing or too long one as (row, error)."""
     plain = values.str.contains(_PLAIN_VALUE)
     fixed: dict[str, str] = {}
     for value in values.filter(~plain.fill_null(False)).unique().to_list():
         with contextlib.suppress(RowError):  # a failing value stays null; its first row is found below
-            fixed[value] = _text(0, {column: value}, column, max_len=max_len)
+            fixed[value] = text_of(0, {column: value}, column, max_len=max_len)
     texts = pl.select(
         pl.when(plain).then(values).otherwise(values.replace_strict(fixed, default=None, return_dtype=pl.String))
     ).to_series()
@@ -464,10 +388,10 @@ def _text_column(values: pl.Series, column: str, max_len: int) -> tuple[pl.Serie
     if row is None:
         return texts.rename(column), None
     try:
-        _text(row, {column: values[row - 1]}, column, max_len=max_len)
+        text_of(row, {column: values[row - 1]}, column, max_len=max_len)
     except RowError as exc:
         return texts.rename(column), (row, exc)
-    raise AssertionError(f"{column} row {row} passed `_text` but not its column check")
+    raise AssertionError(f"{column} row {row} passed `text_of` but not its column check")
 
 
 def _distinct_column(

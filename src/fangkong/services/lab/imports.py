@@ -9,24 +9,22 @@ are then adjudicated by the rules (`rules.pooling`, `rules.ct`) and their conseq
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import polars as pl
-from pydantic import BaseModel
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, InvalidInput, Refused, RowError
-from fangkong.policy import load_policy
+from fangkong.policy import Policy
 from fangkong.rules.pooling import check_pool_size
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day, local_time
-from fangkong.services.lab.bulk import (
+from fangkong.services.file_imports.batches import ImportSummary, Progress, already_imported, digest, quiet
+from fangkong.services.file_imports.bulk import (
     analyze,
     bulk_settings,
     chunks,
@@ -38,59 +36,18 @@ from fangkong.services.lab.bulk import (
     stage_numbered,
     temporary_table,
 )
+from fangkong.services.file_imports.models import LabImport
+from fangkong.services.lab import consequences
 from fangkong.services.lab.files import Format, SampleRow, read_results, read_samples
-from fangkong.services.lab.models import LabImport, Sample, SampleMember
+from fangkong.services.lab.models import Sample, SampleMember
 from fangkong.services.persons.service import people_by_document
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
+__all__ = ["ImportSummary", "Progress", "import_results", "import_samples"]
+
 ANALYZE_AFTER = 10_000  # rows loaded at once after which PostgreSQL's statistics are refreshed
 
 
-class ImportSummary(BaseModel):
-    import_id: int
-    kind: str
-    rows: int
-    added: int
-    already_imported: bool
-    outcomes: dict[str, int] = {}
-    consequences: dict[str, int] = {}
-
-
-@dataclass
-class _Quiet:
-    calls: list[tuple[str, int, int]] = field(default_factory=list)
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        pass
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _seen(session: Session, digest: str, kind: str, actor: Actor) -> ImportSummary | None:
-    done = session.scalar(select(LabImport).where(LabImport.digest == digest))
-    if done is None:
-        return None
-    if done.imported_by != actor.username and not actor.may(Permission.read_audit):
-        # the same bytes from another account: say so, without its outcome (it may be another county's)
-        raise InvalidInput("file", f"this file was imported by another account (import {done.id})")
-    if done.kind != kind:
-        raise InvalidInput("file", f"this file was imported as {done.kind} (import {done.id})")
-    return ImportSummary(
-        import_id=done.id,
-        kind=done.kind,
-        rows=done.rows,
-        added=0,
-        already_imported=True,
-        outcomes=dict(done.summary.get("outcomes", {})),
-        consequences=dict(done.summary.get("consequences", {})),
-    )
-
-
-def _size_checker() -> Callable[[int, datetime], None]:
-    policy = load_policy()
-
+def _size_checker(policy: Policy) -> Callable[[int, datetime], None]:
     def check(size: int, at: datetime) -> None:
         check_pool_size(size, policy.at(local_day(at)))
 
@@ -117,14 +74,15 @@ def import_samples(
     now: datetime,
     filename: str | None = None,
     progress: Progress | None = None,
+    policy: Policy,
 ) -> ImportSummary:
     """Register tubes (single or pooled) with the people in them, as sampling points upload them."""
     actor.require(Permission.import_lab)
-    step = progress or _Quiet()
-    digest = _digest(data)
-    if (again := _seen(session, digest, "samples", actor)) is not None:
+    step = progress or quiet
+    key = digest(data)
+    if (again := already_imported(session, key, "samples", actor)) is not None:
         return again
-    rows = read_samples(data, fmt, now, _size_checker())
+    rows = read_samples(data, fmt, now, _size_checker(policy))
     step("checked", len(rows), len(rows))
     people = _people(session, actor, rows)
     existing: dict[str, tuple[int, datetime, frozenset[int]]] = {}
@@ -145,7 +103,7 @@ def import_samples(
             continue
         new.append(r)
     batch = LabImport(
-        kind="samples", digest=digest, filename=filename, rows=len(rows), added=len(new), imported_by=actor.username
+        kind="samples", digest=key, filename=filename, rows=len(rows), added=len(new), imported_by=actor.username
     )
     session.add(batch)
     session.flush()
@@ -291,15 +249,14 @@ def import_results(
     now: datetime,
     filename: str | None = None,
     progress: Progress | None = None,
+    policy: Policy,
 ) -> ImportSummary:
     """Accept a lab's results, adjudicate them, and apply what follows (pool holds, retests, cases, transfers,
     past infections) in one transaction — as columns and set-based statements, whatever the file's size."""
-    from fangkong.services.lab.consequences import adjudicate, apply_consequences
-
     actor.require(Permission.import_lab)
-    step = progress or _Quiet()
-    digest = _digest(data)
-    if (again := _seen(session, digest, "results", actor)) is not None:
+    step = progress or quiet
+    key = digest(data)
+    if (again := already_imported(session, key, "results", actor)) is not None:
         return again
     rows = read_results(data, fmt, now)
     step("checked", rows.height, rows.height)
@@ -307,11 +264,11 @@ def import_results(
     new = _match(session, actor, rows).filter(pl.col("stored") == 0).drop(STORED_COLUMNS)
     del rows  # from here on only the new rows are held
     step("matched", new.height, new.height)
-    judged, added = adjudicate(session, new), new.height
+    judged, added = consequences.adjudicate(session, new, policy=policy), new.height
     del new
     step("adjudicated", judged.height, judged.height)
     batch = LabImport(
-        kind="results", digest=digest, filename=filename, rows=count, added=added, imported_by=actor.username
+        kind="results", digest=key, filename=filename, rows=count, added=added, imported_by=actor.username
     )
     session.add(batch)
     session.flush()
@@ -335,12 +292,12 @@ def import_results(
     counted = counted.group_by("outcome", maintain_order=True).len()
     outcomes = {str(o): int(n) for o, n in counted.iter_rows()}
     try:
-        consequences = apply_consequences(session, actor, judged, batch.id, now=now)
+        applied = consequences.apply_consequences(session, actor, judged, batch.id, now=now, policy=policy)
     except (Conflict, Refused) as exc:
         raise InvalidInput("file", f"a consequence could not be applied: {exc}") from None
     drop_temporary(session, "lab_stage")  # on failure the rollback takes it away
     step("applied", judged.height, judged.height)
-    batch.summary = {"outcomes": outcomes, "consequences": consequences}
+    batch.summary = {"outcomes": outcomes, "consequences": applied}
     record(session, actor, action="import", entity="lab_import", entity_id=batch.id, detail={"kind": "results"})
     session.flush()
     return ImportSummary(
@@ -350,5 +307,5 @@ def import_results(
         added=added,
         already_imported=False,
         outcomes=outcomes,
-        consequences=consequences,
+        consequences=applied,
     )

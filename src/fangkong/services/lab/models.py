@@ -1,31 +1,18 @@
-"""Nucleic-acid samples (single tubes and pools, with the people in them), lab results, the imports that
-brought them, and what results set in motion: temporary control of pool members and retests."""
+"""Nucleic-acid samples (single tubes and pools, with the people in them), lab results, and what results set in
+motion: temporary control of pool members and retests. The record of the files that brought them is
+`file_imports.models.LabImport` (named here too, for callers that look for it here)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fangkong.services.store import Base, UtcDateTime, utcnow
+from fangkong.services.file_imports.models import LabImport
+from fangkong.services.store import Base, UtcDateTime
 
-
-class LabImport(Base):
-    """One file accepted from a lab or a sampling point; the digest makes a second upload of it a no-op."""
-
-    __tablename__ = "lab_import"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # samples | results
-    digest: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the file's bytes
-    filename: Mapped[str | None] = mapped_column(String(255))
-    rows: Mapped[int] = mapped_column(Integer)
-    added: Mapped[int] = mapped_column(Integer)  # rows that were new (the rest were already in the store)
-    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    imported_by: Mapped[str] = mapped_column(String(100))
-    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+__all__ = ["LabImport", "LabResult", "Retest", "Sample", "SampleMember", "TemporaryControl"]
 
 
 class Sample(Base):

@@ -1,0 +1,59 @@
+"""A file as one batch: its digest, whether the same bytes were imported before, the summary an import returns
+and the progress it reports on the way."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fangkong.errors import InvalidInput
+from fangkong.services.access import Actor, Permission
+from fangkong.services.file_imports.models import LabImport
+
+Progress = Callable[[str, int, int], None]
+"""Told (stage, rows done, rows in all) as an import goes: the CLI draws a bar with it."""
+
+
+class ImportSummary(BaseModel):
+    import_id: int
+    kind: str
+    rows: int
+    added: int
+    already_imported: bool
+    outcomes: dict[str, int] = {}
+    consequences: dict[str, int] = {}
+
+
+def quiet(stage: str, done: int, total: int) -> None:
+    """Progress that nobody watches."""
+
+
+def digest(data: bytes) -> str:
+    """The file's identity: the SHA-256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def already_imported(session: Session, digest: str, kind: str, actor: Actor) -> ImportSummary | None:
+    """The first import's summary when the same bytes were imported before (a second upload changes nothing);
+    None for a new file. The same bytes from another account, or as another kind, are refused."""
+    done = session.scalar(select(LabImport).where(LabImport.digest == digest))
+    if done is None:
+        return None
+    if done.imported_by != actor.username and not actor.may(Permission.read_audit):
+        # the same bytes from another account: say so, without its outcome (it may be another county's)
+        raise InvalidInput("file", f"this file was imported by another account (import {done.id})")
+    if done.kind != kind:
+        raise InvalidInput("file", f"this file was imported as {done.kind} (import {done.id})")
+    return ImportSummary(
+        import_id=done.id,
+        kind=done.kind,
+        rows=done.rows,
+        added=0,
+        already_imported=True,
+        outcomes=dict(done.summary.get("outcomes", {})),
+        consequences=dict(done.summary.get("consequences", {})),
+    )
