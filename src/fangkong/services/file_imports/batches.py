@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import InvalidInput
+from fangkong.services import logs
 from fangkong.services.access import Actor, Permission
 from fangkong.services.file_imports.models import LabImport
 
@@ -57,3 +60,33 @@ def already_imported(session: Session, digest: str, kind: str, actor: Actor) -> 
         outcomes=dict(done.summary.get("outcomes", {})),
         consequences=dict(done.summary.get("consequences", {})),
     )
+
+
+P = ParamSpec("P")
+
+
+def logged(kind: str) -> Callable[[Callable[P, ImportSummary]], Callable[P, ImportSummary]]:
+    """Log an import of a file of `kind` (`services.logs`): who, the file's size, the rows read and added, whether it
+    was imported already, the outcomes and consequences counted, how long — never a row's content or the file's
+    name (a lab may name a file after a person)."""
+
+    def wrap(fn: Callable[P, ImportSummary]) -> Callable[P, ImportSummary]:
+        @wraps(fn)
+        def run(*args: P.args, **kwargs: P.kwargs) -> ImportSummary:
+            actor, data = args[1], args[2]
+            who = getattr(actor, "username", None)
+            size = len(data) if isinstance(data, bytes | bytearray) else None
+            with logs.timed(f"import.{kind}", who=who, bytes=size) as line:
+                summary = fn(*args, **kwargs)
+                line |= {
+                    "rows": summary.rows,
+                    "added": summary.added,
+                    "already_imported": summary.already_imported,
+                    **{f"outcome.{k}": v for k, v in summary.outcomes.items()},
+                    **{f"consequence.{k}": v for k, v in summary.consequences.items()},
+                }
+            return summary
+
+        return run
+
+    return wrap

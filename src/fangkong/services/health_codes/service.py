@@ -28,6 +28,7 @@ from fangkong.rules.health_code import (
     statuses_on_day,
 )
 from fangkong.rules.plans import Plan
+from fangkong.services import logs
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.models import RiskArea, RiskAreaEvent
 from fangkong.services.calendar import local_day
@@ -246,20 +247,22 @@ def recompute(
         root = j.path
     counts: dict[str, int] = {"persons": 0, "changed": 0}
     last_id = 0
-    while True:
-        people = list(
-            session.scalars(
-                select(Person)
-                .join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code)
-                .where(Jurisdiction.path.startswith(root), Person.id > last_id)
-                .order_by(Person.id)
-                .limit(BATCH)
+    with logs.timed("codes.recompute", who=actor.username, on=on, jurisdiction=root) as line:
+        while True:
+            people = list(
+                session.scalars(
+                    select(Person)
+                    .join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code)
+                    .where(Jurisdiction.path.startswith(root), Person.id > last_id)
+                    .order_by(Person.id)
+                    .limit(BATCH)
+                )
             )
-        )
-        if not people:
-            break
-        last_id = people[-1].id
-        _store_codes(session, actor, people, on, counts, policy)
+            if not people:
+                break
+            last_id = people[-1].id
+            _store_codes(session, actor, people, on, counts, policy)
+        line |= counts
     return counts
 
 

@@ -23,7 +23,7 @@ from fangkong.rules.pooling import check_pool_size
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day, local_time
-from fangkong.services.file_imports.batches import ImportSummary, Progress, already_imported, digest, quiet
+from fangkong.services.file_imports.batches import ImportSummary, Progress, already_imported, digest, logged, quiet
 from fangkong.services.file_imports.bulk import (
     analyze,
     bulk_settings,
@@ -65,6 +65,7 @@ def _people(session: Session, actor: Actor, rows: list[SampleRow]) -> dict[str, 
     return found
 
 
+@logged("samples")
 def import_samples(
     session: Session,
     actor: Actor,
@@ -240,6 +241,7 @@ def _outside_scope(session: Session, actor: Actor) -> tuple[int, str] | None:
     return None if hit is None else (int(hit[0]), str(hit[1]))
 
 
+@logged("results")
 def import_results(
     session: Session,
     actor: Actor,

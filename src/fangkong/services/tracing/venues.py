@@ -14,7 +14,7 @@ from fangkong.rules.tracing import ExposureWindow, Scan
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import midnight
-from fangkong.services.file_imports.batches import ImportSummary, Progress, already_imported, digest
+from fangkong.services.file_imports.batches import ImportSummary, Progress, already_imported, digest, logged
 from fangkong.services.file_imports.bulk import chunks, copy_into
 from fangkong.services.file_imports.models import LabImport
 from fangkong.services.file_imports.rows import Format, instant_of, records, text_of
@@ -46,6 +46,7 @@ def register_venue(session: Session, actor: Actor, data: VenueCreate) -> Venue:
     return venue
 
 
+@logged("scans")
 def import_scans(
     session: Session,
     actor: Actor,
