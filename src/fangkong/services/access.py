@@ -21,6 +21,13 @@ class Role(StrEnum):
     supervisor = "supervisor"
     read_only = "read_only"
     admin = "admin"
+    # Not a staff role: the consequences of a lab import, applied on the importing lab's behalf inside its
+    # jurisdiction. The lab may only import; what the rules make of its results (placements, transfers, proposed
+    # contacts) is done under this role, never as an administrator.
+    lab_consequences = "lab_consequences"
+
+
+STAFF_ROLES = tuple(r for r in Role if r is not Role.lab_consequences)
 
 
 class Permission(StrEnum):
@@ -59,6 +66,9 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.supervisor: frozenset({Permission.read_persons, Permission.read_audit}),
     Role.read_only: frozenset({Permission.read_persons}),
     Role.admin: frozenset(Permission),
+    Role.lab_consequences: frozenset(
+        {Permission.read_persons, Permission.place_orders, Permission.change_orders, Permission.trace_contacts}
+    ),
 }
 
 
@@ -80,3 +90,9 @@ class Actor:
 
 
 SYSTEM = Actor("system", Role.admin, "/")
+
+
+def lab_consequences_of(importer: Actor, import_id: int) -> Actor:
+    """Who applies the rules' consequences of an import: the importer's name and jurisdiction, with no more
+    permissions than placing, transferring and proposing need."""
+    return Actor(f"{importer.username} (lab import {import_id})", Role.lab_consequences, importer.jurisdiction_path)

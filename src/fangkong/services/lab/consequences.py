@@ -36,7 +36,7 @@ from fangkong.policy import Policy
 from fangkong.policy.terms import Category, PhaseKind
 from fangkong.rules.ct import EntryOrder, GeneCt, PreviousResult, adjudicate_ct, ct_context, retest_due
 from fangkong.services import infection_follow_up
-from fangkong.services.access import Actor, Role
+from fangkong.services.access import Actor, lab_consequences_of
 from fangkong.services.calendar import JURISDICTION_ZONE, local_day
 from fangkong.services.file_imports.bulk import analyze, chunks, copy_frame, drop_temporary, temporary_table
 from fangkong.services.infections.service import PositiveResult
@@ -248,7 +248,7 @@ def apply_consequences(
     session: Session, actor: Actor, judged: pl.DataFrame, import_id: int, *, now: datetime, policy: Policy
 ) -> dict[str, int]:
     """Apply every consequence of the judged results (already stored under `import_id`); counts by kind."""
-    system = Actor(f"{actor.username} (lab import {import_id})", Role.admin, actor.jurisdiction_path)
+    system = lab_consequences_of(actor, import_id)
     today = local_day(now)
     counts: Counter[str] = Counter()
     events = _events(session, judged)

@@ -175,9 +175,8 @@ def propose_contacts(
     session: Session, actor: Actor, infection_id: int, *, now: datetime, policy: Policy
 ) -> list[ContactCandidate]:
     """Candidates from the infected person's home and venue scans inside the look-back window."""
-    infection = session.get(Infection, infection_id)
-    if infection is None:
-        raise NotFound("infection", infection_id)
+    actor.require(Permission.trace_contacts)
+    infection = infection_in_scope(session, actor, infection_id)
     today = local_day(now)
     rules = policy.at(today)
     window = _window(infection, rules)
