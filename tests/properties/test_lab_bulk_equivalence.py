@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fangkong.errors import Conflict, RowError
-from fangkong.policy import load_policy
+from fangkong.policy import Policy, load_policy
 from fangkong.policy.terms import Category, Population, SampleStage
 from fangkong.rules.ct import CtDecision, GeneCt, PreviousResult, adjudicate_ct, ct_context
 from fangkong.rules.pooling import PoolDecision, pool_result
@@ -495,8 +495,11 @@ def _apply_consequences(
     return dict(sorted(counts.items()))
 
 
-def oracle_import_results(session: Session, actor: Actor, data: bytes, *, fmt: Format, now: datetime) -> ImportSummary:
-    """The previous `import_results`: the file read row by row, each result judged alone, consequences by ORM."""
+def oracle_import_results(
+    session: Session, actor: Actor, data: bytes, *, fmt: Format, now: datetime, policy: Policy
+) -> ImportSummary:
+    """The previous `import_results`: the file read row by row, each result judged alone, consequences by ORM (the
+    same arguments as `import_results`; its rules are the national ones, as `policy` is in these tests)."""
     key = digest(data)
     if (again := already_imported(session, key, "results", actor)) is not None:
         return again
