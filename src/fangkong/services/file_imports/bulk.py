@@ -13,6 +13,7 @@ import polars as pl
 from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session
 
+from fangkong.errors import Inconsistent
 from fangkong.services.store import chunks
 
 __all__ = [
@@ -43,7 +44,8 @@ def copy_rows(session: Session, table: Table, columns: Sequence[str], rows: Iter
 def copy_into(session: Session, table_name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """PostgreSQL's COPY FROM STDIN on the session's own connection (so inside its transaction)."""
     raw = session.connection().connection.driver_connection
-    assert raw is not None
+    if raw is None:
+        raise Inconsistent("raw is not None")
     count = 0
     with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
@@ -75,7 +77,8 @@ def copy_frame(session: Session, table_name: str, frame: pl.DataFrame) -> int:
         return 0
     columns = ", ".join(frame.columns)
     raw = session.connection().connection.driver_connection
-    assert raw is not None
+    if raw is None:
+        raise Inconsistent("raw is not None")
     if session.connection().dialect.name == "postgresql":
         with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN (FORMAT csv)") as copy:
             for part in frame.iter_slices(_SLICE):  # one stream, written a slice at a time: memory stays small
@@ -95,7 +98,8 @@ def fetch_frame(session: Session, query: str, schema: dict[str, Any]) -> pl.Data
     PostgreSQL, a cursor on SQLite. A `Datetime("us", "UTC")` column is selected with `instant(session, column)`."""
     instants = [c for c, t in schema.items() if isinstance(t, pl.Datetime)]
     raw = session.connection().connection.driver_connection
-    assert raw is not None
+    if raw is None:
+        raise Inconsistent("raw is not None")
     if session.connection().dialect.name == "postgresql":
         wire = {c: pl.Int64 if c in instants else t for c, t in schema.items()}
         buffer = io.BytesIO()
@@ -133,7 +137,8 @@ def stage_numbered(session: Session, table: str, column: str, values: pl.Series)
         copy_frame(session, table, pl.DataFrame({"line": lines, column: values}))
         return
     raw = session.connection().connection.driver_connection
-    assert raw is not None
+    if raw is None:
+        raise Inconsistent("raw is not None")
     payload = json.dumps(values.to_list())
     raw.execute(f"INSERT INTO {table} (line, {column}) SELECT key + 1, value FROM json_each(?)", (payload,))
 

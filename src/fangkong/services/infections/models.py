@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from fangkong.services.store import Base, UtcDateTime, utcnow
 
 
-class InfectionKind:
+class InfectionKind(StrEnum):
     confirmed = "confirmed"
     asymptomatic = "asymptomatic"
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from fangkong.errors import InvalidInput, Refused, RowError
+from fangkong.errors import Inconsistent, InvalidInput, Refused, RowError
 from fangkong.services.file_imports.rows import (
     MAX_ROWS,
     Format,
@@ -413,7 +413,8 @@ def _distinct_column(
         return mapped, None
     bad = values.is_in([v for v in failing if v is not None])
     row = _first_row(bad | values.is_null() if None in failing else bad)
-    assert row is not None
+    if row is None:
+        raise Inconsistent("row is not None")
     try:
         check(row, values[row - 1])
     except RowError as exc:

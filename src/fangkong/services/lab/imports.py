@@ -17,7 +17,7 @@ import polars as pl
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from fangkong.errors import Conflict, InvalidInput, Refused, RowError
+from fangkong.errors import Conflict, Inconsistent, InvalidInput, Refused, RowError
 from fangkong.policy import Policy
 from fangkong.rules.pooling import check_pool_size
 from fangkong.services.access import Actor, Permission
@@ -171,7 +171,10 @@ def _match(session: Session, actor: Actor, rows: pl.DataFrame) -> pl.DataFrame:
     every row with `sample_id`, `pool_size`, `collected_at`, `person_id` (single tubes) and `stored`."""
     bulk_settings(session)
     temporary_table(session, "lab_stage", STAGE_COLUMNS)
-    assert rows["row"].equals(pl.int_range(1, rows.height + 1, eager=True), check_names=False, check_dtypes=False)
+    if not rows["row"].equals(pl.int_range(1, rows.height + 1, eager=True), check_names=False, check_dtypes=False):
+        raise Inconsistent(
+            'rows["row"].equals(pl.int_range(1, rows.height + 1, eager=True), check_names=False, check_dtypes=False)'
+        )
     stage_numbered(session, "lab_stage", "barcode", rows["barcode"])
     analyze(session, "lab_stage")
     matched = fetch_frame(

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fangkong.errors import Conflict, InvalidInput, NotFound, Refused
+from fangkong.errors import Conflict, Inconsistent, InvalidInput, NotFound, Refused
 from fangkong.policy import Policy, PolicyAt
 from fangkong.rules.decision import Reason
 from fangkong.rules.tracing import (
@@ -183,7 +183,8 @@ def propose_contacts(
     if not window.determined:
         return []
     person = session.get(Person, infection.person_id)
-    assert person is not None
+    if person is None:
+        raise Inconsistent("person is not None")
     last_home_day = min(local_day(infection.isolated_at or now), today)
     found = _at_home_and_venues(session, person, window, window.until, last_home_day, rules)
     made = _store(session, actor, infection.id, found, "close_contact", now)
@@ -309,12 +310,15 @@ def propose_secondary(
     if candidate.category != "close_contact" or candidate.status != CandidateStatus.confirmed:
         raise Conflict("status", "secondary close contacts follow a confirmed close contact")
     infection = session.get(Infection, candidate.infection_id)
-    assert infection is not None
+    if infection is None:
+        raise Inconsistent("infection is not None")
     placed = candidate.decided_at
-    assert placed is not None
+    if placed is None:
+        raise Inconsistent("placed is not None")
     window = _window(infection, rules).model_copy(update={"until": placed})
     contact = session.get(Person, candidate.person_id)
-    assert contact is not None
+    if contact is None:
+        raise Inconsistent("contact is not None")
     found = _at_home_and_venues(session, contact, window, placed, min(local_day(placed), today), rules)
     found = [
         c.model_copy(update={"reasons": (*c.reasons, *decision.reasons)})

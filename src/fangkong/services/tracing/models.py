@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
@@ -35,7 +36,7 @@ class VenueScan(Base):
     scanned_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class CandidateStatus:
+class CandidateStatus(StrEnum):
     proposed = "proposed"
     confirmed = "confirmed"
     dismissed = "dismissed"
