@@ -21,8 +21,7 @@ from fangkong.policy.health_codes import colour_tables
 from fangkong.policy.terms import Category
 from fangkong.rules.health_code import Status, health_code
 from fangkong.rules.plans import Plan, management_plan
-
-from .conftest import register_city
+from tests.bulk.helpers import register_city
 
 POLICY = load_policy()
 PROVINCES = ["31", "44"]
