@@ -1,4 +1,5 @@
-"""Shared fixtures: the national policy, and where the case files are."""
+"""Shared fixtures: the national policy, cheap password hashing, and the stores (tests/stores.py): `db_url`, on
+each backend, is a store of the test's own with the small county's jurisdictions and staff."""
 
 from __future__ import annotations
 
@@ -8,10 +9,7 @@ from pathlib import Path
 import pytest
 
 from fangkong.policy import Policy, load_policy
-
-ROOT = Path(__file__).resolve().parents[1]
-PROJECT_CASES = sorted((ROOT / "cases").glob("*.yaml"))
-SHARED_CASES = sorted((ROOT.parent / "shared" / "cases").glob("*.yaml"))
+from tests.stores import BACKENDS, Templates
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +29,18 @@ def _cheap_password_hashing() -> Iterator[None]:
     service._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     service._hasher = production
+
+
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory: pytest.TempPathFactory, _cheap_password_hashing: None) -> Iterator[Templates]:
+    """The session's (the xdist worker's) template stores, each migrated and filled once."""
+    templates = Templates(tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, store_templates: Templates) -> Iterator[str]:
+    """A store of the test's own, migrated, with the small county (tests.stores.TREE) and its staff (USERS)."""
+    with store_templates.store(request.param, "small_county", tmp_path) as url:
+        yield url

@@ -12,8 +12,8 @@ from fastapi import FastAPI
 
 from fangkong.services.store import unit_of_work
 from fangkong.services.users.service import create_user
-from tests.api.conftest import PASSWORD, Api, Clock
-from tests.api.test_close_contact_walk import register, worklist
+from tests.api.helpers import Api, Clock, error, register, worklist
+from tests.stores import PASSWORD
 
 A, B, C = "110105001001", "110105001002", "110106001001"
 
@@ -32,12 +32,6 @@ def place(api: Api, who: str, person_id: int, *, start: str = "2022-11-14") -> d
     )
     assert r.status_code == 201, r.text
     return dict(r.json())
-
-
-def error(r: Any) -> dict[str, Any]:
-    body = r.json()
-    assert set(body) == {"error"}, body
-    return dict(body["error"])
 
 
 def test_a_worker_gets_not_found_for_a_person_and_order_of_another_community(api: Api) -> None:

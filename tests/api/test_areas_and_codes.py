@@ -19,14 +19,10 @@ from sqlalchemy import select
 from fangkong.policy import load_policy
 from fangkong.policy.health_codes import colour_tables
 from fangkong.rules.health_code import Status, health_code
-from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.store import unit_of_work
-from tests.api.test_outbreak import Demo, demo, infection, resident
+from tests.api.helpers import C11, C12, Demo, infection, resident, token_of
 
-__all__ = ["demo"]  # the fixture, imported for pytest
-
-C11, C12 = "110199001001", "110199001002"
 BUILDING_7 = C11 + "007"  # the demo's own high-risk area (delineated 2022-11-15)
 NEW = C11 + "013"  # a new building in the free north of community 1-1
 
@@ -426,14 +422,6 @@ def test_recomputing_without_changes_records_no_change(demo: Demo) -> None:
     assert [(c["on"], c["from_colour"], c["to_colour"], c["by"]) for c in changes["items"]] == [
         ("2022-11-16", None, "red", "command")
     ]
-
-
-def token_of(demo: Demo, person_id: int) -> str:
-    app = cast(FastAPI, demo.client.app)
-    with unit_of_work(app.state.sessions) as session:
-        token = session.scalar(select(HealthCode.token).where(HealthCode.person_id == person_id))
-    assert token is not None
-    return str(token)
 
 
 def test_lookups_that_are_not_found(demo: Demo) -> None:

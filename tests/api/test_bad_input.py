@@ -12,8 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
 
-from tests.api.conftest import Api, Clock
-from tests.api.test_close_contact_walk import register, resident_id
+from tests.api.helpers import Api, Clock, register, resident_id
 
 A, B, C = "110105001001", "110105001002", "110106001001"
 TABLES = ("person", "management_order", "order_event", "sampling", "audit_log")

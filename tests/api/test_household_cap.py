@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fangkong.services.tracing.service import MAX_HOUSEHOLD
-from tests.api.conftest import Api
-from tests.api.test_close_contact_walk import resident_id
+from tests.api.helpers import Api, resident_id
 
 A = "110105001001"
 
