@@ -3,6 +3,7 @@ each backend, is a store of the test's own with the small county's jurisdictions
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,12 @@ import pytest
 
 from fangkong.policy import Policy, load_policy
 from tests.stores import BACKENDS, Templates
+
+# The CLI's Rich console fixes its width at import when COLUMNS is set, and the CLI tests widen it per test with
+# COLUMNS. pytest-xdist's workers inherit COLUMNS=80 and LINES=24 from the controller's C environment, where GNU
+# readline (imported with pdb) put them: without them here, the console reads COLUMNS on each print as in a serial run.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +51,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, store_templates: Temp
     """A store of the test's own, migrated, with the small county (tests.stores.TREE) and its staff (USERS)."""
     with store_templates.store(request.param, "small_county", tmp_path) as url:
         yield url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (scripts/test runs `-n auto --dist loadgroup`), the tests on Spark share one worker:
+    each worker that needed the `spark` fixture would start a JVM of its own (~20 s, 2 GiB)."""
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("spark"))
