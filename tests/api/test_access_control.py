@@ -252,18 +252,18 @@ ENDPOINTS = [
 ]
 
 
-def test_requests_without_a_valid_token_are_401(api: Api) -> None:
+@pytest.mark.parametrize(("method", "url"), ENDPOINTS)
+def test_requests_without_a_valid_token_are_401(api: Api, method: str, url: str) -> None:
     register(api, "epi", name="Someone", community=A)
-    for method, url in ENDPOINTS:
-        for headers in (
-            {},
-            {"Authorization": "Basic ZXBpOmNvcnJlY3QgaG9yc2UgYmF0dGVyeQ=="},
-            {"Authorization": "Bearer"},
-            {"Authorization": "Bearer not-a-token"},
-        ):
-            r = api.client.request(method, url, headers=headers, json={} if method in ("POST", "PATCH") else None)
-            assert r.status_code == 401, (method, url, headers, r.text)
-            assert error(r)["field"] is None
+    for headers in (
+        {},
+        {"Authorization": "Basic ZXBpOmNvcnJlY3QgaG9yc2UgYmF0dGVyeQ=="},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer not-a-token"},
+    ):
+        r = api.client.request(method, url, headers=headers, json={} if method in ("POST", "PATCH") else None)
+        assert r.status_code == 401, (method, url, headers, r.text)
+        assert error(r)["field"] is None
     assert api.client.get("/api/persons/1", headers=api.as_("epi")).json()["row_version"] == 1
 
 

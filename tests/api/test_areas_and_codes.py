@@ -13,6 +13,7 @@ import json
 from datetime import date
 from typing import Any, cast
 
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
@@ -194,16 +195,25 @@ BAD_IMPORTS: list[tuple[str, Any, str, str]] = [
 ]
 
 
-def test_a_bad_geojson_file_is_refused_naming_the_feature_and_creates_nothing(demo: Demo) -> None:
+@pytest.mark.parametrize(("body", "field", "word"), [c[1:] for c in BAD_IMPORTS], ids=[c[0] for c in BAD_IMPORTS])
+def test_a_bad_geojson_file_is_refused_naming_the_feature_and_creates_nothing(
+    demo: Demo, body: Any, field: str, word: str
+) -> None:
     before = area_codes(demo, C11)
-    for name, body, field, word in BAD_IMPORTS:
-        r = upload(demo, body)
-        assert r.status_code == 422, (name, r.text)
-        error = r.json()["error"]
-        assert error["field"] == field, (name, error)
-        assert word in error["message"], (name, error)
-        assert area_codes(demo, C11) == before, name  # not even the good building before it
-    # the same good features on their own: created, parents before children
+    r = upload(demo, body)
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["field"] == field, error
+    assert word in error["message"], error
+    assert area_codes(demo, C11) == before  # not even the good building before it
+    # the same good features on their own, after the refused file: created
+    r = upload(demo, collection(*reversed(GOOD_UNITS), GOOD_BUILDING))
+    assert r.status_code == 201, r.text
+    assert area_codes(demo, C11) == before | {NEW, NEW + "01", NEW + "02"}
+
+
+def test_good_features_are_created_parents_before_children(demo: Demo) -> None:
+    before = area_codes(demo, C11)
     r = upload(demo, collection(*reversed(GOOD_UNITS), GOOD_BUILDING))
     assert r.status_code == 201, r.text
     made = r.json()
