@@ -1,17 +1,22 @@
-"""Shared fixtures: the national policy, and where the case files are."""
+"""Shared fixtures: the national policy, cheap password hashing, and the stores (tests/stores.py): `db_url`, on
+each backend, is a store of the test's own with the small county's jurisdictions and staff."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from fangkong.policy import Policy, load_policy
+from tests.stores import BACKENDS, Templates
 
-ROOT = Path(__file__).resolve().parents[1]
-PROJECT_CASES = sorted((ROOT / "cases").glob("*.yaml"))
-SHARED_CASES = sorted((ROOT.parent / "shared" / "cases").glob("*.yaml"))
+# The CLI's Rich console fixes its width at import when COLUMNS is set, and the CLI tests widen it per test with
+# COLUMNS. pytest-xdist's workers inherit COLUMNS=80 and LINES=24 from the controller's C environment, where GNU
+# readline (imported with pdb) put them: without them here, the console reads COLUMNS on each print as in a serial run.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +36,26 @@ def _cheap_password_hashing() -> Iterator[None]:
     service._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     service._hasher = production
+
+
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory: pytest.TempPathFactory, _cheap_password_hashing: None) -> Iterator[Templates]:
+    """The session's (the xdist worker's) template stores, each migrated and filled once."""
+    templates = Templates(tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, store_templates: Templates) -> Iterator[str]:
+    """A store of the test's own, migrated, with the small county (tests.stores.TREE) and its staff (USERS)."""
+    with store_templates.store(request.param, "small_county", tmp_path) as url:
+        yield url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (scripts/test runs `-n auto --dist loadgroup`), the tests on Spark share one worker:
+    each worker that needed the `spark` fixture would start a JVM of its own (~20 s, 2 GiB)."""
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("spark"))

@@ -11,7 +11,7 @@ import ast
 import tomllib
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 SRC = ROOT / "src"
 

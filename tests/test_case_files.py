@@ -8,7 +8,7 @@ import pytest
 
 from fangkong.errors import InvalidInput
 from fangkong.services.cases import check_cases, compare, load_case_file, load_case_files
-from tests.conftest import PROJECT_CASES, SHARED_CASES
+from tests.paths import PROJECT_CASES, SHARED_CASES
 
 
 def _ids(paths: list[Path]) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fangkong.cli.main import app
-from tests.conftest import PROJECT_CASES
+from tests.paths import PROJECT_CASES
 
 runner = CliRunner()
 

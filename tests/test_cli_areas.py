@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from fangkong.cli.main import app
-from tests.test_cli_lab import query
+from tests.stores import query
 
 runner = CliRunner()
 

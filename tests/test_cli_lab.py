@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
 from fangkong.cli.main import app
-from fangkong.services.store import make_engine
+from tests.stores import query
 
 runner = CliRunner()
 
@@ -76,15 +75,6 @@ def db(demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str
     with closing(sqlite3.connect(demo_store)) as source, closing(sqlite3.connect(path)) as target:
         source.backup(target)
     return f"sqlite:///{path}"
-
-
-def query(db: str, sql: str) -> list[tuple[Any, ...]]:
-    engine = make_engine(db)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 def snapshot(db: str) -> dict[str, list[tuple[Any, ...]]]:

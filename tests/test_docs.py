@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fangkong.policy import Policy
 from fangkong.services.register import register_markdown
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 
 def test_interpretation_register_document_is_current(policy: Policy) -> None:

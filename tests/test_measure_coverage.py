@@ -13,7 +13,7 @@ import pytest
 
 from fangkong.policy import Policy, load_policy
 from fangkong.services.cases import LoadedCase, check_cases, load_case_files
-from tests.conftest import PROJECT_CASES
+from tests.paths import PROJECT_CASES
 
 POLICY: Policy = load_policy()
 

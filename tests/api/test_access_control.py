@@ -12,8 +12,8 @@ from fastapi import FastAPI
 
 from fangkong.services.store import unit_of_work
 from fangkong.services.users.service import create_user
-from tests.api.conftest import PASSWORD, Api, Clock
-from tests.api.test_close_contact_walk import register, worklist
+from tests.api.helpers import Api, Clock, error, register, worklist
+from tests.stores import PASSWORD
 
 A, B, C = "110105001001", "110105001002", "110106001001"
 
@@ -32,12 +32,6 @@ def place(api: Api, who: str, person_id: int, *, start: str = "2022-11-14") -> d
     )
     assert r.status_code == 201, r.text
     return dict(r.json())
-
-
-def error(r: Any) -> dict[str, Any]:
-    body = r.json()
-    assert set(body) == {"error"}, body
-    return dict(body["error"])
 
 
 def test_a_worker_gets_not_found_for_a_person_and_order_of_another_community(api: Api) -> None:
@@ -258,18 +252,18 @@ ENDPOINTS = [
 ]
 
 
-def test_requests_without_a_valid_token_are_401(api: Api) -> None:
+@pytest.mark.parametrize(("method", "url"), ENDPOINTS)
+def test_requests_without_a_valid_token_are_401(api: Api, method: str, url: str) -> None:
     register(api, "epi", name="Someone", community=A)
-    for method, url in ENDPOINTS:
-        for headers in (
-            {},
-            {"Authorization": "Basic ZXBpOmNvcnJlY3QgaG9yc2UgYmF0dGVyeQ=="},
-            {"Authorization": "Bearer"},
-            {"Authorization": "Bearer not-a-token"},
-        ):
-            r = api.client.request(method, url, headers=headers, json={} if method in ("POST", "PATCH") else None)
-            assert r.status_code == 401, (method, url, headers, r.text)
-            assert error(r)["field"] is None
+    for headers in (
+        {},
+        {"Authorization": "Basic ZXBpOmNvcnJlY3QgaG9yc2UgYmF0dGVyeQ=="},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer not-a-token"},
+    ):
+        r = api.client.request(method, url, headers=headers, json={} if method in ("POST", "PATCH") else None)
+        assert r.status_code == 401, (method, url, headers, r.text)
+        assert error(r)["field"] is None
     assert api.client.get("/api/persons/1", headers=api.as_("epi")).json()["row_version"] == 1
 
 

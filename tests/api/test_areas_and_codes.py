@@ -13,20 +13,17 @@ import json
 from datetime import date
 from typing import Any, cast
 
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
 from fangkong.policy import load_policy
 from fangkong.policy.health_codes import colour_tables
 from fangkong.rules.health_code import Status, health_code
-from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.store import unit_of_work
-from tests.api.test_outbreak import Demo, demo, infection, resident
+from tests.api.helpers import C11, C12, Demo, infection, resident, token_of
 
-__all__ = ["demo"]  # the fixture, imported for pytest
-
-C11, C12 = "110199001001", "110199001002"
 BUILDING_7 = C11 + "007"  # the demo's own high-risk area (delineated 2022-11-15)
 NEW = C11 + "013"  # a new building in the free north of community 1-1
 
@@ -198,16 +195,25 @@ BAD_IMPORTS: list[tuple[str, Any, str, str]] = [
 ]
 
 
-def test_a_bad_geojson_file_is_refused_naming_the_feature_and_creates_nothing(demo: Demo) -> None:
+@pytest.mark.parametrize(("body", "field", "word"), [c[1:] for c in BAD_IMPORTS], ids=[c[0] for c in BAD_IMPORTS])
+def test_a_bad_geojson_file_is_refused_naming_the_feature_and_creates_nothing(
+    demo: Demo, body: Any, field: str, word: str
+) -> None:
     before = area_codes(demo, C11)
-    for name, body, field, word in BAD_IMPORTS:
-        r = upload(demo, body)
-        assert r.status_code == 422, (name, r.text)
-        error = r.json()["error"]
-        assert error["field"] == field, (name, error)
-        assert word in error["message"], (name, error)
-        assert area_codes(demo, C11) == before, name  # not even the good building before it
-    # the same good features on their own: created, parents before children
+    r = upload(demo, body)
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["field"] == field, error
+    assert word in error["message"], error
+    assert area_codes(demo, C11) == before  # not even the good building before it
+    # the same good features on their own, after the refused file: created
+    r = upload(demo, collection(*reversed(GOOD_UNITS), GOOD_BUILDING))
+    assert r.status_code == 201, r.text
+    assert area_codes(demo, C11) == before | {NEW, NEW + "01", NEW + "02"}
+
+
+def test_good_features_are_created_parents_before_children(demo: Demo) -> None:
+    before = area_codes(demo, C11)
     r = upload(demo, collection(*reversed(GOOD_UNITS), GOOD_BUILDING))
     assert r.status_code == 201, r.text
     made = r.json()
@@ -426,14 +432,6 @@ def test_recomputing_without_changes_records_no_change(demo: Demo) -> None:
     assert [(c["on"], c["from_colour"], c["to_colour"], c["by"]) for c in changes["items"]] == [
         ("2022-11-16", None, "red", "command")
     ]
-
-
-def token_of(demo: Demo, person_id: int) -> str:
-    app = cast(FastAPI, demo.client.app)
-    with unit_of_work(app.state.sessions) as session:
-        token = session.scalar(select(HealthCode.token).where(HealthCode.person_id == person_id))
-    assert token is not None
-    return str(token)
 
 
 def test_lookups_that_are_not_found(demo: Demo) -> None:

@@ -13,8 +13,8 @@ from sqlalchemy.exc import DBAPIError
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.store import unit_of_work
 from fangkong.services.users.service import create_user
-from tests.api.conftest import PASSWORD, Api
-from tests.api.test_close_contact_walk import register
+from tests.api.helpers import Api, register
+from tests.stores import PASSWORD
 
 A = "110105001001"
 

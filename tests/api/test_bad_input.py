@@ -12,8 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
 
-from tests.api.conftest import Api, Clock
-from tests.api.test_close_contact_walk import register, resident_id
+from tests.api.helpers import Api, Clock, register, resident_id
 
 A, B, C = "110105001001", "110105001002", "110106001001"
 TABLES = ("person", "management_order", "order_event", "sampling", "audit_log")
@@ -79,12 +78,14 @@ REGISTRATIONS: list[tuple[str, dict[str, Any], int, str | None]] = [
 ]
 
 
-def test_a_refused_registration_changes_nothing(api: Api) -> None:
+@pytest.mark.parametrize(("who", "overrides", "status", "field"), REGISTRATIONS)
+def test_a_refused_registration_changes_nothing(
+    api: Api, who: str, overrides: dict[str, Any], status: int, field: str | None
+) -> None:
     register(api, "epi", name="Already here", community=A)
-    for who, overrides, status, field in REGISTRATIONS:
-        with unchanged(api):
-            r = api.client.post("/api/persons", json=person_body(**overrides), headers=api.as_(who))
-            refused(r, status, field)
+    with unchanged(api):
+        r = api.client.post("/api/persons", json=person_body(**overrides), headers=api.as_(who))
+        refused(r, status, field)
 
 
 def test_a_matching_birth_date_is_accepted_and_sex_comes_from_the_number(api: Api) -> None:
@@ -131,13 +132,15 @@ PLACEMENTS: list[tuple[dict[str, Any], int, str | None, str | None]] = [
 ]
 
 
-def test_a_refused_order_changes_nothing(api: Api) -> None:
+@pytest.mark.parametrize(("overrides", "status", "field", "clause"), PLACEMENTS)
+def test_a_refused_order_changes_nothing(
+    api: Api, overrides: dict[str, Any], status: int, field: str | None, clause: str | None
+) -> None:
     person = register(api, "epi", name="Candidate", community=A)
-    for overrides, status, field, clause in PLACEMENTS:
-        body = {"person_id": person["id"], "category": "close_contact", "start": "2022-11-14"} | overrides
-        body = {k: v for k, v in body.items() if v is not None}
-        with unchanged(api):
-            refused(api.client.post("/api/orders", json=body, headers=api.as_("epi")), status, field, clause)
+    body = {"person_id": person["id"], "category": "close_contact", "start": "2022-11-14"} | overrides
+    body = {k: v for k, v in body.items() if v is not None}
+    with unchanged(api):
+        refused(api.client.post("/api/orders", json=body, headers=api.as_("epi")), status, field, clause)
 
 
 def test_the_plan_boundaries_of_placing_an_order(api: Api, clock: Clock) -> None:

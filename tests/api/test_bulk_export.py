@@ -28,24 +28,22 @@ from fangkong.policy.health_codes import colour_tables
 from fangkong.services.access import SYSTEM, Actor, Role
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.bulk_export import export_tables
-from fangkong.services.demo import DEMO_TODAY, load_demo
+from fangkong.services.demo import DEMO_TODAY
 from fangkong.services.health_codes.service import decide_codes
 from fangkong.services.orders.worklists import work_list
 from fangkong.services.persons.models import Person
-from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
-
-from .conftest import BACKENDS, _database
+from fangkong.services.store import make_engine, session_factory, unit_of_work
+from tests.stores import BACKENDS, Templates
 
 POLICY = load_policy()
 
 
 @pytest.fixture(params=BACKENDS)
-def demo_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]:
-    for url in _database(request.param, tmp_path):
-        upgrade(url)
+def demo_store(request: pytest.FixtureRequest, tmp_path: Path, store_templates: Templates) -> Iterator[Session]:
+    """The demo county (120 people under management), in a session that commits at the end of the test."""
+    with store_templates.store(request.param, "demo", tmp_path) as url:
         engine = make_engine(url)
         with unit_of_work(session_factory(engine)) as session:
-            load_demo(session)
             yield session
         engine.dispose()
 

@@ -3,38 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
-from fangkong.rules.resident_id import check_digit
-from tests.api.conftest import Api, Clock
-
-
-def resident_id(division: str, born: str, seq: str) -> str:
-    first17 = division + born + seq
-    return first17 + check_digit(first17)
-
-
-def register(api: Api, who: str, *, name: str, community: str, seq: str = "123") -> dict[str, Any]:
-    body = {
-        "name": name,
-        "document_type": "resident_id",
-        "document_number": resident_id("110105", "19900101", seq),
-        "phone": "13800138000",
-        "address": f"{community} building 3 unit 2",
-        "building": "3",
-        "unit": "2",
-        "jurisdiction_code": community,
-    }
-    r = api.client.post("/api/persons", json=body, headers=api.as_(who))
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-def worklist(api: Api, who: str, on: date, code: str | None = None) -> dict[str, Any]:
-    params = {"on": on.isoformat()} | ({"jurisdiction_code": code} if code else {})
-    r = api.client.get("/api/worklists", params=params, headers=api.as_(who))
-    assert r.status_code == 200, r.text
-    return dict(r.json())
+from tests.api.helpers import Api, Clock, register, worklist
 
 
 def test_close_contact_from_placement_to_release(api: Api, clock: Clock) -> None:

@@ -30,10 +30,7 @@ from fangkong.services.health_codes.check import code_store
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.health_codes.service import refresh_person
 from fangkong.services.store import make_engine, session_factory, unit_of_work
-from tests.api.test_areas_and_codes import C12, token_of
-from tests.api.test_outbreak import Demo, demo, resident
-
-__all__ = ["demo"]  # the fixture, imported for pytest
+from tests.api.helpers import C12, Demo, resident, token_of
 
 DAY = date(2022, 11, 16)  # the demo's clock
 NOT_FOUND = {"error": {"field": None, "message": "no health code token", "clause": None}}

@@ -20,8 +20,7 @@ from fangkong.services.orders.schemas import OrderChange
 from fangkong.services.orders.service import cancel, order_in_scope, release
 from fangkong.services.persons.schemas import PersonUpdate
 from fangkong.services.persons.service import person_in_scope, update_person
-from tests.api.conftest import Api, Clock
-from tests.api.test_close_contact_walk import register
+from tests.api.helpers import Api, Clock, register
 
 A = "110105001001"
 T = TypeVar("T")

@@ -7,8 +7,7 @@ from datetime import date
 from typing import Any
 
 from fangkong.policy import load_policy
-from tests.api.conftest import Api
-from tests.api.test_close_contact_walk import resident_id
+from tests.api.helpers import Api, resident_id
 
 A = "110105001001"
 # the largest household in force on the day the infection is recorded (register household-size)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tests.api.conftest import Api, Clock
-from tests.api.test_tracing import add_lab_user, candidates, get, infection, person, post, upload
+from tests.api.helpers import Api, Clock
+from tests.api.tracing_helpers import add_lab_user, candidates, get, infection, person, post, upload
 
 
 def _under_close_contact_order(api: Api, p: dict[str, Any], anchor: str) -> dict[str, Any]:

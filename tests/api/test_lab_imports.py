@@ -25,8 +25,8 @@ import fangkong.services.lab.imports as imports_module
 from fangkong.services.file_imports import bulk
 from fangkong.services.store import unit_of_work
 from fangkong.services.users.service import create_user
-from tests.api.conftest import PASSWORD, Api, Clock
-from tests.api.test_close_contact_walk import resident_id
+from tests.api.helpers import Api, Clock, resident_id
+from tests.stores import PASSWORD
 
 A = "110105001001"
 C = "110106001001"

@@ -12,9 +12,7 @@ from typing import Any, cast
 import pytest
 from fastapi import FastAPI
 
-from tests.api.conftest import Api, Clock
-from tests.api.test_access_control import error
-from tests.api.test_close_contact_walk import register
+from tests.api.helpers import Api, Clock, error, register
 
 A, B = "110105001001", "110105001002"
 

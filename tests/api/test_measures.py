@@ -17,9 +17,7 @@ from typing import Any
 from httpx2 import Response
 
 from fangkong.policy import load_policy
-from tests.api.test_outbreak import C11, C12, C23, Demo, demo, resident
-
-__all__ = ["demo"]  # the fixture, imported for pytest
+from tests.api.helpers import C11, C12, C23, Demo, resident
 
 HIGH_RISK_BUILDING = C11 + "007"  # the demo's building 7 in community 1-1, high risk since 15 Nov
 STREET_1 = "110199001"

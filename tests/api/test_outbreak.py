@@ -11,98 +11,11 @@ community may be delineated, and it steps down high → medium → low with an a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
-from typing import Any
 
-import pytest
-from fastapi.testclient import TestClient
+from tests.api.helpers import C12, C23, Demo, infection, resident, token_of
 
-from fangkong.api.app import create_app
-from fangkong.services.demo import DEMO_PASSWORD, load_demo
-from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
-from tests.api.conftest import BACKENDS, Clock, _database
-from tests.api.test_close_contact_walk import resident_id
-
-C11, C12, C23 = "110199001001", "110199001002", "110199002003"
 BUILDING_7 = C12 + "007"  # the demo already has a high-risk building 7 in community 1-1
-
-
-@dataclass
-class Demo:
-    client: TestClient
-    clock: Clock
-    tokens: dict[tuple[str, date], str]
-
-    def as_(self, username: str) -> dict[str, str]:
-        key = (username, self.clock.today)
-        if key not in self.tokens:
-            r = self.client.post("/api/auth/token", json={"username": username, "password": DEMO_PASSWORD})
-            assert r.status_code == 200, r.text
-            self.tokens[key] = r.json()["access_token"]
-        return {"Authorization": f"Bearer {self.tokens[key]}"}
-
-    def get(self, who: str, url: str, **params: Any) -> Any:
-        r = self.client.get(url, params=params, headers=self.as_(who))
-        assert r.status_code == 200, r.text
-        return r.json()
-
-    def post(self, who: str, url: str, body: Any = None, status: int = 200) -> Any:
-        r = self.client.post(url, json=body if body is not None else {}, headers=self.as_(who))
-        assert r.status_code == status, r.text
-        return r.json()
-
-
-@pytest.fixture(params=BACKENDS)
-def demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Demo]:
-    for url in _database(request.param, tmp_path):
-        upgrade(url)
-        engine = make_engine(url)
-        with unit_of_work(session_factory(engine)) as session:
-            load_demo(session, persons=20)
-        engine.dispose()
-        clock = Clock(date(2022, 11, 16))
-        app = create_app(url, clock=clock)
-        with TestClient(app) as client:
-            yield Demo(client, clock, {})
-        app.state.engine.dispose()
-
-
-def resident(demo: Demo, name: str, seq: str, community: str, building: str, unit: str = "1") -> dict[str, Any]:
-    return dict(
-        demo.post(
-            "epi",
-            "/api/persons",
-            {
-                "name": name,
-                "document_type": "resident_id",
-                "document_number": resident_id("110199", "19800101", seq),
-                "address": f"{community} building {building} unit {unit}",
-                "building": building,
-                "unit": unit,
-                "jurisdiction_code": community,
-            },
-            status=201,
-        )
-    )
-
-
-def infection(demo: Demo, person_id: int, day: date) -> dict[str, Any]:
-    return dict(
-        demo.post(
-            "epi",
-            "/api/infections",
-            {
-                "person_id": person_id,
-                "kind": "confirmed",
-                "sampled_on": day.isoformat(),
-                "confirmed_at": f"{day.isoformat()}T08:00:00+08:00",
-            },
-            status=201,
-        )
-    )
 
 
 def colour(demo: Demo, person_id: int) -> str:
@@ -253,20 +166,8 @@ def test_two_weeks_of_an_outbreak_under_the_20_measures(demo: Demo) -> None:
         ("2022-11-30", "red", "green"),
     ]
     # what a venue check sees when it scans the neighbour's code
-    token = _token(demo, neighbour["id"])
+    token = token_of(demo, neighbour["id"])
     assert demo.get("worker2", f"/api/health-codes/token/{token}")["colour"] == "green"
-
-
-def _token(demo: Demo, person_id: int) -> str:
-    app = demo.client.app
-    from sqlalchemy import select
-
-    from fangkong.services.health_codes.models import HealthCode
-
-    with unit_of_work(app.state.sessions) as session:  # type: ignore[attr-defined]
-        token = session.scalar(select(HealthCode.token).where(HealthCode.person_id == person_id))
-    assert token is not None
-    return str(token)
 
 
 def test_the_9th_edition_delineates_a_community_and_steps_down_through_medium(demo: Demo) -> None:

@@ -18,8 +18,8 @@ from httpx2 import Response
 
 from fangkong.services.store import unit_of_work
 from fangkong.services.users.service import create_user
-from tests.api.conftest import PASSWORD, Api
-from tests.api.test_close_contact_walk import resident_id
+from tests.api.helpers import Api, resident_id
+from tests.stores import PASSWORD
 
 A, B, C = "110105001001", "110105001002", "110106001001"
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tests.api.conftest import Api, Clock
-from tests.api.test_close_contact_walk import register, worklist
+from tests.api.helpers import Api, Clock, register, worklist
 
 A, B = "110105001001", "110105001002"
 CI, HI, HM = "centralized_isolation", "home_isolation", "home_health_monitoring"

@@ -16,7 +16,7 @@ from fangkong.services.areas.service import advance_all
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.services.tracing.candidates import propose_contacts
 from fangkong.services.users.service import create_user
-from tests.api.conftest import PASSWORD
+from tests.stores import PASSWORD
 
 COUNTY = "/11/1101/110105/"
 NOON = datetime(2022, 11, 16, 4, tzinfo=UTC)  # noon in the jurisdiction

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tests.api.conftest import Api, Clock
-from tests.api.test_close_contact_walk import register
+from tests.api.helpers import Api, Clock, register
 
 
 def _site(api: Api, rooms: list[str]) -> dict[str, Any]:

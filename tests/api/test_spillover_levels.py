@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fangkong.rules.resident_id import check_digit
-from tests.api.conftest import Api, Clock
+from tests.api.helpers import Api, Clock
 
 COMMUNITY_A, COMMUNITY_B = "110105001001", "110105001002"
 

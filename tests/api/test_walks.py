@@ -22,8 +22,8 @@ from sqlalchemy import Engine, text
 
 from fangkong.services.store import unit_of_work
 from fangkong.services.users.service import create_user
-from tests.api.conftest import PASSWORD, Api, Clock
-from tests.api.test_close_contact_walk import register, worklist
+from tests.api.helpers import Api, Clock, register, worklist
+from tests.stores import PASSWORD
 
 A, C = "110105001001", "110106001001"
 CENTRAL, HOME, MONITOR = "centralized_isolation", "home_isolation", "home_health_monitoring"

@@ -25,7 +25,7 @@ from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
 from fangkong.web.app import create_console
-from tests.api.conftest import Clock
+from tests.api.helpers import Clock
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

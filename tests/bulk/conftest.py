@@ -10,19 +10,13 @@ from collections.abc import Iterator
 import pytest
 
 from fangkong.bulk.city import SIZES, City, generate
-from fangkong.bulk.engines import DuckDBEngine, Engine, SparkEngine
+from fangkong.bulk.engines import DuckDBEngine, SparkEngine
+from tests.bulk.helpers import register_city
 
 
 @pytest.fixture(scope="session")
 def tiny_city(tmp_path_factory: pytest.TempPathFactory) -> City:
     return generate(tmp_path_factory.mktemp("city") / "tiny", SIZES["tiny"])
-
-
-def register_city(engine: Engine, city: City, areas: str = "risk_areas") -> None:
-    for table in ("residents", "orders", "phases", "tests", "samplings", "cases", "held"):
-        engine.parquet(table, city.path(f"{table}.parquet"))
-    engine.parquet("risk_areas", city.path(f"{areas}.parquet"))
-    engine.parquet("scans", city.root / "scans")
 
 
 @pytest.fixture(scope="session")

@@ -40,7 +40,6 @@ from fangkong.services.persons.models import Person
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
 from fangkong.services.store import make_engine, session_factory, unit_of_work
-from tests.api.conftest import db_url  # noqa: F401  (the stores: SQLite, and PostgreSQL when there is one)
 
 POLICY = load_policy()
 COMMUNITY_A, COMMUNITY_B = "110105001001", "110105001002"
@@ -50,7 +49,7 @@ Colours = dict[int, str]
 
 
 @pytest.fixture
-def store(db_url: str) -> Iterator[Session]:  # noqa: F811
+def store(db_url: str) -> Iterator[Session]:
     engine = make_engine(db_url)
     with unit_of_work(session_factory(engine)) as session:
         yield session

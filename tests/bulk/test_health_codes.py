@@ -30,8 +30,7 @@ from fangkong.rules.health_code import (
     statuses_on_day,
 )
 from fangkong.rules.plans import Plan, management_plan
-
-from .conftest import register_city
+from tests.bulk.helpers import register_city
 
 POLICY = load_policy()
 PROVINCES = ["31", "44"]

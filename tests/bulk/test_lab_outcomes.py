@@ -15,6 +15,7 @@ from fangkong.bulk.engines import DuckDBEngine, PostgresEngine, SparkEngine, can
 from fangkong.bulk.jobs import run_job
 from fangkong.policy import load_policy
 from fangkong.rules.ct import GeneCt
+from fangkong.services.store import scratch_database
 
 POLICY = load_policy()
 
@@ -70,13 +71,10 @@ def test_postgres_judges_alike(tiny_city: City) -> None:
         run_job("lab_outcomes", tiny_city.root, here, POLICY, tiny_city.today, ZONE).rows, lab_outcomes.KEYS
     )
     here.close()
-    pg = PostgresEngine(url)
-    pg.conn.execute("DROP SCHEMA IF EXISTS lab_test CASCADE")
-    pg.conn.execute("CREATE SCHEMA lab_test")
-    pg.conn.execute("SET search_path TO lab_test")
-    try:
-        there = run_job("lab_outcomes", tiny_city.root, pg, POLICY, tiny_city.today, ZONE).rows
-        assert canonical(there, lab_outcomes.KEYS).equals(want)
-    finally:
-        pg.conn.execute("DROP SCHEMA lab_test CASCADE")
-        pg.close()
+    with scratch_database(url, "fk_lab") as database:  # of its own: tests run in parallel
+        pg = PostgresEngine(database)
+        try:
+            there = run_job("lab_outcomes", tiny_city.root, pg, POLICY, tiny_city.today, ZONE).rows
+            assert canonical(there, lab_outcomes.KEYS).equals(want)
+        finally:
+            pg.close()

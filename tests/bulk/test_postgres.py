@@ -14,8 +14,8 @@ from fangkong.bulk.engines import DuckDBEngine, PostgresEngine, canonical
 from fangkong.bulk.timebase import epoch_day
 from fangkong.policy import load_policy
 from fangkong.policy.health_codes import colour_tables
-
-from .conftest import register_city
+from fangkong.services.store import scratch_database
+from tests.bulk.helpers import register_city
 
 POLICY = load_policy()
 
@@ -27,16 +27,14 @@ def postgres_city(tiny_city: City) -> Iterator[PostgresEngine]:
         if os.environ.get("FANGKONG_REQUIRE_PG"):
             pytest.fail("PostgreSQL is required here (FANGKONG_TEST_PG_URL)")
         pytest.skip("no PostgreSQL")
-    engine = PostgresEngine(url)
-    engine.conn.execute("DROP SCHEMA IF EXISTS bulk_test CASCADE")
-    engine.conn.execute("CREATE SCHEMA bulk_test")
-    engine.conn.execute("SET search_path TO bulk_test")
-    register_city(engine, tiny_city)
-    engine.arrow("colours", health_codes.colour_table(colour_tables(), ["31", "44"], POLICY.at(tiny_city.today)))
-    engine.index("scans", "venue_id", "at_s")
-    yield engine
-    engine.conn.execute("DROP SCHEMA bulk_test CASCADE")
-    engine.close()
+    # a database of its own (not a fixed schema on the server's database): tests run in parallel
+    with scratch_database(url, "fk_bulk") as database:
+        engine = PostgresEngine(database)
+        register_city(engine, tiny_city)
+        engine.arrow("colours", health_codes.colour_table(colour_tables(), ["31", "44"], POLICY.at(tiny_city.today)))
+        engine.index("scans", "venue_id", "at_s")
+        yield engine
+        engine.close()
 
 
 @pytest.mark.parametrize("job", ["contacts", "health_codes", "work_lists"])

@@ -15,8 +15,7 @@ from fangkong.bulk.scan_index import ScanIndex
 from fangkong.bulk.timebase import epoch_day
 from fangkong.policy import load_policy
 from fangkong.policy.health_codes import colour_tables
-
-from .conftest import register_city
+from tests.bulk.helpers import register_city
 
 POLICY = load_policy()
 

@@ -2,7 +2,7 @@
 
 `read_results` parses a plain CSV file with Polars and checks each column whole, and any other file with the
 csv module into columns; the oracle reads the file one row at a time through `records`, `text_of`, `instant_of` and
-`ct_of` (the row-by-row reader the import had before, kept in `test_lab_bulk_equivalence`). Random files — rows
+`ct_of` (the row-by-row reader the import had before, kept in `lab_oracle`). Random files — rows
 short and long, blank, quoted, with CRLF or a BOM, values missing, padded, too long, repeated, non-ASCII, in the
 future, out of range — must give the same rows, or the same first error (row, column and message), both ways.
 """
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from fangkong.errors import InvalidInput
 from fangkong.services.lab import files
 from fangkong.services.lab.files import RESULT_COLUMNS, read_results
-from tests.properties.test_lab_bulk_equivalence import _read_results as read_row_by_row
+from tests.properties.lab_oracle import _read_results as read_row_by_row
 
 NOW = datetime(2022, 11, 17, 0, 0, tzinfo=UTC)
 

@@ -17,7 +17,7 @@ from fangkong.services.demo import DEMO_PASSWORD, load_demo
 from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
 from fangkong.web.app import create_console
-from tests.api.conftest import Clock
+from tests.api.helpers import Clock
 
 C11, C12 = "110199001001", "110199001002"
 

@@ -117,9 +117,10 @@ def chunks(keys: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 
 @contextmanager
-def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
-    """A new, empty database on the PostgreSQL server `server_url` names, dropped afterwards (connections and
-    all): for tests and benchmarks that need a store of their own on a shared server."""
+def scratch_database(server_url: str, prefix: str, template: str | None = None) -> Iterator[str]:
+    """A new database on the PostgreSQL server `server_url` names, dropped afterwards (connections and all): for
+    tests and benchmarks that need a store of their own on a shared server. Empty, or a copy of the database
+    `template` (CREATE DATABASE … TEMPLATE: nobody may be connected to that one meanwhile)."""
     import uuid
 
     from sqlalchemy import text
@@ -128,7 +129,7 @@ def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
