@@ -4,10 +4,11 @@ their own, never as an administrator."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from fangkong.errors import Forbidden, InvalidInput
 from fangkong.policy import load_policy
@@ -34,24 +35,27 @@ def test_the_lab_consequences_role_grants_what_the_rules_do_and_nothing_more() -
     }
 
 
-def test_nobody_is_made_a_user_with_the_lab_consequences_role(db_url: str) -> None:
-    with unit_of_work(session_factory(make_engine(db_url))) as session, pytest.raises(InvalidInput) as refused:
+@pytest.fixture
+def sessions(db_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(db_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+def test_nobody_is_made_a_user_with_the_lab_consequences_role(sessions: sessionmaker[Session]) -> None:
+    with unit_of_work(sessions) as session, pytest.raises(InvalidInput) as refused:
         create_user(session, None, username="x", password=PASSWORD, role="lab_consequences", jurisdiction_code="110105")
     assert refused.value.field == "role"
 
 
-def _session(db_url: str) -> Session:
-    return session_factory(make_engine(db_url))()
-
-
-def test_proposing_contacts_needs_the_tracing_permission_in_the_service(db_url: str) -> None:
+def test_proposing_contacts_needs_the_tracing_permission_in_the_service(sessions: sessionmaker[Session]) -> None:
     worker = Actor("worker_a", Role.community_worker, COUNTY + "110105001/110105001001/")
-    with _session(db_url) as session, pytest.raises(Forbidden):
+    with sessions() as session, pytest.raises(Forbidden):
         propose_contacts(session, worker, 1, now=NOON, policy=load_policy())
 
 
-def test_the_areas_job_refuses_a_day_after_today_in_the_service(db_url: str) -> None:
+def test_the_areas_job_refuses_a_day_after_today_in_the_service(sessions: sessionmaker[Session]) -> None:
     command = Actor("cc", Role.command_centre, "/11/")
-    with _session(db_url) as session, pytest.raises(InvalidInput) as refused:
+    with sessions() as session, pytest.raises(InvalidInput) as refused:
         advance_all(session, command, date(2022, 11, 20), today=date(2022, 11, 19), policy=load_policy())
     assert refused.value.field == "on"
