@@ -27,9 +27,9 @@ from fangkong.services.access import SYSTEM
 from fangkong.services.areas.service import Delineation, delineate
 from fangkong.services.calendar import midnight
 from fangkong.services.demo import COUNTY, load_demo
+from fangkong.services.file_imports.bulk import copy_rows
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.health_codes.service import decide_codes, lookup, recompute
-from fangkong.services.lab.bulk import copy_rows
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade

@@ -35,11 +35,13 @@ from sqlalchemy.orm import Session
 from fangkong.policy import load_policy
 from fangkong.services.access import SYSTEM
 from fangkong.services.demo import COUNTY, load_demo
+from fangkong.services.file_imports.batches import ImportSummary
+from fangkong.services.file_imports.bulk import copy_frame
+from fangkong.services.file_imports.models import LabImport
 from fangkong.services.jurisdictions.models import JurisdictionLevel
 from fangkong.services.jurisdictions.service import create_jurisdiction
-from fangkong.services.lab.bulk import copy_frame
-from fangkong.services.lab.imports import ImportSummary, import_results
-from fangkong.services.lab.models import LabImport, LabResult, Sample
+from fangkong.services.lab.imports import import_results
+from fangkong.services.lab.models import LabResult, Sample
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
 
 NOW = datetime(2022, 11, 16, 23, 0, tzinfo=UTC)

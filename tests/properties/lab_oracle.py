@@ -25,12 +25,13 @@ from fangkong.services.access import Actor, Role
 from fangkong.services.calendar import local_day
 from fangkong.services.file_imports.batches import ImportSummary, already_imported, digest
 from fangkong.services.file_imports.bulk import chunks, copy_rows
+from fangkong.services.file_imports.models import LabImport
 from fangkong.services.file_imports.rows import Format, ct_of, instant_of, limited, records, text_of
 from fangkong.services.infection_follow_up import infection_from_result
 from fangkong.services.infections.service import PositiveResult
 from fangkong.services.lab import consequences as new_consequences
 from fangkong.services.lab.files import RESULT_COLUMNS
-from fangkong.services.lab.models import LabImport, LabResult, Retest, Sample, SampleMember, TemporaryControl
+from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember, TemporaryControl
 from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order
 

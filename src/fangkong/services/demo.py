@@ -33,7 +33,7 @@ from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
 from fangkong.services.sites.schemas import AssignmentCreate, SiteCreate
 from fangkong.services.sites.service import assign_room, create_site
-from fangkong.services.tracing.service import VenueCreate, import_scans, register_venue
+from fangkong.services.tracing.venues import VenueCreate, import_scans, register_venue
 from fangkong.services.users.service import create_user
 
 DEMO_TODAY = date(2022, 11, 16)

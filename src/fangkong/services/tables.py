@@ -10,10 +10,11 @@ from fangkong.services.areas.models import (
 )
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.campaigns.models import Campaign
+from fangkong.services.file_imports.models import LabImport
 from fangkong.services.health_codes.models import HealthCode, HealthCodeChange
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.lab.models import LabImport, LabResult, Retest, Sample, SampleMember, TemporaryControl
+from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, Sampling
 from fangkong.services.overreach.models import OverreachFinding
 from fangkong.services.persons.models import AddressChange, Person

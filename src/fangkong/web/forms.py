@@ -17,7 +17,7 @@ from fangkong.policy.terms import CampaignCondition, CampaignScope, Category, pa
 from fangkong.services.areas.models import DelineationReason
 from fangkong.services.areas.service import Delineation, delineate
 from fangkong.services.campaigns.service import CampaignCreate, propose
-from fangkong.services.lab.files import format_of
+from fangkong.services.file_imports.rows import format_of
 from fangkong.services.lab.imports import import_results, import_samples
 from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order

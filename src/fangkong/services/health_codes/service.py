@@ -32,9 +32,9 @@ from fangkong.services import logs
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.models import RiskArea, RiskAreaEvent
 from fangkong.services.calendar import local_day
+from fangkong.services.file_imports.bulk import chunks
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
-from fangkong.services.lab.bulk import chunks
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.persons.models import Person

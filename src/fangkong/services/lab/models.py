@@ -1,6 +1,6 @@
 """Nucleic-acid samples (single tubes and pools, with the people in them), lab results, and what results set in
 motion: temporary control of pool members and retests. The record of the files that brought them is
-`file_imports.models.LabImport` (named here too, for callers that look for it here)."""
+`file_imports.models.LabImport`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fangkong.services.file_imports.models import LabImport
 from fangkong.services.store import Base, UtcDateTime
-
-__all__ = ["LabImport", "LabResult", "Retest", "Sample", "SampleMember", "TemporaryControl"]
 
 
 class Sample(Base):
