@@ -310,17 +310,19 @@ def plain_frame(data: bytes, text: str) -> pl.DataFrame | None:
     if missing:
         raise InvalidInput("file", f"missing column(s): {', '.join(missing)}; expected {', '.join(RESULT_COLUMNS)}")
     try:
-        return pl.read_csv(
+        # every column read, not only the result columns: Polars checks a row's length only against the columns
+        # it reads, and a row longer than the header must fall back to the csv path, which names it
+        frame = pl.read_csv(
             body,
             has_header=True,
-            columns=list(RESULT_COLUMNS),
-            schema_overrides=dict.fromkeys(RESULT_COLUMNS, pl.String),
+            schema_overrides=dict.fromkeys(header, pl.String),
             infer_schema=False,
             quote_char=None,
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError:  # a row with more values than the header: the csv path names it
         return None
+    return frame.select(RESULT_COLUMNS)
 
 
 def _plain_results(frame: pl.DataFrame, now: datetime) -> pl.DataFrame:
