@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from fangkong.errors import InvalidInput
+from fangkong.policy import load_policy
 from fangkong.services.cases import check_cases, compare, load_case_file, load_case_files
 from tests.paths import PROJECT_CASES, SHARED_CASES
 
@@ -17,7 +18,7 @@ def _ids(paths: list[Path]) -> list[str]:
 
 @pytest.mark.parametrize("path", PROJECT_CASES + SHARED_CASES, ids=_ids(PROJECT_CASES + SHARED_CASES))
 def test_case_file_passes(path: Path) -> None:
-    outcomes = check_cases(load_case_file(path))
+    outcomes = check_cases(load_case_file(path), load_policy())
     assert outcomes
     failed = {o.case.spec.id: o.mismatches for o in outcomes if not o.passed}
     assert not failed
@@ -80,7 +81,7 @@ cases:
     expect: {released_on: 2022-11-25, cite: m20.7}
 """,
     )
-    [outcome] = check_cases(load_case_file(path))
+    [outcome] = check_cases(load_case_file(path), load_policy())
     assert not outcome.passed
     assert "expect.released_on: expected '2022-11-25', got '2022-11-22'" in outcome.mismatches
     assert any("expect.cite: expected 'm20.7'" in m for m in outcome.mismatches)

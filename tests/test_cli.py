@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from fangkong.cli import cases as cases_cli
 from fangkong.cli.main import app
+from fangkong.errors import PolicyDataError
 from tests.paths import PROJECT_CASES
 
 runner = CliRunner()
@@ -34,6 +36,19 @@ def test_cases_check_exits_1_on_a_failing_case(tmp_path: Path) -> None:
     result = runner.invoke(app, ["cases", "check", str(path)], terminal_width=200)
     assert result.exit_code == 1
     assert "0 passed, 1 failed" in result.output
+
+
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_cases_exit_2_naming_the_policy_data_when_it_is_broken(monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    """Broken policy data is the loader's error and exit 2, not every case counted as failed."""
+
+    def broken() -> None:
+        raise PolicyDataError("policy data:\n  default_version 'm21' is not a version (classb, m20, n10, v9)")
+
+    monkeypatch.setattr(cases_cli, "load_policy", broken)
+    result = runner.invoke(app, ["cases", command, str(PROJECT_CASES[0])], terminal_width=200)
+    assert result.exit_code == 2, result.output
+    assert "default_version 'm21'" in result.output and "failed" not in result.output
 
 
 def test_cases_check_exits_2_on_a_malformed_file(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ import pytest
 
 from fangkong.errors import InvalidInput, NotInForce, PolicyDataError
 from fangkong.policy import Policy
-from fangkong.policy.tree import build_parameter, check_references
+from fangkong.policy.schema import Instrument
+from fangkong.policy.tree import _flatten, build_parameter, check_references
 
 
 def test_versions_in_date_order(policy: Policy) -> None:
@@ -149,3 +150,40 @@ def test_a_value_cannot_cite_a_clause_before_its_instrument(policy: Policy) -> N
 
 def test_the_national_data_passes_its_own_checks(policy: Policy) -> None:
     check_references(policy)
+
+
+def _instruments_changed(policy: Policy, default: str | None = None, **changed: Instrument) -> Policy:
+    return Policy(
+        {**policy.instruments, **changed},
+        policy.clauses,
+        policy.interpretations,
+        policy.parameters,
+        default if default is not None else policy.default_version,
+        policy._versions,
+    )
+
+
+@pytest.mark.parametrize(
+    ("default", "changed", "message"),
+    [
+        ("m21", {}, "default_version 'm21' is not a version"),
+        ("m20-docs", {}, "default_version 'm20-docs' is not a version"),  # a supplement is not a rule set
+        (None, {"amends": "m21"}, "a supplement amends a version, not 'm21'"),
+        (None, {"amends": None}, "a supplement amends a version, not None"),
+        (None, {"amends": "n10"}, "in force before the version it amends"),
+    ],
+)
+def test_the_instruments_are_checked(
+    policy: Policy, default: str | None, changed: dict[str, Any], message: str
+) -> None:
+    supplement = policy.instruments["m20-docs"].model_copy(update=changed)
+    with pytest.raises(PolicyDataError, match=message):
+        check_references(_instruments_changed(policy, default, **{"m20-docs": supplement}))
+
+
+def test_a_parameter_defined_in_two_files_is_refused() -> None:
+    leaf = {"description": "x", "type": "int", "values": {date(2022, 11, 11): {"value": 1, "source": "m20.1"}}}
+    out: dict[str, Any] = {}
+    _flatten({"testing": {"leaf": leaf}}, "", out, "a.yaml")
+    with pytest.raises(PolicyDataError, match=r"testing.leaf: defined twice \(again in b.yaml\)"):
+        _flatten({"testing": {"leaf": leaf}}, "", out, "b.yaml")

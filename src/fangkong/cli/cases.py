@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from fangkong.cli.common import EXIT_FAILED, console, reports_errors
+from fangkong.policy import load_policy
 from fangkong.services.cases import answers_as_json_lines, check_cases, load_case_files
 
 app = typer.Typer(help="Run legal case files (facts → expected decisions) against the rules.", no_args_is_help=True)
@@ -20,7 +21,9 @@ Files = Annotated[list[Path], typer.Argument(help="Case files (YAML).", show_def
 @reports_errors
 def check(files: Files) -> None:
     """Pass or fail every case; exit 1 if any fails, 2 if a file is malformed."""
-    outcomes = check_cases(load_case_files(files))
+    # the rules first: broken policy data is an error naming the file (exit 2), not every case failing
+    policy = load_policy()
+    outcomes = check_cases(load_case_files(files), policy)
     table = Table("case", "ask", "result", "why", title="Legal cases", expand=False)
     for o in outcomes:
         why = "; ".join(o.mismatches) if o.mismatches else ", ".join(o.answer.get("cite", []))
@@ -40,7 +43,7 @@ def run(
 ) -> None:
     """Print the system's own answer to every case."""
     cases = load_case_files(files)
-    lines = answers_as_json_lines(cases)
+    lines = answers_as_json_lines(cases, load_policy())
     if json_lines:
         for line in lines:
             typer.echo(line)

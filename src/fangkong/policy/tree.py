@@ -192,15 +192,18 @@ def _read_yaml(name: str) -> Any:
     return parse_yaml(text, name)
 
 
-def _flatten(node: Mapping[str, Any], prefix: str, out: dict[str, Mapping[str, Any]]) -> None:
+def _flatten(node: Mapping[str, Any], prefix: str, out: dict[str, Mapping[str, Any]], origin: str = "") -> None:
     for key, child in node.items():
         path = f"{prefix}.{key}" if prefix else str(key)
         if not isinstance(child, Mapping):
             raise PolicyDataError(f"{path}: expected a mapping, found {type(child).__name__}")
         if "values" in child:
+            # a leaf defined in two files would silently take the later file's values
+            if path in out:
+                raise PolicyDataError(f"{path}: defined twice (again in {origin or 'the same tree'})")
             out[path] = child
         else:
-            _flatten(child, path, out)
+            _flatten(child, path, out, origin)
 
 
 def build_parameter(path: str, raw: Mapping[str, Any]) -> Parameter:
@@ -234,6 +237,16 @@ def check_references(policy: Policy) -> None:
     every interpretation named exists, and every register entry is used by some parameter."""
     problems: list[str] = []
     used: set[str] = set()
+    versions = {vid for vid, inst in policy.instruments.items() if inst.kind == "version"}
+    if policy.default_version not in versions:
+        problems.append(f"default_version {policy.default_version!r} is not a version ({', '.join(sorted(versions))})")
+    for iid, instrument in policy.instruments.items():
+        if instrument.kind != "supplement":
+            continue
+        if instrument.amends not in versions:
+            problems.append(f"instrument {iid}: a supplement amends a version, not {instrument.amends!r}")
+        elif policy.instruments[instrument.amends].in_force_from > instrument.in_force_from:
+            problems.append(f"instrument {iid}: in force before the version it amends ({instrument.amends})")
     for cid, clause in policy.clauses.items():
         if clause.instrument not in policy.instruments:
             problems.append(f"clause {cid}: unknown instrument {clause.instrument!r}")
@@ -272,7 +285,7 @@ def load_national_policy() -> Policy:
         resources.files("fangkong.policy").joinpath("data", "parameters").iterdir(), key=lambda e: e.name
     ):
         if entry.name.endswith(".yaml"):
-            _flatten(parse_yaml(entry.read_text(encoding="utf-8"), entry.name) or {}, "", raw_leaves)
+            _flatten(parse_yaml(entry.read_text(encoding="utf-8"), entry.name) or {}, "", raw_leaves, entry.name)
     parameters = {path: build_parameter(path, raw) for path, raw in sorted(raw_leaves.items())}
     versions = tuple(
         sorted((inst.in_force_from, vid) for vid, inst in instruments.instruments.items() if inst.kind == "version")

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fangkong.errors import FangkongError, InvalidInput
-from fangkong.policy import Policy, load_policy
+from fangkong.policy import Policy
 from fangkong.services.questions import QUESTIONS
 
 
@@ -109,11 +109,11 @@ def load_case_files(paths: list[Path]) -> list[LoadedCase]:
     return [case for path in paths for case in load_case_file(path)]
 
 
-def answer_case(case: LoadedCase, policy: Policy | None = None) -> dict[str, Any]:
+def answer_case(case: LoadedCase, policy: Policy) -> dict[str, Any]:
     """The system's own answer; a rule's refusal to decide (bad facts, no rule in force) is an `error` answer."""
     _, ask = QUESTIONS[case.spec.ask]
     try:
-        answer: dict[str, Any] = to_json(ask(case.given, policy or load_policy()))
+        answer: dict[str, Any] = to_json(ask(case.given, policy))
         return answer
     except FangkongError as exc:
         return {"error": str(exc)}
@@ -164,7 +164,7 @@ def compare(expected: Any, actual: Any, path: str) -> list[str]:
     return [] if expected == actual else [f"{path}: expected {expected!r}, got {actual!r}"]
 
 
-def check_cases(cases: list[LoadedCase], policy: Policy | None = None) -> list[CaseOutcome]:
+def check_cases(cases: list[LoadedCase], policy: Policy) -> list[CaseOutcome]:
     outcomes = []
     for case in cases:
         answer = answer_case(case, policy)
@@ -172,5 +172,5 @@ def check_cases(cases: list[LoadedCase], policy: Policy | None = None) -> list[C
     return outcomes
 
 
-def answers_as_json_lines(cases: list[LoadedCase], policy: Policy | None = None) -> list[str]:
+def answers_as_json_lines(cases: list[LoadedCase], policy: Policy) -> list[str]:
     return [json.dumps({"id": c.spec.id, "answer": answer_case(c, policy)}, ensure_ascii=False) for c in cases]
