@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import logging
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from fangkong.services import logs
 from fangkong.services.demo import DEMO_PASSWORD, load_demo
 from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
@@ -217,3 +220,14 @@ def test_a_lab_uploads_results_through_the_form(client: TestClient, url: str) ->
     good = "barcode,lab,reported_at,ct_orf1ab,ct_n\nWEB-1,Lab,2022-11-16T08:00:00+08:00,,\n"
     r = client.post("/forms/results?lang=en", data={"kind": "results"}, files={"file": ("r.csv", good, "text/csv")})
     assert r.status_code == 200 and "negative: 1" in r.text
+
+
+def test_a_console_request_is_logged_with_its_account(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    login(client, "command")
+    with caplog.at_level(logging.INFO, logger=logs.LOGGER):
+        assert client.get("/forms/area").status_code == 200
+    formatter = logs.JsonLines()
+    lines = [json.loads(formatter.format(r)) for r in caplog.records if r.name == logs.LOGGER]
+    assert [(line["route"], line["who"]) for line in lines if line["event"] == "request"] == [
+        ("/forms/area", "command")
+    ]

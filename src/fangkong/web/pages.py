@@ -69,6 +69,7 @@ def actor_of_cookie(request: Request, session: Db) -> Actor:
     actor = actor_for_token(session, token, now=now_of(request)) if token else None
     if actor is None:
         raise LoginRequired
+    request.state.actor = actor  # the request's log line names who made it, as the API's does
     return actor
 
 
