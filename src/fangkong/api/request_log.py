@@ -14,7 +14,7 @@ from fangkong.services import logs
 
 
 class RequestLog:
-    """ASGI middleware that logs each HTTP request when its response has started."""
+    """ASGI middleware that logs each HTTP request as its response ends."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -25,16 +25,11 @@ class RequestLog:
             return
         start = time.perf_counter()
         status = 500
+        logged = False
 
-        async def sending(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        finally:
+        def log() -> None:
+            nonlocal logged
+            logged = True
             route: Any = scope.get("route")
             actor: Any = scope.get("state", {}).get("actor")
             logs.event(
@@ -45,3 +40,17 @@ class RequestLog:
                 ms=round((time.perf_counter() - start) * 1000, 1),
                 who=getattr(actor, "username", None),
             )
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                log()  # before the last byte leaves: a client that has its answer finds the line written
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            if not logged:  # no answer was sent (the app failed before one)
+                log()
