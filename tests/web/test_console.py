@@ -228,6 +228,6 @@ def test_a_console_request_is_logged_with_its_account(client: TestClient, caplog
         assert client.get("/forms/area").status_code == 200
     formatter = logs.JsonLines()
     lines = [json.loads(formatter.format(r)) for r in caplog.records if r.name == logs.LOGGER]
-    assert [(line["route"], line["who"]) for line in lines if line["event"] == "request"] == [
-        ("/forms/area", "command")
-    ]
+    # only this page's line: under a busy machine the login's line may still be arriving from the server's thread
+    logged = [line["who"] for line in lines if line["event"] == "request" and line["route"] == "/forms/area"]
+    assert logged == ["command"]
