@@ -75,15 +75,13 @@ def test_the_check_answers_the_stored_colour_and_day_and_nothing_personal(demo: 
     assert (staff["colour"], staff["on"], staff["person_id"]) == ("red", DAY.isoformat(), contact["id"])
 
 
-def test_a_recompute_and_a_corrected_appeal_show_on_the_next_check(demo: Demo) -> None:
+def test_an_order_placed_and_cancelled_shows_on_the_next_check(demo: Demo) -> None:
+    """Codes follow events: the order's commit refreshes the code, no recompute in between (issue 14)."""
     person = resident(demo, "Changing", "812", C12, "4", "1")
-    demo.post("command", "/api/health-codes/recompute", {})
-    token = token_of(demo, person["id"])
+    token = token_of(demo, person["id"])  # registered: a code at once
     assert check(demo, token)["colour"] == "green"
 
     order = close_contact(demo, person["id"])
-    assert check(demo, token)["colour"] == "green"  # the stored status stands until it is recomputed
-    demo.post("command", "/api/health-codes/recompute", {})
     assert check(demo, token)["colour"] == "red"
 
     demo.post(
@@ -91,10 +89,24 @@ def test_a_recompute_and_a_corrected_appeal_show_on_the_next_check(demo: Demo) -
         f"/api/orders/{order['id']}/cancel",
         {"row_version": order["row_version"], "on": DAY.isoformat(), "reason": "not a contact after all"},
     )
+    assert check(demo, token)["colour"] == "green"
+    changes = demo.get("epi", f"/api/health-codes/person/{person['id']}/changes")["items"]
+    assert [(c["from_colour"], c["to_colour"], c["by"], c["cause"]) for c in changes][-2:] == [
+        ("green", "red", "epi", "order.placed"),
+        ("red", "green", "epi", "order.cancelled"),
+    ]
+
+
+def test_a_corrected_appeal_shows_on_the_next_check(demo: Demo) -> None:
+    person = resident(demo, "Appealing", "818", C12, "4", "2")
+    token = token_of(demo, person["id"])
+    with unit_of_work(app_of(demo).state.sessions) as session:  # a stored colour gone wrong
+        session.execute(update(HealthCode).where(HealthCode.token == token).values(colour="yellow"))
+    assert check(demo, token)["colour"] == "yellow"
     ticket = demo.post(
         "worker2",
         "/api/appeals",
-        {"kind": "health_code", "text": "my order was cancelled", "person_id": person["id"]},
+        {"kind": "health_code", "text": "my code is yellow for nothing", "person_id": person["id"]},
         status=201,
     )
     demo.post("worker2", f"/api/appeals/{ticket['id']}/answer", {"outcome": "corrected", "answer": "corrected"})

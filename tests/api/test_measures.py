@@ -12,11 +12,15 @@ an active high-risk area it is an outbreak area and allowed.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
+from fastapi import FastAPI
 from httpx2 import Response
+from sqlalchemy import update
 
 from fangkong.policy import load_policy
+from fangkong.services.health_codes.models import HealthCode
+from fangkong.services.store import unit_of_work
 from tests.api.helpers import C11, C12, C23, Demo, resident
 
 HIGH_RISK_BUILDING = C11 + "007"  # the demo's building 7 in community 1-1, high risk since 15 Nov
@@ -95,31 +99,31 @@ def test_a_corrected_appeal_recomputes_the_code_and_a_ticket_is_answered_once(de
         {"person_id": person["id"], "category": "close_contact", "anchor_date": "2022-11-15"},
         status=201,
     )
-    demo.post("command", "/api/health-codes/recompute", {})
     assert demo.get("epi", f"/api/health-codes/person/{person['id']}")["colour"] == "red"
-    # the contact was a mistake: the order is cancelled, but the stored code is still red until recomputed
+    # the contact was a mistake: the order is cancelled, and the code follows at once
     demo.post(
         "epi",
         f"/api/orders/{order['id']}/cancel",
         {"row_version": order["row_version"], "on": DAY.isoformat(), "reason": "not a contact after all"},
     )
-    before = demo.get("epi", f"/api/health-codes/person/{person['id']}/changes")["items"]
-    assert [(c["from_colour"], c["to_colour"], c["by"]) for c in before] == [(None, "red", "command")]
-
-    ticket = appeal(demo, "worker2", person["id"], "the order was cancelled, my code is still red")
+    assert demo.get("epi", f"/api/health-codes/person/{person['id']}")["colour"] == "green"
+    # a stored colour gone wrong some other way: the appeal desk corrects it
+    app = cast(FastAPI, demo.client.app)
+    with unit_of_work(app.state.sessions) as session:
+        session.execute(update(HealthCode).where(HealthCode.person_id == person["id"]).values(colour="yellow"))
+    ticket = appeal(demo, "worker2", person["id"], "my code is yellow, the order was cancelled")
     answered = demo.post(
         "worker2", f"/api/appeals/{ticket['id']}/answer", {"outcome": "corrected", "answer": "code corrected"}
     )
     assert (answered["status"], answered["outcome"], answered["answered_by"]) == ("answered", "corrected", "worker2")
     assert at(answered["answered_at"]) == demo.clock()
     changes = demo.get("epi", f"/api/health-codes/person/{person['id']}/changes")["items"]
-    assert len(changes) == 2
-    assert (changes[-1]["on"], changes[-1]["from_colour"], changes[-1]["to_colour"], changes[-1]["by"]) == (
-        DAY.isoformat(),
-        "red",
-        "green",
-        "worker2",
-    )
+    assert [(c["from_colour"], c["to_colour"], c["by"], c["cause"]) for c in changes] == [
+        (None, "green", "epi", "person.registered"),
+        ("green", "red", "epi", "order.placed"),
+        ("red", "green", "epi", "order.cancelled"),
+        ("yellow", "green", "worker2", "appeal.corrected"),
+    ]
     assert demo.get("epi", f"/api/health-codes/person/{person['id']}")["colour"] == "green"
 
     again = post(demo, "worker2", f"/api/appeals/{ticket['id']}/answer", {"outcome": "rejected", "answer": "no way"})
@@ -132,7 +136,8 @@ def test_a_corrected_appeal_recomputes_the_code_and_a_ticket_is_answered_once(de
     other = resident(demo, "Upheld", "603", C12, "5")
     upheld = appeal(demo, "worker2", other["id"])
     demo.post("worker2", f"/api/appeals/{upheld['id']}/answer", {"outcome": "upheld", "answer": "green is right"})
-    assert demo.get("epi", f"/api/health-codes/person/{other['id']}/changes")["items"] == []
+    kept = demo.get("epi", f"/api/health-codes/person/{other['id']}/changes")["items"]
+    assert [c["cause"] for c in kept] == ["person.registered"]
 
     unknown = post(demo, "worker2", "/api/appeals/999999/answer", {"outcome": "upheld", "answer": "none"})
     assert unknown.status_code == 404, unknown.text

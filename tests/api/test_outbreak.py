@@ -157,13 +157,14 @@ def test_two_weeks_of_an_outbreak_under_the_20_measures(demo: Demo) -> None:
     not_counted = next(e for e in history if e["kind"] == "infection_not_counted")
     assert not_counted["clause"] == "m20-docs.risk_area"
 
-    # after the lifting the building's residents are green again; the change is recorded
-    demo.post("command", "/api/health-codes/recompute", {})
+    # after the lifting the building's residents are green again, with no recompute; the change is recorded
     assert colour(demo, neighbour["id"]) == "green"
     changes = demo.get("epi", f"/api/health-codes/person/{neighbour['id']}/changes")["items"]
-    assert [(c["on"], c["from_colour"], c["to_colour"]) for c in changes] == [
-        ("2022-11-20", None, "red"),
-        ("2022-11-30", "red", "green"),
+    # each change the day its event was committed (issue 14): registered, the building delineated, lowered
+    assert [(c["on"], c["from_colour"], c["to_colour"], c["cause"]) for c in changes] == [
+        ("2022-11-16", None, "green", "person.registered"),
+        ("2022-11-16", "green", "red", "area.delineated,area.infection"),
+        ("2022-11-24", "red", "green", "area.level_change"),
     ]
     # what a venue check sees when it scans the neighbour's code
     token = token_of(demo, neighbour["id"])

@@ -27,9 +27,10 @@ from fangkong.api import (
 )
 from fangkong.api.request_log import RequestLog
 from fangkong.policy import Policy, load_policy
-from fangkong.services.calendar import Clock, system_clock
+from fangkong.services.calendar import Clock, local_day, system_clock
 from fangkong.services.health_codes.check import code_store
-from fangkong.services.store import make_engine, session_factory
+from fangkong.services.health_codes.follow import following
+from fangkong.services.store import make_engine
 
 
 def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy | None = None) -> FastAPI:
@@ -54,9 +55,10 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     )
     engine = make_engine(database_url)
     app.state.engine = engine
-    app.state.sessions = session_factory(engine)
     app.state.clock = clock
     app.state.policy = policy if policy is not None else load_policy()
+    # every commit refreshes the codes its changes touch, for the day of the app's clock (a drill's too)
+    app.state.sessions = following(engine, today=lambda: local_day(app.state.clock()), policy=app.state.policy)
     app.state.code_store = code_store(database_url)  # the venue check reads the store without the ORM
     errors.install(app)
     app.add_middleware(RequestLog)  # inside the venue check's fast path: checks are not logged

@@ -196,6 +196,7 @@ class Recompute(BaseModel):
 
     on: date | None = None
     jurisdiction_code: str | None = None
+    due_only: bool = False  # the daily job: only codes whose stored status does not stand on the day
 
 
 @router.post("/health-codes/recompute")
@@ -203,7 +204,14 @@ def codes_recompute(
     body: Recompute, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
 ) -> dict[str, int]:
     """Recompute everyone's code in the subtree for a day (after area changes); changes are recorded."""
-    return recompute(session, actor, body.on or today, policy=policy, jurisdiction_code=body.jurisdiction_code)
+    return recompute(
+        session,
+        actor,
+        body.on or today,
+        policy=policy,
+        jurisdiction_code=body.jurisdiction_code,
+        due_only=body.due_only,
+    )
 
 
 class ChangeRead(BaseModel):
@@ -214,6 +222,7 @@ class ChangeRead(BaseModel):
     to_colour: str
     reasons: list[dict[str, Any]]
     by: str
+    cause: str | None  # the event that made it: "order.cancelled", "lab.held", "daily job"
     at: datetime
 
 

@@ -84,15 +84,15 @@ async def answer(app: Any, token: str) -> tuple[int, bytes]:
     if found is None:
         return 404, NOT_FOUND
     today = _today(app)
-    if found.on != today:
-        # no stored status for today yet (the daily recompute has not run): computed, as the staff lookup does
+    if not found.stands_on(today):
+        # the stored status is not today's (the daily job has not run yet): computed, as the staff lookup does
         found = await run_in_threadpool(_on_the_spot, app.state.sessions, token, today, app.state.policy)
         if found is None:
             return 404, NOT_FOUND
-    key = (found.colour, found.on)
+    key = (found.colour, today)
     body = _bodies.get(key)
     if body is None:
-        body = _bodies.setdefault(key, check_body(found.colour, found.on))
+        body = _bodies.setdefault(key, check_body(found.colour, today))
     return 200, body
 
 

@@ -10,13 +10,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from fangkong.cli.common import EXIT_FAILED, console, parse_date, reports_errors
+from fangkong.cli.common import EXIT_FAILED, console, parse_date, reports_errors, sessions_on
 from fangkong.cli.store import Db
 from fangkong.errors import Inconsistent, InvalidInput
 from fangkong.services.access import Actor
 from fangkong.services.calendar import today
 from fangkong.services.settings import database_url
-from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
+from fangkong.services.store import unit_of_work, upgrade
 
 areas_app = typer.Typer(help="Buildings, units and risk areas.", no_args_is_help=True)
 codes_app = typer.Typer(help="Health codes.", no_args_is_help=True)
@@ -57,7 +57,7 @@ def areas_import(
 
     url = database_url(db)
     upgrade(url)
-    with unit_of_work(session_factory(make_engine(url))) as session:
+    with unit_of_work(sessions_on(url, today=today())) as session:
         made = import_areas(session, _actor(session, username), path.read_bytes())
     console.print(f"{len(made)} areas imported", highlight=False)
 
@@ -72,7 +72,7 @@ def areas_advance(username: User, on: On = None, db: Db = None) -> None:
     url = database_url(db)
     upgrade(url)
     day = _day(on)
-    with unit_of_work(session_factory(make_engine(url))) as session:
+    with unit_of_work(sessions_on(url, today=today())) as session:
         counts = advance_all(session, _actor(session, username), day, today=today(), policy=load_policy())
     console.print(
         f"{day}: {counts['checked']} active areas checked, {counts['changed']} changed level", highlight=False
@@ -85,6 +85,9 @@ def codes_recompute(
     username: User,
     on: On = None,
     jurisdiction: Annotated[str | None, typer.Option(help="only this subtree")] = None,
+    due: Annotated[
+        bool, typer.Option("--due", help="only codes whose stored status does not stand on the day (the daily job)")
+    ] = False,
     db: Db = None,
 ) -> None:
     """Recompute everyone's health code for the day; every change of colour is recorded."""
@@ -95,9 +98,14 @@ def codes_recompute(
     upgrade(url)
     day = _day(on)
     started = datetime.now(UTC)
-    with unit_of_work(session_factory(make_engine(url))) as session:
+    with unit_of_work(sessions_on(url, today=day)) as session:
         counts = recompute(
-            session, _actor(session, username), day, policy=load_policy(), jurisdiction_code=jurisdiction
+            session,
+            _actor(session, username),
+            day,
+            policy=load_policy(),
+            jurisdiction_code=jurisdiction,
+            due_only=due,
         )
     seconds = (datetime.now(UTC) - started).total_seconds()
     colours = ", ".join(f"{k} {v}" for k, v in counts.items() if k not in ("persons", "changed"))

@@ -9,6 +9,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session, sessionmaker
 
 from fangkong.errors import FangkongError, InvalidInput, RowError
 from fangkong.policy import Policy, PolicyAt
@@ -52,3 +53,13 @@ def rules_for(policy: Policy, spec: str, option: str) -> PolicyAt:
     if spec[:1].isdigit():
         return policy.at(parse_date(spec, option))
     raise InvalidInput(option, f"{spec!r} is neither a version ({', '.join(policy.versions)}) nor a date")
+
+
+def sessions_on(url: str, *, today: date) -> sessionmaker[Session]:
+    """Sessions on the store at `url` whose commits refresh the health codes their changes touch, for `today`
+    under the national policy (services.health_codes.follow)."""
+    from fangkong.policy import load_policy
+    from fangkong.services.health_codes.follow import following
+    from fangkong.services.store import make_engine
+
+    return following(make_engine(url), today=lambda: today, policy=load_policy())

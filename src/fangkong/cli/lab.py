@@ -13,16 +13,16 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import select
 
-from fangkong.cli.common import console, reports_errors
+from fangkong.cli.common import console, reports_errors, sessions_on
 from fangkong.cli.store import Db
 from fangkong.errors import InvalidInput
 from fangkong.policy import load_policy
-from fangkong.services.calendar import system_clock
+from fangkong.services.calendar import local_day, system_clock
 from fangkong.services.file_imports.batches import ImportSummary
 from fangkong.services.file_imports.rows import format_of
 from fangkong.services.lab.imports import import_results, import_samples
 from fangkong.services.settings import database_url
-from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
+from fangkong.services.store import unit_of_work, upgrade
 from fangkong.services.tracing.venues import import_scans
 from fangkong.services.users.models import User as UserRow
 from fangkong.services.users.service import actor_for_user
@@ -68,7 +68,8 @@ def _run(kind: str, path: Path, username: str, db: str | None, run: Import) -> I
     upgrade(url)
     data = path.read_bytes()
     fmt = format_of(path.name)
-    with unit_of_work(session_factory(make_engine(url))) as session, _bar(kind) as step:
+    now = system_clock()
+    with unit_of_work(sessions_on(url, today=local_day(now))) as session, _bar(kind) as step:
         user = session.scalar(select(UserRow).where(UserRow.username == username, UserRow.active.is_(True)))
         if user is None:
             raise InvalidInput("--as", f"no active user {username!r}")
@@ -77,7 +78,7 @@ def _run(kind: str, path: Path, username: str, db: str | None, run: Import) -> I
             actor_for_user(session, user),
             data,
             fmt=fmt,
-            now=system_clock(),
+            now=now,
             filename=path.name,
             progress=step,
         )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fangkong.cli.common import console, parse_date, reports_errors
+from fangkong.cli.common import console, parse_date, reports_errors, sessions_on
 from fangkong.services import logs
 from fangkong.services.calendar import drill_clock, system_clock
 from fangkong.services.settings import database_url
@@ -69,7 +69,7 @@ def demo_load(
 
     url = database_url(db)
     upgrade(url)
-    with unit_of_work(session_factory(make_engine(url))) as session:
+    with unit_of_work(sessions_on(url, today=DEMO_TODAY)) as session:
         summary = load_demo(session, persons=persons)
     if not summary.loaded:
         console.print("demo county already loaded", highlight=False)

@@ -6,6 +6,7 @@ import bisect
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from importlib import resources
 from typing import Any, Generic, TypeVar
 
@@ -112,6 +113,17 @@ class Policy:
 
     def resolve(self, on: date, version: str | None = None) -> PolicyAt:
         return self.at(on) if version is None else self.for_version(version, on)
+
+    def next_change_after(self, on: date) -> date | None:
+        """The first day after `on` on which the rules in force change: a version begins or a parameter takes a
+        new dated value (None: none is known). What was decided under today's rules stands until its eve."""
+        days = self._change_days
+        i = bisect.bisect_right(days, on)
+        return days[i] if i < len(days) else None
+
+    @cached_property
+    def _change_days(self) -> tuple[date, ...]:
+        return tuple(sorted({d for d, _ in self._versions} | set(self._all_value_dates())))
 
     def _all_value_dates(self) -> Iterator[date]:
         for p in self.parameters.values():

@@ -255,3 +255,40 @@ def health_code(statuses: list[Status], table: ColourTable, policy: PolicyAt) ->
             for s in coloured
         ),
     )
+
+
+# ---- how long a status stands ------------------------------------------------------------------------------------
+
+
+def steady_through(facts: PersonFacts, on: date, policy_changes_on: date | None = None) -> date | None:
+    """The last day from `on` on which `statuses_on_day` gives exactly what it gives on `on`, with no new fact
+    (None: every day after, until a fact or the rules change). A stored code stands through that day unless an
+    event refreshes it; the day after, it is computed again.
+
+    Boundaries are the days a window of the module's docstring may open or close — a phase's first day and the
+    day after its last, an order's first day and release, an infection's sampling, confirmation and discharge,
+    a hold's start and end — each with the day after it, so the rule's open choices of whether an end day still
+    counts (`health_code.*`) cannot make the answer late. A phase in course names its day ("day 3 of …"): its
+    status changes every day. The areas covering a home change by the areas' own events and by each day's
+    advance of their levels: a person with one stands for the day only. `policy_changes_on` is the next day the
+    rules in force change (measure 20's versions and the dated parameters): nothing stands past its eve.
+    """
+    if facts.areas:
+        return on
+    bounds: list[date] = []
+    if policy_changes_on is not None:
+        bounds.append(policy_changes_on)
+    for phase in facts.phases:
+        if _within(on, phase.order_start, phase.released_on) and _within(on, phase.start, _next(phase.end, True)):
+            return on
+        bounds += [phase.order_start, phase.released_on, phase.start, phase.end + timedelta(days=1)]
+    for inf in facts.infections:
+        bounds += [inf.sampled_on, inf.confirmed_on]
+        if inf.discharged_on is not None:
+            bounds.append(inf.discharged_on)
+    for hold in facts.holds:
+        bounds.append(hold.started_on)
+        if hold.ended_on is not None:
+            bounds.append(hold.ended_on)
+    later = [b for day in bounds for b in (day, day + timedelta(days=1)) if b > on]
+    return min(later) - timedelta(days=1) if later else None

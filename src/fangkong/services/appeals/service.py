@@ -123,7 +123,7 @@ def answer_ticket(
     ticket.answered_at, ticket.answered_by = now, actor.username
     session.flush()
     if ticket.kind == TicketKind.health_code and data.outcome == Outcome.corrected and ticket.person_id is not None:
-        refresh_person(session, actor, ticket.person_id, local_day(now), policy)
+        refresh_person(session, actor, ticket.person_id, local_day(now), policy, cause="appeal.corrected")
     return ticket
 
 

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from fangkong.policy import Policy
 from fangkong.services.access import SYSTEM
 
-from .service import lookup
+from .service import lookup, standing
 
 APPLICATION_NAME = "fangkong venue check"  # how its connections show in pg_stat_activity
 MMAP_BYTES = 256 * 1024 * 1024
@@ -43,16 +43,21 @@ CACHE_KIB = 64 * 1024
 TOKEN_LENGTH = 43  # secrets.token_urlsafe(32): 32 bytes in unpadded base64url
 _TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 # "on" is a keyword in SQL: quoted. The unique index on token answers it.
-_ONE = 'SELECT colour, "on" FROM health_code WHERE token = ?'
-_MANY = 'SELECT token, colour, "on" FROM health_code WHERE token = ANY(%s)'
+_ONE = 'SELECT colour, "on", until FROM health_code WHERE token = ?'
+_MANY = 'SELECT token, colour, "on", until FROM health_code WHERE token = ANY(%s)'
 
 
 @dataclass(frozen=True, slots=True)
 class StoredCode:
-    """What the store holds for a token: the colour and the day that status is for."""
+    """What the store holds for a token: the colour, the day it was computed for and the last day it stands
+    without a new event (None: until an event; `service.standing`)."""
 
     colour: str
     on: date
+    until: date | None = None
+
+    def stands_on(self, day: date) -> bool:
+        return standing(self.on, self.until, day)
 
 
 def well_formed(token: str) -> bool:
@@ -102,7 +107,7 @@ class SqliteCodeStore:
         row = self._connection().execute(_ONE, (token,)).fetchone()
         if row is None:
             return None
-        return StoredCode(row[0], date.fromisoformat(row[1]))
+        return StoredCode(row[0], date.fromisoformat(row[1]), date.fromisoformat(row[2]) if row[2] else None)
 
     async def aclose(self) -> None:
         if self._conn is not None:
@@ -119,13 +124,13 @@ class PostgresCodeStore:
 
     def __init__(self, conninfo: str) -> None:
         self._conninfo = conninfo
-        self._conn: psycopg.AsyncConnection[tuple[str, str, date]] | None = None
+        self._conn: psycopg.AsyncConnection[tuple[str, str, date, date | None]] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiting: dict[str, list[asyncio.Future[StoredCode | None]]] = {}
         self._draining = False
         self._drainer: asyncio.Task[None] | None = None  # held: the loop keeps only weak references to tasks
 
-    async def _connection(self) -> psycopg.AsyncConnection[tuple[str, str, date]]:
+    async def _connection(self) -> psycopg.AsyncConnection[tuple[str, str, date, date | None]]:
         loop = asyncio.get_running_loop()
         if self._conn is None or self._conn.closed or self._loop is not loop:
             # a connection belongs to the loop that opened it (a test client may run a loop per request)
@@ -170,7 +175,7 @@ class PostgresCodeStore:
     async def _query(self, tokens: list[str]) -> dict[str, StoredCode]:
         conn = await self._connection()
         cursor = await conn.execute(_MANY, (tokens,), prepare=True)
-        return {token: StoredCode(colour, on) for token, colour, on in await cursor.fetchall()}
+        return {token: StoredCode(colour, on, until) for token, colour, on, until in await cursor.fetchall()}
 
     async def aclose(self) -> None:
         conn, self._conn = self._conn, None
@@ -190,8 +195,9 @@ def code_store(database_url: str) -> CodeStore:
 
 
 def computed_on_the_spot(session: Session, token: str, on: date, policy: Policy) -> StoredCode:
-    """The code of `on` when the store's status is for another day (the daily recompute has not run yet):
-    computed from the records, as `lookup` does, and not stored (a check is a read). Slow (~8 ms), so the
-    daily job should run before the day's first scans."""
+    """The code of `on` when the stored status does not stand on it (a status of a phase's day, or one whose
+    facts changed where no day was known, and the daily job has not run yet): computed from the records, as
+    `lookup` does, and not stored (a check is a read). Slow (~8 ms), so the daily job runs before the day's
+    first scans."""
     code = lookup(session, SYSTEM, on=on, token=token, policy=policy)
     return StoredCode(code.colour, code.on)

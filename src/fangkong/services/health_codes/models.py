@@ -18,7 +18,9 @@ class HealthCode(Base):
     token: Mapped[str] = mapped_column(String(43), unique=True)  # what the code's QR carries instead of the ID
     colour: Mapped[str] = mapped_column(String(8), index=True)
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    on: Mapped[date] = mapped_column(Date)  # the day the status is for
+    on: Mapped[date] = mapped_column(Date)  # the day the status was computed for
+    # the last day it stands without a new event (None: until an event or a change of the rules)
+    until: Mapped[date | None] = mapped_column(Date)
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
@@ -32,4 +34,5 @@ class HealthCodeChange(Base):
     to_colour: Mapped[str] = mapped_column(String(8))
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     by: Mapped[str] = mapped_column(String(100))  # the job or user that recomputed it
+    cause: Mapped[str | None] = mapped_column(String(60))  # the event that made it: "order.cancelled", "lab.results"
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Inconsistent, InvalidInput, NotFound
@@ -26,21 +26,22 @@ from fangkong.rules.health_code import (
     Status,
     health_code,
     statuses_on_day,
+    steady_through,
 )
 from fangkong.rules.plans import Plan
 from fangkong.services import logs
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.models import RiskArea, RiskAreaEvent
 from fangkong.services.calendar import local_day
-from fangkong.services.file_imports.bulk import chunks
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.persons.models import Person
-from fangkong.services.store import utcnow
+from fangkong.services.store import chunks, utcnow
 
 from .models import HealthCode, HealthCodeChange
+from .owed import owed, settled
 
 BATCH = 2000
 
@@ -176,23 +177,49 @@ def statuses_on(session: Session, people: list[Person], on: date, policy: Policy
     return {i: statuses_on_day(facts, on, rules) for i, facts in facts_of(session, people, on).items()}
 
 
+def standing(on: date, until: date | None, day: date) -> bool:
+    """Whether a stored status (computed for `on`, standing through `until`) is the status of `day`."""
+    return on <= day and (until is None or day <= until)
+
+
 def decide_codes(session: Session, people: list[Person], on: date, policy: Policy) -> dict[int, HealthCodeDecision]:
+    return {i: d for i, (d, _) in _decide(session, people, on, policy).items()}
+
+
+def _decide(
+    session: Session, people: list[Person], on: date, policy: Policy
+) -> dict[int, tuple[HealthCodeDecision, date | None]]:
+    """Each person's code on `on` and the last day it stands without a new event (`steady_through`)."""
     tables = colour_tables()
     rules = policy.at(on)
-    statuses = statuses_on(session, people, on, policy)
-    return {p.id: health_code(statuses[p.id], tables.for_jurisdiction(p.jurisdiction_code), rules) for p in people}
+    changes_on = policy.next_change_after(on)
+    out: dict[int, tuple[HealthCodeDecision, date | None]] = {}
+    facts = facts_of(session, people, on)
+    for p in people:
+        f = facts[p.id]
+        decision = health_code(statuses_on_day(f, on, rules), tables.for_jurisdiction(p.jurisdiction_code), rules)
+        out[p.id] = (decision, steady_through(f, on, changes_on))
+    return out
 
 
 def _reasons(decision: HealthCodeDecision) -> list[dict[str, Any]]:
     return [r.model_dump() for r in decision.reasons]
 
 
-def _store_codes(
-    session: Session, actor: Actor, people: list[Person], on: date, counts: dict[str, int], policy: Policy
+def store_codes(
+    session: Session,
+    by: str,
+    people: list[Person],
+    on: date,
+    counts: dict[str, int],
+    policy: Policy,
+    *,
+    cause: str,
 ) -> None:
     """Decide and store the codes of `people` for `on` with bulk statements (not one ORM object per person: a
-    city is millions of codes), recording every change of colour; `counts` is updated."""
-    decisions = decide_codes(session, people, on, policy)
+    city is millions of codes), recording every change of colour with its `cause`; `counts` is updated. Their
+    codes are then current with everything flushed: nothing is owed for them."""
+    decisions = _decide(session, people, on, policy)
     stored = dict(
         session.execute(
             select(HealthCode.person_id, HealthCode.colour).where(HealthCode.person_id.in_([p.id for p in people]))
@@ -201,13 +228,14 @@ def _store_codes(
     new_rows: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     change_rows: list[dict[str, Any]] = []
+    now = utcnow()
     for p in people:
-        d = decisions[p.id]
+        d, until = decisions[p.id]
         counts["persons"] += 1
         counts[d.colour] = counts.get(d.colour, 0) + 1
         reasons = _reasons(d)
         before = stored.get(p.id)
-        row = {"person_id": p.id, "colour": d.colour, "reasons": reasons, "on": on, "computed_at": utcnow()}
+        row = {"person_id": p.id, "colour": d.colour, "reasons": reasons, "on": on, "until": until, "computed_at": now}
         if p.id not in stored:
             new_rows.append(row | {"token": secrets.token_urlsafe(32)})
         else:
@@ -221,8 +249,9 @@ def _store_codes(
                     "from_colour": before,
                     "to_colour": d.colour,
                     "reasons": reasons,
-                    "by": actor.username,
-                    "at": utcnow(),
+                    "by": by,
+                    "cause": cause,
+                    "at": now,
                 }
             )
     if new_rows:
@@ -232,12 +261,35 @@ def _store_codes(
     if change_rows:
         session.execute(insert(HealthCodeChange), change_rows)
     session.flush()
+    settled(session, [p.id for p in people])
+
+
+def follow_codes(
+    session: Session, person_ids: list[int], *, on: date, policy: Policy, by: str, cause: str
+) -> dict[str, int]:
+    """The codes of `person_ids` refreshed for `on` after an event (`cause`, by the account `by`): what
+    `follow` calls at every commit that changed something a code depends on."""
+    counts: dict[str, int] = {"persons": 0, "changed": 0}
+    with logs.timed("codes.follow", who=by, on=on, cause=cause) as line:
+        for part in chunks(person_ids, BATCH):
+            people = list(session.scalars(select(Person).where(Person.id.in_(part)).order_by(Person.id)))
+            if people:
+                store_codes(session, by, people, on, counts, policy, cause=cause)
+        line |= counts
+    return counts
 
 
 def recompute(
-    session: Session, actor: Actor, on: date, *, policy: Policy, jurisdiction_code: str | None = None
+    session: Session,
+    actor: Actor,
+    on: date,
+    *,
+    policy: Policy,
+    jurisdiction_code: str | None = None,
+    due_only: bool = False,
 ) -> dict[str, int]:
-    """Recompute the codes of everyone in the subtree for `on`; every change of colour is recorded."""
+    """Recompute the codes of everyone in the subtree for `on`; every change of colour is recorded. With
+    `due_only` (the daily job), only those whose stored status does not stand on `on` and those with none."""
     actor.require(Permission.manage_areas)
     root = actor.jurisdiction_path
     if jurisdiction_code is not None:
@@ -247,23 +299,46 @@ def recompute(
         root = j.path
     counts: dict[str, int] = {"persons": 0, "changed": 0}
     last_id = 0
-    with logs.timed("codes.recompute", who=actor.username, on=on, jurisdiction=root) as line:
+    cause = "daily job" if due_only else "recompute"
+    with logs.timed("codes.recompute", who=actor.username, on=on, jurisdiction=root, due_only=due_only) as line:
         while True:
-            people = list(
-                session.scalars(
-                    select(Person)
-                    .join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code)
-                    .where(Jurisdiction.path.startswith(root), Person.id > last_id)
-                    .order_by(Person.id)
-                    .limit(BATCH)
-                )
+            stmt = (
+                select(Person)
+                .join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code)
+                .where(Jurisdiction.path.startswith(root), Person.id > last_id)
+                .order_by(Person.id)
+                .limit(BATCH)
             )
+            if due_only:
+                stmt = stmt.outerjoin(HealthCode, HealthCode.person_id == Person.id).where(
+                    or_(
+                        HealthCode.person_id.is_(None),
+                        HealthCode.on > on,
+                        and_(HealthCode.until.is_not(None), HealthCode.until < on),
+                    )
+                )
+            people = list(session.scalars(stmt))
             if not people:
                 break
             last_id = people[-1].id
-            _store_codes(session, actor, people, on, counts, policy)
+            store_codes(session, actor.username, people, on, counts, policy, cause=cause)
         line |= counts
+    if not due_only:
+        _settled_areas_under(session, root)
     return counts
+
+
+def _settled_areas_under(session: Session, root: str) -> None:
+    """After everyone under `root` was computed: the risk areas within it owe their residents nothing more."""
+    o = owed(session)
+    if o.area_events:
+        o.areas.update(session.scalars(select(RiskArea.area_code).where(RiskArea.id.in_(sorted(o.area_events)))))
+        o.area_events.clear()
+    if o.areas:
+        inside = session.scalars(
+            select(Jurisdiction.code).where(Jurisdiction.code.in_(sorted(o.areas)), Jurisdiction.path.startswith(root))
+        )
+        o.areas.difference_update(inside)
 
 
 def lookup(
@@ -275,7 +350,7 @@ def lookup(
     person_id: int | None = None,
     token: str | None = None,
 ) -> CodeRead:
-    """One person's code for `on`: the stored status when it is for that day, else computed now."""
+    """One person's code for `on`: the stored status when it stands on that day, else computed now."""
     actor.require(Permission.read_persons)
     if (person_id is None) == (token is None):
         raise InvalidInput("person_id", "give a person id or a code token")
@@ -295,7 +370,7 @@ def lookup(
     j = session.get(Jurisdiction, person.jurisdiction_code)
     if j is None or not actor.covers(j.path):
         raise NotFound("person", person_id)
-    if row is not None and row.on == on:
+    if row is not None and standing(row.on, row.until, on):
         return CodeRead(person_id=person_id, on=on, colour=row.colour, reasons=row.reasons, computed_at=row.computed_at)
     d = decide_codes(session, [person], on, policy)[person_id]
     return CodeRead(person_id=person_id, on=on, colour=d.colour, reasons=_reasons(d), computed_at=None)
@@ -308,12 +383,14 @@ def changes(session: Session, actor: Actor, person_id: int) -> Iterable[HealthCo
     )
 
 
-def refresh_person(session: Session, actor: Actor, person_id: int, on: date, policy: Policy) -> HealthCode:
+def refresh_person(
+    session: Session, actor: Actor, person_id: int, on: date, policy: Policy, *, cause: str = "corrected"
+) -> HealthCode:
     """Recompute one person's code now (after an appeal is upheld in their favour, or a record corrected)."""
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound("person", person_id)
-    _store_codes(session, actor, [person], on, {"persons": 0, "changed": 0}, policy)
+    store_codes(session, actor.username, [person], on, {"persons": 0, "changed": 0}, policy, cause=cause)
     row = session.get(HealthCode, person_id, populate_existing=True)
     if row is None:
         raise Inconsistent(f"no health code stored for person {person_id}")
