@@ -39,6 +39,7 @@ from fangkong.services import infection_follow_up
 from fangkong.services.access import Actor, lab_consequences_of
 from fangkong.services.calendar import JURISDICTION_ZONE, local_day
 from fangkong.services.file_imports.bulk import analyze, chunks, copy_frame, drop_temporary, temporary_table
+from fangkong.services.health_codes.owed import owe_codes
 from fangkong.services.infections.service import PositiveResult
 from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
@@ -259,6 +260,7 @@ def apply_consequences(
     personal = events.filter(pl.col("outcome").is_in(["positive", "past_infection"])).join(
         judged.select("row", "barcode"), on="row"
     )
+    _owe_held_codes(session, events)
     result_ids: dict[int, int] = {}
     for part in chunks(personal.filter(pl.col("outcome") == "positive")["sample_id"].to_list()):
         result_ids.update(
@@ -276,6 +278,21 @@ def apply_consequences(
     drop_temporary(session, "lab_event")
     session.flush()
     return dict(sorted(counts.items()))
+
+
+def _owe_held_codes(session: Session, events: pl.DataFrame) -> None:
+    """The codes the statements below change without the ORM: everyone a positive pool holds, and everyone
+    under temporary control whose single tube this import brings (it may end the hold); refreshed at commit
+    (`health_codes.follow`). Infections and past-infection orders go through their services and are noted
+    there."""
+    held = events.filter((pl.col("is_single") == 0) & (pl.col("hold_members") == 1))["person_id"]
+    ending = session.scalars(
+        text(
+            """SELECT DISTINCT e.person_id FROM lab_event e JOIN temporary_control t ON t.person_id = e.person_id
+               WHERE e.is_single = 1 AND t.ended_at IS NULL"""
+        )
+    )
+    owe_codes(session, [*held.unique().to_list(), *ending], "lab.results")
 
 
 def _personal(
