@@ -193,3 +193,9 @@ def pg_server_seconds(conn: Any, sql: str) -> float:
     row = conn.execute(f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {postgres_sql(sql)}").fetchone()
     plan = row[0][0] if isinstance(row[0], list) else json.loads(row[0])[0]
     return (float(plan["Planning Time"]) + float(plan["Execution Time"])) / 1000
+
+
+def pg_indexes(engine: Any, *indexes: tuple[str, ...]) -> None:
+    """CREATE INDEX for each (table, column, ...): the indexes a DBA would add for the benchmark's query."""
+    for table, *columns in indexes:
+        engine.index(table, *columns)

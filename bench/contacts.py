@@ -35,6 +35,7 @@ from common import (
     compare,
     finish,
     median,
+    pg_indexes,
     pg_server_seconds,
     repeated,
     say,
@@ -135,7 +136,7 @@ def main() -> None:
     if args.pg:
         pg = PostgresEngine(args.pg)
         _, load_s = timed(lambda: pg.parquet("scans", city.root / "scans"))
-        _, pg_index_s = timed(lambda: (pg.index("scans", "venue_id", "at_s"), pg.index("scans", "person_id")))
+        _, pg_index_s = timed(lambda: pg_indexes(pg, ("scans", "venue_id", "at_s"), ("scans", "person_id")))
         pg.arrow("cases", cases)
         server = [pg_server_seconds(pg.conn, contacts_sql(rules)) for _ in range(3)]
         pg_rows, pg_times = repeated(lambda: pg.query(contacts_sql(rules)), 2)
@@ -144,17 +145,19 @@ def main() -> None:
             say_baseline(
                 Baseline(
                     "postgresql_indexed",
-                    "PostgreSQL, indexed on (venue, time) and person, the server's time",
-                    min(server),
+                    "PostgreSQL, indexed on (venue, time) and person",
+                    min(min(server), min(pg_times)),
                     agree,
                     setup_s=load_s + pg_index_s,
                     setup=f"loading ({load_s:.1f} s of COPY, {pg_index_s:.1f} s of CREATE INDEX)",
-                    detail=f"with Python's fetch of the rows: {min(pg_times) * 1000:.0f} ms",
+                    detail=f"the server's time {min(server) * 1000:.1f} ms, with Python's fetch of the rows "
+                    f"{min(pg_times) * 1000:.1f} ms; the smaller counts",
                 )
             )
         )
         figures |= {
-            "pg_s": round(min(server), 4),
+            "pg_s": round(min(min(server), min(pg_times)), 4),
+            "pg_server_s": round(min(server), 4),
             "pg_fetch_s": round(min(pg_times), 4),
             "pg_load_s": round(load_s, 1),
             "pg_index_s": round(pg_index_s, 1),

@@ -37,6 +37,7 @@ from common import (
     compare,
     finish,
     median,
+    pg_indexes,
     pg_server_seconds,
     repeated,
     say,
@@ -228,16 +229,22 @@ def main() -> None:
 
     if args.pg:
         pg = PostgresEngine(args.pg)
-        _, pg_load = timed(lambda: (register(pg, city), pg.arrow("colours", colours)))
+
+        def load() -> None:
+            register(pg, city)
+            pg.arrow("colours", colours)
+
+        _, pg_load = timed(load)
         _, pg_index = timed(
-            lambda: (
-                pg.index("residents", "person_id"),
-                pg.index("orders", "order_id"),
-                pg.index("phases", "order_id"),
-                pg.index("cases", "case_id"),
-                pg.index("held", "person_id"),
-                pg.index("risk_areas", "kind", "area_id"),
-                pg.index("colours", "province", "bits"),
+            lambda: pg_indexes(
+                pg,
+                ("residents", "person_id"),
+                ("orders", "order_id"),
+                ("phases", "order_id"),
+                ("cases", "case_id"),
+                ("held", "person_id"),
+                ("risk_areas", "kind", "area_id"),
+                ("colours", "province", "bits"),
             )
         )
         server = [pg_server_seconds(pg.conn, sql) for _ in range(2)]
@@ -248,17 +255,19 @@ def main() -> None:
             say_baseline(
                 Baseline(
                     "postgresql_indexed",
-                    "PostgreSQL, indexed on the join keys, the server's time",
-                    min(server),
+                    "PostgreSQL, indexed on the join keys",
+                    min(min(server), fetch_s),
                     agree,
                     setup_s=pg_load + pg_index,
                     setup=f"loading ({pg_load:.1f} s of COPY, {pg_index:.1f} s of CREATE INDEX)",
-                    detail=f"with Python's fetch of the {city.residents:,} rows: {fetch_s:.2f} s",
+                    detail=f"the server's time {min(server):.2f} s, with Python's fetch of the "
+                    f"{city.residents:,} rows {fetch_s:.2f} s; the smaller counts",
                 )
             )
         )
         figures |= {
-            "pg_s": round(min(server), 3),
+            "pg_s": round(min(min(server), fetch_s), 3),
+            "pg_server_s": round(min(server), 3),
             "pg_fetch_s": round(fetch_s, 2),
             "pg_load_s": round(pg_load, 1),
             "pg_index_s": round(pg_index, 1),

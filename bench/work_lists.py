@@ -32,6 +32,7 @@ from common import (
     compare,
     finish,
     median,
+    pg_indexes,
     pg_server_seconds,
     repeated,
     say,
@@ -158,11 +159,12 @@ def main() -> None:
         pg = PostgresEngine(args.pg)
         _, pg_load = timed(lambda: register(pg, city))
         _, index_s = timed(
-            lambda: (
-                pg.index("orders", "start_day", "released_day"),
-                pg.index("tests", "test_day"),
-                pg.index("phases", "order_id", "phase_index"),
-                pg.index("samplings", "order_id", "sampled_day"),
+            lambda: pg_indexes(
+                pg,
+                ("orders", "start_day", "released_day"),
+                ("tests", "test_day"),
+                ("phases", "order_id", "phase_index"),
+                ("samplings", "order_id", "sampled_day"),
             )
         )
         server = [pg_server_seconds(pg.conn, sql) for _ in range(3)]
@@ -172,17 +174,19 @@ def main() -> None:
             say_baseline(
                 Baseline(
                     "postgresql_indexed",
-                    "PostgreSQL, indexed, the server's time",
-                    min(server),
+                    "PostgreSQL, indexed",
+                    min(min(server), min(pg_times)),
                     agree,
                     setup_s=pg_load + index_s,
                     setup=f"loading ({pg_load:.1f} s of COPY, {index_s:.1f} s of CREATE INDEX)",
-                    detail=f"with Python's fetch of the rows: {min(pg_times) * 1000:.0f} ms",
+                    detail=f"the server's time {min(server) * 1000:.1f} ms, with Python's fetch of the rows "
+                    f"{min(pg_times) * 1000:.1f} ms; the smaller counts",
                 )
             )
         )
         figures |= {
-            "pg_s": round(min(server), 4),
+            "pg_s": round(min(min(server), min(pg_times)), 4),
+            "pg_server_s": round(min(server), 4),
             "pg_fetch_s": round(min(pg_times), 3),
             "pg_load_s": round(pg_load, 1),
             "pg_index_s": round(index_s, 1),
