@@ -305,7 +305,8 @@ def write_plain(
         write = 'health_code."on" > :on OR health_code.until < :on'
     else:
         write = (
-            f'health_code.colour <> c.colour OR health_code."on" > :on OR health_code.until {_distinct(session)} :until'
+            'health_code.colour <> c.colour OR health_code."on" > :on '
+            f"OR health_code.until {_distinct(session)} :until OR CAST(health_code.reasons AS TEXT) <> c.reasons"
         )
     joined = (
         "FROM health_code JOIN person p ON p.id = health_code.person_id "
