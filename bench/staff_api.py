@@ -2,7 +2,7 @@
 route, the real server in its own process, load from a second process on loopback.
 
     .venv/bin/python bench/staff_api.py [--persons 100000] [--db URL] [--duration 10] [--connections 32]
-                                        [--workers 1] [--repeat 1] [--python-load]
+                                        [--workers 1] [--repeat 1] [--warmup 2] [--python-load]
 
 Builds the store as bench/code_lookup.py does (the demo county plus `--persons` residents, everyone's code stored
 for 16 Nov 2022): SQLite in a temporary directory, or a scratch database on the PostgreSQL server `--db` names.
@@ -85,6 +85,36 @@ def audit_reads(url: str) -> int:
         engine.dispose()
 
 
+def commits(url: str, after_id: int) -> int:
+    """The transactions the audit entries after `after_id` were committed in: a batch stamps its entries with one
+    instant, and the routes stamp each entry with its own."""
+    from sqlalchemy import distinct, func, select
+
+    from fangkong.services.audit.models import AuditEntry
+    from fangkong.services.store import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.scalar(select(func.count(distinct(AuditEntry.at))).where(AuditEntry.id > after_id)) or 0)
+    finally:
+        engine.dispose()
+
+
+def last_entry(url: str) -> int:
+    from sqlalchemy import func, select
+
+    from fangkong.services.audit.models import AuditEntry
+    from fangkong.services.store import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.scalar(select(func.max(AuditEntry.id))) or 0)
+    finally:
+        engine.dispose()
+
+
 def answered(log: Path, route: str) -> int:
     """The 200s the server sent on `route` so far, from its request log (one JSON line per answer)."""
     count = 0
@@ -109,6 +139,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each route")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of load on each route before its runs")
     parser.add_argument("--python-load", action="store_true", help="the Python load generator even if wrk is here")
     args = parser.parse_args()
 
@@ -146,11 +177,18 @@ def main() -> None:
             for name in ("bare", "person", "token"):
                 auth = None if name == "bare" else headers
                 load(
-                    wrk, served, prefixes[name], files[name], label="warm-up", headers=auth, **common | {"duration": 2}
+                    wrk,
+                    served,
+                    prefixes[name],
+                    files[name],
+                    label="warm-up",
+                    headers=auth,
+                    **common | {"duration": args.warmup},
                 )
                 runs = []
                 for i in range(args.repeat):
                     sent_before, audit_before = settled(log, name, url)
+                    last = last_entry(url)
                     run = load(
                         wrk, served, prefixes[name], files[name], label=f"{name}, run {i + 1}", headers=auth, **common
                     )
@@ -161,6 +199,7 @@ def main() -> None:
                     print(
                         f"    audit: the server answered {audited.answered_200:,} with 200 (wrk counted "
                         f"{run.requests - run.errors['status']:,}); audit log +{audited.audit_rows:,} reads"
+                        + (f" in {batches:,} commits" if (batches := commits(url, last)) else "")
                         + ("" if audited.ok else "  <-- MISMATCH"),
                         flush=True,
                     )

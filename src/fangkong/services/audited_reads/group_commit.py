@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
 from fangkong.services import logs
 from fangkong.services.calendar import local_day
@@ -71,6 +71,7 @@ class GroupCommit:
         self._queue: queue.SimpleQueue[_Waiting | object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._conn: Connection | None = None  # the thread's
 
     async def ask(self, ask: Ask) -> Answer | None:
         """The answer to `ask` once its audit entry is committed; None: not answered here (the caller's route
@@ -95,6 +96,9 @@ class GroupCommit:
         if thread is not None:
             self._queue.put(_STOP)
             thread.join(timeout=30)
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
         self.engine.dispose()
 
     def _run(self) -> None:
@@ -132,13 +136,24 @@ class GroupCommit:
 
     def _commit(self, asks: list[Ask]) -> list[Answer | None]:
         now = self.clock()
-        with self.engine.connect() as conn:
+        # the thread keeps its connection between batches (a checkout would ping PostgreSQL each time), and drops
+        # it after a failure, so the next batch starts on a new one
+        if self._conn is None:
+            self._conn = self.engine.connect()
+        conn = self._conn
+        try:
             if self.engine.dialect.name == "sqlite":
                 # the write lock from the start: the tokens, records and audit entries are one snapshot, and a
                 # logout committed by another process either precedes this batch or follows its answers
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             answers = answer(conn, asks, now=now, today=local_day(now))
             conn.commit()
+        except BaseException:
+            self._conn = None
+            with suppress(Exception):  # the batch's error is the one reported
+                conn.invalidate()
+                conn.close()
+            raise
         self.batches += 1
         self.reads += sum(a is not None for a in answers)
         return answers
