@@ -120,7 +120,7 @@ def audit_held(url: str) -> Iterator[None]:
 def test_reads_waiting_together_share_one_commit_and_none_is_answered_before_it(api: Api, db_url: str) -> None:
     person = register(api, "epi", name="Grouped", community=A)
     digest = token_digest(api.as_("worker_a")["Authorization"][7:])
-    reads = GroupCommit(make_engine(db_url), api.clock)
+    reads = GroupCommit(make_engine(db_url), api.clock, threads=1)
     asks = [Ask(Kind.person, person["id"], digest) for _ in range(50)]
 
     async def ask_all() -> list[Any]:
