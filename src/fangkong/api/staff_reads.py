@@ -8,9 +8,9 @@ a record missing or out of scope, a code with no stored status for today, an unu
 failed — goes on to the route, which answers it as it always has (and audits what it answers), so the errors and
 their bodies are the routes' own. The answer is the route's model, encoded by pydantic as FastAPI encodes it.
 
-Why not the route itself: FastAPI's router, dependency solving and thread pool cost ~0.6 ms of CPU a request here
-(a bare route served 1.2–1.6 k requests a second on this machine), and three sync dependencies each took a thread
-of AnyIO's 40, which then contended for the interpreter; see docs/staff-api.md.
+Why not the route itself: FastAPI's router, dependency solving and thread pool cost 0.5–0.8 ms of CPU a request
+here (a bare constant route served 0.4–1.8 k requests a second on this shared machine), and the route's three sync
+dependencies each took a thread of AnyIO's 40, which then contended for the interpreter; see docs/staff-api.md.
 """
 
 from __future__ import annotations
