@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, select
 from fangkong.api.app import create_app
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.audited_reads.batch import Ask, Kind
-from fangkong.services.audited_reads.group_commit import GroupCommit
+from fangkong.services.audited_reads.group_commit import GroupCommit, durable_engine
 from fangkong.services.store import make_engine
 from fangkong.services.users.service import token_digest
 from tests.api.helpers import Api, Demo, register, token_of
@@ -246,3 +246,15 @@ def test_the_request_log_names_the_route_and_account_of_a_read_in_front_of_the_r
     lines = [json.loads(formatter.format(r)) for r in caplog.records if r.name == logs.LOGGER]
     read = [line for line in lines if line.get("route") == "/api/persons/{person_id}"]
     assert read and read[-1]["who"] == "worker_b" and read[-1]["status"] == 200
+
+
+def test_the_batches_commit_with_the_stores_strongest_durability(db_url: str) -> None:
+    engine = durable_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL: the WAL synced at commit
+            else:
+                assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+    finally:
+        engine.dispose()
