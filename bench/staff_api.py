@@ -10,15 +10,16 @@ Then `fangkong serve --today 2022-11-16` on a spare port of 127.0.0.1, a login a
 for each route a warm-up and `--repeat` fixed-duration runs (wrk when installed, else bench/code_lookup.py's Python
 driver), each request drawing a person id or a token at random from every resident:
 
-- bare: `GET /api/health` — no login, no store, a constant answer through the same app and middleware (the
-  ceiling of any route the app serves);
+- bare: `GET /api/health` — no login, no store, a constant answer through the same app, middleware and router
+  (what any route behind FastAPI's router costs at least);
 - person: `GET /api/persons/{id}` — login checked, scope checked, the read audited;
 - token: `GET /api/health-codes/token/{token}` — the staff's lookup of a code with its reasons, likewise.
 
 The audit is checked after every run: the server writes one log line per answer (`api/request_log.py`), so the
 200s it sent for a route are counted exactly, and the audit log must have grown by exactly that many `read`
 entries on persons (none for the bare route). wrk counts fewer: answers in flight when it stops are not counted by
-it, though the server sent them. A missing row fails the run (exit status 1) after the figures are printed.
+it, though the server sent them. A missing row fails the run (exit status 1) after the figures are printed. The
+entries a batch commits share one instant, so the distinct instants count the commits (reads per commit).
 """
 
 from __future__ import annotations
