@@ -40,3 +40,19 @@ def test_bench_run_tiny(tmp_path: Path) -> None:
     assert figures["work_lists"]["schedule_agrees"] is True and figures["work_lists"]["per_order_agrees"] is True
     assert figures["lab_outcomes"]["consequences"]
     assert "== summary" in done.stdout
+
+
+def test_bench_staff_api_tiny() -> None:
+    """The staff API's benchmark at a tiny size: a server, a login, each route loaded, every answer audited."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "staff_api.py"), "--persons", "200", "--duration", "1", "--warmup", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = next(s for s in done.stdout.splitlines() if s.startswith("RESULT "))
+    figures = json.loads(line.removeprefix("RESULT "))
+    assert figures["audit_complete"] is True
+    assert figures["person"]["best_rps"] > 0 and figures["token"]["best_rps"] > 0 and figures["bare"]["best_rps"] > 0
