@@ -148,7 +148,8 @@ class Population:
     def load(cls, residents: Path) -> Population:
         t = pq.read_table(residents, columns=["person_id", "unit_id", "building_id", "community_id", "province"])
         # the SQL job joins on the province and the person: a resident without either has no row there either
-        t = t.filter(pc.and_(pc.is_valid(t.column("province")), pc.is_valid(t.column("person_id"))))
+        if t.column("province").null_count or t.column("person_id").null_count:
+            t = t.filter(pc.and_(pc.is_valid(t.column("province")), pc.is_valid(t.column("person_id"))))
         province = t.column("province").combine_chunks()
         if not pa.types.is_dictionary(province.type):
             province = province.dictionary_encode()
@@ -161,7 +162,8 @@ class Population:
             return out
 
         person_id = ids("person_id")
-        dense = bool(len(person_id) == 0 or (person_id[0] == 0 and (np.diff(person_id) == 1).all()))
+        n = len(person_id)
+        dense = n == 0 or bool(person_id[0] == 0 and person_id[-1] == n - 1 and (np.diff(person_id) == 1).all())
         return cls(
             person_id=person_id,
             unit_id=ids("unit_id"),
