@@ -266,9 +266,7 @@ def code_pass(population: Population, engine: Engine, day: int, policy: PolicyAt
 def job_rows(population: Population, codes: Codes) -> pa.Table:
     """The pass's answer as the rows of `health_codes_sql` (person_id, bits, colour; the same types), one per
     resident in the residents' order (the SQL's rows come in no set order)."""
-    colour = pa.DictionaryArray.from_arrays(
-        pa.array(codes.colour.astype(np.int32)), pa.array(codes.colours, pa.string())
-    ).cast(pa.string())
+    colour = pa.array(codes.colours, pa.string()).take(pa.array(codes.colour))  # a third faster than a dict cast
     return pa.table(
         {
             "person_id": pa.array(population.person_id),
