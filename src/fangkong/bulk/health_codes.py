@@ -206,7 +206,8 @@ def _area_flags(ids: Array, areas: pa.Table, kind: str, level: str) -> Array:
     chosen = areas.filter(pc.and_(pc.equal(areas.column("kind"), kind), pc.equal(areas.column("level"), level)))
     marked = chosen.column("area_id").drop_null().to_numpy().astype(np.int64)
     marked = marked[marked >= 0]  # no home is in area -1 ("not recorded")
-    size = int(max(ids.max(initial=-1), marked.max(initial=-1))) + 1
+    # at least one flag: ids of -1 index the last one (masked below) even when no home and no area is numbered
+    size = int(max(ids.max(initial=0), marked.max(initial=0))) + 1
     flags = np.zeros(size, dtype=bool)
     flags[marked] = True
     out: Array = np.where(ids >= 0, flags[ids], False)  # -1: the level is not recorded for this home
