@@ -78,7 +78,11 @@ def body_of(kind: Kind, answer: Answer) -> bytes:
     if kind is Kind.person:
         return to_read(row, answer.actor).model_dump_json().encode()
     code = CodeRead(
-        person_id=row.person_id, on=row.on, colour=row.colour, reasons=row.reasons, computed_at=row.computed_at
+        person_id=row.person_id,
+        on=answer.on or row.on,
+        colour=row.colour,
+        reasons=row.reasons,
+        computed_at=row.computed_at,
     )
     return code.model_dump_json().encode()
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Row, bindparam, insert, select
 
 from fangkong.services.access import Actor, Permission, Role
 from fangkong.services.audit.models import AuditEntry
+from fangkong.services.health_codes.facts import standing
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.persons.models import Person
@@ -49,6 +50,7 @@ class Answer:
 
     actor: Actor
     row: Record  # the person's columns, or the code's (Kind.code)
+    on: date | None = None  # a code's: the day it is answered for (its stored status stands on it)
 
 
 # Built once: a statement's cache key is computed at each execution otherwise, ~10 % of a batch's CPU. The
@@ -73,6 +75,7 @@ _CODES = (
         HealthCode.person_id,
         HealthCode.token,
         HealthCode.on,
+        HealthCode.until,
         HealthCode.colour,
         HealthCode.reasons,
         HealthCode.computed_at,
@@ -125,13 +128,14 @@ def answer(conn: Connection, asks: Sequence[Ask], *, now: datetime, today: date)
             or row is None
             or not actor.may(Permission.read_persons)
             or not actor.covers(row.path)
-            or (ask.kind is Kind.code and row.on != today)  # computed on the spot by the route, not here
+            # a stored status that does not stand on today is computed on the spot by the route, not here
+            or (ask.kind is Kind.code and not standing(row.on, row.until, today))
         ):
             answers.append(None)
             continue
         person_id = row.id if ask.kind is Kind.person else row.person_id
         entries.append(entry(actor, person_id, ask.kind, ask.reason, at))
-        answers.append(Answer(actor, row))
+        answers.append(Answer(actor, row, today if ask.kind is Kind.code else None))
     if entries:
         conn.execute(_AUDIT, entries)
     return answers
