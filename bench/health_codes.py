@@ -45,8 +45,10 @@ from fangkong.policy.terms import Category
 from fangkong.rules.plans import Plan, management_plan
 from fangkong.services.access import SYSTEM
 from fangkong.services.areas.service import Delineation, delineate
-from fangkong.services.calendar import local_instant
-from fangkong.services.file_imports.bulk import copy_frame
+from fangkong.services.calendar import local_instant, midnight
+from fangkong.services.demo import COUNTY as DEMO_COUNTY
+from fangkong.services.demo import load_demo
+from fangkong.services.file_imports.bulk import copy_frame, copy_rows
 from fangkong.services.health_codes.facts import standing
 from fangkong.services.health_codes.follow import following
 from fangkong.services.health_codes.models import HealthCode
@@ -55,13 +57,122 @@ from fangkong.services.health_codes.refresh import people_in_scope
 from fangkong.services.health_codes.service import decide_codes, follow_codes, recompute, store_codes
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.jurisdictions.service import create_jurisdiction
+from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.persons.models import Person
-from fangkong.services.store import make_engine, scratch_database, unit_of_work, upgrade
+from fangkong.services.store import make_engine, scratch_database, session_factory, unit_of_work, upgrade
 
 ON = date(2022, 11, 16)
 COUNTY = "110198"  # fictional (GB/T 2260 has no 110198)
 STREETS, COMMUNITIES, UNITS = 10, 100, 4
 PER_UNIT = 25
+
+
+def populate(url: str, persons: int) -> None:
+    """The demo county plus `persons` residents over its buildings and units, 10 % of them close contacts in
+    centralized isolation, two buildings high-risk (the store the venue-check and staff-API benchmarks serve)."""
+    upgrade(url)
+    sessions = session_factory(make_engine(url))
+    with unit_of_work(sessions) as session:
+        load_demo(session, persons=20)
+    communities = [f"{DEMO_COUNTY}{s:03d}{c:03d}" for s in (1, 2) for c in (1, 2, 3)]
+    rng = random.Random(7)
+    now = datetime.now(UTC)
+    plan = management_plan(Category.close_contact, date(2022, 11, 14), load_policy().at(ON))
+    assert isinstance(plan, Plan)
+    plan_json = plan.model_dump(mode="json")
+    with unit_of_work(sessions) as session:
+        first = (session.scalar(select(Person.id).order_by(Person.id.desc()).limit(1)) or 0) + 1
+        rows = []
+        for i in range(persons):
+            community = rng.choice(communities)
+            b, u = rng.randint(1, 12), rng.randint(1, 4)
+            rows.append(
+                (
+                    f"Resident {i}",
+                    "passport",
+                    f"BENCH{i:09d}",
+                    None,
+                    None,
+                    None,
+                    f"{community} building {b} unit {u}",
+                    str(b),
+                    str(u),
+                    community,
+                    now,
+                    1,
+                )
+            )
+        copy_rows(
+            session,
+            Person.__table__,  # type: ignore[arg-type]
+            (
+                "name",
+                "document_type",
+                "document_number",
+                "phone",
+                "birth_date",
+                "sex",
+                "address",
+                "building",
+                "unit",
+                "jurisdiction_code",
+                "created_at",
+                "row_version",
+            ),
+            rows,
+        )
+        contacts = [(first + i, rows[i][9]) for i in range(0, persons, 10)]
+        copy_rows(
+            session,
+            ManagementOrder.__table__,  # type: ignore[arg-type]
+            (
+                "person_id",
+                "category",
+                "anchor_kind",
+                "anchor_date",
+                "start",
+                "released_on",
+                "status",
+                "policy_version",
+                "policy_date",
+                "plan",
+                "jurisdiction_code",
+                "placed_by",
+                "created_at",
+                "updated_at",
+                "row_version",
+            ),
+            [
+                (
+                    pid,
+                    "close_contact",
+                    None,
+                    None,
+                    plan.start,
+                    plan.released_on,
+                    "active",
+                    plan.policy or "",
+                    ON,
+                    plan_json,
+                    code,
+                    "bench",
+                    now,
+                    now,
+                    1,
+                )
+                for pid, code in contacts
+            ],
+        )
+    with unit_of_work(sessions) as session:
+        command = SYSTEM
+        for building in (f"{communities[1]}003", f"{communities[4]}009"):
+            delineate(
+                session,
+                command,
+                Delineation(area_code=building, reason="residence"),
+                now=midnight(ON),
+                policy=load_policy(),
+            )
 
 
 def build(url: str, persons: int) -> dict[str, float]:
@@ -274,7 +385,8 @@ def run(url: str, args: argparse.Namespace) -> None:
         )
     figures["area_event_s"] = round(time.perf_counter() - t, 3)
     say(
-        f"a building delineated, its {UNITS * PER_UNIT} residents followed: {figures['area_event_s']:.3f} s to the commit"
+        f"a building delineated, its {UNITS * PER_UNIT} residents followed: "
+        f"{figures['area_event_s']:.3f} s to the commit"
     )
 
     # a lab import's holds: 45,000 people owed at the commit
@@ -301,7 +413,8 @@ def run(url: str, args: argparse.Namespace) -> None:
     figures["one_at_a_time_us"] = round(one * 1e6)
     figures["one_at_a_time_whole_s"] = round(one * total)
     say(
-        f"baseline, one person at a time (rule + store, a commit each): {one * 1e3:.2f} ms a code = {one * total:,.0f} s for {total:,}"
+        f"baseline, one person at a time (rule + store, a commit each): {one * 1e3:.2f} ms a code "
+        f"= {one * total:,.0f} s for {total:,}"
     )
 
     batch = rng.sample(range(first, last + 1), min(100_000, last - first + 1))
@@ -313,7 +426,8 @@ def run(url: str, args: argparse.Namespace) -> None:
         session.rollback()
     figures["rule_for_everyone_whole_s"] = round(per * total)
     say(
-        f"baseline, the rule for everyone in batches (no plain path): {per * 1e6:.0f} µs a code = {per * total:,.0f} s for {total:,}"
+        f"baseline, the rule for everyone in batches (no plain path): {per * 1e6:.0f} µs a code "
+        f"= {per * total:,.0f} s for {total:,}"
     )
 
     t = time.perf_counter()
