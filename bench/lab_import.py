@@ -52,7 +52,7 @@ from fangkong.services.health_codes.follow import _settle, following
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.health_codes.owed import owed
 from fangkong.services.health_codes.service import decide_codes, follow_codes, standing
-from fangkong.services.jurisdictions.models import JurisdictionLevel
+from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.jurisdictions.service import create_jurisdiction
 from fangkong.services.lab.imports import import_results
 from fangkong.services.lab.models import LabResult, Sample
@@ -70,9 +70,14 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _community(k: int) -> str:
-    """Community k: the two streets of the demo county in turn, communities 001, 002 … under each."""
-    return f"{COUNTY}{1 + k % 2:03d}{1 + k // 2:03d}"
+def _streets(communities: int) -> int:
+    """Streets the communities are spread over: the demo county's two, more when 999 a street would not do."""
+    return max(2, -(-communities // 999))
+
+
+def _community(k: int, streets: int = 2) -> str:
+    """Community k: the streets of the demo county in turn, communities 001, 002 … under each."""
+    return f"{COUNTY}{1 + k % streets:03d}{1 + k // streets:03d}"
 
 
 def people_for(tubes: int, single_every: int = 10) -> int:
@@ -109,15 +114,26 @@ def register(
     # a city's communities hold a few thousand residents each (the demo county's six would hold 1.5 M each at
     # 1 M tubes, and every household lookup of a new infection would read one of them)
     communities = max(6, -(-people // COMMUNITY_SIZE))
+    streets = _streets(communities)
     with unit_of_work(sessions) as session:
-        for k in range(6, communities):
+        for s in range(3, streets + 1):
             create_jurisdiction(
                 session,
-                code=_community(k),
-                name=f"Community {k}",
-                level=JurisdictionLevel.community,
-                parent_code=_community(k)[:-3],
+                code=f"{COUNTY}{s:03d}",
+                name=f"Street {s}",
+                level=JurisdictionLevel.street,
+                parent_code=COUNTY,
             )
+        demo = set(session.scalars(select(Jurisdiction.code)))
+        for k in range(communities):
+            if _community(k, streets) not in demo:
+                create_jurisdiction(
+                    session,
+                    code=_community(k, streets),
+                    name=f"Community {k}",
+                    level=JurisdictionLevel.community,
+                    parent_code=_community(k, streets)[:-3],
+                )
     took: dict[str, float] = {}
     t = time.perf_counter()
     with unit_of_work(sessions) as session:
@@ -126,9 +142,9 @@ def register(
         tube_pad = "lpad(CAST(i AS TEXT), 8, '0')" if pg else "printf('%08d', i)"
         kth = f"(i / {COMMUNITY_SIZE})"
         digits = (
-            f"lpad(CAST(1 + {kth} % 2 AS TEXT), 3, '0') || lpad(CAST(1 + {kth} / 2 AS TEXT), 3, '0')"
+            f"lpad(CAST(1 + {kth} % {streets} AS TEXT), 3, '0') || lpad(CAST(1 + {kth} / {streets} AS TEXT), 3, '0')"
             if pg
-            else f"printf('%03d%03d', 1 + {kth} % 2, 1 + {kth} / 2)"
+            else f"printf('%03d%03d', 1 + {kth} % {streets}, 1 + {kth} / {streets})"
         )
         community = f"'{COUNTY}' || {digits}"
         # households of three at distinct addresses
