@@ -8,9 +8,11 @@ import os
 import resource
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -83,3 +85,117 @@ def city_arguments(doc: str | None, *extra: tuple[str, dict[str, Any]]) -> argpa
 
 def ratio(slow: float, fast: float) -> str:
     return f"{slow / fast:.1f}x" if fast > 0 else "-"
+
+
+# --- Fair ratios (issue 14): every ratio is to the best baseline measured in the same run ---------------------------
+
+
+@dataclass
+class Baseline:
+    """One way a user would otherwise get the same answer, measured in this run.
+
+    `seconds` is the figure a ratio may use: the query alone, after whatever loading, sorting or indexing the
+    baseline was given (`setup_s`, reported beside it and never folded into a ratio — fangkong's own loading is
+    reported the same way). A baseline timed on a sample and extrapolated keeps `extrapolated` so the output says so.
+    """
+
+    key: str  # short name in the RESULT json
+    name: str  # how the output names it
+    seconds: float
+    agrees: bool
+    setup_s: float | None = None
+    setup: str = ""  # what `setup_s` paid for
+    detail: str = ""  # anything else the line should say (the server's time against the fetch, a sample's size)
+    extrapolated: bool = False
+
+    def shown(self) -> str:
+        return f"{self.seconds * 1000:.1f} ms" if self.seconds < 1 else f"{self.seconds:,.2f} s"
+
+    def line(self) -> str:
+        parts = [f"{self.name}: {self.shown()}"]
+        if self.extrapolated:
+            parts.append("(extrapolated)")
+        if self.setup_s is not None:
+            parts.append(f"after {self.setup_s:,.1f} s of {self.setup or 'setup'}")
+        if self.detail:
+            parts.append(f"[{self.detail}]")
+        return " ".join(parts) + f"; same answer: {self.agrees}"
+
+    def figures(self) -> dict[str, object]:
+        out: dict[str, object] = {"s": round(self.seconds, 4), "agrees": self.agrees}
+        if self.setup_s is not None:
+            out["setup_s"] = round(self.setup_s, 2)
+            out["setup"] = self.setup
+        if self.extrapolated:
+            out["extrapolated"] = True
+        return out
+
+
+def speedup(baseline_s: float, fangkong_s: float) -> str:
+    """A ratio that reads the right way round when fangkong is the slower one (below 1x)."""
+    if fangkong_s <= 0:
+        return "-"
+    r = baseline_s / fangkong_s
+    return f"{r:.1f}x faster" if r >= 1 else f"{r:.2f}x (fangkong is {1 / r:.1f}x slower)"
+
+
+def say_baseline(b: Baseline) -> Baseline:
+    say(b.line())
+    return b
+
+
+def compare(fangkong_s: float, baselines: list[Baseline], what: str = "fangkong") -> dict[str, object]:
+    """Print every baseline and the one ratio that counts: to the fastest baseline that gave the same answer.
+
+    Returns the RESULT figures: each baseline's time and agreement, the best one's name and time, the ratio."""
+    say(f"-- {what} {fangkong_s * 1000:.1f} ms against every baseline in this run:")
+    for b in sorted(baselines, key=lambda b: b.seconds):
+        mark = "  " if b.agrees else "!!"
+        extra = ", extrapolated" if b.extrapolated else ""
+        said = speedup(b.seconds, fangkong_s)
+        say(f" {mark} {b.name}: {b.shown()}{extra} (same answer: {b.agrees}); fangkong {said}")
+    figures: dict[str, object] = {
+        "fangkong_s": round(fangkong_s, 4),
+        "baselines": {b.key: b.figures() for b in baselines},
+        "all_agree": all(b.agrees for b in baselines),
+    }
+    fair = [b for b in baselines if b.agrees and not b.extrapolated] or [b for b in baselines if b.agrees]
+    if fair:
+        best = min(fair, key=lambda b: b.seconds)
+        figures |= {
+            "best_baseline": best.key,
+            "best_baseline_name": best.name,
+            "best_baseline_s": round(best.seconds, 4),
+            "ratio_to_best": round(best.seconds / fangkong_s, 2) if fangkong_s > 0 else None,
+        }
+        shown = speedup(best.seconds, fangkong_s)
+        say(f"best baseline in this run: {best.name}, {best.seconds:.3g} s: fangkong {shown}")
+    else:
+        say("best baseline in this run: none gave the same answer")
+    return figures
+
+
+def finish(name: str, figures: dict[str, object], baselines: list[Baseline]) -> None:
+    """The RESULT line, then a non-zero exit when any baseline's answer differs from fangkong's: a ratio to a
+    different answer means nothing, and `bench/run` must not report it as a result."""
+    result(name, **figures)
+    wrong = [b.name for b in baselines if not b.agrees]
+    if wrong:
+        say(f"!! {name}: not the same answer as fangkong: {', '.join(wrong)}")
+        sys.exit(1)
+
+
+def pg_server_seconds(conn: Any, sql: str) -> float:
+    """PostgreSQL's own time for a query (planning and execution, from EXPLAIN ANALYZE), without sending the rows
+    to a client or Python building them. TIMING OFF: per-node clocks would add their own cost to the figure."""
+    from fangkong.bulk.engines import postgres_sql
+
+    row = conn.execute(f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {postgres_sql(sql)}").fetchone()
+    plan = row[0][0] if isinstance(row[0], list) else json.loads(row[0])[0]
+    return (float(plan["Planning Time"]) + float(plan["Execution Time"])) / 1000
+
+
+def pg_indexes(engine: Any, *indexes: tuple[str, ...]) -> None:
+    """CREATE INDEX for each (table, column, ...): the indexes a DBA would add for the benchmark's query."""
+    for table, *columns in indexes:
+        engine.index(table, *columns)

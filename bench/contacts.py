@@ -1,12 +1,18 @@
-"""Close contacts of many infections over the venue-scan log (measure 2), four ways in one run:
+"""Close contacts of many infections over the venue-scan log (measure 2), in one run, fangkong against every way
+a user would otherwise get the same rows:
 
-- the scan index (`fangkong.bulk.scan_index`): the log organised a day at a time as it arrives; its ingest cost is
-  reported beside the query;
-- DuckDB over the raw Parquet log (the job's SQL as it is);
-- plain PostgreSQL: the same SQL after loading the log with COPY and indexing (venue, time) and person;
+- fangkong: the scan index (`fangkong.bulk.scan_index`), the log organised a day at a time as it arrives, sorted
+  by (venue, time) and by person; its ingest is reported beside the query;
+- DuckDB given the same head start: the log sorted by (venue, time) and by person into two tables of a DuckDB
+  database on disk (row groups with min/max statistics, so the join's filters skip what they cannot match), the
+  job's SQL reading one copy for each of its two joins; the sort reported beside the query;
+- DuckDB over the raw, unsorted Parquet log (the job's SQL as it is), and the time to read its three columns once;
+- plain PostgreSQL with the indexes a DBA would add, on (venue, time) and on person: the server's own time
+  (EXPLAIN ANALYZE) and, beside it, the time with Python's fetch of the rows; COPY and CREATE INDEX beside those;
 - Spark in local mode (with --spark): the same SQL transpiled.
 
-and, for scale, the time DuckDB takes just to read the log's three columns once.
+The ratio printed, and carried in the RESULT line, is to the fastest of these that gave the same rows; a baseline
+with other rows fails the run.
 
     .venv/bin/python bench/contacts.py --city DIR [--cases 1000] [--pg URL] [--spark] [--index DIR]
 """
@@ -15,15 +21,30 @@ from __future__ import annotations
 
 import shutil
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
-from common import city_arguments, median, ratio, repeated, result, say, timed
+from common import (
+    Baseline,
+    city_arguments,
+    compare,
+    finish,
+    median,
+    pg_indexes,
+    pg_server_seconds,
+    repeated,
+    say,
+    say_baseline,
+    timed,
+)
 
 from fangkong.bulk.city import City
-from fangkong.bulk.contacts import KEYS, contact_rules, contacts_sql
+from fangkong.bulk.contacts import KEYS, ContactRules, contact_rules, contacts_sql
 from fangkong.bulk.engines import DuckDBEngine, PostgresEngine, SparkEngine, canonical
 from fangkong.bulk.scan_index import ScanIndex
 from fangkong.policy import load_policy
@@ -71,34 +92,77 @@ def main() -> None:
         "contacts": fast.num_rows,
     }
 
+    index_s = median(times[1:])
+    baselines: list[Baseline] = []
+
     duck = DuckDBEngine()
     duck.parquet("scans", city.root / "scans")
     duck.arrow("cases", cases)
     _, read_s = timed(lambda: duck.query("SELECT sum(person_id), sum(venue_id), sum(at_s) FROM scans"))
     sql_rows, sql_times = repeated(lambda: duck.query(contacts_sql(rules)), 2)
-    agree = canonical(sql_rows, KEYS).equals(fast)
-    say(
-        f"DuckDB over Parquet: {min(sql_times):.2f} s "
-        f"(reading the three columns once: {read_s:.2f} s); same answer: {agree}"
+    raw = say_baseline(
+        Baseline(
+            "duckdb_raw",
+            "DuckDB over the raw Parquet log",
+            min(sql_times),
+            canonical(sql_rows, KEYS).equals(fast),
+            detail=f"reading the three columns once: {read_s:.2f} s",
+        )
     )
-    say(f"   index is {ratio(min(sql_times), median(times[1:]))} faster")
-    figures |= {"duckdb_s": round(min(sql_times), 3), "read_columns_s": round(read_s, 3), "duckdb_agrees": agree}
+    baselines.append(raw)
+    figures |= {"duckdb_s": round(raw.seconds, 3), "read_columns_s": round(read_s, 3), "duckdb_agrees": raw.agrees}
     duck.close()
+
+    sorted_db = folder.parent / f"{city.root.name}-scans-sorted.duckdb"
+    sorted_s, sort_s, sorted_agrees = duckdb_sorted(city.root / "scans", sorted_db, cases, rules, fast)
+    baselines.append(
+        say_baseline(
+            Baseline(
+                "duckdb_sorted",
+                "DuckDB, the log sorted by (venue, time) and by person into a database on disk",
+                sorted_s,
+                sorted_agrees,
+                setup_s=sort_s,
+                setup="loading and sorting the two copies",
+            )
+        )
+    )
+    figures |= {
+        "duckdb_sorted_s": round(sorted_s, 4),
+        "duckdb_sort_s": round(sort_s, 1),
+        "duckdb_sorted_agrees": sorted_agrees,
+    }
 
     if args.pg:
         pg = PostgresEngine(args.pg)
         _, load_s = timed(lambda: pg.parquet("scans", city.root / "scans"))
-        _, index_s = timed(lambda: (pg.index("scans", "venue_id", "at_s"), pg.index("scans", "person_id")))
+        _, pg_index_s = timed(lambda: pg_indexes(pg, ("scans", "venue_id", "at_s"), ("scans", "person_id")))
         pg.arrow("cases", cases)
+        server = [pg_server_seconds(pg.conn, contacts_sql(rules)) for _ in range(3)]
         pg_rows, pg_times = repeated(lambda: pg.query(contacts_sql(rules)), 2)
         agree = canonical(pg_rows, KEYS).equals(fast)
-        say(
-            f"PostgreSQL: {min(pg_times):.2f} s after {load_s:.0f} s of COPY "
-            f"and {index_s:.0f} s of indexing; same answer: {agree}"
+        baselines.append(
+            say_baseline(
+                Baseline(
+                    "postgresql_indexed",
+                    "PostgreSQL, indexed on (venue, time) and person",
+                    min(min(server), min(pg_times)),
+                    agree,
+                    setup_s=load_s + pg_index_s,
+                    setup=f"loading ({load_s:.1f} s of COPY, {pg_index_s:.1f} s of CREATE INDEX)",
+                    detail=f"the server's time {min(server) * 1000:.1f} ms, with Python's fetch of the rows "
+                    f"{min(pg_times) * 1000:.1f} ms; the smaller counts",
+                )
+            )
         )
-        say(f"   index is {ratio(min(pg_times), median(times[1:]))} faster")
-        figures |= {"pg_s": round(min(pg_times), 3), "pg_load_s": round(load_s, 1), "pg_index_s": round(index_s, 1)}
-        figures["pg_agrees"] = agree
+        figures |= {
+            "pg_s": round(min(min(server), min(pg_times)), 4),
+            "pg_server_s": round(min(server), 4),
+            "pg_fetch_s": round(min(pg_times), 4),
+            "pg_load_s": round(load_s, 1),
+            "pg_index_s": round(pg_index_s, 1),
+            "pg_agrees": agree,
+        }
         pg.conn.execute("DROP TABLE scans")
         pg.close()
 
@@ -108,10 +172,57 @@ def main() -> None:
         spark.arrow("cases", cases)
         spark_rows, spark_times = repeated(lambda: spark.query(contacts_sql(rules)), 2)
         agree = canonical(spark_rows, KEYS).equals(fast)
-        say(f"Spark local[2]: {min(spark_times):.2f} s (session start {start_s:.0f} s); same answer: {agree}")
+        baselines.append(
+            say_baseline(
+                Baseline(
+                    "spark",
+                    "Spark local[2] over the raw Parquet log",
+                    min(spark_times),
+                    agree,
+                    setup_s=start_s,
+                    setup="session start",
+                )
+            )
+        )
         figures |= {"spark_s": round(min(spark_times), 2), "spark_agrees": agree}
         spark.close()
-    result("contacts", **figures)
+
+    figures |= compare(index_s, baselines, "scan index")
+    finish("contacts", figures, baselines)
+
+
+def duckdb_sorted(
+    log: Path, db: Path, cases: pa.Table, rules: ContactRules, expected: pa.Table
+) -> tuple[float, float, bool]:
+    """DuckDB with the scan index's head start: the log sorted once by (venue, time) and once by person, as the
+    index keeps it, into a database file; then the job's SQL with each join reading the copy sorted its way.
+    Returns the best query time, the load-and-sort time, and whether the rows are the index's."""
+    db.unlink(missing_ok=True)
+    glob = str(log / "*.parquet").replace("'", "''")
+    started = time.perf_counter()
+    with duckdb.connect(str(db)) as con:
+        for table, order in (("scans_by_venue", "venue_id, at_s"), ("scans_by_person", "person_id, at_s")):
+            con.execute(
+                f"CREATE TABLE {table} AS SELECT person_id, venue_id, at_s FROM read_parquet('{glob}') ORDER BY {order}"
+            )
+        con.execute("CHECKPOINT")
+    sort_s = time.perf_counter() - started
+    sql = contacts_sql(rules)
+    # the job's text, each of its two reads of the log pointed at the copy sorted for it (checked, not assumed)
+    by_person, by_venue = "FROM windows w JOIN scans s", "FROM visits v JOIN scans s"
+    assert sql.count(by_person) == 1 and sql.count(by_venue) == 1, "contacts_sql changed: update this benchmark"
+    sql = sql.replace(by_person, "FROM windows w JOIN scans_by_person s").replace(
+        by_venue, "FROM visits v JOIN scans_by_venue s"
+    )
+    duck = DuckDBEngine()  # a fresh process's view of the file, as the index is opened fresh for its query
+    duck.con.execute(f"ATTACH '{str(db).replace(chr(39), chr(39) * 2)}' AS sorted (READ_ONLY)")
+    duck.con.execute("USE sorted")
+    duck.arrow("cases", cases)
+    rows, times = repeated(lambda: duck.query(sql), 4)
+    agrees = canonical(rows, KEYS).equals(expected)
+    duck.close()
+    db.unlink(missing_ok=True)
+    return min(times), sort_s, agrees
 
 
 if __name__ == "__main__":

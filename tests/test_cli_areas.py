@@ -24,7 +24,9 @@ runner = CliRunner()
 HIGH_RISK_BUILDING = "110199001001007"  # the demo's, delineated 15 Nov 2022
 COMMUNITY = "110199002003"
 TESTED = "110199001001"
-RECOMPUTED = re.compile(r"^(\d{4}-\d{2}-\d{2}): (\d+) codes in [0-9.]+ s \(([^)]*)\); (\d+) changed$", re.MULTILINE)
+RECOMPUTED = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}): (\d+) codes in [0-9.]+ s \(([^)]*)\); (\d+) changed, \d+ written$", re.MULTILINE
+)
 ADVANCED = re.compile(r"^(\d{4}-\d{2}-\d{2}): (\d+) active areas checked, (\d+) changed level$", re.MULTILINE)
 
 
@@ -85,7 +87,9 @@ def test_codes_recompute_prints_counts_and_a_second_run_changes_nothing(db: str)
         colours.items()
     )
     assert count(db, "health_code_change") == changes + changed
-    assert count(db, "health_code", "\"on\" = '2022-11-16'") == persons
+    # every code stands on the day (only those that changed were written)
+    stands = "\"on\" <= '2022-11-16' AND (until IS NULL OR until >= '2022-11-16')"
+    assert count(db, "health_code", stands) == persons
 
     again = recomputed(run("codes", "recompute", "--as", "command", "--on", "2022-11-16", "--db", db))
     assert again[:3] == (day, n, colours) and again[3] == 0

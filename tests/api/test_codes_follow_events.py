@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from fastapi import FastAPI
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from fangkong.policy import load_policy
 from fangkong.services.access import SYSTEM
@@ -45,7 +45,7 @@ def on_the_spot(demo: Demo, person_id: int, day: date) -> str:
     """The rule computed from the records for `day`, ignoring what is stored."""
     app = cast(FastAPI, demo.client.app)
     with unit_of_work(app.state.sessions) as session:
-        session.execute(HealthCode.__table__.update().where(HealthCode.person_id == person_id).values(on=date.max))
+        session.execute(update(HealthCode).where(HealthCode.person_id == person_id).values(on=date.max))
         colour = lookup(session, SYSTEM, on=day, person_id=person_id, policy=app.state.policy).colour
         session.rollback()
     return colour
@@ -172,6 +172,6 @@ def test_a_plan_that_ends_overnight_is_green_the_next_morning_without_an_event(d
             select(HealthCode.person_id).where(or_(HealthCode.until.is_(None), HealthCode.until >= day))
         ).all()
     due = demo.post("command", "/api/health-codes/recompute", {"due_only": True})
-    assert quiet["id"] in standing and 0 < due["persons"] <= everyone - len(standing)
+    assert quiet["id"] in standing and 0 < due["written"] <= everyone - len(standing)
     after = stored(demo, contact["id"])
     assert (after.on, after.colour) == (day, "green")

@@ -7,7 +7,7 @@ check the morning after answers that day's rule.
 Events: a person registered or moved, an order placed or cancelled, an infection recorded or discharged, a
 building delineated around an infection, areas advanced or lowered, a positive pool (its members held) and a
 negative retest (a hold ended) imported by the lab, a corrected appeal, the next day (with the daily job or
-without). A refused event (4xx) must change nothing either; a server error fails the test.
+without), a recompute of the county. A refused event (4xx) must change nothing either; a server error fails the test.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from fangkong.api.app import create_app
+from fangkong.services.health_codes.facts import standing
 from fangkong.services.health_codes.models import HealthCode
-from fangkong.services.health_codes.service import decide_codes, standing
+from fangkong.services.health_codes.service import decide_codes
 from fangkong.services.persons.models import Person
 from fangkong.services.store import unit_of_work
 from tests.api.helpers import C12, Clock, Demo, resident_id
@@ -54,6 +55,7 @@ EVENTS = st.one_of(
     st.tuples(st.just("retest"), person_index),
     st.tuples(st.just("appeal"), person_index),
     st.tuples(st.just("next_day"), st.booleans()),
+    st.tuples(st.just("recompute"), st.booleans()),
 )
 
 
@@ -221,6 +223,8 @@ class World:
                     f"/api/appeals/{ticket['id']}/answer",
                     json={"outcome": "corrected", "answer": "checked"},
                 )
+        elif kind == "recompute":  # the whole county, or the daily job
+            self.send("POST", "command", "/api/health-codes/recompute", json={"due_only": args[0]})
         elif kind == "next_day":
             self.demo.clock.today = self.today + timedelta(days=1)
             if args[0]:  # the daily job ran before the first scan

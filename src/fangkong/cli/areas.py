@@ -108,9 +108,10 @@ def codes_recompute(
             due_only=due,
         )
     seconds = (datetime.now(UTC) - started).total_seconds()
-    colours = ", ".join(f"{k} {v}" for k, v in counts.items() if k not in ("persons", "changed"))
+    colours = ", ".join(f"{k} {v}" for k, v in counts.items() if k not in ("persons", "changed", "written"))
     console.print(
-        f"{day}: {counts['persons']} codes in {seconds:.1f} s ({colours}); {counts['changed']} changed",
+        f"{day}: {counts['persons']} codes in {seconds:.1f} s ({colours}); {counts['changed']} changed, "
+        f"{counts.get('written', 0)} written",
         highlight=False,
     )
 

@@ -26,7 +26,7 @@ from fangkong.bulk.timebase import epoch_day, epoch_s
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day
-from fangkong.services.health_codes.service import levels_on
+from fangkong.services.health_codes.facts import levels_on
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.jurisdictions.service import scope_root

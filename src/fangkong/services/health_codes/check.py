@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session
 from fangkong.policy import Policy
 from fangkong.services.access import SYSTEM
 
-from .service import lookup, standing
+from .facts import standing
+from .service import lookup
 
 APPLICATION_NAME = "fangkong venue check"  # how its connections show in pg_stat_activity
 MMAP_BYTES = 256 * 1024 * 1024

@@ -23,7 +23,7 @@ slower then, never stale.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,12 +36,12 @@ from fangkong.services.areas.models import RiskArea, RiskAreaEvent
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.file_imports.bulk import chunks
 from fangkong.services.infections.models import Infection
-from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderEvent
 from fangkong.services.persons.models import Person
 from fangkong.services.store import session_factory
 
+from .facts import residents_of
 from .models import HealthCode
 from .owed import owed, settled_all
 from .service import follow_codes
@@ -108,42 +108,6 @@ def _note(session: Session, _flush: UOWTransaction) -> None:
     for obj in session.deleted:
         if isinstance(obj, (ManagementOrder, Infection, TemporaryControl)):
             o.persons.add(obj.person_id)
-
-
-def residents_of(session: Session, area_codes: Iterable[str]) -> set[int]:
-    """Everyone whose home lies in one of the areas: a unit or building by its label in the person's address
-    (as `service._homes` finds homes), a community or anything wider by the jurisdiction tree."""
-    found: set[int] = set()
-    codes = list(area_codes)
-    if not codes:
-        return found
-    areas = {
-        j.code: j
-        for part in chunks(codes)
-        for j in session.scalars(select(Jurisdiction).where(Jurisdiction.code.in_(part)))
-    }
-    for j in areas.values():
-        if j.level == JurisdictionLevel.unit.value:
-            building = session.get(Jurisdiction, j.parent_code) if j.parent_code else None
-            if building is None or building.parent_code is None:
-                continue
-            stmt = select(Person.id).where(
-                Person.jurisdiction_code == building.parent_code,
-                Person.building == building.label,
-                Person.unit == j.label,
-            )
-        elif j.level == JurisdictionLevel.building.value:
-            if j.parent_code is None:
-                continue
-            stmt = select(Person.id).where(Person.jurisdiction_code == j.parent_code, Person.building == j.label)
-        else:
-            stmt = (
-                select(Person.id)
-                .join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code)
-                .where(Jurisdiction.path.startswith(j.path))
-            )
-        found.update(session.scalars(stmt))
-    return found
 
 
 def _settle(session: Session) -> None:

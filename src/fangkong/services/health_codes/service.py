@@ -1,49 +1,32 @@
 """Health codes: each person's status on a day from their orders, infection, temporary control and the risk
-area they live in, coloured by their province's table; recomputed in bulk after area changes (every change of
-colour recorded), looked up one at a time by venue and transport checks."""
+area they live in, coloured by their province's table; refreshed as events change them (`follow`), recomputed
+for a subtree or the daily job, looked up one at a time by staff (the venue check is `check`)."""
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Inconsistent, InvalidInput, NotFound
 from fangkong.policy import Policy
-from fangkong.policy.health_codes import colour_tables
-from fangkong.rules.health_code import (
-    AreaFact,
-    HealthCodeDecision,
-    HoldFact,
-    InfectionFact,
-    PersonFacts,
-    PhaseFact,
-    Status,
-    health_code,
-    statuses_on_day,
-    steady_through,
-)
-from fangkong.rules.plans import Plan
+from fangkong.rules.health_code import HealthCodeDecision, Status, statuses_on_day
 from fangkong.services import logs
 from fangkong.services.access import Actor, Permission
-from fangkong.services.areas.models import RiskArea, RiskAreaEvent
-from fangkong.services.calendar import local_day
-from fangkong.services.infections.models import Infection
-from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
-from fangkong.services.lab.models import TemporaryControl
-from fangkong.services.orders.models import ManagementOrder, OrderStatus
+from fangkong.services.areas.models import RiskArea
+from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.persons.models import Person
-from fangkong.services.store import chunks, utcnow
 
+from .facts import Resident, decide_many, facts_of, standing
 from .models import HealthCode, HealthCodeChange
-from .owed import owed, settled
+from .owed import owed
+from .refresh import people_in_scope, people_with_facts, write_decided, write_plain
 
-BATCH = 2000
+BATCH = 50_000  # people decided and written at a time
 
 
 class CodeRead(BaseModel):
@@ -54,214 +37,31 @@ class CodeRead(BaseModel):
     computed_at: datetime | None  # None: computed for this answer (no stored status for the day)
 
 
-def levels_on(session: Session, on: date) -> list[tuple[str, str, str | None]]:
-    """(area path, level, clause) of every area at high or medium risk on `on`, from each area's history; the
-    clause is the one its last level change recorded (None: none recorded, the rule cites the levels in force)."""
-    out = []
-    rows = session.execute(
-        select(RiskArea, Jurisdiction.path)
-        .join(Jurisdiction, Jurisdiction.code == RiskArea.area_code)
-        .where(RiskArea.delineated_on <= on)
-    ).all()
-    for risk, path in rows:
-        changes = session.execute(
-            select(RiskAreaEvent.on, RiskAreaEvent.level, RiskAreaEvent.clause)
-            .where(
-                RiskAreaEvent.risk_area_id == risk.id,
-                RiskAreaEvent.kind.in_(("delineated", "level_change")),
-                RiskAreaEvent.on <= on,
-            )
-            .order_by(RiskAreaEvent.on, RiskAreaEvent.id)
-        ).all()
-        if not changes:
-            continue
-        _, level, clause = changes[-1]
-        if level in ("high", "medium") and (risk.advanced_to >= on or risk.active):
-            out.append((path, level, clause))
-    return out
-
-
-def _homes(session: Session, people: list[Person]) -> dict[int, str]:
-    """Each person's narrowest home area path: unit, building, else their community."""
-    communities = {p.jurisdiction_code for p in people}
-    paths = dict(
-        session.execute(select(Jurisdiction.code, Jurisdiction.path).where(Jurisdiction.code.in_(communities))).all()
-    )
-    buildings: dict[tuple[str, str], tuple[str, str]] = {}
-    for code, parent, label, path in session.execute(
-        select(Jurisdiction.code, Jurisdiction.parent_code, Jurisdiction.label, Jurisdiction.path).where(
-            Jurisdiction.parent_code.in_(communities), Jurisdiction.level == JurisdictionLevel.building.value
-        )
-    ):
-        buildings[(parent or "", label or "")] = (code, path)
-    units: dict[tuple[str, str], str] = {}
-    building_codes = [c for c, _ in buildings.values()]
-    for part in chunks(building_codes):
-        for parent, label, path in session.execute(
-            select(Jurisdiction.parent_code, Jurisdiction.label, Jurisdiction.path).where(
-                Jurisdiction.parent_code.in_(part), Jurisdiction.level == JurisdictionLevel.unit.value
-            )
-        ):
-            units[(parent or "", label or "")] = path
-    homes = {}
-    for p in people:
-        home = paths.get(p.jurisdiction_code, "")
-        b = buildings.get((p.jurisdiction_code, p.building or ""))
-        if b is not None:
-            home = units.get((b[0], p.unit or ""), b[1])
-        homes[p.id] = home
-    return homes
-
-
-def facts_of(session: Session, people: list[Person], on: date) -> dict[int, PersonFacts]:
-    """What the store knows of each person that bears on their code on `on`: the phases of their active orders,
-    their infection and their holds (every one: the rule decides which days each counts on), and the high- or
-    medium-risk areas covering their home on `on` (each area's history decides its level on a day)."""
-    ids = [p.id for p in people]
-    phases: dict[int, list[PhaseFact]] = {i: [] for i in ids}
-    infections: dict[int, list[InfectionFact]] = {i: [] for i in ids}
-    holds: dict[int, list[HoldFact]] = {i: [] for i in ids}
-    areas: dict[int, list[AreaFact]] = {i: [] for i in ids}
-    for part in chunks(ids):
-        for order in session.scalars(
-            select(ManagementOrder).where(
-                ManagementOrder.person_id.in_(part), ManagementOrder.status == OrderStatus.active
-            )
-        ):
-            plan = Plan.model_validate(order.plan)
-            phases[order.person_id] += [
-                PhaseFact(
-                    category=order.category,
-                    kind=phase.kind,
-                    start=phase.start,
-                    end=phase.end,
-                    order_start=order.start,
-                    released_on=order.released_on,
-                    plan_clause=plan.reasons[0].clause if plan.reasons else None,
-                )
-                for phase in plan.phases
-            ]
-        for inf in session.scalars(select(Infection).where(Infection.person_id.in_(part))):
-            infections[inf.person_id].append(
-                InfectionFact(
-                    kind=inf.kind,
-                    sampled_on=inf.sampled_on,
-                    confirmed_on=local_day(inf.confirmed_at),
-                    discharged_on=inf.discharged_on,
-                )
-            )
-        for hold in session.scalars(select(TemporaryControl).where(TemporaryControl.person_id.in_(part))):
-            holds[hold.person_id].append(
-                HoldFact(
-                    started_on=local_day(hold.started_at), ended_on=local_day(hold.ended_at) if hold.ended_at else None
-                )
-            )
-    in_force = levels_on(session, on)
-    if in_force:
-        homes = _homes(session, people)
-        for p in people:
-            areas[p.id] = [
-                AreaFact(level=level, clause=clause) for path, level, clause in in_force if homes[p.id].startswith(path)
-            ]
-    return {
-        i: PersonFacts(
-            phases=tuple(phases[i]), infections=tuple(infections[i]), holds=tuple(holds[i]), areas=tuple(areas[i])
-        )
-        for i in ids
-    }
-
-
 def statuses_on(session: Session, people: list[Person], on: date, policy: Policy) -> dict[int, list[Status]]:
     """Every status that bears on each person's code on `on`, by the rule (`rules.health_code.statuses_on_day`)."""
     rules = policy.at(on)
     return {i: statuses_on_day(facts, on, rules) for i, facts in facts_of(session, people, on).items()}
 
 
-def standing(on: date, until: date | None, day: date) -> bool:
-    """Whether a stored status (computed for `on`, standing through `until`) is the status of `day`."""
-    return on <= day and (until is None or day <= until)
-
-
-def decide_codes(session: Session, people: list[Person], on: date, policy: Policy) -> dict[int, HealthCodeDecision]:
-    return {i: d for i, (d, _) in _decide(session, people, on, policy).items()}
-
-
-def _decide(
-    session: Session, people: list[Person], on: date, policy: Policy
-) -> dict[int, tuple[HealthCodeDecision, date | None]]:
-    """Each person's code on `on` and the last day it stands without a new event (`steady_through`)."""
-    tables = colour_tables()
-    rules = policy.at(on)
-    changes_on = policy.next_change_after(on)
-    out: dict[int, tuple[HealthCodeDecision, date | None]] = {}
-    facts = facts_of(session, people, on)
-    for p in people:
-        f = facts[p.id]
-        decision = health_code(statuses_on_day(f, on, rules), tables.for_jurisdiction(p.jurisdiction_code), rules)
-        out[p.id] = (decision, steady_through(f, on, changes_on))
-    return out
-
-
-def _reasons(decision: HealthCodeDecision) -> list[dict[str, Any]]:
-    return [r.model_dump() for r in decision.reasons]
+def decide_codes(
+    session: Session, people: Sequence[Resident], on: date, policy: Policy
+) -> dict[int, HealthCodeDecision]:
+    return {i: d.decision for i, d in decide_many(session, people, on, policy).items()}
 
 
 def store_codes(
-    session: Session,
-    by: str,
-    people: list[Person],
-    on: date,
-    counts: dict[str, int],
-    policy: Policy,
-    *,
-    cause: str,
-) -> None:
-    """Decide and store the codes of `people` for `on` with bulk statements (not one ORM object per person: a
-    city is millions of codes), recording every change of colour with its `cause`; `counts` is updated. Their
-    codes are then current with everything flushed: nothing is owed for them."""
-    decisions = _decide(session, people, on, policy)
-    stored = dict(
-        session.execute(
-            select(HealthCode.person_id, HealthCode.colour).where(HealthCode.person_id.in_([p.id for p in people]))
-        ).all()
-    )
-    new_rows: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    change_rows: list[dict[str, Any]] = []
-    now = utcnow()
-    for p in people:
-        d, until = decisions[p.id]
-        counts["persons"] += 1
-        counts[d.colour] = counts.get(d.colour, 0) + 1
-        reasons = _reasons(d)
-        before = stored.get(p.id)
-        row = {"person_id": p.id, "colour": d.colour, "reasons": reasons, "on": on, "until": until, "computed_at": now}
-        if p.id not in stored:
-            new_rows.append(row | {"token": secrets.token_urlsafe(32)})
-        else:
-            updates.append(row)
-        if before != d.colour:
-            counts["changed"] += 1
-            change_rows.append(
-                {
-                    "person_id": p.id,
-                    "on": on,
-                    "from_colour": before,
-                    "to_colour": d.colour,
-                    "reasons": reasons,
-                    "by": by,
-                    "cause": cause,
-                    "at": now,
-                }
-            )
-    if new_rows:
-        session.execute(insert(HealthCode), new_rows)
-    if updates:
-        session.execute(update(HealthCode), updates)
-    if change_rows:
-        session.execute(insert(HealthCodeChange), change_rows)
-    session.flush()
-    settled(session, [p.id for p in people])
+    session: Session, by: str, people: Sequence[Resident], on: date, policy: Policy, *, cause: str, always: bool
+) -> dict[str, int]:
+    """Decide and store the codes of `people` for `on` (`refresh.write_decided`); their codes are then current
+    with everything flushed."""
+    counts: dict[str, int] = {"persons": 0, "changed": 0}
+    for start in range(0, len(people), BATCH):
+        part = people[start : start + BATCH]
+        for key, n in write_decided(
+            session, decide_many(session, part, on, policy), on, by=by, cause=cause, always=always
+        ).items():
+            counts[key] = counts.get(key, 0) + n
+    return counts
 
 
 def follow_codes(
@@ -269,12 +69,8 @@ def follow_codes(
 ) -> dict[str, int]:
     """The codes of `person_ids` refreshed for `on` after an event (`cause`, by the account `by`): what
     `follow` calls at every commit that changed something a code depends on."""
-    counts: dict[str, int] = {"persons": 0, "changed": 0}
     with logs.timed("codes.follow", who=by, on=on, cause=cause) as line:
-        for part in chunks(person_ids, BATCH):
-            people = list(session.scalars(select(Person).where(Person.id.in_(part)).order_by(Person.id)))
-            if people:
-                store_codes(session, by, people, on, counts, policy, cause=cause)
+        counts = store_codes(session, by, people_in_scope(session, person_ids), on, policy, cause=cause, always=True)
         line |= counts
     return counts
 
@@ -288,8 +84,12 @@ def recompute(
     jurisdiction_code: str | None = None,
     due_only: bool = False,
 ) -> dict[str, int]:
-    """Recompute the codes of everyone in the subtree for `on`; every change of colour is recorded. With
-    `due_only` (the daily job), only those whose stored status does not stand on `on` and those with none."""
+    """Recompute the codes of everyone in the subtree for `on`; every change of colour is recorded, and only
+    what changed is written. With `due_only` (the daily job), only codes whose stored status does not stand on
+    `on`, and those of people without one.
+
+    People with facts are decided from their facts; everyone else is their province's default, written by
+    statements over the store (`refresh`)."""
     actor.require(Permission.manage_areas)
     root = actor.jurisdiction_path
     if jurisdiction_code is not None:
@@ -297,35 +97,39 @@ def recompute(
         if j is None or not actor.covers(j.path):
             raise NotFound("jurisdiction", jurisdiction_code)
         root = j.path
-    counts: dict[str, int] = {"persons": 0, "changed": 0}
-    last_id = 0
     cause = "daily job" if due_only else "recompute"
     with logs.timed("codes.recompute", who=actor.username, on=on, jurisdiction=root, due_only=due_only) as line:
-        while True:
-            stmt = (
-                select(Person)
-                .join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code)
-                .where(Jurisdiction.path.startswith(root), Person.id > last_id)
-                .order_by(Person.id)
-                .limit(BATCH)
-            )
-            if due_only:
-                stmt = stmt.outerjoin(HealthCode, HealthCode.person_id == Person.id).where(
-                    or_(
-                        HealthCode.person_id.is_(None),
-                        HealthCode.on > on,
-                        and_(HealthCode.until.is_not(None), HealthCode.until < on),
-                    )
-                )
-            people = list(session.scalars(stmt))
-            if not people:
-                break
-            last_id = people[-1].id
-            store_codes(session, actor.username, people, on, counts, policy, cause=cause)
+        session.flush()
+        with_facts = people_with_facts(session, on)
+        managed = people_in_scope(session, sorted(with_facts), root=root)
+        if due_only:
+            due = _not_standing(session, [p.id for p in managed], on)
+            managed = [p for p in managed if p.id in due]
+        counts = store_codes(session, actor.username, managed, on, policy, cause=cause, always=False)
+        for key, n in write_plain(
+            session, root, on, policy, with_facts=with_facts, by=actor.username, cause=cause, due_only=due_only
+        ).items():
+            counts[key] = counts.get(key, 0) + n
+        if due_only:  # the people with facts whose codes stand were not counted above
+            counts["persons"] += len(people_in_scope(session, sorted(with_facts), root=root)) - len(managed)
         line |= counts
     if not due_only:
         _settled_areas_under(session, root)
     return counts
+
+
+def _not_standing(session: Session, ids: list[int], on: date) -> set[int]:
+    """Those of `ids` whose stored code does not stand on `on` (or who have none)."""
+    standing_ids: set[int] = set()
+    for start in range(0, len(ids), 1000):
+        for person_id, stored_on, until in session.execute(
+            select(HealthCode.person_id, HealthCode.on, HealthCode.until).where(
+                HealthCode.person_id.in_(ids[start : start + 1000])
+            )
+        ):
+            if standing(stored_on, until, on):
+                standing_ids.add(person_id)
+    return set(ids) - standing_ids
 
 
 def _settled_areas_under(session: Session, root: str) -> None:
@@ -372,8 +176,8 @@ def lookup(
         raise NotFound("person", person_id)
     if row is not None and standing(row.on, row.until, on):
         return CodeRead(person_id=person_id, on=on, colour=row.colour, reasons=row.reasons, computed_at=row.computed_at)
-    d = decide_codes(session, [person], on, policy)[person_id]
-    return CodeRead(person_id=person_id, on=on, colour=d.colour, reasons=_reasons(d), computed_at=None)
+    d = decide_many(session, [person], on, policy)[person_id]
+    return CodeRead(person_id=person_id, on=on, colour=d.colour, reasons=d.reasons, computed_at=None)
 
 
 def changes(session: Session, actor: Actor, person_id: int) -> Iterable[HealthCodeChange]:
@@ -390,7 +194,7 @@ def refresh_person(
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound("person", person_id)
-    store_codes(session, actor.username, [person], on, {"persons": 0, "changed": 0}, policy, cause=cause)
+    store_codes(session, actor.username, [person], on, policy, cause=cause, always=True)
     row = session.get(HealthCode, person_id, populate_existing=True)
     if row is None:
         raise Inconsistent(f"no health code stored for person {person_id}")
