@@ -48,10 +48,11 @@ from fangkong.services.demo import COUNTY, load_demo
 from fangkong.services.file_imports.batches import ImportSummary
 from fangkong.services.file_imports.bulk import copy_frame
 from fangkong.services.file_imports.models import LabImport
+from fangkong.services.health_codes.facts import standing
 from fangkong.services.health_codes.follow import _settle, following
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.health_codes.owed import owed
-from fangkong.services.health_codes.service import decide_codes, follow_codes, standing
+from fangkong.services.health_codes.service import decide_codes, follow_codes
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.jurisdictions.service import create_jurisdiction
 from fangkong.services.lab.imports import import_results
