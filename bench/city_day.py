@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ from lab_import import (
     peak_mib,
     people_for,
     register,
+    registered,
     results_file,
     run_import,
     shares,
@@ -59,6 +61,12 @@ def fresh_database(url: str) -> None:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
+
+
+def holds(url: str) -> int:
+    """The bench's people in the store."""
+    with unit_of_work(following_sessions(url)) as session:
+        return int(session.scalar(text("SELECT count(*) FROM person WHERE document_number LIKE 'LB%'")) or 0)
 
 
 def durability(url: str) -> str:
@@ -88,26 +96,34 @@ def main() -> None:
     ap.add_argument("--db", help="a PostgreSQL URL whose database the bench drops and fills (default: SQLite)")
     ap.add_argument("--data", type=Path, default=Path("/work/bench-data-cityday"), help="the file and SQLite store")
     ap.add_argument("--keep", action="store_true", help="keep the SQLite store and the results file")
+    ap.add_argument(
+        "--reuse", action="store_true", help="PostgreSQL: a database already built for these sizes (and not resulted)"
+    )
     args = ap.parse_args()
     sampled = people_for(args.tubes, args.single_every)
     if sampled > args.people:
         ap.error(f"{args.tubes:,} tubes hold {sampled:,} people: give --people at least that")
-    work = args.data / f"city-day-{args.people}-{args.tubes}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    args.data.mkdir(parents=True, exist_ok=True)
+    # a folder of its own: two runs on two stores at once must not share (or delete) each other's file
+    work = Path(tempfile.mkdtemp(prefix=f"city-day-{args.people}-{args.tubes}-", dir=args.data))
     url = args.db or f"sqlite:///{work / 'store.sqlite3'}"
     store = durability(url)
     print(f"store: {store}", flush=True)
-    if args.db:
-        fresh_database(url)
-    people, built = register(url, args.tubes, people=args.people, single_every=args.single_every)
-    print(
-        f"store built (set-based, untimed): {people:,} people with their codes, {args.tubes:,} tubes, "
-        f"{sampled:,} members in {sum(built.values()):.0f} s ("
-        + ", ".join(f"{k} {v:.0f} s" for k, v in built.items())
-        + f"); peak memory {peak_mib():,.0f} MiB",
-        flush=True,
-    )
+    built: dict[str, float] = {}
+    if args.db and args.reuse and registered(url, args.tubes) and holds(url) == args.people:
+        people = args.people
+        print(f"store reused: {people:,} people, {args.tubes:,} tubes, none resulted (build untimed, earlier)")
+    else:
+        if args.db:
+            fresh_database(url)
+        people, built = register(url, args.tubes, people=args.people, single_every=args.single_every)
+        print(
+            f"store built (set-based, untimed): {people:,} people with their codes, {args.tubes:,} tubes, "
+            f"{sampled:,} members in {sum(built.values()):.0f} s ("
+            + ", ".join(f"{k} {v:.0f} s" for k, v in built.items())
+            + f"); peak memory {peak_mib():,.0f} MiB",
+            flush=True,
+        )
     results = work / "results.csv"
     results.write_bytes(
         results_file(
