@@ -1,16 +1,19 @@
 """Health-code status of a whole population after a change of risk areas, in one run, fangkong against every way a
 user would otherwise get the same codes:
 
-- fangkong: the numpy pass (`fangkong.bulk.health_codes.compute`) in a process that keeps the residents' columns
-  loaded, as a command centre's job does: personal statuses (DuckDB over the orders, infections and holds), the
-  areas, the colours, and the list of residents whose colour changed, written to Parquet (loading reported beside);
-- the job's SQL on DuckDB over Parquet, and on DuckDB with the tables loaded into its memory (the numpy pass's head
+- fangkong: what `fangkong bulk run health_codes` runs (`fangkong.bulk.jobs.run_job` on DuckDB), timed in its
+  parts: loading the residents' columns (`health_codes.Population.load`, once per run), then the pass
+  (`health_codes.code_pass`: personal statuses by DuckDB over the orders, infections and holds, the areas and the
+  colours by numpy; `job_rows`, the SQL job's rows; `changes` against the codes before the change, written to
+  Parquet). The ratio is the pass's; load + pass, and the whole `run_job` (which also computes the codes under
+  the earlier areas to list the changes), are reported beside, as a command run pays them;
+- the job's SQL on DuckDB over Parquet, and on DuckDB with the tables loaded into its memory (the pass's head
   start; the load reported beside);
 - the job's SQL on PostgreSQL, loaded with COPY and indexed on the join keys: the server's own time (EXPLAIN
   ANALYZE), with Python's fetch of the 20 M rows beside it;
 - with --spark, the job's SQL on Spark;
 - the per-person rules (`statuses_on_day`, `health_code`) on a sample of residents, extrapolated to all of them,
-  each sampled resident's colour compared with the numpy pass's.
+  each sampled resident's colour compared with the pass's.
 
 The ratio printed, and carried in the RESULT line, is to the fastest baseline that gave the same answer; any
 baseline with another answer fails the run.
@@ -46,8 +49,9 @@ from common import (
 )
 
 from fangkong.bulk import health_codes as hc
-from fangkong.bulk.city import City
+from fangkong.bulk.city import ZONE, City
 from fangkong.bulk.engines import DuckDBEngine, Engine, PostgresEngine, SparkEngine, canonical
+from fangkong.bulk.jobs import JobRun, run_job
 from fangkong.bulk.timebase import epoch_day, from_epoch_day
 from fangkong.policy import load_policy
 from fangkong.policy.health_codes import colour_tables
@@ -152,62 +156,72 @@ def main() -> None:
     day = epoch_day(city.today)
     policy = load_policy().at(city.today)
     say(f"== health codes of {city.residents:,} residents after a change of risk areas")
-    colours = hc.colour_table(colour_tables(), ["31", "44"], policy)
+    before_areas = city.path("risk_areas_before.parquet")
 
+    # the product's own path, as `fangkong bulk run health_codes` runs it: load, then the pass
     population, load_s = timed(lambda: hc.Population.load(city.path("residents.parquet")))
+    colours = hc.colours_for(population, policy)
     duck = DuckDBEngine()
     register(duck, city)
-    duck.arrow("colours", colours)
-    before = hc.compute(
-        population,
-        duck.query(hc.person_statuses_sql(day)),
-        pq.read_table(city.path("risk_areas_before.parquet")),
-        colours,
-    )
+    duck.arrow("colours", colours)  # for the SQL baseline below; the pass makes its own from the rule
+    # the codes before the change, as a command centre holds them from the last run
+    before = hc.code_pass(population, duck, day, policy, pq.read_table(before_areas))
     out = city.root.parent / f"{city.root.name}-code-changes.parquet"
 
-    def after_change() -> tuple[hc.Codes, int]:
-        after = hc.compute(
-            population,
-            duck.query(hc.person_statuses_sql(day)),
-            pq.read_table(city.path("risk_areas.parquet")),
-            colours,
-        )
+    def after_change() -> tuple[pa.Table, hc.Codes, int]:
+        after = hc.code_pass(population, duck, day, policy, pq.read_table(city.path("risk_areas.parquet")))
+        rows = hc.job_rows(population, after)
         moved = hc.changes(before, after, population)
         pq.write_table(moved, out)
-        return after, moved.num_rows
+        return rows, after, moved.num_rows
 
-    (after, changed), times = repeated(after_change, 5)
+    (fast_rows, after, changed), times = repeated(after_change, 5)
     counts = after.counts()
+    fangkong_s = median(times)
     say(
-        f"numpy pass: {median(times):.2f} s "
-        f"(first {times[0]:.2f} s) for {city.residents:,} codes, {changed:,} changed; {counts}"
+        f"the pass: {fangkong_s:.2f} s (first {times[0]:.2f} s) for {city.residents:,} codes and their rows, "
+        f"{changed:,} changed; {counts}"
     )
-    say(f"   loading the residents' columns once: {load_s:.2f} s")
+    say(f"   loading the residents' columns (once a run): {load_s:.2f} s; load + pass {load_s + fangkong_s:.2f} s")
+
+    def command() -> JobRun:
+        engine = DuckDBEngine()
+        try:
+            return run_job("health_codes", city.root, engine, load_policy(), city.today, ZONE, before=before_areas)
+        finally:
+            engine.close()
+
+    job, job_times = repeated(command, 2)
+    assert job.changes is not None
+    job_agrees = bool(job.engine == "duckdb + numpy" and job.rows.equals(fast_rows) and job.changes.num_rows == changed)
+    say(
+        f"   the whole run_job of `fangkong bulk run health_codes --before` ({job.engine}; load, the pass under "
+        f"the earlier areas and the new, the changes): {min(job_times):.2f} s (first {job_times[0]:.2f} s); "
+        f"the same rows and changes as the pass: {job_agrees}"
+    )
     figures: dict[str, object] = {
         "residents": city.residents,
-        "numpy_s": round(median(times), 3),
+        "numpy_s": round(fangkong_s, 3),
         "load_s": round(load_s, 3),
+        "load_plus_pass_s": round(load_s + fangkong_s, 3),
+        "run_job_s": round(min(job_times), 3),
+        "run_job_agrees": job_agrees,
         "changed": changed,
         "colours": counts,
     }
     names = np.asarray(after.colours)
-    fangkong_s = median(times)
     baselines: list[Baseline] = []
 
     sql = hc.health_codes_sql(day)
     duck_rows, duck_times = repeated(lambda: duck.query(sql), 2)
     reference = canonical(duck_rows, ["person_id"])
-    duck_agrees = bool(
-        reference.column("person_id").to_numpy().tolist() == population.person_id.tolist()
-        and (reference.column("bits").to_numpy() == after.bits).all()
-        and (np.asarray(reference.column("colour").to_pylist()) == names[after.colour]).all()
-    )
+    # row for row and column for column: the command's rows are the SQL job's
+    duck_agrees = bool(duck_rows.schema == fast_rows.schema and canonical(fast_rows, ["person_id"]).equals(reference))
     baselines.append(say_baseline(Baseline("duckdb", "DuckDB SQL over Parquet", min(duck_times), duck_agrees)))
     figures |= {"duckdb_s": round(min(duck_times), 3), "duckdb_agrees": duck_agrees}
     duck.close()
 
-    # the numpy pass keeps the residents' columns loaded; DuckDB given the same: the tables in its own memory
+    # the pass has the residents' columns loaded; DuckDB given the same: the tables in its own memory
     loaded = DuckDBEngine()
     _, loaded_s = timed(lambda: load_tables(loaded, city, colours))
     loaded_rows, loaded_times = repeated(lambda: loaded.query(sql), 3)
@@ -290,7 +304,7 @@ def main() -> None:
     seconds, decided = per_person(city, min(args.sample, city.residents))
     n = len(decided)
     whole = seconds / n * city.residents
-    # the rule's colour for each sampled resident against the numpy pass's colour for the same resident
+    # the rule's colour for each sampled resident against the pass's colour for the same resident
     ids = np.fromiter(decided, dtype=np.int64, count=n)
     at = np.minimum(np.searchsorted(population.person_id, ids), len(population.person_id) - 1)
     found = population.person_id[at] == ids
@@ -315,8 +329,11 @@ def main() -> None:
         "per_person_agrees": agree,
     }
 
-    figures |= compare(fangkong_s, baselines, "numpy pass")
+    figures |= compare(fangkong_s, baselines, "the pass")
     finish("population_codes", figures, baselines)
+    if not job_agrees:
+        say("!! population_codes: run_job's rows or changes are not the pass's")
+        sys.exit(1)
 
 
 def load_tables(engine: DuckDBEngine, city: City, colours: pa.Table) -> None:

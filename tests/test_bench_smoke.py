@@ -42,6 +42,22 @@ def test_bench_run_tiny(tmp_path: Path) -> None:
     assert "== summary" in done.stdout
 
 
+def test_bench_staff_api_tiny() -> None:
+    """The staff API's benchmark at a tiny size: a server, a login, each route loaded, every answer audited."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "staff_api.py"), "--persons", "200", "--duration", "1", "--warmup", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = next(s for s in done.stdout.splitlines() if s.startswith("RESULT "))
+    figures = json.loads(line.removeprefix("RESULT "))
+    assert figures["audit_complete"] is True
+    assert figures["person"]["best_rps"] > 0 and figures["token"]["best_rps"] > 0 and figures["bare"]["best_rps"] > 0
+
+
 def test_city_day_small(tmp_path: Path) -> None:
     """A city's day at a five-hundredth of the scale (more single tubes and more of them positive, so infections
     follow too): the import to its commit, every touched code current and the

@@ -3,13 +3,19 @@ its clauses, rows written; bad input refused with the field named and exit code 
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from fangkong.bulk.city import ZONE
+from fangkong.bulk.engines import DuckDBEngine, canonical
+from fangkong.bulk.jobs import run_job
 from fangkong.cli.main import app
+from fangkong.policy import load_policy
 
 runner = CliRunner()
 
@@ -32,6 +38,60 @@ def test_each_job_runs_and_cites(city: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["bulk", "run", "health_codes", "--data", str(city)])
     assert result.exit_code == 0, result.output
     assert "green" in result.output and "m20.4" in result.output
+
+
+def counts(output: str) -> dict[str, str]:
+    """The summary table's rows (value → rows) as the command printed them."""
+    found = {}
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.strip("│┃ ").split("│")]
+        if len(cells) == 2 and cells[1].replace(",", "").isdigit():
+            found[cells[0]] = cells[1]
+    return found
+
+
+# What the commands printed for this city (seed 3) when they ran the jobs' SQL (before the vectorized passes).
+PRINTED_BY_THE_SQL = {
+    ("health_codes",): {"green": "1,884", "red": "3,087", "yellow": "29"},
+    ("work_lists",): {"overdue_test": "123", "phase_change": "54", "release": "29", "test_due": "197"},
+    ("work_lists", "--on", "2022-11-12", "--overdue-days", "3"): {
+        "overdue_test": "43",
+        "phase_change": "23",
+        "release": "12",
+        "test_due": "137",
+    },
+}
+
+
+@pytest.mark.parametrize("args", list(PRINTED_BY_THE_SQL))
+def test_the_fast_paths_print_the_sqls_counts(city: Path, args: tuple[str, ...], tmp_path: Path) -> None:
+    job = args[0]
+    result = runner.invoke(app, ["bulk", "run", *args, "--data", str(city), "--out", str(tmp_path / "rows.parquet")])
+    assert result.exit_code == 0, result.output
+    assert ("(duckdb + numpy)" if job == "health_codes" else "(schedule in memory)") in result.output
+    assert counts(result.output) == PRINTED_BY_THE_SQL[args]
+    # and the SQL's rows today: the same counts, and the rows written are the SQL's, column for column
+    on = date(2022, 11, 12) if "--on" in args else date(2022, 11, 16)
+    overdue = 3 if "--overdue-days" in args else 7
+    sql = run_job(job, city, DuckDBEngine(), load_policy(), on, ZONE, overdue_days=overdue, sql=True).rows
+    column = "colour" if job == "health_codes" else "section"
+    assert {k: f"{v:,}" for k, v in Counter(sql.column(column).to_pylist()).items()} == counts(result.output)
+    written = pq.read_table(tmp_path / "rows.parquet")
+    assert written.schema == sql.schema
+    keys = ["person_id"] if job == "health_codes" else ["section", "order_id", "phase_index", "test_day"]
+    assert canonical(written, keys).equals(canonical(sql, keys))
+
+
+def test_health_codes_list_the_changes(city: Path, tmp_path: Path) -> None:
+    out = tmp_path / "changes.parquet"
+    args = ["bulk", "run", "health_codes", "--data", str(city), "--before", str(city / "risk_areas_before.parquet")]
+    result = runner.invoke(app, [*args, "--changes", str(out)])
+    assert result.exit_code == 0, result.output
+    moved = pq.read_table(out)
+    assert f"{moved.num_rows:,} residents changed colour" in result.output and moved.num_rows > 0
+    assert moved.column_names == ["person_id", "from_colour", "to_colour"]
+    refused = runner.invoke(app, ["bulk", "run", "work_lists", "--data", str(city), "--changes", str(out)])
+    assert refused.exit_code == 2 and "changes" in refused.output
 
 
 def test_contacts_from_the_index_equal_the_sql(city: Path, tmp_path: Path) -> None:
@@ -57,6 +117,7 @@ def test_contacts_from_the_index_equal_the_sql(city: Path, tmp_path: Path) -> No
         (["bulk", "run", "work_lists", "--on", "2022-13-01"], "--on"),
         (["bulk", "run", "work_lists", "--overdue-days", "99"], "overdue_days"),
         (["bulk", "run", "health_codes", "--areas", "/nonexistent.parquet"], "areas"),
+        (["bulk", "run", "health_codes", "--before", "/nonexistent.parquet"], "before"),
         (["bulk", "run", "contacts", "--on", "2023-02-01"], "classb.general"),
     ],
 )

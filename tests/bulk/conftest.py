@@ -5,18 +5,33 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 
 import pytest
 
 from fangkong.bulk.city import SIZES, City, generate
 from fangkong.bulk.engines import DuckDBEngine, SparkEngine
-from tests.bulk.helpers import register_city
+from tests.bulk.helpers import TRANSITIONS, register_city
 
 
 @pytest.fixture(scope="session")
 def tiny_city(tmp_path_factory: pytest.TempPathFactory) -> City:
     return generate(tmp_path_factory.mktemp("city") / "tiny", SIZES["tiny"])
+
+
+@pytest.fixture(scope="session")
+def city_on(tmp_path_factory: pytest.TempPathFactory, tiny_city: City) -> Callable[[date], City]:
+    """A tiny city (the same seed) whose today is the day given, each generated once per session."""
+    made = {tiny_city.today: tiny_city}
+    assert set(TRANSITIONS) >= set(made)
+
+    def get(today: date) -> City:
+        if today not in made:
+            made[today] = generate(tmp_path_factory.mktemp("city") / f"tiny-{today}", SIZES["tiny"], today=today)
+        return made[today]
+
+    return get
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,9 @@ from fangkong.api import (
     routes_sites,
 )
 from fangkong.api.request_log import RequestLog
+from fangkong.api.staff_reads import StaffReadFastPath
 from fangkong.policy import Policy, load_policy
+from fangkong.services.audited_reads.group_commit import GroupCommit, durable_engine
 from fangkong.services.calendar import Clock, local_day, system_clock
 from fangkong.services.health_codes.check import code_store
 from fangkong.services.health_codes.follow import following
@@ -41,6 +43,8 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         await app.state.code_store.aclose()  # the venue check's own connection
+        if app.state.audited_reads is not None:
+            app.state.audited_reads.close()  # the staff reads' batches: what waits is settled first
 
     app = FastAPI(
         lifespan=lifespan,
@@ -60,7 +64,13 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     # every commit refreshes the codes its changes touch, for the day of the app's clock (a drill's too)
     app.state.sessions = following(engine, today=lambda: local_day(app.state.clock()), policy=app.state.policy)
     app.state.code_store = code_store(database_url)  # the venue check reads the store without the ORM
+    # the staff's reads of one person, settled in group commits by a thread with an engine of its own (an
+    # in-memory SQLite store has no second connection: its reads take the routes)
+    in_memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+    app.state.audited_reads = None if in_memory else GroupCommit(durable_engine(database_url), clock)
     errors.install(app)
+    # inside the request log (a staff read is logged with its account), before the router (staff_reads explains)
+    app.add_middleware(StaffReadFastPath)
     app.add_middleware(RequestLog)  # inside the venue check's fast path: checks are not logged
     # the venue check, answered before FastAPI's router at a city's scan rate (routes_check explains)
     app.add_middleware(routes_check.CheckFastPath)

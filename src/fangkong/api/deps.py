@@ -56,12 +56,18 @@ def get_policy(request: Request) -> Policy:
 Rules = Annotated[Policy, Depends(get_policy)]
 
 
-def get_actor(
-    request: Request, session: DbSession, now: Now, authorization: Annotated[str | None, Header()] = None
-) -> Actor:
+def get_bearer(authorization: Annotated[str | None, Header()] = None) -> str:
+    """The API token the request carries."""
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthenticated("send Authorization: Bearer <token> (POST /api/auth/token)")
-    actor = actor_for_token(session, authorization[7:].strip(), now=now)
+    return authorization[7:].strip()
+
+
+Bearer = Annotated[str, Depends(get_bearer)]
+
+
+def get_actor(request: Request, session: DbSession, now: Now, token: Bearer) -> Actor:
+    actor = actor_for_token(session, token, now=now)
     if actor is None:
         raise Unauthenticated("the token is unknown or expired")
     request.state.actor = actor  # a refusal of the rules is recorded under this actor (errors.py)

@@ -14,6 +14,8 @@ from fangkong.api.routes_lab import RawBody
 from fangkong.services.areas import service, spillover
 from fangkong.services.areas.service import Delineation, RiskAreaRead
 from fangkong.services.areas.shapes import import_areas
+from fangkong.services.audit.service import record
+from fangkong.services.audited_reads.batch import CODE_READ
 from fangkong.services.health_codes.service import CodeRead, lookup, recompute
 from fangkong.services.persons.service import person_in_scope
 
@@ -181,14 +183,19 @@ def spillover_confirm(
 def code_of_person(
     person_id: int, session: DbSession, actor: CurrentActor, today: Today, policy: Rules, on: date | None = None
 ) -> CodeRead:
-    """A person's code (colour and reasons with clauses) on a day (default today)."""
-    return lookup(session, actor, on=on or today, person_id=person_id, policy=policy)
+    """A person's code (colour and reasons with clauses) on a day (default today); the read is audited."""
+    code = lookup(session, actor, on=on or today, person_id=person_id, policy=policy)
+    record(session, actor, action="read", entity="person", entity_id=code.person_id, detail=CODE_READ)
+    return code
 
 
 @router.get("/health-codes/token/{token}", response_model=CodeRead)
 def code_of_token(token: str, session: DbSession, actor: CurrentActor, today: Today, policy: Rules) -> CodeRead:
-    """What a venue or transport check sees when it scans a code: today's colour for the token."""
-    return lookup(session, actor, on=today, token=token, policy=policy)
+    """A person's code today, with its reasons, found by the token the code's QR carries; the read is audited.
+    Its plain success is answered in front of the router (`api/staff_reads.py`), with the same answer."""
+    code = lookup(session, actor, on=today, token=token, policy=policy)
+    record(session, actor, action="read", entity="person", entity_id=code.person_id, detail=CODE_READ)
+    return code
 
 
 class Recompute(BaseModel):

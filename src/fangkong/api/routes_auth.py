@@ -1,12 +1,12 @@
-"""Log in: exchange a username and password for an API token."""
+"""Log in (exchange a username and password for an API token) and log out (the token is refused from then on)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel
 
-from fangkong.api.deps import CurrentActor, DbSession, Now
-from fangkong.services.users.service import issue_token
+from fangkong.api.deps import Bearer, CurrentActor, DbSession, Now, get_actor
+from fangkong.services.users.service import issue_token, revoke_token
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -35,3 +35,11 @@ def login(body: Credentials, session: DbSession, now: Now) -> TokenRead:
 @router.get("/me", response_model=Me)
 def me(actor: CurrentActor) -> Me:
     return Me(username=actor.username, role=actor.role.value, jurisdiction_path=actor.jurisdiction_path)
+
+
+# only a live token may be logged out: an unknown one is a 401, as on any route
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Depends(get_actor)])
+def logout(token: Bearer, session: DbSession) -> Response:
+    """Log out: the token is deleted; every server process refuses it from the next request on."""
+    revoke_token(session, token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -67,6 +67,8 @@ def search(
 
 @router.get("/{person_id}", response_model=PersonRead)
 def get(person_id: int, session: DbSession, actor: CurrentActor, reason: Reason = None) -> PersonRead:
+    """One person's record; the read is audited. Its plain success is answered in front of the router
+    (`api/staff_reads.py`), with the same answer."""
     return to_read(read_person(session, actor, person_id, reason=reason), actor)
 
 

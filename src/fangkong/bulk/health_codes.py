@@ -32,9 +32,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from fangkong.policy import PolicyAt, load_policy
-from fangkong.policy.health_codes import STATUSES, ColourTables
+from fangkong.policy.health_codes import STATUSES, ColourTables, colour_tables
 from fangkong.rules.health_code import Status, code_windows, health_code, status_clauses
 
+from .engines import Engine
 from .timebase import from_epoch_day
 
 BIT = {status: 1 << i for i, status in enumerate(STATUSES)}
@@ -131,7 +132,8 @@ JOIN colours c ON c.province = r.province AND c.bits = COALESCE(b.bits, 0)
 
 @dataclass
 class Population:
-    """The residents' columns a code pass needs, loaded once and kept (a command centre's long-running job)."""
+    """The residents' columns a code pass needs, loaded once per run (or kept by a command centre's long-running
+    job between changes of areas)."""
 
     person_id: Array
     unit_id: Array
@@ -139,21 +141,52 @@ class Population:
     community_id: Array
     province: Array  # index into `provinces`
     provinces: list[str]
+    # where each person id sits when the ids are not simply 0..n-1 (a store's export): the positions sorted by id
+    by_id: Array | None = None
 
     @classmethod
     def load(cls, residents: Path) -> Population:
         t = pq.read_table(residents, columns=["person_id", "unit_id", "building_id", "community_id", "province"])
+        # the SQL job joins on the province and the person: a resident without either has no row there either
+        if t.column("province").null_count or t.column("person_id").null_count:
+            t = t.filter(pc.and_(pc.is_valid(t.column("province")), pc.is_valid(t.column("person_id"))))
         province = t.column("province").combine_chunks()
         if not pa.types.is_dictionary(province.type):
             province = province.dictionary_encode()
+
+        def ids(name: str) -> Array:
+            column = t.column(name)
+            if column.null_count:  # an area not recorded joins no risk area, as -1 does
+                column = pc.fill_null(column, -1)
+            out: Array = column.to_numpy()
+            return out
+
+        person_id = ids("person_id")
+        n = len(person_id)
+        dense = n == 0 or bool(person_id[0] == 0 and person_id[-1] == n - 1 and (np.diff(person_id) == 1).all())
         return cls(
-            person_id=t.column("person_id").to_numpy(),
-            unit_id=t.column("unit_id").to_numpy(),
-            building_id=t.column("building_id").to_numpy(),
-            community_id=t.column("community_id").to_numpy(),
+            person_id=person_id,
+            unit_id=ids("unit_id"),
+            building_id=ids("building_id"),
+            community_id=ids("community_id"),
             province=province.indices.to_numpy(zero_copy_only=False),
             provinces=[str(p) for p in province.dictionary.to_pylist()],
+            by_id=None if dense else np.argsort(person_id, kind="stable"),
         )
+
+    def positions(self, person_ids: Array) -> Array:
+        """Where each of `person_ids` sits in the population; -1 for a person who is not a resident (the SQL job's
+        LEFT JOIN from the residents drops their statuses too)."""
+        n = len(self.person_id)
+        ids = person_ids.astype(np.int64)
+        if self.by_id is None:  # the city's residents are numbered 0..n-1 in file order
+            out: Array = np.where((ids >= 0) & (ids < n), ids, -1)
+            return out
+        ordered = self.person_id[self.by_id]
+        at = np.minimum(np.searchsorted(ordered, ids), max(n - 1, 0))
+        found = (ordered[at] == ids) if n else np.zeros(len(ids), dtype=bool)
+        out = np.where(found, self.by_id[at] if n else -1, -1)
+        return out
 
 
 @dataclass
@@ -171,8 +204,10 @@ class Codes:
 
 def _area_flags(ids: Array, areas: pa.Table, kind: str, level: str) -> Array:
     chosen = areas.filter(pc.and_(pc.equal(areas.column("kind"), kind), pc.equal(areas.column("level"), level)))
-    marked = chosen.column("area_id").to_numpy().astype(np.int64)
-    size = int(max(ids.max(initial=-1), marked.max(initial=-1))) + 1
+    marked = chosen.column("area_id").drop_null().to_numpy().astype(np.int64)
+    marked = marked[marked >= 0]  # no home is in area -1 ("not recorded")
+    # at least one flag: ids of -1 index the last one (masked below) even when no home and no area is numbered
+    size = int(max(ids.max(initial=0), marked.max(initial=0))) + 1
     flags = np.zeros(size, dtype=bool)
     flags[marked] = True
     out: Array = np.where(ids >= 0, flags[ids], False)  # -1: the level is not recorded for this home
@@ -183,12 +218,9 @@ def compute(population: Population, person_bits: pa.Table, areas: pa.Table, colo
     """Every resident's code from the bits of people with a personal status (`person_statuses_sql`: person_id,
     bit) and today's risk areas; the colour from the table made by the per-person rule."""
     bits = np.zeros(len(population.person_id), dtype=np.uint8)
-    # residents are numbered 0..n-1 in the city's files; a store's ids would be mapped to positions first
-    if len(population.person_id) and population.person_id[-1] != len(population.person_id) - 1:
-        position = np.searchsorted(population.person_id, person_bits.column("person_id").to_numpy())
-    else:
-        position = person_bits.column("person_id").to_numpy()
-    np.bitwise_or.at(bits, position, person_bits.column("bit").to_numpy().astype(np.uint8))
+    position = population.positions(person_bits.column("person_id").to_numpy())
+    resident = position >= 0
+    np.bitwise_or.at(bits, position[resident], person_bits.column("bit").to_numpy().astype(np.uint8)[resident])
     for level, status in (("high", "high_risk_area"), ("medium", "medium_risk_area")):
         inside = np.zeros(len(bits), dtype=bool)
         for kind in AREA_KINDS:
@@ -216,5 +248,30 @@ def changes(before: Codes, after: Codes, population: Population) -> pa.Table:
             "person_id": population.person_id[moved].astype(np.int64),
             "from_colour": names[before.colour[moved]],
             "to_colour": names[after.colour[moved]],
+        }
+    )
+
+
+def colours_for(population: Population, policy: PolicyAt) -> pa.Table:
+    """The colour table of the population's provinces under the rules in force (`colour_table`)."""
+    return colour_table(colour_tables(), sorted(population.provinces), policy)
+
+
+def code_pass(population: Population, engine: Engine, day: int, policy: PolicyAt, areas: pa.Table) -> Codes:
+    """The job's pass on a day (what `fangkong bulk run health_codes` runs on DuckDB): the personal statuses by
+    `person_statuses_sql` on `engine` (its orders, phases, cases and held tables registered), the home areas and
+    the colours of the rule (measures 1, 3, 4, 5, 10, 16; section 3) with numpy over the loaded columns."""
+    return compute(population, engine.query(person_statuses_sql(day, policy)), areas, colours_for(population, policy))
+
+
+def job_rows(population: Population, codes: Codes) -> pa.Table:
+    """The pass's answer as the rows of `health_codes_sql` (person_id, bits, colour; the same types), one per
+    resident in the residents' order (the SQL's rows come in no set order)."""
+    colour = pa.array(codes.colours, pa.string()).take(pa.array(codes.colour))  # a third faster than a dict cast
+    return pa.table(
+        {
+            "person_id": pa.array(population.person_id),
+            "bits": pa.array(codes.bits.astype(np.int32)),
+            "colour": colour,
         }
     )

@@ -10,6 +10,7 @@ from datetime import date, timedelta, tzinfo
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from fangkong.errors import InvalidInput
@@ -59,9 +60,14 @@ class JobRun:
     job: str
     on: date
     policy: str
-    engine: str
+    engine: str  # what answered: the engine's SQL, or the vectorized pass run beside DuckDB
     rows: pa.Table
     cite: tuple[str, ...]
+    changes: pa.Table | None = None  # health codes with `before`: (person_id, from_colour, to_colour)
+
+
+# What answers a job on DuckDB when the SQL is not asked for: the passes the benchmarks time (bench/*.py).
+FAST = {"health_codes": "duckdb + numpy", "work_lists": "schedule in memory"}
 
 
 def _table(folder: Path, name: str) -> Path:
@@ -82,8 +88,14 @@ def run_job(
     overdue_days: int = 7,
     areas: Path | None = None,
     index: ScanIndex | None = None,
+    before: Path | None = None,
+    sql: bool = False,
 ) -> JobRun:
-    """Run `job` over the tables in `folder` for the day `on`; contacts use `index` when one is given."""
+    """Run `job` over the tables in `folder` for the day `on`; contacts use `index` when one is given.
+
+    On DuckDB, health codes and work lists run their vectorized passes (`health_codes.code_pass`,
+    `work_lists.Schedule`), which give the rows of their SQL; `sql` runs the SQL instead (as Spark always does).
+    Health codes with `before` (the risk areas before a change) also list the residents whose colour moved."""
     if job not in JOBS:
         raise InvalidInput("job", f"unknown job {job!r}; known: {', '.join(JOBS)}")
     if not 0 <= overdue_days <= 60:
@@ -99,27 +111,64 @@ def run_job(
             rows = index.contacts(pq.read_table(_table(folder, "cases")), found)
             return JobRun(job, on, rules.version, "scan index", rows, found.cite)
         return JobRun(job, on, rules.version, engine.name, engine.query(contacts.contacts_sql(found)), found.cite)
+    fast = engine.name == "duckdb" and not sql and job in FAST
     if job == "health_codes":
         area_file = areas or folder / "risk_areas.parquet"
         if not area_file.exists():
             raise InvalidInput("areas", f"no risk areas file {area_file}")
-        engine.parquet("risk_areas", area_file)
+        if before is not None and not before.exists():
+            raise InvalidInput("before", f"no risk areas file {before}")
+        if fast:
+            return _codes_pass(engine, folder, rules, on, pq.read_table(area_file), before)
         provinces = sorted(
             str(p) for p in engine.query("SELECT DISTINCT province FROM residents").column(0).to_pylist()
         )
         engine.arrow("colours", health_codes.colour_table(colour_tables(), provinces, rules))
+        earlier = None
+        if before is not None:
+            engine.parquet("risk_areas", before)
+            earlier = engine.query(health_codes.health_codes_sql(day, rules))
+        engine.parquet("risk_areas", area_file)
         rows = engine.query(health_codes.health_codes_sql(day, rules))
-        return JobRun(job, on, rules.version, engine.name, rows, health_codes.cites(rules))
+        changed = _moved(earlier, rows) if earlier is not None else None
+        return JobRun(job, on, rules.version, engine.name, rows, health_codes.cites(rules), changed)
     if job == "lab_outcomes":
         engine.arrow("lab_classes", lab_outcomes.lab_classes(engine.query(lab_outcomes.CLASSES_SQL), policy))
         rows = engine.query(lab_outcomes.lab_outcomes_sql())
         cites = sorted({c for text in set(rows.column("cite").to_pylist()) for c in json.loads(text)})
         return JobRun(job, on, rules.version, engine.name, rows, tuple(cites) or lab_cites(rules))
-    return JobRun(
-        job,
-        on,
-        rules.version,
-        engine.name,
-        engine.query(work_lists.work_lists_sql(day, overdue_days)),
-        work_list_cites(rules),
+    if fast:
+        rows = work_lists.Schedule.load(folder).work(day, overdue_days)
+    else:
+        rows = engine.query(work_lists.work_lists_sql(day, overdue_days))
+    return JobRun(job, on, rules.version, FAST[job] if fast else engine.name, rows, work_list_cites(rules))
+
+
+def _codes_pass(
+    engine: Engine, folder: Path, rules: PolicyAt, on: date, areas: pa.Table, before: Path | None
+) -> JobRun:
+    """Health codes on DuckDB: the residents' columns loaded once, the personal statuses by DuckDB's SQL over the
+    registered tables, areas and colours by numpy (`health_codes.code_pass`); the rows of `health_codes_sql`."""
+    population = health_codes.Population.load(_table(folder, "residents"))
+    codes = health_codes.code_pass(population, engine, epoch_day(on), rules, areas)
+    changed = None
+    if before is not None:
+        earlier = health_codes.code_pass(population, engine, epoch_day(on), rules, pq.read_table(before))
+        changed = health_codes.changes(earlier, codes, population)
+    rows = health_codes.job_rows(population, codes)
+    return JobRun("health_codes", on, rules.version, FAST["health_codes"], rows, health_codes.cites(rules), changed)
+
+
+def _moved(before: pa.Table, after: pa.Table) -> pa.Table:
+    """The residents whose colour differs between two runs of the SQL job, as `health_codes.changes` lists them."""
+    joined = after.select(["person_id", "colour"]).join(
+        before.select(["person_id", "colour"]).rename_columns(["person_id", "from_colour"]), "person_id"
     )
+    moved = joined.filter(pc.not_equal(joined.column("from_colour"), joined.column("colour")))
+    return pa.table(
+        {
+            "person_id": moved.column("person_id").cast(pa.int64()),
+            "from_colour": moved.column("from_colour"),
+            "to_colour": moved.column("colour"),
+        }
+    ).sort_by("person_id")

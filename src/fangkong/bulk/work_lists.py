@@ -115,8 +115,19 @@ def _codes(column: pa.ChunkedArray) -> tuple[Array, list[str]]:
     return encoded.indices.to_numpy(zero_copy_only=False), [str(v) for v in encoded.dictionary.to_pylist()]
 
 
-def _dictionary(codes: Array, values: list[str]) -> pa.DictionaryArray:
-    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(values, pa.string()))
+def _strings(codes: Array, values: list[str], mask: Array | None = None) -> pa.Array:
+    """Codes back to their strings: the SQL job's column type (plain strings, not a dictionary)."""
+    indices = pa.array(codes.astype(np.int32), mask=mask)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(values, pa.string())).cast(pa.string())
+
+
+def _member(ordered: Array, wanted: Array) -> Array:
+    """Whether each of `wanted` is in the sorted `ordered` (a binary search each)."""
+    if not len(ordered):
+        return np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+    found: Array = ordered[at] == wanted
+    return found
 
 
 @dataclass
@@ -142,6 +153,7 @@ class Schedule:
     phase_start: Array
     kinds: list[str]
     sampled: Array  # sorted keys order_id << 32 | sampled_day
+    test_day_type: type[np.signedinteger[Any]]
 
     @classmethod
     def load(cls, folder: Path) -> Schedule:
@@ -182,29 +194,39 @@ class Schedule:
             phase_start=col(phases, "start_day"),
             kinds=kinds,
             sampled=np.sort(key),
+            # the SQL's test_day is its column's type widened to at least INTEGER by the sections' NULLs
+            test_day_type=np.int64 if pa.types.is_int64(tests.schema.field("test_day").type) else np.int32,
         )
 
+    def _live_at(self, order_ids: Array, live: Array) -> tuple[Array, Array]:
+        """Each order's position in the orders, and whether it is a live order there (a row of an order the
+        orders table lacks joins nothing in the SQL job, and is dropped here too)."""
+        at = np.minimum(np.searchsorted(self.order_id, order_ids), max(len(self.order_id) - 1, 0))
+        if not len(self.order_id):
+            return at, np.zeros(len(order_ids), dtype=bool)
+        keep: Array = (self.order_id[at] == order_ids) & live[at]
+        return at, keep
+
     def work(self, day: int, overdue_days: int) -> pa.Table:
-        """The day's rows, as `work_lists_sql(day, overdue_days)` gives them (in another order)."""
+        """The day's rows, as `work_lists_sql(day, overdue_days)` gives them: the same rows and column types, in
+        the sections' order (the SQL's come in no set order). This is what `fangkong bulk run work_lists` runs on
+        DuckDB (measures 1, 3, 5, 10: the plans' phases and test days, as `rules.work_list.work_entries`)."""
         live = (self.start_day <= day) & (self.released_day >= day - overdue_days)
         # tests inside the look-back, of orders still considered
         a = int(np.searchsorted(self.test_day, day - overdue_days, "left"))
         b = int(np.searchsorted(self.test_day, day, "right"))
-        t_at = np.searchsorted(self.order_id, self.test_order[a:b])
-        keep = live[t_at]
+        t_at, keep = self._live_at(self.test_order[a:b], live)
         t_at = t_at[keep]
         t_day = self.test_day[a:b][keep]
         t_phase, t_kind, t_n = (self.test_phase[a:b][keep], self.test_kind[a:b][keep], self.test_phase_day[a:b][keep])
         wanted = (self.order_id[t_at].astype(np.int64) << 32) | t_day.astype(np.int64)
-        found = np.searchsorted(self.sampled, wanted)
-        sampled = (found < len(self.sampled)) & (self.sampled[np.minimum(found, len(self.sampled) - 1)] == wanted)
+        sampled = _member(self.sampled, wanted)
         due = t_day == day
         overdue = (t_day < day) & ~sampled
         # releases and phases starting today
         released = np.flatnonzero(live & (self.released_day == day))
         c, d = np.searchsorted(self.phase_start, day, "left"), np.searchsorted(self.phase_start, day, "right")
-        p_at = np.searchsorted(self.order_id, self.phase_order[c:d])
-        p_keep = live[p_at]
+        p_at, p_keep = self._live_at(self.phase_order[c:d], live)
         p_at = p_at[p_keep]
 
         at = np.concatenate([released, p_at, t_at[due], t_at[overdue]])
@@ -224,17 +246,15 @@ class Schedule:
         no_test = section <= 1
         return pa.table(
             {
-                "section": _dictionary(section, list(SECTIONS)),
-                "order_id": self.order_id[at].astype(np.int64),
-                "person_id": self.person_id[at].astype(np.int64),
-                "community_id": self.community_id[at].astype(np.int64),
-                "category": _dictionary(self.category[at], self.categories),
-                "phase_index": pa.array(phase_index.astype(np.int64), mask=no_phase),
-                "kind": pa.DictionaryArray.from_arrays(
-                    pa.array(kind.astype(np.int32), mask=no_phase), pa.array(self.kinds, pa.string())
-                ),
-                "phase_day": pa.array(phase_day.astype(np.int64), mask=no_test),
-                "test_day": pa.array(test_day.astype(np.int64), mask=no_test),
+                "section": _strings(section, list(SECTIONS)),
+                "order_id": pa.array(self.order_id[at]),
+                "person_id": pa.array(self.person_id[at]),
+                "community_id": pa.array(self.community_id[at]),
+                "category": _strings(self.category[at], self.categories),
+                "phase_index": pa.array(phase_index.astype(np.int32), mask=no_phase),
+                "kind": _strings(kind, self.kinds, mask=no_phase),
+                "phase_day": pa.array(phase_day.astype(np.int32), mask=no_test),
+                "test_day": pa.array(test_day.astype(self.test_day_type), mask=no_test),
                 "sampled": pa.array(
                     np.concatenate([np.zeros(sum(counts[:2]), bool), sampled[due], np.zeros(counts[3], bool)]),
                     mask=section != 2,

@@ -36,7 +36,7 @@ from fangkong.services.orders.summary import management_summary
 from fangkong.services.orders.worklists import SECTIONS, work_list
 from fangkong.services.persons.service import read_person, to_read
 from fangkong.services.sites.service import list_sites, occupancy
-from fangkong.services.users.service import actor_for_token, issue_token
+from fangkong.services.users.service import actor_for_token, issue_token, revoke_token
 from fangkong.web.i18n import DEFAULT, LANGUAGES, translate
 
 router = APIRouter(include_in_schema=False)
@@ -132,7 +132,11 @@ def login(
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request, session: Db) -> Response:
+    """The session's token is deleted, not only the cookie: a copy of the cookie is refused from then on."""
+    token = request.cookies.get(COOKIE)
+    if token:
+        revoke_token(session, token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response

@@ -48,6 +48,7 @@ class Decided:
     decision: HealthCodeDecision
     reasons: list[dict[str, Any]]
     until: date | None
+    reasons_json: str  # the reasons as the store's JSON column holds them, encoded once
 
     @property
     def colour(self) -> str:
@@ -185,11 +186,19 @@ def facts_of(session: Session, people: Sequence[Resident], on: date) -> dict[int
     in_force = levels_on(session, on)
     areas: dict[int, tuple[AreaFact, ...]] = {}
     if in_force:
+        covering: dict[str, list[AreaFact]] = {}
+        for path, level, clause in in_force:
+            covering.setdefault(path, []).append(AreaFact(level=level, clause=clause))
         homes = _homes(session, people)
         for p in people:
-            areas[p.id] = tuple(
-                AreaFact(level=level, clause=clause) for path, level, clause in in_force if homes[p.id].startswith(path)
-            )
+            # the areas whose path is a prefix of the home's: each ancestor's path, looked up (a city has
+            # thousands of areas; a home has a handful of ancestors)
+            home, found = homes[p.id], list[AreaFact]()
+            end = home.find("/", 1)
+            while end != -1:
+                found += covering.get(home[: end + 1], ())
+                end = home.find("/", end + 1)
+            areas[p.id] = tuple(found)
     return {
         i: PersonFacts(
             phases=tuple(phases[i]), infections=tuple(infections[i]), holds=tuple(holds[i]), areas=areas.get(i, ())
@@ -278,8 +287,7 @@ def decide_many(session: Session, people: Sequence[Resident], on: date, policy: 
         found = seen.get(key)
         if found is None:
             decision = health_code(statuses_on_day(f, on, rules), table, rules)
-            found = seen[key] = Decided(
-                decision, [r.model_dump() for r in decision.reasons], steady_through(f, on, changes_on)
-            )
+            reasons = [r.model_dump() for r in decision.reasons]
+            found = seen[key] = Decided(decision, reasons, steady_through(f, on, changes_on), json.dumps(reasons))
         out[p.id] = found
     return out

@@ -27,7 +27,8 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 
 import polars as pl
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, Text, select, text
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from fangkong.policy import Policy
@@ -84,6 +85,11 @@ def _params(session: Session, **values: Any) -> dict[str, Any]:
     return out
 
 
+def cast_text(column: Any) -> Any:
+    """A column read as its text (a JSON column: as written, not decoded)."""
+    return sql_cast(column, Text)
+
+
 def _json_cast(session: Session, column: str) -> str:
     """A staged JSON text as the store's JSON column takes it."""
     return f"CAST({column} AS json)" if session.connection().dialect.name == "postgresql" else column
@@ -103,13 +109,14 @@ def write_decided(
     one, as an event's refresh does) and recording each change of colour. Counts persons, changed, colours."""
     counts: Counter[str] = Counter()
     ids = sorted(decided)
-    stored: dict[int, tuple[str, Any, date, date | None]] = {}
+    stored: dict[int, tuple[str, str, date, date | None]] = {}
     for part in chunks(ids):
+        # the reasons compared as the text stored (written by json.dumps, as `Decided.reasons_json` is)
         for person_id, colour, reasons, stored_on, until in session.execute(
             select(
                 CODES.c.person_id,
                 CODES.c.colour,
-                CODES.c.reasons,
+                cast_text(CODES.c.reasons),
                 CODES.c.on,
                 CODES.c.until,
             ).where(CODES.c.person_id.in_(part))
@@ -124,11 +131,11 @@ def write_decided(
         counts["persons"] += 1
         counts[d.colour] += 1
         before = stored.get(person_id)
-        row = {"person_id": person_id, "colour": d.colour, "reasons": d.reasons, "on": on, "until": d.until}
+        row = {"person_id": person_id, "colour": d.colour, "reasons": d.reasons_json, "on": on, "until": d.until}
         if before is None:
             inserts.append(row)
         elif always or not (
-            before[0] == d.colour and before[1] == d.reasons and before[3] == d.until and before[2] <= on
+            before[0] == d.colour and before[1] == d.reasons_json and before[3] == d.until and before[2] <= on
         ):
             updates.append(row)
         if before is None or before[0] != d.colour:
@@ -139,7 +146,7 @@ def write_decided(
                     "on": on,
                     "from_colour": None if before is None else before[0],
                     "to_colour": d.colour,
-                    "reasons": d.reasons,
+                    "reasons": d.reasons_json,
                     "by": by,
                     "cause": cause,
                     "at": now,
@@ -164,7 +171,7 @@ def _update(session: Session, rows: list[dict[str, Any]], now: Any) -> None:
                 'UPDATE health_code SET colour = :colour, reasons = :reasons, "on" = :on, until = :until, '
                 "computed_at = :now WHERE person_id = :person_id"
             ),
-            [_params(session, **r, now=now) | {"reasons": json.dumps(r["reasons"])} for r in rows],
+            [_params(session, **r, now=now) for r in rows],
         )
         return
     temporary_table(
@@ -179,7 +186,7 @@ def _update(session: Session, rows: list[dict[str, Any]], now: Any) -> None:
             {
                 "person_id": [r["person_id"] for r in rows],
                 "colour": [r["colour"] for r in rows],
-                "reasons": [json.dumps(r["reasons"]) for r in rows],
+                "reasons": [r["reasons"] for r in rows],
                 "on": [r["on"] for r in rows],
                 "until": [r["until"] for r in rows],
             },
@@ -197,13 +204,49 @@ def _update(session: Session, rows: list[dict[str, Any]], now: Any) -> None:
     drop_temporary(session, "code_new")
 
 
+_INSTANT = pl.Datetime("us", "UTC")
+
+
 def _insert_codes(session: Session, rows: list[dict[str, Any]], now: datetime) -> None:
-    session.execute(CODES.insert(), [r | {"computed_at": now} for r in rows])
+    """New codes through the store's bulk path (`copy_frame`): no per-row processing of the JSON reasons."""
+    copy_frame(
+        session,
+        "health_code",
+        pl.DataFrame(
+            {
+                "person_id": [r["person_id"] for r in rows],
+                "token": [r["token"] for r in rows],
+                "colour": [r["colour"] for r in rows],
+                "reasons": [r["reasons"] for r in rows],
+                '"on"': [r["on"] for r in rows],
+                "until": [r["until"] for r in rows],
+                "computed_at": [now] * len(rows),
+            },
+            schema_overrides={'"on"': pl.Date, "until": pl.Date, "computed_at": _INSTANT},
+        ),
+    )
 
 
 def _insert_changes(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(CHANGES.insert(), rows)
+    if not rows:
+        return
+    copy_frame(
+        session,
+        "health_code_change",
+        pl.DataFrame(
+            {
+                "person_id": [r["person_id"] for r in rows],
+                '"on"': [r["on"] for r in rows],
+                "from_colour": [r["from_colour"] for r in rows],
+                "to_colour": [r["to_colour"] for r in rows],
+                "reasons": [r["reasons"] for r in rows],
+                "by": [r["by"] for r in rows],
+                "cause": [r["cause"] for r in rows],
+                "at": [r["at"] for r in rows],
+            },
+            schema_overrides={'"on"': pl.Date, "from_colour": pl.String, "at": _INSTANT},
+        ),
+    )
 
 
 def people_with_facts(session: Session, on: date) -> set[int]:
@@ -262,7 +305,8 @@ def write_plain(
         write = 'health_code."on" > :on OR health_code.until < :on'
     else:
         write = (
-            f'health_code.colour <> c.colour OR health_code."on" > :on OR health_code.until {_distinct(session)} :until'
+            'health_code.colour <> c.colour OR health_code."on" > :on '
+            f"OR health_code.until {_distinct(session)} :until OR CAST(health_code.reasons AS TEXT) <> c.reasons"
         )
     joined = (
         "FROM health_code JOIN person p ON p.id = health_code.person_id "

@@ -23,7 +23,7 @@ from fangkong.services.persons.models import Person
 
 from .facts import Resident, decide_many, facts_of, standing
 from .models import HealthCode, HealthCodeChange
-from .owed import owed
+from .owed import owed, settled
 from .refresh import people_in_scope, people_with_facts, write_decided, write_plain
 
 BATCH = 50_000  # people decided and written at a time
@@ -114,7 +114,7 @@ def recompute(
             counts["persons"] += len(people_in_scope(session, sorted(with_facts), root=root)) - len(managed)
         line |= counts
     if not due_only:
-        _settled_areas_under(session, root)
+        _settled_under(session, root)
     return counts
 
 
@@ -132,9 +132,13 @@ def _not_standing(session: Session, ids: list[int], on: date) -> set[int]:
     return set(ids) - standing_ids
 
 
-def _settled_areas_under(session: Session, root: str) -> None:
-    """After everyone under `root` was computed: the risk areas within it owe their residents nothing more."""
+def _settled_under(session: Session, root: str) -> None:
+    """After everyone under `root` was computed from everything flushed: nothing is owed for the people and the
+    risk areas within it. (Not after the daily job: it skips codes that stand, which an event of the same
+    transaction may have changed.)"""
     o = owed(session)
+    if o.persons:
+        settled(session, [p.id for p in people_in_scope(session, sorted(o.persons), root=root)])
     if o.area_events:
         o.areas.update(session.scalars(select(RiskArea.area_code).where(RiskArea.id.in_(sorted(o.area_events)))))
         o.area_events.clear()

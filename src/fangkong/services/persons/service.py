@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +25,39 @@ from fangkong.services.persons.schemas import PersonCreate, PersonRead, PersonUp
 from fangkong.services.store import chunks, utcnow
 
 
-def to_read(person: Person, actor: Actor) -> PersonRead:
+class PersonColumns(Protocol):
+    """A person's columns: the record, or a row of them read without the ORM (the staff reads' batches)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def document_type(self) -> str: ...
+    @property
+    def document_number(self) -> str: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def birth_date(self) -> date | None: ...
+    @property
+    def sex(self) -> str | None: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def building(self) -> str | None: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def jurisdiction_code(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def row_version(self) -> int: ...
+
+
+def to_read(person: PersonColumns, actor: Actor) -> PersonRead:
+    """What `actor` is shown of a person: identifiers masked unless their role sees them."""
     unmasked = actor.may(Permission.see_identifiers)
     return PersonRead(
         id=person.id,

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, Forbidden, InvalidInput
@@ -50,7 +50,8 @@ def create_user(
     return user
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What the store keeps of an API token (SHA-256, hex): a stolen copy of the table logs nobody in."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -64,16 +65,23 @@ def issue_token(session: Session, *, username: str, password: str, now: datetime
     except VerificationError:
         raise InvalidInput("password", "unknown user or wrong password") from None
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(token_hash=_digest(token), user_id=user.id, expires_at=now + TOKEN_LIFETIME))
+    session.add(ApiToken(token_hash=token_digest(token), user_id=user.id, expires_at=now + TOKEN_LIFETIME))
     session.flush()
     return token
+
+
+def revoke_token(session: Session, token: str) -> bool:
+    """Log out: the token is deleted, so every process refuses it from the next request on (the staff reads'
+    batches check each token in their own transaction; docs/staff-api.md). False: it was not a live token."""
+    done = session.execute(delete(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+    return bool(done.rowcount)  # type: ignore[attr-defined]  # a DELETE's result is a CursorResult
 
 
 def actor_for_token(session: Session, token: str, *, now: datetime) -> Actor | None:
     row = session.execute(
         select(User, ApiToken)
         .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(token), ApiToken.expires_at > now, User.active.is_(True))
+        .where(ApiToken.token_hash == token_digest(token), ApiToken.expires_at > now, User.active.is_(True))
     ).first()
     if row is None:
         return None
