@@ -56,3 +56,38 @@ def test_bench_staff_api_tiny() -> None:
     figures = json.loads(line.removeprefix("RESULT "))
     assert figures["audit_complete"] is True
     assert figures["person"]["best_rps"] > 0 and figures["token"]["best_rps"] > 0 and figures["bare"]["best_rps"] > 0
+
+
+def test_city_day_small(tmp_path: Path) -> None:
+    """A city's day at a five-hundredth of the scale (more single tubes and more of them positive, so infections
+    follow too): the import to its commit, every touched code current and the
+    rule's, the next day's retests listed."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "city_day.py"),
+            "--people",
+            "50000",
+            "--tubes",
+            "4800",
+            "--single-every",
+            "10",
+            "--single-positive",
+            "0.01",
+            "--data",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    figures = json.loads(line.removeprefix("RESULT "))
+    assert figures["tubes"] == 4800 and figures["consequences"]["held"] > 0
+    assert figures["consequences"]["infections"] > 0
+    assert figures["codes"]["owed"] >= figures["consequences"]["held"]
+    assert figures["codes"]["stale"] == 0 and figures["codes"]["wrong"] == 0
+    assert figures["work_lists"]["retests_due"] >= figures["consequences"]["held"]
+    assert {"codes refreshed", "commit", "next day's work lists"} <= set(figures["stages_s"])
