@@ -37,6 +37,7 @@ from common import (
     median,
     pg_indexes,
     pg_server_seconds,
+    postgres_indexed,
     repeated,
     say,
     say_baseline,
@@ -141,28 +142,18 @@ def main() -> None:
         server = [pg_server_seconds(pg.conn, contacts_sql(rules)) for _ in range(3)]
         pg_rows, pg_times = repeated(lambda: pg.query(contacts_sql(rules)), 2)
         agree = canonical(pg_rows, KEYS).equals(fast)
-        baselines.append(
-            say_baseline(
-                Baseline(
-                    "postgresql_indexed",
-                    "PostgreSQL, indexed on (venue, time) and person",
-                    min(min(server), min(pg_times)),
-                    agree,
-                    setup_s=load_s + pg_index_s,
-                    setup=f"loading ({load_s:.1f} s of COPY, {pg_index_s:.1f} s of CREATE INDEX)",
-                    detail=f"the server's time {min(server) * 1000:.1f} ms, with Python's fetch of the rows "
-                    f"{min(pg_times) * 1000:.1f} ms; the smaller counts",
-                )
-            )
+        baseline, pg_figures = postgres_indexed(
+            "PostgreSQL, indexed on (venue, time) and person",
+            min(server),
+            min(pg_times),
+            agree,
+            load_s=load_s,
+            index_s=pg_index_s,
+            detail=f"the server's time {min(server) * 1000:.1f} ms, with Python's fetch of the rows "
+            f"{min(pg_times) * 1000:.1f} ms",
         )
-        figures |= {
-            "pg_s": round(min(min(server), min(pg_times)), 4),
-            "pg_server_s": round(min(server), 4),
-            "pg_fetch_s": round(min(pg_times), 4),
-            "pg_load_s": round(load_s, 1),
-            "pg_index_s": round(pg_index_s, 1),
-            "pg_agrees": agree,
-        }
+        baselines.append(baseline)
+        figures |= pg_figures
         pg.conn.execute("DROP TABLE scans")
         pg.close()
 

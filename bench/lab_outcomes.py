@@ -33,6 +33,7 @@ from common import (
     median,
     pg_indexes,
     pg_server_seconds,
+    postgres_indexed,
     repeated,
     say,
     say_baseline,
@@ -95,29 +96,18 @@ def main() -> None:
             + pg_server_seconds(pg.conn, lab_outcomes.lab_outcomes_sql())
             for _ in range(2)
         )
-        baselines.append(
-            say_baseline(
-                Baseline(
-                    "postgresql_indexed",
-                    "PostgreSQL, indexed on tube",
-                    min(server, min(pg_times)),
-                    agree,
-                    setup_s=load_s + index_s,
-                    setup=f"loading ({load_s:.1f} s of COPY, {index_s:.1f} s of CREATE INDEX)",
-                    detail=f"the server's time {server:.2f} s (the classes judged in Python and loaded: "
-                    f"{judge_s * 1000:.0f} ms of it), with Python's fetch of the rows {min(pg_times):.2f} s; "
-                    "the smaller counts",
-                )
-            )
+        baseline, pg_figures = postgres_indexed(
+            "PostgreSQL, indexed on tube",
+            server,
+            min(pg_times),
+            agree,
+            load_s=load_s,
+            index_s=index_s,
+            detail=f"the server's time {server:.2f} s (the classes judged in Python and loaded: "
+            f"{judge_s * 1000:.0f} ms of it), with Python's fetch of the rows {min(pg_times):.2f} s",
         )
-        figures |= {
-            "pg_s": round(min(server, min(pg_times)), 3),
-            "pg_server_s": round(server, 3),
-            "pg_fetch_s": round(min(pg_times), 2),
-            "pg_load_s": round(load_s, 1),
-            "pg_index_s": round(index_s, 1),
-            "pg_agrees": agree,
-        }
+        baselines.append(baseline)
+        figures |= pg_figures
         for t in ("lab_tubes", "lab_members", "lab_results", "lab_classes"):
             pg.conn.execute(f"DROP TABLE IF EXISTS {t}")
         pg.close()

@@ -42,6 +42,7 @@ from common import (
     median,
     pg_indexes,
     pg_server_seconds,
+    postgres_indexed,
     repeated,
     say,
     say_baseline,
@@ -265,28 +266,18 @@ def main() -> None:
         pg_rows, fetch_s = timed(lambda: pg.query(sql))
         agree = canonical(pg_rows, ["person_id"]).equals(reference) and duck_agrees
         del pg_rows
-        baselines.append(
-            say_baseline(
-                Baseline(
-                    "postgresql_indexed",
-                    "PostgreSQL, indexed on the join keys",
-                    min(min(server), fetch_s),
-                    agree,
-                    setup_s=pg_load + pg_index,
-                    setup=f"loading ({pg_load:.1f} s of COPY, {pg_index:.1f} s of CREATE INDEX)",
-                    detail=f"the server's time {min(server):.2f} s, with Python's fetch of the "
-                    f"{city.residents:,} rows {fetch_s:.2f} s; the smaller counts",
-                )
-            )
+        baseline, pg_figures = postgres_indexed(
+            "PostgreSQL, indexed on the join keys",
+            min(server),
+            fetch_s,
+            agree,
+            load_s=pg_load,
+            index_s=pg_index,
+            detail=f"the server's time {min(server):.2f} s, with Python's fetch of the "
+            f"{city.residents:,} rows {fetch_s:.2f} s",
         )
-        figures |= {
-            "pg_s": round(min(min(server), fetch_s), 3),
-            "pg_server_s": round(min(server), 3),
-            "pg_fetch_s": round(fetch_s, 2),
-            "pg_load_s": round(pg_load, 1),
-            "pg_index_s": round(pg_index, 1),
-            "pg_agrees": agree,
-        }
+        baselines.append(baseline)
+        figures |= pg_figures
         for t in (*TABLES, "risk_areas", "colours"):
             pg.conn.execute(f"DROP TABLE {t}")
         pg.close()

@@ -36,6 +36,7 @@ from common import (
     median,
     pg_indexes,
     pg_server_seconds,
+    postgres_indexed,
     repeated,
     say,
     say_baseline,
@@ -195,28 +196,18 @@ def main() -> None:
         server = [pg_server_seconds(pg.conn, sql) for _ in range(3)]
         pg_rows, pg_times = repeated(lambda: pg.query(sql), 2)
         agree = canonical(pg_rows, wl.KEYS).equals(fast)
-        baselines.append(
-            say_baseline(
-                Baseline(
-                    "postgresql_indexed",
-                    "PostgreSQL, indexed",
-                    min(min(server), min(pg_times)),
-                    agree,
-                    setup_s=pg_load + index_s,
-                    setup=f"loading ({pg_load:.1f} s of COPY, {index_s:.1f} s of CREATE INDEX)",
-                    detail=f"the server's time {min(server) * 1000:.1f} ms, with Python's fetch of the rows "
-                    f"{min(pg_times) * 1000:.1f} ms; the smaller counts",
-                )
-            )
+        baseline, pg_figures = postgres_indexed(
+            "PostgreSQL, indexed",
+            min(server),
+            min(pg_times),
+            agree,
+            load_s=pg_load,
+            index_s=index_s,
+            detail=f"the server's time {min(server) * 1000:.1f} ms, with Python's fetch of the rows "
+            f"{min(pg_times) * 1000:.1f} ms",
         )
-        figures |= {
-            "pg_s": round(min(min(server), min(pg_times)), 4),
-            "pg_server_s": round(min(server), 4),
-            "pg_fetch_s": round(min(pg_times), 3),
-            "pg_load_s": round(pg_load, 1),
-            "pg_index_s": round(index_s, 1),
-            "pg_agrees": agree,
-        }
+        baselines.append(baseline)
+        figures |= pg_figures
         for t in TABLES:
             pg.conn.execute(f"DROP TABLE {t}")
         pg.close()
