@@ -28,6 +28,7 @@ from fangkong.rules.health_code import (
 from fangkong.rules.plans import Plan
 from fangkong.services.areas.models import RiskArea, RiskAreaEvent
 from fangkong.services.calendar import local_day
+from fangkong.services.file_imports.bulk import keyed
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.lab.models import TemporaryControl
@@ -150,39 +151,49 @@ def facts_of(session: Session, people: Sequence[Resident], on: date) -> dict[int
     infections: dict[int, list[InfectionFact]] = {i: [] for i in ids}
     holds: dict[int, list[HoldFact]] = {i: [] for i in ids}
     plans: dict[tuple[Any, ...], tuple[PhaseFact, ...]] = {}
-    for part in chunks(ids):
-        for person_id, category, start, released_on, plan in session.execute(
-            select(
-                ManagementOrder.person_id,
-                ManagementOrder.category,
-                ManagementOrder.start,
-                ManagementOrder.released_on,
-                ManagementOrder.plan,
-            ).where(ManagementOrder.person_id.in_(part), ManagementOrder.status == OrderStatus.active)
-        ):
-            phases[person_id] += _phase_facts(plans, category, start, released_on, plan)
-        for person_id, kind, sampled_on, confirmed_at, discharged_on in session.execute(
-            select(
-                Infection.person_id,
-                Infection.kind,
-                Infection.sampled_on,
-                Infection.confirmed_at,
-                Infection.discharged_on,
-            ).where(Infection.person_id.in_(part))
-        ):
-            infections[person_id].append(
-                InfectionFact(
-                    kind=kind, sampled_on=sampled_on, confirmed_on=local_day(confirmed_at), discharged_on=discharged_on
+    made: dict[tuple[Any, ...], Any] = {}  # infection and hold facts by their stored values
+    with keyed(session, ids, "code_facts_of") as where:
+        for condition in where(ManagementOrder.person_id):
+            for person_id, category, start, released_on, plan in session.execute(
+                select(
+                    ManagementOrder.person_id,
+                    ManagementOrder.category,
+                    ManagementOrder.start,
+                    ManagementOrder.released_on,
+                    ManagementOrder.plan,
+                ).where(condition, ManagementOrder.status == OrderStatus.active)
+            ):
+                phases[person_id] += _phase_facts(plans, category, start, released_on, plan)
+        for condition in where(Infection.person_id):
+            for person_id, kind, sampled_on, confirmed_at, discharged_on in session.execute(
+                select(
+                    Infection.person_id,
+                    Infection.kind,
+                    Infection.sampled_on,
+                    Infection.confirmed_at,
+                    Infection.discharged_on,
+                ).where(condition)
+            ):
+                infection = (kind, sampled_on, confirmed_at, discharged_on)
+                if (fact := made.get(infection)) is None:
+                    fact = made[infection] = InfectionFact(
+                        kind=kind,
+                        sampled_on=sampled_on,
+                        confirmed_on=local_day(confirmed_at),
+                        discharged_on=discharged_on,
+                    )
+                infections[person_id].append(fact)
+        for condition in where(TemporaryControl.person_id):
+            for person_id, started_at, ended_at in session.execute(
+                select(TemporaryControl.person_id, TemporaryControl.started_at, TemporaryControl.ended_at).where(
+                    condition
                 )
-            )
-        for person_id, started_at, ended_at in session.execute(
-            select(TemporaryControl.person_id, TemporaryControl.started_at, TemporaryControl.ended_at).where(
-                TemporaryControl.person_id.in_(part)
-            )
-        ):
-            holds[person_id].append(
-                HoldFact(started_on=local_day(started_at), ended_on=local_day(ended_at) if ended_at else None)
-            )
+            ):
+                if (fact := made.get((started_at, ended_at))) is None:
+                    fact = made[(started_at, ended_at)] = HoldFact(
+                        started_on=local_day(started_at), ended_on=local_day(ended_at) if ended_at else None
+                    )
+                holds[person_id].append(fact)
     in_force = levels_on(session, on)
     areas: dict[int, tuple[AreaFact, ...]] = {}
     if in_force:
@@ -199,12 +210,18 @@ def facts_of(session: Session, people: Sequence[Resident], on: date) -> dict[int
                 found += covering.get(home[: end + 1], ())
                 end = home.find("/", end + 1)
             areas[p.id] = tuple(found)
-    return {
-        i: PersonFacts(
-            phases=tuple(phases[i]), infections=tuple(infections[i]), holds=tuple(holds[i]), areas=areas.get(i, ())
-        )
-        for i in ids
-    }
+    # every fact above is one object per distinct value, so equal lists of them are equal lists of objects: a
+    # person's facts are built once per distinct combination (45 k people held by one import share one)
+    built: dict[tuple[tuple[int, ...], ...], PersonFacts] = {}
+    out: dict[int, PersonFacts] = {}
+    for i in ids:
+        key = tuple(tuple(map(id, part)) for part in (phases[i], infections[i], holds[i], areas.get(i, ())))
+        if (f := built.get(key)) is None:
+            f = built[key] = PersonFacts(
+                phases=tuple(phases[i]), infections=tuple(infections[i]), holds=tuple(holds[i]), areas=areas.get(i, ())
+            )
+        out[i] = f
+    return out
 
 
 def _phase_facts(
@@ -277,13 +294,13 @@ def decide_many(session: Session, people: Sequence[Resident], on: date, policy: 
     tables = colour_tables()
     rules = policy.at(on)
     changes_on = policy.next_change_after(on)
-    seen: dict[tuple[PersonFacts, int], Decided] = {}
+    seen: dict[tuple[int, int], Decided] = {}
     out: dict[int, Decided] = {}
-    facts = facts_of(session, people, on)
+    facts = facts_of(session, people, on)  # equal facts are one object (`facts_of`): keyed by identity
     for p in people:
         f = facts[p.id]
         table = tables.for_jurisdiction(p.jurisdiction_code)
-        key = (f, id(table))
+        key = (id(f), id(table))
         found = seen.get(key)
         if found is None:
             decision = health_code(statuses_on_day(f, on, rules), table, rules)

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 from fangkong.policy import Policy
 from fangkong.services.areas.models import RiskArea, RiskAreaEvent
 from fangkong.services.audit.models import AuditEntry
-from fangkong.services.file_imports.bulk import chunks
+from fangkong.services.file_imports.bulk import keyed
 from fangkong.services.infections.models import Infection
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderEvent
@@ -126,8 +126,9 @@ def _settle(session: Session) -> None:
         people = o.persons | residents_of(session, areas)
         how: Following | None = session.info.get(FOLLOWING)
         if how is None:
-            for part in chunks(sorted(people)):
-                session.execute(update(HealthCode).where(HealthCode.person_id.in_(part)).values(until=STANDS_ON_NO_DAY))
+            with keyed(session, sorted(people), "code_unsettled") as where:
+                for condition in where(HealthCode.person_id):
+                    session.execute(update(HealthCode).where(condition).values(until=STANDS_ON_NO_DAY))
         else:
             follow_codes(
                 session, sorted(people), on=how.today(), policy=how.policy, by=o.by or "system", cause=o.cause()

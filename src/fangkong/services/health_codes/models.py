@@ -16,7 +16,9 @@ class HealthCode(Base):
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
     token: Mapped[str] = mapped_column(String(43), unique=True)  # what the code's QR carries instead of the ID
-    colour: Mapped[str] = mapped_column(String(8), index=True)
+    # not indexed: three colours select nothing, and an unindexed colour lets a rewrite stay on its page
+    # (migration 0012)
+    colour: Mapped[str] = mapped_column(String(8))
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     on: Mapped[date] = mapped_column(Date)  # the day the status was computed for
     # the last day it stands without a new event (None: until an event or a change of the rules)
@@ -28,7 +30,9 @@ class HealthCodeChange(Base):
     __tablename__ = "health_code_change"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    # no key to `person`: a change is written only beside the code it changes, whose key checks the person, and
+    # each check would lock (write) a person row (migration 0012)
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
     on: Mapped[date] = mapped_column(Date)
     from_colour: Mapped[str | None] = mapped_column(String(8))
     to_colour: Mapped[str] = mapped_column(String(8))

@@ -40,6 +40,7 @@ from fangkong.services.file_imports.bulk import (
     copy_frame,
     drop_temporary,
     fetch_frame,
+    keyed,
     temporary_table,
 )
 from fangkong.services.infections.models import Infection
@@ -47,7 +48,7 @@ from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.persons.models import Person
-from fangkong.services.store import chunks, utcnow
+from fangkong.services.store import utcnow
 
 from .facts import Decided, areas_in_force, residents_of
 from .models import HealthCode, HealthCodeChange
@@ -110,18 +111,19 @@ def write_decided(
     counts: Counter[str] = Counter()
     ids = sorted(decided)
     stored: dict[int, tuple[str, str, date, date | None]] = {}
-    for part in chunks(ids):
-        # the reasons compared as the text stored (written by json.dumps, as `Decided.reasons_json` is)
-        for person_id, colour, reasons, stored_on, until in session.execute(
-            select(
-                CODES.c.person_id,
-                CODES.c.colour,
-                cast_text(CODES.c.reasons),
-                CODES.c.on,
-                CODES.c.until,
-            ).where(CODES.c.person_id.in_(part))
-        ):
-            stored[person_id] = (colour, reasons, stored_on, until)
+    with keyed(session, ids, "code_stored") as where:
+        for condition in where(CODES.c.person_id):
+            # the reasons compared as the text stored (written by json.dumps, as `Decided.reasons_json` is)
+            for person_id, colour, reasons, stored_on, until in session.execute(
+                select(
+                    CODES.c.person_id,
+                    CODES.c.colour,
+                    cast_text(CODES.c.reasons),
+                    CODES.c.on,
+                    CODES.c.until,
+                ).where(condition)
+            ):
+                stored[person_id] = (colour, reasons, stored_on, until)
     now = utcnow()
     updates: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
@@ -384,11 +386,12 @@ def _issue(
 def people_in_scope(session: Session, ids: Sequence[int], *, root: str | None = None) -> list[Any]:
     """(id, jurisdiction_code, building, unit) of each of `ids` that exists (and lives under `root`)."""
     out: list[Any] = []
-    for part in chunks(list(ids)):
-        stmt = select(Person.id, Person.jurisdiction_code, Person.building, Person.unit).where(Person.id.in_(part))
-        if root is not None:
-            stmt = stmt.join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code).where(
-                Jurisdiction.path.startswith(root)
-            )
-        out.extend(session.execute(stmt).all())
+    with keyed(session, ids, "code_people") as where:
+        for condition in where(Person.id):
+            stmt = select(Person.id, Person.jurisdiction_code, Person.building, Person.unit).where(condition)
+            if root is not None:
+                stmt = stmt.join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code).where(
+                    Jurisdiction.path.startswith(root)
+                )
+            out.extend(session.execute(stmt).all())
     return out

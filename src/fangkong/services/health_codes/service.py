@@ -18,6 +18,7 @@ from fangkong.rules.health_code import HealthCodeDecision, Status, statuses_on_d
 from fangkong.services import logs
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.models import RiskArea
+from fangkong.services.file_imports.bulk import keyed
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.persons.models import Person
 
@@ -121,14 +122,13 @@ def recompute(
 def _not_standing(session: Session, ids: list[int], on: date) -> set[int]:
     """Those of `ids` whose stored code does not stand on `on` (or who have none)."""
     standing_ids: set[int] = set()
-    for start in range(0, len(ids), 1000):
-        for person_id, stored_on, until in session.execute(
-            select(HealthCode.person_id, HealthCode.on, HealthCode.until).where(
-                HealthCode.person_id.in_(ids[start : start + 1000])
-            )
-        ):
-            if standing(stored_on, until, on):
-                standing_ids.add(person_id)
+    with keyed(session, ids, "code_due") as where:
+        for condition in where(HealthCode.person_id):
+            for person_id, stored_on, until in session.execute(
+                select(HealthCode.person_id, HealthCode.on, HealthCode.until).where(condition)
+            ):
+                if standing(stored_on, until, on):
+                    standing_ids.add(person_id)
     return set(ids) - standing_ids
 
 
