@@ -299,11 +299,11 @@ def build(url: str, persons: int) -> dict[str, float]:
     spent["facts"] = time.perf_counter() - t
     t = time.perf_counter()
     with unit_of_work(sessions) as session:
-        for community in rng.sample(communities, 100):
+        for hit in rng.sample(communities, 100):
             b = str(rng.randint(1, buildings))
-            code = f"{community}{int(b):03d}"
+            code = f"{hit}{int(b):03d}"
             create_jurisdiction(
-                session, code=code, name=f"Building {b}", level=JurisdictionLevel.building, parent_code=community
+                session, code=code, name=f"Building {b}", level=JurisdictionLevel.building, parent_code=hit
             )
             session.get(Jurisdiction, code).label = b  # type: ignore[union-attr]
             delineate(
