@@ -362,13 +362,14 @@ def test_campaign_input_is_checked_before_the_review(demo: Demo) -> None:
     assert missing.status_code == 404, missing.text
 
 
-def test_area_wide_testing_without_an_outbreak_needs_all_three_conditions(demo: Demo) -> None:
+def test_area_wide_testing_needs_an_outbreak_and_all_three_conditions(demo: Demo) -> None:
+    """Measure 6 (register campaign-branches): without an outbreak never area-wide, whatever is recorded; with
+    one, only when the source and chain are unclear and community transmission has gone on long."""
     assert refusals(demo) == []
     bare = campaign(demo, C12)
     assert bare.status_code == 422, bare.text
     error = bare.json()["error"]
     assert error["clause"] == "m20.6" and "where there is no outbreak" in error["message"], error
-    assert "missing: source_unclear, chain_unclear, long_community_transmission" in error["message"]
     found = refusals(demo)
     assert len(found) == 1
     assert (found[0]["kind"], found[0]["verdict"], found[0]["clause"], found[0]["actor"]) == (
@@ -378,17 +379,24 @@ def test_area_wide_testing_without_an_outbreak_needs_all_three_conditions(demo: 
         "epi",
     )
     assert found[0]["subject"] == "POST /api/campaigns"
+    # the conditions cannot arise where there is no outbreak: recording them changes nothing
+    every = campaign(demo, C12, conditions=ALL_CONDITIONS)
+    assert every.status_code == 422 and "where there is no outbreak" in every.json()["error"]["message"], every.text
 
-    two = campaign(demo, C12, conditions=ALL_CONDITIONS[:2])
+    # an outbreak with a clear chain of transmission: no area-wide testing
+    clear = campaign(demo, C11)
+    assert clear.status_code == 422 and clear.json()["error"]["clause"] == "m20.6", clear.text
+    assert "missing: source_unclear, chain_unclear, long_community_transmission" in clear.json()["error"]["message"]
+    two = campaign(demo, C11, conditions=ALL_CONDITIONS[:2])
     assert two.status_code == 422 and "missing: long_community_transmission" in two.json()["error"]["message"]
 
-    made = campaign(demo, C12, conditions=ALL_CONDITIONS, every_days=3, rounds=2)
+    made = campaign(demo, C11, conditions=ALL_CONDITIONS, every_days=3, rounds=2)
     assert made.status_code == 201, made.text
     body = made.json()
     assert (body["area_code"], body["scope"], body["outbreak"], body["tests_per_day"]) == (
-        C12,
+        C11,
         "all_residents",
-        False,
+        True,
         1,
     )
     assert sorted(body["conditions"]) == sorted(ALL_CONDITIONS)
@@ -399,24 +407,24 @@ def test_area_wide_testing_without_an_outbreak_needs_all_three_conditions(demo: 
     twice = campaign(demo, C12, "risk_posts_and_key_persons", tests_per_day=2)
     assert twice.status_code == 422 and twice.json()["error"]["clause"] == "m20.6", twice.text
     assert "2 tests a day: at most 1 a day" in twice.json()["error"]["message"]
-    outbreak_twice = campaign(demo, C11, tests_per_day=3)
+    outbreak_twice = campaign(demo, C11, tests_per_day=3, conditions=ALL_CONDITIONS)
     assert outbreak_twice.status_code == 422 and outbreak_twice.json()["error"]["clause"] == "m20.6"
-    assert len(refusals(demo)) == 4
+    assert len(refusals(demo)) == 6
 
 
 def test_a_community_with_an_active_high_risk_area_is_an_outbreak_area(demo: Demo) -> None:
-    inside = campaign(demo, C11)
+    inside = campaign(demo, C11, conditions=ALL_CONDITIONS)
     assert inside.status_code == 201, inside.text
-    assert inside.json()["outbreak"] is True and inside.json()["conditions"] == []
+    assert inside.json()["outbreak"] is True
     assert [r["clause"] for r in inside.json()["reasons"]] == ["m20.6"]
     # the area's street contains it, and its building is inside it
-    street = campaign(demo, STREET_1)
+    street = campaign(demo, STREET_1, conditions=ALL_CONDITIONS)
     assert street.status_code == 201 and street.json()["outbreak"] is True, street.text
-    building = campaign(demo, HIGH_RISK_BUILDING)
+    building = campaign(demo, HIGH_RISK_BUILDING, conditions=ALL_CONDITIONS)
     assert building.status_code == 201 and building.json()["outbreak"] is True, building.text
     # next door, and in the other street, there is no outbreak
-    assert campaign(demo, C12).status_code == 422
-    assert campaign(demo, "110199002").status_code == 422
+    assert campaign(demo, C12, conditions=ALL_CONDITIONS).status_code == 422
+    assert campaign(demo, "110199002", conditions=ALL_CONDITIONS).status_code == 422
     assert len(refusals(demo)) == 2
 
 
@@ -426,7 +434,7 @@ def test_the_sampling_list_walks_community_building_unit_on_round_days(demo: Dem
         resident(demo, "Walk B", "632", C12, "9", "1"),
         resident(demo, "Walk C", "633", C11, "2", "4"),
     ]
-    made = campaign(demo, STREET_1, every_days=2, rounds=3)
+    made = campaign(demo, STREET_1, conditions=ALL_CONDITIONS, every_days=2, rounds=3)
     assert made.status_code == 201, made.text
     cid = made.json()["id"]
 
@@ -494,12 +502,14 @@ def test_risk_posts_and_key_persons_lists_only_people_under_active_orders(demo: 
     assert managed["id"] in got and plain["id"] not in got and cancelled["id"] not in got
     assert len(got) == listed["total"] > 1
 
-    residents = demo.get("epi", f"/api/campaigns/{campaign(demo, '110199').json()['id']}/sampling")
+    residents = demo.get(
+        "epi", f"/api/campaigns/{campaign(demo, '110199', conditions=ALL_CONDITIONS).json()['id']}/sampling"
+    )
     assert residents["total"] > listed["total"] and plain["id"] in {i["person_id"] for i in residents["items"]}
 
 
 def test_a_community_worker_reads_their_part_of_a_wider_campaign(demo: Demo) -> None:
-    made = campaign(demo, STREET_1)
+    made = campaign(demo, STREET_1, conditions=ALL_CONDITIONS)
     assert made.status_code == 201, made.text
     cid = made.json()["id"]
     everyone = demo.get("epi", f"/api/campaigns/{cid}/sampling")["items"]
@@ -508,3 +518,78 @@ def test_a_community_worker_reads_their_part_of_a_wider_campaign(demo: Demo) -> 
     assert [i["person_id"] for i in mine["items"]] == [
         i["person_id"] for i in everyone if i["jurisdiction_code"] == C12
     ]
+
+
+def test_area_wide_testing_stops_after_three_clean_rounds_and_a_final_one(demo: Demo) -> None:
+    """The 21 Nov testing rules (m20-docs.testing): a round a day; after three in a row without a community
+    infection, one more three days later (register campaign-final-round); clean, the testing stops — its sampling
+    list empties, and a round after it is refused. An infection found starts the count again."""
+    start = date(2022, 11, 22)
+    made = campaign(demo, C11, conditions=ALL_CONDITIONS, start_on=start)
+    assert made.status_code == 201 and made.json()["outbreak"] is True, made.text
+    cid = made.json()["id"]
+
+    def held(on: date, found: int, who: str = "epi") -> Response:
+        demo.clock.today = on
+        return post(demo, who, f"/api/campaigns/{cid}/rounds", {"on": on.isoformat(), "community_infections": found})
+
+    state = demo.get("epi", f"/api/campaigns/{cid}/progress")
+    assert (state["step"], state["next_round_on"], state["rounds"]) == ("daily", "2022-11-22", [])
+    assert "m20-docs.testing" in [r["clause"] for r in state["reasons"]]
+
+    # a round found an infection: the count starts again after it
+    for offset, found in enumerate((0, 2, 0, 0)):
+        r = held(start + timedelta(days=offset), found)
+        assert r.status_code == 201, r.text
+    assert (r.json()["step"], r.json()["clean_in_a_row"], r.json()["next_round_on"]) == ("daily", 2, "2022-11-26")
+
+    third = held(date(2022, 11, 26), 0).json()
+    assert (third["step"], third["next_round_on"], third["clean_in_a_row"]) == ("final_round", "2022-11-29", 3)
+    # the wait: no sampling list, and a round is refused with the rule's clause
+    assert demo.get("epi", f"/api/campaigns/{cid}/sampling", on="2022-11-27")["round"] is None
+    early = held(date(2022, 11, 28), 0)
+    assert early.status_code == 422 and early.json()["error"]["clause"] == "m20-docs.testing", early.text
+    assert "the final round is on 2022-11-29" in early.json()["error"]["message"]
+    final_list = demo.get("epi", f"/api/campaigns/{cid}/sampling", on="2022-11-29")
+    assert final_list["round"] == 6 and final_list["total"] > 0
+
+    done = held(date(2022, 11, 29), 0).json()
+    assert (done["step"], done["stopped_on"], len(done["rounds"])) == ("stopped", "2022-11-29", 6)
+    assert demo.get("epi", f"/api/campaigns/{cid}/sampling", on="2022-11-30")["round"] is None
+    after = held(date(2022, 11, 30), 0)
+    assert after.status_code == 422 and "stopped on 2022-11-29" in after.json()["error"]["message"], after.text
+    # a past round day keeps its list (the record of who was sampled)
+    assert demo.get("epi", f"/api/campaigns/{cid}/sampling", on="2022-11-23")["round"] == 2
+
+
+def test_recording_a_round_checks_its_input_and_changes_nothing_when_refused(demo: Demo) -> None:
+    start = date(2022, 11, 22)
+    cid = campaign(demo, C11, conditions=ALL_CONDITIONS, start_on=start).json()["id"]
+    key = campaign(demo, C11, "risk_posts_and_key_persons", start_on=start).json()["id"]
+    demo.clock.today = start + timedelta(days=1)
+
+    def send(body: dict[str, Any], who: str = "epi", which: int = cid) -> Response:
+        return post(demo, who, f"/api/campaigns/{which}/rounds", body)
+
+    for body, field in (
+        ({"on": "2022-11-24", "community_infections": 0}, "on"),  # after today
+        ({"on": "2022-11-21", "community_infections": 0}, "on"),  # before the start
+        ({"on": "2022-11-22", "community_infections": -1}, "community_infections"),
+        ({"on": "2022-11-22"}, "community_infections"),
+        ({"on": "someday", "community_infections": 0}, "on"),
+    ):
+        r = send(body)
+        assert r.status_code == 422 and r.json()["error"]["field"] == field, (body, r.text)
+    assert send({"on": "2022-11-22", "community_infections": 0}, which=key).json()["error"]["field"] == "campaign_id"
+    assert send({"on": "2022-11-22", "community_infections": 0}, who="worker2").status_code == 403
+    assert (
+        post(demo, "epi", "/api/campaigns/999999/rounds", {"on": "2022-11-22", "community_infections": 0}).status_code
+        == 404
+    )
+    assert demo.get("epi", f"/api/campaigns/{cid}/progress")["rounds"] == []  # nothing was recorded
+
+    assert send({"on": "2022-11-22", "community_infections": 0}).status_code == 201
+    twice = send({"on": "2022-11-22", "community_infections": 1})
+    assert twice.status_code == 409 and twice.json()["error"]["field"] == "on", twice.text
+    rounds = demo.get("epi", f"/api/campaigns/{cid}/progress")["rounds"]
+    assert [(r["on"], r["community_infections"], r["recorded_by"]) for r in rounds] == [("2022-11-22", 0, "epi")]

@@ -310,15 +310,28 @@ ACTIONS: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [
         {
             "kind": "area_wide_testing",
             "scope": "all_residents",
+            "outbreak": True,
             "conditions": ["source_unclear", "chain_unclear", "long_community_transmission"],
         },
         "allowed",
         ("m20.6",),
     ),
+    # measure 6 (register campaign-branches): the conditions cannot arise without an outbreak, and an outbreak
+    # whose chain is clear gets no area-wide testing
     (
-        "test-everyone-in-an-outbreak",
+        "test-everyone-conditions-without-outbreak",
+        {
+            "kind": "area_wide_testing",
+            "scope": "all_residents",
+            "conditions": ["source_unclear", "chain_unclear", "long_community_transmission"],
+        },
+        "over_reach",
+        ("m20.6",),
+    ),
+    (
+        "test-everyone-in-an-outbreak-chain-clear",
         {"kind": "area_wide_testing", "scope": "all_residents", "outbreak": True},
-        "allowed",
+        "over_reach",
         ("m20.6",),
     ),
     (

@@ -20,9 +20,13 @@ from fangkong.services.appeals.service import (
 from fangkong.services.campaigns.service import (
     CampaignCreate,
     CampaignRead,
+    ProgressRead,
+    RoundRecord,
     SamplingList,
     campaign_in_scope,
+    progress,
     propose,
+    record_round,
     sampling_list,
 )
 from fangkong.services.stranded.service import (
@@ -112,8 +116,8 @@ def departed(stranded_id: int, session: DbSession, actor: CurrentActor) -> Stran
 
 @router.post("/campaigns", response_model=CampaignRead, status_code=status.HTTP_201_CREATED)
 def campaign(body: CampaignCreate, session: DbSession, actor: CurrentActor, now: Now, policy: Rules) -> CampaignRead:
-    """Propose a testing campaign; the guard refuses area-wide testing without an outbreak unless the
-    conditions are recorded, and more than one test a day (measure 6)."""
+    """Propose a testing campaign; the guard refuses area-wide testing without an outbreak, and with one unless
+    its conditions are recorded, and more than one test a day (measure 6)."""
     return CampaignRead.model_validate(propose(session, actor, body, now=now, policy=policy))
 
 
@@ -128,9 +132,27 @@ def campaign_sampling(
     session: DbSession,
     actor: CurrentActor,
     today: Today,
+    policy: Rules,
     on: date | None = None,
     offset: Offset = 0,
     limit: Limit = 200,
 ) -> SamplingList:
-    """Who is sampled on a round day (default today), in walking order."""
-    return sampling_list(session, actor, campaign_id, on or today, offset=offset, limit=limit)
+    """Who is sampled on a round day (default today), in walking order; none on a day that is not a round (an
+    area-wide campaign's wait before its final round, or after it stopped)."""
+    return sampling_list(session, actor, campaign_id, on or today, offset=offset, limit=limit, policy=policy)
+
+
+@router.get("/campaigns/{campaign_id}/progress", response_model=ProgressRead)
+def campaign_progress_read(campaign_id: int, session: DbSession, actor: CurrentActor, policy: Rules) -> ProgressRead:
+    """Where an area-wide campaign stands: its rounds and what each found, its next round or final round, or that
+    it stopped (the 21 Nov testing rules: three clean rounds in a row, then one more three days later)."""
+    return progress(session, actor, campaign_id, policy=policy)
+
+
+@router.post("/campaigns/{campaign_id}/rounds", response_model=ProgressRead, status_code=status.HTTP_201_CREATED)
+def campaign_round(
+    campaign_id: int, body: RoundRecord, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
+) -> ProgressRead:
+    """Record a round held and the infections it found in the community (社会面); answers where the campaign now
+    stands. A round after the campaign stopped, or in the wait before its final round, is refused (m20-docs.testing)."""
+    return record_round(session, actor, campaign_id, body, today=today, policy=policy)

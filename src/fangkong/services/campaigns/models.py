@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.services.store import Base, UtcDateTime, utcnow
@@ -26,3 +26,18 @@ class Campaign(Base):
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CampaignRoundHeld(Base):
+    """A round of an area-wide campaign held, with the infections it found in the community (社会面): what decides
+    when the testing stops (the 21 Nov testing rules, `rules.testing_campaign.campaign_progress`)."""
+
+    __tablename__ = "testing_campaign_round"
+    __table_args__ = (UniqueConstraint("campaign_id", "on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("testing_campaign.id"), index=True)
+    on: Mapped[date] = mapped_column(Date)
+    community_infections: Mapped[int] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

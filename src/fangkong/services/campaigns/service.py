@@ -1,6 +1,7 @@
 """Area testing campaigns (measure 6): proposed with their area, population and frequency, reviewed by the
-guard (`rules.testing_campaign`: no area-wide testing without an outbreak unless the conditions are recorded,
-never more than one test a day), and, once approved, the sampling work list of each round."""
+guard (`rules.testing_campaign`: no area-wide testing without an outbreak, and with one only when its conditions
+are recorded; never more than one test a day), and, once approved, the sampling work list of each round; an
+area-wide campaign's rounds are recorded with what they found, and it stops under the 21 Nov testing rules."""
 
 from __future__ import annotations
 
@@ -10,12 +11,20 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fangkong.errors import Inconsistent, InvalidInput, NotFound, Refused
+from fangkong.errors import Conflict, Inconsistent, InvalidInput, NotFound, Refused
 from fangkong.policy import Policy
 from fangkong.policy.terms import CampaignCondition, CampaignScope
-from fangkong.rules.testing_campaign import review_campaign
+from fangkong.rules.decision import Reason
+from fangkong.rules.testing_campaign import (
+    CampaignProgress,
+    CampaignRound,
+    CampaignStep,
+    campaign_progress,
+    review_campaign,
+)
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.models import RiskArea
+from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day, midnight
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
@@ -24,7 +33,7 @@ from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.paging import page_of
 from fangkong.services.persons.models import Person
 
-from .models import Campaign
+from .models import Campaign, CampaignRoundHeld
 
 OUTBREAK_LOOKBACK_DAYS = 14  # an infection found in the area this recently makes it an outbreak area
 
@@ -118,8 +127,13 @@ def campaign_in_scope(session: Session, actor: Actor, campaign_id: int) -> Campa
     return campaign
 
 
-def round_on(campaign: Campaign, on: date) -> int | None:
-    """The round (1-based) a day is, or None."""
+def round_on(campaign: Campaign, on: date, progress: CampaignProgress | None = None) -> int | None:
+    """The round (1-based) a day is, or None: a day of the campaign's plan — or, for area-wide testing under the
+    21 Nov rules (`progress`), a round held or the next one allowed (`CampaignProgress.round_on`)."""
+    if on < campaign.start_on:
+        return None
+    if progress is not None and progress.step is not CampaignStep.as_planned:
+        return progress.round_on(on)
     days = (on - campaign.start_on).days
     if days < 0 or days % campaign.every_days:
         return None
@@ -147,7 +161,14 @@ class SamplingList(BaseModel):
 
 
 def sampling_list(
-    session: Session, actor: Actor, campaign_id: int, on: date, *, offset: int = 0, limit: int = 200
+    session: Session,
+    actor: Actor,
+    campaign_id: int,
+    on: date,
+    *,
+    offset: int = 0,
+    limit: int = 200,
+    policy: Policy | None = None,
 ) -> SamplingList:
     """Who is sampled on a round day, by community, building and unit (the order samplers walk in). A campaign
     of risk posts and key persons lists the people under management and high-risk post workers in the area."""
@@ -156,7 +177,9 @@ def sampling_list(
     area = session.get(Jurisdiction, campaign.area_code)
     if area is None:
         raise Inconsistent("area is not None")
-    n = round_on(campaign, on)
+    # area-wide testing under the 21 Nov rules: no list after it stopped, nor in the wait before its final round
+    found = progress_of(session, campaign, policy=policy) if policy is not None else None
+    n = round_on(campaign, on, found)
     if n is None:
         return SamplingList(campaign_id=campaign.id, on=on, round=None, items=[], total=0, offset=offset, limit=limit)
     root = area.path if actor.covers(area.path) else actor.jurisdiction_path
@@ -193,3 +216,112 @@ def sampling_list(
         for p in rows
     ]
     return SamplingList(campaign_id=campaign.id, on=on, round=n, items=items, total=total, offset=offset, limit=limit)
+
+
+class RoundRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: date
+    community_infections: int = Field(
+        ge=0, le=1_000_000, description="infections found outside isolation, monitoring and closed loops (社会面)"
+    )
+
+
+class RoundRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    on: date
+    community_infections: int
+    recorded_by: str
+
+
+class ProgressRead(BaseModel):
+    campaign_id: int
+    step: CampaignStep
+    next_round_on: date | None
+    stopped_on: date | None
+    clean_in_a_row: int
+    rounds: list[RoundRead]
+    reasons: list[Reason]
+
+
+def rounds_held(session: Session, campaign: Campaign) -> list[CampaignRoundHeld]:
+    return list(
+        session.scalars(
+            select(CampaignRoundHeld).where(CampaignRoundHeld.campaign_id == campaign.id).order_by(CampaignRoundHeld.on)
+        )
+    )
+
+
+def progress_of(session: Session, campaign: Campaign, *, policy: Policy) -> CampaignProgress | None:
+    """Where an area-wide campaign stands (None: not area-wide), under the rules in force on its first day — those
+    it was approved under (register campaign-rules-of-start): one started before 21 Nov runs as planned."""
+    if campaign.scope != CampaignScope.all_residents.value:
+        return None
+    held = [CampaignRound(on=r.on, community_infections=r.community_infections) for r in rounds_held(session, campaign)]
+    return campaign_progress(
+        campaign.start_on, held, outbreak_area=campaign.outbreak, policy=policy.at(campaign.start_on)
+    )
+
+
+def progress(session: Session, actor: Actor, campaign_id: int, *, policy: Policy) -> ProgressRead:
+    campaign = campaign_in_scope(session, actor, campaign_id)
+    found = progress_of(session, campaign, policy=policy)
+    if found is None:
+        raise InvalidInput("campaign_id", f"campaign {campaign_id} tests risk posts and key persons, not everyone")
+    return ProgressRead(
+        campaign_id=campaign.id,
+        step=found.step,
+        next_round_on=found.next_round_on,
+        stopped_on=found.stopped_on,
+        clean_in_a_row=found.clean_in_a_row,
+        rounds=[RoundRead.model_validate(r) for r in rounds_held(session, campaign)],
+        reasons=list(found.reasons),
+    )
+
+
+def record_round(
+    session: Session, actor: Actor, campaign_id: int, data: RoundRecord, *, today: date, policy: Policy
+) -> ProgressRead:
+    """Record a round of an area-wide campaign held and what it found; answers where the campaign now stands
+    (its next round, its final round, or that it stopped — `rules.testing_campaign.campaign_progress`)."""
+    actor.require(Permission.manage_areas)
+    campaign = campaign_in_scope(session, actor, campaign_id)
+    area = session.get(Jurisdiction, campaign.area_code)
+    if area is None or not actor.covers(area.path):
+        raise NotFound("campaign", campaign_id)
+    before = progress_of(session, campaign, policy=policy)
+    if before is None:
+        raise InvalidInput("campaign_id", f"campaign {campaign_id} tests risk posts and key persons, not everyone")
+    if data.on > today:
+        raise InvalidInput("on", f"{data.on} is after today ({today})")
+    if data.on < campaign.start_on:
+        raise InvalidInput("on", f"{data.on} is before the campaign's start ({campaign.start_on})")
+    held = rounds_held(session, campaign)
+    if any(r.on == data.on for r in held):
+        raise Conflict("on", f"a round of {data.on} is recorded for campaign {campaign_id}")
+    if held and data.on < held[-1].on:
+        raise InvalidInput("on", f"{data.on} is before the last round recorded ({held[-1].on})")
+    if before.stopped_on is not None:
+        raise Refused(before.cite[0], f"the campaign stopped on {before.stopped_on}: no more rounds")
+    if round_on(campaign, data.on, before) is None:
+        wait = f"; the final round is on {before.next_round_on}" if before.step is CampaignStep.final_round else ""
+        raise Refused(before.cite[-1], f"{data.on} is not a round day of campaign {campaign_id}{wait}")
+    session.add(
+        CampaignRoundHeld(
+            campaign_id=campaign.id,
+            on=data.on,
+            community_infections=data.community_infections,
+            recorded_by=actor.username,
+        )
+    )
+    session.flush()
+    record(
+        session,
+        actor,
+        action="record_round",
+        entity="testing_campaign",
+        entity_id=campaign.id,
+        detail={"on": data.on.isoformat(), "community_infections": data.community_infections},
+    )
+    return progress(session, actor, campaign_id, policy=policy)
