@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session
 
 from fangkong.errors import Inconsistent
 from fangkong.policy import Policy, load_policy
+from fangkong.policy.terms import CampaignCondition, CampaignScope
 from fangkong.rules.resident_id import check_digit
 from fangkong.services.access import SYSTEM, Actor, Role
 from fangkong.services.areas.service import Delineation, delineate
 from fangkong.services.areas.shapes import import_areas
 from fangkong.services.calendar import local_instant
+from fangkong.services.campaigns.service import CampaignCreate, RoundRecord, propose, record_round
 from fangkong.services.health_codes.service import recompute
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
@@ -304,6 +306,29 @@ def _testing_and_tracing(session: Session, rng: random.Random, community: str, p
         command,
         Delineation(area_code=f"{community}007", reason="residence", infection_ids=[case.id]),
         now=local_instant(DEMO_TODAY - timedelta(days=1), time(16)),
+        policy=policy,
+    )
+    # the command centre tests everyone in the community from the 16th (an outbreak, its source not yet known),
+    # and the first round found nobody in the community at large
+    campaign = propose(
+        session,
+        command,
+        CampaignCreate(
+            area_code=community,
+            scope=CampaignScope.all_residents,
+            start_on=DEMO_TODAY,
+            rounds=3,
+            conditions=list(CampaignCondition),
+        ),
+        now=local_instant(DEMO_TODAY, time(7)),
+        policy=policy,
+    )
+    record_round(
+        session,
+        command,
+        campaign.id,
+        RoundRecord(on=DEMO_TODAY, community_infections=0),
+        today=DEMO_TODAY,
         policy=policy,
     )
     results_16 = [

@@ -16,7 +16,7 @@ from fangkong.errors import FangkongError, InvalidInput, LoginRequired, Refused,
 from fangkong.policy.terms import CampaignCondition, CampaignScope, Category, parse_term
 from fangkong.services.areas.models import DelineationReason
 from fangkong.services.areas.service import Delineation, delineate
-from fangkong.services.campaigns.service import CampaignCreate, propose
+from fangkong.services.campaigns.service import CampaignCreate, campaigns_in_scope, propose
 from fangkong.services.file_imports.rows import format_of
 from fangkong.services.lab.imports import import_results, import_samples
 from fangkong.services.orders.schemas import OrderCreate
@@ -194,7 +194,7 @@ def area_submit(
 
 
 @router.get("/forms/campaign", response_class=HTMLResponse)
-def campaign_form(request: Request, actor: CurrentActor) -> HTMLResponse:
+def campaign_form(request: Request, session: Db, actor: CurrentActor) -> HTMLResponse:
     return render(
         request,
         "form_campaign.html",
@@ -204,6 +204,7 @@ def campaign_form(request: Request, actor: CurrentActor) -> HTMLResponse:
         campaign=None,
         scopes=[s.value for s in CampaignScope],
         conditions=[c.value for c in CampaignCondition],
+        campaigns=campaigns_in_scope(session, actor),
     )
 
 

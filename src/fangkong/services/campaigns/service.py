@@ -325,3 +325,14 @@ def record_round(
         detail={"on": data.on.isoformat(), "community_infections": data.community_infections},
     )
     return progress(session, actor, campaign_id, policy=policy)
+
+
+def campaigns_in_scope(session: Session, actor: Actor, *, limit: int = 50) -> list[tuple[Campaign, str]]:
+    """The latest campaigns in or over the actor's jurisdiction, with their area's name (the console's list)."""
+    rows = session.execute(
+        select(Campaign, Jurisdiction.name, Jurisdiction.path)
+        .join(Jurisdiction, Jurisdiction.code == Campaign.area_code)
+        .order_by(Campaign.id.desc())
+    ).all()
+    mine = [(c, name) for c, name, path in rows if actor.covers(path) or actor.jurisdiction_path.startswith(path)]
+    return mine[:limit]
