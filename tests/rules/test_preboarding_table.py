@@ -1,6 +1,8 @@
 """Pre-boarding certificates, table-driven. Measure (7): one negative test sampled within 48 h before boarding
 (v9: two); the window runs from sampling to boarding, both instants (register preboarding-window); v9's two
-tests need no interval (register preboarding-interval). The policy is the one of the local date of boarding."""
+tests need no interval (register preboarding-interval), but one sampling instant is one test; a positive sampled in
+the window voids the certificate (register preboarding-positive). The policy is the one of the local date of
+boarding."""
 
 from __future__ import annotations
 
@@ -41,10 +43,35 @@ CASES = [
     ("m20-sampled-after-boarding", M20_BOARDING, [("2022-11-20T10:01:00+08:00", "negative")], False, 0, "m20"),
     ("m20-sampled-next-day", M20_BOARDING, [("2022-11-21T08:00:00+08:00", "negative")], False, 0, "m20"),
     ("m20-positive-only", M20_BOARDING, [("2022-11-19T10:00:00+08:00", "positive")], False, 0, "m20"),
+    # a positive in the window voids the certificate, before or after the negative (register preboarding-positive)
     (
-        "m20-positive-ignored-negative-counts",
+        "m20-positive-then-negative-voids",
         M20_BOARDING,
         [("2022-11-19T09:00:00+08:00", "positive"), ("2022-11-19T10:00:00+08:00", "negative")],
+        False,
+        0,
+        "m20",
+    ),
+    (
+        "m20-negative-46h-then-positive-14h",
+        M20_BOARDING,
+        [("2022-11-18T12:00:00+08:00", "negative"), ("2022-11-19T20:00:00+08:00", "positive")],
+        False,
+        0,
+        "m20",
+    ),
+    (
+        "m20-positive-before-the-window-ignored",
+        M20_BOARDING,
+        [("2022-11-17T09:00:00+08:00", "positive"), ("2022-11-19T10:00:00+08:00", "negative")],
+        True,
+        1,
+        "m20",
+    ),
+    (
+        "m20-positive-after-boarding-ignored",
+        M20_BOARDING,
+        [("2022-11-19T10:00:00+08:00", "negative"), ("2022-11-20T12:00:00+08:00", "positive")],
         True,
         1,
         "m20",
@@ -104,6 +131,15 @@ CASES = [
         "v9-negative-and-positive",
         V9_BOARDING,
         [("2022-09-29T12:00:00+08:00", "negative"), ("2022-09-30T12:00:00+08:00", "positive")],
+        False,
+        0,
+        "v9",
+    ),
+    # one sampling instant entered twice is one test, not the two v9 asks for
+    (
+        "v9-same-instant-twice",
+        V9_BOARDING,
+        [("2022-09-30T08:00:00+08:00", "negative"), ("2022-09-30T08:00:00+08:00", "negative")],
         False,
         1,
         "v9",

@@ -39,7 +39,8 @@ def check_preboarding(boarding_at: datetime, tests: list[PreboardingTest], polic
 
     A test counts when it is negative and sampled no more than `preboarding.window_hours` before boarding
     (and not after it); `preboarding.negative_tests_required` of them are needed, at least
-    `preboarding.min_hours_between_tests` apart where that is set.
+    `preboarding.min_hours_between_tests` apart where that is set, each sampling instant once. A positive sampled
+    in the window voids the certificate (`preboarding.positive_in_window_voids`, register preboarding-positive).
     """
     boarding = _aware(boarding_at, "boarding_at")
     required = policy.integer("preboarding.negative_tests_required")
@@ -49,21 +50,33 @@ def check_preboarding(boarding_at: datetime, tests: list[PreboardingTest], polic
         raise repealed(required, window)
     earliest = boarding - timedelta(hours=window.value)
     instants = [_aware(t.sampled_at, f"tests[{i}].sampled_at") for i, t in enumerate(tests)]
-    eligible = sorted(
-        s for s, t in zip(instants, tests, strict=True) if t.result == "negative" and earliest <= s <= boarding
-    )
+    in_window = [(s, t) for s, t in zip(instants, tests, strict=True) if earliest <= s <= boarding]
+    # one sampling instant is one test, however many times it is entered
+    eligible = sorted({s for s, t in in_window if t.result == "negative"})
     counted: list[datetime] = []
     for sampled in eligible:
         if not counted or gap.value is None or sampled - counted[-1] >= timedelta(hours=gap.value):
             counted.append(sampled)
+    voids = policy.flag("preboarding.positive_in_window_voids")
+    positives = sorted(s for s, t in in_window if t.result == "positive")
+    window_reason = because(window, f"window: {earliest.isoformat()} to {boarding.isoformat()}")
+    if positives and voids.value:
+        return PreboardingDecision(
+            **policy_fields(policy),
+            valid=False,
+            counted=(),
+            reasons=(
+                because(
+                    voids, f"a positive test sampled {positives[-1].isoformat()}, within the window: no certificate"
+                ),
+                window_reason,
+            ),
+        )
     valid = len(counted) >= required.value
     text = f"{len(counted)} negative test(s) sampled within {window.value} h before boarding; {required.value} required"
     return PreboardingDecision(
         **policy_fields(policy),
         valid=valid,
         counted=tuple(counted),
-        reasons=(
-            because(required, text),
-            because(window, f"window: {earliest.isoformat()} to {boarding.isoformat()}"),
-        ),
+        reasons=(because(required, text), window_reason),
     )
