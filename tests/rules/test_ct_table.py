@@ -35,7 +35,7 @@ def every(value: float | None) -> GeneCt:
     return GeneCt(orf1ab=value, n=value)
 
 
-# ---- entrants under m20: < 35 positive; 35 ≤ Ct ≤ 40 retest after 24 h (at any stage); > 40 or none negative ----
+# ---- entrants under m20: < 35 positive; 35 ≤ Ct < 40 retest after 24 h (at any stage); ≥ 40 or none negative ----
 
 ENTRY_M20 = [
     # (ct, stage, result, action, a clause the answer must cite)
@@ -47,8 +47,9 @@ ENTRY_M20 = [
     (37.5, RELEASE, RETEST, "retest_after_24h", "m20.s3"),  # worked case ct-entry-grey-at-release
     (39.99, SCREENING, RETEST, "retest_after_24h", "m20.s3"),
     (39.99, RELEASE, RETEST, "retest_after_24h", "m20.s3"),
-    (40.0, SCREENING, RETEST, "retest_after_24h", "m20.s3"),  # register ct-band-upper: 40 is in the band
-    (40.0, RELEASE, RETEST, "retest_after_24h", "m20.s3"),
+    # register ct-band-upper: 40 is no detection, for entrants as for everyone (35 ≤ Ct < 40 is the band)
+    (40.0, SCREENING, NEGATIVE, "none", "m20.9"),
+    (40.0, RELEASE, NEGATIVE, "none", "m20.9"),
     (40.01, SCREENING, NEGATIVE, "none", "m20.9"),
     (40.01, RELEASE, NEGATIVE, "none", "m20.9"),
     (45.0, RELEASE, NEGATIVE, "none", "m20.9"),
@@ -124,7 +125,8 @@ RETESTS = [
     (RELEASE, None, 37.5, 24.0, PAST, "home_isolation_past_infection", "m20.s3"),  # not detected: still ≥ 35
     (RELEASE, 41.0, 37.5, 24.0, PAST, "home_isolation_past_infection", "m20.s3"),
     (RELEASE, 35.0, 35.0, 24.0, PAST, "home_isolation_past_infection", "m20.s3"),  # 35 is "35 or more"
-    (RELEASE, 36.0, 40.0, 24.0, PAST, "home_isolation_past_infection", "m20.s3"),  # previous 40 was in the band
+    (RELEASE, 36.0, 39.99, 24.0, PAST, "home_isolation_past_infection", "m20.s3"),  # previous 39.99 was in the band
+    (RELEASE, 36.0, 40.0, 24.0, RETEST, "retest_after_24h", "m20.s3"),  # previous 40 was not (ct-band-upper)
     # a previous result outside the band does not make this one a retest: it is judged alone
     (RELEASE, 36.0, 40.01, 24.0, RETEST, "retest_after_24h", "m20.s3"),
     (RELEASE, 36.0, 30.0, 24.0, RETEST, "retest_after_24h", "m20.s3"),
@@ -213,7 +215,7 @@ ENTRY_OTHER_VERSIONS = [
     # n10 says nothing of entrants: m20's band stays (register n10-silence)
     (N10_DAY, "n10", 34.99, None, POSITIVE),
     (N10_DAY, "n10", 37.5, None, RETEST),
-    (N10_DAY, "n10", 40.0, None, RETEST),
+    (N10_DAY, "n10", 40.0, None, NEGATIVE),
     (N10_DAY, "n10", 40.01, None, NEGATIVE),
     (N10_DAY, "n10", 36.8, (37.5, 24.0), PAST),
     # version boundaries
