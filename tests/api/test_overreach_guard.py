@@ -201,12 +201,12 @@ def test_an_overlay_under_another_version_cites_its_guard(api: Api) -> None:
         "management.secondary_close_contact.determined": "same",  # v9 determined them
     }
     phases = next(f for f in report["findings"] if f["path"] == "management.close_contact.phases")
-    assert [r["clause"] for r in phases["reasons"]] == ["v9.scope", "v9.close_contact"]
+    assert [r["clause"] for r in phases["reasons"]] == ["v9-nine.general", "v9.close_contact"]
     assert "days 8–10: home isolation where the national rule has home health monitoring" in [
         r["text"] for r in phases["reasons"]
     ]
     recorded = findings(api, verdict="over_reach")["items"]
-    assert [(f["clause"], f["on"]) for f in recorded] == [("v9.scope", "2022-10-01")]
+    assert [(f["clause"], f["on"]) for f in recorded] == [("v9-nine.general", "2022-10-01")]
 
 
 def test_an_overlay_of_a_jurisdiction_outside_the_actors_subtree_is_not_found(api: Api) -> None:

@@ -105,7 +105,7 @@ CLAUSES = [
             "temporary_control": "v9.testing",
             "high_risk_area": "v9.risk_area",
         },
-        "v9.scope",
+        "v9-nine.general",
     ),
     (
         "20 measures",

@@ -1,7 +1,7 @@
 """The over-reach guard for local overlays, table-driven (measure 16). A local value is compared with the national
 value in force on the overlay's date: management phases day by day (`rules.overreach`), other values by the
 direction recorded on the parameter (`stricter:` in policy/data/parameters/*.yaml). Stricter is over-reach (the
-guard's clause first: m20.16 under the 20 measures, v9.scope under the 9th edition, then the national rule's),
+guard's clause first: m20.16 under the 20 measures, v9-nine.general under the 9th edition, then the national rule's),
 looser is below the national rule, equal is the same; a parameter without a direction, or one the national rules
 do not apply on the date (null), is not comparable. `policy.overlay.read_overlay` checks an overlay file's shape.
 """
@@ -79,12 +79,19 @@ PHASE_CASES: list[tuple[str, str, str, Any, Verdict, tuple[str, ...]]] = [
     # m20 does not manage secondary close contacts: any local plan adds to the national rules
     ("m20-scc-managed", M20, SCC_PHASES, phases((H, 7)), "over_reach", ("m20.16", "m20.2")),
     ("m20-scc-not-managed", M20, SCC_PHASES, None, "same", ("m20.2",)),
-    # v9: close contacts C 7 + HM 3; the guard's clause is v9.scope
-    ("v9-cc-longer", V9, CC_PHASES, phases((C, 7), (HM, 4)), "over_reach", ("v9.scope", "v9.close_contact")),
-    ("v9-cc-fourteen", V9, CC_PHASES, phases((C, 14)), "over_reach", ("v9.scope", "v9.close_contact")),
+    # v9: close contacts C 7 + HM 3; the guard's clause is v9-nine.general (the nine prohibitions)
+    ("v9-cc-longer", V9, CC_PHASES, phases((C, 7), (HM, 4)), "over_reach", ("v9-nine.general", "v9.close_contact")),
+    ("v9-cc-fourteen", V9, CC_PHASES, phases((C, 14)), "over_reach", ("v9-nine.general", "v9.close_contact")),
     ("v9-cc-shorter", V9, CC_PHASES, phases((C, 7)), "below_national", ("v9.close_contact",)),
     ("v9-cc-national", V9, CC_PHASES, phases((C, 7), (HM, 3)), "same", ("v9.close_contact",)),
-    ("v9-scc-centralized", V9, SCC_PHASES, phases((C, 7)), "over_reach", ("v9.scope", "v9.secondary_close_contact")),
+    (
+        "v9-scc-centralized",
+        V9,
+        SCC_PHASES,
+        phases((C, 7)),
+        "over_reach",
+        ("v9-nine.general", "v9.secondary_close_contact"),
+    ),
     # n10: close contacts H 5; the m20 plan is now over-reach
     ("n10-cc-m20-plan", N10, CC_PHASES, phases((C, 5), (H, 3)), "over_reach", ("m20.16", "n10.3")),
     ("n10-cc-national", N10, CC_PHASES, phases((H, 5)), "same", ("n10.3",)),
@@ -107,7 +114,7 @@ def test_phases(on: str, path: str, local: Any, verdict: Verdict, cites: tuple[s
     if verdict == "over_reach":
         assert "layer-by-layer overweighting" in f.reasons[0].text or "adds to the national rules" in f.reasons[0].text
     else:
-        assert "m20.16" not in f.cite and "v9.scope" not in f.cite
+        assert "m20.16" not in f.cite and "v9-nine.general" not in f.cite
 
 
 def test_phases_finding_says_which_days_are_stricter() -> None:
@@ -126,7 +133,7 @@ VALUE_CASES: list[tuple[str, str, str, Any, Verdict, tuple[str, ...]]] = [
     ("m20-downgrade-6", M20, DOWNGRADE, 6, "over_reach", ("m20.16", "m20.4")),
     ("m20-downgrade-3", M20, DOWNGRADE, 3, "below_national", ("m20.4",)),
     ("m20-downgrade-5", M20, DOWNGRADE, 5, "same", ("m20.4",)),
-    ("v9-downgrade-10", V9, DOWNGRADE, 10, "over_reach", ("v9.scope", "v9.risk_area")),
+    ("v9-downgrade-10", V9, DOWNGRADE, 10, "over_reach", ("v9-nine.general", "v9.risk_area")),
     ("v9-downgrade-5", V9, DOWNGRADE, 5, "below_national", ("v9.risk_area",)),
     ("v9-downgrade-7", V9, DOWNGRADE, 7, "same", ("v9.risk_area",)),
     ("n10-downgrade-7", N10, DOWNGRADE, 7, "over_reach", ("m20.16", "n10.4")),

@@ -1,7 +1,8 @@
 """The over-reach guard, table-driven. Measure (16) forbids local plans stricter than the national one
 ("layer-by-layer overweighting"); the guard compares a proposal with the national plan day by day by phase
 strictness (centralized > home isolation > home health monitoring > nothing), and counts tests. The guard's
-clause is overreach.national_rule_clause: v9.scope under v9, m20.16 from 2022-11-11 on (areas.yaml)."""
+clause is overreach.national_rule_clause: v9-nine.general (the nine prohibitions) under v9, m20.16 from
+2022-11-11 on (areas.yaml)."""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ CASES: list[tuple[str, str, Category, list[Proposed], bool, bool | None, tuple[s
     ("m20-post-national", M20, HRPW, [(HM, 5)], False, False, ("m20.5",)),
     ("m20-past-infection-national", M20, PAST, [(H, 3)], False, False, ("m20.s3",)),
     ("m20-past-infection-7-days", M20, PAST, [(H, 7)], True, False, ("m20.16", "m20.s3")),
-    # ---- v9: national C 7 + HM 3; the guard cites v9.scope ----
+    # ---- v9: national C 7 + HM 3; the guard cites v9-nine.general ----
     ("v9-cc-national", V9, CC, [(C, 7), (HM, 3)], False, False, ("v9.close_contact",)),
     (
         "v9-cc-home-isolation-instead-of-monitoring",
@@ -93,13 +94,13 @@ CASES: list[tuple[str, str, Category, list[Proposed], bool, bool | None, tuple[s
         [(C, 7), (H, 3)],
         True,
         False,
-        ("v9.scope", "v9.close_contact"),
+        ("v9-nine.general", "v9.close_contact"),
     ),
-    ("v9-cc-14-centralized", V9, CC, [(C, 14)], True, False, ("v9.scope", "v9.close_contact")),
-    ("v9-cc-m20-plan", V9, CC, [(C, 5), (H, 3)], True, True, ("v9.scope", "v9.close_contact")),
+    ("v9-cc-14-centralized", V9, CC, [(C, 14)], True, False, ("v9-nine.general", "v9.close_contact")),
+    ("v9-cc-m20-plan", V9, CC, [(C, 5), (H, 3)], True, True, ("v9-nine.general", "v9.close_contact")),
     ("v9-cc-shorter", V9, CC, [(C, 7)], False, True, ("v9.close_contact",)),
     ("v9-secondary-national", V9, SCC, [(H, 7)], False, False, ("v9.secondary_close_contact",)),
-    ("v9-secondary-centralized", V9, SCC, [(C, 7)], True, False, ("v9.scope", "v9.secondary_close_contact")),
+    ("v9-secondary-centralized", V9, SCC, [(C, 7)], True, False, ("v9-nine.general", "v9.secondary_close_contact")),
     ("v9-medium-spillover-national", V9, MRS, [(H, 7)], False, False, ("v9.risk_area_spillover",)),
     # ---- n10: close contacts H 5 (test day 5) ----
     ("n10-cc-m20-plan", N10, CC, [(C, 5), (H, 3)], True, False, ("m20.16", "n10.3")),
@@ -134,4 +135,4 @@ def test_overreach(
     for clause in cites:
         assert clause in d.cite
     if overreach:
-        assert d.cite[0] in {"m20.16", "v9.scope"}  # the guard's clause comes first
+        assert d.cite[0] in {"m20.16", "v9-nine.general"}  # the guard's clause comes first
