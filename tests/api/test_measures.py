@@ -62,9 +62,9 @@ def test_a_health_code_appeal_is_due_in_24_hours_and_overdue_only_after(demo: De
     opened = at(ticket["opened_at"])
     assert opened == demo.clock()
     assert at(ticket["due_at"]) - opened == timedelta(hours=24)
-    assert ticket["clause"] == "m20.18"
+    assert ticket["clause"] == "m20.16"
     hours = load_policy().at(DAY)
-    assert hours.version == "m20" and hours.get("appeals.response_hours").source.clause == "m20.18"
+    assert hours.version == "m20" and hours.get("appeals.response_hours").source.clause == "m20.16"
     assert (ticket["kind"], ticket["jurisdiction_code"], ticket["status"]) == ("health_code", C12, "open")
     assert (ticket["opened_by"], ticket["outcome"], ticket["answered_at"]) == ("worker2", None, None)
 
@@ -167,7 +167,7 @@ def test_complaints_are_routed_within_scope_and_workers_see_only_their_community
         {"kind": "complaint", "channel": "online", "text": "the gate is locked", "jurisdiction_code": C11},
         status=201,
     )
-    assert (mine["jurisdiction_code"], mine["person_id"], mine["clause"]) == (C11, None, "m20.18")
+    assert (mine["jurisdiction_code"], mine["person_id"], mine["clause"]) == (C11, None, "m20.16")
     theirs = appeal(demo, "worker2", neighbour["id"])
 
     assert ids(demo.get("worker1", "/api/appeals")) == [mine["id"]]

@@ -212,6 +212,7 @@ PLANS = [
 # ---- refusals: (category, version, start, cited clause) ----
 
 REFUSALS = [
+    (PAST, "v9", "2022-10-01", "v9.testing"),
     (SCC, "m20", "2022-11-14", "m20.2"),  # (2) no longer determine secondary close contacts
     (MRS, "m20", "2022-11-14", "m20.4"),  # (4) no more medium-risk areas
     (SCC, "n10", "2022-12-10", "m20.2"),
@@ -226,10 +227,6 @@ REFUSALS = [
 ]
 
 # ---- no rule in force at all: (category, version, start) ----
-
-NOT_IN_FORCE = [
-    (PAST, "v9", "2022-10-01"),  # the Ct 35–40 past-infection category first exists on 2022-11-11
-]
 
 
 @pytest.mark.parametrize(
@@ -272,18 +269,8 @@ def test_plan_refused(category: Category, version: str, start: str, cite: str) -
     assert cite in result.cite
 
 
-@pytest.mark.parametrize(
-    ("category", "version", "start"), NOT_IN_FORCE, ids=[f"{r[1]}-{r[0].value}" for r in NOT_IN_FORCE]
-)
-def test_plan_not_in_force(category: Category, version: str, start: str) -> None:
-    rules = POLICY.at(day(start))
-    assert rules.version == version
-    with pytest.raises(NotInForce):
-        management_plan(category, day(start), rules)
-
-
 def test_tables_cover_every_category_under_every_version() -> None:
-    covered = [(r[0], r[1]) for r in PLANS] + [(r[0], r[1]) for r in REFUSALS] + [(r[0], r[1]) for r in NOT_IN_FORCE]
+    covered = [(r[0], r[1]) for r in PLANS] + [(r[0], r[1]) for r in REFUSALS]
     assert len(covered) == len(set(covered))
     assert set(covered) == set(itertools.product(Category, VERSIONS))
 
@@ -439,27 +426,30 @@ def test_close_contact_plan_for_a_named_version(
 # ---- day one: the anchor day is day 0, day 1 the day after (register: day-one) ----
 
 FIRST_DAY = [
-    (CC, "2022-11-13", "last_exposure", "2022-11-14"),
-    (SCC, "2022-11-13", "last_exposure", "2022-11-14"),
-    (ENTRY, "2022-11-13", "entry", "2022-11-14"),
-    (HRS, "2022-11-13", "left_area", "2022-11-14"),
-    (MRS, "2022-11-13", "left_area", "2022-11-14"),
-    (HRPW, "2022-11-13", "closed_loop_end", "2022-11-14"),
-    (PAST, "2022-11-13", "retest_result", "2022-11-14"),
-    (CC, "2022-06-28", "last_exposure", "2022-06-29"),  # v9's first day
-    (CC, "2022-11-10", "last_exposure", "2022-11-11"),  # crosses into m20: still the day after
-    (ENTRY, "2022-12-31", "entry", "2023-01-01"),  # across a year end
-    (CC, "2024-02-28", "last_exposure", "2024-02-29"),  # leap day
-    (HRS, "2023-01-10", "left_area", "2023-01-11"),  # the convention still reads under classb
+    # (category, anchor day, anchor, day 1, the clause cited: the category's own anchor under the version in force)
+    (CC, "2022-11-13", "last_exposure", "2022-11-14", "m20.1"),
+    (SCC, "2022-11-13", "last_exposure", "2022-11-14", "v9.secondary_close_contact"),
+    (ENTRY, "2022-11-13", "entry", "2022-11-14", "m20.10"),
+    (HRS, "2022-11-13", "left_area", "2022-11-14", "m20.3"),
+    (MRS, "2022-11-13", "left_area", "2022-11-14", "v9.risk_area_spillover"),
+    (HRPW, "2022-11-13", "closed_loop_end", "2022-11-14", "m20.5"),
+    (PAST, "2022-11-13", "retest_result", "2022-11-14", "m20.s3"),
+    (CC, "2022-06-28", "last_exposure", "2022-06-29", "v9.close_contact"),  # v9's first day
+    (CC, "2022-11-10", "last_exposure", "2022-11-11", "v9.close_contact"),  # crosses into m20: still the day after
+    (ENTRY, "2022-12-31", "entry", "2023-01-01", "m20.10"),  # across a year end
+    (CC, "2024-02-28", "last_exposure", "2024-02-29", "m20.1"),  # leap day
+    (HRS, "2023-01-10", "left_area", "2023-01-11", "m20.3"),  # the convention still reads under classb
 ]
 
 
-@pytest.mark.parametrize(("category", "anchor_on", "anchor", "expected"), FIRST_DAY)
-def test_first_day_is_the_day_after_the_anchor(category: Category, anchor_on: str, anchor: str, expected: str) -> None:
+@pytest.mark.parametrize(("category", "anchor_on", "anchor", "expected", "cite"), FIRST_DAY)
+def test_first_day_is_the_day_after_the_anchor(
+    category: Category, anchor_on: str, anchor: str, expected: str, cite: str
+) -> None:
     first, reason = first_day(category, day(anchor_on), POLICY.at(day(anchor_on)))
     assert first == day(expected)
-    assert reason.clause == "v9.close_contact"  # the source of management.day_one
-    assert reason.text == f"anchor {anchor} on {anchor_on} is day 0; day 1 is {expected}"
+    assert reason.clause == cite  # the category's anchor (register day-one for the convention)
+    assert reason.text == f"anchor {anchor} on {anchor_on} is day 0; day 1 is {expected} (day after anchor)"
 
 
 def test_first_day_of_a_past_infection_has_no_rule_under_v9() -> None:

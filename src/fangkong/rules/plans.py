@@ -157,7 +157,9 @@ def management_plan(category: Category, start: date, policy: PolicyAt) -> Plan |
         text = f"{spec.kind.value.replace('_', ' ')}: may go out: {may.value}"
         if restrictions.value:
             text += f"; when out: {', '.join(restrictions.value)}"
-        reasons.append(because(may, text))
+        # cited to the clause that puts this category in this phase, of the version in force: the phase kind's
+        # own parameter borrows one category's clause for every category (issue 15, citations)
+        reasons.append(Reason(clause=specs.source.clause, text=text))
         day = end + timedelta(days=1)
     if code.value:
         reasons.append(because(code, "health code managed (赋码管理) for the whole plan"))
@@ -184,9 +186,11 @@ def first_day(category: Category, anchor_on: date, policy: PolicyAt) -> tuple[da
     anchor = policy.text(f"management.{category.value}.anchor")
     offset = 1 if convention.value == "day_after_anchor" else 0
     day = anchor_on + timedelta(days=offset)
+    # cited to the category's own anchor (of the version in force); the convention is the register's day-one
     return day, because(
-        convention,
-        f"anchor {anchor.value} on {anchor_on.isoformat()} is day {1 - offset}; day 1 is {day.isoformat()}",
+        anchor,
+        f"anchor {anchor.value} on {anchor_on.isoformat()} is day {1 - offset}; day 1 is {day.isoformat()} "
+        f"({convention.value.replace('_', ' ')})",
     )
 
 
