@@ -80,6 +80,26 @@ def test_plan_timeline_and_json() -> None:
     assert json.loads(as_json.stdout)["phases"][0]["start"] == "2022-11-14"
 
 
+@pytest.mark.parametrize(
+    ("start", "version", "released", "clause"),
+    [
+        ("2022-11-10", "m20", "2022-11-18", "m20.1"),  # a v9 plan recomputed under the 20 measures
+        ("2023-01-05", "classb", "2023-01-08", "classb.general"),  # Class B ends every plan
+    ],
+)
+def test_plan_shows_what_a_later_version_does_to_it(start: str, version: str, released: str, clause: str) -> None:
+    """A plan is as of its first day; the version that takes over a plan still running says so (issue 15)."""
+    result = runner.invoke(app, ["plan", "--category", "close_contact", "--start", start], terminal_width=240)
+    assert result.exit_code == 0, result.output
+    assert f"{version} takes over this plan: released on {released}" in result.output
+    assert clause in result.output
+    as_json = json.loads(runner.invoke(app, ["plan", "--category", "close_contact", "--start", start, "--json"]).stdout)
+    assert [(v["version"], v["released_on"]) for v in as_json["later_versions"]][-1] == (version, released)
+    # a named version gives that version's plan alone
+    named = runner.invoke(app, ["plan", "--category", "close_contact", "--start", start, "--policy", "v9"])
+    assert "takes over" not in named.output
+
+
 def test_plan_refusal_shows_the_clause() -> None:
     result = runner.invoke(
         app, ["plan", "--category", "secondary_close_contact", "--start", "2022-11-14"], terminal_width=200

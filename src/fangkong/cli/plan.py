@@ -12,6 +12,7 @@ from fangkong.cli.common import console, parse_date, reports_errors
 from fangkong.errors import InvalidInput
 from fangkong.policy import load_policy
 from fangkong.rules.plans import LABELS, Plan, first_day, management_plan, parse_category
+from fangkong.rules.transition import through_later_versions
 from fangkong.services.cases import to_json
 from fangkong.services.questions import PlanGiven, ask_plan
 
@@ -43,17 +44,39 @@ def plan(
         notes.append(why)
     else:
         day1 = parse_date(start or "", "--start")
-    if as_json:
-        typer.echo(
-            json.dumps(
-                to_json(ask_plan(PlanGiven(category=cat.value, start=day1, policy=policy_version), policy)),
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
     rules = policy.resolve(day1, policy_version)
     result = management_plan(cat, day1, rules)
+    # a plan is as of its first day; a later version takes over the plans still running when it begins (unless a
+    # version was named: then that version's plan alone)
+    later = (
+        []
+        if policy_version is not None or not isinstance(result, Plan)
+        else through_later_versions(
+            result,
+            [
+                (policy.instruments[v].in_force_from, policy.at(policy.instruments[v].in_force_from))
+                for v in policy.versions
+                if policy.instruments[v].in_force_from > day1
+            ],
+        )
+    )
+    if as_json:
+        answer = to_json(ask_plan(PlanGiven(category=cat.value, start=day1, policy=policy_version), policy))
+        answer["later_versions"] = [
+            {
+                "from": effective.isoformat(),
+                "version": changed.policy,
+                "released_on": changed.released_on.isoformat(),
+                "phases": [
+                    {"kind": p.kind.value, "start": p.start.isoformat(), "end": p.end.isoformat()}
+                    for p in changed.phases
+                ],
+                "cite": changed.cite,
+            }
+            for effective, changed in later
+        ]
+        typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        return
     title = f"{LABELS[cat]} from {day1.isoformat()} — {rules.version} ({policy.instruments[rules.version].title_zh})"
     if not isinstance(result, Plan):
         console.print(f"[bold red]Refused[/]: {title}", highlight=False)
@@ -80,3 +103,14 @@ def plan(
             f"  [bold]{r.clause}[/] {r.text}" + (f" [dim]— {clause.title_en}[/]" if clause else ""),
             highlight=False,
         )
+    for effective, changed in later:
+        phases = "; ".join(
+            f"{p.kind.value.replace('_', ' ')} {p.start.isoformat()} to {p.end.isoformat()}" for p in changed.phases
+        )
+        console.print(
+            f"[bold yellow]From {effective.isoformat()}[/] {changed.policy} takes over this plan: "
+            f"released on [bold]{changed.released_on.isoformat()}[/]" + (f" ({phases})" if phases else ""),
+            highlight=False,
+        )
+        for r in changed.reasons[:1]:
+            console.print(f"  [bold]{r.clause}[/] {r.text}", highlight=False)

@@ -190,7 +190,7 @@ def first_day(category: Category, anchor_on: date, policy: PolicyAt) -> tuple[da
     return day, because(
         anchor,
         f"anchor {anchor.value} on {anchor_on.isoformat()} is day {1 - offset}; day 1 is {day.isoformat()} "
-        f"({convention.value.replace('_', ' ')})",
+        f"({(convention.value or '').replace('_', ' ')})",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from fangkong.errors import Inconsistent
@@ -84,3 +85,19 @@ def _released(current: Plan, served: list[PlanPhase], effective: date, policy: P
             ),
         }
     )
+
+
+def through_later_versions(plan: Plan, later: Sequence[tuple[date, PolicyAt]]) -> list[tuple[date, Plan]]:
+    """What each later version does to a plan that is still running when it takes effect (`transition_plan`, in
+    date order): each version's effective day with the plan as it then stands, for those that change it. `later`
+    is every version after the plan's own, with its first day, as the caller's policy tree lists them."""
+    out: list[tuple[date, Plan]] = []
+    current = plan
+    for effective, rules in sorted(later, key=lambda pair: pair[0]):
+        if effective <= current.start or effective >= current.released_on:
+            continue
+        changed = transition_plan(current, rules, effective)
+        if changed != current:
+            out.append((effective, changed))
+            current = changed
+    return out
