@@ -19,8 +19,18 @@ def _source(policy: Policy, found: InForce[object] | None) -> str:
     if found is None:
         return "—"
     clause = policy.clauses[found.source.clause]
+    instrument = policy.instruments[clause.instrument]
     mark = f" [yellow](interpretation: {found.interpretation})[/]" if found.interpretation else ""
+    # a value from a supplement is not the notice's own: say which document and from when
+    if instrument.kind == "supplement":
+        mark += f" [cyan](from {instrument.title_en.split(':')[0]}, {instrument.in_force_from}, not the notice)[/]"
     return f"[bold]{found.source.clause}[/] {clause.title_en}{mark}"
+
+
+def _clause_order(clause_id: str) -> tuple[str, int, str]:
+    """Clauses in the texts' order: by instrument, then a measure's number (m20.2 before m20.10), then the rest."""
+    instrument, _, rest = clause_id.partition(".")
+    return (instrument, int(rest) if rest.isdigit() else 10_000, rest)
 
 
 @app.command()
@@ -57,17 +67,22 @@ def show(
     else:
         rules = rules_for(policy, version or policy.default_version, "VERSION")
     inst = policy.instruments[rules.version]
-    table = Table(
-        "parameter",
-        "value",
-        "source",
-        title=f"{rules.version}: {inst.title_en}\n{inst.title_zh} — rules as of {rules.on.isoformat()}",
-        show_lines=False,
+    console.print(
+        f"[bold]{rules.version}: {inst.title_en}[/]\n{inst.title_zh} — rules as of {rules.on.isoformat()}",
+        highlight=False,
     )
+    # grouped by the clause each value cites — for the notice, its measure — in the texts' order
+    groups: dict[str, list[tuple[str, str, InForce[object]]]] = {}
     for path, description, found in in_force(policy, rules):
         if path.startswith(prefix):
-            table.add_row(f"{path}\n[dim]{description}[/]", render(found.value), _source(policy, found))
-    console.print(table)
+            groups.setdefault(found.source.clause, []).append((path, description, found))
+    for clause_id in sorted(groups, key=_clause_order):
+        clause = policy.clauses[clause_id]
+        table = Table("parameter", "value", "note", title=f"{clause_id} {clause.title_en}", title_justify="left")
+        for path, description, found in groups[clause_id]:
+            note = f"interpretation: {found.interpretation}" if found.interpretation else ""
+            table.add_row(f"{path}\n[dim]{description}[/]", render(found.value), note)
+        console.print(table)
 
 
 @app.command()
@@ -81,7 +96,12 @@ def diff(
     policy = load_policy()
     a, b = rules_for(policy, before, "BEFORE"), rules_for(policy, after, "AFTER")
     changes = policy_diff(policy, a, b)
-    console.print(f"[bold]{a.version} ({a.on}) → {b.version} ({b.on})[/]: {len(changes)} changes", highlight=False)
+    console.print(
+        f"[bold]before: {a.version}, the rules in force on {a.on} → after: {b.version}, the rules in force on "
+        f"{b.on}[/]: {len(changes)} changes",
+        highlight=False,
+    )
+    quoted: set[str] = set()  # each clause's wording once, at its first change
     for ch in changes:
         console.rule(f"[bold]{ch.path}[/]", align="left")
         console.print(f"[dim]{ch.description}[/]", highlight=False)
@@ -89,11 +109,17 @@ def diff(
             shown = "(no rule)" if found is None else render(found.value)
             console.print(f"  {side:6} {shown}", highlight=False)
             console.print(f"         {_source(policy, found)}", highlight=False)
-            if quotes and found is not None:
-                clause = policy.clauses[found.source.clause]
-                console.print(f"         [italic]{found.source.quote_en or clause.quote_en}[/]", highlight=False)
-                if clause.quote_zh:
-                    console.print(f"         [italic]{clause.quote_zh}[/]", highlight=False)
+            if not quotes or found is None:
+                continue
+            key = found.source.clause if found.source.quote_en is None else f"{found.source.clause}:{ch.path}"
+            if key in quoted:
+                console.print("         [dim](wording quoted above)[/]", highlight=False)
+                continue
+            quoted.add(key)
+            clause = policy.clauses[found.source.clause]
+            console.print(f"         [italic]{found.source.quote_en or clause.quote_en}[/]", highlight=False)
+            if clause.quote_zh:
+                console.print(f"         [italic]{clause.quote_zh}[/]", highlight=False)
 
 
 @app.command()

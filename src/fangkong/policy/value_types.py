@@ -63,7 +63,7 @@ CAMPAIGN_CONDITIONS = tuple(c.value for c in CampaignCondition)
 def render(value: object) -> str:
     """A short readable form of a parameter value, for diffs, the register and the console."""
     if value is None:
-        return "—(not applicable)"
+        return "none (no national rule)"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, tuple):
