@@ -166,3 +166,19 @@ def test_policy_register_and_versions() -> None:
     assert "past-infection-duration" in result.output
     versions = runner.invoke(app, ["policy", "versions"], terminal_width=200)
     assert "Zongfa [2022] No. 101" in versions.output
+
+
+def test_policy_diff_labels_dates_quotes_once_and_marks_supporting_documents() -> None:
+    out = runner.invoke(app, ["policy", "diff", "2022-11-15", "2022-11-25"], terminal_width=400).output
+    assert "before: m20, the rules in force on 2022-11-15 → after: m20, the rules in force on 2022-11-25" in out
+    assert "not the notice" in out and "m20-docs.testing" in out  # values from the 21 Nov documents say so
+    assert "none (no national rule)" in out and "not applicable" not in out
+    whole = runner.invoke(app, ["policy", "diff", "v9", "m20"], terminal_width=400).output
+    assert whole.count("Localities strictly implement the unified national rules") == 1  # m20.16 quoted once
+    assert "(wording quoted above)" in whole
+
+
+def test_policy_show_groups_rules_by_clause_in_the_texts_order() -> None:
+    out = runner.invoke(app, ["policy", "show", "--at", "2022-11-25"], terminal_width=400).output
+    titles = [line.split(" ")[0] for line in out.splitlines() if line.startswith("m20.")]
+    assert titles[:3] == ["m20.1", "m20.2", "m20.3"] and titles.index("m20.10") > titles.index("m20.9")
