@@ -427,6 +427,11 @@ def test_recomputing_without_changes_records_no_change(demo: Demo) -> None:
     assert second["persons"] == first["persons"]
     third = demo.post("command", "/api/health-codes/recompute", {"jurisdiction_code": C12})
     assert third["changed"] == 0 and third["persons"] < first["persons"]
+    # the tallies are the store's: everyone under the root once, by colour
+    for counts, where in ((first, None), (third, C12)):
+        assert sum(counts.get(c, 0) for c in ("green", "yellow", "red")) == counts["persons"]
+        listed = demo.get("command", "/api/persons", **({"jurisdiction_code": where} if where else {}), limit=1)
+        assert counts["persons"] == listed["total"], (counts, where)
     changes = demo.get("epi", f"/api/health-codes/person/{contact['id']}/changes")
     assert [(c["on"], c["from_colour"], c["to_colour"], c["by"], c["cause"]) for c in changes["items"]] == [
         ("2022-11-16", None, "green", "epi", "person.registered"),
