@@ -68,6 +68,8 @@ def _pg(value: Any) -> Any:
 # --- frames: whole columns in and out of the store ---------------------------------------------------------------
 
 _SLICE = 100_000  # rows written at a time
+_BIG_LOAD = 200_000  # rows: a load this big gets a bigger page cache on SQLite for its duration
+_BIG_LOAD_CACHE_KIB = 2 * 1024 * 1024  # 2 GiB at most, allocated as pages are touched and released after
 SQLITE_INSTANT = "%Y-%m-%d %H:%M:%S%.6f"  # how SQLAlchemy's DateTime stores an instant on SQLite (UTC, naive)
 
 
@@ -90,8 +92,19 @@ def copy_frame(session: Session, table_name: str, frame: pl.DataFrame) -> int:
     flat = frame.with_columns(pl.col(c).dt.strftime(SQLITE_INSTANT) for c in instants)
     marks = ", ".join("?" for _ in frame.columns)
     cursor = raw.cursor()
-    for part in flat.iter_slices(_SLICE):
-        cursor.executemany(f"INSERT INTO {table_name} ({columns}) VALUES ({marks})", part.iter_rows())
+    # a big load into indexed tables keeps its dirty pages in memory until the commit: with SQLite's default
+    # 2 MB cache, inserts in random key order (a code's token) spill the same pages to the WAL over and over
+    # (a 20 M-code issue wrote gigabytes of WAL and took tens of minutes)
+    big = frame.height > _BIG_LOAD
+    if big:
+        (before,) = cursor.execute("PRAGMA cache_size").fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-_BIG_LOAD_CACHE_KIB}")
+    try:
+        for part in flat.iter_slices(_SLICE):
+            cursor.executemany(f"INSERT INTO {table_name} ({columns}) VALUES ({marks})", part.iter_rows())
+    finally:
+        if big:
+            cursor.execute(f"PRAGMA cache_size = {before}")
     return frame.height
 
 
