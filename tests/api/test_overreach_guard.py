@@ -375,7 +375,8 @@ def test_local_actions_take_the_rules_of_their_day(api: Api) -> None:
     v9 = action(api, {"kind": "widen_area", "area_code": A, "on": "2022-10-01"})
     assert v9["verdict"] == "allowed", v9
     assert action(api, {"kind": "requarantine_entrant", "on": "2022-10-01"})["verdict"] == "allowed"
-    # from the new 10 no justification widens an area, and area-wide testing is never allowed
+    # from the new 10 an area is widened only with a section-3 justification, not arbitrarily (不得随意扩大,
+    # register n10-no-low-risk), and area-wide testing is never allowed
     n10 = action(
         api,
         {
@@ -385,7 +386,9 @@ def test_local_actions_take_the_rules_of_their_day(api: Api) -> None:
             "on": "2022-12-10",
         },
     )
-    assert n10["verdict"] == "over_reach" and clauses(n10)[0] == "m20.16", n10
+    assert n10["verdict"] == "allowed" and set(clauses(n10)) == {"n10.1"}, n10
+    bare = action(api, {"kind": "widen_area", "area_code": A, "on": "2022-12-10"})
+    assert bare["verdict"] == "over_reach" and clauses(bare)[0] == "m20.16", bare
     testing = action(api, {"kind": "area_wide_testing", "scope": "all_residents", "outbreak": True, "on": "2022-12-10"})
     assert testing["verdict"] == "over_reach" and clauses(testing) == ["n10.2"], testing
     recorded = findings(api)["items"]

@@ -107,11 +107,12 @@ def test_monotone_per_target(
 @settings(max_examples=100, deadline=None, database=None)
 @given(ct=ct_values, stage=stages, on=m20_days)
 def test_band_35_to_40_is_retested(ct: float, stage: SampleStage, on: date) -> None:
-    """Section 3: Ct 35–40 (40 included, interpretation ct-band-upper) is retested 24 h later at any stage."""
+    """Section 3: Ct 35–40 (40 excluded: no detection, interpretation ct-band-upper) is retested 24 h later at any
+    stage."""
     decision = entrant(GeneCt.every_target(ct), stage, on)
     if ct < ENTRY_CUT:
         assert decision.result is CtResult.positive
-    elif ct <= 40.0:
+    elif ct < 40.0:
         assert decision.result is CtResult.retest_24h
     else:
         assert decision.result is CtResult.negative

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fangkong.errors import NotInForce
 from fangkong.policy import Policy, load_policy
 from fangkong.policy.terms import Category, MayGoOut
 from fangkong.rules.decision import Decision
@@ -102,8 +101,8 @@ def test_may_go_out_strictness_order() -> None:
 
 @settings(max_examples=20, deadline=None, database=None)
 @given(start=st.dates(min_value=FIRST, max_value=M20_FROM - timedelta(days=1)))
-def test_past_infection_before_m20_is_not_in_force(start: date) -> None:
-    """Not a plan and not a refusal: the category has no rule before m20, and a date before a leaf's first value
-    is NotInForce by design (docs/architecture.md), as for the bubble rule."""
-    with pytest.raises(NotInForce, match=r"management\.past_infection_ct35_40\.determined"):
-        management_plan(Category.past_infection_ct35_40, start, POLICY.at(start))
+def test_past_infection_before_m20_is_refused(start: date) -> None:
+    """The 9th edition has no past-infection category (a Ct below 40 is positive there): a refusal citing its
+    testing rule, not an error (issue 15, citations)."""
+    answer = management_plan(Category.past_infection_ct35_40, start, POLICY.at(start))
+    assert answer.refused and answer.cite == ["v9.testing"]
