@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 import pytest
@@ -675,6 +675,39 @@ def test_a_positive_that_arrives_twice_makes_one_infection(api: Api, clock: Cloc
     infections = get(api, "epi", "/api/infections")
     assert infections["total"] == 1 and infections["items"][0]["person_id"] == case["id"]
     assert counts(api)["infection"] == 1
+
+
+def test_a_positive_after_the_discharge_is_a_re_positive_not_a_new_case(api: Api, clock: Clock) -> None:
+    """The 21 Nov 2022 risk-area plan: a re-positive after discharge is not counted (m20-docs.risk_area); the lab
+    path notes it on the infection it belongs to, once per sampling day, and makes no second case."""
+    start_day(api, clock)
+    case = person(api, "Case", "311")
+    doc = case["document_number"]
+    upload(api, "lab", "/api/lab/samples", SAMPLES_HEADER + f"S-1,1,Point 3,{AT7},{doc}\n")
+    first = upload(api, "lab", "/api/lab/results", RESULTS_HEADER + f"S-1,City lab,{AT8},25,26\n")
+    assert first["consequences"] == {"infections": 1}
+    found = get(api, "epi", "/api/infections")["items"][0]
+    r = api.client.patch(f"/api/infections/{found['id']}", json={"discharged_on": "2022-11-16"}, headers=api.as_("epi"))
+    assert r.status_code == 200, r.text
+    later = "2022-11-17T07:00:00+08:00"
+    clock.today = DAY + timedelta(days=1)
+    upload(
+        api,
+        "lab",
+        "/api/lab/samples",
+        SAMPLES_HEADER + f"S-2,1,Point 3,{later},{doc}\nS-3,1,Hospital,2022-11-17T07:30:00+08:00,{doc}\n",
+    )
+    again = upload(
+        api,
+        "lab",
+        "/api/lab/results",
+        RESULTS_HEADER + "S-2,City lab,2022-11-17T08:00:00+08:00,30,31\nS-3,City lab,2022-11-17T08:10:00+08:00,32,33\n",
+    )
+    assert again["outcomes"] == {"positive": 2}
+    assert again["consequences"] == {"re_positives": 1}  # two tubes of one day: one note
+    assert counts(api)["infection"] == 1
+    notes = get(api, "epi", f"/api/infections/{found['id']}/re-positives")
+    assert [(n["sampled_on"], n["result_id"] is not None) for n in notes] == [("2022-11-17", True)]
 
 
 # --- who may upload, and what they see ----------------------------------------------------------------------------

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, RowError
 from fangkong.policy import Policy, load_policy
-from fangkong.policy.terms import Category, Population
+from fangkong.policy.terms import Category, Finding, Population
 from fangkong.rules.ct import CtDecision, GeneCt, PreviousResult, adjudicate_ct, ct_context
 from fangkong.rules.pooling import PoolDecision, pool_result
 from fangkong.services.access import Actor, Role
+from fangkong.services.areas.service import note_finding
 from fangkong.services.calendar import local_day
 from fangkong.services.file_imports.batches import ImportSummary, already_imported, digest
 from fangkong.services.file_imports.bulk import chunks, copy_rows
@@ -249,7 +250,10 @@ def _apply_consequences(
                 cite=tuple(j.cite),
             )
             followed = infection_from_result(session, system, positive, now=now, policy=policy)
-            counts["infections"] += int(followed.created)
+            if followed.created:
+                counts["infections"] += 1
+            if followed.re_positive:
+                counts["re_positives"] += 1
             if followed.transferred:
                 counts["transferred"] += followed.transferred
         elif j.outcome == "past_infection":
@@ -269,6 +273,16 @@ def _apply_consequences(
                 counts["past_infections"] += 1
             except Conflict:
                 counts["past_infections_already_managed"] += 1
+                continue
+            note_finding(
+                session,
+                system,
+                person,
+                Finding.past_infection_ct35_40,
+                _day(r.collected_at),
+                f"sample {r.row.barcode} judged a past infection, sampled",
+                policy,
+            )
     session.flush()
     return dict(sorted(counts.items()))
 

@@ -14,14 +14,17 @@ from fangkong.api.routes_lab import ContentType, Filename, RawBody
 from fangkong.services.access import Permission
 from fangkong.services.file_imports.batches import ImportSummary
 from fangkong.services.file_imports.rows import format_of
-from fangkong.services.infection_follow_up import infection_recorded
+from fangkong.services.infection_follow_up import infection_recorded, re_positive_recorded
 from fangkong.services.infections.service import (
     Chain,
     InfectionCreate,
     InfectionRead,
     InfectionUpdate,
+    RePositiveCreate,
+    RePositiveRead,
     infection_in_scope,
     list_infections,
+    list_re_positives,
     read_infection,
     transmission_chain,
     update_infection,
@@ -97,6 +100,25 @@ def update(
 ) -> InfectionRead:
     """After the interview: kind, onset, workplace, places, source; `reported_at` when reported."""
     return _read(update_infection(session, actor, infection_id, body, now=now))
+
+
+@router.post("/infections/{infection_id}/re-positives", response_model=RePositiveRead, status_code=201)
+def re_positive(
+    infection_id: int, body: RePositiveCreate, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+) -> RePositiveRead:
+    """A positive after the infection's discharge (出院后复阳): noted on the infection, not a new case, and noted
+    as not counted by the risk areas its person lives in (the 21 Nov 2022 risk-area plan). The same sampling day
+    again answers the note already made."""
+    followed = re_positive_recorded(session, actor, infection_id, body, now=now, policy=policy)
+    return RePositiveRead.model_validate(followed.note, from_attributes=True)
+
+
+@router.get("/infections/{infection_id}/re-positives", response_model=list[RePositiveRead])
+def re_positives(infection_id: int, session: DbSession, actor: CurrentActor) -> list[RePositiveRead]:
+    """The re-positives noted on an infection, oldest first."""
+    return [
+        RePositiveRead.model_validate(r, from_attributes=True) for r in list_re_positives(session, actor, infection_id)
+    ]
 
 
 @router.get("/infections/{infection_id}/chain", response_model=Chain)

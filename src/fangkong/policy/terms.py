@@ -102,6 +102,19 @@ class CampaignCondition(StrEnum):
     long_community_transmission = "long_community_transmission"
 
 
+class Finding(StrEnum):
+    """Where or how a positive was found, as a risk area's clock weighs it (`risk_area.excluded_findings`)."""
+
+    community = "community"
+    centralized_isolation = "centralized_isolation"
+    home_isolation = "home_isolation"
+    home_health_monitoring = "home_health_monitoring"
+    temporary_control = "temporary_control"  # held after a positive pool
+    closed_loop = "closed_loop"
+    re_positive_after_discharge = "re_positive_after_discharge"  # 出院后复阳
+    past_infection_ct35_40 = "past_infection_ct35_40"  # 入境 Ct 35–40 判定为既往感染
+
+
 class CtResult(StrEnum):
     positive = "positive"
     retest_24h = "retest_24h"

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fangkong.errors import InvalidInput, Refused
 from fangkong.policy import PolicyAt
-from fangkong.policy.terms import LEVEL_ORDER, AreaLevel, Category, JurisdictionLevel
+from fangkong.policy.terms import LEVEL_ORDER, AreaLevel, Category, Finding, JurisdictionLevel
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
 
 
@@ -107,6 +107,32 @@ def area_level(
         next_change_on=pending[0] if pending is not None and pending[0] > on else None,
         reasons=tuple(h.reason for h in history),
     )
+
+
+FINDING_LABELS = {
+    Finding.community: "found in the community",
+    Finding.centralized_isolation: "found in centralized isolation",
+    Finding.home_isolation: "found in home isolation",
+    Finding.home_health_monitoring: "found in home health monitoring",
+    Finding.temporary_control: "found while held after a positive pool",
+    Finding.closed_loop: "found in a closed loop",
+    Finding.re_positive_after_discharge: "a re-positive after discharge",
+    Finding.past_infection_ct35_40: "an entrant judged a past infection (Ct 35–40)",
+}
+
+
+def finding_counts(finding: Finding, rules: PolicyAt) -> tuple[bool, Reason]:
+    """Whether a positive restarts a risk area's clean days (measure 4: days "without a new infection").
+
+    The 21 Nov 2022 risk-area plan leaves out infections found in centralized or home isolation or a closed loop,
+    re-positives after discharge and entrants judged past infections; the 9th edition counts every new infection
+    wherever found, and neither version counts the last two, which are not new infections (interpretation
+    register: not-new-infections). The list is `risk_area.excluded_findings` of the day found.
+    """
+    excluded = rules.get("risk_area.excluded_findings")
+    counts = finding.value not in (excluded.value or ())
+    verdict = "counts: the clean days start again" if counts else "does not count"
+    return counts, because(excluded, f"{FINDING_LABELS[finding]}: {verdict}")
 
 
 def _abolished(level: AreaLevel, rules: PolicyAt) -> LevelChange | None:

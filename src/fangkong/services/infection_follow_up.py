@@ -1,7 +1,9 @@
 """What follows an infection, in one flow for the lab import and the API alike: whoever is under management is
 transferred to a designated or makeshift hospital — every active order of theirs ends in transfer (section 3 of
 the 20 measures) —; and a new infection restarts the clean days of every risk area its home lies in (measure 4)
-and has its close contacts proposed from its home and venue scans (measure 2).
+and has its close contacts proposed from its home and venue scans (measure 2). A positive after the infection's
+discharge is a re-positive: noted on the infection, and noted as not counted by the risk areas its person lives in
+(the 21 Nov 2022 risk-area plan).
 
 Recording the infection itself is `infections.service`; the flow sits above the services it orchestrates —
 infections, orders, risk areas, tracing — and the lab import and the API's routes sit above it.
@@ -15,20 +17,25 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from fangkong.policy import Policy
-from fangkong.services.access import Actor
-from fangkong.services.areas.service import note_infection
+from fangkong.policy.terms import Finding
+from fangkong.services.access import Actor, Permission
+from fangkong.services.areas.service import note_finding, note_infection
 from fangkong.services.calendar import local_day
-from fangkong.services.infections.models import Infection
+from fangkong.services.infections.models import Infection, RePositive
 from fangkong.services.infections.service import (
     InfectionCreate,
     PositiveResult,
+    RePositiveCreate,
+    infection_in_scope,
+    is_re_positive,
     record_infection,
+    record_re_positive,
     record_result_infection,
 )
 from fangkong.services.orders.service import transfer_active_orders
 from fangkong.services.tracing.candidates import propose_contacts
 
-__all__ = ["FollowUp", "follow_infection", "infection_from_result", "infection_recorded"]
+__all__ = ["FollowUp", "follow_infection", "infection_from_result", "infection_recorded", "re_positive_recorded"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,8 @@ class FollowUp:
     transferred: int  # active orders ended in transfer to hospital
     risk_areas: int  # risk areas whose clean days start again
     proposed: int  # close contacts proposed
+    re_positive: bool = False  # a new re-positive after the infection's discharge, not a new case
+    note: RePositive | None = None  # the re-positive noted (new or found again)
 
 
 def follow_infection(
@@ -71,6 +80,21 @@ def infection_from_result(
     """The infection of a positive single-tube result (one per person however often it arrives) and what
     follows it: the lab import's path."""
     infection, created = record_result_infection(session, actor, positive, policy=policy)
+    sampled_on = local_day(positive.collected_at)
+    if not created and is_re_positive(infection, sampled_on):
+        return _re_positive(
+            session,
+            actor,
+            infection,
+            RePositiveCreate(
+                sampled_on=sampled_on,
+                confirmed_at=positive.reported_at,
+                note=f"positive result of sample {positive.barcode}",
+            ),
+            result_id=positive.result_id,
+            now=now,
+            policy=policy,
+        )
     return follow_infection(
         session,
         actor,
@@ -98,3 +122,39 @@ def infection_recorded(
         now=now,
         policy=policy,
     )
+
+
+def re_positive_recorded(
+    session: Session, actor: Actor, infection_id: int, data: RePositiveCreate, *, now: datetime, policy: Policy
+) -> FollowUp:
+    """A re-positive reported by an epidemiologist (another lab, a follow-up visit) and what follows it: the API's
+    path."""
+    actor.require(Permission.trace_contacts)
+    infection = infection_in_scope(session, actor, infection_id)
+    return _re_positive(session, actor, infection, data, result_id=None, now=now, policy=policy)
+
+
+def _re_positive(
+    session: Session,
+    actor: Actor,
+    infection: Infection,
+    data: RePositiveCreate,
+    *,
+    result_id: int | None,
+    now: datetime,
+    policy: Policy,
+) -> FollowUp:
+    """A re-positive noted once (a result that arrives twice finds its note) and, when new, in the history of every
+    risk area its person lives in as not counted. Not a new case: no contacts are proposed, no order transferred."""
+    note, created = record_re_positive(session, actor, infection, data, result_id=result_id, now=now)
+    if created:
+        note_finding(
+            session,
+            actor,
+            infection.person_id,
+            Finding.re_positive_after_discharge,
+            data.sampled_on,
+            f"re-positive of infection {infection.id} (discharged {infection.discharged_on}), sampled",
+            policy,
+        )
+    return FollowUp(infection, created=False, transferred=0, risk_areas=0, proposed=0, re_positive=created, note=note)

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, Inconsistent, InvalidInput, Refused
 from fangkong.policy import Policy
-from fangkong.policy.terms import AreaLevel
-from fangkong.rules.risk_area import AreaLevelDecision, area_level, delineation_basis
+from fangkong.policy.terms import AreaLevel, Finding, parse_term
+from fangkong.rules.risk_area import AreaLevelDecision, area_level, delineation_basis, finding_counts
 from fangkong.services import logs
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
@@ -136,7 +136,7 @@ def count_infection(
     session: Session, actor: Actor, risk: RiskArea, infection: Infection, policy: Policy
 ) -> RiskAreaInfection:
     """Consider an infection for an area: those found in isolation or a closed loop do not count
-    (`risk_area.excluded_findings`); the others reset its clean days from their sampling day."""
+    (`rules.risk_area.finding_counts`); the others reset its clean days from their sampling day."""
     existing = session.scalar(
         select(RiskAreaInfection).where(
             RiskAreaInfection.risk_area_id == risk.id, RiskAreaInfection.infection_id == infection.id
@@ -145,11 +145,8 @@ def count_infection(
     if existing is not None:
         return existing
     found_on = max(infection.sampled_on, risk.delineated_on)
-    excluded = policy.at(found_on).get("risk_area.excluded_findings")
-    counts = infection.found_in not in (excluded.value or ())
-    why = f"infection {infection.id} found in the {infection.found_in.replace('_', ' ')} on {found_on}: " + (
-        "counts, the clean days start again" if counts else "does not count"
-    )
+    counts, reason = finding_counts(parse_term(Finding, infection.found_in, "found_in"), policy.at(found_on))
+    why = f"infection {infection.id} on {found_on}: {reason.text}"
     link = RiskAreaInfection(risk_area_id=risk.id, infection_id=infection.id, found_on=found_on, counts=counts, why=why)
     session.add(link)
     _event(
@@ -159,10 +156,27 @@ def count_infection(
         found_on,
         AreaEventKind.infection if counts else AreaEventKind.infection_not_counted,
         why,
-        clause=excluded.source.clause,
+        clause=reason.clause,
     )
     session.flush()
     return link
+
+
+def _areas_of_home(session: Session, person: Person) -> list[RiskArea]:
+    """The active risk areas a person's home lies in."""
+    home = home_area(session, person.jurisdiction_code, person.building, person.unit)
+    path = home or session.get(Jurisdiction, person.jurisdiction_code)
+    if path is None:
+        return []
+    return [
+        risk
+        for risk, j in session.execute(
+            select(RiskArea, Jurisdiction)
+            .join(Jurisdiction, Jurisdiction.code == RiskArea.area_code)
+            .where(RiskArea.active.is_(True))
+        )
+        if path.path.startswith(j.path)
+    ]
 
 
 def note_infection(session: Session, actor: Actor, infection: Infection, policy: Policy) -> list[RiskArea]:
@@ -170,19 +184,38 @@ def note_infection(session: Session, actor: Actor, infection: Infection, policy:
     person = session.get(Person, infection.person_id)
     if person is None:
         raise Inconsistent("person is not None")
-    home = home_area(session, person.jurisdiction_code, person.building, person.unit)
-    path = home or session.get(Jurisdiction, person.jurisdiction_code)
-    if path is None:
-        return []
-    touched = []
-    for risk, j in session.execute(
-        select(RiskArea, Jurisdiction)
-        .join(Jurisdiction, Jurisdiction.code == RiskArea.area_code)
-        .where(RiskArea.active.is_(True))
-    ):
-        if path.path.startswith(j.path):
-            count_infection(session, actor, risk, infection, policy)
-            touched.append(risk)
+    touched = _areas_of_home(session, person)
+    for risk in touched:
+        count_infection(session, actor, risk, infection, policy)
+    return touched
+
+
+def note_finding(
+    session: Session, actor: Actor, person_id: int, finding: Finding, on: date, what: str, policy: Policy
+) -> list[RiskArea]:
+    """A positive that is not a new infection — a re-positive after discharge, an entrant judged a past infection —
+    noted in the history of every active area its person lives in, as not counted, with the clause that says so.
+    The rules in force never count these (`finding_counts`; the policy data are checked for it): an area's
+    counted infections are infection records, and these have none of their own."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise Inconsistent("person is not None")
+    touched = _areas_of_home(session, person)
+    for risk in touched:
+        found_on = max(on, risk.delineated_on)
+        counts, reason = finding_counts(finding, policy.at(found_on))
+        if counts:
+            raise Inconsistent(f"{finding.value} is not counted by risk_area.excluded_findings on {found_on}")
+        _event(
+            session,
+            risk,
+            actor,
+            found_on,
+            AreaEventKind.infection_not_counted,
+            f"{what} on {found_on}: {reason.text}",
+            clause=reason.clause,
+        )
+    session.flush()
     return touched
 
 

@@ -28,7 +28,7 @@ from fangkong.services.orders.service import stored_plan
 from fangkong.services.paging import page_of
 from fangkong.services.persons.service import person_in_scope
 
-from .models import Infection, InfectionKind
+from .models import Infection, InfectionKind, RePositive
 
 KINDS = (InfectionKind.confirmed, InfectionKind.asymptomatic)
 
@@ -168,6 +168,98 @@ def record_result_infection(
         detail={"infection": infection.id, "found_in": found_in, "sample": positive.sample_id},
     )
     return infection, True
+
+
+class RePositiveCreate(BaseModel):
+    """A positive after the infection's discharge (出院后复阳)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sampled_on: date
+    confirmed_at: AwareDatetime
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class RePositiveRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    infection_id: int
+    sampled_on: date
+    confirmed_at: datetime
+    result_id: int | None
+    note: str | None
+    created_by: str
+
+
+def is_re_positive(infection: Infection, sampled_on: date) -> bool:
+    """A positive sampled after the infection's discharge belongs to it as a re-positive, not a new case."""
+    return infection.discharged_on is not None and sampled_on > infection.discharged_on
+
+
+def record_re_positive(
+    session: Session,
+    actor: Actor,
+    infection: Infection,
+    data: RePositiveCreate,
+    *,
+    result_id: int | None = None,
+    now: datetime,
+) -> tuple[RePositive, bool]:
+    """Note a re-positive on the infection it belongs to (one per sampling day: a result that arrives twice finds
+    the same note); whether it is new, with the note."""
+    if data.confirmed_at > now:
+        raise InvalidInput("confirmed_at", "is in the future")
+    if data.sampled_on > local_day(data.confirmed_at):
+        raise InvalidInput("sampled_on", "is after the confirmation: the sample comes first")
+    if infection.discharged_on is None:
+        raise InvalidInput(
+            "infection_id", f"infection {infection.id} is not discharged: a positive is not a re-positive"
+        )
+    if not is_re_positive(infection, data.sampled_on):
+        raise InvalidInput("sampled_on", f"is not after the discharge ({infection.discharged_on})")
+    existing = session.scalar(
+        select(RePositive).where(RePositive.infection_id == infection.id, RePositive.sampled_on == data.sampled_on)
+    )
+    if existing is not None:
+        return existing, False
+    note = RePositive(
+        infection_id=infection.id,
+        sampled_on=data.sampled_on,
+        confirmed_at=data.confirmed_at,
+        result_id=result_id,
+        note=data.note,
+        created_by=actor.username,
+    )
+    session.add(note)
+    session.flush()
+    record(
+        session,
+        actor,
+        action="create",
+        entity="person",
+        entity_id=infection.person_id,
+        detail={"infection": infection.id, "re_positive": note.id, "sampled_on": data.sampled_on.isoformat()},
+    )
+    return note, True
+
+
+def list_re_positives(session: Session, actor: Actor, infection_id: int) -> list[RePositive]:
+    """The re-positives noted on an infection, oldest first (a read of the person's record: audited)."""
+    infection = infection_in_scope(session, actor, infection_id)
+    record(
+        session,
+        actor,
+        action="read",
+        entity="person",
+        entity_id=infection.person_id,
+        detail={"infection": infection.id, "re_positives": True},
+    )
+    return list(
+        session.scalars(
+            select(RePositive).where(RePositive.infection_id == infection.id).order_by(RePositive.sampled_on)
+        )
+    )
 
 
 def record_infection(

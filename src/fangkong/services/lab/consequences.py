@@ -33,10 +33,11 @@ from sqlalchemy.orm import Session
 from fangkong.bulk.lab_results import adjudicate_classes, person_rounds
 from fangkong.errors import Conflict
 from fangkong.policy import Policy
-from fangkong.policy.terms import Category, PhaseKind
+from fangkong.policy.terms import Category, Finding, PhaseKind
 from fangkong.rules.ct import EntryOrder, GeneCt, PreviousResult, adjudicate_ct, ct_context, retest_due
 from fangkong.services import infection_follow_up
 from fangkong.services.access import Actor, lab_consequences_of
+from fangkong.services.areas.service import note_finding
 from fangkong.services.calendar import JURISDICTION_ZONE, local_day
 from fangkong.services.file_imports.bulk import analyze, chunks, copy_frame, drop_temporary, temporary_table
 from fangkong.services.health_codes.owed import owe_codes
@@ -323,7 +324,10 @@ def _personal(
             cite=tuple(cite),
         )
         followed = infection_follow_up.infection_from_result(session, system, positive, now=now, policy=policy)
-        counts["infections"] += int(followed.created)
+        if followed.created:
+            counts["infections"] += 1
+        if followed.re_positive:
+            counts["re_positives"] += 1
         if followed.transferred:
             counts["transferred"] += followed.transferred
         return
@@ -343,3 +347,14 @@ def _personal(
         counts["past_infections"] += 1
     except Conflict:
         counts["past_infections_already_managed"] += 1
+        return
+    # a past infection is no new infection: the risk areas its person lives in note it as not counted
+    note_finding(
+        session,
+        system,
+        person,
+        Finding.past_infection_ct35_40,
+        local_day(r["collected_at"]),
+        f"sample {barcode} judged a past infection, sampled",
+        policy,
+    )
