@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from fangkong.errors import Conflict
+from fangkong.policy import load_policy
 from fangkong.services.access import Actor, Role
 from fangkong.services.orders.schemas import OrderChange
 from fangkong.services.orders.service import cancel, order_in_scope, release
@@ -183,9 +184,11 @@ def sessions_of(api: Api) -> sessionmaker[Session]:
 
 def call(service: Callable[..., T], *args: Any, today: date) -> T:
     """Call an order service, giving it today's date if it takes one (as the routes do)."""
-    if "today" in inspect.signature(service).parameters:
-        return service(*args, today=today)
-    return service(*args)
+    parameters = inspect.signature(service).parameters
+    extra: dict[str, Any] = {"today": today} if "today" in parameters else {}
+    if "policy" in parameters:
+        extra["policy"] = load_policy()
+    return service(*args, **extra)
 
 
 EPI = Actor("epi", Role.epidemiologist, "/11/1101/110105/")

@@ -707,7 +707,7 @@ def test_a_positive_after_the_discharge_is_a_re_positive_not_a_new_case(api: Api
     assert again["consequences"] == {"re_positives": 1}  # two tubes of one day: one note
     assert counts(api)["infection"] == 1
     notes = get(api, "epi", f"/api/infections/{found['id']}/re-positives")
-    assert [(n["sampled_on"], n["result_id"] is not None) for n in notes] == [("2022-11-17", True)]
+    assert [(n["sampled_on"], n["result_id"] is not None) for n in notes["items"]] == [("2022-11-17", True)]
 
 
 # --- who may upload, and what they see ----------------------------------------------------------------------------

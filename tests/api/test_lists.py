@@ -80,6 +80,7 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/lab/imports",
         "/api/lab/retests",
         "/api/infections",
+        "/api/infections/{infection_id}/re-positives",
         "/api/contact-candidates",
         "/api/risk-areas",
         "/api/risk-areas/{risk_id}/history",

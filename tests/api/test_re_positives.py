@@ -45,7 +45,7 @@ def test_a_re_positive_after_discharge_is_noted_and_does_not_restart_the_area(de
     assert (noted["infection_id"], noted["sampled_on"]) == (old["id"], "2022-11-18")
     again = demo.post("epi", url, {**body, "note": "the same result again"}, status=201)
     assert again["id"] == noted["id"]  # one note per sampling day
-    assert [n["id"] for n in demo.get("epi", url)] == [noted["id"]]
+    assert [n["id"] for n in demo.get("epi", url)["items"]] == [noted["id"]]
     assert demo.get("epi", "/api/infections")["total"] == infections  # no new case
 
     history = demo.get("command", f"/api/risk-areas/{area['id']}/history")["items"]

@@ -33,6 +33,7 @@ from fangkong.services.infections.service import PositiveResult
 from fangkong.services.lab import consequences as new_consequences
 from fangkong.services.lab.files import RESULT_COLUMNS
 from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember, TemporaryControl
+from fangkong.services.orders.isolation import follow_isolation_results
 from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order
 
@@ -283,6 +284,9 @@ def _apply_consequences(
                 f"sample {r.row.barcode} judged a past infection, sampled",
                 policy,
             )
+    extended = follow_isolation_results(session, system, set(singles), policy, now=now)
+    if extended:
+        counts["isolations_extended"] += extended
     session.flush()
     return dict(sorted(counts.items()))
 

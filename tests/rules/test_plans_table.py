@@ -30,6 +30,7 @@ HRS = Category.high_risk_spillover
 MRS = Category.medium_risk_spillover
 HRPW = Category.high_risk_post_worker
 PAST = Category.past_infection_ct35_40
+MILD = Category.mild_infection
 
 VERSIONS = ("v9", "m20", "n10", "classb")
 
@@ -207,6 +208,8 @@ PLANS = [
         "m20.5",
     ),
     (PAST, "n10", "2022-12-10", [(H, "2022-12-10", "2022-12-12", (1, 3))], "2022-12-13", NO, (), True, "m20.s3"),
+    # the new ten: asymptomatic and mild infections isolate at home 7 days, tests on days 6 and 7 (n10.3)
+    (MILD, "n10", "2022-12-10", [(H, "2022-12-10", "2022-12-16", (6, 7))], "2022-12-17", NO, (), True, "n10.3"),
 ]
 
 # ---- refusals: (category, version, start, cited clause) ----
@@ -224,6 +227,10 @@ REFUSALS = [
     (MRS, "classb", "2023-01-10", "classb.general"),
     (HRPW, "classb", "2023-01-10", "classb.general"),
     (PAST, "classb", "2023-01-10", "classb.entry"),
+    # before the new ten every infection went to a designated or makeshift hospital; under Class B none is isolated
+    (MILD, "v9", "2022-10-01", "v9.case_management"),
+    (MILD, "m20", "2022-11-14", "m20.s3"),
+    (MILD, "classb", "2023-01-10", "classb.general"),
 ]
 
 # ---- no rule in force at all: (category, version, start) ----
@@ -434,6 +441,7 @@ FIRST_DAY = [
     (MRS, "2022-11-13", "left_area", "2022-11-14", "v9.risk_area_spillover"),
     (HRPW, "2022-11-13", "closed_loop_end", "2022-11-14", "m20.5"),
     (PAST, "2022-11-13", "retest_result", "2022-11-14", "m20.s3"),
+    (MILD, "2022-12-09", "positive_sample", "2022-12-10", "n10.3"),
     (CC, "2022-06-28", "last_exposure", "2022-06-29", "v9.close_contact"),  # v9's first day
     (CC, "2022-11-10", "last_exposure", "2022-11-11", "v9.close_contact"),  # crosses into m20: still the day after
     (ENTRY, "2022-12-31", "entry", "2023-01-01", "m20.10"),  # across a year end

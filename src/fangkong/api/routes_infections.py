@@ -113,12 +113,14 @@ def re_positive(
     return RePositiveRead.model_validate(followed.note, from_attributes=True)
 
 
-@router.get("/infections/{infection_id}/re-positives", response_model=list[RePositiveRead])
-def re_positives(infection_id: int, session: DbSession, actor: CurrentActor) -> list[RePositiveRead]:
+@router.get("/infections/{infection_id}/re-positives", response_model=Page[RePositiveRead])
+def re_positives(
+    infection_id: int, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 50
+) -> Page[RePositiveRead]:
     """The re-positives noted on an infection, oldest first."""
-    return [
-        RePositiveRead.model_validate(r, from_attributes=True) for r in list_re_positives(session, actor, infection_id)
-    ]
+    rows, total = list_re_positives(session, actor, infection_id, offset=offset, limit=limit)
+    items = [RePositiveRead.model_validate(r, from_attributes=True) for r in rows]
+    return Page(items=items, total=total, offset=offset, limit=limit)
 
 
 @router.get("/infections/{infection_id}/chain", response_model=Chain)

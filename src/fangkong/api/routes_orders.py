@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from fangkong.api.deps import CurrentActor, DbSession, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.services.audit.service import record
+from fangkong.services.infection_follow_up import release_order
 from fangkong.services.orders import service
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.orders.schemas import EligibilityFailure, HandOver, OrderChange, OrderCreate, OrderRead
@@ -39,7 +40,7 @@ def orders(
     jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
     person_id: int | None = None,
     category: Annotated[str | None, Query(description="close_contact, entry_personnel, …")] = None,
-    status: Annotated[str | None, Query(description="active, released, cancelled or transferred")] = None,
+    status: Annotated[str | None, Query(description="active, released, cancelled, transferred or superseded")] = None,
     policy_version: Annotated[str | None, Query(description="made or last recomputed under this version")] = None,
     under_management_on: Annotated[date | None, Query(description="active and covering this day")] = None,
     releases_on: Annotated[date | None, Query(description="released on this day")] = None,
@@ -89,8 +90,12 @@ def history(
 
 
 @router.post("/orders/{order_id}/release", response_model=OrderRead)
-def release(order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today) -> OrderRead:
-    return _read(service.release(session, actor, order_id, body, today=today))
+def release(
+    order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
+) -> OrderRead:
+    """Release at the end of the plan. An infection isolated at home (the new ten) is released only once two tests
+    in a row give a Ct of 35 or more (n10.3), and its infection is discharged that day."""
+    return _read(release_order(session, actor, order_id, body, today=today, policy=policy))
 
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderRead)

@@ -29,6 +29,7 @@ class Category(StrEnum):
     medium_risk_spillover = "medium_risk_spillover"  # 中风险区外溢人员 (9th edition only)
     high_risk_post_worker = "high_risk_post_worker"  # 高风险岗位从业人员
     past_infection_ct35_40 = "past_infection_ct35_40"  # 入境 Ct 35–40, 既往感染
+    mild_infection = "mild_infection"  # 无症状感染者和轻型病例居家隔离 (the new ten)
 
 
 class PhaseKind(StrEnum):

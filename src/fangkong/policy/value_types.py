@@ -27,7 +27,7 @@ class PhaseSpec(BaseModel):
         return self
 
 
-Anchor = Literal["last_exposure", "entry", "left_area", "closed_loop_end", "retest_result"]
+Anchor = Literal["last_exposure", "entry", "left_area", "closed_loop_end", "retest_result", "positive_sample"]
 DayOne = Literal["anchor_day", "day_after_anchor"]
 Transition = Literal["keep_original", "recompute_from_start", "release"]
 GeneRule = Literal["lowest_target", "every_target"]

@@ -25,6 +25,7 @@ LABELS = {
     Category.medium_risk_spillover: "people who left a medium-risk area",
     Category.high_risk_post_worker: "high-risk post employees after closed-loop work",
     Category.past_infection_ct35_40: "entrants judged past infections (Ct 35–40)",
+    Category.mild_infection: "asymptomatic and mild infections isolated at home",
 }
 
 

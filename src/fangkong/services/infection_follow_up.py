@@ -14,10 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.errors import InvalidInput
 from fangkong.policy import Policy
-from fangkong.policy.terms import Finding
+from fangkong.policy.terms import Category, Finding
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.service import note_finding, note_infection
 from fangkong.services.calendar import local_day
@@ -32,10 +34,20 @@ from fangkong.services.infections.service import (
     record_re_positive,
     record_result_infection,
 )
-from fangkong.services.orders.service import transfer_active_orders
+from fangkong.services.orders.models import ManagementOrder
+from fangkong.services.orders.schemas import OrderChange, OrderCreate
+from fangkong.services.orders.service import place_order, release, supersede_active_orders, transfer_active_orders
 from fangkong.services.tracing.candidates import propose_contacts
 
-__all__ = ["FollowUp", "follow_infection", "infection_from_result", "infection_recorded", "re_positive_recorded"]
+__all__ = [
+    "FollowUp",
+    "follow_infection",
+    "infection_from_result",
+    "infection_recorded",
+    "isolate_at_home",
+    "re_positive_recorded",
+    "release_order",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +76,15 @@ def follow_infection(
 ) -> FollowUp:
     """What follows an infection found on `on`: its person's active orders end in transfer (with `reason`) — and,
     for a new infection only, the risk areas its home lies in count it and its close contacts are proposed."""
-    transferred = transfer_active_orders(
-        session, actor, infection.person_id, on=on, today=local_day(now), reason=reason, policy=policy
-    )
+    today = local_day(now)
+    transfer = policy.at(on).get("management.infection.transferred_to_hospital")
+    transferred = 0
+    if transfer.value:
+        transferred = transfer_active_orders(
+            session, actor, infection.person_id, on=on, today=today, reason=reason, policy=policy
+        )
+    elif created:
+        isolate_at_home(session, actor, infection, on=on, today=today, policy=policy)
     if not created:
         return FollowUp(infection, created=False, transferred=transferred, risk_areas=0, proposed=0)
     areas = note_infection(session, actor, infection, policy)  # a risk area it lives in starts its clean days again
@@ -158,3 +176,48 @@ def _re_positive(
             policy,
         )
     return FollowUp(infection, created=False, transferred=0, risk_areas=0, proposed=0, re_positive=created, note=note)
+
+
+def isolate_at_home(
+    session: Session, actor: Actor, infection: Infection, *, on: date, today: date, policy: Policy
+) -> ManagementOrder | None:
+    """The new ten (n10.3): an infection is isolated at home under an order of its own, counted from its positive
+    sample, and every other active order of the person ends, superseded (interpretation register:
+    n10-infection-kind). None where the isolation would already be over (an infection recorded late)."""
+    rules = policy.at(on)
+    managed = rules.flag("management.mild_infection.determined")
+    if not managed.value:
+        return None
+    why = f"infection {infection.id} ({infection.kind}) isolated at home"
+    supersede_active_orders(
+        session, actor, infection.person_id, on=on, today=today, reason=why, clause=managed.source.clause
+    )
+    try:
+        return place_order(
+            session,
+            actor,
+            OrderCreate(
+                person_id=infection.person_id,
+                category=Category.mild_infection.value,
+                anchor_date=min(infection.sampled_on, today),
+                reason=why,
+            ),
+            today=today,
+            policy=policy,
+        )
+    except InvalidInput:
+        return None  # the seven days from the sample are over: nothing left to isolate
+
+
+def release_order(
+    session: Session, actor: Actor, order_id: int, change: OrderChange, *, today: date, policy: Policy
+) -> ManagementOrder:
+    """Release an order at the end of its plan; an infection isolated at home is released by its tests (n10.3) and
+    its infection discharged that day, so the code follows the release."""
+    order = release(session, actor, order_id, change, today=today, policy=policy)
+    if order.category == Category.mild_infection.value:
+        infection = session.scalar(select(Infection).where(Infection.person_id == order.person_id))
+        if infection is not None and infection.discharged_on is None:
+            infection.discharged_on = change.on
+            session.flush()
+    return order

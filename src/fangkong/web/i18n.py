@@ -71,6 +71,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "medium_risk_spillover": {"zh": "中风险区外溢人员", "en": "Left a medium-risk area"},
     "high_risk_post_worker": {"zh": "高风险岗位从业人员", "en": "High-risk post worker"},
     "past_infection_ct35_40": {"zh": "既往感染（Ct 35–40）", "en": "Past infection (Ct 35–40)"},
+    "mild_infection": {"zh": "感染者居家隔离（无症状或轻型）", "en": "Infection at home (asymptomatic or mild)"},
     "role_command_centre": {"zh": "联防联控指挥部", "en": "Command centre"},
     "role_epidemiologist": {"zh": "疾控流调人员", "en": "Epidemiologist"},
     "role_community_worker": {"zh": "社区工作者", "en": "Community worker"},

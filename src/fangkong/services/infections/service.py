@@ -244,8 +244,11 @@ def record_re_positive(
     return note, True
 
 
-def list_re_positives(session: Session, actor: Actor, infection_id: int) -> list[RePositive]:
-    """The re-positives noted on an infection, oldest first (a read of the person's record: audited)."""
+def list_re_positives(
+    session: Session, actor: Actor, infection_id: int, *, offset: int = 0, limit: int = 50
+) -> tuple[list[RePositive], int]:
+    """The re-positives noted on an infection, oldest first, a page of them and their total (a read of the
+    person's record: audited)."""
     infection = infection_in_scope(session, actor, infection_id)
     record(
         session,
@@ -255,11 +258,8 @@ def list_re_positives(session: Session, actor: Actor, infection_id: int) -> list
         entity_id=infection.person_id,
         detail={"infection": infection.id, "re_positives": True},
     )
-    return list(
-        session.scalars(
-            select(RePositive).where(RePositive.infection_id == infection.id).order_by(RePositive.sampled_on)
-        )
-    )
+    stmt = select(RePositive).where(RePositive.infection_id == infection.id).order_by(RePositive.sampled_on)
+    return page_of(session, stmt, offset=offset, limit=limit)
 
 
 def record_infection(

@@ -43,6 +43,7 @@ from fangkong.services.file_imports.bulk import analyze, chunks, copy_frame, dro
 from fangkong.services.health_codes.owed import owe_codes
 from fangkong.services.infections.service import PositiveResult
 from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember
+from fangkong.services.orders.isolation import follow_isolation_results
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order, stored_plan
@@ -277,6 +278,11 @@ def apply_consequences(
         for r in mine.iter_rows(named=True):
             _personal(session, system, r, r["barcode"], result_ids, counts, now=now, today=today, policy=policy)
     drop_temporary(session, "lab_event")
+    # infections isolated at home (the new ten): a single tube below the release Ct extends the isolation
+    singles = set(events.filter(pl.col("is_single") == 1)["person_id"].to_list())
+    extended = follow_isolation_results(session, system, singles, policy, now=now)
+    if extended:
+        counts["isolations_extended"] += extended
     session.flush()
     return dict(sorted(counts.items()))
 

@@ -18,6 +18,7 @@ class OrderStatus(StrEnum):
     released = "released"
     cancelled = "cancelled"
     transferred = "transferred"  # to a designated or makeshift hospital
+    superseded = "superseded"  # ended by the person's infection, isolated at home under an order of its own (n10)
 
 
 ORDER_STATUSES = tuple(OrderStatus)

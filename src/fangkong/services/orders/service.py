@@ -16,11 +16,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from fangkong.errors import Conflict, Inconsistent, InvalidInput, NotFound, Refused
 from fangkong.policy import Policy, PolicyAt
 from fangkong.policy.terms import Category
+from fangkong.rules.infection_isolation import IsolationRelease
 from fangkong.rules.plans import Plan, PlanRefusal, first_day, management_plan, parse_category, switch_home_isolation
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import get_jurisdiction, scope_root
+from fangkong.services.orders.isolation import release_from_tests
 from fangkong.services.orders.models import ORDER_STATUSES, ManagementOrder, OrderEvent, OrderStatus
 from fangkong.services.orders.schemas import EligibilityFailure, HandOver, OrderChange, OrderCreate
 from fangkong.services.paging import page_of
@@ -180,15 +182,62 @@ def _end(
     return order
 
 
-def release(session: Session, actor: Actor, order_id: int, change: OrderChange, *, today: date) -> ManagementOrder:
-    """Release at the end of the plan (or later, if the release was recorded late)."""
+def release(
+    session: Session, actor: Actor, order_id: int, change: OrderChange, *, today: date, policy: Policy
+) -> ManagementOrder:
+    """Release at the end of the plan (or later, if the release was recorded late). An infection isolated at home
+    (n10.3) is released by its tests' Ct (`orders.isolation.release_from_tests`): not before two tests in a row pass."""
     order = _changeable(session, actor, order_id, change.row_version, on=change.on, today=today)
     if change.on < order.released_on:
         raise InvalidInput(
             "on",
             f"the plan runs until {order.released_on}; an early end is a cancellation or a transfer, with its reason",
         )
-    return _end(session, actor, order, change, OrderStatus.released)
+    cite: tuple[str, ...] = ()
+    if order.category == Category.mild_infection.value:
+        decision = release_from_tests(session, order, policy)
+        if decision.released_on is None or change.on < decision.released_on:
+            raise Refused(decision.reasons[-1].clause, _not_yet(decision))
+        cite = tuple(decision.cite)
+    return _end(session, actor, order, change, OrderStatus.released, *cite)
+
+
+def _not_yet(decision: IsolationRelease) -> str:
+    """Why an infection isolated at home is not released yet: the day its tests release it, the test days still
+    without a result, or the last test that did not pass."""
+    if decision.released_on is not None:
+        return f"the tests release this infection on {decision.released_on}"
+    if decision.awaiting:
+        days = ", ".join(d.isoformat() for d in decision.awaiting)
+        return f"released after two tests in a row pass; no result yet for {days}"
+    return decision.reasons[-1].text
+
+
+def supersede_active_orders(
+    session: Session, actor: Actor, person_id: int, *, on: date, today: date, reason: str, clause: str
+) -> int:
+    """A person found infected under the new ten is isolated at home under an order of their infection's own: every
+    other active order of theirs ends, superseded (n10.3). Returns how many."""
+    orders = list(
+        session.scalars(
+            select(ManagementOrder).where(
+                ManagementOrder.person_id == person_id,
+                ManagementOrder.status == OrderStatus.active,
+                ManagementOrder.category != Category.mild_infection.value,
+            )
+        )
+    )
+    for order in orders:
+        change = OrderChange(row_version=order.row_version, on=min(on, today), reason=reason)
+        _end(
+            session,
+            actor,
+            _changeable(session, actor, order.id, change.row_version, on=change.on, today=today),
+            change,
+            OrderStatus.superseded,
+            clause,
+        )
+    return len(orders)
 
 
 def cancel(session: Session, actor: Actor, order_id: int, change: OrderChange, *, today: date) -> ManagementOrder:
