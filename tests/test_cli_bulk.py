@@ -50,9 +50,11 @@ def counts(output: str) -> dict[str, str]:
     return found
 
 
-# What the commands printed for this city (seed 3) when they ran the jobs' SQL (before the vectorized passes).
+# What the commands printed for this city (seed 3) when they ran the jobs' SQL (before the vectorized passes); the
+# colours since the home phase of 5+3 is yellow in the default table (colours by category and phase: five people in
+# it moved from red to yellow — tests/bulk/test_health_codes.py holds the SQL, the pass and the rule equal).
 PRINTED_BY_THE_SQL = {
-    ("health_codes",): {"green": "1,884", "red": "3,087", "yellow": "29"},
+    ("health_codes",): {"green": "1,884", "red": "3,082", "yellow": "34"},
     ("work_lists",): {"overdue_test": "123", "phase_change": "54", "release": "29", "test_due": "197"},
     ("work_lists", "--on", "2022-11-12", "--overdue-days", "3"): {
         "overdue_test": "43",

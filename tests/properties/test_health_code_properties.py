@@ -227,6 +227,7 @@ def tables(world: World, *, old_reading: bool = False) -> dict[str, pa.Table]:
             {
                 "order_id": _ints(list(range(len(world.orders)))),
                 "person_id": _ints([o.person for o in world.orders]),
+                "category": pa.array([o.category.value for o in world.orders], pa.string()),
                 "start_day": _ints([epoch_day(o.start) for o in world.orders]),
                 "released_day": _ints([epoch_day(o.released_on) for o in world.orders]),
             }

@@ -175,3 +175,73 @@ def test_a_plan_no_longer_managed_cites_its_own_clause() -> None:
         )
     )
     assert [s.clause for s in statuses_on_day(facts, d(12), POLICY.at(d(12)))] == ["v9.secondary_close_contact"]
+
+
+# ---- colours by category and phase (shared/policy/RULES.md, health-code colours; issue 15, item 9) ----------------
+
+HM = PhaseKind.home_health_monitoring
+
+# (id, category, phase kind, province, colour): the common 2022 pattern — red for centralized isolation and for
+# spill-over under isolation, yellow for the home phase of 5+3 and for home health monitoring — and Guangdong's
+# overlay, which shows every home isolation yellow
+COLOURS = [
+    ("close contact, centralized", "close_contact", C, "11", "red"),
+    ("close contact, the home phase of 5+3", "close_contact", H, "11", "yellow"),
+    ("entrant, the home phase of 5+3", "entry_personnel", H, "11", "yellow"),
+    ("spill-over, home isolation", "high_risk_spillover", H, "11", "red"),
+    ("past infection, home isolation", "past_infection_ct35_40", H, "11", "red"),
+    ("infection isolated at home", "mild_infection", H, "11", "red"),
+    ("high-risk post, 5-day monitoring", "high_risk_post_worker", HM, "11", "yellow"),
+    ("Guangdong: spill-over home isolation", "high_risk_spillover", H, "44", "yellow"),
+    ("Guangdong: close contact home phase", "close_contact", H, "44", "yellow"),
+]
+
+
+@pytest.mark.parametrize(
+    ("category", "kind", "province", "colour"), [c[1:] for c in COLOURS], ids=[c[0] for c in COLOURS]
+)
+def test_colours_by_category_and_phase(category: str, kind: PhaseKind, province: str, colour: str) -> None:
+    on = d(16, 12)  # the new ten manage every one of these categories (infections at home from 7 Dec)
+    facts = PersonFacts(phases=(phase(kind, d(14, 12), d(20, 12), d(21, 12), category=category),))
+    rules = POLICY.at(on)
+    code = health_code(statuses_on_day(facts, on, rules), colour_tables().for_jurisdiction(province + "0105"), rules)
+    assert code.colour == colour
+    assert code.statuses == (kind.value,)
+
+
+def test_the_strictest_colour_wins_across_categories() -> None:
+    """A close contact in their home phase (yellow) who also left a high-risk area (home isolation: red)."""
+    on = d(16)
+    facts = PersonFacts(
+        phases=(
+            phase(H, d(14), d(20), d(21), category="close_contact"),
+            phase(H, d(15), d(21), d(22), category="high_risk_spillover"),
+        )
+    )
+    rules = POLICY.at(on)
+    code = health_code(statuses_on_day(facts, on, rules), colour_tables().default, rules)
+    assert code.colour == "red"
+    assert [r.text.split(": ")[-1] for r in code.reasons] == ["red (home isolation)", "yellow (home isolation)"]
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("visitor.home_isolation", "unknown status"),
+        ("close_contact.quarantine_hotel", "unknown status"),
+        ("close_contact.home_isolation", None),
+    ],
+)
+def test_a_keyed_colour_names_a_category_and_a_phase_kind(key: str, message: str | None) -> None:
+    from pydantic import ValidationError
+
+    from fangkong.policy.health_codes import ColourTable
+
+    base = colour_tables().default.model_dump()
+    base["colours"] = {**base["colours"], key: "yellow"}
+    if message is None:
+        assert ColourTable.model_validate(base).colour_of("home_isolation", "close_contact") == "yellow"
+        return
+    with pytest.raises(ValidationError) as e:
+        ColourTable.model_validate(base)
+    assert message in str(e.value)

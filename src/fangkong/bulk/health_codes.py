@@ -3,8 +3,10 @@ section 3; colours by the province's table, measure 16).
 
 A person's code depends on which of seven statuses they have today (`policy.health_codes.STATUSES`): the phase
 of a management plan they are in, an infection, temporary control after a positive pool, living in a high- or
-medium-risk area. Seven yes/no facts make 128 combinations, and the colour of each combination in each province
-is decided once by the per-person rule itself (`rules.health_code.health_code`) — the *colour table* below. The
+medium-risk area — and, where a province colours a phase kind for one category (`close_contact.home_isolation`:
+the home phase of 5+3 yellow, spill-over home isolation red), that category's phase as a status of its own
+(`STATUS_KEYS`). Nine yes/no facts make 512 combinations, and the colour of each combination in each province is
+decided once by the per-person rule itself (`rules.health_code.health_code`) — the *colour table* below. The
 population's job is then two steps: each person's status bits, and a lookup of (province, bits). The rule stays
 the only place that knows how colours are chosen.
 
@@ -14,7 +16,7 @@ policy in force on the day — an infection from its confirmation until its disc
 until the day it ends, a phase from its first to its last day while its order runs.
 
 Tables read: `residents(person_id, unit_id, building_id, community_id, province)` (-1 where a home's unit or
-building is not recorded), `orders(order_id, person_id, start_day, released_day)`,
+building is not recorded), `orders(order_id, person_id, category, start_day, released_day)`,
 `phases(order_id, kind, start_day, end_day)`, `cases(case_id, sampled_day, confirmed_day, discharged_day)`
 (no discharge: null), `held(person_id, started_day, ended_day)`, `risk_areas(kind, area_id, level)` (the
 day's) and the colour table `colours(province, bits, colour)`. Rows out: `person_id, bits, colour`.
@@ -32,20 +34,42 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from fangkong.policy import PolicyAt, load_policy
-from fangkong.policy.health_codes import STATUSES, ColourTables, colour_tables
+from fangkong.policy.health_codes import (
+    PHASE_STATUSES,
+    STATUSES,
+    ColourTables,
+    colour_tables,
+    keyed_statuses,
+)
 from fangkong.rules.health_code import Status, code_windows, health_code, status_clauses
 
 from .engines import Engine
 from .timebase import from_epoch_day
 
-BIT = {status: 1 << i for i, status in enumerate(STATUSES)}
-COMBINATIONS = 1 << len(STATUSES)
+# the statuses of the rule, then each category's phase kind some province colours on its own
+KEYED = keyed_statuses(colour_tables())
+STATUS_KEYS = (*STATUSES, *KEYED)
+BIT = {status: 1 << i for i, status in enumerate(STATUS_KEYS)}
+COMBINATIONS = 1 << len(STATUS_KEYS)
+BITS = np.uint16  # 9 statuses today; room for 16
 AREA_KINDS = ("unit", "building", "community")
 Array = np.ndarray[Any, Any]
 
 
+def keys_of(bits: int) -> list[str]:
+    """The status keys a combination of bits holds (a keyed phase as `<category>.<kind>`)."""
+    return [s for s in STATUS_KEYS if bits & BIT[s]]
+
+
 def statuses_of(bits: int) -> list[str]:
-    return [s for s in STATUSES if bits & BIT[s]]
+    """The statuses a combination of bits holds, named as the rule names them (a keyed phase by its kind)."""
+    return list(dict.fromkeys(s.rpartition(".")[2] for s in keys_of(bits)))
+
+
+def _status(key: str) -> Status:
+    """A status as the rule takes it: a keyed phase is its kind, for its category."""
+    category, _, kind = key.rpartition(".")
+    return Status(status=kind, category=category or None, clause="-", text=key)
 
 
 def colour_table(tables: ColourTables, provinces: list[str], policy: PolicyAt) -> pa.Table:
@@ -54,7 +78,7 @@ def colour_table(tables: ColourTables, provinces: list[str], policy: PolicyAt) -
     for province in provinces:
         table = tables.for_jurisdiction(province)
         for bits in range(COMBINATIONS):
-            statuses = [Status(status=s, clause="-", text=s) for s in statuses_of(bits)]
+            statuses = [_status(s) for s in keys_of(bits)]
             rows["province"].append(province)
             rows["bits"].append(bits)
             rows["colour"].append(health_code(statuses, table, policy).colour)
@@ -67,9 +91,13 @@ def colour_table(tables: ColourTables, provinces: list[str], policy: PolicyAt) -
     )
 
 
-def _bit_case(column: str) -> str:
-    whens = " ".join(f"WHEN '{s}' THEN {BIT[s]}" for s in STATUSES)
-    return f"CASE {column} {whens} ELSE 0 END"
+def _phase_bit(category: str, kind: str) -> str:
+    """SQL for the bit of a phase: its category's own where a table colours it, else its kind's."""
+    keyed = " ".join(
+        f"WHEN {category} = '{key.split('.')[0]}' AND {kind} = '{key.split('.')[1]}' THEN {BIT[key]}" for key in KEYED
+    )
+    kinds = " ".join(f"WHEN {kind} = '{s}' THEN {BIT[s]}" for s in PHASE_STATUSES)
+    return f"CASE {keyed} {kinds} ELSE 0 END"
 
 
 def _in_force(day: int, policy: PolicyAt | None) -> PolicyAt:
@@ -89,7 +117,7 @@ def person_statuses_sql(day: int, policy: PolicyAt | None = None) -> str:
     windows = code_windows(_in_force(day, policy))
     infection_from = windows.infection_from  # confirmed_day or sampled_day: a column of `cases`
     return f"""
-SELECT o.person_id, {_bit_case("p.kind")} AS bit
+SELECT o.person_id, {_phase_bit("o.category", "p.kind")} AS bit
 FROM orders o JOIN phases p ON p.order_id = o.order_id
 WHERE o.start_day <= {day} AND {day} < o.released_day AND p.start_day <= {day} AND {day} <= p.end_day
 UNION ALL
@@ -193,7 +221,7 @@ class Population:
 class Codes:
     """Each resident's status bits and colour (an index into `colours`), in `Population` order."""
 
-    bits: Array  # uint8
+    bits: Array  # BITS
     colour: Array  # uint8
     colours: list[str]
 
@@ -217,15 +245,15 @@ def _area_flags(ids: Array, areas: pa.Table, kind: str, level: str) -> Array:
 def compute(population: Population, person_bits: pa.Table, areas: pa.Table, colours: pa.Table) -> Codes:
     """Every resident's code from the bits of people with a personal status (`person_statuses_sql`: person_id,
     bit) and today's risk areas; the colour from the table made by the per-person rule."""
-    bits = np.zeros(len(population.person_id), dtype=np.uint8)
+    bits = np.zeros(len(population.person_id), dtype=BITS)
     position = population.positions(person_bits.column("person_id").to_numpy())
     resident = position >= 0
-    np.bitwise_or.at(bits, position[resident], person_bits.column("bit").to_numpy().astype(np.uint8)[resident])
+    np.bitwise_or.at(bits, position[resident], person_bits.column("bit").to_numpy().astype(BITS)[resident])
     for level, status in (("high", "high_risk_area"), ("medium", "medium_risk_area")):
         inside = np.zeros(len(bits), dtype=bool)
         for kind in AREA_KINDS:
             inside |= _area_flags(getattr(population, f"{kind}_id"), areas, kind, level)
-        bits |= np.where(inside, BIT[status], 0).astype(np.uint8)
+        bits |= np.where(inside, BIT[status], 0).astype(BITS)
     names = sorted(set(colours.column("colour").to_pylist()))
     lut = np.zeros((len(population.provinces), COMBINATIONS), dtype=np.uint8)
     wanted = {p: i for i, p in enumerate(population.provinces)}

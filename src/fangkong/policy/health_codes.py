@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from fangkong.errors import PolicyDataError
+from fangkong.policy.terms import Category, PhaseKind
 from fangkong.policy.tree import parse_yaml
 
 STATUSES = (
@@ -23,7 +24,24 @@ STATUSES = (
 )
 
 
+PHASE_STATUSES = tuple(k.value for k in PhaseKind)
+
+
+def keyed_status(category: str, kind: str) -> str:
+    """The key of a phase kind for one category: `close_contact.home_isolation`."""
+    return f"{category}.{kind}"
+
+
+def _is_keyed(status: str) -> bool:
+    category, _, kind = status.partition(".")
+    return category in {c.value for c in Category} and kind in PHASE_STATUSES
+
+
 class ColourTable(BaseModel):
+    """A province's colours: one per status, and optionally one per category and phase kind
+    (`close_contact.home_isolation`), which wins over the phase kind's own for that category (RULES.md: the home
+    phase of 5+3 yellow while spill-over home isolation stays red)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     source: str
@@ -34,9 +52,11 @@ class ColourTable(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> ColourTable:
-        unknown = set(self.colours) - set(STATUSES)
+        unknown = {s for s in self.colours if s not in STATUSES and not _is_keyed(s)}
         if unknown:
-            raise ValueError(f"unknown status(es) {sorted(unknown)}; known: {', '.join(STATUSES)}")
+            raise ValueError(
+                f"unknown status(es) {sorted(unknown)}; known: {', '.join(STATUSES)}, or <category>.<phase kind>"
+            )
         missing = set(STATUSES) - set(self.colours)
         if missing:
             raise ValueError(f"no colour for {sorted(missing)}")
@@ -48,6 +68,14 @@ class ColourTable(BaseModel):
     def strictness(self, colour: str) -> int:
         return len(self.order) - self.order.index(colour)
 
+    def colour_of(self, status: str, category: str | None = None) -> str:
+        """The colour of a status; a phase kind's for its category where the table keys one."""
+        if category is not None:
+            keyed = self.colours.get(keyed_status(category, status))
+            if keyed is not None:
+                return keyed
+        return self.colours[status]
+
 
 class ColourTables(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -58,6 +86,12 @@ class ColourTables(BaseModel):
     def for_jurisdiction(self, code: str) -> ColourTable:
         """The table of the province a jurisdiction code lies in (its first two digits), else the default."""
         return self.provinces.get(code[:2], self.default)
+
+
+def keyed_statuses(tables: ColourTables) -> tuple[str, ...]:
+    """Every `<category>.<phase kind>` some table colours, in a stable order (the bulk job gives each a bit)."""
+    found = {s for t in (tables.default, *tables.provinces.values()) for s in t.colours if s not in STATUSES}
+    return tuple(sorted(found))
 
 
 @cache

@@ -43,6 +43,7 @@ class Status(BaseModel):
     status: str
     clause: str
     text: str
+    category: str | None = None  # a phase's category: a table may colour a phase kind by category
 
 
 class HealthCodeDecision(Decision):
@@ -182,6 +183,7 @@ def statuses_on_day(facts: PersonFacts, on: date, policy: PolicyAt) -> list[Stat
             out.append(
                 Status(
                     status=phase.kind.value,
+                    category=phase.category,
                     clause=_phase_clause(phase, policy),
                     text=f"{phase.category.replace('_', ' ')}: day {day} of {phase.kind.value.replace('_', ' ')}",
                 )
@@ -244,15 +246,18 @@ def health_code(statuses: list[Status], table: ColourTable, policy: PolicyAt) ->
                 Reason(clause=nothing.source.clause, text=f"nothing applies: {table.otherwise} ({table.source})"),
             ),
         )
-    coloured = sorted(statuses, key=lambda s: (-table.strictness(table.colours[s.status]), s.status, s.clause, s.text))
-    colour = table.colours[coloured[0].status]
+
+    def colour_of(s: Status) -> str:
+        return table.colour_of(s.status, s.category)
+
+    coloured = sorted(statuses, key=lambda s: (-table.strictness(colour_of(s)), s.status, s.clause, s.text))
+    colour = colour_of(coloured[0])
     return HealthCodeDecision(
         **fields,
         colour=colour,
         statuses=tuple(dict.fromkeys(s.status for s in coloured)),
         reasons=tuple(
-            Reason(clause=s.clause, text=f"{s.text}: {table.colours[s.status]} ({s.status.replace('_', ' ')})")
-            for s in coloured
+            Reason(clause=s.clause, text=f"{s.text}: {colour_of(s)} ({s.status.replace('_', ' ')})") for s in coloured
         ),
     )
 

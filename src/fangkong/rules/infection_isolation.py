@@ -52,7 +52,7 @@ def isolation_release(plan: Plan, readings: Iterable[CtReading], policy: PolicyA
     more test days fit after it; an unknown day holds the release until its result arrives.
     """
     if plan.category is not Category.mild_infection:
-        raise InvalidInput("category", f"{plan.category.value} is not released by its tests' Ct (n10.3)")
+        raise InvalidInput("category", f"{plan.category.value} is not released by its tests' Ct")
     threshold = policy.integer("management.mild_infection.release_ct_at_least")
     if threshold.value is None:
         raise InvalidInput("category", f"{policy.version} has no Ct release of an infection isolated at home")
