@@ -31,6 +31,9 @@ MRS = Category.medium_risk_spillover
 HRPW = Category.high_risk_post_worker
 PAST = Category.past_infection_ct35_40
 MILD = Category.mild_infection
+LRS = Category.low_risk_spillover
+T = PhaseKind.testing_only
+YES = MayGoOut.yes
 
 VERSIONS = ("v9", "m20", "n10", "classb")
 
@@ -42,6 +45,7 @@ KIND_RULES: dict[PhaseKind, tuple[MayGoOut, tuple[Restriction, ...]]] = {
     C: (NO, ()),
     H: (NO, ()),
     HM: (IF_NECESSARY, BOTH),
+    PhaseKind.testing_only: (MayGoOut.yes, ()),
 }
 
 
@@ -208,6 +212,18 @@ PLANS = [
         "m20.5",
     ),
     (PAST, "n10", "2022-12-10", [(H, "2022-12-10", "2022-12-12", (1, 3))], "2022-12-13", NO, (), True, "m20.s3"),
+    # the 9th edition: a stay in a low-risk area → two tests in three days, 24 h apart, nothing else (v9-low-risk-tests)
+    (
+        LRS,
+        "v9",
+        "2022-10-01",
+        [(T, "2022-10-01", "2022-10-03", (1, 2))],
+        "2022-10-04",
+        YES,
+        (),
+        False,
+        "v9.risk_area_spillover",
+    ),
     # the new ten: asymptomatic and mild infections isolate at home 7 days, tests on days 6 and 7 (n10.3)
     (MILD, "n10", "2022-12-10", [(H, "2022-12-10", "2022-12-16", (6, 7))], "2022-12-17", NO, (), True, "n10.3"),
 ]
@@ -231,6 +247,10 @@ REFUSALS = [
     (MILD, "v9", "2022-10-01", "v9.case_management"),
     (MILD, "m20", "2022-11-14", "m20.s3"),
     (MILD, "classb", "2023-01-10", "classb.general"),
+    # the notice manages spill-over from high-risk areas only; the new ten end arrival tests (不再开展落地检)
+    (LRS, "m20", "2022-11-14", "m20.3"),
+    (LRS, "n10", "2022-12-10", "n10.2"),
+    (LRS, "classb", "2023-01-10", "classb.general"),
 ]
 
 # ---- no rule in force at all: (category, version, start) ----
@@ -442,6 +462,7 @@ FIRST_DAY = [
     (HRPW, "2022-11-13", "closed_loop_end", "2022-11-14", "m20.5"),
     (PAST, "2022-11-13", "retest_result", "2022-11-14", "m20.s3"),
     (MILD, "2022-12-09", "positive_sample", "2022-12-10", "n10.3"),
+    (LRS, "2022-10-01", "left_area", "2022-10-02", "v9.risk_area_spillover"),
     (CC, "2022-06-28", "last_exposure", "2022-06-29", "v9.close_contact"),  # v9's first day
     (CC, "2022-11-10", "last_exposure", "2022-11-11", "v9.close_contact"),  # crosses into m20: still the day after
     (ENTRY, "2022-12-31", "entry", "2023-01-01", "m20.10"),  # across a year end

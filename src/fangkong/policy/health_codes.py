@@ -19,6 +19,7 @@ STATUSES = (
     "centralized_isolation",
     "home_isolation",
     "home_health_monitoring",
+    "testing_only",
     "high_risk_area",
     "medium_risk_area",
 )

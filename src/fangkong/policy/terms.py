@@ -27,6 +27,7 @@ class Category(StrEnum):
     entry_personnel = "entry_personnel"  # 入境人员
     high_risk_spillover = "high_risk_spillover"  # 高风险区外溢人员
     medium_risk_spillover = "medium_risk_spillover"  # 中风险区外溢人员 (9th edition only)
+    low_risk_spillover = "low_risk_spillover"  # 低风险区旅居史人员: 3天2检 (9th edition only)
     high_risk_post_worker = "high_risk_post_worker"  # 高风险岗位从业人员
     past_infection_ct35_40 = "past_infection_ct35_40"  # 入境 Ct 35–40, 既往感染
     mild_infection = "mild_infection"  # 无症状感染者和轻型病例居家隔离 (the new ten)
@@ -38,11 +39,14 @@ class PhaseKind(StrEnum):
     centralized_isolation = "centralized_isolation"  # 集中隔离医学观察
     home_isolation = "home_isolation"  # 居家隔离医学观察
     home_health_monitoring = "home_health_monitoring"  # 居家健康监测
+    testing_only = "testing_only"  # 核酸检测, no isolation or monitoring (the 9th edition's 3天2检)
 
     @property
     def strictness(self) -> int:
         """Higher is stricter; comparing proposals with the national rule uses this order."""
-        return {"centralized_isolation": 3, "home_isolation": 2, "home_health_monitoring": 1}[self.value]
+        return {"centralized_isolation": 3, "home_isolation": 2, "home_health_monitoring": 1, "testing_only": 0}[
+            self.value
+        ]
 
 
 class MayGoOut(StrEnum):

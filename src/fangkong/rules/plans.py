@@ -23,6 +23,7 @@ LABELS = {
     Category.entry_personnel: "entry personnel",
     Category.high_risk_spillover: "people who left a high-risk area",
     Category.medium_risk_spillover: "people who left a medium-risk area",
+    Category.low_risk_spillover: "people who stayed in a low-risk area",
     Category.high_risk_post_worker: "high-risk post employees after closed-loop work",
     Category.past_infection_ct35_40: "entrants judged past infections (Ct 35–40)",
     Category.mild_infection: "asymptomatic and mild infections isolated at home",
