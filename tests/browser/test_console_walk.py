@@ -208,3 +208,53 @@ def test_a_day_in_the_console(browser: Browser, live: Live) -> None:
     expect(worker.locator("h1")).to_contain_text("未找到")
     for page in (epi, lab, command, worker):
         page.close()
+
+
+def no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{page.url} is {width} px wide at 390"
+
+
+def test_a_community_worker_s_day_on_a_phone(browser: Browser, live: Live) -> None:
+    """390×844, as a community worker carries it: the navigation folds under a menu button, the lists become
+    cards, five people ticked as sampled leave the lists of tests owed and due, nothing scrolls sideways."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{live.base}/login")
+    page.fill("input[name=username]", "worker1")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#who")).to_contain_text("worker1")
+    # the navigation is behind the menu button
+    expect(page.locator("#main-nav")).to_be_hidden()
+    page.tap("#menu-toggle")
+    expect(page.locator("#main-nav")).to_be_visible()
+    expect(page.locator("#menu-toggle")).to_have_attribute("aria-expanded", "true")
+    page.locator("#main-nav a[href='/worklists']").tap()
+    expect(page.locator("h1")).to_contain_text("今日工作")
+    no_sideways_scroll(page)
+    # rows are cards: a labelled line per field, the table's head out of sight
+    expect(page.locator("#tests-due thead")).not_to_be_in_viewport()
+    owed = page.locator("#overdue_tests input[name=sample]")
+    due = page.locator("#tests-due input[name=sample]")
+    owed_before, due_before = owed.count(), due.count()
+    assert owed_before >= 2 and due_before >= 3
+    shot(page, "phone-worklist")
+    ticked = [owed.nth(i).get_attribute("value") for i in range(2)] + [
+        due.nth(i).get_attribute("value") for i in range(3)
+    ]
+    for value in ticked:
+        page.locator(f"input[name=sample][value='{value}']").tap()
+    page.locator("#mark-sampled").tap()
+    expect(page.locator("#notice")).to_contain_text("已记录 5 人采样")
+    for value in ticked:
+        expect(page.locator(f"input[name=sample][value='{value}']")).to_have_count(0)
+    assert owed.count() == owed_before - 2 and due.count() == due_before - 3
+    no_sideways_scroll(page)
+    shot(page, "phone-worklist-after")
+    # a person's page: the phone number is a tap-to-call link, nothing scrolls sideways
+    page.locator("#tests-due a").first.tap()
+    expect(page.locator("h1")).to_be_visible()
+    no_sideways_scroll(page)
+    shot(page, "phone-person")
+    context.close()

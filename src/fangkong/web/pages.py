@@ -4,14 +4,12 @@ same scoping, masking and audit) as the API; nothing a role may not see is rende
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -21,7 +19,6 @@ from fangkong.errors import (
     FangkongError,
     InvalidInput,
     LoginRequired,
-    NotFound,
     NotInForce,
     http_status,
 )
@@ -33,7 +30,7 @@ from fangkong.services.calendar import local_day, local_time
 from fangkong.services.infections.service import list_infections
 from fangkong.services.orders.service import events, list_orders
 from fangkong.services.orders.summary import management_summary
-from fangkong.services.orders.worklists import SECTIONS, work_list
+from fangkong.services.orders.worklists import work_list
 from fangkong.services.persons.service import read_person, to_read
 from fangkong.services.sites.service import list_sites, occupancy
 from fangkong.services.users.service import actor_for_token, issue_token, revoke_token
@@ -185,130 +182,6 @@ def day_param(on: str | None, today: date) -> date:
         return date.fromisoformat(on)
     except ValueError:
         raise InvalidInput("on", f"{on!r} is not a date") from None
-
-
-@router.get("/worklists", response_class=HTMLResponse)
-def worklists(
-    request: Request,
-    session: Db,
-    actor: CurrentActor,
-    on: str | None = None,
-    jurisdiction_code: Annotated[str | None, Query()] = None,
-    where: str | None = None,
-) -> HTMLResponse:
-    try:
-        day = day_param(on, today_of(request))
-        wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
-    except FangkongError as exc:
-        return error_page(request, actor, exc)
-    return render(
-        request,
-        "worklists.html",
-        actor=actor,
-        wl=wl,
-        on=day,
-        where=where or "",
-        jurisdiction_code=jurisdiction_code or "",
-        sections=SECTIONS,
-    )
-
-
-HEADER = ["section", "person_id", "name", "jurisdiction_code", "address", "category", "phase", "where", "detail"]
-
-
-def _rows(wl: Any) -> list[list[Any]]:
-    rows: list[list[Any]] = []
-    for t in wl.tests_due:
-        rows.append(
-            [
-                "tests_due",
-                t.person_id,
-                t.person_name,
-                t.jurisdiction_code,
-                t.address,
-                t.category,
-                t.phase,
-                t.where,
-                t.detail,
-            ]
-        )
-    for name in ("phase_changes", "releases", "overdue_tests"):
-        for item in getattr(wl, name):
-            rows.append(
-                [
-                    name,
-                    item.person_id,
-                    item.person_name,
-                    item.jurisdiction_code,
-                    item.address,
-                    item.category,
-                    item.phase or "",
-                    "",
-                    item.detail,
-                ]
-            )
-    for r in wl.retests_due:
-        rows.append(
-            [
-                "retests_due",
-                r.person_id,
-                r.person_name,
-                r.jurisdiction_code,
-                r.address,
-                "",
-                "",
-                "",
-                f"{r.reason} due {local_time(r.due_at):%Y-%m-%d %H:%M}",
-            ]
-        )
-    return rows
-
-
-@router.get("/worklists.{fmt}")
-def worklists_export(
-    request: Request,
-    session: Db,
-    actor: CurrentActor,
-    fmt: str,
-    on: str | None = None,
-    jurisdiction_code: str | None = None,
-    where: str | None = None,
-) -> Response:
-    """The day's lists as one CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese names) or XLSX."""
-    if fmt not in ("csv", "xlsx"):
-        return error_page(request, actor, NotFound("export format", fmt))
-    try:
-        day = day_param(on, today_of(request))
-        wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
-    except FangkongError as exc:
-        return error_page(request, actor, exc)
-    rows = _rows(wl)
-    name = f"worklist-{day}.{fmt}"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-        return Response(
-            "\ufeff" + out.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(day)
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    data = io.BytesIO()
-    book.save(data)
-    return Response(
-        data.getvalue(),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
 
 
 # ---- a person ------------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ from fangkong.services.persons.models import Person
 
 
 class WorkItem(BaseModel):
+    """One line of a day's list; `detail` says it in English, the other fields let a page say it in any language."""
+
     order_id: int
     person_id: int
     person_name: str
@@ -34,6 +36,12 @@ class WorkItem(BaseModel):
     category: str
     phase: str | None
     detail: str
+    row_version: int = 1  # the order's, for an action taken from the list (a release)
+    test_day: date | None = None  # a test: the day it is (or was) due
+    phase_day: int | None = None  # a test: its day number within its phase
+    previous_phase: str | None = None  # a change of phase: the phase it ends
+    phase_end: date | None = None  # a change of phase: the last day of the new one
+    policy: str | None = None  # a release: the version of the rules the plan was made under
 
 
 class TestDue(WorkItem):
@@ -141,10 +149,13 @@ def work_list(
             "jurisdiction_code": order.jurisdiction_code,
             "address": person.address,
             "category": order.category,
+            "row_version": order.row_version,
         }
         for entry in work_entries(plan, order.released_on, on, sampled.get(order.id, set()), overdue_days):
             if entry.section == "release":
-                result.releases.append(WorkItem(**base, phase=None, detail=f"released on {on} ({plan.policy})"))
+                result.releases.append(
+                    WorkItem(**base, phase=None, policy=plan.policy, detail=f"released on {on} ({plan.policy})")
+                )
             elif entry.section == "phase_change":
                 if entry.phase is None or entry.previous_phase is None:
                     raise Inconsistent("entry.phase is not None and entry.previous_phase is not None")
@@ -152,6 +163,8 @@ def work_list(
                     WorkItem(
                         **base,
                         phase=entry.phase.value,
+                        previous_phase=entry.previous_phase.value,
+                        phase_end=entry.phase_end,
                         detail=f"{entry.previous_phase.value} → {entry.phase.value} until {entry.phase_end}",
                     )
                 )
@@ -164,6 +177,7 @@ def work_list(
                         phase=entry.phase.value,
                         where=entry.where,
                         phase_day=entry.phase_day,
+                        test_day=entry.test_day,
                         sampled=bool(entry.sampled),
                         detail=f"day {entry.phase_day} of {entry.phase.value}",
                     )
@@ -175,6 +189,8 @@ def work_list(
                     WorkItem(
                         **base,
                         phase=entry.phase.value,
+                        test_day=entry.test_day,
+                        phase_day=entry.phase_day,
                         detail=f"test of {entry.test_day} (day {entry.phase_day}) not recorded",
                     )
                 )
