@@ -20,6 +20,7 @@ from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, InvalidInput, NotFound, http_status
 from fangkong.services.calendar import local_time
 from fangkong.services.infection_follow_up import release_order
+from fangkong.services.jurisdictions.service import get_jurisdiction
 from fangkong.services.orders.schemas import OrderChange
 from fangkong.services.orders.worklists import SECTIONS, WorkList, record_sampling, work_list
 from fangkong.web.pages import CurrentActor, Db, day_param, error_page, render, today_of
@@ -42,6 +43,7 @@ def _page(
     try:
         day = day_param(on, today_of(request))
         wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
+        place = get_jurisdiction(session, wl.jurisdiction_code).name
     except FangkongError as exc:
         return error_page(request, actor, exc)
     return render(
@@ -50,6 +52,7 @@ def _page(
         status=status,
         actor=actor,
         wl=wl,
+        place=place,
         on=day,
         today=today_of(request),
         where=where or "",
