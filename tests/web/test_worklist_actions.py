@@ -124,3 +124,29 @@ def test_the_lists_speak_the_page_s_language(client: TestClient) -> None:
     assert re.search(r"day \d+ of (Centralized isolation|Home isolation|Home health monitoring)", en)
     for raw in ("centralized_isolation", "home_isolation", "not recorded"):
         assert raw not in zh.split("<main")[1].replace('value="', ""), raw
+
+
+def test_an_unknown_address_is_a_page_in_the_reader_s_language(client: TestClient) -> None:
+    r = client.get("/no/such/page?lang=en")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "Not found" in r.text and "/no/such/page" in r.text
+    r = client.get("/no/such/page?lang=zh")
+    assert r.status_code == 404 and "未找到" in r.text
+    api = client.get("/api/no-such-thing")
+    assert api.status_code == 404 and api.json() == {
+        "error": {"field": None, "message": "no such address", "clause": None}
+    }
+    assert client.get("/favicon.ico").headers["location"] == "/console-static/favicon.svg"
+    assert client.get("/console-static/favicon.svg").status_code == 200
+
+
+@pytest.mark.parametrize("username", ["command", "epi", "worker1", "supervisor", "viewer", "lab"])
+def test_no_link_in_a_role_s_navigation_is_refused(client: TestClient, username: str) -> None:
+    login(client, username)
+    landing = client.get("/", follow_redirects=True).text
+    nav = landing.split('<nav id="main-nav"')[1].split("</nav>")[0]
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert links, nav
+    for href in links:
+        r = client.get(href, follow_redirects=True)
+        assert r.status_code == 200, (username, href, r.status_code)

@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fangkong.errors import (
     Conflict,
@@ -66,6 +67,15 @@ def install(app: FastAPI) -> None:
         first = exc.errors()[0]
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
         return _body(422, str(first.get("msg", "invalid")), ".".join(loc) or None)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """An unknown address or a method a route does not take: the one error body, not the framework's."""
+        message = {404: "no such address", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
+        response = _body(exc.status_code, message, None)
+        for name, value in (getattr(exc, "headers", None) or {}).items():
+            response.headers[name] = value
+        return response
 
     @app.exception_handler(FangkongError)
     async def _domain(request: Request, exc: FangkongError) -> JSONResponse:

@@ -144,6 +144,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "record_round": {"zh": "登记本轮结果", "en": "Record the round"},
     "not_found": {"zh": "未找到", "en": "Not found"},
     "forbidden": {"zh": "无权查看", "en": "Not permitted"},
+    "method_not_allowed": {"zh": "不支持此操作", "en": "Not allowed here"},
     "menu": {"zh": "菜单", "en": "Menu"},
     "skip_to_content": {"zh": "跳到正文", "en": "Skip to the content"},
     "select": {"zh": "选择", "en": "Select"},
