@@ -279,3 +279,15 @@ def test_work_lists_filter_by_place_and_category_and_page_each_section(
     for params, field in [*bad, ({"limit": 0}, "limit")]:
         r = api.client.get("/api/worklists", params=params, headers=api.as_("worker_a"))
         assert r.status_code == 422 and error(r)["field"] == field, r.text
+
+
+def test_people_are_found_by_phone_and_sorted_on_the_server(api: Api, people: list[dict[str, Any]]) -> None:
+    r = api.client.get("/api/persons", params={"phone": "138 0013 8000", "limit": 50}, headers=api.as_("epi"))
+    assert r.status_code == 200 and r.json()["total"] == 9  # every registered person has that phone here
+    r = api.client.get("/api/persons", params={"phone": "139"}, headers=api.as_("epi"))
+    assert r.status_code == 422 and r.json()["error"]["field"] == "phone"
+    by_name = api.client.get("/api/persons", params={"sort": "-name", "limit": 50}, headers=api.as_("epi")).json()
+    shown = [p["name"] for p in by_name["items"]]
+    assert shown == sorted(shown, reverse=True) and len(shown) == 9
+    r = api.client.get("/api/persons", params={"sort": "phone"}, headers=api.as_("epi"))
+    assert r.status_code == 422 and r.json()["error"]["field"] == "sort"

@@ -47,6 +47,8 @@ def search(
     under_management: Annotated[
         bool | None, Query(description="with (true) or without (false) an active order")
     ] = None,
+    phone: Annotated[str | None, Query(description="the exact phone number (roles that see identifiers)")] = None,
+    sort: Annotated[str, Query(description="id, name, jurisdiction_code or address; a leading - reverses")] = "id",
     reason: Reason = None,
 ) -> Page[PersonRead]:
     """People in your jurisdiction, a page at a time; each person listed is noted in their audit trail."""
@@ -58,6 +60,8 @@ def search(
         document_number=document_number,
         category=category,
         under_management=under_management,
+        phone=phone,
+        sort=sort,
         offset=offset,
         limit=limit,
         reason=reason,

@@ -10,7 +10,15 @@ from fastapi.staticfiles import StaticFiles
 from fangkong.api.app import create_app
 from fangkong.policy import Policy
 from fangkong.services.calendar import Clock, system_clock
-from fangkong.web import campaign_pages, forms, pages, policy_pages, risk_area_pages, worklist_pages
+from fangkong.web import (
+    campaign_pages,
+    forms,
+    pages,
+    person_pages,
+    policy_pages,
+    risk_area_pages,
+    worklist_pages,
+)
 
 
 def create_console(database_url: str, *, clock: Clock = system_clock, policy: Policy | None = None) -> FastAPI:
@@ -20,6 +28,7 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.mount("/console-static", StaticFiles(directory=str(static)), name="console-static")
     app.include_router(pages.router)
     app.include_router(worklist_pages.router)
+    app.include_router(person_pages.router)
     app.include_router(forms.router)
     app.include_router(risk_area_pages.router)
     app.include_router(campaign_pages.router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -207,6 +207,14 @@ def people_by_document(session: Session, actor: Actor, documents: set[str]) -> d
     return found
 
 
+PERSON_SORTS = {
+    "id": Person.id,
+    "name": Person.name,
+    "jurisdiction_code": Person.jurisdiction_code,
+    "address": Person.address,
+}
+
+
 def list_persons(
     session: Session,
     actor: Actor,
@@ -216,11 +224,14 @@ def list_persons(
     document_number: str | None = None,
     category: str | None = None,
     under_management: bool | None = None,
+    phone: str | None = None,
+    sort: str = "id",
     offset: int = 0,
     limit: int = 50,
     reason: str | None = None,
 ) -> tuple[list[Person], int]:
-    """People in the actor's subtree (optionally a narrower jurisdiction), with the total for pagination.
+    """People in the actor's subtree (optionally a narrower jurisdiction), with the total for pagination, in the
+    order `sort` names (`PERSON_SORTS`; a leading "-" reverses it).
 
     `category` keeps people with an active order of that category; `under_management` those with (True) or
     without (False) any active order. Every person on the page gets a `listed` entry in the audit log, so a
@@ -241,6 +252,14 @@ def list_persons(
         # searching by document is how staff find a caller; only roles that see identifiers may do it
         actor.require(Permission.see_identifiers)
         stmt = stmt.where(Person.document_number == document_number.strip().upper())
+    if phone:
+        # as a document: a phone number finds one person, and only roles that see identifiers may search by it
+        actor.require(Permission.see_identifiers)
+        digits = "".join(c for c in phone if c.isdigit())
+        if not 5 <= len(digits) <= 20:
+            raise InvalidInput("phone", f"{phone!r} is not a phone number")
+        stored = func.replace(func.replace(func.replace(Person.phone, " ", ""), "-", ""), "+", "")
+        stmt = stmt.where(stored == digits)
     active = select(ManagementOrder.person_id).where(ManagementOrder.status == OrderStatus.active)
     if category is not None:
         stmt = stmt.where(Person.id.in_(active.where(ManagementOrder.category == parse_category(category).value)))
@@ -248,7 +267,12 @@ def list_persons(
         stmt = stmt.where(Person.id.in_(active))
     elif under_management is False:
         stmt = stmt.where(Person.id.not_in(active))
-    rows, total = page_of(session, stmt.order_by(Person.id), offset=offset, limit=limit)
+    key = sort.removeprefix("-")
+    if key not in PERSON_SORTS:
+        raise InvalidInput("sort", f"{sort!r} is not one of {', '.join(PERSON_SORTS)} (a leading - reverses it)")
+    column = PERSON_SORTS[key]
+    ordered = stmt.order_by(column.desc() if sort.startswith("-") else column, Person.id)
+    rows, total = page_of(session, ordered, offset=offset, limit=limit)
     filters = {
         k: v
         for k, v in {
@@ -257,6 +281,7 @@ def list_persons(
             "document_number": document_number and mask_document(document_number),
             "category": category,
             "under_management": under_management,
+            "phone": phone and "***" + phone[-4:],
         }.items()
         if v is not None
     }
