@@ -149,7 +149,7 @@ def test_a_day_in_the_console(browser: Browser, live: Live) -> None:
     epi.fill("input[name=anchor_date]", "2022-11-15")
     epi.click("#order-form button[type=submit]")
     expect(epi.locator(".timeline .day.centralized_isolation").first).to_be_visible()
-    expect(epi.locator(".reasons")).to_contain_text("m20.1")
+    expect(epi.locator(".order .reasons").first).to_contain_text("m20.1")
     shot(epi, "person")
 
     # a refused order shows its message next to the field

@@ -26,13 +26,10 @@ from fangkong.errors import (
 from fangkong.rules.plans import Plan, PlanRefusal, first_day, management_plan, parse_category
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.service import list_areas
-from fangkong.services.audit.service import entries_for
 from fangkong.services.calendar import local_day, local_time
 from fangkong.services.infections.service import list_infections
-from fangkong.services.orders.service import events, list_orders
 from fangkong.services.orders.summary import management_summary
 from fangkong.services.orders.worklists import work_list
-from fangkong.services.persons.service import read_person, to_read
 from fangkong.services.sites.service import list_sites, occupancy
 from fangkong.services.users.service import actor_for_token, issue_token, revoke_token
 from fangkong.web.i18n import DEFAULT, LANGUAGES, translate
@@ -201,32 +198,6 @@ def day_param(on: str | None, today: date) -> date:
         return date.fromisoformat(on)
     except ValueError:
         raise InvalidInput("on", f"{on!r} is not a date") from None
-
-
-# ---- a person ------------------------------------------------------------------------------------------
-
-
-@router.get("/persons/{person_id}", response_class=HTMLResponse)
-def person_page(request: Request, session: Db, actor: CurrentActor, person_id: int) -> HTMLResponse:
-    """Identity (masked unless permitted), each order as a timeline with its reasons, history, who looked."""
-    try:
-        person = to_read(read_person(session, actor, person_id, reason="console"), actor)
-    except FangkongError as exc:
-        return error_page(request, actor, exc)
-    orders, _ = list_orders(session, actor, person_id=person_id, limit=50, reason="console")
-    timelines = []
-    for order in orders:
-        plan = Plan.model_validate(order.plan)
-        history, _ = events(session, actor, order.id)
-        timelines.append((order, plan, history))
-    trail = (
-        entries_for(session, actor, entity="person", entity_id=person_id, limit=50)[0]
-        if actor.may(Permission.read_audit)
-        else None
-    )
-    return render(
-        request, "person.html", actor=actor, person=person, timelines=timelines, trail=trail, today=today_of(request)
-    )
 
 
 # ---- the public self-check (section 4: explain the policy to the public) --------------------------------

@@ -1,6 +1,9 @@
-"""Finding people in the console: one search box (a name, an ID or passport number, or a phone number), filters
-by category and management, server-side sorting and paging. Every person listed is noted in their audit trail, as
-the API's list does (`persons.service.list_persons`); identifiers are masked unless the role sees them."""
+"""People in the console. Finding them: one search box (a name, an ID or passport number, or a phone number),
+filters by category and management, server-side sorting and paging; every person listed is noted in their audit
+trail, as the API's list does (`persons.service.list_persons`), and identifiers are masked unless the role sees
+them. One person: everything a worker needs on one page (`services.person_overview`) — the code of the day with
+its reasons, each plan as a timeline with a legend and the tests done and owed, infection, holds, retests, each
+order's history and, for a supervisor, who looked."""
 
 from __future__ import annotations
 
@@ -11,11 +14,15 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from fangkong.api.deps import Rules
 from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, http_status
 from fangkong.policy.terms import Category
+from fangkong.services.access import Permission
+from fangkong.services.audit.service import entries_for
+from fangkong.services.person_overview import person_overview
 from fangkong.services.persons.service import PERSON_SORTS, list_persons, to_read
-from fangkong.web.pages import CurrentActor, Db, render
+from fangkong.web.pages import CurrentActor, Db, error_page, render, today_of
 
 router = APIRouter(include_in_schema=False)
 PAGE = 25
@@ -90,3 +97,18 @@ def persons(
         sorts=list(PERSON_SORTS),
         link=link,
     )
+
+
+@router.get("/persons/{person_id}", response_class=HTMLResponse)
+def person_page(request: Request, session: Db, actor: CurrentActor, policy: Rules, person_id: int) -> HTMLResponse:
+    today = today_of(request)
+    try:
+        overview = person_overview(session, actor, person_id, on=today, policy=policy)
+    except FangkongError as exc:
+        return error_page(request, actor, exc)
+    trail = (
+        entries_for(session, actor, entity="person", entity_id=person_id, limit=50)[0]
+        if actor.may(Permission.read_audit)
+        else None
+    )
+    return render(request, "person.html", actor=actor, o=overview, person=overview.person, trail=trail, today=today)
