@@ -57,15 +57,15 @@ def review_campaign(
             missing = tuple(c for c in wanted if c not in have)
             met = not missing if mode.value == "all" else bool(have & set(wanted))
             if met:
-                notes.append(
-                    because(needed, f"area-wide testing {where}: conditions recorded ({', '.join(sorted(have))})")
-                )
+                recorded = ", ".join(_words(c) for c in sorted(have))
+                notes.append(because(needed, f"area-wide testing {where}: conditions recorded ({recorded})"))
             else:
                 refusals.append(
                     because(
                         needed,
                         f"area-wide testing {where} needs {mode.value} of: "
-                        f"{', '.join(wanted)}; missing: {', '.join(missing) or 'any'}",
+                        f"{', '.join(_words(c) for c in wanted)}; missing: "
+                        f"{', '.join(_words(c) for c in missing) or 'any'}",
                     )
                 )
         else:
@@ -209,3 +209,8 @@ def campaign_progress(
         clean_in_a_row=clean,
         reasons=(because(needed, f"one round a day until {needed.value} in a row find no community infection{found}"),),
     )
+
+
+def _words(condition: str) -> str:
+    """A condition as the text says it (`source_unclear` → "source unclear"): reasons are read by people."""
+    return condition.replace("_", " ")

@@ -173,6 +173,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "retest_pool_positive": {"zh": "混管阳性单采复核", "en": "Single-tube retest after a positive pool"},
     "retest_ct_band": {"zh": "Ct 35–40 入境人员 24 小时后复核", "en": "Entrant's retest 24 h after Ct 35–40"},
     "health_code": {"zh": "健康码", "en": "Health code"},
+    "justification_transmission_risk_unclear": {"zh": "传播风险不清", "en": "Transmission risk unclear"},
+    "justification_widespread_community_transmission": {"zh": "社区传播广泛", "en": "Community spread widespread"},
     "colour_red": {"zh": "红码", "en": "Red"},
     "colour_yellow": {"zh": "黄码", "en": "Yellow"},
     "colour_green": {"zh": "绿码", "en": "Green"},
