@@ -61,6 +61,8 @@ from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, scratch_database, session_factory, unit_of_work, upgrade
 
+BENCH_CASE = "a synthetic infection of the benchmark"  # the basis of each area delineated here (measure 4)
+
 ON = date(2022, 11, 16)
 COUNTY = "110198"  # fictional (GB/T 2260 has no 110198)
 STREETS, COMMUNITIES, UNITS = 10, 100, 4
@@ -169,7 +171,7 @@ def populate(url: str, persons: int) -> None:
             delineate(
                 session,
                 command,
-                Delineation(area_code=building, reason="residence"),
+                Delineation(area_code=building, reason="residence", note=BENCH_CASE),
                 now=midnight(ON),
                 policy=load_policy(),
             )
@@ -309,7 +311,7 @@ def build(url: str, persons: int) -> dict[str, float]:
             delineate(
                 session,
                 SYSTEM,
-                Delineation(area_code=code, reason="residence"),
+                Delineation(area_code=code, reason="residence", note=BENCH_CASE),
                 now=local_instant(ON, datetime.min.time()),
                 policy=policy,
             )
@@ -379,7 +381,7 @@ def run(url: str, args: argparse.Namespace) -> None:
         delineate(
             session,
             SYSTEM,
-            Delineation(area_code=building, reason="residence"),
+            Delineation(area_code=building, reason="residence", note=BENCH_CASE),
             now=local_instant(day["today"], datetime.min.time().replace(hour=9)),
             policy=policy,
         )

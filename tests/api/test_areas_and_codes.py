@@ -24,6 +24,8 @@ from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.store import unit_of_work
 from tests.api.helpers import C11, C12, Demo, infection, resident, token_of
 
+ELSEWHERE = "an infection reported by another city"  # the basis of an area with no infection recorded here
+
 BUILDING_7 = C11 + "007"  # the demo's own high-risk area (delineated 2022-11-15)
 NEW = C11 + "013"  # a new building in the free north of community 1-1
 
@@ -277,13 +279,21 @@ def total_areas(demo: Demo) -> int:
 def test_delineation_errors_name_the_field_and_create_nothing(demo: Demo) -> None:
     assert total_areas(demo) == 1  # the demo's building 7
     cases: list[tuple[dict[str, Any], int, str]] = [
-        ({"area_code": C11 + "099", "reason": "residence"}, 422, "area_code"),
-        ({"area_code": "999999", "reason": "residence"}, 422, "area_code"),
+        ({"area_code": C11 + "099", "reason": "residence", "note": ELSEWHERE}, 422, "area_code"),
+        ({"area_code": "999999", "reason": "residence", "note": ELSEWHERE}, 422, "area_code"),
         ({"area_code": C11 + "008", "reason": "school"}, 422, "reason"),
         ({"area_code": C11 + "008", "reason": "Residence"}, 422, "reason"),
         ({"area_code": C11 + "008", "reason": "residence", "level": "purple"}, 422, "level"),
-        ({"area_code": BUILDING_7, "reason": "residence"}, 409, "area_code"),  # the same building again
-        ({"area_code": BUILDING_7 + "01", "reason": "workplace"}, 409, "area_code"),  # a unit inside it
+        (
+            {"area_code": BUILDING_7, "reason": "residence", "note": ELSEWHERE},
+            409,
+            "area_code",
+        ),  # the same building again
+        (
+            {"area_code": BUILDING_7 + "01", "reason": "workplace", "note": ELSEWHERE},
+            409,
+            "area_code",
+        ),  # a unit inside it
         ({"area_code": C11 + "008", "reason": "residence", "infection_ids": [999999]}, 422, "infection_ids"),
     ]
     for body, status, field in cases:
@@ -292,7 +302,7 @@ def test_delineation_errors_name_the_field_and_create_nothing(demo: Demo) -> Non
         assert r.json()["error"]["field"] == field, (body, r.text)
     assert total_areas(demo) == 1
     # the unknown infection rolled the whole delineation back: building 8 can still be delineated
-    ok = delineate(demo, {"area_code": C11 + "008", "reason": "activity_place"})
+    ok = delineate(demo, {"area_code": C11 + "008", "reason": "activity_place", "note": ELSEWHERE})
     assert ok.status_code == 201, ok.text
     events = demo.get("command", f"/api/risk-areas/{ok.json()['id']}/history")["items"]
     assert [e["kind"] for e in events] == ["delineated"]
@@ -300,12 +310,14 @@ def test_delineation_errors_name_the_field_and_create_nothing(demo: Demo) -> Non
 
 
 def test_a_unit_inside_an_active_building_is_refused_and_the_reverse_too(demo: Demo) -> None:
-    unit = delineate(demo, {"area_code": C11 + "00801", "reason": "residence"})
+    unit = delineate(demo, {"area_code": C11 + "00801", "reason": "residence", "note": ELSEWHERE})
     assert unit.status_code == 201, unit.text
-    building = delineate(demo, {"area_code": C11 + "008", "reason": "residence"})
+    building = delineate(demo, {"area_code": C11 + "008", "reason": "residence", "note": ELSEWHERE})
     assert building.status_code == 409, building.text
     assert str(unit.json()["id"]) in building.json()["error"]["message"]
-    other_unit = delineate(demo, {"area_code": C11 + "00802", "reason": "residence"})  # a sibling unit: fine
+    other_unit = delineate(
+        demo, {"area_code": C11 + "00802", "reason": "residence", "note": ELSEWHERE}
+    )  # a sibling unit: fine
     assert other_unit.status_code == 201, other_unit.text
 
 
@@ -313,7 +325,9 @@ def test_a_unit_inside_an_active_building_is_refused_and_the_reverse_too(demo: D
 
 
 def test_spillover_declarations(demo: Demo) -> None:
-    area = demo.post("command", "/api/risk-areas", {"area_code": C11 + "009", "reason": "residence"}, 201)
+    area = demo.post(
+        "command", "/api/risk-areas", {"area_code": C11 + "009", "reason": "residence", "note": ELSEWHERE}, 201
+    )
     assert area["delineated_on"] == "2022-11-16"
     leaver = resident(demo, "Leaver", "611", C11, "9", "1")
     url = f"/api/risk-areas/{area['id']}/spillover"
@@ -467,3 +481,17 @@ def test_only_area_managers_recompute(demo: Demo) -> None:
     for who in ("worker1", "viewer", "supervisor", "lab"):
         r = demo.client.post("/api/health-codes/recompute", json={}, headers=demo.as_(who))
         assert r.status_code == 403, (who, r.text)
+
+
+def test_an_area_needs_an_infection_or_a_note_of_one(demo: Demo) -> None:
+    """(4): an area is high-risk as the home, workplace or activity place of an infected person. With no infection
+    named and no note of where one was recorded, the delineation has no basis: refused with the clause, and kept as
+    an over-reach finding, as every refusal of the rules is."""
+    r = delineate(demo, {"area_code": C11 + "008", "reason": "residence"})
+    assert r.status_code == 422 and r.json()["error"]["clause"] == "m20.4", r.text
+    assert "note" in r.json()["error"]["message"]
+    assert total_areas(demo) == 1
+    findings = demo.get("command", "/api/overreach/findings")["items"]
+    assert any(f["clause"] == "m20.4" and f["subject"] == "POST /api/risk-areas" for f in findings), findings
+    blank = delineate(demo, {"area_code": C11 + "008", "reason": "residence", "note": "   "})
+    assert blank.status_code == 422

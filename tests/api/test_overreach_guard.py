@@ -21,6 +21,8 @@ from fangkong.services.users.service import create_user
 from tests.api.helpers import Api, resident_id
 from tests.stores import PASSWORD
 
+ELSEWHERE = "an infection reported by another city"  # the basis of an area with no infection recorded here
+
 A, B, C = "110105001001", "110105001002", "110106001001"
 
 OVERLAY = """\
@@ -438,7 +440,9 @@ def test_widening_an_area_outside_the_actors_subtree_is_not_judged(api: Api) -> 
 
 
 def test_a_refused_delineation_is_recorded_as_a_finding_and_changes_nothing(api: Api) -> None:
-    r = api.client.post("/api/risk-areas", json={"area_code": A, "reason": "residence"}, headers=api.as_("epi"))
+    r = api.client.post(
+        "/api/risk-areas", json={"area_code": A, "reason": "residence", "note": ELSEWHERE}, headers=api.as_("epi")
+    )
     assert r.status_code == 422, r.text
     assert r.json()["error"]["clause"] == "m20.s3"
     assert api.client.get("/api/risk-areas", headers=api.as_("epi")).json()["total"] == 0
@@ -489,11 +493,17 @@ def test_a_refused_testing_campaign_is_recorded_under_the_proposers_jurisdiction
 def test_errors_that_are_not_refusals_are_not_findings(api: Api) -> None:
     r = api.client.post("/api/risk-areas", json={"area_code": A, "reason": "gossip"}, headers=api.as_("epi"))
     assert r.status_code == 422 and r.json()["error"]["clause"] is None, r.text
-    r = api.client.post("/api/risk-areas", json={"area_code": C, "reason": "residence"}, headers=api.as_("epi"))
+    r = api.client.post(
+        "/api/risk-areas", json={"area_code": C, "reason": "residence", "note": ELSEWHERE}, headers=api.as_("epi")
+    )
     assert r.status_code == 404, r.text
-    r = api.client.post("/api/risk-areas", json={"area_code": A, "reason": "residence"}, headers=api.as_("worker_a"))
+    r = api.client.post(
+        "/api/risk-areas", json={"area_code": A, "reason": "residence", "note": ELSEWHERE}, headers=api.as_("worker_a")
+    )
     assert r.status_code == 403, r.text
-    r = api.client.post("/api/risk-areas", json={"area_code": A, "reason": "residence"})  # not logged in
+    r = api.client.post(
+        "/api/risk-areas", json={"area_code": A, "reason": "residence", "note": ELSEWHERE}
+    )  # not logged in
     assert r.status_code == 401, r.text
     assert findings(api)["total"] == 0
 
@@ -508,7 +518,9 @@ def test_the_report_counts_findings_by_jurisdiction_clause_and_verdict(api: Api)
     action(api, {"kind": "refuse_returnees"})
     action(api, {"kind": "stop_enterprise"})
     action(api, {"kind": "close_school", "in_high_risk_area": True})  # allowed: not recorded
-    r = api.client.post("/api/risk-areas", json={"area_code": A, "reason": "residence"}, headers=api.as_("epi"))
+    r = api.client.post(
+        "/api/risk-areas", json={"area_code": A, "reason": "residence", "note": ELSEWHERE}, headers=api.as_("epi")
+    )
     assert r.status_code == 422
 
     report = api.client.get("/api/overreach/report", headers=api.as_("supervisor"))

@@ -12,6 +12,8 @@ import pytest
 from fangkong.rules.resident_id import check_digit
 from tests.api.helpers import Api, Clock
 
+ELSEWHERE = "an infection reported by another city"  # the basis of an area with no infection recorded here
+
 COMMUNITY_A, COMMUNITY_B = "110105001001", "110105001002"
 
 
@@ -53,7 +55,7 @@ def test_under_v9_the_plan_follows_the_level_of_the_area(
     clock.today = date(2022, 10, 10)  # the 9th edition: areas by residential compound, medium-risk areas exist
     r = api.client.post(
         "/api/risk-areas",
-        json={"area_code": COMMUNITY_A, "reason": "residence", "level": level},
+        json={"area_code": COMMUNITY_A, "reason": "residence", "level": level, "note": ELSEWHERE},
         headers=api.as_("cc"),
     )
     assert r.status_code == 201, r.text
@@ -72,13 +74,20 @@ def test_under_v9_the_plan_follows_the_level_of_the_area(
 def test_under_m20_a_high_risk_area_gives_the_high_risk_plan(api: Api, clock: Clock) -> None:
     clock.today = date(2022, 11, 14)
     r = api.client.post(
-        "/api/risk-areas", json={"area_code": COMMUNITY_B + "", "reason": "residence"}, headers=api.as_("cc")
+        "/api/risk-areas",
+        json={"area_code": COMMUNITY_B + "", "reason": "residence", "note": ELSEWHERE},
+        headers=api.as_("cc"),
     )
     # a whole community is wider than m20's unit or building: refused without a section-3 justification
     assert r.status_code == 422, r.text
     r = api.client.post(
         "/api/risk-areas",
-        json={"area_code": COMMUNITY_B, "reason": "residence", "justification": "transmission_risk_unclear"},
+        json={
+            "area_code": COMMUNITY_B,
+            "reason": "residence",
+            "justification": "transmission_risk_unclear",
+            "note": ELSEWHERE,
+        },
         headers=api.as_("cc"),
     )
     assert r.status_code == 201, r.text

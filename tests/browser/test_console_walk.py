@@ -193,6 +193,9 @@ def test_a_day_in_the_console(browser: Browser, live: Live) -> None:
     command.fill("input[name=area_code]", f"{C12}003")
     command.fill("input[name=infection_ids]", str(infection))
     command.click("#area-form button[type=submit]")
+    # checked, then shown for confirmation before it acts
+    expect(command.locator("#confirm-area")).to_contain_text(f"{C12}003")
+    command.click("#confirm")
     expect(command.locator("#level")).to_have_text("high")
 
     # and drawn on the map beside the demo's own high-risk building

@@ -218,7 +218,9 @@ def _two_weeks(session: Session, span: Span) -> list[date]:
         delineate(
             session,
             SYSTEM,
-            Delineation(area_code=COMMUNITY_B, reason="activity_place", level=AreaLevel.medium),
+            Delineation(
+                area_code=COMMUNITY_B, reason="activity_place", level=AreaLevel.medium, note="reported elsewhere"
+            ),
             now=_at(days[7], 16),
             policy=POLICY,
         )

@@ -22,6 +22,8 @@ from fangkong.services.store import make_engine, session_factory, unit_of_work, 
 from fangkong.web.app import create_console
 from tests.api.helpers import Clock
 
+ELSEWHERE = "an infection reported by another city"  # the basis of an area with no infection recorded here
+
 C11, C12 = "110199001001", "110199001002"
 
 
@@ -184,9 +186,18 @@ def test_forms_show_the_service_s_message_next_to_the_field(client: TestClient, 
     )
     assert refused.status_code == 422 and "<code>m20.2</code>" in refused.text
     # a whole community is over-reach; the clause is shown
-    area = client.post("/forms/area?lang=en", data={"area_code": C12, "reason": "residence"})
+    area = client.post("/forms/area?lang=en", data={"area_code": C12, "reason": "residence", "note": ELSEWHERE})
     assert area.status_code == 422 and "<code>m20.s3</code>" in area.text and "over-reach" in area.text
-    ok = client.post("/forms/area?lang=en", data={"area_code": C12 + "011", "reason": "residence"})
+    # no infection and no note of one: no basis (measure 4), refused with the clause, nothing delineated
+    bare = client.post("/forms/area?lang=en", data={"area_code": C12 + "011", "reason": "residence"})
+    assert bare.status_code == 422 and "<code>m20.4</code>" in bare.text
+    # checked first, shown for confirmation, nothing done yet; then confirmed
+    body = {"area_code": C12 + "011", "reason": "residence", "note": ELSEWHERE}
+    check = client.post("/forms/area?lang=en", data=body)
+    assert check.status_code == 200 and 'id="confirm-area"' in check.text and ELSEWHERE in check.text
+    again = client.post("/forms/area?lang=en", data=body)
+    assert again.status_code == 200  # still nothing delineated: no overlap with itself
+    ok = client.post("/forms/area?lang=en", data={**body, "confirm": "yes"})
     assert ok.status_code == 303 and ok.headers["location"].startswith("/risk-areas/")
     # area-wide testing without an outbreak: refused (m20.6)
     campaign = client.post(

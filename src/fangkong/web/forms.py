@@ -153,8 +153,19 @@ def area_submit(
     reason: Annotated[str, Form()],
     justification: Annotated[str, Form()] = "",
     infection_ids: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
 ) -> Response:
-    values = {"area_code": area_code, "reason": reason, "justification": justification, "infection_ids": infection_ids}
+    """Delineate an area in two steps: the first submission goes through the service's checks — the guard against
+    over-reach, the basis of an infection — and changes nothing, showing what would be done; the second, confirmed,
+    does it."""
+    values = {
+        "area_code": area_code,
+        "reason": reason,
+        "justification": justification,
+        "infection_ids": infection_ids,
+        "note": note,
+    }
     try:
         ids = [int(x) for x in infection_ids.replace(",", " ").split()] if infection_ids.strip() else []
     except ValueError:
@@ -175,6 +186,7 @@ def area_submit(
                 area_code=area_code.strip(),
                 reason=parse_term(DelineationReason, reason, "reason"),
                 justification=justification or None,
+                note=note.strip() or None,
                 infection_ids=ids,
             ),
             now=now_of(request),
@@ -189,6 +201,19 @@ def area_submit(
             actor=actor,
             values=values,
             problem=_refused(session, actor, request, exc),
+        )
+    if confirm != "yes":
+        # checked and accepted: undone, and shown for confirmation before it acts
+        place = risk.area_code
+        session.rollback()
+        return render(
+            request,
+            "form_area.html",
+            reasons=REASONS,
+            actor=actor,
+            values=values,
+            problem=None,
+            confirming={"place": place, "infections": ids},
         )
     return RedirectResponse(f"/risk-areas/{risk.id}", status_code=303)
 

@@ -173,6 +173,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "retest_pool_positive": {"zh": "混管阳性单采复核", "en": "Single-tube retest after a positive pool"},
     "retest_ct_band": {"zh": "Ct 35–40 入境人员 24 小时后复核", "en": "Entrant's retest 24 h after Ct 35–40"},
     "health_code": {"zh": "健康码", "en": "Health code"},
+    "note": {"zh": "备注", "en": "Note"},
+    "note_hint": {
+        "zh": "未登记感染者时：感染者由何处报告",
+        "en": "Without an infection recorded here: who reported it",
+    },
+    "check_first": {"zh": "核对", "en": "Check"},
+    "confirm": {"zh": "确认划定", "en": "Confirm"},
+    "cancel": {"zh": "取消", "en": "Cancel"},
+    "confirm_delineation": {"zh": "请确认划定", "en": "Confirm the delineation"},
+    "confirm_delineation_effect": {
+        "zh": "确认后，该区域即为高风险区：居民健康码随之变化，外溢人员将被提示。",
+        "en": "Once confirmed the area is high-risk at once: its residents' codes follow and people who left it are "
+        "proposed as spill-over.",
+    },
     "justification_transmission_risk_unclear": {"zh": "传播风险不清", "en": "Transmission risk unclear"},
     "justification_widespread_community_transmission": {"zh": "社区传播广泛", "en": "Community spread widespread"},
     "colour_red": {"zh": "红码", "en": "Red"},

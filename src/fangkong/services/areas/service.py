@@ -89,6 +89,14 @@ def delineate(session: Session, actor: Actor, data: Delineation, *, now: datetim
             rules.get("risk_area.levels").source.clause, f"{rules.version} has no {data.level.value}-risk areas"
         )
     basis = delineation_basis(JurisdictionLevel(area.level), data.justification, rules)
+    if not data.infection_ids and not (data.note and data.note.strip()):
+        # (4): an area is high-risk as the home, workplace or activity place of an infected person — an area with
+        # no infection named, and no note of where one was recorded (another city's report), has no basis
+        raise Refused(
+            rules.get("risk_area.levels").source.clause,
+            "name the infections whose home, workplace or activity place this is, or say in the note where the "
+            "infection was recorded",
+        )
     # one active area per place, and none inside another active one
     for other in session.scalars(select(RiskArea).where(RiskArea.active.is_(True))):
         other_path = session.get(Jurisdiction, other.area_code)
