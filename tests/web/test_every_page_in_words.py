@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,13 +16,11 @@ from sqlalchemy import select
 
 from fangkong.services.areas.models import RiskArea
 from fangkong.services.campaigns.models import Campaign
-from fangkong.services.demo import DEMO_PASSWORD, load_demo
 from fangkong.services.infections.models import Infection
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder
-from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
-from fangkong.web.app import create_console
-from tests.api.helpers import Clock
+from fangkong.services.store import make_engine, session_factory, unit_of_work
+from tests.web.helpers import console, demo_store, login
 
 ROLES = ("command", "epi", "worker1", "supervisor", "viewer", "lab")
 LANGUAGES = ("zh", "en")
@@ -33,21 +30,13 @@ ANALYST_PAGES = ("/policy", "/policy/diff", "/policy/register")
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = f"sqlite:///{tmp_path_factory.mktemp('words') / 'demo.sqlite3'}"
-    upgrade(db)
-    engine = make_engine(db)
-    with unit_of_work(session_factory(engine)) as session:
-        load_demo(session, persons=60)
-    engine.dispose()
-    return db
+    return demo_store(tmp_path_factory.mktemp("words"))
 
 
 @pytest.fixture(scope="module")
 def client(url: str) -> Iterator[TestClient]:
-    app = create_console(url, clock=Clock(date(2022, 11, 16)))
-    with TestClient(app, follow_redirects=True) as c:
+    with console(url, follow_redirects=True) as c:
         yield c
-    app.state.engine.dispose()
 
 
 def pages(url: str) -> list[str]:
@@ -90,8 +79,7 @@ def visible(html: str) -> str:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_shows_words_in_both_languages(client: TestClient, url: str, role: str) -> None:
-    client.cookies.clear()
-    assert client.post("/login", data={"username": role, "password": DEMO_PASSWORD, "next": "/"}).status_code == 200
+    login(client, role)
     problems: list[str] = []
     for page in pages(url):
         for lang in LANGUAGES:

@@ -10,37 +10,22 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from fangkong.services.demo import DEMO_PASSWORD, load_demo
 from fangkong.services.infections.models import Infection
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
-from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
-from fangkong.web.app import create_console
-from tests.api.helpers import Clock
+from fangkong.services.store import make_engine, session_factory, unit_of_work
+from tests.web.helpers import console, demo_store, login
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = f"sqlite:///{tmp_path_factory.mktemp('person') / 'demo.sqlite3'}"
-    upgrade(db)
-    engine = make_engine(db)
-    with unit_of_work(session_factory(engine)) as session:
-        load_demo(session, persons=60)
-    engine.dispose()
-    return db
+    return demo_store(tmp_path_factory.mktemp("person"))
 
 
 @pytest.fixture
 def client(url: str) -> Iterator[TestClient]:
-    app = create_console(url, clock=Clock(date(2022, 11, 16)))
-    with TestClient(app, follow_redirects=False) as c:
+    with console(url) as c:
         yield c
-    app.state.engine.dispose()
-
-
-def login(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    assert client.post("/login", data={"username": username, "password": DEMO_PASSWORD, "next": "/"}).status_code == 303
 
 
 def someone(url: str, which: str) -> int:

@@ -6,46 +6,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from fangkong.services.audit.models import AuditEntry
-from fangkong.services.demo import DEMO_PASSWORD, load_demo
 from fangkong.services.persons.models import Person
-from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
-from fangkong.web.app import create_console
+from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.web.person_pages import search_terms
-from tests.api.helpers import Clock
+from tests.web.helpers import console, demo_store, login
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = f"sqlite:///{tmp_path_factory.mktemp('persons') / 'demo.sqlite3'}"
-    upgrade(db)
-    engine = make_engine(db)
-    with unit_of_work(session_factory(engine)) as session:
-        load_demo(session, persons=60)
+    url = demo_store(tmp_path_factory.mktemp("persons"))
+    with unit_of_work(session_factory(make_engine(url))) as session:
         first = session.scalar(select(Person).order_by(Person.id))
         assert first is not None
         first.phone = "138-0013-8000"
-    engine.dispose()
-    return db
+    return url
 
 
 @pytest.fixture
 def client(url: str) -> Iterator[TestClient]:
-    app = create_console(url, clock=Clock(date(2022, 11, 16)))
-    with TestClient(app, follow_redirects=False) as c:
+    with console(url) as c:
         yield c
-    app.state.engine.dispose()
-
-
-def login(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    assert client.post("/login", data={"username": username, "password": DEMO_PASSWORD, "next": "/"}).status_code == 303
 
 
 def names(html: str) -> list[str]:

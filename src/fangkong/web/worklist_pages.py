@@ -96,6 +96,32 @@ def _sample_of(value: str) -> tuple[int, date]:
         raise InvalidInput("sample", f"{value!r} is not an order and a day") from None
 
 
+def _refused(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    exc: FangkongError,
+    *,
+    on: str,
+    jurisdiction_code: str,
+    where: str,
+    who: str | None = None,
+) -> HTMLResponse:
+    """Undo the action and show the list again with the refusal (said with the person's name, for a batch)."""
+    session.rollback()
+    message, field, clause, _ = error_parts(exc)
+    return _page(
+        request,
+        session,
+        actor,
+        on=on,
+        jurisdiction_code=jurisdiction_code,
+        where=where,
+        problem={"field": field, "message": f"{who}: {message}" if who else message, "clause": clause},
+        status=http_status(exc),
+    )
+
+
 @router.post("/worklists/sampled", response_class=HTMLResponse)
 def mark_sampled(
     request: Request,
@@ -107,7 +133,8 @@ def mark_sampled(
     where: Annotated[str, Form()] = "",
 ) -> Response:
     """Record the samples ticked on the list (tests due today, tests owed from earlier days), all or none."""
-    names: dict[int, str] = {}
+    shown = {"on": on, "jurisdiction_code": jurisdiction_code, "where": where}
+    who: str | None = None
     try:
         if not sample:
             raise InvalidInput("sample", "tick the people whose sample was taken")
@@ -115,47 +142,13 @@ def mark_sampled(
         wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None)
         names = {i.order_id: i.person_name for i in (*wl.tests_due, *wl.overdue_tests)}
         for value in dict.fromkeys(sample):
+            who = None
             order_id, sampled_on = _sample_of(value)
-            try:
-                record_sampling(session, actor, order_id, sampled_on=sampled_on, today=today_of(request))
-            except FangkongError as exc:
-                message, field, clause, _ = error_parts(exc)
-                who = names.get(order_id, f"#{order_id}")
-                raise _Named(exc, f"{who}: {message}", field, clause) from None
-    except _Named as named:
-        session.rollback()
-        return _page(
-            request,
-            session,
-            actor,
-            on=on,
-            jurisdiction_code=jurisdiction_code,
-            where=where,
-            problem={"field": named.field, "message": named.message, "clause": named.clause},
-            status=http_status(named.cause),
-        )
+            who = names.get(order_id, f"#{order_id}")
+            record_sampling(session, actor, order_id, sampled_on=sampled_on, today=today_of(request))
     except FangkongError as exc:
-        session.rollback()
-        message, field, clause, _ = error_parts(exc)
-        return _page(
-            request,
-            session,
-            actor,
-            on=on,
-            jurisdiction_code=jurisdiction_code,
-            where=where,
-            problem={"field": field, "message": message, "clause": clause},
-            status=http_status(exc),
-        )
+        return _refused(request, session, actor, exc, who=who, **shown)
     return _back(on, jurisdiction_code, where, sampled=len(dict.fromkeys(sample)))
-
-
-class _Named(Exception):
-    """A refusal of one line of a batch, said with the person's name."""
-
-    def __init__(self, cause: FangkongError, message: str, field: str | None, clause: str | None) -> None:
-        super().__init__(message)
-        self.cause, self.message, self.field, self.clause = cause, message, field, clause
 
 
 @router.post("/worklists/release", response_class=HTMLResponse)
@@ -177,18 +170,7 @@ def release(
         change = OrderChange(row_version=row_version, on=min(day, today), reason="plan completed (work list)")
         order = release_order(session, actor, order_id, change, today=today, policy=policy)
     except FangkongError as exc:
-        session.rollback()
-        message, field, clause, _ = error_parts(exc)
-        return _page(
-            request,
-            session,
-            actor,
-            on=on,
-            jurisdiction_code=jurisdiction_code,
-            where=where,
-            problem={"field": field, "message": message, "clause": clause},
-            status=http_status(exc),
-        )
+        return _refused(request, session, actor, exc, on=on, jurisdiction_code=jurisdiction_code, where=where)
     return _back(on, jurisdiction_code, where, released=order.person.name)
 
 
