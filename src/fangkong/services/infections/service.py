@@ -249,15 +249,7 @@ def list_re_positives(
 ) -> tuple[list[RePositive], int]:
     """The re-positives noted on an infection, oldest first, a page of them and their total (a read of the
     person's record: audited)."""
-    infection = infection_in_scope(session, actor, infection_id)
-    record(
-        session,
-        actor,
-        action="read",
-        entity="person",
-        entity_id=infection.person_id,
-        detail={"infection": infection.id, "re_positives": True},
-    )
+    infection = read_infection(session, actor, infection_id, part="re_positives")
     stmt = select(RePositive).where(RePositive.infection_id == infection.id).order_by(RePositive.sampled_on)
     return page_of(session, stmt, offset=offset, limit=limit)
 
@@ -312,16 +304,13 @@ def infection_in_scope(session: Session, actor: Actor, infection_id: int) -> Inf
     return infection
 
 
-def read_infection(session: Session, actor: Actor, infection_id: int) -> Infection:
+def read_infection(session: Session, actor: Actor, infection_id: int, *, part: str | None = None) -> Infection:
+    """An infection in the actor's scope, the read recorded in its person's trail (`part`: what of it was read)."""
     infection = infection_in_scope(session, actor, infection_id)
-    record(
-        session,
-        actor,
-        action="read",
-        entity="person",
-        entity_id=infection.person_id,
-        detail={"infection": infection.id},
-    )
+    detail: dict[str, Any] = {"infection": infection.id}
+    if part is not None:
+        detail[part] = True
+    record(session, actor, action="read", entity="person", entity_id=infection.person_id, detail=detail)
     return infection
 
 
