@@ -61,6 +61,15 @@ def _record_refusal(request: Request, exc: Refused) -> None:
         )
 
 
+def http_error_body(exc: StarletteHTTPException) -> JSONResponse:
+    """An unknown address or a method a route does not take: the one error body, not the framework's."""
+    message = {404: "no such address", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
+    response = _body(exc.status_code, message, None)
+    for name, value in (getattr(exc, "headers", None) or {}).items():
+        response.headers[name] = value
+    return response
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -70,12 +79,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        """An unknown address or a method a route does not take: the one error body, not the framework's."""
-        message = {404: "no such address", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
-        response = _body(exc.status_code, message, None)
-        for name, value in (getattr(exc, "headers", None) or {}).items():
-            response.headers[name] = value
-        return response
+        return http_error_body(exc)
 
     @app.exception_handler(FangkongError)
     async def _domain(request: Request, exc: FangkongError) -> JSONResponse:

@@ -10,12 +10,12 @@ from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fangkong.api.deps import DbSession, Rules, get_now
-from fangkong.api.errors import error_parts
+from fangkong.api.errors import error_parts, http_error_body
 from fangkong.errors import (
     FangkongError,
     InvalidInput,
@@ -97,14 +97,9 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         """An unknown address (or a method a route does not take): the API's error body under /api, a page in the
         reader's language elsewhere."""
-        key = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "detail")
         if request.url.path.startswith("/api") or request.url.path in ("/docs", "/openapi.json"):
-            message = {404: "no such address", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
-            return JSONResponse(
-                {"error": {"field": None, "message": message, "clause": None}},
-                status_code=exc.status_code,
-                headers=getattr(exc, "headers", None),
-            )
+            return http_error_body(exc)
+        key = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "detail")
         return render(request, "error.html", status=exc.status_code, title=key, message=request.url.path)
 
     @app.get("/favicon.ico", include_in_schema=False)
