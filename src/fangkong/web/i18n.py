@@ -232,8 +232,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     "action_update": {"zh": "修改", "en": "changed"},
     "action_exported": {"zh": "导出", "en": "exported"},
     "action_import": {"zh": "导入", "en": "imported"},
+    "nav_orders": {"zh": "管控令", "en": "Orders"},
+    "nav_infections": {"zh": "感染者", "en": "Infections"},
+    "nav_trends": {"zh": "趋势", "en": "Trends"},
+    "nav_risk_areas": {"zh": "风险区", "en": "Risk areas"},
+    "nav_contacts": {"zh": "密接研判", "en": "Close contacts"},
+    "nav_lab_imports": {"zh": "导入记录", "en": "Imports"},
+    "nav_command": {"zh": "指挥调度", "en": "Command"},
+    "nav_overreach": {"zh": "层层加码检查", "en": "Over-reach"},
+    "nav_timeliness": {"zh": "时效报告", "en": "Timeliness"},
+    "nav_audit": {"zh": "审计日志", "en": "Audit log"},
     "action_record_round": {"zh": "登记检测轮次", "en": "recorded a round"},
 }
+
+
+def _gather() -> None:
+    """Each part of the console keeps its words beside it (`words_*.py`); one table serves them all, and a key
+    defined twice is a mistake caught at import."""
+    from fangkong.web import words_command, words_epidemiology, words_lists, words_trends
+
+    for part in (words_command, words_epidemiology, words_lists, words_trends):
+        for key, entry in part.WORDS.items():
+            if key in MESSAGES:
+                raise RuntimeError(f"console word {key!r} is defined twice")
+            MESSAGES[key] = entry
+
+
+_gather()
 
 
 def translate(key: str, lang: str) -> str:
