@@ -11,7 +11,7 @@ from sqlalchemy import select
 from fangkong.services.demo import DEMO_PASSWORD
 from fangkong.services.infections.models import Infection
 from fangkong.services.store import make_engine, session_factory, unit_of_work
-from tests.browser.live import C12, Live, logged_in, shot, upload
+from tests.browser.live import Live, logged_in, shot, upload
 
 
 def test_a_day_in_the_console(browser: Browser, live: Live) -> None:
@@ -67,16 +67,19 @@ def test_a_day_in_the_console(browser: Browser, live: Live) -> None:
     # the building is delineated (a whole community would be refused with its clause)
     command = logged_in(browser, live, "command")
     command.goto(f"{live.base}/forms/area?lang=en")
-    command.fill("input[name=area_code]", C12)
+    command.fill("input[name=area_code]", "第1街道第2社区 Community 1-2")
     command.click("#area-form button[type=submit]")
     expect(command.locator("#form-error")).to_contain_text("m20.s3")
-    command.fill("input[name=area_code]", f"{C12}003")
+    # picked by name from the list, not typed as a 15-digit code
+    expect(command.locator("#places option[value='第1街道第2社区 Community 1-2 · 3号楼 Building 3']")).to_have_count(1)
+    command.fill("input[name=area_code]", "第1街道第2社区 Community 1-2 · 3号楼 Building 3")
     command.fill("input[name=infection_ids]", str(infection))
     command.click("#area-form button[type=submit]")
     # checked, then shown for confirmation before it acts
-    expect(command.locator("#confirm-area")).to_contain_text(f"{C12}003")
+    expect(command.locator("#confirm-area")).to_contain_text("3号楼 Building 3")
     command.click("#confirm")
-    expect(command.locator("#level")).to_have_text("high")
+    expect(command.locator("#level")).to_have_attribute("data-level", "high")
+    expect(command.locator("#level")).to_have_text("High risk")
 
     # and drawn on the map beside the demo's own high-risk building
     command.goto(f"{live.base}/map")

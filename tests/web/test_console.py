@@ -77,7 +77,7 @@ def test_the_dashboard_shows_today_in_numbers(client: TestClient) -> None:
     html = r.text
     assert "Under management" in html and "Tests due today" in html and "High-risk areas" in html
     assert 'id="high-risk-areas">1<' in html  # the demo's high-risk building
-    assert "110199001001007" in html
+    assert "Community 1-1 · 7号楼 Building 7" in html and "110199001001007" not in html  # named, not coded
     assert "Demo isolation hotel" in html  # free rooms for the next 7 days
 
 
@@ -149,7 +149,8 @@ def test_the_map_draws_risk_areas_from_their_shapes(client: TestClient) -> None:
     assert [(f["properties"]["code"], f["properties"]["risk"]) for f in areas] == [("110199001001007", "high")]
     assert areas[0]["geometry"]["type"] == "Polygon"
     history = client.get(f"/risk-areas/{areas[0]['properties']['id']}?lang=en").text
-    assert "delineated" in history and "m20.4" in history
+    assert "Delineated" in history and "High risk" in history and "m20.4" in history
+    assert "Risk areas (1)" in page and "Legend" in page
     assert client.get("/console-static/leaflet/leaflet.css").status_code == 200
 
 
@@ -195,6 +196,9 @@ def test_forms_show_the_service_s_message_next_to_the_field(client: TestClient, 
     body = {"area_code": C12 + "011", "reason": "residence", "note": ELSEWHERE}
     check = client.post("/forms/area?lang=en", data=body)
     assert check.status_code == 200 and 'id="confirm-area"' in check.text and ELSEWHERE in check.text
+    assert "11号楼" in check.text.split('id="confirm-area"')[1]  # the place by its name
+    unknown = client.post("/forms/area?lang=en", data={**body, "area_code": "Nowhere · Building 9"})
+    assert unknown.status_code == 422 and "choose one from the list" in unknown.text
     again = client.post("/forms/area?lang=en", data=body)
     assert again.status_code == 200  # still nothing delineated: no overlap with itself
     ok = client.post("/forms/area?lang=en", data={**body, "confirm": "yes"})

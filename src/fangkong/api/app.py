@@ -25,6 +25,7 @@ from fangkong.api import (
     routes_persons,
     routes_sites,
 )
+from fangkong.api.event_clock import EventClock
 from fangkong.api.request_log import RequestLog
 from fangkong.api.staff_reads import StaffReadFastPath
 from fangkong.policy import Policy, load_policy
@@ -71,6 +72,8 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     errors.install(app)
     # inside the request log (a staff read is logged with its account), before the router (staff_reads explains)
     app.add_middleware(StaffReadFastPath)
+    if clock is not system_clock:  # a drill or a test: what is stored is dated on its day (event_clock explains)
+        app.add_middleware(EventClock, clock=clock)
     app.add_middleware(RequestLog)  # inside the venue check's fast path: checks are not logged
     # the venue check, answered before FastAPI's router at a city's scan rate (routes_check explains)
     app.add_middleware(routes_check.CheckFastPath)

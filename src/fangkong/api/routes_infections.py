@@ -73,6 +73,9 @@ def infections(
     confirmed_from: date | None = None,
     confirmed_to: date | None = None,
     unreported: bool | None = None,
+    sort: Annotated[str, Query(description="confirmed_at, sampled_on, kind or found_in; a leading - reverses")] = (
+        "-confirmed_at"
+    ),
 ) -> Page[InfectionRead]:
     rows, total = list_infections(
         session,
@@ -83,6 +86,7 @@ def infections(
         confirmed_from=confirmed_from,
         confirmed_to=confirmed_to,
         unreported=unreported,
+        sort=sort,
         offset=offset,
         limit=limit,
     )

@@ -14,12 +14,11 @@ from fangkong.api.deps import CurrentActor, DbSession, Now, Rules
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.services.access import Permission
 from fangkong.services.file_imports.batches import ImportSummary
-from fangkong.services.file_imports.models import LabImport
+from fangkong.services.file_imports.history import list_imports
 from fangkong.services.file_imports.rows import format_of
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.lab.imports import import_results, import_samples
 from fangkong.services.lab.models import Retest, TemporaryControl
-from fangkong.services.paging import page_of
 from fangkong.services.persons.models import Person
 
 router = APIRouter(prefix="/api/lab", tags=["lab"])
@@ -98,12 +97,7 @@ def imports(
     kind: Annotated[str | None, Query(description="samples, results or scans")] = None,
 ) -> Page[ImportRead]:
     """Files imported, newest first (labs see their own; the command centre and supervisors all)."""
-    stmt = select(LabImport)
-    if not (actor.may(Permission.read_audit) or actor.may(Permission.apply_policy_transition)):
-        stmt = stmt.where(LabImport.imported_by == actor.username)
-    if kind is not None:
-        stmt = stmt.where(LabImport.kind == kind)
-    rows, total = page_of(session, stmt.order_by(LabImport.id.desc()), offset=offset, limit=limit)
+    rows, total = list_imports(session, actor, kind=kind, offset=offset, limit=limit)
     return Page(
         items=[ImportRead.model_validate(r, from_attributes=True) for r in rows],
         total=total,

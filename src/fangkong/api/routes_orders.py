@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from fangkong.api.deps import CurrentActor, DbSession, Rules, Today
+from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.services.audit.service import record
 from fangkong.services.infection_follow_up import release_order
@@ -17,6 +17,7 @@ from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.orders.schemas import EligibilityFailure, HandOver, OrderChange, OrderCreate, OrderRead
 from fangkong.services.orders.transitions import TransitionPreview, apply_transition, preview_transition
 from fangkong.services.orders.worklists import WorkList, record_sampling, work_list
+from fangkong.services.tracing.hand_placed import place_order_by_hand
 
 router = APIRouter(prefix="/api", tags=["orders"])
 Reason = Annotated[str | None, Query(description="why the record is opened (kept in the audit log)")]
@@ -27,8 +28,10 @@ def _read(order: ManagementOrder) -> OrderRead:
 
 
 @router.post("/orders", response_model=OrderRead, status_code=status.HTTP_201_CREATED)
-def place(body: OrderCreate, session: DbSession, actor: CurrentActor, today: Today, policy: Rules) -> OrderRead:
-    return _read(service.place_order(session, actor, body, today=today, policy=policy))
+def place(body: OrderCreate, session: DbSession, actor: CurrentActor, now: Now, policy: Rules) -> OrderRead:
+    """Place a person under management; a proposal of the same category for them (tracing) is settled by it."""
+    order, _ = place_order_by_hand(session, actor, body, now=now, policy=policy)
+    return _read(order)
 
 
 @router.get("/orders", response_model=Page[OrderRead])

@@ -6,8 +6,9 @@ everything back on any error, so a failed command changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -50,8 +51,25 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+_event_clock: ContextVar[Callable[[], datetime] | None] = ContextVar("fangkong_event_clock", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The instant a record or an event is stored at: by the clock of the application serving the request (a
+    drill's day under `fangkong serve --today`, so an order placed in the drill is dated in the drill), else the
+    system's."""
+    clock = _event_clock.get()
+    return datetime.now(UTC) if clock is None else clock().astimezone(UTC)
+
+
+@contextmanager
+def events_dated_by(clock: Callable[[], datetime]) -> Iterator[None]:
+    """Date the records stored inside the block by `clock` (see `utcnow`)."""
+    token = _event_clock.set(clock)
+    try:
+        yield
+    finally:
+        _event_clock.reset(token)
 
 
 # As many connections as the server has request threads (AnyIO's default limiter: 40): with fewer, requests past

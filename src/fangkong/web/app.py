@@ -12,11 +12,15 @@ from fangkong.policy import Policy
 from fangkong.services.calendar import Clock, system_clock
 from fangkong.web import (
     campaign_pages,
+    command_pages,
     forms,
+    infection_pages,
+    list_pages,
     pages,
     person_pages,
     policy_pages,
     risk_area_pages,
+    trend_pages,
     worklist_pages,
 )
 
@@ -33,5 +37,9 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(risk_area_pages.router)
     app.include_router(campaign_pages.router)
     app.include_router(policy_pages.router)
+    app.include_router(command_pages.router)
+    app.include_router(infection_pages.router)
+    app.include_router(trend_pages.router)
+    app.include_router(list_pages.router)
     pages.install(app)
     return app

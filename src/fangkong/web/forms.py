@@ -17,12 +17,14 @@ from fangkong.policy.terms import CampaignCondition, CampaignScope, Category, pa
 from fangkong.services.areas.models import DelineationReason
 from fangkong.services.areas.service import Delineation, delineate
 from fangkong.services.campaigns.service import CampaignCreate, campaigns_in_scope, propose
+from fangkong.services.file_imports.history import record_refused
 from fangkong.services.file_imports.rows import format_of
+from fangkong.services.jurisdictions.service import place_by_name, place_names
 from fangkong.services.lab.imports import import_results, import_samples
 from fangkong.services.orders.schemas import OrderCreate
-from fangkong.services.orders.service import place_order
 from fangkong.services.overreach.service import record_refusal
 from fangkong.services.store import unit_of_work
+from fangkong.services.tracing.hand_placed import place_order_by_hand
 from fangkong.web.pages import CurrentActor, Db, actor_of_cookie, day_param, now_of, render, today_of
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +71,7 @@ def order_submit(
     try:
         if not person_id.strip().isdigit():
             raise InvalidInput("person_id", "a person's number")
-        order = place_order(
+        order, _ = place_order_by_hand(
             session,
             actor,
             OrderCreate(
@@ -79,7 +81,7 @@ def order_submit(
                 start=None if anchor_date else today_of(request),
                 reason=reason or None,
             ),
-            today=today_of(request),
+            now=now_of(request),
             policy=policy,
         )
     except FangkongError as exc:
@@ -132,6 +134,17 @@ def _results(request: Request, kind: str, data: bytes, filename: str) -> HTMLRes
         except FangkongError as exc:
             problem = _refused(session, actor, request, exc)
             row = getattr(exc, "row", None)
+            # the import left nothing behind: note the refusal, so its sender finds it among their imports
+            record_refused(
+                session,
+                actor,
+                kind="samples" if kind == "samples" else "results",
+                filename=filename,
+                field=problem["field"],
+                message=problem["message"] or "",
+                row=row,
+                clause=problem["clause"],
+            )
             if row is not None:
                 problem["field"] = f"{problem['field']} (row {row})"
             return render(request, "form_results.html", status=422, actor=actor, problem=problem, summary=None)
@@ -139,8 +152,17 @@ def _results(request: Request, kind: str, data: bytes, filename: str) -> HTMLRes
 
 
 @router.get("/forms/area", response_class=HTMLResponse)
-def area_form(request: Request, actor: CurrentActor) -> HTMLResponse:
-    return render(request, "form_area.html", reasons=REASONS, actor=actor, values={}, problem=None)
+def area_form(request: Request, session: Db, actor: CurrentActor) -> HTMLResponse:
+    """The area is picked by its name (a community, or a building or unit after its community's), not its code."""
+    return render(
+        request,
+        "form_area.html",
+        reasons=REASONS,
+        actor=actor,
+        values={},
+        problem=None,
+        places=place_names(session, actor),
+    )
 
 
 @router.post("/forms/area", response_class=HTMLResponse)
@@ -177,13 +199,15 @@ def area_submit(
             actor=actor,
             values=values,
             problem={"field": "infection_ids", "message": "infection numbers, separated by commas", "clause": None},
+            places=place_names(session, actor),
         )
+    places = place_names(session, actor)
     try:
         risk = delineate(
             session,
             actor,
             Delineation(
-                area_code=area_code.strip(),
+                area_code=place_by_name(session, actor, area_code),
                 reason=parse_term(DelineationReason, reason, "reason"),
                 justification=justification or None,
                 note=note.strip() or None,
@@ -201,6 +225,7 @@ def area_submit(
             actor=actor,
             values=values,
             problem=_refused(session, actor, request, exc),
+            places=places,
         )
     if confirm != "yes":
         # checked and accepted: undone, and shown for confirmation before it acts
@@ -213,7 +238,8 @@ def area_submit(
             actor=actor,
             values=values,
             problem=None,
-            confirming={"place": place, "infections": ids},
+            confirming={"place": places.get(place, place), "infections": ids},
+            places=places,
         )
     return RedirectResponse(f"/risk-areas/{risk.id}", status_code=303)
 

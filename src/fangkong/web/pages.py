@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -31,8 +32,10 @@ from fangkong.services.infections.service import list_infections
 from fangkong.services.orders.summary import management_summary
 from fangkong.services.orders.worklists import work_list
 from fangkong.services.sites.service import list_sites, occupancy
+from fangkong.services.trends import place_names
 from fangkong.services.users.service import actor_for_token, issue_token, revoke_token
 from fangkong.web.i18n import DEFAULT, LANGUAGES, translate
+from fangkong.web.reason_words import said_in_page
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "fk_token"
@@ -41,6 +44,7 @@ templates = Environment(
     loader=FileSystemLoader(str(resources.files("fangkong.web").joinpath("templates"))),
     autoescape=select_autoescape(["html"]),
 )
+templates.filters["said"] = said_in_page  # a reason in the page's language: {{ r|said }}
 
 
 Db = DbSession  # the API's one transaction per request
@@ -91,7 +95,9 @@ def render(request: Request, name: str, status: int = 200, actor: Actor | None =
 def install(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _: LoginRequired) -> Response:
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        # the whole address, filters included, so a list's filters survive the login (issue 16)
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': back})}", status_code=303)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -117,9 +123,14 @@ def error_page(request: Request, actor: Actor | None, exc: FangkongError) -> HTM
 # ---- log in --------------------------------------------------------------------------------------------
 
 
+def _local(next: str) -> bool:
+    """An address on this site: a path, not `//host` or `/\\host` (which browsers read as another site)."""
+    return next.startswith("/") and not next.startswith(("//", "/\\"))
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    return render(request, "login.html", next=next if next.startswith("/") else "/", failed=False)
+    return render(request, "login.html", next=next if _local(next) else "/", failed=False)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -134,7 +145,7 @@ def login(
         token = issue_token(session, username=username, password=password, now=now_of(request))
     except InvalidInput:
         return render(request, "login.html", status=401, next=next, failed=True, username=username)
-    response = RedirectResponse(next if next.startswith("/") and not next.startswith("//") else "/", status_code=303)
+    response = RedirectResponse(next if _local(next) else "/", status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", max_age=12 * 3600)
     return response
 
@@ -182,6 +193,7 @@ def dashboard(request: Request, session: Db, actor: CurrentActor) -> Response:
         new_cases=new_cases,
         areas=areas,
         areas_by_county=sorted(Counter(a.area_code[:6] for a in areas).items()),
+        names=place_names(session, actor, {c for a in areas for c in (a.area_code, a.area_code[:6])}),
         projections=projections,
     )
 

@@ -7,18 +7,21 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from fangkong.errors import NotFound
 from fangkong.services.areas.map import map_features
-from fangkong.services.areas.service import area_in_scope
+from fangkong.services.areas.service import area_in_scope, list_areas
 from fangkong.services.areas.service import events as area_events
 from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.jurisdictions.service import place_names
 from fangkong.web.pages import CurrentActor, Db, error_page, render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request, actor: CurrentActor) -> HTMLResponse:
-    """High- and low-risk areas drawn from their shapes on a vendored Leaflet, with no tile server."""
-    return render(request, "map.html", actor=actor)
+def map_page(request: Request, session: Db, actor: CurrentActor) -> HTMLResponse:
+    """High- and low-risk areas drawn from their shapes on a vendored Leaflet, with no tile server; beside the map
+    a legend in words and the list of areas in force by name, level and next change (measure 4)."""
+    areas, _ = list_areas(session, actor, active=True, limit=200)
+    return render(request, "map.html", actor=actor, areas=areas, names=place_names(session, actor))
 
 
 @router.get("/map/areas.geojson")

@@ -20,7 +20,7 @@ from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
-from fangkong.services.jurisdictions.service import jurisdiction_in_scope
+from fangkong.services.jurisdictions.service import jurisdiction_in_scope, scope_root
 from fangkong.services.paging import page_of
 from fangkong.services.persons.models import Person
 
@@ -353,30 +353,47 @@ def area_in_scope(session: Session, actor: Actor, risk_id: int) -> RiskArea:
     return risk
 
 
+AREA_SORTS = {
+    "delineated_on": RiskArea.delineated_on,
+    "level": RiskArea.level,
+    "next_change_on": RiskArea.next_change_on,
+    "area_code": RiskArea.area_code,
+}
+
+
 def list_areas(
     session: Session,
     actor: Actor,
     *,
     active: bool | None = None,
     due_on: date | None = None,
+    level: str | None = None,
+    jurisdiction_code: str | None = None,
+    sort: str = "-delineated_on",
     offset: int = 0,
     limit: int = 50,
 ) -> tuple[list[RiskArea], int]:
-    """Risk areas in the actor's subtree; `due_on` keeps those whose next level change is on that day (or
-    overdue: the daily job has not brought them to it)."""
+    """Risk areas in the actor's subtree (or in `jurisdiction_code` inside it, e.g. a county), at `level`, in the
+    order `sort` names (`AREA_SORTS`; a leading "-" reverses it); `due_on` keeps those whose next level change is
+    on that day (or overdue: the daily job has not brought them to it)."""
     actor.require(Permission.read_persons)
+    key = sort.removeprefix("-")
+    if key not in AREA_SORTS:
+        raise InvalidInput("sort", f"{sort!r} is not one of {', '.join(AREA_SORTS)} (a leading - reverses it)")
+    column = AREA_SORTS[key]
     stmt = (
         select(RiskArea)
         .join(Jurisdiction, Jurisdiction.code == RiskArea.area_code)
-        .where(Jurisdiction.path.startswith(actor.jurisdiction_path))
+        .where(Jurisdiction.path.startswith(scope_root(session, actor, jurisdiction_code)))
     )
     if active is not None:
         stmt = stmt.where(RiskArea.active.is_(active))
     if due_on is not None:
         stmt = stmt.where(RiskArea.active.is_(True), RiskArea.next_change_on <= due_on)
-    return page_of(
-        session, stmt.order_by(RiskArea.delineated_on.desc(), RiskArea.id.desc()), offset=offset, limit=limit
-    )
+    if level is not None:
+        stmt = stmt.where(RiskArea.level == parse_term(AreaLevel, level, "level").value)
+    ordered = stmt.order_by(column.desc() if sort.startswith("-") else column, RiskArea.id.desc())
+    return page_of(session, ordered, offset=offset, limit=limit)
 
 
 def events(session: Session, actor: Actor, risk_id: int) -> list[RiskAreaEvent]:

@@ -31,6 +31,14 @@ from fangkong.services.persons.service import person_in_scope
 from .models import Infection, InfectionKind, RePositive
 
 KINDS = (InfectionKind.confirmed, InfectionKind.asymptomatic)
+# where a person was when their infection was found (section 3: found in isolation or in the community)
+FOUND_IN = ("community", "temporary_control", *(k.value for k in PhaseKind))
+INFECTION_SORTS = {
+    "confirmed_at": Infection.confirmed_at,
+    "sampled_on": Infection.sampled_on,
+    "kind": Infection.kind,
+    "found_in": Infection.found_in,
+}
 
 
 class InfectionCreate(BaseModel):
@@ -372,10 +380,16 @@ def list_infections(
     confirmed_from: date | None = None,
     confirmed_to: date | None = None,
     unreported: bool | None = None,
+    sort: str = "-confirmed_at",
     offset: int = 0,
     limit: int = 50,
 ) -> tuple[list[Infection], int]:
+    """Infections in the actor's scope, in the order `sort` names (`INFECTION_SORTS`; a leading "-" reverses it)."""
     actor.require(Permission.read_persons)
+    key = sort.removeprefix("-")
+    if key not in INFECTION_SORTS:
+        raise InvalidInput("sort", f"{sort!r} is not one of {', '.join(INFECTION_SORTS)} (a leading - reverses it)")
+    column = INFECTION_SORTS[key]
     root = scope_root(session, actor, jurisdiction_code)
     stmt = (
         select(Infection)
@@ -394,9 +408,13 @@ def list_infections(
         stmt = stmt.where(Infection.reported_at.is_(None))
     elif unreported is False:
         stmt = stmt.where(Infection.reported_at.is_not(None))
-    return page_of(
-        session, stmt.order_by(Infection.confirmed_at.desc(), Infection.id.desc()), offset=offset, limit=limit
+    if found_in is not None and found_in not in FOUND_IN:
+        raise InvalidInput("found_in", f"{found_in!r} is not one of {', '.join(FOUND_IN)}")
+    descending = sort.startswith("-")
+    ordered = stmt.order_by(
+        column.desc() if descending else column, Infection.id.desc() if descending else Infection.id
     )
+    return page_of(session, ordered, offset=offset, limit=limit)
 
 
 class ChainNode(BaseModel):

@@ -69,3 +69,35 @@ def scope_root(session: Session, actor: Actor, jurisdiction_code: str | None) ->
 def list_jurisdictions(session: Session, actor: Actor) -> list[Jurisdiction]:
     stmt = select(Jurisdiction).where(Jurisdiction.path.startswith(actor.jurisdiction_path)).order_by(Jurisdiction.path)
     return list(session.scalars(stmt))
+
+
+def place_names(session: Session, actor: Actor, *, limit: int = 5000) -> dict[str, str]:
+    """The places in the actor's scope that an area is delineated by, by the name staff say them with: a
+    community by its name, a building or a unit after its community's ("第1社区 · 7号楼"), since building names
+    repeat from one community to the next. Code -> name, in the order of the tree."""
+    rows = list(
+        session.scalars(
+            select(Jurisdiction)
+            .where(Jurisdiction.path.startswith(actor.jurisdiction_path))
+            .order_by(Jurisdiction.path)
+            .limit(limit)
+        )
+    )
+    out: dict[str, str] = {}
+    for j in rows:
+        if j.level in ("building", "unit") and j.parent_code in out:
+            out[j.code] = f"{out[j.parent_code]} · {j.name}"
+        elif j.level in ("community", "building", "unit"):
+            out[j.code] = j.name
+    return out
+
+
+def place_by_name(session: Session, actor: Actor, said: str, *, field: str = "area_code") -> str:
+    """The code of a place named as `place_names` names it (or given by its code)."""
+    said = said.strip()
+    if said.isdigit():
+        return said
+    matches = [code for code, name in place_names(session, actor).items() if name == said]
+    if not matches:
+        raise InvalidInput(field, f"no place in your jurisdiction is named {said!r}: choose one from the list")
+    return matches[0]

@@ -352,6 +352,15 @@ def read_order(session: Session, actor: Actor, order_id: int, *, reason: str | N
     return order
 
 
+ORDER_SORTS = {
+    "id": ManagementOrder.id,
+    "start": ManagementOrder.start,
+    "end": ManagementOrder.released_on,
+    "name": Person.name,
+    "category": ManagementOrder.category,
+}
+
+
 def list_orders(
     session: Session,
     actor: Actor,
@@ -364,14 +373,22 @@ def list_orders(
     versions: tuple[str, ...] = (),
     under_management_on: date | None = None,
     releases_on: date | None = None,
+    name: str | None = None,
+    start_from: date | None = None,
+    start_to: date | None = None,
+    ends_by: date | None = None,
+    sort: str = "-id",
     offset: int = 0,
     limit: int = 50,
     reason: str | None = None,
 ) -> tuple[list[ManagementOrder], int]:
-    """Orders of people in the actor's subtree, newest first; each listed order is noted in the person's trail.
+    """Orders of people in the actor's subtree, newest first unless `sort` names another order (`ORDER_SORTS`; a
+    leading "-" reverses it); each listed order is noted in the person's trail.
 
     `under_management_on` keeps active orders whose plan covers that day (from the first day to the day before
-    release); `releases_on` those released on that day.
+    release); `releases_on` those released on that day; `name` those of people whose name contains it;
+    `start_from`/`start_to` those whose plan starts in that range; `ends_by` active orders whose plan has ended by
+    that day (a release is due).
     """
     actor.require(Permission.read_persons)
     root = scope_root(session, actor, jurisdiction_code)
@@ -401,7 +418,22 @@ def list_orders(
         )
     if releases_on is not None:
         stmt = stmt.where(ManagementOrder.released_on == releases_on)
-    rows, total = page_of(session, stmt.order_by(ManagementOrder.id.desc()), offset=offset, limit=limit)
+    if name:
+        stmt = stmt.where(Person.name.contains(name.strip()))
+    if start_from is not None and start_to is not None and start_to < start_from:
+        raise InvalidInput("start_to", f"{start_to} is before {start_from}")
+    if start_from is not None:
+        stmt = stmt.where(ManagementOrder.start >= start_from)
+    if start_to is not None:
+        stmt = stmt.where(ManagementOrder.start <= start_to)
+    if ends_by is not None:
+        stmt = stmt.where(ManagementOrder.status == OrderStatus.active, ManagementOrder.released_on <= ends_by)
+    key = sort.removeprefix("-")
+    if key not in ORDER_SORTS:
+        raise InvalidInput("sort", f"{sort!r} is not one of {', '.join(ORDER_SORTS)} (a leading - reverses it)")
+    column = ORDER_SORTS[key]
+    ordered = stmt.order_by(column.desc() if sort.startswith("-") else column, ManagementOrder.id.desc())
+    rows, total = page_of(session, ordered, offset=offset, limit=limit)
     for order in rows:
         record(
             session,

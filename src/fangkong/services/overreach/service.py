@@ -169,6 +169,15 @@ def check_local_action(
 # ---- the supervisors' report ----------------------------------------------------------------------------
 
 
+FINDING_SORTS = {
+    "at": OverreachFinding.id,  # recorded in this order
+    "on": OverreachFinding.on,
+    "jurisdiction_code": OverreachFinding.jurisdiction_code,
+    "clause": OverreachFinding.clause,
+    "verdict": OverreachFinding.verdict,
+}
+
+
 def list_findings(
     session: Session,
     actor: Actor,
@@ -176,10 +185,16 @@ def list_findings(
     verdict: str | None = None,
     kind: str | None = None,
     since: date | None = None,
+    sort: str = "-at",
     offset: int = 0,
     limit: int = 50,
 ) -> tuple[list[OverreachFinding], int]:
+    """Findings in the actor's subtree, newest first unless `sort` names another order (`FINDING_SORTS`)."""
     actor.require(Permission.read_audit)
+    key = sort.removeprefix("-")
+    if key not in FINDING_SORTS:
+        raise InvalidInput("sort", f"{sort!r} is not one of {', '.join(FINDING_SORTS)} (a leading - reverses it)")
+    column = FINDING_SORTS[key]
     stmt = select(OverreachFinding).where(OverreachFinding.jurisdiction_path.startswith(actor.jurisdiction_path))
     if verdict is not None:
         stmt = stmt.where(OverreachFinding.verdict == verdict)
@@ -187,7 +202,8 @@ def list_findings(
         stmt = stmt.where(OverreachFinding.kind == parse_term(FindingKind, kind, "kind"))
     if since is not None:
         stmt = stmt.where(OverreachFinding.on >= since)
-    return page_of(session, stmt.order_by(OverreachFinding.id.desc()), offset=offset, limit=limit)
+    ordered = stmt.order_by(column.desc() if sort.startswith("-") else column, OverreachFinding.id.desc())
+    return page_of(session, ordered, offset=offset, limit=limit)
 
 
 class ReportLine(BaseModel):

@@ -1,0 +1,474 @@
+"""The rules' reasons in the reader's language (issue 16: "Chinese throughout, and English throughout in English").
+
+Every decision of `fangkong.rules` carries its reasons in English, and the API returns them so. The console shows
+each in the reader's language: `CATALOGUE` maps each English template exactly as the rules write it (an f-string's
+literal parts, with `{}` for each interpolated expression) to a Chinese template with positional fields. A text is
+matched against the templates (literal parts escaped, each `{}` a lazy group, anchored at both ends); each captured
+value is itself said in Chinese when it is a word of a closed vocabulary (a category, a phase kind, a colour, an
+anchor...), when it is itself a text the catalogue knows (reasons nest: a health-code reason quotes a status), or
+when it is a list of such (`a, b`, `a + b`, `a; b`). Numbers, dates, clause ids and Ct values stay as they are, and
+a text nothing matches stays in English: never blank, never guessed. `tests/web/test_reason_words.py` reads every
+reason the rules can write from their source and fails on any without an entry here.
+
+The Chinese follows the notice and the 9th edition protocol (DESIGN.md section 3): 密切接触者, 集中隔离, 居家隔离,
+居家健康监测, 高风险区, 混管, 单管, 赋码管理, 层层加码, 三天两检.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from fangkong.web.i18n import MESSAGES
+
+FIELD = "{}"
+
+# English template (as the rules write it) -> Chinese template ({0}, {1}, ... are the English fields in order).
+CATALOGUE: dict[str, str] = {
+    # ---- bubble.py (measure 8) ----
+    "Chinese personnel must complete a booster vaccination before entering": "中方人员须完成加强免疫接种后方可进入",
+    "no closed-loop entry regime is in force": "现行规定无闭环管理区进入要求",
+    "booster completed": "已完成加强免疫接种",
+    "the booster rule applies to Chinese personnel only": "加强免疫要求仅适用于中方人员",
+    # ---- ct.py (measure 9, section 3) ----
+    "no target detected": "各靶标均未检出",
+    "decisive Ct {} ({})": "判定 Ct 值 {0}（{1}）",
+    "Ct {} < {}: positive": "Ct {0} < {1}：阳性",
+    "not below the cut-off {}: negative": "不低于阳性判定值 {0}：阴性",
+    "Ct {} < {}: positive for entry personnel": "Ct {0} < {1}：入境人员判定为阳性",
+    "retest after Ct {} is below {}: transfer to a designated or makeshift hospital": (
+        "Ct {0} 后的复核结果低于 {1}：转运至定点医院或方舱医院"
+    ),
+    "the retest was sampled {} h after a Ct {} result; it must be at least {} h later: retest again": (
+        "复核采样距 Ct {1} 的结果仅 {0} 小时，须间隔至少 {2} 小时：再次复核"
+    ),
+    "retest {} h or more after Ct {} is still ≥ {}: generally a past infection; home isolation with two tests in "
+    "three days": "Ct {1} 后间隔 {0} 小时及以上复核，Ct 仍 ≥ {2}：一般为既往感染；居家隔离，三天两检",
+    "past infections are code-managed and may not go out": "既往感染者赋码管理，不得外出",
+    "Ct {} in the {} band: retest {} h later": "Ct {0} 处于 {1} 区间：{2} 小时后复核",
+    "Ct 35–40 at release from centralized isolation: risk assessment": "解除集中隔离时 Ct 值 35–40：进行风险评估",
+    "the band applies to an entrant's result at any stage": "该区间适用于入境人员任一阶段的检测结果",
+    "{}: not positive for entry personnel": "{0}：入境人员判定为非阳性",
+    "not detected": "未检出",
+    "under an entry order: judged as entry personnel": "处于入境人员管控期间：按入境人员判定",
+    "the retest of a result in the band: judged as entry personnel": "对区间内结果的复核：按入境人员判定",
+    "the last test of centralized isolation: the release test": "集中隔离的最后一次检测：解除隔离检测",
+    # ---- pooling.py (the testing rules of 21 Nov 2022) ----
+    "single tube": "单管",
+    "{}-in-1 pool is a validated size": "{0}混1为经验证的混采规模",
+    "a pool of {} is not a validated size (single tubes or {})": "{0}人混采不是经验证的混采规模（仅限单管或{1}混1）",
+    "{}: every member negative": "{0}：混管内所有人员均为阴性",
+    "Ct {} < {}: the pool is positive": "Ct {0} < {1}：混管阳性",
+    "every member under temporary control on the spot and retested single-tube": (
+        "混管内所有人员就地临时管控，并逐一单管复核"
+    ),
+    # ---- departure.py (measure 20) ----
+    "not cleared: the person may not leave yet": "未通过：暂不得离开",
+    "not in a high-risk area: may leave after this risk assessment": "不在高风险区：经本次风险评估后可以离开",
+    "{} (travel with care)": "{0}（出行请做好个人防护）",
+    "the destination may not refuse them nor add controls": "目的地不得拒绝接收，也不得加码管控",
+    # ---- health_code.py (measures 1, 3, 4, 5, 10; section 3) ----
+    "{}: day {} of {}": "{0}：{2}第 {1} 天",
+    "{} infection confirmed {}": "{1} 确认的{0}",
+    "held after a positive pool": "混管阳性后临时管控",
+    "lives in a {}-risk area": "居住在{0}区",
+    "nothing applies: {} ({})": "无适用情形：{0}（{1}）",
+    "{}: {} ({})": "{0}：{1}（{2}）",
+    # ---- infection_isolation.py (n10.3) ----
+    "test of {}: Ct below {}: the isolation goes on": "{0} 的检测 Ct 低于 {1}：继续隔离",
+    "tests of {} and {}: Ct ≥ {} or not detected: released on {}": "{0} 和 {1} 的检测 Ct ≥ {2} 或未检出：{3} 解除隔离",
+    "released after two tests in a row with Ct ≥ {}, from {}": "自 {1} 起连续两次核酸检测 Ct ≥ {0} 后解除隔离",
+    # ---- local_action.py (measure 16) ----
+    "{} states no national rule on {}: judge it locally": "{0}对{1}无国家规定：由地方研判",
+    "closing schools": "停课",
+    "stopping enterprises": "企业停产",
+    "refusing returnees": "拒绝返乡人员",
+    "a second quarantine at the destination adds to the national rules": "在目的地再次隔离属于在国家规定之外加码",
+    "entrants are not quarantined again at the destination": "入境人员在目的地不再重复隔离",
+    "allowed under these rules": "现行规定允许",
+    "a wider area than the rules allow": "划定范围超出规定",
+    "the school lies in a high-risk area: its controls apply": "学校位于高风险区：执行高风险区管控措施",
+    "schools may add controls": "学校可以加强管控",
+    "closing a school outside a high-risk area adds to the national rules": "在高风险区外停课属于在国家规定之外加码",
+    "schools implement the national rules and may not add controls": "学校执行国家规定，不得加码",
+    "stopping a white-listed enterprise adds to the national rules": "要求白名单企业停产属于在国家规定之外加码",
+    "key enterprises on the white list may not be made to stop production": "不得要求白名单内的重点企业停产",
+    "inside a high-risk area: one enterprise, one policy": "位于高风险区内：一企一策",
+    "one enterprise, one policy: stopping production outside a risk area needs cause": (
+        "一企一策：风险区外要求企业停产须有充分理由"
+    ),
+    "refusing returnees adds to the national rules": "拒绝返乡人员属于在国家规定之外加码",
+    "destinations may not refuse returnees nor add controls on them": "目的地不得拒绝返乡人员，也不得对其加码管控",
+    # ---- overlay.py and overreach.py (measure 16) ----
+    "{}: local {}, national {}": "{0}：地方 {1}，国家 {2}",
+    "{}: the same": "{0}：与国家规定相同",
+    "no national direction of strictness is recorded for it: reviewed by hand": "未登记国家规定的从严方向：人工审核",
+    "the national rule does not apply it on this date: reviewed by hand": "该日期国家规定不适用此项：人工审核",
+    "stricter than the national rule: layer-by-layer overweighting": "严于国家规定：属于层层加码",
+    "{}: below the national rule, which is implemented in full": "{0}：低于国家规定，国家规定须不折不扣落实",
+    "a local plan for {} adds to the national rules": "地方对{0}的管控方案在国家规定之外加码",
+    "{} where the national rule has {}": "{0}，国家规定为{1}",
+    "no management": "不管控",
+    "day {}: {}": "第 {0} 天：{1}",
+    "days {}–{}: {}": "第 {0}–{1} 天：{2}",
+    "{} tests where the national rule has {}": "检测 {0} 次，国家规定为 {1} 次",
+    "below the national rule: it must be implemented in full": "低于国家规定：国家规定须不折不扣落实",
+    "within the national rule": "未超出国家规定",
+    # ---- plans.py (measures 1, 2, 3, 5, 9, 10) ----
+    "{} are not determined or managed under {}": "{1}不再判定和管理{0}",
+    "no management plan for {} under {}": "{1}未规定{0}的管控方案",
+    "{}: may go out: {}": "{0}：可否外出：{1}",
+    "{}: may go out: no": "{0}：不得外出",
+    "{}: may go out: if_necessary": "{0}：非必要不外出",
+    "{}: may go out: yes": "{0}：可以外出",
+    "{}: may go out: {}; when out: {}": "{0}：可否外出：{1}；外出时{2}",
+    "{}: may go out: if_necessary; when out: {}": "{0}：非必要不外出；外出时{1}",
+    "{}: may go out: yes; when out: {}": "{0}：可以外出；外出时{1}",
+    "health code managed (赋码管理) for the whole plan": "管控期间全程赋码管理",
+    "anchor {} on {} is day {}; day 1 is {} ({})": "起算事件（{0}）为 {1}，记为第 {2} 天；第 1 天为 {3}（{4}）",
+    "not eligible for home isolation: {} from {}": "不具备居家隔离条件：自 {1} 起{0}",
+    "{}: {}": "{0}：{1}",
+    # the categories as the rules' LABELS name them
+    "close contacts": "密切接触者",
+    "secondary close contacts": "密接的密接",
+    "entry personnel": "入境人员",
+    "people who left a high-risk area": "高风险区外溢人员",
+    "people who left a medium-risk area": "中风险区外溢人员",
+    "people who stayed in a low-risk area": "低风险区旅居史人员",
+    "high-risk post employees after closed-loop work": "闭环作业结束后的高风险岗位从业人员",
+    "entrants judged past infections (Ct 35–40)": "判定为既往感染的入境人员（Ct 35–40）",
+    "asymptomatic and mild infections isolated at home": "居家隔离的无症状感染者和轻型病例",
+    # a plan's phases as `fangkong.policy.render` writes them (joined by " + ")
+    "{} {} d (tests {})": "{0} {1} 天（第 {2} 天检测）",
+    "{} {} d (tests —)": "{0} {1} 天（不检测）",
+    "none (no national rule)": "无（无国家规定）",
+    # ---- preboarding.py (measure 7) ----
+    "window: {} to {}": "时间窗：{0} 至 {1}",
+    "a positive test sampled {}, within the window: no certificate": "时间窗内 {0} 采样的检测结果为阳性：不予认可",
+    "{} negative test(s) sampled within {} h before boarding; {} required": (
+        "登机前 {1} 小时内采样的阴性检测 {0} 次；要求 {2} 次"
+    ),
+    # ---- resident_id.py (GB 11643-1999) ----
+    "a first-generation 15-digit number; these ceased to be valid on 1 Jan 2013": (
+        "第一代 15 位身份证号码，已于 2013 年 1 月 1 日停止使用"
+    ),
+    "must be 17 digits followed by a digit or X": "须为 17 位数字加 1 位数字或 X",
+    "division code {} does not start with a province code": "行政区划代码 {0} 的前两位不是省级代码",
+    "birth date {} is not a calendar date": "出生日期 {0} 不是有效日期",
+    "birth date {} is out of range": "出生日期 {0} 超出范围",
+    "check character is {}, the number computes {}": "校验码为 {0}，按号码计算应为 {1}",
+    # ---- risk_area.py (measure 4, section 3) ----
+    "delineated {}-risk": "划定为{0}区",
+    "found in the community": "在社会面发现",
+    "found in centralized isolation": "在集中隔离中发现",
+    "found in home isolation": "在居家隔离中发现",
+    "found in home health monitoring": "在居家健康监测中发现",
+    "found while held after a positive pool": "在混管阳性临时管控中发现",
+    "found in a closed loop": "在闭环管理中发现",
+    "a re-positive after discharge": "出院后复阳",
+    "an entrant judged a past infection (Ct 35–40)": "判定为既往感染的入境人员（Ct 35–40）",
+    "counts: the clean days start again": "计入：无新增感染天数重新计算",
+    "does not count": "不计入",
+    "risk areas are no longer delineated": "不再划定风险区",
+    "medium-risk areas no longer exist: now {}": "不再设置中风险区：现为{0}区",
+    "{}-risk areas no longer exist": "不再设置{0}区",
+    "{} consecutive days with no new infection": "连续 {0} 天无新增感染者",
+    "{} and an all-negative screening: {}": "{0}，且一轮全员筛查均为阴性：调整为{1}区",
+    "{} and an all-negative screening: low": "{0}，且一轮全员筛查均为阴性：降为低风险区",
+    "{} and an all-negative screening: medium": "{0}，且一轮全员筛查均为阴性：降为中风险区",
+    "{} and an all-negative screening: none": "{0}，且一轮全员筛查均为阴性：解除风险区",
+    "{}: low": "{0}：降为低风险区",
+    "{}: medium": "{0}：降为中风险区",
+    "{}: none": "{0}：解除风险区",
+    "a {} is within the {} the rules delineate by": "按{0}划定，未超出规定的划定单位（{1}）",
+    "a high-risk area is delineated by {}; a whole {} is over-reach ({})": (
+        "高风险区以{0}为单位划定；将整个{1}划为高风险区属于层层加码（{2}）"
+    ),
+    "record one of: {}": "须登记以下理由之一：{0}",
+    "no justification allows it under these rules": "现行规定不允许以任何理由扩大",
+    "wider than a {}": "范围大于{0}",
+    "justified: {}": "理由：{0}",
+    "the area was {}-risk that day: leaving it is not spill-over": "该区域当日为{0}区：离开该区域不属于外溢",
+    "{} does not manage people who left a {}-risk area": "{0}不对离开{1}区的人员实施管控",
+    "no risk areas are delineated under these rules": "现行规定不再划定风险区",
+    # ---- testing_campaign.py (measure 6; the testing rules of 21 Nov 2022) ----
+    "{} tests a day: at most {} a day": "每天检测 {0} 次：每天最多 {1} 次",
+    "where there is an outbreak": "有疫情的地区",
+    "where there is no outbreak": "无疫情的地区",
+    "no area-wide testing by administrative region {}": "{0}不按行政区域开展全员核酸检测",
+    "area-wide testing {}: conditions recorded ({})": "{0}开展区域全员核酸检测：已登记条件（{1}）",
+    "area-wide testing {} needs {} of: {}; missing: {}": "{0}开展区域全员核酸检测须满足以下{1}条件：{2}；缺少：{3}",
+    "area-wide testing {} is allowed": "{0}可以开展区域全员核酸检测",
+    "testing of risk posts and key persons within the national scope": (
+        "在国家规定范围内对风险岗位和重点人员开展核酸检测"
+    ),
+    "no national rule on when area-wide testing stops: the campaign's own rounds": (
+        "国家未规定区域全员核酸检测何时停止：按本次检测自定轮次"
+    ),
+    "the final round of {}, {} days after the clean rounds, found no community infection: area-wide testing stops": (
+        "连续无感染轮次后第 {1} 天的最后一轮（{0}）未发现社会面感染者：停止区域全员核酸检测"
+    ),
+    "{} rounds in a row without a community infection: area-wide testing stops": (
+        "连续 {0} 轮未发现社会面感染者：停止区域全员核酸检测"
+    ),
+    "{} rounds in a row without a community infection": "连续 {0} 轮未发现社会面感染者",
+    "one more round {} days after the last of them, on {}; no rounds before it": (
+        "最后一轮之后 {0} 天（{1}）再检测一轮；此前不再检测"
+    ),
+    "one round a day until {} in a row find no community infection{}": "每天一轮，直至连续 {0} 轮未发现社会面感染者{1}",
+    "; {} clean in a row": "；目前已连续 {0} 轮无社会面感染者",
+    # ---- timeliness.py (measure 2: "promptly") ----
+    "reported {} h after confirmation (deadline {} h)": "确认后 {0} 小时报告（时限 {1} 小时）",
+    "not reported yet (deadline {} h)": "尚未报告（时限 {0} 小时）",
+    "{} contacts placed on time, {} late, {} waiting (deadline {} h)": (
+        "按时纳入管控的密切接触者 {0} 人，超时 {1} 人，待纳入 {2} 人（时限 {3} 小时）"
+    ),
+    # ---- tracing.py (measure 2, section 3) ----
+    "close contacts are not determined under these rules": "现行规定不判定密切接触者",
+    "exposures from {} ({} days before {}) to {}": "暴露期：{0}（{2}前{1}天）至{3}",
+    "symptom onset": "发病",
+    "sampling": "采样",
+    "isolation": "隔离",
+    "now (not yet isolated)": "现在（尚未隔离）",
+    "at {} within {} minutes of the case": "在{0}与病例相隔不超过 {1} 分钟",
+    "more than {} people registered there besides the case: not a household": (
+        "除病例外登记在此的人员超过 {0} 人：不视为同一家庭"
+    ),
+    "no limit": "不限人数",
+    "at most {}": "上限 {0} 人",
+    "{} people registered there besides the case ({}): a household": "除病例外登记在此 {0} 人（{1}）：视为同一家庭",
+    "living in the same home": "同住一户",
+    "secondary close contacts are determined and managed with their own plan": "判定密接的密接，并按其管控方案管理",
+    "the close contacts of close contacts are no longer determined": "不再判定密接的密接",
+    "positive during {}: transmission-risk analysis and tracing": "{0}期间检测阳性：开展传播风险研判和追踪",
+    # ---- transition.py (a new version of the rules) ----
+    "the new rules end every plan": "新规定下所有管控方案终止",
+    "plan recomputed from day 1 ({}) under {}": "按{1}自第 1 天（{0}）重新计算管控方案",
+    "released on {}": "{0} 解除",
+    # ---- texts the services build around a rule's reason (risk-area history, refusals) ----
+    "infection {} on {}: {}": "感染者 {0}，{1}：{2}",
+    "sample {} judged a past infection, sampled on {}: {}": "样本 {0} 判定为既往感染，{1} 采样：{2}",
+    "re-positive of infection {} (discharged {}), sampled on {}: {}": "感染者 {0} 复阳（{1} 出院），{2} 采样：{3}",
+    "all negative": "全部阴性",
+    "not all negative": "非全部阴性",
+    "{}: no secondary close contacts are generated": "{0}：不生成密接的密接",
+    # ---- the provinces' health-code tables (policy data: health_codes.yaml `source`) ----
+    "the common 2022 pattern (one secondary source; shared/policy/RULES.md, health-code colours)": (
+        "2022 年常见做法（二手资料；shared/policy/RULES.md，健康码颜色）"
+    ),
+    "Guangdong overlay (example: home isolation yellow)": "广东省叠加规则（示例：居家隔离为黄码）",
+}
+
+# Words of the closed vocabularies the rules interpolate (policy data values, enum values), where the console's own
+# table (`i18n.MESSAGES`) has no entry or words it otherwise; looked up as written, then as an identifier.
+VOCAB: dict[str, str] = {
+    # anchors of a plan's day 1 (management.<category>.anchor) and the day-one convention
+    "last_exposure": "末次暴露",
+    "entry": "入境",
+    "left_area": "离开风险区",
+    "closed_loop_end": "闭环作业结束",
+    "retest_result": "复核结果",
+    "positive_sample": "阳性样本采样",
+    "anchor_day": "起算事件当日为第 1 天",
+    "day_after_anchor": "起算事件次日为第 1 天",
+    # transitions between versions
+    "keep_original": "按原方案执行",
+    "recompute_from_start": "自第 1 天按新规定重新计算",
+    "release": "解除管控",
+    # Ct gene rule
+    "lowest_target": "以各靶标中最低的 Ct 值判定",
+    "every_target": "各靶标均须低于判定值",
+    # area-wide testing
+    "allowed": "允许",
+    "only_with_conditions": "满足条件时方可",
+    "never": "不允许",
+    "all": "全部",
+    "any": "任一",
+    # risk areas: levels, the day a downgrade takes effect, the units of delineation
+    "high": "高风险",
+    "medium": "中风险",
+    "low": "低风险",
+    "none": "无",
+    "None": "无",
+    "day_after_last_clean_day": "最后一个无新增感染日的次日",
+    "last_clean_day": "最后一个无新增感染日当天",
+    "province": "省",
+    "city": "市",
+    "county": "县（区）",
+    "street": "街道（乡镇）",
+    "community": "社区（村）",
+    "building": "楼栋",
+    "unit": "单元",
+    "unit or building": "单元或楼栋",
+    "building, unit, floor or household": "楼栋、单元、楼层或住户",
+    "residential compound or village": "小区或村",
+    # going out and its restrictions
+    "no": "否",
+    "yes": "是",
+    "if_necessary": "非必要不外出",
+    "no_crowded_places": "不去人员密集场所",
+    "no_public_transport": "不乘坐公共交通工具",
+    # health-code statuses and what opens an infection's window
+    "infection": "感染者",
+    "high_risk_area": "高风险区",
+    "medium_risk_area": "中风险区",
+    "confirmed_day": "确认当日",
+    "sampled_day": "采样当日",
+    # findings of a positive (risk_area.excluded_findings)
+    "re_positive_after_discharge": "出院后复阳",
+}
+
+# What the console's table knows under a prefix (a colour, an infection's kind, a campaign's condition and scope).
+PREFIXES = ("", "colour_", "kind_", "condition_", "justification_", "scope_")
+IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+# English words left in a text (an identifier's parts too); ids (v9, m20.16), numbers, dates, Ct, single letters (h,
+# d, X) and file paths are not words
+WORD = re.compile(r"(?<![A-Za-z])[A-Za-z][a-z]+(?![A-Za-z])")
+PATH = re.compile(r"\S+/\S+")
+NOT_WORDS = frozenset({"Ct", "classb"})
+NUMBERS = re.compile(r"\d+(?:, \d+)+")
+# list separators the rules and `policy.render` use, with the Chinese ones
+LISTS = ((" + ", " + "), ("; ", "；"), (", ", "、"))
+MAX_SPLITS = 64  # ways to cut one text into one template's fields: enough for the rules' texts, bounded for any
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One catalogue template, compiled once."""
+
+    english: str
+    chinese: str
+    parts: tuple[str, ...]  # the literal parts around the fields
+    pattern: re.Pattern[str]
+    weight: int  # literal characters: of two that say a text equally well, the more specific wins
+
+
+def _entry(english: str, chinese: str) -> Entry:
+    parts = tuple(english.split(FIELD))
+    pattern = re.compile("(.*?)".join(re.escape(p) for p in parts), re.S)
+    return Entry(english, chinese, parts, pattern, sum(len(p) for p in parts))
+
+
+ENTRIES: tuple[Entry, ...] = tuple(_entry(e, z) for e, z in CATALOGUE.items())
+
+
+def english_words(text: str) -> list[str]:
+    """The English words a text still holds (what a Chinese reader would not read)."""
+    return [w for w in WORD.findall(PATH.sub(" ", text)) if w not in NOT_WORDS]
+
+
+def word(value: str) -> str | None:
+    """The Chinese of one word of a closed vocabulary (`close_contact`, `home isolation`, `green`), else None."""
+    value = value.strip()
+    if value in VOCAB:
+        return VOCAB[value]
+    key = value.lower().replace(" ", "_")
+    if not IDENTIFIER.fullmatch(key):
+        return None
+    if key in VOCAB:
+        return VOCAB[key]
+    for prefix in PREFIXES:
+        # unprefixed, only identifiers of two words or more: the table's plain keys ("day", "next") are its own
+        if prefix == "" and "_" not in key:
+            continue
+        entry = MESSAGES.get(prefix + key)
+        if entry is not None and entry.get("zh"):
+            return entry["zh"]
+    return None
+
+
+def _splits(text: str, parts: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    """Every way of reading `text` as the literal `parts` with a field between each two, leftmost first."""
+    if len(parts) == 1:
+        if text == parts[0]:
+            yield ()
+        return
+    first, last = parts[0], parts[-1]
+    if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
+        return
+    body = text[len(first) : len(text) - len(last)]
+    middle = parts[1:-1]
+
+    def walk(pos: int, i: int, fields: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+        if i == len(middle):
+            yield (*fields, body[pos:])
+            return
+        at = body.find(middle[i], pos)
+        while at != -1:
+            yield from walk(at + len(middle[i]), i + 1, (*fields, body[pos:at]))
+            at = body.find(middle[i], at + 1)
+
+    for n, fields in enumerate(walk(0, 0, ())):
+        if n >= MAX_SPLITS:
+            return
+        yield fields
+
+
+@lru_cache(maxsize=8192)
+def _zh(text: str) -> tuple[str, int, int]:
+    """The best Chinese for a text: (the Chinese, the English words it leaves, how specific a reading it is).
+
+    Fewest English words left wins; between readings that leave as few, the more specific: each template counts its
+    literal characters, and a template nested inside another counts twice as much as its host. The rules wrap a
+    specific text in a general one ("{}: {} ({})" around "{}: day {} of {}"), never the other way round, so of two
+    readings using the same templates the one with the general template outside is the rules' own."""
+    known = word(text)
+    if known is not None:
+        return known, 0, 0
+    left = len(english_words(text))
+    if left == 0:  # a number, a date, an id: as it is (a list of numbers with the Chinese comma)
+        return (text.replace(", ", "、") if NUMBERS.fullmatch(text) else text), 0, 0
+    best, best_left, best_score = text, left, -1
+    for entry in ENTRIES:
+        if entry.pattern.fullmatch(text) is None:
+            continue
+        for fields in _splits(text, entry.parts):
+            said = [_zh(f) for f in fields]
+            n = sum(s[1] for s in said)
+            score = entry.weight + 2 * sum(s[2] for s in said)
+            if n < best_left or (n == best_left and score > best_score):
+                best, best_left, best_score = entry.chinese.format(*(s[0] for s in said)), n, score
+    for sep, joiner in LISTS:
+        if sep in text:
+            said = [_zh(p) for p in text.split(sep)]
+            n = sum(s[1] for s in said)
+            score = 2 * sum(s[2] for s in said)
+            if n < best_left or (n == best_left and score > best_score):
+                best, best_left, best_score = joiner.join(s[0] for s in said), n, score
+    if best_left >= left:
+        return text, left, 0  # nothing said better than the English: the English, whole
+    return best, best_left, best_score
+
+
+def text_of(reason: object) -> str:
+    """The English text of a reason: a `Reason`, a dict as stored in JSON columns, any record with `text`, or a
+    message."""
+    if reason is None:
+        return ""
+    if isinstance(reason, str):
+        return reason
+    if isinstance(reason, Mapping):
+        return str(reason.get("text") or reason.get("message") or "")
+    return str(getattr(reason, "text", "") or "")
+
+
+def said(reason: object, lang: str) -> str:
+    """A reason's text in `lang`: the English unchanged for "en"; in Chinese for "zh" as far as the catalogue says
+    it (a text it does not know stays in English)."""
+    text = text_of(reason)
+    if lang != "zh" or not text:
+        return text
+    return _zh(text)[0]
+
+
+@pass_context
+def said_in_page(context: Context, reason: object) -> str:
+    """The template filter `{{ r|said }}`: the reason in the page's language (`lang`, which `render` passes to every
+    template; a macro imported without context has none and keeps the English)."""
+    lang = context.get("lang")
+    return said(reason, lang if isinstance(lang, str) else "en")
