@@ -12,16 +12,21 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
 
 from fangkong.api.deps import Rules
 from fangkong.api.errors import error_parts
-from fangkong.errors import FangkongError, http_status
+from fangkong.errors import FangkongError, Forbidden, InvalidInput, http_status
 from fangkong.policy.terms import Category
 from fangkong.services.access import Permission
 from fangkong.services.audit.service import entries_for
+from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.jurisdictions.service import place_by_name, place_names
 from fangkong.services.person_overview import person_overview
-from fangkong.services.persons.service import PERSON_SORTS, list_persons, to_read
+from fangkong.services.persons.schemas import PersonCreate
+from fangkong.services.persons.service import PERSON_SORTS, create_person, list_persons, to_read
 from fangkong.web.pages import CurrentActor, Db, error_page, render, today_of
 
 router = APIRouter(include_in_schema=False)
@@ -57,6 +62,7 @@ def persons(
     filters = {"q": q, "category": category, "under_management": under_management, "sort": sort}
     problem: dict[str, Any] | None = None
     rows: list[Any] = []
+    places: dict[str, str] = {}
     total = 0
     try:
         found, total = list_persons(
@@ -71,6 +77,10 @@ def persons(
             reason="console search",
         )
         rows = [to_read(p, actor) for p in found]
+        codes = {p.jurisdiction_code for p in rows}
+        places.update(
+            session.execute(select(Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.code.in_(codes))).all()
+        )
         status = 200
     except FangkongError as exc:
         session.rollback()
@@ -96,7 +106,73 @@ def persons(
         categories=[c.value for c in Category],
         sorts=list(PERSON_SORTS),
         link=link,
+        places=places,
     )
+
+
+DOCUMENT_TYPES = ("resident_id", "passport", "other")
+PERSON_FIELDS = ("name", "document_type", "document_number", "phone", "address", "building", "unit", "place")
+
+
+@router.get("/persons/new", response_class=HTMLResponse)
+def person_form(request: Request, session: Db, actor: CurrentActor) -> HTMLResponse:
+    """Register a person (a community worker's task): the community picked by its name."""
+    if not actor.may(Permission.write_persons):
+        return error_page(request, actor, Forbidden("your role may not register people"))
+    return render(
+        request,
+        "person_form.html",
+        actor=actor,
+        values={"document_type": "resident_id"},
+        problem=None,
+        places=_communities(session, actor),
+        document_types=DOCUMENT_TYPES,
+    )
+
+
+def _communities(session: Db, actor: CurrentActor) -> dict[str, str]:
+    return {code: name for code, name in place_names(session, actor).items() if "·" not in name}
+
+
+@router.post("/persons/new", response_class=HTMLResponse)
+async def person_submit(request: Request, session: Db, actor: CurrentActor) -> Response:
+    """Registered through the same service as the API's `POST /api/persons` (a resident ID checked against
+    GB 11643, a duplicate refused); a refusal re-shows the form with the field named and stores nothing."""
+    form = await request.form()
+    values = {k: str(form.get(k) or "").strip() for k in PERSON_FIELDS}
+    try:
+        if not values["place"]:
+            raise InvalidInput("place", "choose the community the person lives in")
+        code = place_by_name(session, actor, values["place"], field="place")
+        try:
+            data = PersonCreate(
+                name=values["name"],
+                document_type=values["document_type"],
+                document_number=values["document_number"],
+                phone=values["phone"] or None,
+                address=values["address"],
+                building=values["building"] or None,
+                unit=values["unit"] or None,
+                jurisdiction_code=code,
+            )
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise InvalidInput(str(first["loc"][0]) if first["loc"] else "form", first["msg"]) from None
+        person = create_person(session, actor, data, today=today_of(request), reason="console registration")
+    except FangkongError as exc:
+        session.rollback()
+        message, field, clause, _ = error_parts(exc)
+        return render(
+            request,
+            "person_form.html",
+            status=http_status(exc),
+            actor=actor,
+            values=values,
+            problem={"field": "place" if field == "jurisdiction_code" else field, "message": message, "clause": clause},
+            places=_communities(session, actor),
+            document_types=DOCUMENT_TYPES,
+        )
+    return RedirectResponse(f"/persons/{person.id}", status_code=303)
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
@@ -111,4 +187,14 @@ def person_page(request: Request, session: Db, actor: CurrentActor, policy: Rule
         if actor.may(Permission.read_audit)
         else None
     )
-    return render(request, "person.html", actor=actor, o=overview, person=overview.person, trail=trail, today=today)
+    place = session.get(Jurisdiction, overview.person.jurisdiction_code)
+    return render(
+        request,
+        "person.html",
+        actor=actor,
+        o=overview,
+        person=overview.person,
+        trail=trail,
+        today=today,
+        jurisdiction=place.name if place else overview.person.jurisdiction_code,
+    )
