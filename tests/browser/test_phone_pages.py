@@ -1,0 +1,35 @@
+"""Every page of the community worker's and the epidemiologist's menus at a phone's 390×844 (issue 16): nothing
+scrolls sideways, in Chinese and in English. A screenshot of each goes to build/screenshots/phone-*.png."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, expect
+
+from fangkong.services.demo import DEMO_PASSWORD
+from tests.browser.live import Live, shot
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, live: Live) -> None:
+    wide: list[str] = []
+    for role in ("worker1", "epi"):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.goto(f"{live.base}/login")
+        page.fill("input[name=username]", role)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        expect(page.locator("#who")).to_contain_text(role)
+        menu = page.locator("#main-nav a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        for path in [*menu, "/persons/new", "/infections/1"]:
+            for lang in ("zh", "en"):
+                joiner = "&" if "?" in path else "?"
+                page.goto(f"{live.base}{path}{joiner}lang={lang}", wait_until="load")
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > 390:
+                    wide.append(f"{role} {path} [{lang}]: {width} px")
+            name = re.sub(r"[^a-z0-9]+", "-", path.strip("/")) or "dashboard"
+            shot(page, f"phone-{role}-{name}")
+        context.close()
+    assert wide == []
