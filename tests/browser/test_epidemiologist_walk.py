@@ -52,3 +52,28 @@ def test_the_epidemiologist_confirms_the_15_nov_infection_s_contacts(browser: Br
     queue.goto(f"{live.base}/contacts?lang=en")
     expect(queue.locator("#total")).to_have_text("0 found")
     queue.close()
+
+
+def test_the_supervisor_sees_who_looked_and_the_viewer_sees_no_form(browser: Browser, live: Live) -> None:
+    """After the epidemiologist's day: the supervisor finds the epidemiologist's reads in the audit log (in
+    English, then in Chinese); the viewer reads the same infection with no form to submit."""
+    supervisor = logged_in(browser, live, "supervisor")
+    supervisor.goto(f"{live.base}/audit?lang=en")
+    supervisor.fill("#user", "epi")
+    supervisor.locator("#audit-filters button[type=submit]").click()
+    rows = supervisor.locator("#audit tbody tr")
+    expect(rows.first).to_contain_text("epi")
+    assert rows.count() > 0
+    expect(supervisor.locator("#audit")).not_to_contain_text("worker1")
+    supervisor.click("#switch-language")
+    expect(supervisor.locator("#audit")).to_contain_text("查看")
+    shot(supervisor, "audit")
+    supervisor.close()
+
+    viewer = logged_in(browser, live, "viewer")
+    viewer.goto(f"{live.base}/infections/1")
+    expect(viewer.locator("#contact-table")).to_be_visible()
+    expect(viewer.locator("#decide-form button")).to_have_count(0)
+    expect(viewer.locator("input[name=candidate]")).to_have_count(0)
+    expect(viewer.locator("#main-nav a[href='/forms/order']")).to_have_count(0)
+    viewer.close()

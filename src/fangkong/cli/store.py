@@ -65,11 +65,14 @@ def demo_load(
     persons: Annotated[int, typer.Option(min=1, max=100_000, help="people under management")] = 120,
 ) -> None:
     """Load the demo county (idempotent): staff, people and their orders in November 2022."""
+    from fangkong.services.calendar import drill_clock
     from fangkong.services.demo import DEMO_PASSWORD, DEMO_TODAY, load_demo
+    from fangkong.services.store import events_dated_by
 
     url = database_url(db)
     upgrade(url)
-    with unit_of_work(sessions_on(url, today=DEMO_TODAY)) as session:
+    # the demo's records are dated in its drill (16 Nov 2022), as what the drill's staff store later is
+    with events_dated_by(drill_clock(DEMO_TODAY)), unit_of_work(sessions_on(url, today=DEMO_TODAY)) as session:
         summary = load_demo(session, persons=persons)
     if not summary.loaded:
         console.print("demo county already loaded", highlight=False)

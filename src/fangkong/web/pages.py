@@ -77,6 +77,7 @@ CurrentActor = Annotated[Actor, Depends(actor_of_cookie)]
 
 def render(request: Request, name: str, status: int = 200, actor: Actor | None = None, **context: Any) -> HTMLResponse:
     lang = _lang(request)
+    other = "en" if lang == "zh" else "zh"
     html = templates.get_template(name).render(
         t=lambda key: translate(key, lang),
         lang=lang,
@@ -84,6 +85,10 @@ def render(request: Request, name: str, status: int = 200, actor: Actor | None =
         actor=actor,
         path=request.url.path,
         query=str(request.url.query),
+        # the language switch keeps the page's filters: only `lang` changes
+        lang_link=request.url.path
+        + "?"
+        + urlencode([*((k, v) for k, v in request.query_params.multi_items() if k != "lang"), ("lang", other)]),
         **context,
     )
     response = HTMLResponse(html, status_code=status)
