@@ -10,7 +10,6 @@ as a list of people does (`persons.service.list_persons`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,14 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.services.access import Actor
-from fangkong.services.audit.service import record
 from fangkong.services.infections.models import Infection
 from fangkong.services.infections.service import Chain, read_infection, transmission_chain
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.orders.models import ManagementOrder
-from fangkong.services.persons.models import Person
 from fangkong.services.persons.schemas import PersonRead
-from fangkong.services.persons.service import read_person, to_read
+from fangkong.services.persons.service import listed_names, read_person, to_read
 from fangkong.services.store import chunks
 from fangkong.services.tracing.candidates import list_candidates
 from fangkong.services.tracing.models import ContactCandidate, Venue, VenueScan
@@ -76,17 +73,6 @@ class InfectionOverview:
     @property
     def proposed(self) -> list[ContactView]:
         return [c for c in self.contacts if c.candidate.status == "proposed"]
-
-
-def _listed(session: Session, actor: Actor, ids: Iterable[int], reason: str) -> dict[int, str]:
-    """The names of people shown in a list on the page, each noted in their trail."""
-    wanted = sorted(set(ids))
-    names: dict[int, str] = {}
-    for part in chunks(wanted):
-        names.update(session.execute(select(Person.id, Person.name).where(Person.id.in_(part))).all())
-    for person_id in wanted:
-        record(session, actor, action="listed", entity="person", entity_id=person_id, reason=reason)
-    return names
 
 
 def _visits(session: Session, infected: int, contacts: list[ContactCandidate]) -> dict[int, list[VenueEvidence]]:
@@ -151,7 +137,7 @@ def infection_overview(
     chain = transmission_chain(session, actor, infection.id)
     candidates = every_candidate(session, actor, infection.id)
     visible = {n.person_id for n in chain.nodes if n.person_id is not None} - {infection.person_id}
-    names = _listed(session, actor, [*visible, *(c.person_id for c in candidates)], reason)
+    names = listed_names(session, actor, [*visible, *(c.person_id for c in candidates)], reason)
     names[infection.person_id] = person.name
     order_ids = [c.order_id for c in candidates if c.order_id is not None]
     orders = {o.id: o for o in session.scalars(select(ManagementOrder).where(ManagementOrder.id.in_(order_ids)))}

@@ -9,10 +9,8 @@ scoping and audit: a role without the permission gets the error page, and a form
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
@@ -26,19 +24,19 @@ from fangkong.rules.plans import Plan
 from fangkong.services.access import Actor, Permission
 from fangkong.services.areas.models import RiskArea
 from fangkong.services.areas.service import AREA_SORTS, decide, list_areas
-from fangkong.services.audit.service import record
 from fangkong.services.file_imports.history import KINDS, OUTCOMES, import_history
 from fangkong.services.health_codes.service import recompute
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.jurisdictions.service import names_of_places
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.orders.service import stored_plan
 from fangkong.services.orders.transitions import PlanChange, TransitionPreview, apply_transition, preview_transition
 from fangkong.services.overreach.models import FindingKind
 from fangkong.services.overreach.service import FINDING_SORTS, list_findings, report
-from fangkong.services.persons.models import Person
+from fangkong.services.persons.service import listed_names
 from fangkong.services.tracing.timeliness import timeliness_report
-from fangkong.web.pages import CurrentActor, Db, day_param, error_page, now_of, render, today_of
+from fangkong.web.pages import CurrentActor, Db, day_param, error_page, list_link, now_of, render, today_of
 
 router = APIRouter(include_in_schema=False)
 PAGE = 25
@@ -51,41 +49,6 @@ LEVELS = ("high", "medium", "low", "none")
 def _problem(exc: FangkongError) -> dict[str, Any]:
     message, field, clause, row = error_parts(exc)
     return {"field": field, "message": message, "clause": clause, "row": row}
-
-
-def _linker(path: str, filters: dict[str, Any], offset: int) -> Callable[..., str]:
-    """The list's address with the current filters and some of them changed: link(offset=25), link(sort="-on")."""
-
-    def link(**change: Any) -> str:
-        query = {k: v for k, v in {**filters, "offset": offset, **change}.items() if v not in ("", None, 0)}
-        return f"{path}?{urlencode(query)}" if query else path
-
-    return link
-
-
-def _names(session: Db, actor: Actor, person_ids: list[int], why: str) -> dict[int, str]:
-    """The names of the people a page lists, each noted in their trail as a list of people is."""
-    ids = list(dict.fromkeys(person_ids))
-    if not ids:
-        return {}
-    for person_id in ids:
-        record(session, actor, action="listed", entity="person", entity_id=person_id, reason=why)
-    return dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all())
-
-
-def _place_names(session: Db, codes: list[str]) -> dict[str, str]:
-    """A place by the name staff say it with: a building or unit after its community's ("第1社区 · 7号楼")."""
-    wanted = set(codes)
-    if not wanted:
-        return {}
-    rows = {j.code: j for j in session.scalars(select(Jurisdiction).where(Jurisdiction.code.in_(wanted)))}
-    parents = {j.parent_code for j in rows.values() if j.level in ("building", "unit") and j.parent_code}
-    above = {j.code: j for j in session.scalars(select(Jurisdiction).where(Jurisdiction.code.in_(parents)))}
-    names = {}
-    for code, j in rows.items():
-        parent = above.get(j.parent_code or "")
-        names[code] = f"{parent.name} · {j.name}" if parent is not None else j.name
-    return names
 
 
 # ---- a new version of the rules over the plans in flight ----------------------------------------------------
@@ -144,7 +107,7 @@ def _outline(session: Db, preview: TransitionPreview, plans: dict[int, Plan], ac
     return {
         "counts": counts,
         "examples": examples,
-        "names": _names(session, actor, shown, "console policy transition preview"),
+        "names": listed_names(session, actor, shown, "console policy transition preview"),
     }
 
 
@@ -360,7 +323,7 @@ def overreach(
     totals: dict[str, int] = {}
     for line in lines:
         totals[line.verdict] = totals.get(line.verdict, 0) + line.findings
-    places = _place_names(session, [r.jurisdiction_code for r in rows] + [line.jurisdiction_code for line in lines])
+    places = names_of_places(session, [r.jurisdiction_code for r in rows] + [line.jurisdiction_code for line in lines])
     return render(
         request,
         "overreach.html",
@@ -378,7 +341,7 @@ def overreach(
         verdicts=VERDICTS,
         kinds=[k.value for k in FindingKind],
         sorts=list(FINDING_SORTS),
-        link=_linker("/overreach", filters, offset),
+        link=list_link("/overreach", {**filters, "offset": offset}),
     )
 
 
@@ -449,9 +412,9 @@ def timeliness(
                 )
             ).all()
         )
-        who = _names(session, actor, list(persons.values()), "console timeliness report")
+        who = listed_names(session, actor, list(persons.values()), "console timeliness report")
         names = {inf: who.get(person, "") for inf, person in persons.items()}
-        places = _place_names(session, [j.jurisdiction_code for j in result.jurisdictions])
+        places = names_of_places(session, [j.jurisdiction_code for j in result.jurisdictions])
     return render(
         request,
         "timeliness.html",
@@ -536,11 +499,11 @@ def risk_areas(
         problem=problem,
         clocks=clocks,
         rule=rule,
-        names=_place_names(session, [a.area_code for a in rows]),
+        names=names_of_places(session, [a.area_code for a in rows]),
         counties=_counties(session, actor),
         levels=LEVELS,
         sorts=list(AREA_SORTS),
-        link=_linker("/risk-areas", filters, offset),
+        link=list_link("/risk-areas", {**filters, "offset": offset}),
     )
 
 
@@ -606,5 +569,5 @@ def lab_imports(
         problem=problem,
         kinds=KINDS,
         outcomes=OUTCOMES,
-        link=_linker("/lab/imports", filters, offset),
+        link=list_link("/lab/imports", {**filters, "offset": offset}),
     )

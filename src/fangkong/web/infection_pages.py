@@ -9,7 +9,6 @@ Every read goes through the services' scoping and audit (`services.infection_ove
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -19,15 +18,15 @@ from fangkong.api.deps import Rules
 from fangkong.api.errors import error_parts
 from fangkong.errors import Conflict, FangkongError, InvalidInput, Refused, http_status
 from fangkong.services.access import Permission
-from fangkong.services.audit.service import record
 from fangkong.services.infection_overview import every_candidate, infection_overview
 from fangkong.services.infections.models import Infection
 from fangkong.services.infections.service import FOUND_IN, INFECTION_SORTS, KINDS, list_infections
 from fangkong.services.persons.models import Person
+from fangkong.services.persons.service import listed_names
 from fangkong.services.tracing.candidates import confirm_candidate, dismiss_candidate, list_candidates
 from fangkong.services.tracing.models import CandidateStatus, ContactCandidate
 from fangkong.web.i18n import translate
-from fangkong.web.pages import CurrentActor, Db, _lang, day_param, error_page, now_of, render, today_of
+from fangkong.web.pages import CurrentActor, Db, _lang, day_param, error_page, list_link, now_of, render, today_of
 
 router = APIRouter(include_in_schema=False)
 PAGE = 25
@@ -90,12 +89,9 @@ def infections(
     except FangkongError as exc:
         session.rollback()
         problem, status = _problem(exc), http_status(exc)
-    names = _listed_names(session, actor, [i.person_id for i in rows])
+    names = listed_names(session, actor, [i.person_id for i in rows], "console infections")
 
-    def link(**change: Any) -> str:
-        query = {k: v for k, v in {**filters, "offset": offset, **change}.items() if v not in ("", None, 0)}
-        return "/infections?" + urlencode(query)
-
+    link = list_link("/infections", {**filters, "offset": offset})
     return render(
         request,
         "infections.html",
@@ -114,13 +110,6 @@ def infections(
         sorts=list(INFECTION_SORTS),
         link=link,
     )
-
-
-def _listed_names(session: Db, actor: CurrentActor, ids: list[int]) -> dict[int, str]:
-    """Names of the people on a list, each noted in their trail as a list of people is."""
-    for person_id in dict.fromkeys(ids):
-        record(session, actor, action="listed", entity="person", entity_id=person_id, reason="console infections")
-    return _names(session, ids)
 
 
 @router.get("/infections/{infection_id}", response_class=HTMLResponse)
@@ -256,12 +245,9 @@ def contacts(
     except FangkongError as exc:
         session.rollback()
         problem, code = _problem(exc), http_status(exc)
-    names = _listed_names(session, actor, [c.person_id for c in rows])
+    names = listed_names(session, actor, [c.person_id for c in rows], "console close contacts")
 
-    def link(**change: Any) -> str:
-        query = {k: v for k, v in {"status": status, "offset": offset, **change}.items() if v not in ("", None, 0)}
-        return "/contacts?" + urlencode(query)
-
+    link = list_link("/contacts", {"status": status, "offset": offset})
     return render(
         request,
         "contacts.html",

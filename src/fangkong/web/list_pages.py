@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -34,22 +34,11 @@ from fangkong.services.orders.schemas import OrderChange
 from fangkong.services.orders.service import list_orders, order_in_scope, stored_plan
 from fangkong.services.paging import MAX_LIMIT
 from fangkong.web.i18n import translate
-from fangkong.web.pages import CurrentActor, Db, _lang, error_page, render, today_of
+from fangkong.web.pages import CurrentActor, Db, _lang, error_page, list_link, render, today_of
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
 PLACE_LEVELS = ("province", "city", "county", "street", "community")  # not buildings and units: too many to choose
-
-
-def list_link(path: str, current: dict[str, Any]) -> Callable[..., str]:
-    """The `link` the `_list.html` macros call: the list's address with the current filters, some changed; empty
-    values (and offset 0) are left out, so the address stays short."""
-
-    def link(**change: Any) -> str:
-        query = {k: v for k, v in {**current, **change}.items() if v not in ("", None, 0)}
-        return path + ("?" + urlencode(query) if query else "")
-
-    return link
 
 
 def _day(value: str, field: str) -> date | None:

@@ -5,6 +5,7 @@ same scoping, masking and audit) as the API; nothing a role may not see is rende
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Annotated, Any
@@ -95,6 +96,17 @@ def render(request: Request, name: str, status: int = 200, actor: Actor | None =
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie("lang", lang, samesite="lax", max_age=365 * 24 * 3600)
     return response
+
+
+def list_link(path: str, current: dict[str, Any]) -> Callable[..., str]:
+    """The `link` the `_list.html` macros call: the list's address with the current filters, some changed; empty
+    values (and offset 0) are left out, so the address stays short."""
+
+    def link(**change: Any) -> str:
+        query = {k: v for k, v in {**current, **change}.items() if v not in ("", None, 0)}
+        return path + ("?" + urlencode(query) if query else "")
+
+    return link
 
 
 def install(app: FastAPI) -> None:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from fangkong.api.deps import Rules
 from fangkong.api.errors import error_parts
@@ -23,11 +21,11 @@ from fangkong.policy.terms import Category
 from fangkong.services.access import Permission
 from fangkong.services.audit.service import entries_for
 from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.jurisdictions.service import place_by_name, place_names
+from fangkong.services.jurisdictions.service import names_of_places, place_by_name, place_names
 from fangkong.services.person_overview import person_overview
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import PERSON_SORTS, create_person, list_persons, to_read
-from fangkong.web.pages import CurrentActor, Db, error_page, render, today_of
+from fangkong.web.pages import CurrentActor, Db, error_page, list_link, render, today_of
 
 router = APIRouter(include_in_schema=False)
 PAGE = 25
@@ -77,10 +75,7 @@ def persons(
             reason="console search",
         )
         rows = [to_read(p, actor) for p in found]
-        codes = {p.jurisdiction_code for p in rows}
-        places.update(
-            session.execute(select(Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.code.in_(codes))).all()
-        )
+        places = names_of_places(session, [p.jurisdiction_code for p in rows])
         status = 200
     except FangkongError as exc:
         session.rollback()
@@ -88,10 +83,7 @@ def persons(
         problem = {"field": field, "message": message, "clause": clause}
         status = http_status(exc)
 
-    def link(**change: Any) -> str:
-        query = {k: v for k, v in {**filters, "offset": offset, **change}.items() if v not in ("", None, 0)}
-        return "/persons?" + urlencode(query)
-
+    link = list_link("/persons", {**filters, "offset": offset})
     return render(
         request,
         "persons.html",

@@ -101,3 +101,18 @@ def place_by_name(session: Session, actor: Actor, said: str, *, field: str = "ar
     if not matches:
         raise InvalidInput(field, f"no place in your jurisdiction is named {said!r}: choose one from the list")
     return matches[0]
+
+
+def names_of_places(session: Session, codes: list[str]) -> dict[str, str]:
+    """Places by the names staff say them with, as `place_names` does, for the codes a page shows."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    rows = {j.code: j for j in session.scalars(select(Jurisdiction).where(Jurisdiction.code.in_(wanted)))}
+    parents = {j.parent_code for j in rows.values() if j.level in ("building", "unit") and j.parent_code}
+    above = {j.code: j for j in session.scalars(select(Jurisdiction).where(Jurisdiction.code.in_(parents)))}
+    names = {}
+    for code, j in rows.items():
+        parent = above.get(j.parent_code or "")
+        names[code] = f"{parent.name} · {j.name}" if parent is not None else j.name
+    return names

@@ -297,3 +297,18 @@ def list_persons(
             detail={"filters": filters, "unmasked": unmasked},
         )
     return rows, total
+
+
+def listed_names(session: Session, actor: Actor, person_ids: list[int], reason: str) -> dict[int, str]:
+    """The names of the people a page lists (an infection's contacts, a report's late placements), each noted in
+    their trail as a list of people is (`list_persons`). The caller has scoped the records that name them."""
+    actor.require(Permission.read_persons)
+    ids = list(dict.fromkeys(person_ids))
+    if not ids:
+        return {}
+    for person_id in ids:
+        record(session, actor, action="listed", entity="person", entity_id=person_id, reason=reason)
+    names: dict[int, str] = {}
+    for part in chunks(ids):
+        names.update(session.execute(select(Person.id, Person.name).where(Person.id.in_(part))).all())
+    return names
