@@ -89,6 +89,7 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/overreach/findings",
         "/api/appeals",
         "/api/stranded",
+        "/api/visits",
     }
 
 

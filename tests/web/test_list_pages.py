@@ -245,7 +245,9 @@ def test_one_order_that_may_not_be_released_stops_the_whole_batch(ended: tuple[s
             assert running is not None
             current = f"{still_running}:{running.row_version}"  # read as the list would: only its dates refuse it
         # the good lines go first: they are done, then undone when the last is refused
-        r = client.post("/orders/release", data={"release": [*ticks(page).values(), current], "back": "due=yes"})
+        r = client.post(
+            "/orders/release?lang=en", data={"release": [*ticks(page).values(), current], "back": "due=yes"}
+        )
         assert r.status_code == 422
         problem = r.text.split('id="problem"')[1].split("</p>")[0]
         assert running_name in problem and "plan runs until" in problem

@@ -60,7 +60,7 @@ def test_a_batch_with_a_refused_line_names_the_person_and_records_nothing(client
     first = client.post("/worklists/sampled", data={"sample": due[:1], "on": "2022-11-16"})
     assert first.status_code == 303
     before = samplings(url)
-    again = client.post("/worklists/sampled", data={"sample": [due[1], due[0]], "on": "2022-11-16"})
+    again = client.post("/worklists/sampled?lang=en", data={"sample": [due[1], due[0]], "on": "2022-11-16"})
     assert again.status_code == 409
     assert 'id="problem"' in again.text and "is recorded for order" in again.text
     assert samplings(url) == before  # the good line was not kept either
@@ -133,3 +133,13 @@ def test_no_link_in_a_role_s_navigation_is_refused(client: TestClient, username:
     for href in links:
         r = client.get(href, follow_redirects=True)
         assert r.status_code == 200, (username, href, r.status_code)
+
+
+def test_the_work_list_is_cut_to_a_community_picked_by_name(client: TestClient) -> None:
+    login(client, "command")
+    page = client.get("/worklists", params={"lang": "en"}).text
+    assert '<option value="110199001001" >第1街道第1社区 Community 1-1</option>' in page.replace("  ", " ")
+    whole = page.count('name="sample"')
+    one = client.get("/worklists", params={"jurisdiction_code": "110199001001", "lang": "en"}).text
+    assert 'value="110199001001" selected' in one
+    assert 0 < one.count('name="sample"') < whole

@@ -24,6 +24,7 @@ from fangkong.api import (
     routes_overreach,
     routes_persons,
     routes_sites,
+    routes_visits,
 )
 from fangkong.api.event_clock import EventClock
 from fangkong.api.request_log import RequestLog
@@ -87,6 +88,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     app.include_router(routes_check.router)
     app.include_router(routes_overreach.router)
     app.include_router(routes_measures.router)
+    app.include_router(routes_visits.router)
 
     static = resources.files("fangkong.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -37,6 +37,7 @@ from fangkong.services.sites.schemas import AssignmentCreate, SiteCreate
 from fangkong.services.sites.service import assign_room, create_site
 from fangkong.services.tracing.venues import VenueCreate, import_scans, register_venue
 from fangkong.services.users.service import create_user
+from fangkong.services.visits.demo import demo_visits
 
 DEMO_TODAY = date(2022, 11, 16)
 DEMO_PASSWORD = "fangkong-demo"
@@ -229,6 +230,7 @@ def load_demo(
             if test_day < DEMO_TODAY and rng.random() < 0.9:
                 record_sampling(session, SYSTEM, order.id, sampled_on=test_day, today=DEMO_TODAY)
     _testing_and_tracing(session, rng, communities[0], policy)
+    demo_visits(session, SYSTEM, DEMO_TODAY, communities[0])  # this morning's home visits, one with a fever
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 

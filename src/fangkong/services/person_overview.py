@@ -8,7 +8,7 @@ person's record, their orders and their infection are each a read in the person'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -25,6 +25,8 @@ from fangkong.services.orders.models import ManagementOrder, OrderEvent, OrderSt
 from fangkong.services.orders.service import events, list_orders
 from fangkong.services.persons.schemas import PersonRead
 from fangkong.services.persons.service import read_person, to_read
+from fangkong.services.visits.models import HomeVisit
+from fangkong.services.visits.service import list_visits
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class PersonOverview:
     holds: list[TemporaryControl]
     retests: list[Retest]
     code: CodeRead
+    visits: list[HomeVisit] = field(default_factory=list)  # home visits, newest first (the last 20)
 
 
 def person_overview(
@@ -98,4 +101,5 @@ def person_overview(
         holds=holds,
         retests=retests,
         code=code,
+        visits=list_visits(session, actor, person_id=person_id, limit=20, reason=reason)[0],
     )

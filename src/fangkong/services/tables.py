@@ -22,6 +22,7 @@ from fangkong.services.sites.models import IsolationSite, Room, RoomAssignment
 from fangkong.services.stranded.models import StrandedPerson
 from fangkong.services.tracing.models import ContactCandidate, Venue, VenueScan
 from fangkong.services.users.models import ApiToken, User
+from fangkong.services.visits.models import HomeVisit
 
 __all__ = [
     "AddressChange",
@@ -31,6 +32,7 @@ __all__ = [
     "ContactCandidate",
     "HealthCode",
     "HealthCodeChange",
+    "HomeVisit",
     "Infection",
     "IsolationSite",
     "Jurisdiction",

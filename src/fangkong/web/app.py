@@ -21,6 +21,7 @@ from fangkong.web import (
     policy_pages,
     risk_area_pages,
     trend_pages,
+    visit_pages,
     worklist_pages,
 )
 
@@ -41,5 +42,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(infection_pages.router)
     app.include_router(trend_pages.router)
     app.include_router(list_pages.router)
+    app.include_router(visit_pages.router)
     pages.install(app)
     return app

@@ -261,6 +261,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "building": {"zh": "楼栋", "en": "Building"},
     "unit": {"zh": "单元", "en": "Unit"},
     "place_order_for": {"zh": "为其下达管控", "en": "Place an order for them"},
+    "all_of_mine": {"zh": "本辖区全部", "en": "All of my jurisdiction"},
     "nav_orders": {"zh": "管控令", "en": "Orders"},
     "nav_infections": {"zh": "感染者", "en": "Infections"},
     "nav_trends": {"zh": "趋势", "en": "Trends"},
@@ -278,9 +279,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 def _gather() -> None:
     """Each part of the console keeps its words beside it (`words_*.py`); one table serves them all, and a key
     defined twice is a mistake caught at import."""
-    from fangkong.web import words_command, words_epidemiology, words_lists, words_trends
+    from fangkong.web import words_command, words_epidemiology, words_errors, words_lists, words_trends, words_visits
 
-    for part in (words_command, words_epidemiology, words_lists, words_trends):
+    for part in (words_command, words_epidemiology, words_errors, words_lists, words_trends, words_visits):
         for key, entry in part.WORDS.items():
             if key in MESSAGES:
                 raise RuntimeError(f"console word {key!r} is defined twice")

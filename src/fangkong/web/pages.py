@@ -35,6 +35,7 @@ from fangkong.services.orders.worklists import work_list
 from fangkong.services.sites.service import list_sites, occupancy
 from fangkong.services.trends import place_names
 from fangkong.services.users.service import actor_for_token, issue_token, revoke_token
+from fangkong.web.error_words import field_words_in_page
 from fangkong.web.i18n import DEFAULT, LANGUAGES, translate
 from fangkong.web.reason_words import said_in_page
 
@@ -46,6 +47,7 @@ templates = Environment(
     autoescape=select_autoescape(["html"]),
 )
 templates.filters["said"] = said_in_page  # a reason in the page's language: {{ r|said }}
+templates.filters["field_words"] = field_words_in_page  # a refused field in words: {{ f|field_words }}
 
 
 Db = DbSession  # the API's one transaction per request

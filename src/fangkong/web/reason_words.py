@@ -24,6 +24,7 @@ from functools import lru_cache
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from fangkong.web.error_words import catalogue as error_catalogue
 from fangkong.web.i18n import MESSAGES
 
 FIELD = "{}"
@@ -355,6 +356,10 @@ def _entry(english: str, chinese: str) -> Entry:
 
 
 ENTRIES: tuple[Entry, ...] = tuple(_entry(e, z) for e, z in CATALOGUE.items())
+# the services' refusals and pydantic's messages (`error_words`), said by the same lookup; a message that is also a
+# rules' reason keeps the reason's Chinese
+ERROR_ENTRIES: tuple[Entry, ...] = tuple(_entry(e, z) for e, z in error_catalogue().items() if e not in CATALOGUE)
+ALL_ENTRIES = ENTRIES + ERROR_ENTRIES
 
 
 def english_words(text: str) -> list[str]:
@@ -424,7 +429,7 @@ def _zh(text: str) -> tuple[str, int, int]:
     if left == 0:  # a number, a date, an id: as it is (a list of numbers with the Chinese comma)
         return (text.replace(", ", "、") if NUMBERS.fullmatch(text) else text), 0, 0
     best, best_left, best_score = text, left, -1
-    for entry in ENTRIES:
+    for entry in ALL_ENTRIES:
         if entry.pattern.fullmatch(text) is None:
             continue
         for fields in _splits(text, entry.parts):

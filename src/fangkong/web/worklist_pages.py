@@ -20,7 +20,7 @@ from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, InvalidInput, NotFound, http_status
 from fangkong.services.calendar import local_time
 from fangkong.services.infection_follow_up import release_order
-from fangkong.services.jurisdictions.service import get_jurisdiction
+from fangkong.services.jurisdictions.service import get_jurisdiction, place_names
 from fangkong.services.orders.schemas import OrderChange
 from fangkong.services.orders.worklists import SECTIONS, WorkList, record_sampling, work_list
 from fangkong.web.pages import CurrentActor, Db, day_param, error_page, render, today_of
@@ -44,6 +44,8 @@ def _page(
         day = day_param(on, today_of(request))
         wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
         place = get_jurisdiction(session, wl.jurisdiction_code).name
+        # the communities to pick from, by name (a worker's own is the only one)
+        communities = {c: n for c, n in place_names(session, actor).items() if "·" not in n}
     except FangkongError as exc:
         return error_page(request, actor, exc)
     return render(
@@ -58,6 +60,7 @@ def _page(
         where=where or "",
         jurisdiction_code=jurisdiction_code or "",
         sections=SECTIONS,
+        communities=communities,
         problem=problem,
         notice=notice,
     )

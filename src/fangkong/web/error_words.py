@@ -1,0 +1,394 @@
+"""The services' refusals in the reader's language (issue 16: "Chinese throughout: ... error messages").
+
+The services raise `fangkong.errors` with English messages, and the API returns them so. The console says them in
+Chinese through the one lookup of `fangkong.web.reason_words.said`: `ERRORS` maps each English template exactly as
+the services, the console's pages and the rules write a message (an f-string's literal parts, `{}` for each
+interpolated expression) to a Chinese template with positional fields, as `reason_words.CATALOGUE` does for the
+rules' reasons. A message that is one of the rules' reasons is said by that catalogue and is not repeated here.
+`NOT_FOUND` words the entity of a `NotFound` ("no person 12"), `PYDANTIC` the messages of pydantic v2's validation
+that some console forms show as they are. `tests/web/test_error_words.py` reads every message from the source and
+fails on any without an entry.
+
+`field_words` says the field a refusal names (`anchor_date`, `contacts[0].person_id`) in the reader's words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from fangkong.web.i18n import MESSAGES
+
+# English template -> Chinese template ({0}, {1}, ... are the English fields in order; a literal brace is doubled).
+ERRORS: dict[str, str] = {
+    # ---- values that cannot be read ----
+    "{} is not a date": "{0} 不是有效日期",
+    "{} is not a date (YYYY-MM-DD)": "{0} 不是有效日期（格式 YYYY-MM-DD）",
+    "{} is not a number": "{0} 不是数字",
+    "{} is not a whole number": "{0} 不是整数",
+    "{} is not a phone number": "{0} 不是有效的电话号码",
+    "{} is not a temperature": "{0} 不是有效的体温",
+    "{} is not an ISO 8601 date-time": "{0} 不是 ISO 8601 格式的日期时间",
+    "{} has no UTC offset; give instants as ISO 8601 with offset": "{0} 缺少时区；请按 ISO 8601 格式注明时区",
+    "{} is not a proposal's number": "{0} 不是有效的建议编号",
+    "{} is not an order and a day": "{0} 不是“管控令与日期”",
+    "{} is not an order and a version": "{0} 不是“管控令与版本”",
+    "{} is not between {} and {}": "{0} 不在 {1} 至 {2} 之间",
+    "{} is not one of active, ended": "{0} 不是可选状态之一（进行中、已结束）",
+    "{} is not one of {}": "{0} 不是以下之一：{1}",
+    "{} is not one of {} (a leading - reverses it)": "{0} 不是以下之一：{1}（前加 - 表示倒序）",
+    "{}: an administrative code is 2 to 20 digits": "{0}：行政区划代码为 2 至 20 位数字",
+    "expected a number, null or {orf1ab, n}, got {}": "须为数字、空值或各靶标的 Ct 值，收到的是 {0}",
+    "Ct values must be above 0 and at most {}: {}": "Ct 值须大于 0 且不超过 {0}：{1}",
+    "Ct {} is out of range (above 0, at most {}; empty = not detected)": (
+        "Ct {0} 超出范围（须大于 0 且不超过 {1}；留空表示未检出）"
+    ),
+    "letters, digits, '.' and '_'": "只能使用字母、数字、“.”和“_”",
+    "a person's number": "须为人员编号",
+    "longer than {} characters": "超过 {0} 个字符",
+    "missing": "缺少此项",
+    "must be 0 or more": "须为 0 或以上",
+    "{}: must be 0 or more": "{0}：须为 0 或以上",
+    "{} on {}: must be 0 or more": "{1} 的 {0}：须为 0 或以上",
+    "must be at least 1": "须至少为 1",
+    "must be between 1 and {}": "须在 1 至 {0} 之间",
+    "between 0 and 60": "须在 0 至 60 之间",
+    "between 1 and 60": "须在 1 至 60 之间",
+    "at least 10 characters": "至少 10 个字符",
+    "at most a year at a time": "每次最多一年",
+    "may not be emptied": "不得清空",
+    # ---- choices of a closed list ----
+    "risk_posts_and_key_persons or all_residents": "须为“风险岗位和重点人员”或“全体居民”",
+    "proposed, confirmed or dismissed": "须为待确认、已确认或已排除",
+    "confirm, dismiss or confirm_all": "须为确认、排除或全部确认",
+    "close_contact or secondary_close_contact": "须为密切接触者或密接的密接",
+    "centralized_site or home_visit": "须为集中隔离点或上门",
+    "unknown area {}": "未知区域 {0}",
+    "unknown category {}; known: {}": "未知类别 {0}；可选：{1}",
+    "unknown jurisdiction {}": "未知辖区 {0}",
+    "unknown question {}; known: {}": "未知问题 {0}；可选：{1}",
+    "unknown role {}; known: {}": "未知角色 {0}；可选：{1}",
+    "unknown user or wrong password": "用户名或密码错误",
+    "unknown version {}": "未知版本 {0}",
+    "unknown version {}; known: {}": "未知版本 {0}；可选：{1}",
+    "versions are {}": "版本为：{0}",
+    # ---- dates ----
+    "is in the future": "不能晚于今天",
+    "{} is in the future": "{0} 晚于今天",
+    "{} is after today ({})": "{0} 晚于今天（{1}）",
+    "{} is after today ({}): record a visit made": "{0} 晚于今天（{1}）：请登记已完成的上门",
+    "{} is after today ({}): record what has happened": "{0} 晚于今天（{1}）：请登记已经发生的情况",
+    "{} is before today ({})": "{0} 早于今天（{1}）",
+    "{} is before today ({}): the plan's past cannot change": "{0} 早于今天（{1}）：管控方案已过去的部分不能更改",
+    "{} is before {}": "{0} 早于 {1}",
+    "is before since": "结束日期早于开始日期",
+    "{} is before the sample was collected": "{0} 早于样本采集时间",
+    "{} is outside the plan ({} to {})": "{0} 不在管控方案期间（{1} 至 {2}）",
+    "{} takes effect on {}, not {}": "{0} 自 {1} 起施行，而不是 {2}",
+    "{} is before the window opens ({})": "{0} 早于暴露期开始（{1}）",
+    "{} is after the infected person was isolated ({})": "{0} 晚于感染者被隔离（{1}）",
+    "{} is before the area was delineated ({})": "{0} 早于该区域划定日期（{1}）",
+    "before the area was delineated ({})": "早于该区域划定日期（{0}）",
+    "before the area was delineated ({}): not a spill-over": "早于该区域划定日期（{0}）：不属于外溢",
+    "between the delineation ({}) and today": "须在划定日期（{0}）与今天之间",
+    "{} is before the campaign's start ({})": "{0} 早于本次检测的开始日期（{1}）",
+    "round of {} is before the campaign's start ({})": "{0} 的轮次早于本次检测的开始日期（{1}）",
+    "round of {} is not after the round of {}": "{0} 的轮次不晚于 {1} 的轮次",
+    "{} is before the last round recorded ({})": "{0} 早于已登记的最后一轮（{1}）",
+    "{} is not a round day of campaign {}{}": "{0} 不是区域核酸检测 {1} 的检测日{2}",
+    "on {}": "于 {0}",
+    "; the final round is on {}": "；最后一轮为 {0}",
+    "the campaign stopped on {}: no more rounds": "本次检测已于 {0} 停止：不再检测",
+    "is after the confirmation": "晚于确认时间",
+    "is after the confirmation: the sample comes first": "晚于确认时间：应先采样后确认",
+    "is before the infection was confirmed": "早于感染者确认时间",
+    "is before the infection was found": "早于发现感染者的时间",
+    "is not after the discharge ({})": "不晚于出院时间（{0}）",
+    "symptom onset more than 60 days after sampling": "发病日期比采样日期晚 60 天以上",
+    # ---- orders and plans (measures 1, 2, 3, 10) ----
+    "order {} is {}": "管控令 {0} 的状态为：{1}",
+    "order {}: {}": "管控令 {0}：{1}",
+    "order {} has ended: only a person under an active order is visited": "管控令 {0} 已结束：仅对管控中的人员上门",
+    "order {} is not in centralized isolation on {}": "管控令 {0} 在 {1} 不处于集中隔离阶段",
+    "on {} order {} is in {}: home visits are for home isolation or home health monitoring": (
+        "{0} 管控令 {1} 处于{2}：上门仅适用于居家隔离或居家健康监测"
+    ),
+    "no phase of the plan": "管控方案之外",
+    "a centralized or testing-only phase": "集中隔离或仅检测阶段",
+    "order {} already has room {} until {}": "管控令 {0} 已分配房间 {1}，至 {2}",
+    "person {} is already under an active {} order ({})": "人员 {0} 已有进行中的{1}管控令（{2}）",
+    "entrant already under (or through) order {} for this entry: no second quarantine at the destination": (
+        "该入境人员本次入境已有（或已完成）管控令 {0}：目的地不再重复隔离"
+    ),
+    "give exactly one of anchor_date and start": "起算日期与开始日期须且只能填写其一",
+    "a quarantine plan names its category and phases": "管控方案须写明类别和各阶段",
+    "the plan from {} would already have ended on {}": "自 {0} 起的管控方案在 {1} 已经结束",
+    "the plan has no home isolation on or after {}": "管控方案在 {0} 及以后没有居家隔离阶段",
+    "the plan runs until {}; an early end is a cancellation or a transfer, with its reason": (
+        "管控方案至 {0} 结束；提前结束须作撤销或转运处理，并说明理由"
+    ),
+    "the tests release this infection on {}": "按检测结果，该感染者于 {0} 解除隔离",
+    "released after two tests in a row pass; no result yet for {}": "连续两次检测合格后解除隔离；{0} 尚无结果",
+    "{} has no Ct release of an infection isolated at home": "{0}未规定居家隔离感染者按 Ct 值解除隔离",
+    "{} does not move anyone out of home isolation": "{0}不将任何人员转出居家隔离",
+    "{} is not released by its tests' Ct": "{0}不按检测 Ct 值解除",
+    "secondary close contacts follow a confirmed close contact": "密接的密接须在密切接触者确认之后判定",
+    "close contacts are not determined under these rules ({})": "现行规定不判定密切接触者（{0}）",
+    "the order changed (version {}, you read {}); reload and try again": (
+        "管控令已被修改（当前版本 {0}，您读取的是 {1}）；请刷新后重试"
+    ),
+    "the order changed while you edited it; reload and try again": "您编辑期间管控令已被修改；请刷新后重试",
+    "the record changed (version {}, you read {}); reload and try again": (
+        "记录已被修改（当前版本 {0}，您读取的是 {1}）；请刷新后重试"
+    ),
+    "the record changed while you edited it; reload and try again": "您编辑期间记录已被修改；请刷新后重试",
+    "say why (at least 3 characters): it is kept with every changed order": (
+        "请说明理由（至少 3 个字符）：理由随每条被修改的管控令保存"
+    ),
+    "tick the people to release": "请勾选要解除管控的人员",
+    "tick the people whose sample was taken": "请勾选已采样的人员",
+    "a sample of {} is recorded for order {}": "管控令 {1} 已登记 {0} 的采样",
+    "a visit of {} is already recorded for this order": "该管控令已登记 {0} 的上门记录",
+    "{} °C is outside {}–{} °C: measure again": "{0} °C 超出 {1}–{2} °C 的范围：请重新测量",
+    # ---- persons ----
+    "a person with this document is registered": "该证件的人员已登记",
+    "a person with this {} is registered": "该{0}的人员已登记",
+    "differs from the resident ID's {}": "与居民身份证号码中的 {0} 不一致",
+    "choose the community the person lives in": "请选择该人员居住的社区",
+    "no place in your jurisdiction is named {}: choose one from the list": (
+        "您的辖区内没有名为 {0} 的地点：请从列表中选择"
+    ),
+    "a building or unit needs the label addresses use (e.g. 7)": "楼栋或单元须填写地址中使用的编号（如 7）",
+    "your role may not register people": "您的角色不能登记人员",
+    "give a person id or a code token": "请提供人员编号或健康码令牌",
+    "person {} already has an infection record": "人员 {0} 已有感染者记录",
+    "person {} is already listed as stranded ({})": "人员 {0} 已登记为滞留人员（{1}）",
+    "only a cleared person departs ({})": "只有已通过评估的人员才能离开（{0}）",
+    "{} has departed": "{0} 已离开",
+    # ---- infections and contacts (measure 2) ----
+    "no infection {}": "未找到感染者 {0}",
+    "infection {} descends from {}: a cycle": "感染者 {0} 的传播链来源于 {1}：形成循环",
+    "infection {} is not discharged: a positive is not a re-positive": "感染者 {0} 尚未出院：阳性结果不属于复阳",
+    "is the infected person": "是感染者本人",
+    "name at least one contact": "请至少填写一名接触者",
+    "choose at least one proposal": "请至少选择一条建议",
+    "say why the candidate is dismissed": "请说明排除该候选人的理由",
+    "candidate {} is {}": "候选人 {0} 的状态为：{1}",
+    "proposal {} is already {}": "建议 {0} 的状态已为：{1}",
+    "proposal {} is not one of this infection's": "建议 {0} 不属于该感染者",
+    "person {} is already proposed for area {}": "人员 {0} 已被列为区域 {1} 的候选人",
+    "no symptoms cannot be ticked together with a symptom": "“无症状”不能与其他症状同时勾选",
+    # ---- risk areas (measure 4) ----
+    "name the area to be delineated": "请填写要划定的区域",
+    "an area is delineated high or medium risk": "区域只能划定为高风险或中风险",
+    "{} has no {}-risk areas": "{0}不设{1}区",
+    "area {} exists": "区域 {0} 已存在",
+    "area {} is still {}-risk on {} ({} clean days); the rules lower it {}": (
+        "区域 {0} 在 {2} 仍为{1}区（已连续 {3} 天无新增）；按规定{4}降级"
+    ),
+    "after {} clean days": "于连续 {0} 天无新增后",
+    "{} overlaps active risk area {} ({})": "{0} 与现有风险区 {1}（{2}）重叠",
+    "name the infections whose home, workplace or activity place this is, or say in the note where the infection was "
+    "recorded": "请填写以此处为居住地、工作地或活动场所的感染者，或在备注中说明感染者的登记地",
+    # ---- areas and jurisdictions: shapes and codes ----
+    "{} overlaps {}": "{0} 与 {1} 重叠",
+    "{} lies outside its parent {}": "{0} 超出其上级 {1} 的范围",
+    "{} does not extend its parent's code {}": "{0} 不是在上级代码 {1} 之后续编",
+    "{}: the parent's code {} and {} digits": "{0}：须为上级代码 {1} 加 {2} 位数字",
+    "a {} cannot be under a {}": "{0}不能隶属于{1}",
+    "jurisdiction {} exists": "辖区 {0} 已存在",
+    "{} exists": "{0} 已存在",
+    "a user can only be created inside your own jurisdiction": "只能在您本人的辖区内创建用户",
+    "the shape is empty": "图形为空",
+    "the shape is not a valid polygon ({})": "图形不是有效的多边形（{0}）",
+    "a Polygon or MultiPolygon, not {}": "须为多边形或多多边形，而不是 {0}",
+    "a Feature with properties": "须为带属性的要素",
+    "expected a GeoJSON FeatureCollection": "须为 GeoJSON 要素集合",
+    "not GeoJSON: {}": "不是 GeoJSON：{0}",
+    "not a readable GeoJSON geometry: {}": "无法读取的 GeoJSON 几何图形：{0}",
+    # ---- sites (measure 1) ----
+    "a site named {} exists": "名为 {0} 的隔离点已存在",
+    "room numbers repeat": "房间号重复",
+    "room {} is occupied": "房间 {0} 已有人入住",
+    "no room {} at {}": "{1} 没有房间 {0}",
+    "{} has no free room from {} to {}": "{0} 在 {1} 至 {2} 期间没有空余房间",
+    # ---- lab and imported files (measures 6 and 9) ----
+    "no rows": "没有数据行",
+    "more than {} rows: split it": "超过 {0} 行：请拆分后导入",
+    "more values than columns": "数值多于列数",
+    "expected an object": "须为对象",
+    'expected a list of rows or {"rows": [...]}': '须为数据行列表或 {{"rows": [...]}}',
+    "missing column(s): {}; expected {}": "缺少列：{0}；应有：{1}",
+    "give a .csv or .json file (or the text/csv or application/json content type)": (
+        "请提供 .csv 或 .json 文件（或 text/csv、application/json 内容类型）"
+    ),
+    "cannot read: {}": "无法读取：{0}",
+    "not UTF-8 text: {} at byte {}": "不是 UTF-8 文本：第 {1} 字节处 {0}",
+    "not JSON: {} (line {})": "不是 JSON：{0}（第 {1} 行）",
+    "not valid YAML: {}": "不是有效的 YAML：{0}",
+    "this file was imported as {} (import {})": "该文件已作为{0}导入（导入批次 {1}）",
+    "this file was imported by another account (import {})": "该文件已由其他账号导入（导入批次 {0}）",
+    "{} repeats row {}": "{0} 与第 {1} 行重复",
+    "{} member(s) in a sample of {}": "{1} 人混采的样本中有 {0} 人",
+    "a person is in the tube twice": "同一人在同一管中出现两次",
+    "no person with document {}… is registered in your jurisdiction": "您的辖区内没有证件号码为 {0}… 的登记人员",
+    "no sample {} is registered": "未登记样本 {0}",
+    "no venue {} is registered": "未登记场所 {0}",
+    "venue code {} is registered": "场所码 {0} 已登记",
+    "sample {} is registered with other members or times": "样本 {0} 已按其他人员或时间登记",
+    "sample {} already has a different result (import {}); a correction goes through the lab's amendment, not a "
+    "second upload": "样本 {0} 已有不同的结果（导入批次 {1}）；更正须由实验室修订，不能再次上传",
+    "a screening of {} is recorded": "已登记 {0} 的筛查",
+    # ---- cases of the self-check file (DESIGN.md) ----
+    "expected a mapping with a list under `cases`": "须为映射，并在 `cases` 下列出用例",
+    "duplicate case id {}": "用例编号 {0} 重复",
+    "name at least one case file": "请至少指定一个用例文件",
+    # ---- testing campaigns (measure 6) ----
+    "a round of {} is recorded for campaign {}": "区域核酸检测 {1} 已登记 {0} 的轮次",
+    "campaign {} tests risk posts and key persons, not everyone": (
+        "区域核酸检测 {0} 只检测风险岗位和重点人员，不是全员检测"
+    ),
+    # ---- the command centre: versions and transitions (measures 16 and 20) ----
+    "preview the transition first": "请先预览转换结果",
+    "tick the box to confirm that the preview was checked": "请勾选确认已核对预览结果",
+    "the preview showed {} changes and {} would be made now: preview again": (
+        "预览显示 {0} 项变更，现在将产生 {1} 项：请重新预览"
+    ),
+    "a consequence could not be applied: {}": "有一项后续处理无法执行：{0}",
+    "only the command centre applies a new version of the rules": "只有指挥部可以施行新版本规定",
+    "only the command centre recomputes codes from this page": "只有指挥部可以在此页面重新计算健康码",
+    "only supervisors and the command centre read the findings": "只有督导人员和指挥部可以查阅督查发现",
+    "route the complaint to a jurisdiction": "请将投诉转交给一个辖区",
+    "a health-code appeal is about a person": "健康码申诉须针对具体人员",
+    "ticket {} is {}": "工单 {0} 的状态为：{1}",
+    "role {} may not {}": "角色 {0} 无权{1}",
+    # ---- the file of a RowError ("row 3: ...") ----
+    "row {}: {}": "第 {0} 行：{1}",
+}
+
+# The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
+NOT_FOUND: dict[str, str] = {
+    "person": "人员",
+    "order": "管控令",
+    "infection": "感染者",
+    "jurisdiction": "辖区",
+    "campaign": "区域核酸检测",
+    "risk area": "风险区",
+    "site": "集中隔离点",
+    "health code": "健康码",
+    "ticket": "工单",
+    "stranded person": "滞留人员",
+    "contact candidate": "密接候选人",
+    "spill-over candidate": "外溢候选人",
+    "export format": "导出格式",
+}
+
+# Pydantic v2's messages (pydantic_core's templates, with a `{}` for each of their fields) that reach a console form
+# as they are, and the parse errors its date and time messages quote (speedate's).
+PYDANTIC: dict[str, str] = {
+    "Field required": "必填",
+    "String should have at least {} character": "至少 {0} 个字符",
+    "String should have at least {} characters": "至少 {0} 个字符",
+    "String should have at most {} character": "最多 {0} 个字符",
+    "String should have at most {} characters": "最多 {0} 个字符",
+    "String should match pattern {}": "格式不符合要求（{0}）",
+    "Input should be a valid string": "须为文本",
+    "Input should be a valid integer": "须为整数",
+    "Input should be a valid integer, unable to parse string as an integer": "须为整数",
+    "Input should be a valid integer, got a number with a fractional part": "须为整数，不能有小数",
+    "Input should be a valid number": "须为数字",
+    "Input should be a valid number, unable to parse string as a number": "须为数字",
+    "Input should be a finite number": "须为有限数值",
+    "Input should be a valid boolean, unable to interpret input": "须为是或否",
+    "Input should be a valid date in the format YYYY-MM-DD, {}": "须为 YYYY-MM-DD 格式的日期，{0}",
+    "Input should be a valid date or datetime, {}": "须为有效的日期或日期时间，{0}",
+    "Input should be a valid datetime, {}": "须为有效的日期时间，{0}",
+    "Input should be a valid datetime or date, {}": "须为有效的日期时间或日期，{0}",
+    "Input should have timezone info": "须注明时区",
+    "Value error, {}": "数值错误，{0}",
+    "Assertion failed, {}": "校验未通过，{0}",
+    "Input should be greater than or equal to {}": "须大于或等于 {0}",
+    "Input should be less than or equal to {}": "须小于或等于 {0}",
+    "Input should be greater than {}": "须大于 {0}",
+    "Input should be less than {}": "须小于 {0}",
+    "Input should be {}": "须为 {0}",
+    "Input should be {} or {}": "须为 {0}或{1}",
+    "Input should be a valid list": "须为列表",
+    "List should have at least {} item after validation, not {}": "至少 {0} 项，实际 {1} 项",
+    "List should have at least {} items after validation, not {}": "至少 {0} 项，实际 {1} 项",
+    "List should have at most {} item after validation, not {}": "最多 {0} 项，实际 {1} 项",
+    "List should have at most {} items after validation, not {}": "最多 {0} 项，实际 {1} 项",
+    "Extra inputs are not permitted": "不允许额外的输入项",
+    "input is too short": "输入过短",
+    "input is too long": "输入过长",
+    "invalid character in year": "年份中有无效字符",
+    "invalid character in month": "月份中有无效字符",
+    "invalid character in day": "日期中有无效字符",
+    "invalid date separator, expected `-`": "日期分隔符无效，应为 `-`",
+    "month value is outside expected range of 1-12": "月份超出 1–12 的范围",
+    "day value is outside expected range": "日超出有效范围",
+    "unexpected extra characters at the end of the input": "输入末尾有多余字符",
+}
+
+# The statuses a conflict quotes ("order 4 is released"): of orders, contact candidates and appeal tickets.
+STATUSES: dict[str, str] = {
+    "active": "管控中",
+    "released": "已解除",
+    "cancelled": "已撤销",
+    "transferred": "已转运",
+    "superseded": "已转为感染者管理",
+    "proposed": "待确认",
+    "confirmed": "已确认",
+    "dismissed": "已排除",
+    "open": "待处理",
+    "answered": "已答复",
+}
+# the templates that end in a status, and their Chinese with the status as the last part
+STATUS_TEMPLATES = {
+    "order {} is ": "管控令 {0} 的状态为：",
+    "candidate {} is ": "候选人 {0} 的状态为：",
+    "proposal {} is already ": "建议 {0} 的状态已为：",
+    "ticket {} is ": "工单 {0} 的状态为：",
+}
+
+FIELD_PREFIX = "error_field_"  # the keys of `words_errors`: a field's name where the table has no word for it
+INDEX = re.compile(r"^(.*?)\[(\d+)\]$")
+
+
+def catalogue() -> dict[str, str]:
+    """Every message template of the services and of pydantic, the `NotFound` ones spelled out, in one table."""
+    found = {f"no {entity} {{}}": f"未找到{zh} {{0}}" for entity, zh in NOT_FOUND.items()}
+    statuses = {e + status: z + zh for e, z in STATUS_TEMPLATES.items() for status, zh in STATUSES.items()}
+    return {**ERRORS, **found, **statuses, **PYDANTIC}
+
+
+def _field_word(name: str, lang: str) -> str:
+    for key in (FIELD_PREFIX + name, name):
+        entry = MESSAGES.get(key)
+        if entry is not None and entry.get(lang):
+            return entry[lang]
+    return name  # a field nobody named: as the service wrote it, never blank
+
+
+def field_words(field: str | None, lang: str) -> str:
+    """The field a refusal names, in `lang`: each dotted part in words (`contacts[0].person_id` -> "接触者 1 ·
+    人员编号"), a list's index counted from 1, a part the tables do not know as it is; "row 3" and the like stay."""
+    if not field:
+        return ""
+    parts = []
+    for part in field.split("."):
+        indexed = INDEX.match(part)
+        name, index = (indexed.group(1), int(indexed.group(2)) + 1) if indexed else (part, None)
+        said = _field_word(name, lang)
+        parts.append(f"{said} {index}" if index is not None else said)
+    return " · ".join(parts)
+
+
+@pass_context
+def field_words_in_page(context: Context, field: str | None) -> str:
+    """The template filter `{{ problem.field|field_words }}`: the field in the page's language (`lang`; a macro
+    imported without context has none and keeps the English)."""
+    lang = context.get("lang")
+    return field_words(field, lang if isinstance(lang, str) else "en")
