@@ -86,6 +86,15 @@ class LoginRequired(Unauthenticated):
     """No valid session cookie: the console sends the browser to the login page."""
 
 
+class TooManyAttempts(FangkongError):
+    """Too many failed logins for an account or from an address: refused for `retry_after` seconds (HTTP 429 with
+    Retry-After; services.users.throttle)."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed logins; try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
 class Inconsistent(FangkongError):
     """The store or the policy data contradicts itself: a row that must exist is missing, or a value that must be set
     is not. A bug or a damaged store, never the caller's input (HTTP 500); raised where an `assert` would vanish
@@ -103,6 +112,8 @@ def http_status(exc: FangkongError) -> int:
             return 404
         case Conflict():
             return 409
+        case TooManyAttempts():
+            return 429
         case Inconsistent():
             return 500
         case InvalidInput() | Refused() | NotInForce():

@@ -271,7 +271,9 @@ def test_a_lab_sees_its_own_imports_accepted_and_refused_and_not_another_lab_s(
     url, _ = fresh
     engine = make_engine(url)
     with unit_of_work(session_factory(engine)) as session:
-        create_user(session, None, username="lab2", password=DEMO_PASSWORD, role="lab", jurisdiction_code=COUNTY)
+        create_user(
+            session, None, username="lab2", password=DEMO_PASSWORD, role="lab", jurisdiction_code=COUNTY, demo=True
+        )
         documents = list(session.scalars(select(Person.document_number).order_by(Person.id).limit(2)))
     engine.dispose()
     header = "barcode,pool_size,sampling_point,collected_at,members\n"

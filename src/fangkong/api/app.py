@@ -24,6 +24,7 @@ from fangkong.api import (
     routes_overreach,
     routes_persons,
     routes_sites,
+    routes_users,
     routes_visits,
 )
 from fangkong.api.event_clock import EventClock
@@ -35,6 +36,7 @@ from fangkong.services.calendar import Clock, local_day, system_clock
 from fangkong.services.health_codes.check import code_store
 from fangkong.services.health_codes.follow import following
 from fangkong.services.store import make_engine
+from fangkong.services.users.throttle import LoginThrottle, login_limits
 
 
 def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy | None = None) -> FastAPI:
@@ -62,6 +64,10 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     engine = make_engine(database_url)
     app.state.engine = engine
     app.state.clock = clock
+    # API tokens are issued and expire on the real time, a drill's or not (a test replaces it)
+    app.state.wall_clock = system_clock
+    # failed logins per account and per address, one count for the API's and the console's login
+    app.state.login_throttle = LoginThrottle(login_limits())
     app.state.policy = policy if policy is not None else load_policy()
     # every commit refreshes the codes its changes touch, for the day of the app's clock (a drill's too)
     app.state.sessions = following(engine, today=lambda: local_day(app.state.clock()), policy=app.state.policy)
@@ -69,7 +75,11 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     # the staff's reads of one person, settled in group commits by a thread with an engine of its own (an
     # in-memory SQLite store has no second connection: its reads take the routes)
     in_memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
-    app.state.audited_reads = None if in_memory else GroupCommit(durable_engine(database_url), clock)
+    app.state.audited_reads = (
+        None
+        if in_memory
+        else GroupCommit(durable_engine(database_url), clock, wall_clock=lambda: app.state.wall_clock())
+    )
     errors.install(app)
     # inside the request log (a staff read is logged with its account), before the router (staff_reads explains)
     app.add_middleware(StaffReadFastPath)
@@ -89,6 +99,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     app.include_router(routes_overreach.router)
     app.include_router(routes_measures.router)
     app.include_router(routes_visits.router)
+    app.include_router(routes_users.router)
 
     static = resources.files("fangkong.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -38,6 +38,15 @@ def get_now(request: Request) -> datetime:
 Now = Annotated[datetime, Depends(get_now)]
 
 
+def get_wall_now(request: Request) -> datetime:
+    """The real time, a drill's or not: API tokens are issued and expire on it."""
+    now: datetime = request.app.state.wall_clock()
+    return now
+
+
+WallNow = Annotated[datetime, Depends(get_wall_now)]
+
+
 def get_today(now: Now) -> date:
     """The calendar day in the jurisdiction's zone (Asia/Shanghai): what "today's list" means to staff."""
     return local_day(now)
@@ -66,7 +75,7 @@ def get_bearer(authorization: Annotated[str | None, Header()] = None) -> str:
 Bearer = Annotated[str, Depends(get_bearer)]
 
 
-def get_actor(request: Request, session: DbSession, now: Now, token: Bearer) -> Actor:
+def get_actor(request: Request, session: DbSession, now: WallNow, token: Bearer) -> Actor:
     actor = actor_for_token(session, token, now=now)
     if actor is None:
         raise Unauthenticated("the token is unknown or expired")

@@ -17,6 +17,7 @@ from fangkong.errors import (
     NotInForce,
     Refused,
     RowError,
+    TooManyAttempts,
     http_status,
 )
 from fangkong.services.access import Actor
@@ -86,4 +87,7 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, Refused):
             await run_in_threadpool(_record_refusal, request, exc)
         message, field, clause, row = error_parts(exc)
-        return _body(http_status(exc), message, field, clause, row)
+        response = _body(http_status(exc), message, field, clause, row)
+        if isinstance(exc, TooManyAttempts):  # RFC 9110 10.2.3: when a client may try again
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response

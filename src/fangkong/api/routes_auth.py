@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel
 
-from fangkong.api.deps import Bearer, CurrentActor, DbSession, Now, get_actor
+from fangkong.api.deps import Bearer, CurrentActor, DbSession, WallNow, get_actor
 from fangkong.services.users.service import issue_token, revoke_token
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -27,9 +27,24 @@ class Me(BaseModel):
     jurisdiction_path: str
 
 
+def client_address(request: Request) -> str:
+    """Who is logging in, for the per-address count of failures (behind a proxy: uvicorn's --proxy-headers)."""
+    return request.client.host if request.client else ""
+
+
 @router.post("/token", response_model=TokenRead)
-def login(body: Credentials, session: DbSession, now: Now) -> TokenRead:
-    return TokenRead(access_token=issue_token(session, username=body.username, password=body.password, now=now))
+def login(body: Credentials, request: Request, session: DbSession, now: WallNow) -> TokenRead:
+    """Log in. A failure is a 401, alike for an unknown user and a wrong password; too many failures for the
+    account or from the address a 429 with Retry-After (services.users.throttle)."""
+    token = issue_token(
+        session,
+        username=body.username,
+        password=body.password,
+        now=now,
+        throttle=request.app.state.login_throttle,
+        address=client_address(request),
+    )
+    return TokenRead(access_token=token)
 
 
 @router.get("/me", response_model=Me)

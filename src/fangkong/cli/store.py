@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fangkong.cli.common import console, parse_date, reports_errors, sessions_on
+from fangkong.cli.common import console, errors, parse_date, reports_errors, sessions_on
 from fangkong.services import logs
 from fangkong.services.calendar import drill_clock, system_clock
 from fangkong.services.settings import database_url
@@ -84,6 +84,36 @@ def demo_load(
     )
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
+def _refuse_public_demo(url: str, host: str) -> None:
+    """The demo's accounts open with a password printed in the README: on an address others can reach, anyone
+    could log in as the command centre. Refused (exit 1) unless `--allow-demo-accounts` says it is meant."""
+    if _loopback(host):
+        return
+    from fangkong.services.demo import demo_accounts
+
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        open_ones = demo_accounts(session)
+    if open_ones:
+        errors.print(
+            f"refusing to serve on {host}: the demo accounts {', '.join(open_ones)} open with the published demo "
+            "password, so anyone who can reach this address can log in. Disable them or reset their passwords, "
+            "serve on 127.0.0.1, or pass --allow-demo-accounts if this is meant.",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+
+
 def _shown(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -119,6 +149,13 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="worker processes on the one port (about one per core)")
     ] = 1,
+    allow_demo_accounts: Annotated[
+        bool,
+        typer.Option(
+            "--allow-demo-accounts",
+            help="serve on a non-loopback address although demo accounts with the published password exist",
+        ),
+    ] = False,
 ) -> None:
     """Serve the API (and its docs at /docs) on the store, migrating it first."""
     import os
@@ -130,6 +167,8 @@ def serve(
     upgrade(url)
     if demo:
         demo_load(db=url)
+    if not allow_demo_accounts:
+        _refuse_public_demo(url, host)
     drill = parse_date(today, "--today") if today else None
     console.print(
         f"fangkong on http://{host}:{port} (store {_shown(url)}"

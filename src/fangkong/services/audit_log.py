@@ -37,6 +37,7 @@ AUDIT_ENTITIES = (
     "testing_campaign",
     "lab_import",
     "bulk_tables",
+    "user",
 )
 AUDIT_SORTS = ("at", "-at")
 

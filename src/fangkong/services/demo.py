@@ -36,11 +36,15 @@ from fangkong.services.persons.service import create_person
 from fangkong.services.sites.schemas import AssignmentCreate, SiteCreate
 from fangkong.services.sites.service import assign_room, create_site
 from fangkong.services.tracing.venues import VenueCreate, import_scans, register_venue
-from fangkong.services.users.service import create_user
+from fangkong.services.users.models import User
+from fangkong.services.users.passwords import DEMO_PASSWORD as DEMO_PASSWORD  # the demo prints it
+from fangkong.services.users.service import create_user, opens_with
 from fangkong.services.visits.demo import demo_visits
 
 DEMO_TODAY = date(2022, 11, 16)
-DEMO_PASSWORD = "fangkong-demo"
+# the demo's staff accounts, each with DEMO_PASSWORD (published): `serve` on a public address refuses while one
+# still opens with it
+DEMO_USERNAMES = ("command", "epi", "worker1", "worker2", "supervisor", "viewer", "lab")
 COUNTY = "110199"  # an unassigned county code under Beijing (GB/T 2260 has no 110199): fictional, but valid in IDs
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -88,6 +92,12 @@ def _tree(session: Session) -> list[str]:
             )
             communities.append(code)
     return communities
+
+
+def demo_accounts(session: Session) -> list[str]:
+    """The demo's accounts in the store that are active and still open with the demo's published password."""
+    users = session.scalars(select(User).where(User.username.in_(DEMO_USERNAMES), User.active.is_(True)))
+    return sorted(u.username for u in users if opens_with(u, DEMO_PASSWORD))
 
 
 def _square(x: float, y: float, size: float) -> dict[str, object]:
@@ -180,7 +190,9 @@ def load_demo(
         ("lab", "lab", COUNTY),
     ]
     for username, role, where in users:
-        create_user(session, None, username=username, password=DEMO_PASSWORD, role=role, jurisdiction_code=where)
+        create_user(
+            session, None, username=username, password=DEMO_PASSWORD, role=role, jurisdiction_code=where, demo=True
+        )
     site = create_site(
         session,
         SYSTEM,

@@ -21,6 +21,7 @@ from fangkong.web import (
     policy_pages,
     risk_area_pages,
     trend_pages,
+    user_pages,
     visit_pages,
     worklist_pages,
 )
@@ -43,5 +44,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(trend_pages.router)
     app.include_router(list_pages.router)
     app.include_router(visit_pages.router)
+    app.include_router(user_pages.router)
     pages.install(app)
     return app

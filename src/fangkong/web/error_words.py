@@ -57,6 +57,18 @@ ERRORS: dict[str, str] = {
     "between 0 and 60": "须在 0 至 60 之间",
     "between 1 and 60": "须在 1 至 60 之间",
     "at least 10 characters": "至少 10 个字符",
+    "at most 100 characters": "至多 100 个字符",
+    # the password policy (services.users.passwords) and the accounts (services.users.admin)
+    "only whitespace": "不能只有空白字符",
+    "too few different characters": "不同的字符太少",
+    "a run of a sequence (1234567890, abcdefghij, qwertyuiop) is guessed at once": (
+        "连续序列（如 1234567890、abcdefghij、qwertyuiop）很快会被猜中"
+    ),
+    "one of the most common passwords": "这是最常见的密码之一",
+    "contains the username": "包含用户名",
+    "the demo's published password; choose your own": "这是演示环境公开的密码，请另设密码",
+    "an administrator may not disable or re-scope their own account": "管理员不能停用或更改自己的账号",
+    "an account can only be moved inside your own jurisdiction": "账号只能调整到您本人辖区之内",
     "at most a year at a time": "每次最多一年",
     "may not be emptied": "不得清空",
     # ---- choices of a closed list ----

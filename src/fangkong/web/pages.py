@@ -16,13 +16,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from fangkong.api.deps import DbSession, Rules, get_now
+from fangkong.api.deps import DbSession, Rules, get_now, get_wall_now
 from fangkong.api.errors import error_parts, http_error_body
+from fangkong.api.routes_auth import client_address
 from fangkong.errors import (
     FangkongError,
     InvalidInput,
     LoginRequired,
     NotInForce,
+    TooManyAttempts,
+    Unauthenticated,
     http_status,
 )
 from fangkong.rules.plans import Plan, PlanRefusal, first_day, management_plan, parse_category
@@ -68,7 +71,7 @@ def _lang(request: Request) -> str:
 
 def actor_of_cookie(request: Request, session: Db) -> Actor:
     token = request.cookies.get(COOKIE)
-    actor = actor_for_token(session, token, now=now_of(request)) if token else None
+    actor = actor_for_token(session, token, now=get_wall_now(request)) if token else None
     if actor is None:
         raise LoginRequired
     request.state.actor = actor  # the request's log line names who made it, as the API's does
@@ -161,8 +164,21 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     try:
-        token = issue_token(session, username=username, password=password, now=now_of(request))
-    except InvalidInput:
+        token = issue_token(
+            session,
+            username=username,
+            password=password,
+            now=get_wall_now(request),
+            throttle=request.app.state.login_throttle,
+            address=client_address(request),
+        )
+    except TooManyAttempts as exc:
+        page = render(
+            request, "login.html", status=429, next=next, failed=False, wait=exc.retry_after, username=username
+        )
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    except Unauthenticated:
         return render(request, "login.html", status=401, next=next, failed=True, username=username)
     response = RedirectResponse(next if _local(next) else "/", status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", max_age=12 * 3600)

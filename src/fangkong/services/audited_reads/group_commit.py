@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event
 
 from fangkong.services import logs
-from fangkong.services.calendar import local_day
+from fangkong.services.calendar import local_day, system_clock
 from fangkong.services.store import make_engine
 
 from .batch import Answer, Ask, answer
@@ -67,9 +67,17 @@ class GroupCommit:
     flight at once (default: one on SQLite, where writers take turns anyway; two on PostgreSQL, so one batch's
     statements run while another's wait on the network or the commit)."""
 
-    def __init__(self, engine: Engine, clock: Callable[[], datetime], *, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Callable[[], datetime],
+        *,
+        threads: int | None = None,
+        wall_clock: Callable[[], datetime] = system_clock,
+    ) -> None:
         self.engine = engine
         self.clock = clock
+        self.wall_clock = wall_clock  # tokens expire on the real time, a drill's or not
         self.threads = threads if threads is not None else (1 if engine.dialect.name == "sqlite" else 2)
         self.batches = 0  # committed, for tests and the benchmark: reads / batches is the grouping achieved
         self.reads = 0
@@ -153,12 +161,12 @@ class GroupCommit:
         return not isinstance(outcome, BaseException)
 
     def _commit(self, conn: Connection, asks: list[Ask]) -> list[Answer | None]:
-        now = self.clock()
+        today = local_day(self.clock())
         if self.engine.dialect.name == "sqlite":
             # the write lock from the start: the tokens, records and audit entries are one snapshot, and a logout
             # committed by another process either precedes this batch or follows its answers
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        answers = answer(conn, asks, now=now, today=local_day(now))
+        answers = answer(conn, asks, now=self.wall_clock(), today=today)
         conn.commit()
         with self._lock:
             self.batches += 1
