@@ -9,7 +9,7 @@ import asyncio
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import pytest
@@ -165,7 +165,10 @@ def test_a_logged_out_token_is_refused_at_once_by_every_server(api: Api, db_url:
 def test_an_expired_token_is_refused(api: Api) -> None:
     person = register(api, "epi", name="Expired", community=A)
     headers = api.as_("worker_a")
-    api.clock.today += timedelta(days=1)  # tokens last 12 hours
+    api.clock.today += timedelta(days=1)  # the drill's day moves: tokens live on the real clock (issue 17)
+    assert api.client.get(f"/api/persons/{person['id']}", headers=headers).status_code == 200
+    later = datetime.now(UTC) + timedelta(hours=13)  # tokens last 12 hours
+    cast(FastAPI, api.client.app).state.wall_clock = lambda: later
     r = api.client.get(f"/api/persons/{person['id']}", headers=headers)
     assert r.status_code == 401
 
