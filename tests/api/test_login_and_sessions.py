@@ -85,7 +85,9 @@ def test_a_failed_login_is_401_alike_and_costs_one_verification(api: Api, monkey
     unknown = log_in(api, "nobody", PASSWORD)
     assert len(verified) == 2  # an unknown user costs an argon2 verification too: the time tells nothing
     assert wrong.status_code == unknown.status_code == 401
-    assert error(wrong) == error(unknown) == {"field": None, "message": "unknown user or wrong password", "clause": None}
+    assert (
+        error(wrong) == error(unknown) == {"field": None, "message": "unknown user or wrong password", "clause": None}
+    )
     assert "access_token" not in wrong.json()
 
 
