@@ -324,6 +324,7 @@ def test_a_community_supervisor_sees_only_their_community_s_entries(url: str) ->
                 password=DEMO_PASSWORD,
                 role="supervisor",
                 jurisdiction_code="110199002001",
+                demo=True,
             )
         theirs = {
             str(i) for (i,) in session.execute(select(Person.id).where(Person.jurisdiction_code == "110199002001"))

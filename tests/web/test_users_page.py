@@ -72,7 +72,7 @@ def test_an_administrator_adds_disables_and_resets_from_the_console(client: Test
     as_admin(client)
     form = {"username": "worker9", "password": "1234567890", "role": "community_worker", "jurisdiction_code": COUNTY}
     weak = client.post("/users?lang=zh", data=form)
-    assert weak.status_code == 422 and "连续序列" in weak.text and 'data-field="password"' in weak.text
+    assert weak.status_code == 422 and "连续的数字" in weak.text and 'data-field="password"' in weak.text
     added = client.post("/users", data=form | {"password": "maple harbour quilt"})
     assert added.status_code == 303 and "saved=worker9" in added.headers["location"]
     wid = user(url, "worker9").id

@@ -62,7 +62,7 @@ ERRORS: dict[str, str] = {
     "only whitespace": "不能只有空白字符",
     "too few different characters": "不同的字符太少",
     "a run of a sequence (1234567890, abcdefghij, qwertyuiop) is guessed at once": (
-        "连续序列（如 1234567890、abcdefghij、qwertyuiop）很快会被猜中"
+        "连续的数字、字母或键盘按键序列很快会被猜中"
     ),
     "one of the most common passwords": "这是最常见的密码之一",
     "contains the username": "包含用户名",
@@ -283,6 +283,7 @@ ERRORS: dict[str, str] = {
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
 NOT_FOUND: dict[str, str] = {
     "person": "人员",
+    "user": "账号",
     "order": "管控令",
     "infection": "感染者",
     "jurisdiction": "辖区",

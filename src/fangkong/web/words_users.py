@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 WORDS: dict[str, dict[str, str]] = {
+    "list_entity_user": {"zh": "账号", "en": "Account"},  # the audit log's entries about accounts
     "users_nav": {"zh": "账号管理", "en": "Accounts"},
     "users_title": {"zh": "工作人员账号", "en": "Staff accounts"},
     "users_count": {"zh": "共 {n} 个账号", "en": "{n} accounts"},
