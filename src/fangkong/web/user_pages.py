@@ -86,7 +86,7 @@ def add(
     username: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=1000)],
     role: Annotated[str, Form()],
-    jurisdiction_code: Annotated[str, Form(max_length=12)],
+    jurisdiction_code: Annotated[str, Form(max_length=20)],
 ) -> Response:
     values = {"username": username, "role": role, "jurisdiction_code": jurisdiction_code}
     try:
@@ -103,7 +103,7 @@ def change(
     actor: CurrentActor,
     user_id: int,
     role: Annotated[str, Form()] = "",
-    jurisdiction_code: Annotated[str, Form(max_length=12)] = "",
+    jurisdiction_code: Annotated[str, Form(max_length=20)] = "",
     active: Annotated[str, Form()] = "",
 ) -> Response:
     """One form per row for the role and jurisdiction, one button to disable or enable (`active` yes or no)."""

@@ -33,14 +33,14 @@ class AccountCreate(BaseModel):
     username: str = Field(max_length=100)
     password: str = Field(max_length=1000)
     role: str
-    jurisdiction_code: str = Field(max_length=12)
+    jurisdiction_code: str = Field(max_length=20)
 
 
 class AccountUpdate(BaseModel):
     """What changes; a field left out stays as it is."""
 
     role: str | None = None
-    jurisdiction_code: str | None = Field(default=None, max_length=12)
+    jurisdiction_code: str | None = Field(default=None, max_length=20)
     active: bool | None = None
 
 
