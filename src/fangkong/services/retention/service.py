@@ -130,7 +130,7 @@ def expired(
                 select(Infection.person_id, Infection.discharged_on).where(
                     Infection.person_id.in_(sorted(last)), Infection.discharged_on.is_not(None)
                 )
-            ).tuples()
+            ).all()
         )
         if last
         else {}
