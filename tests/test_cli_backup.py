@@ -12,6 +12,9 @@ from typer.testing import CliRunner
 
 from fangkong.cli.main import app
 from fangkong.services.backup import pg_backup_command, pg_restore_command
+from fangkong.services.demo import load_demo
+from fangkong.services.store import make_engine, scratch_database, session_factory, unit_of_work, upgrade
+from tests.stores import PG_URL
 
 runner = CliRunner()
 
@@ -102,3 +105,43 @@ def test_postgresql_uses_pg_dump_custom_format_without_the_password_on_the_comma
     restore = pg_restore_command(url, Path("/b/f.dump"))
     assert restore[0] == "pg_restore"
     assert "secret" not in " ".join(dump + restore)
+
+
+def _pg_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            names = sorted(inspect(conn).get_table_names())
+            return {n: sorted((tuple(r) for r in conn.execute(text(f'SELECT * FROM "{n}"'))), key=repr) for n in names}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL")
+def test_postgresql_backup_change_restore_with_pg_dump(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    assert PG_URL is not None
+    with scratch_database(PG_URL, "fk_backup") as url:
+        upgrade(url)
+        engine = make_engine(url)
+        with unit_of_work(session_factory(engine)) as session:
+            load_demo(session, persons=6)
+        engine.dispose()
+        before = _pg_tables(url)
+        target = tmp_path / "store.dump"
+        made = runner.invoke(app, ["db", "backup", str(target), "--db", url])
+        assert made.exit_code == 0, made.output
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE person SET name = 'changed' WHERE id = 1"))
+            conn.execute(text("DELETE FROM room_assignment"))
+        engine.dispose()
+        assert _pg_tables(url) != before
+        refused = runner.invoke(app, ["db", "restore", str(target), "--db", url])
+        assert refused.exit_code == 2
+        restored = runner.invoke(app, ["db", "restore", str(target), "--db", url, "--force"])
+        assert restored.exit_code == 0, restored.output
+        assert _pg_tables(url) == before

@@ -52,8 +52,12 @@ def retention_run(
     day = _day(today)
     url = database_url(db)
     upgrade(url)
-    with unit_of_work(session_factory(make_engine(url))) as session:
-        run = run_retention(session, Actor(JOB, Role.admin, "/"), load_policy(), today=day, dry_run=dry_run)
+    engine = make_engine(url)
+    try:
+        with unit_of_work(session_factory(engine)) as session:
+            run = run_retention(session, Actor(JOB, Role.admin, "/"), load_policy(), today=day, dry_run=dry_run)
+    finally:
+        engine.dispose()
     kept = ", ".join(f"{n} {why}" for why, n in sorted(run.kept.items())) or "none"
     verb = "would be anonymised" if run.dry_run else "anonymised"
     console.print(
@@ -84,14 +88,18 @@ def persons_export(
 
     url = database_url(db)
     upgrade(url)
-    with unit_of_work(session_factory(make_engine(url))) as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None or not user.active:
-            raise InvalidInput("--as", f"no active staff account {username!r}")
-        jurisdiction = session.get(Jurisdiction, user.jurisdiction_code)
-        assert jurisdiction is not None
-        actor = Actor(user.username, Role(user.role), jurisdiction.path)
-        document = person_export(session, actor, person_id, reason=reason)
+    engine = make_engine(url)
+    try:
+        with unit_of_work(session_factory(engine)) as session:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None or not user.active:
+                raise InvalidInput("--as", f"no active staff account {username!r}")
+            jurisdiction = session.get(Jurisdiction, user.jurisdiction_code)
+            assert jurisdiction is not None
+            actor = Actor(user.username, Role(user.role), jurisdiction.path)
+            document = person_export(session, actor, person_id, reason=reason)
+    finally:
+        engine.dispose()
     text = json.dumps(document, ensure_ascii=False, indent=2)
     if out is None:
         typer.echo(text)
