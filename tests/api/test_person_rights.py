@@ -121,6 +121,15 @@ def test_a_released_person_is_anonymised_after_the_period_and_the_counts_stay(ap
         assert after[count] == before[count], count
     assert after["anonymise_entries"] == [(str(released["id"]), "admin")]
 
+    read = api.client.get(f"/api/persons/{released['id']}", headers=api.as_("epi"))
+    assert read.status_code == 200, read.text
+    export = api.client.get(f"/api/persons/{released['id']}/export", headers=api.as_("epi")).json()
+    assert export["person"]["name"] == gone.name
+    events = export["orders"][0]["events"]
+    assert [e["kind"] for e in events] == ["placed", "released"]
+    assert {e["detail"]["reason"] for e in events} == {""}  # the staff's words are blanked, the events kept
+    assert export["orders"][0]["status_reason"] is None
+
     again = _run(api, dry_run=False)  # idempotent: nobody twice
     assert again["anonymised"] == 0
     assert _stored(api)["anonymise_entries"] == after["anonymise_entries"]
@@ -193,3 +202,5 @@ def test_the_export_is_refused_outside_the_jurisdiction_and_without_identifiers(
     assert viewer.status_code == 403
     missing = api.client.get("/api/persons/999999/export", headers=api.as_("epi"))
     assert missing.status_code == 404
+    huge = api.client.get(f"/api/persons/{2**63}/export", headers=api.as_("epi"))
+    assert huge.status_code == 422

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from fangkong.api.deps import CurrentActor, DbSession, Rules, Today
@@ -14,6 +14,8 @@ from fangkong.services.retention.service import run_retention
 
 router = APIRouter(prefix="/api", tags=["person rights"])
 
+# an id the store can hold (PostgreSQL's integer): a larger one is a 422 naming the field, not a 500
+PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Reason = Annotated[str | None, Query(description="why the records are opened (kept in the audit log)")]
 
 
@@ -28,7 +30,9 @@ class RetentionRunRead(BaseModel):
 
 
 @router.get("/persons/{person_id}/export")
-def export_person(person_id: int, session: DbSession, actor: CurrentActor, reason: Reason = None) -> dict[str, Any]:
+def export_person(
+    person_id: PersonId, session: DbSession, actor: CurrentActor, reason: Reason = None
+) -> dict[str, Any]:
     """Everything held about one person in your jurisdiction, as one JSON document: the record, orders and their
     events, samples and results, the health code and its changes, infections, contact proposals, venue scans,
     visits, appeals and the audit entries about them (PIPL art. 45). The export is audited."""

@@ -24,7 +24,7 @@ from fangkong.services.calendar import local_day
 from fangkong.services.infections.models import Infection, RePositive
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.lab.models import TemporaryControl
-from fangkong.services.orders.models import ManagementOrder, OrderStatus
+from fangkong.services.orders.models import ManagementOrder, OrderEvent, OrderStatus
 from fangkong.services.persons.models import AddressChange, Person
 from fangkong.services.store import chunks
 from fangkong.services.stranded.models import StrandedPerson, StrandedStatus
@@ -151,7 +151,8 @@ def expired(
 
 def anonymise_person(session: Session, person: Person, *, today: date) -> None:
     """Replace or blank every identifying field of one person and of the records that carry their words
-    (PIPL art. 73(4)); their venue scans, a trail of places and times, are removed."""
+    (PIPL art. 73(4)); their venue scans, a trail of places and times, are removed. The audit log is append-only and
+    names people by id only: it stays as it is."""
     pid = person.id
     person.name = _pseudonym(pid)
     person.document_type = "other"
@@ -177,6 +178,13 @@ def anonymise_person(session: Session, person: Person, *, today: date) -> None:
     session.execute(update(ContactCandidate).where(ContactCandidate.person_id == pid).values(detail="", reasons=[]))
     session.execute(update(Ticket).where(Ticket.person_id == pid).values(text="", answer=None))
     session.execute(delete(VenueScan).where(VenueScan.person_id == pid))
+    # the staff's own words on their orders (why placed, released, cancelled) may name them or others; the rules'
+    # reasons and citations stay
+    session.execute(update(ManagementOrder).where(ManagementOrder.person_id == pid).values(status_reason=None))
+    order_ids = select(ManagementOrder.id).where(ManagementOrder.person_id == pid).scalar_subquery()
+    for event in session.scalars(select(OrderEvent).where(OrderEvent.order_id.in_(order_ids))):
+        if event.detail.get("reason"):
+            event.detail = {**event.detail, "reason": ""}
 
 
 def run_retention(
