@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -51,10 +51,10 @@ def _pseudonym(person_id: int) -> str:
     return f"anonymised-{person_id}"
 
 
-def _ended_on(order: ManagementOrder) -> date:
+def _ended_on(released_on: date, updated_at: datetime) -> date:
     """The last day an ended order held its person: its release day, or the day it was cancelled, transferred or
     superseded when that came later (the later of the two, so a record is never anonymised early)."""
-    return max(order.released_on, local_day(order.updated_at))
+    return max(released_on, local_day(updated_at))
 
 
 def _blocked(session: Session, person_ids: list[int]) -> dict[int, str]:
@@ -105,43 +105,46 @@ def expired(
     management are considered: the period runs from the end of their last order (PIPL art. 47: the purpose of
     the processing, their management, is achieved)."""
     cutoff = today - timedelta(days=retention_days)
+    # columns, not orders: the job reads every ended order of the scope, and an order's plan is the bulk of its row
     rows = session.execute(
-        select(ManagementOrder)
+        select(
+            ManagementOrder.person_id, ManagementOrder.status, ManagementOrder.released_on, ManagementOrder.updated_at
+        )
         .join(Person, Person.id == ManagementOrder.person_id)
         .join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code)
         .where(Person.anonymised_on.is_(None), Jurisdiction.path.startswith(scope_path, autoescape=True))
-    ).scalars()
+    )
     last: dict[int, date] = {}
     kept: Counter[str] = Counter()
     open_orders: set[int] = set()
-    for order in rows:
-        if order.status == OrderStatus.active:
-            open_orders.add(order.person_id)
+    for person_id, status, released_on, updated_at in rows:
+        if status == OrderStatus.active:
+            open_orders.add(person_id)
             continue
-        ended = _ended_on(order)
-        last[order.person_id] = max(ended, last.get(order.person_id, ended))
+        ended = _ended_on(released_on, updated_at)
+        last[person_id] = max(ended, last.get(person_id, ended))
     for pid in open_orders:
         last.pop(pid, None)
     kept["open_order"] = len(open_orders)
     held = _blocked(session, sorted(last))
-    discharged = (
-        dict(
-            session.execute(
+    discharged: dict[int, date] = {}
+    for ids in chunks(sorted(last)):
+        discharged.update(
+            (pid, day)
+            for pid, day in session.execute(
                 select(Infection.person_id, Infection.discharged_on).where(
-                    Infection.person_id.in_(sorted(last)), Infection.discharged_on.is_not(None)
+                    Infection.person_id.in_(ids), Infection.discharged_on.is_not(None)
                 )
-            ).all()
+            )
+            if day is not None
         )
-        if last
-        else {}
-    )
     due: list[tuple[int, date]] = []
     for pid, ended in sorted(last.items()):
         if pid in held:
             kept[held[pid]] += 1
             continue
         # an infection is followed until its discharge, which may come after the order ended
-        ended = max(ended, discharged.get(pid) or ended)
+        ended = max(ended, discharged.get(pid, ended))
         if ended > cutoff:
             kept["within_period"] += 1
             continue
