@@ -219,9 +219,9 @@ def test_anonymising_blanks_the_records_beside_the_person(sessions: sessionmaker
     with unit_of_work(sessions) as session:
         assert run_retention(session, JOB, policy, today=date(2022, 12, 31)).anonymised == 1
     with unit_of_work(sessions) as session:
-        person = session.get(Person, pid)
-        assert person is not None and person.anonymised_on == date(2022, 12, 31)
-        assert "Person" not in person.name and "doc-1" not in person.document_number
+        gone = session.get(Person, pid)
+        assert gone is not None and gone.anonymised_on == date(2022, 12, 31)
+        assert "Person" not in gone.name and "doc-1" not in gone.document_number
         move = session.scalars(select(AddressChange)).one()
         assert (move.from_address, move.from_building, move.from_unit) == ("", None, None)
         assert session.scalars(select(HomeVisit.note)).one() is None
