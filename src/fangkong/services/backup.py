@@ -143,9 +143,7 @@ def pg_restore_command(url: str, backup: Path) -> list[str]:
 def run_pg(command: list[str], url: str) -> None:
     """Run pg_dump or pg_restore; without them on PATH, refuse with the command to run where they are."""
     if shutil.which(command[0]) is None:
-        raise InvalidInput(
-            "--db", f"{command[0]} is not installed here; run it where it is: {' '.join(command)} (docs/operations.md)"
-        )
+        raise InvalidInput("--db", f"{command[0]} is not installed here; run it where it is: {' '.join(command)}")
     completed = subprocess.run(command, env=_libpq(url)[1], capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise InvalidInput("--db", f"{command[0]} failed: {completed.stderr.strip()}")
