@@ -145,3 +145,42 @@ def test_postgresql_backup_change_restore_with_pg_dump(tmp_path: Path) -> None:
         restored = runner.invoke(app, ["db", "restore", str(target), "--db", url, "--force"])
         assert restored.exit_code == 0, restored.output
         assert _pg_tables(url) == before
+
+
+def test_a_backup_taken_while_the_store_is_written_is_one_consistent_state(store: Path, tmp_path: Path) -> None:
+    import threading
+
+    stop, started = threading.Event(), threading.Event()
+
+    def write() -> None:
+        conn = sqlite3.connect(store, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        n = 0
+        while not stop.is_set():
+            n += 1
+            # one transaction: an entry and the person's name change together, or neither
+            with conn:
+                conn.execute(
+                    "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) "
+                    "VALUES ('2022-11-16 01:00:00', 'writer', 'update', 'person', '1', '{}')"
+                )
+                conn.execute("UPDATE person SET name = ? WHERE id = 1", (f"name {n}",))
+            started.set()
+        conn.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert started.wait(30)
+    try:
+        target = tmp_path / "live.backup"
+        made = runner.invoke(app, ["db", "backup", str(target), "--db", f"sqlite:///{store}"])
+    finally:
+        stop.set()
+        writer.join()
+    assert made.exit_code == 0, made.output
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        writes = conn.execute("SELECT count(*) FROM audit_log WHERE actor = 'writer'").fetchone()[0]
+        name = conn.execute("SELECT name FROM person WHERE id = 1").fetchone()[0]
+    assert writes >= 1
+    assert name == f"name {writes}"
