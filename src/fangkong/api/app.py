@@ -22,6 +22,7 @@ from fangkong.api import (
     routes_measures,
     routes_orders,
     routes_overreach,
+    routes_person_rights,
     routes_persons,
     routes_sites,
     routes_users,
@@ -100,6 +101,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     app.include_router(routes_measures.router)
     app.include_router(routes_visits.router)
     app.include_router(routes_users.router)
+    app.include_router(routes_person_rights.router)
 
     static = resources.files("fangkong.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from fangkong.cli import areas, bulk, cases, lab, plan, policy, store
+from fangkong.cli import areas, backup, bulk, cases, lab, plan, policy, retention, store
 from fangkong.services import logs
 
 app = typer.Typer(
@@ -26,6 +26,10 @@ app.add_typer(policy.app, name="policy")
 app.command("plan")(plan.plan)
 app.command("serve")(store.serve)
 app.add_typer(store.db_app, name="db")
+store.db_app.command("backup")(backup.db_backup)
+store.db_app.command("restore")(backup.db_restore)
+app.add_typer(retention.retention_app, name="retention")
+app.add_typer(retention.persons_app, name="persons")
 app.add_typer(store.users_app, name="users")
 app.add_typer(store.demo_app, name="demo")
 app.add_typer(lab.lab_app, name="lab")

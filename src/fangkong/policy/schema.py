@@ -16,9 +16,10 @@ class _Strict(BaseModel):
 
 
 class Instrument(_Strict):
-    """A policy document: a whole version, or a supplement that amends one."""
+    """A policy document: a whole version, a supplement that amends one, or a law that binds every version (the
+    Personal Information Protection Law: how long personal data is kept)."""
 
-    kind: Literal["version", "supplement"]
+    kind: Literal["version", "supplement", "law"]
     in_force_from: date
     title_en: str
     title_zh: str

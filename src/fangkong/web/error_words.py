@@ -278,6 +278,20 @@ ERRORS: dict[str, str] = {
     "role {} may not {}": "角色 {0} 无权{1}",
     # ---- the file of a RowError ("row 3: ...") ----
     "row {}: {}": "第 {0} 行：{1}",
+    # ---- backups (services.backup; docs/retention-and-backups.md) ----
+    "a store exists at {} (--force replaces it with the backup)": "{0} 已有数据库（加强制选项以备份替换）",
+    "an in-memory SQLite store has nothing to back up": "内存中的 SQLite 数据库无可备份",
+    "no backup at {}": "{0} 处没有备份",
+    "no store at {}": "{0} 处没有数据库",
+    "restoring replaces every table of the store (--force to do it)": "恢复将替换数据库的全部表（需加强制选项）",
+    "the backup cannot be the store itself": "备份文件不能是数据库本身",
+    "{} exists (--force replaces it)": "{0} 已存在（加强制选项以替换）",
+    "{} failed: {}": "{0} 失败：{1}",
+    "{} is at migration {}, which this version does not know": "{0} 的迁移版本为 {1}，本版本不认识",
+    "{} is not a fangkong store (no migration recorded)": "{0} 不是防控系统的数据库（无迁移记录）",
+    "{} is not a fangkong store (not a SQLite file)": "{0} 不是防控系统的数据库（不是 SQLite 文件）",
+    "{} is not a fangkong store ({})": "{0} 不是防控系统的数据库（{1}）",
+    "{} is not installed here; run it where it is: {}": "本机未安装 {0}；请在已安装处运行：{1}",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".

@@ -28,6 +28,8 @@ class Person(Base):
     jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdiction.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     row_version: Mapped[int] = mapped_column(Integer, default=1)
+    # the day the retention job anonymised the record (services.retention; PIPL art. 47): None while it is kept
+    anonymised_on: Mapped[date | None] = mapped_column(Date)
 
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012 - SQLAlchemy's declarative API
 
