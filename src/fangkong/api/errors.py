@@ -66,7 +66,8 @@ def record_refused_read(request: Request, exc: FangkongError) -> None:
     """A read (or reach) of a record refused to a signed-in caller — missing, outside their jurisdiction, beyond
     their role — is itself an audit entry (issue 17), in its own transaction: the request's was rolled back."""
     actor: Actor | None = getattr(request.state, "actor", None)
-    if actor is None or not is_refused_read(exc):
+    # reads only: a refused change is answered and changes nothing, and the overreach findings take refusals
+    if actor is None or request.method not in ("GET", "HEAD") or not is_refused_read(exc):
         return
     route = getattr(request.scope.get("route"), "path", request.url.path)
     refusal_of(
