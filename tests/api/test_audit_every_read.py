@@ -22,11 +22,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangkong.services.audit.models import AuditEntry
+from fangkong.services.audit_log import AUDIT_ACTIONS, AUDIT_ENTITIES
 from fangkong.services.demo import DEMO_PASSWORD
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.persons.models import Person
 from fangkong.web.app import create_console
+from fangkong.web.i18n import MESSAGES
 from tests.api.helpers import Clock
 from tests.stores import BACKENDS, Templates
 
@@ -284,6 +286,8 @@ def test_every_personal_read_is_audited(console: TestClient, route: tuple[str, s
     entries = entries_since(console, before, reads.who)
     assert entries, f"{route}: answered personal data and left no audit entry"
     assert {e.action for e in entries} <= {"read", "listed", "exported"}
+    # the supervisor's /audit page filters and names these: each kind written is one it knows
+    assert {e.entity for e in entries} <= set(AUDIT_ENTITIES)
 
 
 def _outsider(client: TestClient) -> int:
@@ -310,3 +314,9 @@ def test_a_refused_read_out_of_scope_is_audited(console: TestClient, url: str) -
     entries = entries_since(console, before, who)
     assert [(e.action, e.entity, e.entity_id) for e in entries] == [("refused", "route", str(pid))]
     assert entries[0].detail["route"] == "GET " + url.replace("{id}", "{person_id}")
+
+
+def test_every_kind_of_entry_has_words_on_the_audit_page() -> None:
+    """The /audit page shows each action and kind of record in Chinese and English."""
+    keys = [f"action_{a}" for a in AUDIT_ACTIONS] + [f"list_entity_{e}" for e in AUDIT_ENTITIES]
+    assert [k for k in keys if not (MESSAGES.get(k, {}).get("zh") and MESSAGES.get(k, {}).get("en"))] == []
