@@ -33,9 +33,10 @@ router = APIRouter(include_in_schema=False)
 
 def _audited(session: Session, actor: Actor, wl: WorkList, kind: str, **detail: Any) -> None:
     """One audit entry for the day's lists as shown or exported: everyone on any of them (issue 17)."""
-    rows = [*wl.tests_due, *wl.phase_changes, *wl.releases, *wl.overdue_tests, *wl.retests_due]
+    persons = [r.person_id for rows in (wl.tests_due, wl.phase_changes, wl.releases, wl.overdue_tests) for r in rows]
+    persons += [r.person_id for r in wl.retests_due]
     on = {"on": wl.on.isoformat(), **detail}
-    read_of(session, actor, kind, [r.person_id for r in rows], entity_id=wl.jurisdiction_code, detail=on)
+    read_of(session, actor, kind, persons, entity_id=wl.jurisdiction_code, detail=on)
 
 
 def _page(

@@ -174,7 +174,7 @@ def lookup(
         raise Inconsistent("a code without a person")
     person = session.get(Person, person_id)
     j = session.get(Jurisdiction, person.jurisdiction_code) if person is not None else None
-    if j is None or not actor.covers(j.path):
+    if person is None or j is None or not actor.covers(j.path):
         # a token out of the caller's scope is answered as an unknown one: naming its person's id would tell
         # whose code the caller holds (issue 17: no answer reveals what the caller may not read)
         raise NotFound("health code", "token") if token is not None else NotFound("person", person_id)
