@@ -196,12 +196,6 @@ def test_a_json_file_imports_like_csv(db: str, tmp_path: Path) -> None:
     [
         pytest.param(
             "samples",
-            SAMPLES_HEADER + "CLI-A,1,Point 1,{at},{doc}\nCLI-B,1,Point 1,{at},110199199001010000\n",
-            "members: row 2: no person with document 110199… is registered in your jurisdiction",
-            id="samples-unknown-member",
-        ),
-        pytest.param(
-            "samples",
             SAMPLES_HEADER + "CLI-A,1,Point 1,{at},{doc}\nCLI-B,30,Point 1,{at},{doc}\n",
             "pool_size: row 2: a pool of 30 is not a validated size",
             id="samples-pool-30",

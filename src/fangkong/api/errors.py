@@ -21,6 +21,7 @@ from fangkong.errors import (
     http_status,
 )
 from fangkong.services.access import Actor
+from fangkong.services.audit.reads import is_refused_read, refusal_of
 from fangkong.services.calendar import local_day
 from fangkong.services.overreach.service import record_refusal
 from fangkong.services.store import unit_of_work
@@ -62,6 +63,19 @@ def _record_refusal(request: Request, exc: Refused) -> None:
         )
 
 
+def record_refused_read(request: Request, exc: FangkongError) -> None:
+    """A read (or reach) of a record refused to a signed-in caller — missing, outside their jurisdiction, beyond
+    their role — is itself an audit entry (issue 17), in its own transaction: the request's was rolled back."""
+    actor: Actor | None = getattr(request.state, "actor", None)
+    # reads only: a refused change is answered and changes nothing, and the overreach findings take refusals
+    if actor is None or request.method not in ("GET", "HEAD") or not is_refused_read(exc):
+        return
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+    refusal_of(
+        request.app.state.sessions, actor, method=request.method, route=route, params=request.path_params, exc=exc
+    )
+
+
 def http_error_body(exc: StarletteHTTPException) -> JSONResponse:
     """An unknown address or a method a route does not take: the one error body, not the framework's."""
     message = {404: "no such address", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
@@ -86,6 +100,8 @@ def install(app: FastAPI) -> None:
     async def _domain(request: Request, exc: FangkongError) -> JSONResponse:
         if isinstance(exc, Refused):
             await run_in_threadpool(_record_refusal, request, exc)
+        if is_refused_read(exc):
+            await run_in_threadpool(record_refused_read, request, exc)
         message, field, clause, row = error_parts(exc)
         response = _body(http_status(exc), message, field, clause, row)
         if isinstance(exc, TooManyAttempts):  # RFC 9110 10.2.3: when a client may try again

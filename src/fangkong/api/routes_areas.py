@@ -14,6 +14,7 @@ from fangkong.api.routes_lab import RawBody
 from fangkong.services.areas import service, spillover
 from fangkong.services.areas.service import Delineation, RiskAreaRead
 from fangkong.services.areas.shapes import import_areas
+from fangkong.services.audit.reads import read_of
 from fangkong.services.audit.service import record
 from fangkong.services.audited_reads.batch import CODE_READ
 from fangkong.services.health_codes.service import CodeRead, lookup, recompute
@@ -243,4 +244,5 @@ def code_changes(
     person_in_scope(session, actor, person_id)
     rows = list(changes(session, actor, person_id))
     items = [ChangeRead.model_validate(c) for c in rows[offset : offset + limit]]
+    read_of(session, actor, "health_code_changes", [person_id], entity_id=person_id)
     return Page(items=items, total=len(rows), offset=offset, limit=limit)

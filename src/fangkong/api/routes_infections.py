@@ -12,6 +12,7 @@ from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.api.routes_lab import ContentType, Filename, RawBody
 from fangkong.services.access import Permission
+from fangkong.services.audit.reads import read_of
 from fangkong.services.file_imports.batches import ImportSummary
 from fangkong.services.file_imports.rows import format_of
 from fangkong.services.infection_follow_up import infection_recorded, re_positive_recorded
@@ -90,6 +91,7 @@ def infections(
         offset=offset,
         limit=limit,
     )
+    read_of(session, actor, "infections", [r.person_id for r in rows])
     return Page(items=[_read(r) for r in rows], total=total, offset=offset, limit=limit)
 
 
@@ -130,7 +132,9 @@ def re_positives(
 @router.get("/infections/{infection_id}/chain", response_model=Chain)
 def chain(infection_id: int, session: DbSession, actor: CurrentActor) -> Chain:
     """The transmission chain (who infected whom) the infection belongs to, as nodes and edges."""
-    return transmission_chain(session, actor, infection_id)
+    found = transmission_chain(session, actor, infection_id)
+    read_of(session, actor, "chain", [n.person_id for n in found.nodes], entity_id=infection_id)
+    return found
 
 
 class Interview(BaseModel):
@@ -169,6 +173,7 @@ def candidates(
     rows, total = list_candidates(
         session, actor, infection_id=infection_id, status=status, category=category, offset=offset, limit=limit
     )
+    read_of(session, actor, "contact_candidates", [c.person_id for c in rows])
     return Page(items=[_cand(c) for c in rows], total=total, offset=offset, limit=limit)
 
 
@@ -235,6 +240,9 @@ def timeliness(
 ) -> TimelinessReport:
     """Hours from confirmation to report and to each close contact's placement, per infection and jurisdiction."""
     end = until or today
-    return timeliness_report(
+    report = timeliness_report(
         session, actor, since=since or end, until=end, now=now, policy=policy, jurisdiction_code=jurisdiction_code
     )
+    # the report names infections, not persons: their ids are what was read
+    read_of(session, actor, "timeliness", [], detail={"infections": [i.infection_id for i in report.infections]})
+    return report

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.services.access import Permission
+from fangkong.services.audit.reads import read_of
 from fangkong.services.file_imports.batches import ImportSummary
 from fangkong.services.file_imports.history import list_imports
 from fangkong.services.file_imports.rows import format_of
@@ -156,4 +157,5 @@ def open_retests(
         )
         for r, p, held in rows
     ]
+    read_of(session, actor, "retests", [i.person_id for i in items])
     return Page(items=items, total=total, offset=offset, limit=limit)

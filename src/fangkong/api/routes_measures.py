@@ -17,6 +17,7 @@ from fangkong.services.appeals.service import (
     list_tickets,
     open_ticket,
 )
+from fangkong.services.audit.reads import read_of
 from fangkong.services.campaigns.service import (
     CampaignCreate,
     CampaignRead,
@@ -64,6 +65,7 @@ def appeals(
     rows, total = list_tickets(
         session, actor, now=now, status=status, overdue=overdue, kind=kind, offset=offset, limit=limit
     )
+    read_of(session, actor, "appeals", [t.person_id for t in rows])
     return Page(items=[TicketRead.model_validate(t) for t in rows], total=total, offset=offset, limit=limit)
 
 
@@ -90,6 +92,7 @@ def stranded_list(
     destination: str | None = None,
 ) -> Page[StrandedRead]:
     rows, total = list_stranded(session, actor, status=status, destination=destination, offset=offset, limit=limit)
+    read_of(session, actor, "stranded", [r.person_id for r in rows])
     return Page(items=[StrandedRead.model_validate(r) for r in rows], total=total, offset=offset, limit=limit)
 
 
@@ -139,7 +142,9 @@ def campaign_sampling(
 ) -> SamplingList:
     """Who is sampled on a round day (default today), in walking order; none on a day that is not a round (an
     area-wide campaign's wait before its final round, or after it stopped)."""
-    return sampling_list(session, actor, campaign_id, on or today, offset=offset, limit=limit, policy=policy)
+    answered = sampling_list(session, actor, campaign_id, on or today, offset=offset, limit=limit, policy=policy)
+    read_of(session, actor, "campaign_sampling", [i.person_id for i in answered.items], entity_id=campaign_id)
+    return answered
 
 
 @router.get("/campaigns/{campaign_id}/progress", response_model=ProgressRead)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
+from fangkong.services.audit.reads import named, read_of
 from fangkong.services.audit.service import record
 from fangkong.services.infection_follow_up import release_order
 from fangkong.services.orders import service
@@ -88,6 +89,8 @@ def history(
 ) -> Page[EventRead]:
     """What happened to the order, oldest first: placed, recomputed, switched, handed over, ended."""
     rows, total = service.events(session, actor, order_id, offset=offset, limit=limit)
+    order = session.get(ManagementOrder, order_id)  # in scope, and in the session's map: events() checked it
+    read_of(session, actor, "order_events", [order.person_id if order else None], entity_id=order_id)
     items = [EventRead(at=e.at, kind=e.kind, actor=e.actor, detail=e.detail) for e in rows]
     return Page(items=items, total=total, offset=offset, limit=limit)
 
@@ -139,6 +142,11 @@ def sampled(
     return {"id": s.id, "order_id": s.order_id, "sampled_on": s.sampled_on.isoformat()}
 
 
+def _everyone(day: WorkList) -> list[Any]:
+    """Every row of a work list's page, whichever list it is on: whose data the page answers."""
+    return [*day.tests_due, *day.phase_changes, *day.releases, *day.overdue_tests, *day.retests_due]
+
+
 @router.get("/worklists", response_model=WorkList)
 def worklist(
     session: DbSession,
@@ -162,15 +170,21 @@ def worklist(
         where=where,
         overdue_days=overdue_days,
     )
+    answered = day.page(offset, limit)
     record(
         session,
         actor,
         action="read",
         entity="worklist",
         entity_id=day.jurisdiction_code,
-        detail={"on": day.on.isoformat(), "category": category, "where": where},
+        detail={
+            "on": day.on.isoformat(),
+            "category": category,
+            "where": where,
+            **named(i.person_id for i in _everyone(answered)),
+        },
     )
-    return day.page(offset, limit)
+    return answered
 
 
 class TransitionApply(BaseModel):
@@ -180,7 +194,9 @@ class TransitionApply(BaseModel):
 
 @router.get("/policy-transitions/preview", response_model=TransitionPreview)
 def transition_preview(effective_on: date, session: DbSession, actor: CurrentActor, policy: Rules) -> TransitionPreview:
-    return preview_transition(session, actor, effective_on=effective_on, policy=policy)[0]
+    preview = preview_transition(session, actor, effective_on=effective_on, policy=policy)[0]
+    read_of(session, actor, "transition_preview", [c.person_id for c in preview.changes])
+    return preview
 
 
 @router.post("/policy-transitions", response_model=TransitionPreview)

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from fangkong.api.deps import CurrentActor, DbSession, Today
 from fangkong.api.pages import Limit, Offset, Page
+from fangkong.services.audit.reads import read_of
 from fangkong.services.audit.service import entries_for
 from fangkong.services.persons.schemas import PersonCreate, PersonRead, PersonUpdate
 from fangkong.services.persons.service import (
@@ -113,4 +114,5 @@ def audit_trail(
         session, actor, entity="person", entity_id=person_id, action=action, offset=offset, limit=limit
     )
     items = [AuditRead(at=e.at, actor=e.actor, action=e.action, reason=e.reason, detail=e.detail) for e in rows]
+    read_of(session, actor, "audit_trail", [person_id], entity_id=person_id)
     return Page(items=items, total=total, offset=offset, limit=limit)

@@ -25,7 +25,7 @@ from fangkong.services.persons.models import Person
 from fangkong.services.users.models import User
 
 # What the flows write (`audit.service.record`): the filters offer these.
-AUDIT_ACTIONS = ("read", "listed", "create", "update", "exported", "import", "record_round")
+AUDIT_ACTIONS = ("read", "listed", "create", "update", "exported", "import", "record_round", "refused")
 AUDIT_ENTITIES = (
     "person",
     "worklist",
@@ -38,6 +38,21 @@ AUDIT_ENTITIES = (
     "lab_import",
     "bulk_tables",
     "user",
+    # the reads of lists and of a record's parts (`audit.reads.read_of`) and the refused reads (`refusal_of`)
+    "route",
+    "order_events",
+    "retests",
+    "infections",
+    "chain",
+    "contact_candidates",
+    "timeliness",
+    "health_code_changes",
+    "audit_trail",
+    "appeals",
+    "stranded",
+    "campaign_sampling",
+    "transition_preview",
+    "worklist_export",
 )
 AUDIT_SORTS = ("at", "-at")
 

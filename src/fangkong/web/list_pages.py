@@ -24,6 +24,7 @@ from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, InvalidInput, NotFound, http_status
 from fangkong.policy.terms import Category
 from fangkong.services.access import Actor, Permission
+from fangkong.services.audit.reads import read_of
 from fangkong.services.audit.service import record
 from fangkong.services.audit_log import AUDIT_ACTIONS, AUDIT_ENTITIES, AuditRow, list_entries
 from fangkong.services.calendar import local_time
@@ -386,6 +387,9 @@ def audit(
     status = 200
     try:
         rows, total = list_entries(session, actor, **filters.service_args(), offset=offset, limit=PAGE)
+        # the log names the persons each entry is about: reading it is a read of them (after the listing, so the
+        # page does not show its own entry)
+        read_of(session, actor, "audit_log", [r.person_id for r in rows], detail={"offset": offset})
     except FangkongError as exc:
         session.rollback()
         problem, status = _problem(exc), http_status(exc)

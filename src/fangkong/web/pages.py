@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fangkong.api.deps import DbSession, Rules, get_now, get_wall_now
-from fangkong.api.errors import error_parts, http_error_body
+from fangkong.api.errors import error_parts, http_error_body, record_refused_read
 from fangkong.api.routes_auth import client_address
 from fangkong.errors import (
     FangkongError,
@@ -136,6 +136,8 @@ def install(app: FastAPI) -> None:
 
 
 def error_page(request: Request, actor: Actor | None, exc: FangkongError) -> HTMLResponse:
+    if actor is not None:
+        record_refused_read(request, exc)  # a page refused is audited as the API's answer is
     status = http_status(exc)
     key = {404: "not_found", 403: "forbidden"}.get(status, "detail")
     message, _, _, _ = error_parts(exc)

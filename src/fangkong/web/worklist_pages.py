@@ -14,10 +14,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from fangkong.api.deps import Rules
 from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, InvalidInput, NotFound, http_status
+from fangkong.services.access import Actor
+from fangkong.services.audit.reads import read_of
 from fangkong.services.calendar import local_time
 from fangkong.services.infection_follow_up import release_order
 from fangkong.services.jurisdictions.service import get_jurisdiction, place_names
@@ -26,6 +29,14 @@ from fangkong.services.orders.worklists import SECTIONS, WorkList, record_sampli
 from fangkong.web.pages import CurrentActor, Db, day_param, error_page, render, today_of
 
 router = APIRouter(include_in_schema=False)
+
+
+def _audited(session: Session, actor: Actor, wl: WorkList, kind: str, **detail: Any) -> None:
+    """One audit entry for the day's lists as shown or exported: everyone on any of them (issue 17)."""
+    persons = [r.person_id for rows in (wl.tests_due, wl.phase_changes, wl.releases, wl.overdue_tests) for r in rows]
+    persons += [r.person_id for r in wl.retests_due]
+    on = {"on": wl.on.isoformat(), **detail}
+    read_of(session, actor, kind, persons, entity_id=wl.jurisdiction_code, detail=on)
 
 
 def _page(
@@ -48,6 +59,7 @@ def _page(
         communities = {c: n for c, n in place_names(session, actor).items() if "·" not in n}
     except FangkongError as exc:
         return error_page(request, actor, exc)
+    _audited(session, actor, wl, "worklist")
     return render(
         request,
         "worklists.html",
@@ -246,6 +258,7 @@ def worklists_export(
         wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
     except FangkongError as exc:
         return error_page(request, actor, exc)
+    _audited(session, actor, wl, "worklist_export", fmt=fmt)
     rows = _rows(wl)
     name = f"worklist-{day}.{fmt}"
     if fmt == "csv":

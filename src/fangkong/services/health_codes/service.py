@@ -173,11 +173,11 @@ def lookup(
     if person_id is None:
         raise Inconsistent("a code without a person")
     person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound("person", person_id)
-    j = session.get(Jurisdiction, person.jurisdiction_code)
-    if j is None or not actor.covers(j.path):
-        raise NotFound("person", person_id)
+    j = session.get(Jurisdiction, person.jurisdiction_code) if person is not None else None
+    if person is None or j is None or not actor.covers(j.path):
+        # a token out of the caller's scope is answered as an unknown one: naming its person's id would tell
+        # whose code the caller holds (issue 17: no answer reveals what the caller may not read)
+        raise NotFound("health code", "token") if token is not None else NotFound("person", person_id)
     if row is not None and standing(row.on, row.until, on):
         return CodeRead(person_id=person_id, on=on, colour=row.colour, reasons=row.reasons, computed_at=row.computed_at)
     d = decide_many(session, [person], on, policy)[person_id]

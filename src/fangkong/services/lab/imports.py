@@ -54,15 +54,15 @@ def _size_checker(policy: Policy) -> Callable[[int, datetime], None]:
     return check
 
 
-def _people(session: Session, actor: Actor, rows: list[SampleRow]) -> dict[str, int]:
-    """Document number → person id for every member, each inside the actor's jurisdiction."""
+def _people(session: Session, actor: Actor, rows: list[SampleRow]) -> tuple[dict[str, int], list[str]]:
+    """Document number → person id for the members registered inside the actor's jurisdiction, and the numbers
+    that are not (unknown, or registered elsewhere). The file is not refused for the latter: whichever way it were
+    refused — at a row, by a count — a lab could send one number a file and learn whether it is registered in its
+    jurisdiction (issue 17). What a lab needs is its tubes stored; who is registered is the county's to know:
+    the unmatched numbers go to the import's audit entry, which the supervisors read and the lab does not."""
     found = people_by_document(session, actor, {d for r in rows for d in r.members})
-    for r in rows:
-        for d in r.members:
-            if d not in found:
-                # out of scope reads as unknown: a lab does not learn who is registered elsewhere
-                raise RowError(r.row, "members", f"no person with document {d[:6]}… is registered in your jurisdiction")
-    return found
+    unmatched = sorted({d for r in rows for d in r.members if d not in found})
+    return found, unmatched
 
 
 @logged("samples")
@@ -85,7 +85,7 @@ def import_samples(
         return again
     rows = read_samples(data, fmt, now, _size_checker(policy))
     step("checked", len(rows), len(rows))
-    people = _people(session, actor, rows)
+    people, unmatched = _people(session, actor, rows)
     existing: dict[str, tuple[int, datetime, frozenset[int]]] = {}
     barcodes = [r.barcode for r in rows]
     for part in chunks(barcodes):
@@ -99,7 +99,8 @@ def import_samples(
     for r in rows:
         if r.barcode in existing:
             size, collected, members = existing[r.barcode]
-            if (size, collected, members) != (r.pool_size, r.collected_at, frozenset(people[d] for d in r.members)):
+            matched = frozenset(people[d] for d in r.members if d in people)
+            if (size, collected, members) != (r.pool_size, r.collected_at, matched):
                 raise RowError(r.row, "barcode", f"sample {r.barcode} is registered with other members or times")
             continue
         new.append(r)
@@ -120,7 +121,7 @@ def import_samples(
         session,
         SampleMember.__table__,  # type: ignore[arg-type]
         ("sample_id", "person_id"),
-        ((ids[r.barcode], people[d]) for r in new for d in r.members),
+        ((ids[r.barcode], people[d]) for r in new for d in r.members if d in people),
     )
     step("members", len(new), len(new))
     if session.connection().dialect.name == "postgresql" and len(new) >= ANALYZE_AFTER:
@@ -128,7 +129,10 @@ def import_samples(
         # by sequential scans of the members; ANALYZE (sampled, a fraction of a second) keeps the indexes used
         session.execute(text("ANALYZE sample"))
         session.execute(text("ANALYZE sample_member"))
-    record(session, actor, action="import", entity="lab_import", entity_id=batch.id, detail={"kind": "samples"})
+    detail: dict[str, object] = {"kind": "samples"}
+    if unmatched:  # for the supervisors: members to register or correct (`_people`); never in the lab's answer
+        detail["unmatched"] = unmatched
+    record(session, actor, action="import", entity="lab_import", entity_id=batch.id, detail=detail)
     session.flush()
     return ImportSummary(import_id=batch.id, kind="samples", rows=len(rows), added=len(new), already_imported=False)
 

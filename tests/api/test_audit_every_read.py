@@ -1,0 +1,322 @@
+"""Every read of personal data is audited (issue 17): each route of the API and of the console is classified here,
+by hand, as answering personal data or not — a route added without a line in `ROUTES` fails
+`test_every_route_is_classified` until someone decides — and each route that answers personal data is called as a
+member of staff on the demo county and must leave an audit entry of that member. A refused read (a person
+outside the caller's jurisdiction) is audited too.
+
+Personal data: names, ID numbers, phones, health status, orders, infections, contacts, visits of a person — or
+the ids that lead to them. A change (POST/PATCH) is audited as the change it makes (`audit.service.record` in
+the services); the reads below are the GETs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fangkong.services.audit.models import AuditEntry
+from fangkong.services.audit_log import AUDIT_ACTIONS, AUDIT_ENTITIES
+from fangkong.services.demo import DEMO_PASSWORD
+from fangkong.services.health_codes.models import HealthCode
+from fangkong.services.orders.models import ManagementOrder
+from fangkong.services.persons.models import Person
+from fangkong.web.app import create_console
+from fangkong.web.i18n import MESSAGES
+from tests.api.helpers import Clock
+from tests.stores import BACKENDS, Templates
+
+
+@dataclass(frozen=True)
+class Reads:
+    """A route that answers personal data: who calls it in the test, and the address (its ids filled in)."""
+
+    who: str
+    url: str
+
+
+@dataclass(frozen=True)
+class NotPersonal:
+    why: str
+
+
+CHANGE = NotPersonal("a change: audited as the change it makes (create/update/import entries of the services)")
+FORM = NotPersonal("an empty form or a page of the rules: no record in it")
+META = NotPersonal("the service's own description, files or health")
+AGGREGATE = NotPersonal("counts and areas, no person named")
+
+# (method, path) -> whether it answers personal data. A new route is unclassified until a line is added here.
+ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
+    # ---- the API ----
+    ("GET", "/openapi.json"): META,
+    ("GET", "/docs"): META,
+    ("GET", "/api/health"): META,
+    ("MOUNT", "/static"): META,
+    ("POST", "/api/auth/token"): NotPersonal("issues the caller's own token"),
+    ("GET", "/api/auth/me"): NotPersonal("the caller's own account, no resident's data"),
+    ("POST", "/api/auth/logout"): NotPersonal("ends the caller's own session"),
+    ("POST", "/api/persons"): CHANGE,
+    ("GET", "/api/persons"): Reads("command", "/api/persons"),
+    ("GET", "/api/persons/{person_id}"): Reads("command", "/api/persons/{person_id}"),
+    ("PATCH", "/api/persons/{person_id}"): CHANGE,
+    ("GET", "/api/persons/{person_id}/audit"): Reads("supervisor", "/api/persons/{person_id}/audit"),
+    ("POST", "/api/orders"): CHANGE,
+    ("GET", "/api/orders"): Reads("command", "/api/orders"),
+    ("GET", "/api/orders/{order_id}"): Reads("command", "/api/orders/{order_id}"),
+    ("GET", "/api/orders/{order_id}/events"): Reads("command", "/api/orders/{order_id}/events"),
+    ("POST", "/api/orders/{order_id}/release"): CHANGE,
+    ("POST", "/api/orders/{order_id}/cancel"): CHANGE,
+    ("POST", "/api/orders/{order_id}/transfer"): CHANGE,
+    ("POST", "/api/orders/{order_id}/centralize"): CHANGE,
+    ("POST", "/api/orders/{order_id}/hand-over"): CHANGE,
+    ("POST", "/api/orders/{order_id}/samplings"): CHANGE,
+    ("GET", "/api/worklists"): Reads("command", "/api/worklists"),
+    ("GET", "/api/policy-transitions/preview"): Reads(
+        "command", "/api/policy-transitions/preview?effective_on=2022-11-11"
+    ),
+    ("POST", "/api/policy-transitions"): CHANGE,
+    ("POST", "/api/sites"): CHANGE,
+    ("GET", "/api/sites"): AGGREGATE,
+    ("POST", "/api/sites/{site_id}/assignments"): CHANGE,
+    ("GET", "/api/sites/{site_id}/occupancy"): AGGREGATE,
+    ("POST", "/api/lab/samples"): CHANGE,
+    ("POST", "/api/lab/results"): CHANGE,
+    ("GET", "/api/lab/imports"): NotPersonal("files imported and their counts, no person named"),
+    ("GET", "/api/lab/retests"): Reads("command", "/api/lab/retests"),
+    ("POST", "/api/infections"): CHANGE,
+    ("GET", "/api/infections"): Reads("command", "/api/infections"),
+    ("GET", "/api/infections/{infection_id}"): Reads("command", "/api/infections/{infection_id}"),
+    ("PATCH", "/api/infections/{infection_id}"): CHANGE,
+    ("POST", "/api/infections/{infection_id}/re-positives"): CHANGE,
+    ("GET", "/api/infections/{infection_id}/re-positives"): Reads(
+        "command", "/api/infections/{infection_id}/re-positives"
+    ),
+    ("GET", "/api/infections/{infection_id}/chain"): Reads("command", "/api/infections/{infection_id}/chain"),
+    ("POST", "/api/infections/{infection_id}/contacts"): CHANGE,
+    ("POST", "/api/infections/{infection_id}/contacts/propose"): CHANGE,
+    ("GET", "/api/contact-candidates"): Reads("epi", "/api/contact-candidates"),
+    ("POST", "/api/contact-candidates/{candidate_id}/confirm"): CHANGE,
+    ("POST", "/api/contact-candidates/{candidate_id}/dismiss"): CHANGE,
+    ("POST", "/api/contact-candidates/{candidate_id}/secondary"): CHANGE,
+    ("POST", "/api/venues"): CHANGE,
+    ("POST", "/api/venue-scans"): CHANGE,
+    ("GET", "/api/timeliness"): Reads("command", "/api/timeliness?since=2022-11-14"),
+    ("POST", "/api/areas/import"): CHANGE,
+    ("POST", "/api/risk-areas"): CHANGE,
+    ("GET", "/api/risk-areas"): AGGREGATE,
+    ("GET", "/api/risk-areas/{risk_id}/history"): NotPersonal("an area's events: infections by number, no person"),
+    ("POST", "/api/risk-areas/{risk_id}/screenings"): CHANGE,
+    ("POST", "/api/risk-areas/advance"): CHANGE,
+    ("POST", "/api/risk-areas/{risk_id}/lower"): CHANGE,
+    ("POST", "/api/risk-areas/{risk_id}/spillover/propose"): CHANGE,
+    ("POST", "/api/risk-areas/{risk_id}/spillover"): CHANGE,
+    ("GET", "/api/risk-areas/{risk_id}/spillover"): AGGREGATE,
+    ("POST", "/api/spillover/{candidate_id}/confirm"): CHANGE,
+    ("GET", "/api/health-codes/person/{person_id}"): Reads("command", "/api/health-codes/person/{person_id}"),
+    ("GET", "/api/health-codes/token/{token}"): Reads("command", "/api/health-codes/token/{token}"),
+    ("POST", "/api/health-codes/recompute"): CHANGE,
+    ("GET", "/api/health-codes/person/{person_id}/changes"): Reads(
+        "command", "/api/health-codes/person/{person_id}/changes"
+    ),
+    ("GET", "/api/health-codes/check/{token}"): NotPersonal(
+        "the venue check: a colour for the code shown at the door, by its holder (docs/areas-and-codes.md)"
+    ),
+    ("POST", "/api/overlays/check"): NotPersonal("checks a draft rule, no record"),
+    ("POST", "/api/local-actions/check"): NotPersonal("checks a planned local action, no record"),
+    ("GET", "/api/overreach/findings"): NotPersonal("refused staff actions, named by route, no resident's data"),
+    ("GET", "/api/overreach/report"): AGGREGATE,
+    ("POST", "/api/appeals"): CHANGE,
+    ("GET", "/api/appeals"): Reads("supervisor", "/api/appeals"),
+    ("POST", "/api/appeals/{ticket_id}/answer"): CHANGE,
+    ("POST", "/api/stranded"): CHANGE,
+    ("GET", "/api/stranded"): Reads("command", "/api/stranded"),
+    ("GET", "/api/stranded/summary"): AGGREGATE,
+    ("POST", "/api/stranded/{stranded_id}/clearance"): CHANGE,
+    ("POST", "/api/stranded/{stranded_id}/departed"): CHANGE,
+    ("POST", "/api/campaigns"): CHANGE,
+    ("GET", "/api/campaigns/{campaign_id}"): AGGREGATE,
+    ("GET", "/api/campaigns/{campaign_id}/sampling"): Reads("command", "/api/campaigns/{campaign_id}/sampling"),
+    ("GET", "/api/campaigns/{campaign_id}/progress"): AGGREGATE,
+    ("POST", "/api/campaigns/{campaign_id}/rounds"): CHANGE,
+    ("POST", "/api/orders/{order_id}/visits"): CHANGE,
+    ("GET", "/api/visits"): Reads("command", "/api/visits"),
+    # ---- the console ----
+    ("MOUNT", "/console-static"): META,
+    ("GET", "/favicon.ico"): META,
+    ("GET", "/login"): FORM,
+    ("POST", "/login"): NotPersonal("signs the caller in"),
+    ("POST", "/logout"): NotPersonal("signs the caller out"),
+    ("GET", "/"): AGGREGATE,
+    ("GET", "/self-check"): NotPersonal("the public's own check of the rules, nothing stored is read"),
+    ("GET", "/worklists"): Reads("command", "/worklists"),
+    ("POST", "/worklists/sampled"): CHANGE,
+    ("POST", "/worklists/release"): CHANGE,
+    ("GET", "/worklists.{fmt}"): Reads("command", "/worklists.csv"),
+    ("GET", "/persons"): Reads("command", "/persons"),
+    ("GET", "/persons/new"): FORM,
+    ("POST", "/persons/new"): CHANGE,
+    ("GET", "/persons/{person_id}"): Reads("command", "/persons/{person_id}"),
+    ("GET", "/forms/order"): FORM,
+    ("POST", "/forms/order"): CHANGE,
+    ("GET", "/forms/results"): FORM,
+    ("POST", "/forms/results"): CHANGE,
+    ("GET", "/forms/area"): FORM,
+    ("POST", "/forms/area"): CHANGE,
+    ("GET", "/forms/campaign"): FORM,
+    ("POST", "/forms/campaign"): CHANGE,
+    ("GET", "/map"): AGGREGATE,
+    ("GET", "/map/areas.geojson"): AGGREGATE,
+    ("GET", "/risk-areas/{risk_id}"): AGGREGATE,
+    ("GET", "/campaigns/{campaign_id}"): AGGREGATE,
+    ("POST", "/campaigns/{campaign_id}/rounds"): CHANGE,
+    ("GET", "/policy"): FORM,
+    ("GET", "/policy/diff"): FORM,
+    ("GET", "/policy/register"): FORM,
+    ("GET", "/command"): AGGREGATE,
+    ("POST", "/command/transition"): CHANGE,
+    ("POST", "/command/recompute"): CHANGE,
+    ("GET", "/overreach"): NotPersonal("refused staff actions and their counts, no resident's data"),
+    ("GET", "/timeliness"): Reads("command", "/timeliness"),
+    ("GET", "/risk-areas"): AGGREGATE,
+    ("GET", "/lab/imports"): NotPersonal("files imported and their counts, no person named"),
+    ("GET", "/infections"): Reads("command", "/infections"),
+    ("GET", "/infections/{infection_id}"): Reads("command", "/infections/{infection_id}"),
+    ("GET", "/infections/{infection_id}/chain.json"): Reads("command", "/infections/{infection_id}/chain.json"),
+    ("POST", "/infections/{infection_id}/decide"): CHANGE,
+    ("GET", "/contacts"): Reads("command", "/contacts"),
+    ("GET", "/trends"): AGGREGATE,
+    ("GET", "/trends/data.json"): AGGREGATE,
+    ("GET", "/orders"): Reads("command", "/orders"),
+    ("POST", "/orders/release"): CHANGE,
+    ("GET", "/orders.{fmt}"): Reads("command", "/orders.csv"),
+    ("GET", "/audit"): Reads("supervisor", "/audit"),
+    ("GET", "/audit.csv"): Reads("supervisor", "/audit.csv"),
+    ("GET", "/visits/new"): Reads("command", "/visits/new?order_id={order_id}"),
+    ("POST", "/visits/new"): CHANGE,
+    ("GET", "/visits"): Reads("command", "/visits"),
+}
+
+
+def served(app: Any) -> set[tuple[str, str]]:
+    """Every (method, path) the app answers, routers included (HEAD goes with GET)."""
+    found: set[tuple[str, str]] = set()
+    for route in app.routes:
+        for r in getattr(getattr(route, "original_router", None), "routes", None) or [route]:
+            methods = getattr(r, "methods", None)
+            if methods is None:
+                found.add(("MOUNT", r.path))
+            found.update((m, r.path) for m in methods or () if m != "HEAD")
+    return found
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def console(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, store_templates: Templates
+) -> Iterator[TestClient]:
+    """The console (with the API) over a demo county of its own, on its drill day."""
+    folder: Path = tmp_path_factory.mktemp("every_read")
+    with store_templates.store(request.param, "demo_20", folder) as url:
+        app = create_console(url, clock=Clock(date(2022, 11, 16)))
+        with TestClient(app) as client:
+            yield client
+        app.state.engine.dispose()
+
+
+def ids_of(client: TestClient) -> dict[str, Any]:
+    """A record of each kind the demo holds, to fill the addresses."""
+    with Session(client.app.state.engine) as s:  # type: ignore[attr-defined]
+        order = s.scalars(select(ManagementOrder).order_by(ManagementOrder.id)).first()
+        assert order is not None
+        token = s.scalar(select(HealthCode.token).where(HealthCode.person_id == order.person_id))
+    return {
+        "person_id": order.person_id,
+        "order_id": order.id,
+        "infection_id": 1,
+        "campaign_id": 1,
+        "token": token,
+    }
+
+
+def last_entry(client: TestClient) -> int:
+    with Session(client.app.state.engine) as s:  # type: ignore[attr-defined]
+        return int(s.scalar(select(func.coalesce(func.max(AuditEntry.id), 0))) or 0)
+
+
+def entries_since(client: TestClient, after: int, who: str) -> list[AuditEntry]:
+    with Session(client.app.state.engine) as s:  # type: ignore[attr-defined]
+        stmt = select(AuditEntry).where(AuditEntry.id > after, AuditEntry.actor == who)
+        return list(s.scalars(stmt))
+
+
+def signed_in(client: TestClient, who: str, url: str) -> dict[str, str]:
+    """The API's bearer header for `who`, or (a console page) `who` signed in with the cookie."""
+    client.cookies.clear()
+    if url.startswith("/api/"):
+        r = client.post("/api/auth/token", json={"username": who, "password": DEMO_PASSWORD})
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    r = client.post("/login", data={"username": who, "password": DEMO_PASSWORD, "next": "/"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return {}
+
+
+def test_every_route_is_classified(console: TestClient) -> None:
+    """A route nobody has classified fails here: decide whether it answers personal data, and audit it if so."""
+    routes = served(console.app)
+    assert sorted(routes - ROUTES.keys()) == [], "classify these routes in ROUTES"
+    assert sorted(ROUTES.keys() - routes) == [], "these routes are gone: drop them from ROUTES"
+
+
+PERSONAL = sorted((k, v) for k, v in ROUTES.items() if isinstance(v, Reads))
+
+
+@pytest.mark.parametrize(("route", "reads"), PERSONAL, ids=[f"{m} {p}" for (m, p), _ in PERSONAL])
+def test_every_personal_read_is_audited(console: TestClient, route: tuple[str, str], reads: Reads) -> None:
+    url = reads.url.format(**ids_of(console))
+    headers = signed_in(console, reads.who, url)
+    before = last_entry(console)
+    r = console.get(url, headers=headers, follow_redirects=False)
+    assert r.status_code == 200, (url, r.status_code, r.text[:300])
+    entries = entries_since(console, before, reads.who)
+    assert entries, f"{route}: answered personal data and left no audit entry"
+    assert {e.action for e in entries} <= {"read", "listed", "exported"}
+    # the supervisor's /audit page filters and names these: each kind written is one it knows
+    assert {e.entity for e in entries} <= set(AUDIT_ENTITIES)
+
+
+def _outsider(client: TestClient) -> int:
+    """A person of the demo county outside worker1's community (110199001001)."""
+    with Session(client.app.state.engine) as s:  # type: ignore[attr-defined]
+        found = s.scalar(select(Person.id).where(Person.jurisdiction_code != "110199001001").order_by(Person.id))
+    assert found is not None
+    return int(found)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/persons/{id}", "/api/health-codes/person/{id}/changes", "/api/health-codes/person/{id}", "/persons/{id}"],
+)
+def test_a_refused_read_out_of_scope_is_audited(console: TestClient, url: str) -> None:
+    """worker1 asks for a person of another community: the answer is "no such person", and the attempt is an
+    audit entry naming the route and the id asked for."""
+    who, pid = "worker1", _outsider(console)
+    address = url.format(id=pid)
+    headers = signed_in(console, who, address)
+    before = last_entry(console)
+    r = console.get(address, headers=headers, follow_redirects=False)
+    assert r.status_code == 404
+    entries = entries_since(console, before, who)
+    assert [(e.action, e.entity, e.entity_id) for e in entries] == [("refused", "route", str(pid))]
+    assert entries[0].detail["route"] == "GET " + url.replace("{id}", "{person_id}")
+
+
+def test_every_kind_of_entry_has_words_on_the_audit_page() -> None:
+    """The /audit page shows each action and kind of record in Chinese and English."""
+    keys = [f"action_{a}" for a in AUDIT_ACTIONS] + [f"list_entity_{e}" for e in AUDIT_ENTITIES]
+    assert [k for k in keys if not (MESSAGES.get(k, {}).get("zh") and MESSAGES.get(k, {}).get("en"))] == []
