@@ -81,7 +81,7 @@ def test_persons_export_writes_the_file_and_is_audited(store: Path, tmp_path: Pa
     assert export["orders"] and export["orders"][0]["events"]
     with sqlite3.connect(store) as conn:
         entry = conn.execute(
-            "SELECT actor, reason FROM audit_log WHERE action = 'export' AND entity_id = '1'"
+            "SELECT actor, reason FROM audit_log WHERE action = 'exported' AND entity_id = '1'"
         ).fetchall()
     assert entry == [("epi", "asked")]
     nobody = runner.invoke(app, ["persons", "export", "1", "--as", "nobody", "--db", url])

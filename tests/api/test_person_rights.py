@@ -188,7 +188,7 @@ def test_everything_held_about_a_person_is_exported_and_the_export_audited(api: 
     with unit_of_work(app.state.sessions) as session:
         exported = session.execute(
             select(AuditEntry.actor, AuditEntry.reason).where(
-                AuditEntry.action == "export", AuditEntry.entity_id == str(person["id"])
+                AuditEntry.action == "exported", AuditEntry.entity_id == str(person["id"])
             )
         ).all()
     assert [tuple(e) for e in exported] == [("worker_a", "the person asked")]

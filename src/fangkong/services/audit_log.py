@@ -25,7 +25,7 @@ from fangkong.services.persons.models import Person
 from fangkong.services.users.models import User
 
 # What the flows write (`audit.service.record`): the filters offer these.
-AUDIT_ACTIONS = ("read", "listed", "create", "update", "exported", "import", "record_round", "refused")
+AUDIT_ACTIONS = ("read", "listed", "create", "update", "exported", "import", "record_round", "refused", "anonymise")
 AUDIT_ENTITIES = (
     "person",
     "worklist",

@@ -50,6 +50,7 @@ WORDS: dict[str, dict[str, str]] = {
     "list_entity_bulk_tables": {"zh": "批量数据表", "en": "Bulk tables"},
     # the reads audited since issue 17 (`services.audit.reads`): one entry a request, and the refused ones
     "action_refused": {"zh": "被拒绝的查看", "en": "refused"},
+    "action_anonymise": {"zh": "匿名化", "en": "anonymised"},
     "list_entity_route": {"zh": "访问地址", "en": "Address asked"},
     "list_entity_order_events": {"zh": "管控令经过", "en": "Order history"},
     "list_entity_retests": {"zh": "待复核单管", "en": "Retests owed"},

@@ -124,7 +124,7 @@ def person_export(session: Session, actor: Actor, person_id: int, *, reason: str
     record(
         session,
         actor,
-        action="export",
+        action="exported",
         entity="person",
         entity_id=person_id,
         reason=reason,
