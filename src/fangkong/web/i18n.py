@@ -279,9 +279,25 @@ MESSAGES: dict[str, dict[str, str]] = {
 def _gather() -> None:
     """Each part of the console keeps its words beside it (`words_*.py`); one table serves them all, and a key
     defined twice is a mistake caught at import."""
-    from fangkong.web import words_command, words_epidemiology, words_errors, words_lists, words_trends, words_visits
+    from fangkong.web import (
+        words_command,
+        words_epidemiology,
+        words_errors,
+        words_lists,
+        words_security,
+        words_trends,
+        words_visits,
+    )
 
-    for part in (words_command, words_epidemiology, words_errors, words_lists, words_trends, words_visits):
+    for part in (
+        words_command,
+        words_epidemiology,
+        words_errors,
+        words_lists,
+        words_security,
+        words_trends,
+        words_visits,
+    ):
         for key, entry in part.WORDS.items():
             if key in MESSAGES:
                 raise RuntimeError(f"console word {key!r} is defined twice")
