@@ -33,11 +33,11 @@ def demo_store(folder: Path, persons: int = 60) -> str:
 class ConsoleClient(TestClient):
     """A TestClient that posts console forms as a browser does from the form's page: with the CSRF token that
     page would carry (web/csrf.py), for this client's cookies. The API's requests (/api) and a test's own
-    `csrf_token` (or `with_csrf=False`) are left as they are."""
+    `csrf_token` are left as they are; `post_without_token` posts as another site's page would."""
 
-    def request(self, method: str, url: Any, *args: Any, with_csrf: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         path = str(url)
-        if with_csrf and method.upper() == "POST" and not path.startswith(("/api", "http")):
+        if method.upper() == "POST" and not path.startswith(("/api", "http")):
             if self.cookies.get(csrf.COOKIE) is None:
                 self.cookies.set(csrf.COOKIE, "test-browser")
             data = dict(kwargs.get("data") or {})
@@ -48,6 +48,9 @@ class ConsoleClient(TestClient):
                 )
                 kwargs["data"] = data
         return super().request(method, url, *args, **kwargs)
+
+    def post_without_token(self, url: str, **kwargs: Any) -> Any:
+        return TestClient.request(self, "POST", url, **kwargs)  # TestClient's own: no token added
 
 
 @contextmanager
