@@ -35,7 +35,7 @@ class ConsoleClient(TestClient):
     page would carry (web/csrf.py), for this client's cookies. The API's requests (/api) and a test's own
     `csrf_token` are left as they are; `post_without_token` posts as another site's page would."""
 
-    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
         path = str(url)
         if method.upper() == "POST" and not path.startswith(("/api", "http")):
             if self.cookies.get(csrf.COOKIE) is None:
@@ -54,10 +54,11 @@ class ConsoleClient(TestClient):
 
 
 @contextmanager
-def console(url: str, *, follow_redirects: bool = False) -> Iterator[TestClient]:
+def console(url: str, *, follow_redirects: bool = False) -> Iterator[ConsoleClient]:
     """The console (with the API) over `url`, its clock on the drill day."""
     app = create_console(url, clock=Clock(DRILL_DAY))
-    with ConsoleClient(app, follow_redirects=follow_redirects) as client:
+    client = ConsoleClient(app, follow_redirects=follow_redirects)
+    with client:
         yield client
     app.state.engine.dispose()
 

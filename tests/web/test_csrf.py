@@ -72,7 +72,7 @@ def console_posts() -> list[str]:
     for module in pkgutil.iter_modules(fangkong.web.__path__):
         router = getattr(importlib.import_module(f"fangkong.web.{module.name}"), "router", None)
         if isinstance(router, APIRouter):
-            paths += [r.path for r in router.routes if isinstance(r, APIRoute) and "POST" in r.methods]
+            paths += [r.path for r in router.routes if isinstance(r, APIRoute) and "POST" in (r.methods or ())]
     return paths
 
 
