@@ -98,8 +98,9 @@ def _same_site(request: Request) -> bool:
 
 
 async def checked(request: Request) -> None:
-    """The dependency every console router has: a POST must come from this site with this session's token."""
-    if request.method != "POST":
+    """The dependency every console router has: a POST (or any other method that may change something) must come
+    from this site with this session's token."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if not _same_site(request):
         raise CsrfRefused
