@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from fangkong.services.demo import DEMO_PASSWORD, load_demo
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
+from fangkong.web import csrf
 from fangkong.web.app import create_console
 from tests.api.helpers import Clock
 
@@ -28,11 +30,35 @@ def demo_store(folder: Path, persons: int = 60) -> str:
     return url
 
 
+class ConsoleClient(TestClient):
+    """A TestClient that posts console forms as a browser does from the form's page: with the CSRF token that
+    page would carry (web/csrf.py), for this client's cookies. The API's requests (/api) and a test's own
+    `csrf_token` are left as they are; `post_without_token` posts as another site's page would."""
+
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
+        path = str(url)
+        if method.upper() == "POST" and not path.startswith(("/api", "http")):
+            if self.cookies.get(csrf.COOKIE) is None:
+                self.cookies.set(csrf.COOKIE, "test-browser")
+            data = dict(kwargs.get("data") or {})
+            if csrf.FIELD not in data:
+                secret = self.app.state.csrf_secret  # type: ignore[attr-defined]
+                data[csrf.FIELD] = csrf.token_for(
+                    secret, self.cookies[csrf.COOKIE], self.cookies.get(csrf.SESSION_COOKIE)
+                )
+                kwargs["data"] = data
+        return super().request(method, url, *args, **kwargs)
+
+    def post_without_token(self, url: str, **kwargs: Any) -> Any:
+        return TestClient.request(self, "POST", url, **kwargs)  # TestClient's own: no token added
+
+
 @contextmanager
-def console(url: str, *, follow_redirects: bool = False) -> Iterator[TestClient]:
+def console(url: str, *, follow_redirects: bool = False) -> Iterator[ConsoleClient]:
     """The console (with the API) over `url`, its clock on the drill day."""
     app = create_console(url, clock=Clock(DRILL_DAY))
-    with TestClient(app, follow_redirects=follow_redirects) as client:
+    client = ConsoleClient(app, follow_redirects=follow_redirects)
+    with client:
         yield client
     app.state.engine.dispose()
 

@@ -8,13 +8,13 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
-from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from fangkong.services.demo import DEMO_PASSWORD, load_demo
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
 from fangkong.web.app import create_console
 from tests.api.helpers import Clock
+from tests.web.helpers import ConsoleClient
 
 C11 = "110199001001"  # the demo's high-risk building is in it: an outbreak area
 CONDITIONS = ["source_unclear", "chain_unclear", "long_community_transmission"]
@@ -29,7 +29,7 @@ def test_an_area_wide_campaign_is_run_round_by_round_until_it_stops(tmp_path: Pa
     engine.dispose()
     clock = Clock(date(2022, 11, 16))
     app = create_console(url, clock=clock)
-    with TestClient(app, follow_redirects=False) as client:
+    with ConsoleClient(app, follow_redirects=False) as client:
         r = client.post("/login", data={"username": "command", "password": DEMO_PASSWORD, "next": "/"})
         assert r.status_code == 303, r.text
         form = client.get("/forms/campaign?lang=zh").text

@@ -21,6 +21,7 @@ from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
 from fangkong.web.app import create_console
 from tests.api.helpers import Clock
+from tests.web.helpers import ConsoleClient
 
 ELSEWHERE = "an infection reported by another city"  # the basis of an area with no infection recorded here
 
@@ -41,7 +42,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture
 def client(url: str) -> Iterator[TestClient]:
     app = create_console(url, clock=Clock(date(2022, 11, 16)))
-    with TestClient(app, follow_redirects=False) as c:
+    with ConsoleClient(app, follow_redirects=False) as c:
         yield c
     app.state.engine.dispose()
 

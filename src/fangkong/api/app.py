@@ -8,7 +8,7 @@ from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from fangkong import __version__
@@ -27,6 +27,7 @@ from fangkong.api import (
     routes_sites,
     routes_users,
     routes_visits,
+    security_headers,
 )
 from fangkong.api.event_clock import EventClock
 from fangkong.api.request_log import RequestLog
@@ -89,6 +90,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     app.add_middleware(RequestLog)  # inside the venue check's fast path: checks are not logged
     # the venue check, answered before FastAPI's router at a city's scan rate (routes_check explains)
     app.add_middleware(routes_check.CheckFastPath)
+    security_headers.install(app)  # around everything, errors included
     app.include_router(routes_auth.router)
     app.include_router(routes_persons.router)
     app.include_router(routes_orders.router)
@@ -107,14 +109,17 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
     @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        # Swagger UI from the vendored swagger-ui-dist (no CDN on the machines this runs on)
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="fangkong API",
-            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+    def docs() -> Response:
+        # Swagger UI from the vendored swagger-ui-dist (no CDN on the machines this runs on); its inline start-up
+        # script allowed by its hash (security_headers explains)
+        return security_headers.hashed_inline_scripts(
+            get_swagger_ui_html(
+                openapi_url="/openapi.json",
+                title="fangkong API",
+                swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                swagger_css_url="/static/swagger/swagger-ui.css",
+                swagger_favicon_url="/static/swagger/favicon-32x32.png",
+            )
         )
 
     @app.get("/api/health", tags=["meta"])

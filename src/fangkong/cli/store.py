@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from fangkong.cli import serving
 from fangkong.cli.common import console, errors, parse_date, reports_errors, sessions_on
 from fangkong.services import logs
 from fangkong.services.calendar import drill_clock, system_clock
@@ -156,6 +157,12 @@ def serve(
             help="serve on a non-loopback address although demo accounts with the published password exist",
         ),
     ] = False,
+    behind_https_proxy: Annotated[
+        bool, typer.Option(help="reached through an HTTPS proxy: Secure cookies, X-Forwarded-Proto believed")
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str, typer.Option(help="the proxy's address(es), whose X-Forwarded-* headers are believed")
+    ] = "127.0.0.1",
 ) -> None:
     """Serve the API (and its docs at /docs) on the store, migrating it first."""
     import os
@@ -170,6 +177,7 @@ def serve(
     if not allow_demo_accounts:
         _refuse_public_demo(url, host)
     drill = parse_date(today, "--today") if today else None
+    serving.ensure_port_free(host, port)  # before the address is announced
     console.print(
         f"fangkong on http://{host}:{port} (store {_shown(url)}"
         + (f", drill date {drill}" if drill else "")
@@ -196,4 +204,5 @@ def serve(
         access_log=False,
         server_header=False,
         log_level="warning",
+        **serving.server_settings(behind_https_proxy=behind_https_proxy, forwarded_allow_ips=forwarded_allow_ips),
     )

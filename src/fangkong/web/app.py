@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from fangkong.api.app import create_app
@@ -13,6 +13,7 @@ from fangkong.services.calendar import Clock, system_clock
 from fangkong.web import (
     campaign_pages,
     command_pages,
+    csrf,
     forms,
     infection_pages,
     list_pages,
@@ -32,18 +33,21 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app = create_app(database_url, clock=clock, policy=policy)
     static = resources.files("fangkong.web").joinpath("static")
     app.mount("/console-static", StaticFiles(directory=str(static)), name="console-static")
-    app.include_router(pages.router)
-    app.include_router(worklist_pages.router)
-    app.include_router(person_pages.router)
-    app.include_router(forms.router)
-    app.include_router(risk_area_pages.router)
-    app.include_router(campaign_pages.router)
-    app.include_router(policy_pages.router)
-    app.include_router(command_pages.router)
-    app.include_router(infection_pages.router)
-    app.include_router(trend_pages.router)
-    app.include_router(list_pages.router)
-    app.include_router(visit_pages.router)
-    app.include_router(user_pages.router)
+    app.state.csrf_secret = csrf.app_secret()
+    # every console POST checked for its CSRF token and origin, whichever module its route lives in
+    checked = [Depends(csrf.checked)]
+    app.include_router(pages.router, dependencies=checked)
+    app.include_router(worklist_pages.router, dependencies=checked)
+    app.include_router(person_pages.router, dependencies=checked)
+    app.include_router(forms.router, dependencies=checked)
+    app.include_router(risk_area_pages.router, dependencies=checked)
+    app.include_router(campaign_pages.router, dependencies=checked)
+    app.include_router(policy_pages.router, dependencies=checked)
+    app.include_router(command_pages.router, dependencies=checked)
+    app.include_router(infection_pages.router, dependencies=checked)
+    app.include_router(trend_pages.router, dependencies=checked)
+    app.include_router(list_pages.router, dependencies=checked)
+    app.include_router(visit_pages.router, dependencies=checked)
+    app.include_router(user_pages.router, dependencies=checked)
     pages.install(app)
     return app

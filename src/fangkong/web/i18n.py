@@ -284,12 +284,22 @@ def _gather() -> None:
         words_epidemiology,
         words_errors,
         words_lists,
+        words_security,
         words_trends,
         words_users,
         words_visits,
     )
 
-    for part in (words_command, words_epidemiology, words_errors, words_lists, words_trends, words_visits, words_users):
+    for part in (
+        words_command,
+        words_epidemiology,
+        words_errors,
+        words_lists,
+        words_security,
+        words_trends,
+        words_users,
+        words_visits,
+    ):
         for key, entry in part.WORDS.items():
             if key in MESSAGES:
                 raise RuntimeError(f"console word {key!r} is defined twice")

@@ -38,6 +38,7 @@ from fangkong.services.orders.worklists import work_list
 from fangkong.services.sites.service import list_sites, occupancy
 from fangkong.services.trends import place_names
 from fangkong.services.users.service import actor_for_token, issue_token, revoke_token
+from fangkong.web import csrf
 from fangkong.web.error_words import field_words_in_page
 from fangkong.web.i18n import DEFAULT, LANGUAGES, translate
 from fangkong.web.reason_words import said_in_page
@@ -89,6 +90,7 @@ def render(request: Request, name: str, status: int = 200, actor: Actor | None =
         lang=lang,
         other_lang="en" if lang == "zh" else "zh",
         actor=actor,
+        csrf_field=lambda: csrf.field_for(request),  # in every form that posts: {{ csrf_field() }}
         path=request.url.path,
         query=str(request.url.query),
         # the language switch keeps the page's filters: only `lang` changes
@@ -98,6 +100,7 @@ def render(request: Request, name: str, status: int = 200, actor: Actor | None =
         **context,
     )
     response = HTMLResponse(html, status_code=status)
+    csrf.keep_browser_cookie(request, response)
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie("lang", lang, samesite="lax", max_age=365 * 24 * 3600)
     return response
@@ -120,6 +123,12 @@ def install(app: FastAPI) -> None:
         # the whole address, filters included, so a list's filters survive the login (issue 16)
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?{urlencode({'next': back})}", status_code=303)
+
+    @app.exception_handler(csrf.CsrfRefused)
+    async def _forged(request: Request, _: csrf.CsrfRefused) -> Response:
+        # refused before any route ran: nothing changed; the page gives the browser a fresh token
+        message = translate("csrf_refused", _lang(request))
+        return render(request, "error.html", status=403, title="csrf_title", message=message)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -183,7 +192,9 @@ def login(
     except Unauthenticated:
         return render(request, "login.html", status=401, next=next, failed=True, username=username)
     response = RedirectResponse(next if _local(next) else "/", status_code=303)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", max_age=12 * 3600)
+    response.set_cookie(
+        COOKIE, token, httponly=True, samesite="lax", max_age=12 * 3600, secure=csrf.secure_cookie(request)
+    )
     return response
 
 
