@@ -18,7 +18,7 @@ from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.services.users.models import User
 from fangkong.services.users.service import create_user
 from fangkong.services.users.throttle import LoginThrottle
-from tests.web.helpers import console, demo_store, login
+from tests.web.helpers import ConsoleClient, console, demo_store, login
 from tests.web.test_every_page_in_words import SNAKE
 
 ADMIN_PASSWORD = "amber valley compass"
@@ -77,7 +77,7 @@ def test_an_administrator_adds_disables_and_resets_from_the_console(client: Test
     assert added.status_code == 303 and "saved=worker9" in added.headers["location"]
     wid = user(url, "worker9").id
 
-    worker = TestClient(client.app, follow_redirects=False)
+    worker = ConsoleClient(client.app, follow_redirects=False)
     r = worker.post("/login", data={"username": "worker9", "password": "maple harbour quilt", "next": "/"})
     assert r.status_code == 303 and worker.get("/worklists").status_code == 200
 
