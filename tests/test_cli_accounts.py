@@ -14,7 +14,7 @@ import uvicorn
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from fangkong.cli import store
+from fangkong.cli import serving, store
 from fangkong.cli.main import app
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.services.users.models import User
@@ -41,6 +41,8 @@ def demo_db(demo_template: Path, tmp_path: Path) -> str:
 def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda target, **options: calls.append(options))
+    # the addresses here are not this machine's: the port check would refuse them before the demo guard is seen
+    monkeypatch.setattr(serving, "ensure_port_free", lambda host, port: None)
     monkeypatch.setenv(store._SERVE_DB, "unset")
     monkeypatch.setenv(store._SERVE_TODAY, "unset")
     return calls

@@ -30,6 +30,7 @@ from fangkong.services.persons.models import Person
 from fangkong.web.app import create_console
 from fangkong.web.i18n import MESSAGES
 from tests.api.helpers import Clock
+from tests.web.helpers import ConsoleClient
 from tests.stores import BACKENDS, Templates
 
 
@@ -233,7 +234,7 @@ def console(
     folder: Path = tmp_path_factory.mktemp("every_read")
     with store_templates.store(request.param, "demo_20", folder) as url:
         app = create_console(url, clock=Clock(date(2022, 11, 16)))
-        with TestClient(app) as client:
+        with ConsoleClient(app) as client:  # posts console forms with their CSRF token
             yield client
         app.state.engine.dispose()
 
