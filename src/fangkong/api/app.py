@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from fangkong import __version__
@@ -26,6 +27,8 @@ from fangkong.api import (
     routes_sites,
     routes_visits,
 )
+from fangkong.api.body_limit import BodyLimit
+from fangkong.api.errors import calls
 from fangkong.api.event_clock import EventClock
 from fangkong.api.request_log import RequestLog
 from fangkong.api.staff_reads import StaffReadFastPath
@@ -78,17 +81,25 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     app.add_middleware(RequestLog)  # inside the venue check's fast path: checks are not logged
     # the venue check, answered before FastAPI's router at a city's scan rate (routes_check explains)
     app.add_middleware(routes_check.CheckFastPath)
-    app.include_router(routes_auth.router)
-    app.include_router(routes_persons.router)
-    app.include_router(routes_orders.router)
-    app.include_router(routes_sites.router)
-    app.include_router(routes_lab.router)
-    app.include_router(routes_infections.router)
-    app.include_router(routes_areas.router)
-    app.include_router(routes_check.router)
-    app.include_router(routes_overreach.router)
-    app.include_router(routes_measures.router)
-    app.include_router(routes_visits.router)
+    for router in (
+        routes_auth.router,
+        routes_persons.router,
+        routes_orders.router,
+        routes_sites.router,
+        routes_lab.router,
+        routes_infections.router,
+        routes_areas.router,
+        routes_check.router,
+        routes_overreach.router,
+        routes_measures.router,
+        routes_visits.router,
+    ):
+        errors.document(router)  # every status a route can answer, in the OpenAPI (a new router goes here too)
+        app.include_router(router, dependencies=[Depends(errors.known_query_only)])
+
+    # outermost: a body over the limit is refused before anything reads it; the routes that take a file get more
+    uploads = frozenset(r.path for r in app.routes if isinstance(r, APIRoute) and routes_lab.raw_body in calls(r))
+    app.add_middleware(BodyLimit, uploads=uploads)
 
     static = resources.files("fangkong.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -104,7 +115,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
             swagger_favicon_url="/static/swagger/favicon-32x32.png",
         )
 
-    @app.get("/api/health", tags=["meta"])
+    @app.get("/api/health", tags=["meta"], responses=errors.responses(500))
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
