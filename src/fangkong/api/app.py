@@ -81,6 +81,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     app.add_middleware(RequestLog)  # inside the venue check's fast path: checks are not logged
     # the venue check, answered before FastAPI's router at a city's scan rate (routes_check explains)
     app.add_middleware(routes_check.CheckFastPath)
+    uploads: set[str] = set()  # the routes that take a file (the raw body): the larger body limit
     for router in (
         routes_auth.router,
         routes_persons.router,
@@ -96,10 +97,10 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     ):
         errors.document(router)  # every status a route can answer, in the OpenAPI (a new router goes here too)
         app.include_router(router, dependencies=[Depends(errors.known_query_only)])
+        uploads |= {r.path for r in router.routes if isinstance(r, APIRoute) and routes_lab.raw_body in calls(r)}
 
     # outermost: a body over the limit is refused before anything reads it; the routes that take a file get more
-    uploads = frozenset(r.path for r in app.routes if isinstance(r, APIRoute) and routes_lab.raw_body in calls(r))
-    app.add_middleware(BodyLimit, uploads=uploads)
+    app.add_middleware(BodyLimit, uploads=frozenset(uploads))
 
     static = resources.files("fangkong.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

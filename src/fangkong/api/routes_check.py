@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from fangkong.api.errors import ErrorBody
 from fangkong.bounds import Day
 from fangkong.errors import NotFound
 from fangkong.policy import Policy
@@ -41,10 +42,6 @@ class CodeCheck(BaseModel):
 
     colour: Literal["green", "yellow", "red"]
     on: Day
-
-
-class ErrorBody(BaseModel):
-    error: dict[str, str | None]
 
 
 class JsonBytes(Response):
