@@ -110,7 +110,7 @@ def document(router: APIRouter) -> None:
         statuses = [400, 404, 422, 500]
         if get_bearer in calls(route):
             statuses += [401, 403]
-        if route.methods - {"GET", "HEAD"}:
+        if (route.methods or set()) - {"GET", "HEAD"}:
             statuses += [409, 413, 415]
         for status, spec in responses(*statuses).items():
             route.responses.setdefault(status, spec)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel
 
+from fangkong.api import errors
 from fangkong.api.deps import Bearer, CurrentActor, DbSession, Now, get_actor
 from fangkong.services.users.service import issue_token, revoke_token
 
@@ -27,7 +28,8 @@ class Me(BaseModel):
     jurisdiction_path: str
 
 
-@router.post("/token", response_model=TokenRead)
+# a refused login (401) and too many tries (429) besides what every route may answer (errors.document)
+@router.post("/token", response_model=TokenRead, responses=errors.responses(401, 429))
 def login(body: Credentials, session: DbSession, now: Now) -> TokenRead:
     return TokenRead(access_token=issue_token(session, username=body.username, password=body.password, now=now))
 
