@@ -158,3 +158,15 @@ def test_every_status_is_documented_and_the_bearer_scheme_declared(demo: Demo) -
         for operation in methods.values()
         for p in operation.get("parameters", [])
     )
+
+
+@pytest.mark.parametrize("collected_at", ["0001-01-01T00:00", "1999-12-31T23:59"])
+def test_a_lab_file_dated_before_the_records_is_refused_at_its_row(demo: Demo, collected_at: str) -> None:
+    """Refused as the row's `collected_at` (it was refused as "policy version", later than the row's own date, and
+    an order anchored on such a day could not be stored under fangkong.bounds)."""
+    rows = f"barcode,pool_size,sampling_point,collected_at,members\nT-1,1,demo,{collected_at},110199194001010016\n"
+    r = demo.client.post(
+        "/api/lab/samples", content=rows.encode(), headers={**demo.as_("lab"), "Content-Type": "text/csv"}
+    )
+    body = refused(r, 422, "collected_at")
+    assert body["row"] == 1 and "before 2000-01-01" in body["message"], body
