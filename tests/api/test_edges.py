@@ -110,6 +110,7 @@ def test_malformed_json_is_reported_by_line_and_column(demo: Demo) -> None:
 def test_an_unknown_query_parameter_is_refused(demo: Demo) -> None:
     r = demo.client.get("/api/persons", params={"nmae": "张"}, headers=demo.as_("command"))
     refused(r, 422, "nmae")
+    refused(demo.client.get("/api/persons", params={"nmae": "张"}), 401)  # the token is checked first
 
 
 def test_one_error_body_for_every_status(demo: Demo) -> None:

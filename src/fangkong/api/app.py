@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
@@ -95,8 +95,8 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_measures.router,
         routes_visits.router,
     ):
-        errors.document(router)  # every status a route can answer, in the OpenAPI (a new router goes here too)
-        app.include_router(router, dependencies=[Depends(errors.known_query_only)])
+        errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
+        app.include_router(router)
         uploads |= {r.path for r in router.routes if isinstance(r, APIRoute) and routes_lab.raw_body in calls(r)}
 
     # outermost: a body over the limit is refused before anything reads it; the routes that take a file get more

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from fangkong.api.deps import get_bearer
+from fangkong.api.deps import CurrentActor, get_bearer
 from fangkong.errors import (
     Conflict,
     FangkongError,
@@ -100,20 +100,23 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorBody, "description": _WHAT[status]} for status in statuses}
 
 
-def document(router: APIRouter) -> None:
-    """Every status a route can answer, in the OpenAPI: the errors every route may give, 401/403 where a token is
-    required, 409, 413 and 415 where there is a body (the limit of `body_limit`). Run on a router before it is
-    included in the app."""
+def at_the_edges(router: APIRouter) -> None:
+    """Run on a router before the app includes it: every status its routes can answer goes into the OpenAPI
+    (the errors every route may give, 401/403 where a token is required, 409, 413 and 415 where there is a body:
+    the limit of `body_limit`), and a query parameter a route does not take is refused (after the token is
+    checked, so a stranger learns nothing from it and the request log names the caller)."""
     for route in router.routes:
         if not isinstance(route, APIRoute):
             continue
         statuses = [400, 404, 422, 500]
-        if get_bearer in calls(route):
+        authenticated = get_bearer in calls(route)
+        if authenticated:
             statuses += [401, 403]
         if (route.methods or set()) - {"GET", "HEAD"}:
             statuses += [409, 413, 415]
         for status, spec in responses(*statuses).items():
             route.responses.setdefault(status, spec)
+        route.dependencies.append(Depends(_known_query_of_actor if authenticated else known_query_only))
 
 
 def known_query_only(request: Request) -> None:
@@ -127,6 +130,10 @@ def known_query_only(request: Request) -> None:
     for name in request.query_params:
         if name not in known:
             raise InvalidInput(name or "query", "not a parameter of this address")
+
+
+def _known_query_of_actor(request: Request, _: CurrentActor) -> None:
+    known_query_only(request)
 
 
 def calls(route_or_dependant: Any) -> set[Any]:

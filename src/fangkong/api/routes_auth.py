@@ -28,7 +28,7 @@ class Me(BaseModel):
     jurisdiction_path: str
 
 
-# a refused login (401) and too many tries (429) besides what every route may answer (errors.document)
+# a refused login (401) and too many tries (429) besides what every route may answer (errors.at_the_edges)
 @router.post("/token", response_model=TokenRead, responses=errors.responses(401, 429))
 def login(body: Credentials, session: DbSession, now: Now) -> TokenRead:
     return TokenRead(access_token=issue_token(session, username=body.username, password=body.password, now=now))
