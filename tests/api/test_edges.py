@@ -171,3 +171,14 @@ def test_a_lab_file_dated_before_the_records_is_refused_at_its_row(demo: Demo, c
     )
     body = refused(r, 422, "collected_at")
     assert body["row"] == 1 and "before 2000-01-01" in body["message"], body
+
+
+def test_a_nul_character_is_refused_wherever_it_is_sent(demo: Demo) -> None:
+    """PostgreSQL's text cannot hold one: a NUL in a query, a path or a body was a 500 there."""
+    c, headers = demo.client, demo.as_("command")
+    refused(c.get("/api/persons", params={"jurisdiction_code": "11\x00"}, headers=headers), 422, "jurisdiction_code")
+    refused(c.get("/api/health-codes/token/ab%00cd", headers=headers), 422, "token")
+    refused(c.post("/api/auth/token", json={"username": "command\x00", "password": "x"}), 422, "body")
+    rows = b"barcode,pool_size,sampling_point,collected_at,members\nT\x00,1,a,2022-11-15T08:00,x\n"
+    r = c.post("/api/lab/samples", content=rows, headers={**demo.as_("lab"), "Content-Type": "text/csv"})
+    refused(r, 422, "body")

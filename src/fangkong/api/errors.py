@@ -3,6 +3,7 @@ status `fangkong.errors.http_status` gives (the console uses the same mapping)."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -117,6 +118,7 @@ def at_the_edges(router: APIRouter) -> None:
         for status, spec in responses(*statuses).items():
             route.responses.setdefault(status, spec)
         route.dependencies.append(Depends(_known_query_of_actor if authenticated else known_query_only))
+        route.dependencies.append(Depends(no_nul_in_body))
 
 
 def known_query_only(request: Request) -> None:
@@ -127,9 +129,44 @@ def known_query_only(request: Request) -> None:
     if dependant is None:
         return
     known = {p.alias for p in get_flat_params(dependant)}
-    for name in request.query_params:
+    for name, value in request.query_params.multi_items():
         if name not in known:
             raise InvalidInput(name or "query", "not a parameter of this address")
+        if "\x00" in value:
+            raise InvalidInput(name, _NUL)
+    for name, value in request.path_params.items():
+        if "\x00" in str(value):
+            raise InvalidInput(name, _NUL)
+
+
+# PostgreSQL's text cannot hold a NUL character (a 500 there, a silently different string elsewhere): refused
+_NUL = "a NUL character is not text"
+
+
+async def no_nul_in_body(request: Request) -> None:
+    """A body with a NUL character (raw, or `\\u0000` in a JSON string) is refused as the field `body`."""
+    if request.method in ("GET", "HEAD"):
+        return
+    body = await request.body()  # read once: FastAPI keeps it for the route
+    if b"\x00" in body:
+        raise InvalidInput("body", _NUL)
+    if b"\\u0000" in body:
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return  # the route reports malformed JSON
+        if _holds_nul(parsed):
+            raise InvalidInput("body", _NUL)
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def _known_query_of_actor(request: Request, _: CurrentActor) -> None:
