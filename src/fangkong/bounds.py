@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from annotated_types import Ge, Le
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, Strict
 
 # the largest value of an SQL INTEGER column (PostgreSQL `integer`; SQLite holds more, the narrower store decides)
 INT_MAX = 2**31 - 1
@@ -54,3 +54,6 @@ Day = Annotated[date, BeforeValidator(_a_day), Ge(FIRST_DAY), Le(LAST_DAY)]
 
 Moment = Annotated[datetime, BeforeValidator(_a_moment), AfterValidator(_in_range)]
 """A point in time of the epidemic's records: ISO 8601, on a day between 2000-01-01 and 2100-12-31."""
+
+Flag = Annotated[bool, Strict()]
+"""A yes or no in a JSON body: `true` or `false`, not "f", "yes" or 0 (the lax reading a query string needs)."""

@@ -182,3 +182,10 @@ def test_a_nul_character_is_refused_wherever_it_is_sent(demo: Demo) -> None:
     rows = b"barcode,pool_size,sampling_point,collected_at,members\nT\x00,1,a,2022-11-15T08:00,x\n"
     r = c.post("/api/lab/samples", content=rows, headers={**demo.as_("lab"), "Content-Type": "text/csv"})
     refused(r, 422, "body")
+
+
+@pytest.mark.parametrize("due_only", ["f", "yes", 0, 1])
+def test_a_yes_or_no_in_a_body_is_true_or_false(demo: Demo, due_only: object) -> None:
+    """`{"due_only": "f"}` was read as false."""
+    r = demo.client.post("/api/health-codes/recompute", json={"due_only": due_only}, headers=demo.as_("command"))
+    refused(r, 422, "due_only")

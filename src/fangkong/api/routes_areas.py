@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.api.routes_lab import RawBody
-from fangkong.bounds import Day, StoreId
+from fangkong.bounds import Day, Flag, StoreId
 from fangkong.services.areas import service, spillover
 from fangkong.services.areas.service import Delineation, RiskAreaRead
 from fangkong.services.areas.shapes import import_areas
@@ -86,7 +86,7 @@ class Screening(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     on: Day
-    all_negative: bool
+    all_negative: Flag
 
 
 @router.post("/risk-areas/{risk_id}/screenings", response_model=RiskAreaRead)
@@ -204,7 +204,7 @@ class Recompute(BaseModel):
 
     on: Day | None = None
     jurisdiction_code: str | None = None
-    due_only: bool = False  # the daily job: only codes whose stored status does not stand on the day
+    due_only: Flag = False  # the daily job: only codes whose stored status does not stand on the day
 
 
 @router.post("/health-codes/recompute")
