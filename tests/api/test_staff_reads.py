@@ -226,7 +226,8 @@ def test_a_reason_is_kept_as_the_route_keeps_it(api: Api, reason: str) -> None:
     person = register(api, "epi", name="Reasoned", community=A)
     url, headers = f"/api/persons/{person['id']}", api.as_("epi")
     assert api.client.get(url, params={"reason": reason}, headers=headers).status_code == 200
-    twice = [("reason", reason), ("reason", reason)]  # an unusual query: the route's (it takes the last)
+    # an unusual query (the reason twice: the route takes the last) goes to the route
+    twice: list[tuple[str, str | int | float | bool | None]] = [("reason", reason), ("reason", reason)]
     assert api.client.get(url, params=twice, headers=headers).status_code == 200
     fast, routed = reads_audited(api.client)[-2:]
     assert fast == routed and fast[2] == reason
