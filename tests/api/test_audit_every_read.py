@@ -30,8 +30,8 @@ from fangkong.services.persons.models import Person
 from fangkong.web.app import create_console
 from fangkong.web.i18n import MESSAGES
 from tests.api.helpers import Clock
-from tests.web.helpers import ConsoleClient
 from tests.stores import BACKENDS, Templates
+from tests.web.helpers import ConsoleClient
 
 
 @dataclass(frozen=True)

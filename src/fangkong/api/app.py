@@ -9,6 +9,7 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from fangkong import __version__
@@ -29,6 +30,8 @@ from fangkong.api import (
     routes_visits,
     security_headers,
 )
+from fangkong.api.body_limit import BodyLimit
+from fangkong.api.errors import calls
 from fangkong.api.event_clock import EventClock
 from fangkong.api.request_log import RequestLog
 from fangkong.api.staff_reads import StaffReadFastPath
@@ -91,19 +94,28 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     # the venue check, answered before FastAPI's router at a city's scan rate (routes_check explains)
     app.add_middleware(routes_check.CheckFastPath)
     security_headers.install(app)  # around everything, errors included
-    app.include_router(routes_auth.router)
-    app.include_router(routes_persons.router)
-    app.include_router(routes_orders.router)
-    app.include_router(routes_sites.router)
-    app.include_router(routes_lab.router)
-    app.include_router(routes_infections.router)
-    app.include_router(routes_areas.router)
-    app.include_router(routes_check.router)
-    app.include_router(routes_overreach.router)
-    app.include_router(routes_measures.router)
-    app.include_router(routes_visits.router)
-    app.include_router(routes_users.router)
-    app.include_router(routes_person_rights.router)
+    uploads: set[str] = set()  # the routes that take a file (the raw body): the larger body limit
+    for router in (
+        routes_auth.router,
+        routes_persons.router,
+        routes_orders.router,
+        routes_sites.router,
+        routes_lab.router,
+        routes_infections.router,
+        routes_areas.router,
+        routes_check.router,
+        routes_overreach.router,
+        routes_measures.router,
+        routes_visits.router,
+        routes_users.router,
+        routes_person_rights.router,
+    ):
+        errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
+        app.include_router(router)
+        uploads |= {r.path for r in router.routes if isinstance(r, APIRoute) and routes_lab.raw_body in calls(r)}
+
+    # outermost: a body over the limit is refused before anything reads it; the routes that take a file get more
+    app.add_middleware(BodyLimit, uploads=frozenset(uploads))
 
     static = resources.files("fangkong.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -122,7 +134,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
             )
         )
 
-    @app.get("/api/health", tags=["meta"])
+    @app.get("/api/health", tags=["meta"], responses=errors.responses(500))
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 

@@ -3,12 +3,19 @@ status `fangkong.errors.http_status` gives (the console uses the same mapping)."
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from fangkong.api.deps import CurrentActor, get_bearer
 from fangkong.errors import (
     Conflict,
     FangkongError,
@@ -76,6 +83,135 @@ def record_refused_read(request: Request, exc: FangkongError) -> None:
     )
 
 
+class ErrorDetail(BaseModel):
+    field: str | None = Field(description="the field at fault (`body` for a body that is not JSON), if one is")
+    message: str
+    clause: str | None = Field(description="the measure or article that decided, for a refusal")
+    row: int | None = Field(default=None, description="a rejected file's first bad row (1 = the first data row)")
+
+
+class ErrorBody(BaseModel):
+    """The one error body every status from 400 up is answered with."""
+
+    error: ErrorDetail
+
+
+_WHAT = {
+    400: "the request could not be read",
+    401: "no valid token: send Authorization: Bearer <token> (POST /api/auth/token)",
+    403: "the caller's role or jurisdiction does not allow it",
+    404: "no such record (or address)",
+    405: "method not allowed",
+    409: "a conflict with what is stored (a stale row_version, a duplicate)",
+    413: "request body too large",
+    415: "unsupported content type",
+    422: "invalid input: the field is named",
+    429: "too many requests: retry after the Retry-After header's seconds",
+    500: "server error",
+}
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for these statuses, each with the one error body."""
+    return {status: {"model": ErrorBody, "description": _WHAT[status]} for status in statuses}
+
+
+def at_the_edges(router: APIRouter) -> None:
+    """Run on a router before the app includes it: every status its routes can answer goes into the OpenAPI
+    (the errors every route may give, 401/403 where a token is required, 409, 413 and 415 where there is a body:
+    the limit of `body_limit`), and a query parameter a route does not take is refused (after the token is
+    checked, so a stranger learns nothing from it and the request log names the caller)."""
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        statuses = [400, 404, 422, 500]
+        authenticated = get_bearer in calls(route)
+        if authenticated:
+            statuses += [401, 403]
+        if (route.methods or set()) - {"GET", "HEAD"}:
+            statuses += [409, 413, 415]
+        for status, spec in responses(*statuses).items():
+            route.responses.setdefault(status, spec)
+        route.dependencies.append(Depends(_known_query_of_actor if authenticated else known_query_only))
+        route.dependencies.append(Depends(no_nul_in_body))
+
+
+def known_query_only(request: Request) -> None:
+    """A query parameter the route does not take is refused (422 naming it), not silently ignored: a misspelt
+    filter (`?jurisdicton=...`) would otherwise answer the unfiltered list as if it were the filtered one."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = {p.alias for p in get_flat_params(dependant)}
+    for name, value in request.query_params.multi_items():
+        if name not in known:
+            raise InvalidInput(name or "query", "not a parameter of this address")
+        if "\x00" in value:
+            raise InvalidInput(name, _NUL)
+    for name, value in request.path_params.items():
+        if "\x00" in str(value):
+            raise InvalidInput(name, _NUL)
+
+
+# PostgreSQL's text cannot hold a NUL character (a 500 there, a silently different string elsewhere): refused
+_NUL = "a NUL character is not text"
+
+
+async def no_nul_in_body(request: Request) -> None:
+    """A body with a NUL character (raw, or `\\u0000` in a JSON string) is refused as the field `body`."""
+    if request.method in ("GET", "HEAD"):
+        return
+    body = await request.body()  # read once: FastAPI keeps it for the route
+    if b"\x00" in body:
+        raise InvalidInput("body", _NUL)
+    if b"\\u0000" in body:
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return  # the route reports malformed JSON
+        if _holds_nul(parsed):
+            raise InvalidInput("body", _NUL)
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+def _known_query_of_actor(request: Request, _: CurrentActor) -> None:
+    known_query_only(request)
+
+
+def calls(route_or_dependant: Any) -> set[Any]:
+    """Every dependency a route (or a dependency) calls, however deep."""
+    dependant = getattr(route_or_dependant, "dependant", route_or_dependant)
+    found = {dependant.call}
+    for sub in dependant.dependencies:
+        found |= calls(sub)
+    return found
+
+
+def _malformed_json(exc: RequestValidationError) -> JSONResponse | None:
+    """A body that is not JSON: the field is `body` and the message says where (line and column), not a byte
+    offset presented as a field name."""
+    first = exc.errors()[0]
+    if first.get("type") != "json_invalid":
+        return None
+    loc = list(first.get("loc", ()))
+    pos = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0
+    doc = exc.body if isinstance(exc.body, str) else ""
+    line = doc.count("\n", 0, pos) + 1
+    column = pos - (doc.rfind("\n", 0, pos) + 1) + 1
+    reason = str((first.get("ctx") or {}).get("error", "invalid JSON"))
+    return _body(422, f"malformed JSON at line {line}, column {column}: {reason}", "body")
+
+
 def http_error_body(exc: StarletteHTTPException) -> JSONResponse:
     """An unknown address or a method a route does not take: the one error body, not the framework's."""
     message = {404: "no such address", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
@@ -88,6 +224,9 @@ def http_error_body(exc: StarletteHTTPException) -> JSONResponse:
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        malformed = _malformed_json(exc)
+        if malformed is not None:
+            return malformed
         first = exc.errors()[0]
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
         return _body(422, str(first.get("msg", "invalid")), ".".join(loc) or None)
@@ -107,3 +246,8 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, TooManyAttempts):  # RFC 9110 10.2.3: when a client may try again
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
+
+    @app.exception_handler(Exception)
+    async def _crash(_: Request, __: Exception) -> JSONResponse:
+        # the one body for a server error too (the exception itself is logged by the server, not shown)
+        return _body(500, "server error")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.api.routes_lab import RawBody
+from fangkong.bounds import Day, Flag, StoreId
 from fangkong.services.areas import service, spillover
 from fangkong.services.areas.service import Delineation, RiskAreaRead
 from fangkong.services.areas.shapes import import_areas
@@ -54,7 +55,7 @@ def risk_areas(
     offset: Offset = 0,
     limit: Limit = 50,
     active: bool | None = None,
-    due_on: Annotated[date | None, Query(description="areas whose next level change is due by this day")] = None,
+    due_on: Annotated[Day | None, Query(description="areas whose next level change is due by this day")] = None,
 ) -> Page[RiskAreaRead]:
     rows, total = service.list_areas(session, actor, active=active, due_on=due_on, offset=offset, limit=limit)
     return Page(items=[RiskAreaRead.model_validate(r) for r in rows], total=total, offset=offset, limit=limit)
@@ -63,7 +64,7 @@ def risk_areas(
 class AreaEventRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    on: date
+    on: Day
     kind: str
     level: str | None
     clause: str | None
@@ -74,7 +75,7 @@ class AreaEventRead(BaseModel):
 
 @router.get("/risk-areas/{risk_id}/history", response_model=Page[AreaEventRead])
 def history(
-    risk_id: int, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 100
+    risk_id: StoreId, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 100
 ) -> Page[AreaEventRead]:
     """Every event of the area in date order: delineation, infections counted or not, screenings, levels."""
     rows = service.events(session, actor, risk_id)
@@ -85,12 +86,12 @@ def history(
 class Screening(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    on: date
-    all_negative: bool
+    on: Day
+    all_negative: Flag
 
 
 @router.post("/risk-areas/{risk_id}/screenings", response_model=RiskAreaRead)
-def screening(risk_id: int, body: Screening, session: DbSession, actor: CurrentActor, now: Now) -> RiskAreaRead:
+def screening(risk_id: StoreId, body: Screening, session: DbSession, actor: CurrentActor, now: Now) -> RiskAreaRead:
     return RiskAreaRead.model_validate(
         service.record_screening(session, actor, risk_id, body.on, body.all_negative, now=now)
     )
@@ -99,7 +100,7 @@ def screening(risk_id: int, body: Screening, session: DbSession, actor: CurrentA
 class Advance(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    on: date | None = None
+    on: Day | None = None
 
 
 @router.post("/risk-areas/advance")
@@ -111,12 +112,12 @@ def advance(body: Advance, session: DbSession, actor: CurrentActor, today: Today
 class Lower(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    on: date
+    on: Day
 
 
 @router.post("/risk-areas/{risk_id}/lower", response_model=RiskAreaRead)
 def lower(
-    risk_id: int, body: Lower, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
+    risk_id: StoreId, body: Lower, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
 ) -> RiskAreaRead:
     """Lower or lift one area now that the rules give it (prompt lifting); refused before its time."""
     return RiskAreaRead.model_validate(service.lower(session, actor, risk_id, body.on, today=today, policy=policy))
@@ -126,17 +127,17 @@ class SpilloverRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    risk_area_id: int
-    person_id: int
-    left_on: date
+    risk_area_id: StoreId
+    person_id: StoreId
+    left_on: Day
     source: str
     detail: str
     status: str
-    order_id: int | None
+    order_id: StoreId | None
 
 
 @router.post("/risk-areas/{risk_id}/spillover/propose", response_model=list[SpilloverRead])
-def spillover_propose(risk_id: int, session: DbSession, actor: CurrentActor, now: Now) -> list[SpilloverRead]:
+def spillover_propose(risk_id: StoreId, session: DbSession, actor: CurrentActor, now: Now) -> list[SpilloverRead]:
     """People who left the area after its delineation, from venue scans (measure 3)."""
     return [SpilloverRead.model_validate(c) for c in spillover.propose_spillover(session, actor, risk_id, now=now)]
 
@@ -144,13 +145,13 @@ def spillover_propose(risk_id: int, session: DbSession, actor: CurrentActor, now
 class Declaration(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int
-    left_on: date
+    person_id: StoreId
+    left_on: Day
 
 
 @router.post("/risk-areas/{risk_id}/spillover", response_model=SpilloverRead, status_code=201)
 def spillover_declare(
-    risk_id: int, body: Declaration, session: DbSession, actor: CurrentActor, now: Now
+    risk_id: StoreId, body: Declaration, session: DbSession, actor: CurrentActor, now: Now
 ) -> SpilloverRead:
     return SpilloverRead.model_validate(
         spillover.declare_spillover(session, actor, risk_id, body.person_id, body.left_on, now=now)
@@ -159,7 +160,7 @@ def spillover_declare(
 
 @router.get("/risk-areas/{risk_id}/spillover", response_model=Page[SpilloverRead])
 def spillover_list(
-    risk_id: int,
+    risk_id: StoreId,
     session: DbSession,
     actor: CurrentActor,
     offset: Offset = 0,
@@ -172,7 +173,7 @@ def spillover_list(
 
 @router.post("/spillover/{candidate_id}/confirm", response_model=SpilloverRead)
 def spillover_confirm(
-    candidate_id: int, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+    candidate_id: StoreId, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
 ) -> SpilloverRead:
     """Place the person under measure 3's plan (7 days of home isolation from the day they left)."""
     return SpilloverRead.model_validate(
@@ -182,7 +183,7 @@ def spillover_confirm(
 
 @router.get("/health-codes/person/{person_id}", response_model=CodeRead)
 def code_of_person(
-    person_id: int, session: DbSession, actor: CurrentActor, today: Today, policy: Rules, on: date | None = None
+    person_id: StoreId, session: DbSession, actor: CurrentActor, today: Today, policy: Rules, on: Day | None = None
 ) -> CodeRead:
     """A person's code (colour and reasons with clauses) on a day (default today); the read is audited."""
     code = lookup(session, actor, on=on or today, person_id=person_id, policy=policy)
@@ -202,9 +203,9 @@ def code_of_token(token: str, session: DbSession, actor: CurrentActor, today: To
 class Recompute(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    on: date | None = None
+    on: Day | None = None
     jurisdiction_code: str | None = None
-    due_only: bool = False  # the daily job: only codes whose stored status does not stand on the day
+    due_only: Flag = False  # the daily job: only codes whose stored status does not stand on the day
 
 
 @router.post("/health-codes/recompute")
@@ -225,7 +226,7 @@ def codes_recompute(
 class ChangeRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    on: date
+    on: Day
     from_colour: str | None
     to_colour: str
     reasons: list[dict[str, Any]]
@@ -236,7 +237,7 @@ class ChangeRead(BaseModel):
 
 @router.get("/health-codes/person/{person_id}/changes", response_model=Page[ChangeRead])
 def code_changes(
-    person_id: int, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 100
+    person_id: StoreId, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 100
 ) -> Page[ChangeRead]:
     """Every change of the person's colour, oldest first: when, from what, to what, why, and by which job."""
     from fangkong.services.health_codes.service import changes

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel
 
+from fangkong.api import errors
 from fangkong.api.deps import Bearer, CurrentActor, DbSession, WallNow, get_actor
 from fangkong.services.users.service import issue_token, revoke_token
 
@@ -32,7 +33,8 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-@router.post("/token", response_model=TokenRead)
+# a refused login (401) and too many tries (429) besides what every route may answer (errors.at_the_edges)
+@router.post("/token", response_model=TokenRead, responses=errors.responses(401, 429))
 def login(body: Credentials, request: Request, session: DbSession, now: WallNow) -> TokenRead:
     """Log in. A failure is a 401, alike for an unknown user and a wrong password; too many failures for the
     account or from the address a 429 with Retry-After (services.users.throttle)."""

@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from fangkong.api.errors import ErrorBody
+from fangkong.bounds import Day
 from fangkong.errors import NotFound
 from fangkong.policy import Policy
 from fangkong.services.calendar import local_day
@@ -39,11 +41,7 @@ class CodeCheck(BaseModel):
     """What a scanner is told: the colour, and the day the status is for. Nothing personal."""
 
     colour: Literal["green", "yellow", "red"]
-    on: date
-
-
-class ErrorBody(BaseModel):
-    error: dict[str, str | None]
+    on: Day
 
 
 class JsonBytes(Response):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.api.routes_lab import ContentType, Filename, RawBody
+from fangkong.bounds import Day, StoreId
 from fangkong.services.access import Permission
 from fangkong.services.audit.reads import read_of
 from fangkong.services.file_imports.batches import ImportSummary
@@ -71,8 +71,8 @@ def infections(
     jurisdiction_code: str | None = None,
     kind: Annotated[str | None, Query(description="confirmed or asymptomatic")] = None,
     found_in: Annotated[str | None, Query(description="community, centralized_isolation, home_isolation, …")] = None,
-    confirmed_from: date | None = None,
-    confirmed_to: date | None = None,
+    confirmed_from: Day | None = None,
+    confirmed_to: Day | None = None,
     unreported: bool | None = None,
     sort: Annotated[str, Query(description="confirmed_at, sampled_on, kind or found_in; a leading - reverses")] = (
         "-confirmed_at"
@@ -96,13 +96,13 @@ def infections(
 
 
 @router.get("/infections/{infection_id}", response_model=InfectionRead)
-def get(infection_id: int, session: DbSession, actor: CurrentActor) -> InfectionRead:
+def get(infection_id: StoreId, session: DbSession, actor: CurrentActor) -> InfectionRead:
     return _read(read_infection(session, actor, infection_id))
 
 
 @router.patch("/infections/{infection_id}", response_model=InfectionRead)
 def update(
-    infection_id: int, body: InfectionUpdate, session: DbSession, actor: CurrentActor, now: Now
+    infection_id: StoreId, body: InfectionUpdate, session: DbSession, actor: CurrentActor, now: Now
 ) -> InfectionRead:
     """After the interview: kind, onset, workplace, places, source; `reported_at` when reported."""
     return _read(update_infection(session, actor, infection_id, body, now=now))
@@ -110,7 +110,7 @@ def update(
 
 @router.post("/infections/{infection_id}/re-positives", response_model=RePositiveRead, status_code=201)
 def re_positive(
-    infection_id: int, body: RePositiveCreate, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+    infection_id: StoreId, body: RePositiveCreate, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
 ) -> RePositiveRead:
     """A positive after the infection's discharge (出院后复阳): noted on the infection, not a new case, and noted
     as not counted by the risk areas its person lives in (the 21 Nov 2022 risk-area plan). The same sampling day
@@ -121,7 +121,7 @@ def re_positive(
 
 @router.get("/infections/{infection_id}/re-positives", response_model=Page[RePositiveRead])
 def re_positives(
-    infection_id: int, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 50
+    infection_id: StoreId, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 50
 ) -> Page[RePositiveRead]:
     """The re-positives noted on an infection, oldest first."""
     rows, total = list_re_positives(session, actor, infection_id, offset=offset, limit=limit)
@@ -130,7 +130,7 @@ def re_positives(
 
 
 @router.get("/infections/{infection_id}/chain", response_model=Chain)
-def chain(infection_id: int, session: DbSession, actor: CurrentActor) -> Chain:
+def chain(infection_id: StoreId, session: DbSession, actor: CurrentActor) -> Chain:
     """The transmission chain (who infected whom) the infection belongs to, as nodes and edges."""
     found = transmission_chain(session, actor, infection_id)
     read_of(session, actor, "chain", [n.person_id for n in found.nodes], entity_id=infection_id)
@@ -145,7 +145,7 @@ class Interview(BaseModel):
 
 @router.post("/infections/{infection_id}/contacts", response_model=list[CandidateRead], status_code=201)
 def interview(
-    infection_id: int, body: Interview, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+    infection_id: StoreId, body: Interview, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
 ) -> list[CandidateRead]:
     """Contacts named in the interview, proposed as close contacts (inside the look-back window)."""
     found = add_interview_contacts(session, actor, infection_id, body.contacts, now=now, policy=policy)
@@ -153,7 +153,9 @@ def interview(
 
 
 @router.post("/infections/{infection_id}/contacts/propose", response_model=list[CandidateRead])
-def propose(infection_id: int, session: DbSession, actor: CurrentActor, now: Now, policy: Rules) -> list[CandidateRead]:
+def propose(
+    infection_id: StoreId, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+) -> list[CandidateRead]:
     """Look again at home and venue scans (after a scans upload or a changed onset date)."""
     actor.require(Permission.trace_contacts)
     infection_in_scope(session, actor, infection_id)
@@ -166,7 +168,7 @@ def candidates(
     actor: CurrentActor,
     offset: Offset = 0,
     limit: Limit = 50,
-    infection_id: int | None = None,
+    infection_id: StoreId | None = None,
     status: Annotated[str | None, Query(description="proposed, confirmed or dismissed")] = None,
     category: Annotated[str | None, Query(description="close_contact or secondary_close_contact")] = None,
 ) -> Page[CandidateRead]:
@@ -185,20 +187,20 @@ class Decision(BaseModel):
 
 @router.post("/contact-candidates/{candidate_id}/confirm", response_model=CandidateRead)
 def confirm(
-    candidate_id: int, body: Decision, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+    candidate_id: StoreId, body: Decision, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
 ) -> CandidateRead:
     """Confirm: the person is placed under management from their last exposure (the order is linked)."""
     return _cand(confirm_candidate(session, actor, candidate_id, now=now, policy=policy, reason=body.reason))
 
 
 @router.post("/contact-candidates/{candidate_id}/dismiss", response_model=CandidateRead)
-def dismiss(candidate_id: int, body: Decision, session: DbSession, actor: CurrentActor, now: Now) -> CandidateRead:
+def dismiss(candidate_id: StoreId, body: Decision, session: DbSession, actor: CurrentActor, now: Now) -> CandidateRead:
     return _cand(dismiss_candidate(session, actor, candidate_id, now=now, reason=body.reason or ""))
 
 
 @router.post("/contact-candidates/{candidate_id}/secondary", response_model=list[CandidateRead])
 def secondary(
-    candidate_id: int, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+    candidate_id: StoreId, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
 ) -> list[CandidateRead]:
     """Secondary close contacts of a confirmed close contact — refused under the 20 measures (measure 2)."""
     return [_cand(c) for c in propose_secondary(session, actor, candidate_id, now=now, policy=policy)]
@@ -234,8 +236,8 @@ def timeliness(
     now: Now,
     today: Today,
     policy: Rules,
-    since: date | None = None,
-    until: date | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
     jurisdiction_code: str | None = None,
 ) -> TimelinessReport:
     """Hours from confirmation to report and to each close contact's placement, per infection and jurisdiction."""

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules
 from fangkong.api.pages import Limit, Offset, Page
+from fangkong.bounds import StoreId
 from fangkong.services.access import Permission
 from fangkong.services.audit.reads import read_of
 from fangkong.services.file_imports.batches import ImportSummary
@@ -109,7 +110,7 @@ def imports(
 
 class RetestRead(BaseModel):
     id: int
-    person_id: int
+    person_id: StoreId
     person_name: str
     jurisdiction_code: str
     reason: str

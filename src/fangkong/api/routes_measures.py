@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, status
 from pydantic import BaseModel
 
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
+from fangkong.bounds import Day, StoreId
 from fangkong.services.appeals.service import (
     TicketAnswer,
     TicketCreate,
@@ -71,7 +70,7 @@ def appeals(
 
 @router.post("/appeals/{ticket_id}/answer", response_model=TicketRead)
 def answer(
-    ticket_id: int, body: TicketAnswer, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+    ticket_id: StoreId, body: TicketAnswer, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
 ) -> TicketRead:
     """Record the outcome; a corrected health code is recomputed at once."""
     return TicketRead.model_validate(answer_ticket(session, actor, ticket_id, body, now=now, policy=policy))
@@ -107,13 +106,13 @@ def stranded_summary(session: DbSession, actor: CurrentActor) -> StrandedSummary
 
 
 @router.post("/stranded/{stranded_id}/clearance", response_model=StrandedRead)
-def clearance(stranded_id: int, session: DbSession, actor: CurrentActor, now: Now, policy: Rules) -> StrandedRead:
+def clearance(stranded_id: StoreId, session: DbSession, actor: CurrentActor, now: Now, policy: Rules) -> StrandedRead:
     """The departure-clearance check (measure 20), with its risk assessment recorded."""
     return StrandedRead.model_validate(assess(session, actor, stranded_id, now=now, policy=policy))
 
 
 @router.post("/stranded/{stranded_id}/departed", response_model=StrandedRead)
-def departed(stranded_id: int, session: DbSession, actor: CurrentActor) -> StrandedRead:
+def departed(stranded_id: StoreId, session: DbSession, actor: CurrentActor) -> StrandedRead:
     return StrandedRead.model_validate(mark_departed(session, actor, stranded_id))
 
 
@@ -125,18 +124,18 @@ def campaign(body: CampaignCreate, session: DbSession, actor: CurrentActor, now:
 
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignRead)
-def campaign_get(campaign_id: int, session: DbSession, actor: CurrentActor) -> CampaignRead:
+def campaign_get(campaign_id: StoreId, session: DbSession, actor: CurrentActor) -> CampaignRead:
     return CampaignRead.model_validate(campaign_in_scope(session, actor, campaign_id))
 
 
 @router.get("/campaigns/{campaign_id}/sampling", response_model=SamplingList)
 def campaign_sampling(
-    campaign_id: int,
+    campaign_id: StoreId,
     session: DbSession,
     actor: CurrentActor,
     today: Today,
     policy: Rules,
-    on: date | None = None,
+    on: Day | None = None,
     offset: Offset = 0,
     limit: Limit = 200,
 ) -> SamplingList:
@@ -148,7 +147,9 @@ def campaign_sampling(
 
 
 @router.get("/campaigns/{campaign_id}/progress", response_model=ProgressRead)
-def campaign_progress_read(campaign_id: int, session: DbSession, actor: CurrentActor, policy: Rules) -> ProgressRead:
+def campaign_progress_read(
+    campaign_id: StoreId, session: DbSession, actor: CurrentActor, policy: Rules
+) -> ProgressRead:
     """Where an area-wide campaign stands: its rounds and what each found, its next round or final round, or that
     it stopped (the 21 Nov testing rules: three clean rounds in a row, then one more three days later)."""
     return progress(session, actor, campaign_id, policy=policy)
@@ -156,7 +157,7 @@ def campaign_progress_read(campaign_id: int, session: DbSession, actor: CurrentA
 
 @router.post("/campaigns/{campaign_id}/rounds", response_model=ProgressRead, status_code=status.HTTP_201_CREATED)
 def campaign_round(
-    campaign_id: int, body: RoundRecord, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
+    campaign_id: StoreId, body: RoundRecord, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
 ) -> ProgressRead:
     """Record a round held and the infections it found in the community (社会面); answers where the campaign now
     stands. A round after the campaign stopped, or in the wait before its final round, is refused (m20-docs.testing)."""

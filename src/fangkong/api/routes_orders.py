@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
+from fangkong.bounds import Day, StoreId
 from fangkong.services.audit.reads import named, read_of
 from fangkong.services.audit.service import record
 from fangkong.services.infection_follow_up import release_order
@@ -42,12 +43,12 @@ def orders(
     offset: Offset = 0,
     limit: Limit = 50,
     jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
-    person_id: int | None = None,
+    person_id: StoreId | None = None,
     category: Annotated[str | None, Query(description="close_contact, entry_personnel, …")] = None,
     status: Annotated[str | None, Query(description="active, released, cancelled, transferred or superseded")] = None,
     policy_version: Annotated[str | None, Query(description="made or last recomputed under this version")] = None,
-    under_management_on: Annotated[date | None, Query(description="active and covering this day")] = None,
-    releases_on: Annotated[date | None, Query(description="released on this day")] = None,
+    under_management_on: Annotated[Day | None, Query(description="active and covering this day")] = None,
+    releases_on: Annotated[Day | None, Query(description="released on this day")] = None,
     reason: Reason = None,
     *,
     policy: Rules,
@@ -72,7 +73,7 @@ def orders(
 
 
 @router.get("/orders/{order_id}", response_model=OrderRead)
-def get(order_id: int, session: DbSession, actor: CurrentActor, reason: Reason = None) -> OrderRead:
+def get(order_id: StoreId, session: DbSession, actor: CurrentActor, reason: Reason = None) -> OrderRead:
     return _read(service.read_order(session, actor, order_id, reason=reason))
 
 
@@ -85,7 +86,7 @@ class EventRead(BaseModel):
 
 @router.get("/orders/{order_id}/events", response_model=Page[EventRead])
 def history(
-    order_id: int, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 100
+    order_id: StoreId, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 100
 ) -> Page[EventRead]:
     """What happened to the order, oldest first: placed, recomputed, switched, handed over, ended."""
     rows, total = service.events(session, actor, order_id, offset=offset, limit=limit)
@@ -97,7 +98,7 @@ def history(
 
 @router.post("/orders/{order_id}/release", response_model=OrderRead)
 def release(
-    order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
+    order_id: StoreId, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
 ) -> OrderRead:
     """Release at the end of the plan. An infection isolated at home (the new ten) is released only once two tests
     in a row give a Ct of 35 or more (n10.3), and its infection is discharged that day."""
@@ -105,38 +106,38 @@ def release(
 
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderRead)
-def cancel(order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today) -> OrderRead:
+def cancel(order_id: StoreId, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today) -> OrderRead:
     return _read(service.cancel(session, actor, order_id, body, today=today))
 
 
 @router.post("/orders/{order_id}/transfer", response_model=OrderRead)
 def transfer(
-    order_id: int, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
+    order_id: StoreId, body: OrderChange, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
 ) -> OrderRead:
     return _read(service.transfer_to_hospital(session, actor, order_id, body, today=today, policy=policy))
 
 
 @router.post("/orders/{order_id}/centralize", response_model=OrderRead)
 def centralize(
-    order_id: int, body: EligibilityFailure, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
+    order_id: StoreId, body: EligibilityFailure, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
 ) -> OrderRead:
     return _read(service.switch_to_centralized(session, actor, order_id, body, today=today, policy=policy))
 
 
 @router.post("/orders/{order_id}/hand-over", response_model=OrderRead)
 def hand_over(
-    order_id: int, body: HandOver, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
+    order_id: StoreId, body: HandOver, session: DbSession, actor: CurrentActor, today: Today, policy: Rules
 ) -> OrderRead:
     return _read(service.hand_over(session, actor, order_id, body, today=today, policy=policy))
 
 
 class SamplingCreate(BaseModel):
-    sampled_on: date
+    sampled_on: Day
 
 
 @router.post("/orders/{order_id}/samplings", status_code=status.HTTP_201_CREATED)
 def sampled(
-    order_id: int, body: SamplingCreate, session: DbSession, actor: CurrentActor, today: Today
+    order_id: StoreId, body: SamplingCreate, session: DbSession, actor: CurrentActor, today: Today
 ) -> dict[str, object]:
     s = record_sampling(session, actor, order_id, sampled_on=body.sampled_on, today=today)
     return {"id": s.id, "order_id": s.order_id, "sampled_on": s.sampled_on.isoformat()}
@@ -152,7 +153,7 @@ def worklist(
     session: DbSession,
     actor: CurrentActor,
     today: Today,
-    on: Annotated[date | None, Query(description="the day (default: today in the jurisdiction)")] = None,
+    on: Annotated[Day | None, Query(description="the day (default: today in the jurisdiction)")] = None,
     jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
     category: Annotated[str | None, Query(description="only orders of this category")] = None,
     where: Annotated[str | None, Query(description="tests due at a centralized_site or on a home_visit")] = None,
@@ -188,12 +189,12 @@ def worklist(
 
 
 class TransitionApply(BaseModel):
-    effective_on: date
+    effective_on: Day
     reason: str = Field(min_length=3)
 
 
 @router.get("/policy-transitions/preview", response_model=TransitionPreview)
-def transition_preview(effective_on: date, session: DbSession, actor: CurrentActor, policy: Rules) -> TransitionPreview:
+def transition_preview(effective_on: Day, session: DbSession, actor: CurrentActor, policy: Rules) -> TransitionPreview:
     preview = preview_transition(session, actor, effective_on=effective_on, policy=policy)[0]
     read_of(session, actor, "transition_preview", [c.person_id for c in preview.changes])
     return preview

@@ -3,7 +3,7 @@ and the supervisors' findings."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules
 from fangkong.api.pages import Limit, Offset, Page
 from fangkong.api.routes_lab import RawBody
+from fangkong.bounds import Day
 from fangkong.errors import InvalidInput
 from fangkong.rules.local_action import LocalAction
 from fangkong.services.overreach.service import (
@@ -55,7 +56,7 @@ class FindingRead(BaseModel):
 
     id: int
     at: datetime
-    on: date
+    on: Day
     actor: str
     jurisdiction_code: str
     kind: str
@@ -74,7 +75,7 @@ def findings(
     limit: Limit = 50,
     verdict: str | None = None,
     kind: str | None = None,
-    since: date | None = None,
+    since: Day | None = None,
 ) -> Page[FindingRead]:
     """Refusals and warnings in your jurisdiction, newest first (supervisors and the command centre)."""
     rows, total = list_findings(session, actor, verdict=verdict, kind=kind, since=since, offset=offset, limit=limit)
@@ -82,11 +83,11 @@ def findings(
 
 
 class OverreachReport(BaseModel):
-    since: date | None
+    since: Day | None
     lines: list[ReportLine]
 
 
 @router.get("/overreach/report", response_model=OverreachReport)
-def overreach_report(session: DbSession, actor: CurrentActor, since: date | None = None) -> OverreachReport:
+def overreach_report(session: DbSession, actor: CurrentActor, since: Day | None = None) -> OverreachReport:
     """Findings counted by jurisdiction, clause and verdict: where layer-by-layer overweighting happens."""
     return OverreachReport(since=since, lines=report(session, actor, since=since))

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from fangkong.api.deps import CurrentActor, DbSession, Today
 from fangkong.api.pages import Limit, Offset, Page
+from fangkong.bounds import StoreId
 from fangkong.services.audit.reads import read_of
 from fangkong.services.audit.service import entries_for
 from fangkong.services.persons.schemas import PersonCreate, PersonRead, PersonUpdate
@@ -71,7 +72,7 @@ def search(
 
 
 @router.get("/{person_id}", response_model=PersonRead)
-def get(person_id: int, session: DbSession, actor: CurrentActor, reason: Reason = None) -> PersonRead:
+def get(person_id: StoreId, session: DbSession, actor: CurrentActor, reason: Reason = None) -> PersonRead:
     """One person's record; the read is audited. Its plain success is answered in front of the router
     (`api/staff_reads.py`), with the same answer."""
     return to_read(read_person(session, actor, person_id, reason=reason), actor)
@@ -79,7 +80,7 @@ def get(person_id: int, session: DbSession, actor: CurrentActor, reason: Reason 
 
 @router.patch("/{person_id}", response_model=PersonRead)
 def update(
-    person_id: int,
+    person_id: StoreId,
     body: PersonUpdate,
     session: DbSession,
     actor: CurrentActor,
@@ -99,7 +100,7 @@ class AuditRead(BaseModel):
 
 @router.get("/{person_id}/audit", response_model=Page[AuditRead])
 def audit_trail(
-    person_id: int,
+    person_id: StoreId,
     session: DbSession,
     actor: CurrentActor,
     offset: Offset = 0,

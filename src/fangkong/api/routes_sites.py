@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
 from fangkong.api.deps import CurrentActor, DbSession, Today
 from fangkong.api.pages import Limit, Offset, Page
+from fangkong.bounds import Day, StoreId
 from fangkong.services.sites.schemas import AssignmentCreate, AssignmentRead, Occupancy, SiteCreate, SiteRead
 from fangkong.services.sites.service import assign_room, create_site, list_sites, occupancy, room_count
 
@@ -52,17 +52,17 @@ def sites(
 
 
 @router.post("/{site_id}/assignments", response_model=AssignmentRead, status_code=status.HTTP_201_CREATED)
-def assign(site_id: int, body: AssignmentCreate, session: DbSession, actor: CurrentActor) -> AssignmentRead:
+def assign(site_id: StoreId, body: AssignmentCreate, session: DbSession, actor: CurrentActor) -> AssignmentRead:
     return assign_room(session, actor, site_id, body)
 
 
 @router.get("/{site_id}/occupancy", response_model=Occupancy)
 def site_occupancy(
-    site_id: int,
+    site_id: StoreId,
     session: DbSession,
     actor: CurrentActor,
     today: Today,
-    start: Annotated[date | None, Query(alias="from", description="first day (default today)")] = None,
+    start: Annotated[Day | None, Query(alias="from", description="first day (default today)")] = None,
     days: Annotated[int, Query(ge=1, le=60)] = 7,
 ) -> Occupancy:
     return occupancy(session, actor, site_id, start=start or today, days=days)

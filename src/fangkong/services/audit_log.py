@@ -105,7 +105,9 @@ def list_entries(
         )
     if user:
         user = user.strip()
-        stmt = stmt.where(or_(AuditEntry.actor == user, AuditEntry.actor.startswith(f"{user} (lab import ")))
+        stmt = stmt.where(
+            or_(AuditEntry.actor == user, AuditEntry.actor.startswith(f"{user} (lab import ", autoescape=True))
+        )
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     if entity:

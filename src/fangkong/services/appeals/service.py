@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import StoreId
 from fangkong.errors import Conflict, InvalidInput, NotFound
 from fangkong.policy import Policy
 from fangkong.policy.terms import parse_term
@@ -30,7 +31,7 @@ class TicketCreate(BaseModel):
     kind: TicketKind
     channel: Channel = Channel.hotline
     text: str = Field(min_length=3, max_length=4000)
-    person_id: int | None = Field(default=None, description="required for a health-code appeal")
+    person_id: StoreId | None = Field(default=None, description="required for a health-code appeal")
     jurisdiction_code: str | None = Field(
         default=None, description="where a complaint is routed (default: the person's)"
     )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import StoreId
 from fangkong.errors import Conflict, Inconsistent, InvalidInput, Refused
 from fangkong.policy import Policy
 from fangkong.policy.terms import AreaLevel, Finding, parse_term
@@ -38,7 +39,7 @@ class Delineation(BaseModel):
         default=None, description="required for an area wider than the rules' unit (section 3)"
     )
     note: str | None = Field(default=None, max_length=2000)
-    infection_ids: list[int] = Field(default_factory=list, max_length=1000)
+    infection_ids: list[StoreId] = Field(default_factory=list, max_length=1000)
 
 
 class RiskAreaRead(BaseModel):

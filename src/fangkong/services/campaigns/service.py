@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import Day
 from fangkong.errors import Conflict, Inconsistent, InvalidInput, NotFound, Refused
 from fangkong.policy import Policy
 from fangkong.policy.terms import CampaignCondition, CampaignScope
@@ -46,7 +47,7 @@ class CampaignCreate(BaseModel):
     tests_per_day: int = Field(default=1, ge=1, le=10)
     every_days: int = Field(default=1, ge=1, le=30, description="a round every this many days")
     rounds: int = Field(default=1, ge=1, le=30)
-    start_on: date
+    start_on: Day
     conditions: list[CampaignCondition] = Field(default_factory=list)
 
 
@@ -221,7 +222,7 @@ def sampling_list(
 class RoundRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    on: date
+    on: Day
     community_infections: int = Field(
         ge=0, le=1_000_000, description="infections found outside isolation, monitoring and closed loops (社会面)"
     )

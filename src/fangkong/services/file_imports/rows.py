@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Literal
 
+from fangkong.bounds import FIRST_DAY
 from fangkong.errors import InvalidInput, RowError
 from fangkong.rules.ct import CT_MAX
 from fangkong.services.calendar import assume_local
@@ -111,6 +112,8 @@ def instant_of(n: int, raw: dict[str, Any], column: str, now: datetime) -> datet
         at = assume_local(datetime.fromisoformat(text))  # a lab's local clock
     except ValueError:
         raise RowError(n, column, f"{text!r} is not an ISO 8601 date-time") from None
+    if at.date() < FIRST_DAY:  # an order anchored on it could not be stored (fangkong.bounds), year 1 overflows
+        raise RowError(n, column, f"{text} is before {FIRST_DAY}")
     if at > now:
         raise RowError(n, column, f"{text} is in the future")
     return at

@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import Day, StoreId
 from fangkong.errors import Conflict, InvalidInput, NotFound
 from fangkong.policy import Policy, PolicyAt
 from fangkong.policy.terms import PhaseKind
@@ -44,14 +45,14 @@ INFECTION_SORTS = {
 class InfectionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int
+    person_id: StoreId
     kind: str = Field(description="confirmed or asymptomatic")
-    sampled_on: date
+    sampled_on: Day
     confirmed_at: AwareDatetime
-    onset_on: date | None = None
+    onset_on: Day | None = None
     workplace: str | None = Field(default=None, max_length=400)
     places: list[str] = Field(default_factory=list, max_length=200)
-    source_infection_id: int | None = None
+    source_infection_id: StoreId | None = None
     source_note: str | None = None
 
 
@@ -59,14 +60,14 @@ class InfectionUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: str | None = None
-    onset_on: date | None = None
+    onset_on: Day | None = None
     workplace: str | None = Field(default=None, max_length=400)
     places: list[str] | None = Field(default=None, max_length=200)
-    source_infection_id: int | None = None
+    source_infection_id: StoreId | None = None
     source_note: str | None = None
     isolated_at: AwareDatetime | None = None
     reported_at: AwareDatetime | None = None
-    discharged_on: date | None = None
+    discharged_on: Day | None = None
 
 
 class InfectionRead(BaseModel):
@@ -183,7 +184,7 @@ class RePositiveCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    sampled_on: date
+    sampled_on: Day
     confirmed_at: AwareDatetime
     note: str | None = Field(default=None, max_length=2000)
 

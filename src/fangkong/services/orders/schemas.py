@@ -7,22 +7,24 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fangkong.bounds import Count, Day, StoreId
+
 
 class OrderCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int
+    person_id: StoreId
     category: str
-    anchor_date: date | None = Field(default=None, description="the anchor fact's date; day 1 follows the policy")
-    start: date | None = Field(default=None, description="or day 1 of management directly")
+    anchor_date: Day | None = Field(default=None, description="the anchor fact's date; day 1 follows the policy")
+    start: Day | None = Field(default=None, description="or day 1 of management directly")
     reason: str | None = None
 
 
 class OrderChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    row_version: int
-    on: date
+    row_version: Count
+    on: Day
     reason: str = Field(min_length=3)
 
 
@@ -33,7 +35,7 @@ class EligibilityFailure(OrderChange):
 class HandOver(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    row_version: int
+    row_version: Count
     to_jurisdiction_code: str
     reason: str = Field(min_length=3)
 

@@ -419,7 +419,7 @@ def list_orders(
     if releases_on is not None:
         stmt = stmt.where(ManagementOrder.released_on == releases_on)
     if name:
-        stmt = stmt.where(Person.name.contains(name.strip()))
+        stmt = stmt.where(Person.name.contains(name.strip(), autoescape=True))  # `%`, `_` are letters here
     if start_from is not None and start_to is not None and start_to < start_from:
         raise InvalidInput("start_to", f"{start_to} is before {start_from}")
     if start_from is not None:

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from fangkong.bounds import Count
+
 DocumentType = Literal["resident_id", "passport", "other"]
 
 
@@ -31,7 +33,7 @@ class PersonCreate(PersonBase):
 class PersonUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    row_version: int = Field(description="the version read; a stale one is a conflict, not a lost update")
+    row_version: Count = Field(description="the version read; a stale one is a conflict, not a lost update")
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 -]{4,30}$")
     address: str | None = Field(default=None, min_length=1, max_length=400)
     building: str | None = None

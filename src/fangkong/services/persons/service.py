@@ -247,7 +247,7 @@ def list_persons(
         .where(Jurisdiction.path.startswith(root))
     )
     if name:
-        stmt = stmt.where(Person.name.contains(name))
+        stmt = stmt.where(Person.name.contains(name, autoescape=True))  # `%`, `_` are letters here
     if document_number:
         # searching by document is how staff find a caller; only roles that see identifiers may do it
         actor.require(Permission.see_identifiers)

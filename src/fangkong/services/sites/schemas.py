@@ -6,6 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fangkong.bounds import Day, StoreId
+
 
 class SiteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -27,8 +29,8 @@ class SiteRead(BaseModel):
 class AssignmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    order_id: int
-    on: date
+    order_id: StoreId
+    on: Day
     room_number: str | None = Field(default=None, description="a free room; default: the first free one")
 
 

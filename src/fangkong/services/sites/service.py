@@ -69,7 +69,7 @@ def list_sites(
         .where(Jurisdiction.path.startswith(root))
     )
     if name:
-        stmt = stmt.where(IsolationSite.name.contains(name))
+        stmt = stmt.where(IsolationSite.name.contains(name, autoescape=True))  # `%`, `_` are letters here
     return page_of(session, stmt.order_by(IsolationSite.name, IsolationSite.id), offset=offset, limit=limit)
 
 

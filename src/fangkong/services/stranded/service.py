@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import StoreId
 from fangkong.errors import Conflict, NotFound
 from fangkong.policy import Policy
 from fangkong.policy.terms import parse_term
@@ -27,7 +28,7 @@ from .models import StrandedPerson, StrandedStatus
 class StrandedCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int
+    person_id: StoreId
     destination: str = Field(min_length=2, max_length=200, description="where they want to go (a place name or code)")
 
 

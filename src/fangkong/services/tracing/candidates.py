@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import Day, StoreId
 from fangkong.errors import Conflict, Inconsistent, InvalidInput, NotFound, Refused
 from fangkong.policy import Policy, PolicyAt
 from fangkong.rules.decision import Reason
@@ -48,8 +49,8 @@ from .venues import co_present_scans
 class InterviewContact(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int
-    last_exposure: date
+    person_id: StoreId
+    last_exposure: Day
     setting: str = Field(min_length=3, max_length=400, description="how they met: shared a meal, same office…")
 
 

@@ -8,6 +8,7 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import FIRST_DAY
 from fangkong.services.access import Actor
 from fangkong.services.calendar import local_instant
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
@@ -15,8 +16,8 @@ from fangkong.services.orders.service import stored_plan
 from fangkong.services.visits.service import HOME_PHASES, VisitCreate, record_visit
 
 FINDINGS = (
-    VisitCreate(visited_on=date.min, at_home=True, temperature=38.1, symptoms=["fever", "cough"], stayed_home=True),
-    VisitCreate(visited_on=date.min, at_home=True, temperature=36.6, symptoms=[], stayed_home=True),
+    VisitCreate(visited_on=FIRST_DAY, at_home=True, temperature=38.1, symptoms=["fever", "cough"], stayed_home=True),
+    VisitCreate(visited_on=FIRST_DAY, at_home=True, temperature=36.6, symptoms=[], stayed_home=True),
 )
 
 

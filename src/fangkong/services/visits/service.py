@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import Day, Flag
 from fangkong.errors import Conflict, InvalidInput
 from fangkong.policy.terms import PhaseKind
 from fangkong.rules.home_visit import SYMPTOMS, follow_up_reasons, temperature_problem
@@ -35,11 +36,11 @@ NONE = "none"  # the form's "no symptoms" box: the same as ticking nothing
 class VisitCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    visited_on: date
-    at_home: bool
+    visited_on: Day
+    at_home: Flag
     temperature: float | None = Field(default=None, description="°C, 34.0–43.0")
     symptoms: list[str] = Field(default_factory=list, description="fever, cough, sore_throat, other (or none)")
-    stayed_home: bool | None = Field(default=None, description="did not go out since the last visit")
+    stayed_home: Flag | None = Field(default=None, description="did not go out since the last visit")
     note: str | None = None
 
 
