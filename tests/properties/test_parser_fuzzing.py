@@ -138,10 +138,13 @@ def test_a_scans_file_is_read_or_refused_naming_the_field(fmt: Any, data: bytes)
 
 # --- GeoJSON ------------------------------------------------------------------------------------------------------
 
+
+def _nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=5), inner, max_size=3))
+
+
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
-    max_leaves=20,
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=5)), _nested, max_leaves=20
 )
 numbers = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**400), 10**400))
 points = st.lists(numbers, min_size=0, max_size=4)
