@@ -85,6 +85,7 @@ POOL = {"pool_size": 10, "max_overflow": 30}
 SQLITE_BUSY_TIMEOUT_S = 60
 # statements that write (or open a savepoint, which a write follows): the first in a transaction takes the lock
 _WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|SAVEPOINT)\b", re.IGNORECASE)
+_BEGIN = re.compile(r"\s*BEGIN\b", re.IGNORECASE)
 _WRITING = "fangkong_sqlite_writing"
 
 
@@ -95,7 +96,8 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None  # transactions are begun below, not by the driver
+            # transactions are begun below (`_begin_and_lock`), not by the driver
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             if not in_memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
@@ -104,22 +106,24 @@ def make_engine(url: str) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
             cursor.close()
 
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Connection) -> None:
-            conn.info[_WRITING] = False
-            conn.exec_driver_sql("BEGIN")
-
         @event.listens_for(engine, "commit")
         @event.listens_for(engine, "rollback")
         def _end(conn: Connection) -> None:
             conn.info[_WRITING] = False
 
         @event.listens_for(engine, "before_cursor_execute")
-        def _lock_for_writing(conn: Connection, cursor: Any, statement: str, *_: Any) -> None:
-            if conn.info.get(_WRITING, True) or not _WRITES.match(statement):
+        def _begin_and_lock(conn: Connection, cursor: Any, statement: str, *_: Any) -> None:
+            raw = cursor.connection
+            if _BEGIN.match(statement):  # one begun by the caller (IMMEDIATE: it holds the write lock)
+                conn.info[_WRITING] = "IMMEDIATE" in statement.upper() or "EXCLUSIVE" in statement.upper()
+                return
+            if not raw.in_transaction:
+                raw.execute("BEGIN")  # deferred: a transaction that only reads never waits
+                conn.info[_WRITING] = False
+            if conn.info.get(_WRITING, False) or not _WRITES.match(statement):
                 return
             conn.info[_WRITING] = True
-            _take_write_lock(cursor.connection)
+            _take_write_lock(raw)
 
         return engine
     return create_engine(url, pool_pre_ping=True, **POOL)
