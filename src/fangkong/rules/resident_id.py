@@ -7,6 +7,7 @@ Identity checks are not a measure of the notice; the standard is cited instead o
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Literal
 
@@ -17,6 +18,7 @@ from fangkong.rules.decision import Reason
 STANDARD = "GB11643"
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
+_FORM = re.compile(r"[0-9]{17}[0-9X]")
 # Province-level codes of GB/T 2260 (the first two digits of the division code).
 _PROVINCES = frozenset(
     {
@@ -80,9 +82,10 @@ def check_resident_id(value: str, on: date | None = None) -> ResidentIdCheck:
     def bad(text: str) -> ResidentIdCheck:
         return ResidentIdCheck(valid=False, problems=(Reason(clause=STANDARD, text=text),))
 
-    if len(raw) == 15 and raw.isdigit():
+    if len(raw) == 15 and raw.isascii() and raw.isdigit():
         return bad("a first-generation 15-digit number; these ceased to be valid on 1 Jan 2013")
-    if len(raw) != 18 or not raw[:17].isdigit() or not (raw[17].isdigit() or raw[17] == "X"):
+    # ASCII digits only: str.isdigit() also takes "²" and "３", which int() then refuses or reads as another digit
+    if len(raw) != 18 or not _FORM.fullmatch(raw):
         return bad("must be 17 digits followed by a digit or X")
     if raw[:2] not in _PROVINCES:
         return bad(f"division code {raw[:6]} does not start with a province code")

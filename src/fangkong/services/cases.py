@@ -74,8 +74,14 @@ def load_case_file(path: Path) -> list[LoadedCase]:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_CaseLoader)
     except OSError as exc:
         raise InvalidInput(str(path), f"cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(str(path), f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     except yaml.YAMLError as exc:
         raise InvalidInput(str(path), f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise InvalidInput(str(path), "not YAML fangkong reads: nested too deeply") from None
+    except ValueError as exc:  # a number past Python's digits limit for an int
+        raise InvalidInput(str(path), f"not YAML fangkong reads: {exc}") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("cases"), list):
         raise InvalidInput(str(path), "expected a mapping with a list under `cases`")
     loaded: list[LoadedCase] = []

@@ -6,6 +6,8 @@ everything back on any error, so a failed command changes nothing.
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,7 +17,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, Table, UniqueConstraint, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -77,22 +80,92 @@ def events_dated_by(clock: Callable[[], datetime]) -> Iterator[None]:
 POOL = {"pool_size": 10, "max_overflow": 30}
 
 
+# How long a SQLite connection waits for another's write lock before giving up ("database is locked"): a request
+# queues behind a lab import of a few hundred thousand rows rather than failing
+SQLITE_BUSY_TIMEOUT_S = 60
+# statements that write (or open a savepoint, which a write follows): the first in a transaction takes the lock
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|SAVEPOINT)\b", re.IGNORECASE)
+_BEGIN = re.compile(r"\s*BEGIN\b", re.IGNORECASE)
+_WRITING = "fangkong_sqlite_writing"
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         in_memory = url.endswith(":memory:") or url == "sqlite://"  # one connection, its own pool class
-        engine = create_engine(url, connect_args={"timeout": 30}, **({} if in_memory else POOL))
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **({} if in_memory else POOL))
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # transactions are begun below (`_begin_and_lock`), not by the driver
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            if not url.endswith(":memory:") and url != "sqlite://":
+            if not in_memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
             cursor.close()
+
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _end(conn: Connection) -> None:
+            conn.info[_WRITING] = False
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _begin_and_lock(conn: Connection, cursor: Any, statement: str, *_: Any) -> None:
+            raw = cursor.connection
+            if _BEGIN.match(statement):  # one begun by the caller (IMMEDIATE: it holds the write lock)
+                conn.info[_WRITING] = "IMMEDIATE" in statement.upper() or "EXCLUSIVE" in statement.upper()
+                return
+            if not raw.in_transaction:
+                raw.execute("BEGIN")  # deferred: a transaction that only reads never waits
+                conn.info[_WRITING] = False
+            if conn.info.get(_WRITING, False) or not _WRITES.match(statement):
+                return
+            conn.info[_WRITING] = True
+            _take_write_lock(raw)
 
         return engine
     return create_engine(url, pool_pre_ping=True, **POOL)
+
+
+def _take_write_lock(raw: sqlite3.Connection) -> None:
+    """Take SQLite's write lock before a transaction's first write, reading from then on what is committed.
+
+    A transaction (begun deferred) reads a snapshot; its first write must upgrade to the write lock, and if
+    another connection has committed since the snapshot was taken, SQLite refuses at once with "database is
+    locked" (SQLITE_BUSY_SNAPSHOT: the busy timeout does not apply, waiting cannot freshen a snapshot). Of 20
+    uploads of one file at once, 19 failed so. Here a transaction that has only read so far ends its read and
+    begins again IMMEDIATE, waiting on the busy timeout for the lock — what PostgreSQL's READ COMMITTED gives,
+    each statement seeing what was committed before it; a check-then-insert race then ends on a unique key
+    (`unique_violated`). Whether it has only read is asked of SQLite itself: rewriting the schema cookie's
+    neighbour `user_version` with its own value succeeds only with the write lock, which a transaction that has
+    written (through a raw cursor too) holds already."""
+    if not raw.in_transaction:
+        return
+    (version,) = raw.execute("PRAGMA user_version").fetchone()
+    try:
+        raw.execute(f"PRAGMA user_version = {int(version)}")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+            raise
+        raw.execute("COMMIT")  # it had only read: nothing is lost
+        raw.execute("BEGIN IMMEDIATE")
+
+
+def unique_violated(exc: IntegrityError, table: Table, constraint: str) -> bool:
+    """Whether `exc` is the unique constraint `constraint` of `table` refusing a duplicate (a concurrent request
+    stored the same key first) rather than any other integrity error: by the constraint's name on PostgreSQL,
+    by its columns in SQLite's message."""
+    orig = exc.orig
+    diag = getattr(orig, "diag", None)
+    if diag is not None:  # psycopg
+        return getattr(diag, "constraint_name", None) == constraint
+    for c in table.constraints:
+        if isinstance(c, UniqueConstraint) and c.name == constraint:
+            columns = ", ".join(f"{table.name}.{col.name}" for col in c.columns)
+            return str(orig) == f"UNIQUE constraint failed: {columns}"
+    return False
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

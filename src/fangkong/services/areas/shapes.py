@@ -55,7 +55,7 @@ def _geometry(raw: dict[str, Any] | None, field: str) -> BaseGeometry | None:
         raise InvalidInput(field, f"a Polygon or MultiPolygon, not {raw.get('type')!r}")
     try:
         geometry = to_geometry(raw)
-    except (GEOSException, ValueError, TypeError, IndexError, KeyError) as exc:
+    except (GEOSException, ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
         raise InvalidInput(field, f"not a readable GeoJSON geometry: {exc}") from None
     if geometry.is_empty:
         raise InvalidInput(field, "the shape is empty")
@@ -106,8 +106,10 @@ def import_areas(session: Session, actor: Actor, data: bytes) -> list[Jurisdicti
     actor.require(Permission.manage_areas)
     try:
         doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:  # not UTF-8, not JSON, or a number past Python's digits limit for an int
         raise InvalidInput("file", f"not GeoJSON: {exc}") from None
+    except RecursionError:
+        raise InvalidInput("file", "not GeoJSON: nested too deeply") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise InvalidInput("file", "expected a GeoJSON FeatureCollection")
     features: list[AreaFeature] = []

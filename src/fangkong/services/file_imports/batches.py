@@ -10,12 +10,14 @@ from typing import ParamSpec
 
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fangkong.errors import InvalidInput
+from fangkong.errors import Inconsistent, InvalidInput
 from fangkong.services import logs
 from fangkong.services.access import Actor, Permission
 from fangkong.services.file_imports.models import LabImport
+from fangkong.services.store import unique_violated
 
 Progress = Callable[[str, int, int], None]
 """Told (stage, rows done, rows in all) as an import goes: the CLI draws a bar with it."""
@@ -60,6 +62,26 @@ def already_imported(session: Session, digest: str, kind: str, actor: Actor) -> 
         outcomes=dict(done.summary.get("outcomes", {})),
         consequences=dict(done.summary.get("consequences", {})),
     )
+
+
+def claimed(session: Session, actor: Actor, key: str, kind: str, filename: str | None) -> LabImport | ImportSummary:
+    """The file's record, stored before its rows are read (its counts are filled in as the import goes), or the
+    first import's summary when the same bytes were imported meanwhile: of two uploads of one file at once, the
+    second waits on the digest's unique key for the first to commit, then answers as `already_imported` does
+    (and waits no longer than that for the first to fail, which leaves the digest free)."""
+    batch = LabImport(kind=kind, digest=key, filename=filename, rows=0, added=0, imported_by=actor.username)
+    try:
+        with session.begin_nested():  # a savepoint: on PostgreSQL the refused insert leaves the transaction usable
+            session.add(batch)
+            session.flush()
+    except IntegrityError as exc:
+        if not unique_violated(exc, LabImport.__table__, "uq_lab_import_digest"):  # type: ignore[arg-type]
+            raise
+        again = already_imported(session, key, kind, actor)
+        if again is None:
+            raise Inconsistent("a file's digest was refused as a duplicate and then not found") from None
+        return again
+    return batch
 
 
 P = ParamSpec("P")

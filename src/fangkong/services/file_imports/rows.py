@@ -60,6 +60,10 @@ def json_rows(text: str) -> list[Any]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput("file", f"not JSON: {exc.msg} (line {exc.lineno})") from None
+    except ValueError as exc:  # a number past Python's digits limit for an int
+        raise InvalidInput("file", f"not JSON fangkong reads: {exc}") from None
+    except RecursionError:
+        raise InvalidInput("file", "not JSON fangkong reads: nested too deeply") from None
     rows = doc.get("rows") if isinstance(doc, dict) else doc
     if not isinstance(rows, list):
         raise InvalidInput("file", 'expected a list of rows or {"rows": [...]}')
@@ -76,11 +80,22 @@ def records(data: bytes, fmt: Format, columns: tuple[str, ...]) -> Iterator[Reco
             yield n, raw
         return
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = tuple(reader.fieldnames or ())
+    try:
+        header = tuple(reader.fieldnames or ())
+    except csv.Error as exc:  # a value past the csv module's field limit (128 KiB)
+        raise InvalidInput("file", f"the header is not CSV fangkong reads: {exc}") from None
     missing = [c for c in columns if c not in header]
     if missing:
         raise InvalidInput("file", f"missing column(s): {', '.join(missing)}; expected {', '.join(columns)}")
-    for n, raw in enumerate(reader, start=1):
+    n = 0
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise RowError(n + 1, "file", f"not CSV fangkong reads: {exc}") from None
+        n += 1
         if None in raw:
             raise RowError(n, "file", "more values than columns")
         yield n, raw
@@ -128,7 +143,7 @@ def ct_of(n: int, raw: dict[str, Any], column: str) -> float | None:
         raise RowError(n, column, f"{value!r} is not a number")
     try:
         ct = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON integer too large for a float
         raise RowError(n, column, f"{value!r} is not a number") from None
     if not math.isfinite(ct) or not 0 < ct <= CT_MAX:
         raise RowError(n, column, f"Ct {value} is out of range (above 0, at most {CT_MAX:g}; empty = not detected)")

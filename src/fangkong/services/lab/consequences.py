@@ -257,6 +257,10 @@ def apply_consequences(
     events = _events(session, judged)
     temporary_table(session, "lab_event", EVENT_COLUMNS)
     copy_frame(session, "lab_event", events.rename({"row": "line"}).with_columns(too_early=pl.lit(0, pl.Int8)))
+    # each round's statements read their turn's events through this index: without it every round scanned all
+    # of them, and a file with many results a person (as many rounds) cost rounds × events — 300,000 results
+    # over 120 people took minutes
+    session.execute(text("CREATE INDEX lab_event_turn ON lab_event (turn, person_id)"))
     analyze(session, "lab_event")
     session.flush()
     personal = events.filter(pl.col("outcome").is_in(["positive", "past_infection"])).join(
@@ -268,14 +272,17 @@ def apply_consequences(
         result_ids.update(
             session.execute(select(LabResult.sample_id, LabResult.id).where(LabResult.sample_id.in_(part))).all()
         )
+    # the personal events of each turn, split once (filtering them per turn was again rounds × events)
+    by_turn: dict[int, list[dict[str, Any]]] = {}
+    for r in personal.sort("collected_at", "row").iter_rows(named=True):
+        by_turn.setdefault(int(r["turn"]), []).append(r)
     for turn in range(1, int(events["turn"].max() or 0) + 1):  # type: ignore[arg-type]
         for kind, statement in ROUND:
             done = session.execute(text(statement), {"turn": turn, **END_REASON})
             if kind is not None and done.rowcount:  # type: ignore[attr-defined]
                 counts[kind] += done.rowcount  # type: ignore[attr-defined]
         session.expire_all()  # the ORM's copies of holds and retests are behind the statements
-        mine = personal.filter(pl.col("turn") == turn).sort("collected_at", "row")
-        for r in mine.iter_rows(named=True):
+        for r in by_turn.get(turn, []):
             _personal(session, system, r, r["barcode"], result_ids, counts, now=now, today=today, policy=policy)
     drop_temporary(session, "lab_event")
     # infections isolated at home (the new ten): a single tube below the release Ct extends the isolation

@@ -23,7 +23,15 @@ from fangkong.rules.pooling import check_pool_size
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day, local_time
-from fangkong.services.file_imports.batches import ImportSummary, Progress, already_imported, digest, logged, quiet
+from fangkong.services.file_imports.batches import (
+    ImportSummary,
+    Progress,
+    already_imported,
+    claimed,
+    digest,
+    logged,
+    quiet,
+)
 from fangkong.services.file_imports.bulk import (
     analyze,
     bulk_settings,
@@ -36,7 +44,6 @@ from fangkong.services.file_imports.bulk import (
     stage_numbered,
     temporary_table,
 )
-from fangkong.services.file_imports.models import LabImport
 from fangkong.services.lab import consequences
 from fangkong.services.lab.files import Format, SampleRow, read_results, read_samples
 from fangkong.services.lab.models import Sample, SampleMember
@@ -83,6 +90,9 @@ def import_samples(
     key = digest(data)
     if (again := already_imported(session, key, "samples", actor)) is not None:
         return again
+    batch = claimed(session, actor, key, "samples", filename)
+    if isinstance(batch, ImportSummary):
+        return batch
     rows = read_samples(data, fmt, now, _size_checker(policy))
     step("checked", len(rows), len(rows))
     people, unmatched = _people(session, actor, rows)
@@ -104,11 +114,7 @@ def import_samples(
                 raise RowError(r.row, "barcode", f"sample {r.barcode} is registered with other members or times")
             continue
         new.append(r)
-    batch = LabImport(
-        kind="samples", digest=key, filename=filename, rows=len(rows), added=len(new), imported_by=actor.username
-    )
-    session.add(batch)
-    session.flush()
+    batch.rows, batch.added = len(rows), len(new)
     copy_rows(
         session,
         Sample.__table__,  # type: ignore[arg-type]
@@ -267,6 +273,9 @@ def import_results(
     key = digest(data)
     if (again := already_imported(session, key, "results", actor)) is not None:
         return again
+    batch = claimed(session, actor, key, "results", filename)
+    if isinstance(batch, ImportSummary):
+        return batch
     rows = read_results(data, fmt, now)
     step("checked", rows.height, rows.height)
     count = rows.height
@@ -276,10 +285,7 @@ def import_results(
     judged, added = consequences.adjudicate(session, new, policy=policy), new.height
     del new
     step("adjudicated", judged.height, judged.height)
-    batch = LabImport(
-        kind="results", digest=key, filename=filename, rows=count, added=added, imported_by=actor.username
-    )
-    session.add(batch)
+    batch.rows, batch.added = count, added
     session.flush()
     copy_frame(
         session,

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, Inconsistent, InvalidInput
@@ -23,6 +24,7 @@ from fangkong.services.orders.models import ManagementOrder, OrderStatus, Sampli
 from fangkong.services.orders.service import order_in_scope, stored_plan
 from fangkong.services.paging import MAX_LIMIT
 from fangkong.services.persons.models import Person
+from fangkong.services.store import unique_violated
 
 
 class WorkItem(BaseModel):
@@ -257,5 +259,11 @@ def record_sampling(session: Session, actor: Actor, order_id: int, *, sampled_on
         raise Conflict("sampled_on", f"a sample of {sampled_on} is recorded for order {order_id}")
     s = Sampling(order_id=order_id, sampled_on=sampled_on, recorded_by=actor.username)
     session.add(s)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # two workers recording the same day at once: both passed the check above, the store keeps the first
+        if not unique_violated(exc, Sampling.__table__, "uq_sampling_order_day"):  # type: ignore[arg-type]
+            raise
+        raise Conflict("sampled_on", f"a sample of {sampled_on} is recorded for order {order_id}") from None
     return s

@@ -14,9 +14,15 @@ from fangkong.rules.tracing import ExposureWindow, Scan
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import midnight
-from fangkong.services.file_imports.batches import ImportSummary, Progress, already_imported, digest, logged
+from fangkong.services.file_imports.batches import (
+    ImportSummary,
+    Progress,
+    already_imported,
+    claimed,
+    digest,
+    logged,
+)
 from fangkong.services.file_imports.bulk import chunks, copy_into
-from fangkong.services.file_imports.models import LabImport
 from fangkong.services.file_imports.rows import Format, instant_of, records, text_of
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope
 from fangkong.services.persons.service import people_by_document
@@ -87,11 +93,11 @@ def import_scans(
             )
         if venue not in venues:
             raise RowError(n, "venue_code", f"no venue {venue} is registered")
-    batch = LabImport(
-        kind="scans", digest=key, filename=filename, rows=len(raw_rows), added=0, imported_by=actor.username
-    )
-    session.add(batch)
-    session.flush()
+    # the same file sent twice at once: the second waits for the first and answers as already imported
+    batch = claimed(session, actor, key, "scans", filename)
+    if isinstance(batch, ImportSummary):
+        return batch
+    batch.rows = len(raw_rows)
     before = _scan_count(session)
     values = [(people[doc], venue, at) for _, doc, venue, at in raw_rows]
     connection = session.connection()
