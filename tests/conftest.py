@@ -38,6 +38,18 @@ def _cheap_password_hashing() -> Iterator[None]:
     service._hasher = production
 
 
+@pytest.fixture(autouse=True)
+def _environment_restored() -> Iterator[None]:
+    """Every test leaves the process environment as it found it: `fangkong serve` sets variables for its workers
+    (the CSRF secret, Secure cookies behind a proxy), and one leaked into a worker process would change the
+    tests that run after it there (a Secure cookie is never sent back over the test client's http)."""
+    before = dict(os.environ)
+    yield
+    if os.environ != before:
+        os.environ.clear()
+        os.environ.update(before)
+
+
 @pytest.fixture(scope="session")
 def store_templates(tmp_path_factory: pytest.TempPathFactory, _cheap_password_hashing: None) -> Iterator[Templates]:
     """The session's (the xdist worker's) template stores, each migrated and filled once."""

@@ -57,3 +57,23 @@ Moment = Annotated[datetime, BeforeValidator(_a_moment), AfterValidator(_in_rang
 
 Flag = Annotated[bool, Strict()]
 """A yes or no in a JSON body: `true` or `false`, not "f", "yes" or 0 (the lax reading a query string needs)."""
+
+
+# PostgreSQL's text (and jsonb) cannot hold a NUL character: a 500 there, a silently different string elsewhere
+NUL_REFUSED = "a NUL character is not text"
+
+
+def holds_nul(value: object) -> bool:
+    """Whether a parsed document (JSON, YAML) holds a NUL character in any key or text value. Each container is
+    looked at once: YAML's aliases may share one many times over, or make it hold itself."""
+    seen: set[int] = set()
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict | list | tuple) and id(item) not in seen:
+            seen.add(id(item))
+            todo.extend([*item.keys(), *item.values()] if isinstance(item, dict) else item)
+    return False

@@ -181,7 +181,14 @@ def test_a_nul_character_is_refused_wherever_it_is_sent(demo: Demo) -> None:
     refused(c.post("/api/auth/token", json={"username": "command\x00", "password": "x"}), 422, "body")
     rows = b"barcode,pool_size,sampling_point,collected_at,members\nT\x00,1,a,2022-11-15T08:00,x\n"
     r = c.post("/api/lab/samples", content=rows, headers={**demo.as_("lab"), "Content-Type": "text/csv"})
-    refused(r, 422, "body")
+    refused(r, 422, "file")  # a file sent whole is its parser's to refuse, naming the file and the line
+    assert "line 2" in r.json()["error"]["message"]
+    escaped = b'[{"barcode": "T\\u0000", "pool_size": 1, "sampling_point": "a", "collected_at": "2022-11-15T08:00"}]'
+    r = c.post("/api/lab/samples", content=escaped, headers={**demo.as_("lab"), "Content-Type": "application/json"})
+    refused(r, 422, "file")
+    overlay = 'overlay:\n  jurisdiction: "11"\n  name: "a\\0b"\n  effective: 2022-11-20\nparameters: {}\n'
+    headers = {**headers, "Content-Type": "application/yaml"}
+    refused(c.post("/api/overlays/check", content=overlay.encode(), headers=headers), 422, "file")
 
 
 @pytest.mark.parametrize("due_only", ["f", "yes", 0, 1])
@@ -189,3 +196,22 @@ def test_a_yes_or_no_in_a_body_is_true_or_false(demo: Demo, due_only: object) ->
     """`{"due_only": "f"}` was read as false."""
     r = demo.client.post("/api/health-codes/recompute", json={"due_only": due_only}, headers=demo.as_("command"))
     refused(r, 422, "due_only")
+
+
+def test_the_checks_at_the_edges_are_added_once_however_many_apps_are_made(tmp_path: Any) -> None:
+    """The routers are module globals: every app made in a process (a test's, a worker's) used to add its checks
+    again, so the nth app's requests ran them n times (the test suite slowed to a crawl)."""
+    from fastapi.routing import APIRoute
+
+    from fangkong.api import routes_persons
+    from fangkong.api.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'edges.sqlite3'}"
+
+    def counts() -> list[int]:
+        return [len(r.dependencies) for r in routes_persons.router.routes if isinstance(r, APIRoute)]
+
+    create_app(url).state.engine.dispose()
+    once = counts()
+    create_app(url).state.engine.dispose()
+    assert counts() == once and min(once) >= 1

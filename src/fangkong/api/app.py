@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fangkong import __version__
 from fangkong.api import (
     errors,
+    raw_files,
     routes_areas,
     routes_auth,
     routes_check,
@@ -112,7 +113,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
         app.include_router(router)
-        uploads |= {r.path for r in router.routes if isinstance(r, APIRoute) and routes_lab.raw_body in calls(r)}
+        uploads |= {r.path for r in router.routes if isinstance(r, APIRoute) and raw_files.raw_body in calls(r)}
 
     # outermost: a body over the limit is refused before anything reads it; the routes that take a file get more
     app.add_middleware(BodyLimit, uploads=frozenset(uploads))

@@ -15,7 +15,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from fangkong.api import raw_files
 from fangkong.api.deps import CurrentActor, get_bearer
+from fangkong.bounds import NUL_REFUSED, holds_nul
 from fangkong.errors import (
     Conflict,
     FangkongError,
@@ -132,8 +134,13 @@ def at_the_edges(router: APIRouter) -> None:
             statuses += [409, 413, 415]
         for status, spec in responses(*statuses).items():
             route.responses.setdefault(status, spec)
+        # the routers are the modules' own, shared by every app made in a process (each test makes its own):
+        # their checks are added once, or each app would add them again and every request run them once per app
+        if any(d.dependency in _EDGE_CHECKS for d in route.dependencies):
+            continue
         route.dependencies.append(Depends(_known_query_of_actor if authenticated else known_query_only))
-        route.dependencies.append(Depends(no_nul_in_body))
+        if raw_files.raw_body not in calls(route):  # a file sent whole is its parser's to refuse
+            route.dependencies.append(Depends(no_nul_in_body))
 
 
 def known_query_only(request: Request) -> None:
@@ -154,13 +161,19 @@ def known_query_only(request: Request) -> None:
             raise InvalidInput(name, _NUL)
 
 
-# PostgreSQL's text cannot hold a NUL character (a 500 there, a silently different string elsewhere): refused
-_NUL = "a NUL character is not text"
+_NUL = NUL_REFUSED
 
 
 async def no_nul_in_body(request: Request) -> None:
-    """A body with a NUL character (raw, or `\\u0000` in a JSON string) is refused as the field `body`."""
+    """A body with a NUL character (raw, or `\\u0000` in a JSON string) is refused as the field `body`.
+
+    Only the bodies the routes read as text — JSON and urlencoded forms. A file, sent whole (`raw_files`) or in a
+    multipart upload, goes to its parser, which refuses what it cannot read naming the `file` (and an XLSX, a
+    zip, is full of NUL bytes)."""
     if request.method in ("GET", "HEAD"):
+        return
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if not (kind in ("application/json", "application/x-www-form-urlencoded", "") or kind.endswith("+json")):
         return
     body = await request.body()  # read once: FastAPI keeps it for the route
     if b"\x00" in body:
@@ -170,22 +183,15 @@ async def no_nul_in_body(request: Request) -> None:
             parsed = json.loads(body)
         except ValueError:
             return  # the route reports malformed JSON
-        if _holds_nul(parsed):
+        if holds_nul(parsed):
             raise InvalidInput("body", _NUL)
-
-
-def _holds_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
 
 
 def _known_query_of_actor(request: Request, _: CurrentActor) -> None:
     known_query_only(request)
+
+
+_EDGE_CHECKS = (known_query_only, _known_query_of_actor)
 
 
 def calls(route_or_dependant: Any) -> set[Any]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
-from fangkong.api.routes_lab import RawBody
+from fangkong.api.raw_files import RawBody
 from fangkong.bounds import Day, Flag, StoreId
 from fangkong.services.areas import service, spillover
 from fangkong.services.areas.service import Delineation, RiskAreaRead

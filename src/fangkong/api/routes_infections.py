@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
-from fangkong.api.routes_lab import ContentType, Filename, RawBody
+from fangkong.api.raw_files import ContentType, Filename, RawBody
 from fangkong.bounds import Day, StoreId
 from fangkong.services.access import Permission
 from fangkong.services.audit.reads import read_of

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules
 from fangkong.api.pages import Limit, Offset, Page
+from fangkong.api.raw_files import ContentType, Filename, RawBody
 from fangkong.bounds import StoreId
 from fangkong.services.access import Permission
 from fangkong.services.audit.reads import read_of
@@ -25,14 +26,6 @@ from fangkong.services.persons.models import Person
 
 router = APIRouter(prefix="/api/lab", tags=["lab"])
 
-
-async def raw_body(request: Request) -> bytes:
-    return await request.body()
-
-
-RawBody = Annotated[bytes, Depends(raw_body)]
-Filename = Annotated[str | None, Query(description="the uploaded file's name (kept with the import)")]
-ContentType = Annotated[str | None, Header(description="text/csv or application/json")]
 
 FILE_BODY = {
     "requestBody": {

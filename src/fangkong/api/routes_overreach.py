@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules
 from fangkong.api.pages import Limit, Offset, Page
-from fangkong.api.routes_lab import RawBody
+from fangkong.api.raw_files import RawBody
 from fangkong.bounds import Day
 from fangkong.errors import InvalidInput
 from fangkong.rules.local_action import LocalAction

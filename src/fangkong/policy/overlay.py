@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fangkong.bounds import NUL_REFUSED, holds_nul
 from fangkong.errors import InvalidInput
 from fangkong.policy.tree import Policy, parse_yaml
 from fangkong.policy.value_types import VALUE_TYPES
@@ -55,6 +56,8 @@ def read_overlay(text: str, national: Policy) -> tuple[OverlayHeader, list[Local
         raw = parse_yaml(text, "overlay")
     except Exception as exc:  # the YAML parser's own errors carry the line
         raise InvalidInput("file", f"not YAML: {exc}") from None
+    if holds_nul(raw):  # a YAML escape ("\\0"): the findings' detail could not be stored
+        raise InvalidInput("file", NUL_REFUSED)
     try:
         doc = OverlayFile.model_validate(raw)
     except ValidationError as exc:

@@ -16,6 +16,7 @@ from shapely.validation import explain_validity
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import holds_nul
 from fangkong.errors import InvalidInput
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
@@ -110,6 +111,8 @@ def import_areas(session: Session, actor: Actor, data: bytes) -> list[Jurisdicti
         raise InvalidInput("file", f"not GeoJSON: {exc}") from None
     except RecursionError:
         raise InvalidInput("file", "not GeoJSON: nested too deeply") from None
+    if holds_nul(doc):
+        raise InvalidInput("file", "a NUL character is not text")
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise InvalidInput("file", "expected a GeoJSON FeatureCollection")
     features: list[AreaFeature] = []

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Literal
 
-from fangkong.bounds import FIRST_DAY
+from fangkong.bounds import FIRST_DAY, holds_nul
 from fangkong.errors import InvalidInput, RowError
 from fangkong.rules.ct import CT_MAX
 from fangkong.services.calendar import assume_local
@@ -34,6 +34,7 @@ __all__ = [
 Format = Literal["csv", "json"]
 Record = tuple[int, dict[str, Any]]  # (row number from 1, the row's values by column)
 MAX_ROWS = 5_000_000
+NEWLINE = "\n"
 
 
 def format_of(filename: str | None, content_type: str | None = None) -> Format:
@@ -47,11 +48,15 @@ def format_of(filename: str | None, content_type: str | None = None) -> Format:
 
 
 def decoded(data: bytes) -> str:
-    """The file as text (UTF-8, a byte-order mark dropped), or the byte that is not."""
+    """The file as text (UTF-8, a byte-order mark dropped), or the byte that is not; a NUL is not text."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput("file", f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InvalidInput("file", f"a NUL character is not text (line {text.count(NEWLINE, 0, nul) + 1})")
+    return text
 
 
 def json_rows(text: str) -> list[Any]:
@@ -67,6 +72,8 @@ def json_rows(text: str) -> list[Any]:
     rows = doc.get("rows") if isinstance(doc, dict) else doc
     if not isinstance(rows, list):
         raise InvalidInput("file", 'expected a list of rows or {"rows": [...]}')
+    if "\\u0000" in text and holds_nul(rows):  # a NUL written as a JSON escape
+        raise InvalidInput("file", "a NUL character is not text")
     return rows
 
 
