@@ -6,7 +6,8 @@ outside the caller's jurisdiction) is audited too.
 
 Personal data: names, ID numbers, phones, health status, orders, infections, contacts, visits of a person — or
 the ids that lead to them. A change (POST/PATCH) is audited as the change it makes (`audit.service.record` in
-the services); the reads below are the GETs."""
+the services); the reads below are the GETs, and the console's export, a read its form asks for by POST (with a
+reason and the form's CSRF token)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ class Reads:
 
     who: str
     url: str
+    method: str = "GET"
+    form: dict[str, str] | None = None  # a read a form asks for (POST, with its CSRF token): its fields
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,11 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/visits/new"): Reads("command", "/visits/new?order_id={order_id}"),
     ("POST", "/visits/new"): CHANGE,
     ("GET", "/visits"): Reads("command", "/visits"),
+    ("POST", "/persons/{person_id}/export"): Reads(
+        "command", "/persons/{person_id}/export", method="POST", form={"reason": "the person asked"}
+    ),
+    ("GET", "/retention"): NotPersonal("counts of people the job would anonymise and keep, no person named"),
+    ("POST", "/retention/run"): NotPersonal("counts of people anonymised and kept; each anonymisation audited"),
 }
 
 
@@ -292,7 +300,7 @@ def test_every_personal_read_is_audited(console: TestClient, route: tuple[str, s
     url = reads.url.format(**ids_of(console))
     headers = signed_in(console, reads.who, url)
     before = last_entry(console)
-    r = console.get(url, headers=headers, follow_redirects=False)
+    r = console.request(reads.method, url, headers=headers, data=reads.form, follow_redirects=False)
     assert r.status_code == 200, (url, r.status_code, r.text[:300])
     entries = entries_since(console, before, reads.who)
     assert entries, f"{route}: answered personal data and left no audit entry"

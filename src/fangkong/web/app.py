@@ -20,6 +20,7 @@ from fangkong.web import (
     pages,
     person_pages,
     policy_pages,
+    retention_pages,
     risk_area_pages,
     trend_pages,
     user_pages,
@@ -49,5 +50,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(list_pages.router, dependencies=checked)
     app.include_router(visit_pages.router, dependencies=checked)
     app.include_router(user_pages.router, dependencies=checked)
+    app.include_router(retention_pages.router, dependencies=checked)
     pages.install(app)
     return app

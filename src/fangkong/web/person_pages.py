@@ -3,28 +3,33 @@ filters by category and management, server-side sorting and paging; every person
 trail, as the API's list does (`persons.service.list_persons`), and identifiers are masked unless the role sees
 them. One person: everything a worker needs on one page (`services.person_overview`) — the code of the day with
 its reasons, each plan as a timeline with a legend and the tests done and owed, infection, holds, retests, each
-order's history and, for a supervisor, who looked."""
+order's history and, for a supervisor, who looked — and, for staff who may see identifiers, a form that downloads
+everything held about them (PIPL art. 45) through the API's export service, with the reason it asks for."""
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from fangkong.api.deps import Rules
 from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, Forbidden, InvalidInput, http_status
+from fangkong.policy import Policy
 from fangkong.policy.terms import Category
-from fangkong.services.access import Permission
+from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import entries_for
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import names_of_places, place_by_name, place_names
 from fangkong.services.person_overview import person_overview
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import PERSON_SORTS, create_person, list_persons, to_read
+from fangkong.services.retention.export import person_export
 from fangkong.web.pages import CurrentActor, Db, error_page, list_link, render, today_of
 
 router = APIRouter(include_in_schema=False)
@@ -169,6 +174,19 @@ async def person_submit(request: Request, session: Db, actor: CurrentActor) -> R
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
 def person_page(request: Request, session: Db, actor: CurrentActor, policy: Rules, person_id: int) -> HTMLResponse:
+    return _person(request, session, actor, policy, person_id)
+
+
+def _person(
+    request: Request,
+    session: Db,
+    actor: Actor,
+    policy: Policy,
+    person_id: int,
+    *,
+    problem: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     today = today_of(request)
     try:
         overview = person_overview(session, actor, person_id, on=today, policy=policy)
@@ -183,10 +201,53 @@ def person_page(request: Request, session: Db, actor: CurrentActor, policy: Rule
     return render(
         request,
         "person.html",
+        status=status,
         actor=actor,
         o=overview,
         person=overview.person,
         trail=trail,
         today=today,
         jurisdiction=place.name if place else overview.person.jurisdiction_code,
+        problem=problem,
+    )
+
+
+EXPORT_REASON_MAX = 500
+
+
+@router.post("/persons/{person_id}/export")
+def person_export_download(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    policy: Rules,
+    person_id: int,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Everything held about the person, as the API's `GET /api/persons/{id}/export` gives it (PIPL art. 45: the
+    same service, scope, unmasking rule and `exported` audit entry, with the reason given), downloaded as a JSON
+    file. A form without a reason is refused with the field named, and nothing is exported or audited as one."""
+    reason = reason.strip()
+    try:
+        if not reason:
+            raise InvalidInput("reason", "say why the copy is made (kept in the audit log)")
+        if len(reason) > EXPORT_REASON_MAX:
+            raise InvalidInput("reason", f"longer than {EXPORT_REASON_MAX} characters")
+        export = person_export(session, actor, person_id, reason=reason)
+    except InvalidInput as exc:
+        session.rollback()
+        message, field, clause, _ = error_parts(exc)
+        problem = {"field": field, "message": message, "clause": clause}
+        return _person(request, session, actor, policy, person_id, problem=problem, status=http_status(exc))
+    except FangkongError as exc:
+        session.rollback()
+        return error_page(request, actor, exc)
+    body = json.dumps(jsonable_encoder(export), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        media_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="person-{person_id}.json"',
+            "Cache-Control": "no-store",  # an unmasked copy: not kept by the browser's or a proxy's cache
+        },
     )
