@@ -54,7 +54,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
         order = session.scalars(select(ManagementOrder).order_by(ManagementOrder.id)).first()
         assert order is not None and order.status == OrderStatus.active
         assert (
-            session.scalar(select(func.count()).select_from(ManagementOrder).where(ManagementOrder.person_id == order.person_id))
+            session.scalar(
+                select(func.count()).select_from(ManagementOrder).where(ManagementOrder.person_id == order.person_id)
+            )
             == 1
         )
         with events_dated_by(Clock(DRILL_DAY)):
@@ -83,12 +85,12 @@ def as_admin(client: ConsoleClient) -> None:
     assert r.status_code == 303, r.text
 
 
-def dry_run(url: str, on: object) -> RetentionRun:
+def dry_run(url: str, on: date) -> RetentionRun:
     """The service's own dry run, as the administrator, on `on`."""
     with unit_of_work(session_factory(make_engine(url))) as session:
         admin = session.scalar(select(User).where(User.username == "admin"))
         assert admin is not None
-        return run_retention(session, actor_for_user(session, admin), load_policy(), today=on, dry_run=True)  # type: ignore[arg-type]
+        return run_retention(session, actor_for_user(session, admin), load_policy(), today=on, dry_run=True)
 
 
 def entries(url: str, action: str) -> list[tuple[str, str, str | None]]:
@@ -145,7 +147,7 @@ def test_the_preview_is_the_service_s_dry_run_and_changes_nothing(
         expected = dry_run(url, day)
         r = client.get("/retention?lang=en")
         assert r.status_code == 200, r.text
-        assert text_of(r.text, "due") == f"{expected.anonymised} people would be anonymised today"
+        assert text_of(r.text, "due") == f"People who would be anonymised today: {expected.anonymised}"
         assert f"people whose management ended on or before {expected.cutoff}" in r.text
         shown = {
             reason: int(n)
@@ -188,8 +190,8 @@ def test_the_form_runs_the_job_and_each_person_anonymised_is_audited(
     assert dry_run(url, store.due_on).anonymised == 1
     r = client.post("/retention/run?lang=en")
     assert r.status_code == 200, r.text
-    assert text_of(r.text, "retention-done") == f"1 people anonymised ({store.due_on})."
-    assert text_of(r.text, "due") == "0 people would be anonymised today"  # the fresh dry run after it
+    assert text_of(r.text, "retention-done") == f"People anonymised: 1 ({store.due_on})."
+    assert text_of(r.text, "due") == "People who would be anonymised today: 0"  # the fresh dry run after it
     assert not SNAKE.findall(visible(r.text))
     gone = person(url, due_id)
     assert gone.anonymised_on == store.due_on

@@ -42,7 +42,9 @@ def _kept(run: RetentionRun) -> list[tuple[str, int]]:
     return known + sorted((r, n) for r, n in run.kept.items() if r not in KEPT_ORDER and n)
 
 
-def _page(request: Request, session: Db, actor: Actor, preview: RetentionRun, done: RetentionRun | None) -> HTMLResponse:
+def _page(
+    request: Request, session: Db, actor: Actor, preview: RetentionRun, done: RetentionRun | None
+) -> HTMLResponse:
     return render(
         request,
         "retention.html",

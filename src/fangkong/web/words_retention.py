@@ -25,7 +25,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Today ({today}): people whose management ended on or before {cutoff} are anonymised",
     },
     "retention_preview": {"zh": "预览（不做任何更改）", "en": "Preview (nothing is changed)"},
-    "retention_due": {"zh": "今天将匿名化 {n} 人", "en": "{n} people would be anonymised today"},
+    "retention_due": {"zh": "今天将匿名化 {n} 人", "en": "People who would be anonymised today: {n}"},
     "retention_kept": {"zh": "保留的人员（按原因）", "en": "People kept, by reason"},
     "retention_reason": {"zh": "原因", "en": "Reason"},
     "retention_count": {"zh": "人数", "en": "People"},
@@ -45,7 +45,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "retention_done": {
         "zh": "已匿名化 {n} 人（{today}）。",
-        "en": "{n} people anonymised ({today}).",
+        "en": "People anonymised: {n} ({today}).",
     },
     # ---- the person page: a copy of everything held (art. 45) ----
     "rights_export_title": {"zh": "个人信息副本", "en": "A copy of the person's data"},
