@@ -18,6 +18,8 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import func, select
 
 import fangkong
+from fangkong.errors import Forbidden
+from fangkong.services.access import Actor, Permission, Role
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.web.error_words import NOT_FOUND, PYDANTIC, catalogue, field_words
@@ -297,3 +299,14 @@ def test_not_found_in_either_language(client: TestClient) -> None:
     zh = client.get("/persons/999999?lang=zh")
     assert zh.status_code == 404 and "未找到人员 999999" in zh.text
     assert "no person 999999" in client.get("/persons/999999?lang=en").text
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_a_refused_permission_is_said_in_chinese_with_the_role_and_what_it_may_not_do(role: Role) -> None:
+    """ "role supervisor may not manage users" was said "角色 supervisor 无权manage users"."""
+    for permission in Permission:
+        try:
+            Actor("someone", role, "/11/").require(permission)
+        except Forbidden as refused:
+            chinese = said(refused.message, "zh")
+            assert not english_words(chinese), chinese

@@ -284,7 +284,7 @@ ERRORS: dict[str, str] = {
     "route the complaint to a jurisdiction": "请将投诉转交给一个辖区",
     "a health-code appeal is about a person": "健康码申诉须针对具体人员",
     "ticket {} is {}": "工单 {0} 的状态为：{1}",
-    "role {} may not {}": "角色 {0} 无权{1}",
+    "role {} may not {}": "{0}角色无权{1}",
     # ---- a person's rights (PIPL art. 45): the console's copy of everything held ----
     "say why the copy is made (kept in the audit log)": "请说明导出理由（将记入查阅记录）",
     # ---- the file of a RowError ("row 3: ...") ----

@@ -325,7 +325,7 @@ VOCAB: dict[str, str] = {
 }
 
 # What the console's table knows under a prefix (a colour, an infection's kind, a campaign's condition and scope).
-PREFIXES = ("", "colour_", "kind_", "condition_", "justification_", "scope_")
+PREFIXES = ("", "colour_", "kind_", "condition_", "justification_", "scope_", "role_", "permission_")
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 # English words left in a text (an identifier's parts too); ids (v9, m20.16), numbers, dates, Ct, single letters (h,
 # d, X) and file paths are not words
