@@ -146,6 +146,25 @@ def test_postgresql_backup_change_restore_with_pg_dump(tmp_path: Path) -> None:
         assert restored.exit_code == 0, restored.output
         assert _pg_tables(url) == before
 
+        # a dump from a later fangkong (a migration this code does not know) is refused before anything changes
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        engine.dispose()
+        future = tmp_path / "future.dump"
+        assert runner.invoke(app, ["db", "backup", str(future), "--db", url]).exit_code == 0
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM room_assignment"))
+        engine.dispose()
+        changed = _pg_tables(url)
+        refused = runner.invoke(app, ["db", "restore", str(future), "--db", url, "--force"])
+        assert refused.exit_code == 2 and "9999" in refused.output, refused.output
+        assert _pg_tables(url) == changed
+        not_a_dump = tmp_path / "not.dump"
+        not_a_dump.write_bytes(b"hello")
+        refused = runner.invoke(app, ["db", "restore", str(not_a_dump), "--db", url, "--force"])
+        assert refused.exit_code == 2 and "pg_dump file" in " ".join(refused.output.split()), refused.output
+
 
 def test_a_backup_taken_while_the_store_is_written_is_one_consistent_state(store: Path, tmp_path: Path) -> None:
     import threading

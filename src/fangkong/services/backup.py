@@ -156,9 +156,29 @@ def backup_pg(url: str, target: Path, *, force: bool = False) -> Path:
     return target
 
 
+def revision_in_dump(url: str, backup: Path) -> str:
+    """The migration a pg_dump file is at: its `alembic_version` row, read with pg_restore (written out as SQL,
+    restored nowhere). Refused when the file is no dump, or no fangkong store's."""
+    command = ["pg_restore", "--data-only", "--table=alembic_version", "--file=-", str(backup)]
+    if shutil.which(command[0]) is None:
+        raise InvalidInput("--db", f"{command[0]} is not installed here; run it where it is: {' '.join(command)}")
+    completed = subprocess.run(command, env=_libpq(url)[1], capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise InvalidInput("path", f"{backup} is not a pg_dump file: {completed.stderr.strip()}")
+    lines = completed.stdout.splitlines()
+    copy = next((i for i, line in enumerate(lines) if line.startswith("COPY ") and "alembic_version" in line), None)
+    if copy is None or copy + 1 >= len(lines) or lines[copy + 1] == "\\.":
+        raise InvalidInput("path", f"{backup} is not a fangkong store (it has no migration version)")
+    return lines[copy + 1].strip()
+
+
 def restore_pg(url: str, backup: Path, *, force: bool = False) -> Path:
     if not backup.is_file():
         raise InvalidInput("path", f"no backup at {backup}")
+    # checked before anything is replaced: a dump from a later fangkong would leave tables this code cannot read
+    revision = revision_in_dump(url, backup)
+    if revision not in known_revisions(url):
+        raise InvalidInput("path", f"{backup} is at migration {revision}, which this version does not know")
     if not force:
         raise InvalidInput("--db", "restoring replaces every table of the store (--force to do it)")
     run_pg(pg_restore_command(url, backup), url)
