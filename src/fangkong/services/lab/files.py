@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -17,11 +16,11 @@ from typing import Any, TypeVar
 import polars as pl
 
 from fangkong.errors import Inconsistent, InvalidInput, Refused, RowError
+from fangkong.services.file_imports.body import FileBody, check_text, unmarked_chunks
 from fangkong.services.file_imports.rows import (
     MAX_ROWS,
     Format,
     ct_of,
-    decoded,
     instant_of,
     json_rows,
     limited,
@@ -33,6 +32,7 @@ __all__ = [
     "MAX_ROWS",
     "RESULT_COLUMNS",
     "SAMPLE_COLUMNS",
+    "FileBody",
     "Format",
     "SampleRow",
     "plain_frame",
@@ -59,7 +59,7 @@ class SampleRow:
 
 
 def read_samples(
-    data: bytes, fmt: Format, now: datetime, check_size: Callable[[int, datetime], None]
+    data: bytes | FileBody, fmt: Format, now: datetime, check_size: Callable[[int, datetime], None]
 ) -> list[SampleRow]:
     """Sample registrations; `check_size` refuses pool sizes the rules do not validate on that day."""
     rows: list[SampleRow] = []
@@ -94,7 +94,7 @@ def read_samples(
     return rows
 
 
-def read_results(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
+def read_results(data: bytes | FileBody, fmt: Format, now: datetime) -> pl.DataFrame:
     """A lab's results as columns — `row` (1 = the first data row), `barcode`, `lab`, `reported_at` (UTC),
     `ct_orf1ab`, `ct_n` (null = not detected) — checked whole, with the same messages and the same first bad
     row as reading it row by row: each distinct value is checked once (a day's file repeats its labs, its
@@ -102,17 +102,24 @@ def read_results(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
 
     A plain CSV file — no quotes, no blank lines, no lone carriage returns, a header of distinct names, no row
     with more values than the header: what a lab's system writes — is parsed and checked by Polars
-    (`_plain_results`); any other file by Python's csv module (or json), row by row into columns."""
-    text = decoded(data)
-    if fmt == "csv" and (plain := plain_frame(data, text)) is not None:
+    (`_plain_results`); any other file by Python's csv module (or json), row by row into columns.
+
+    `data` is bytes or a `FileBody` (an upload streamed to a temporary file): checked a chunk at a time, given to
+    Polars as its path, to the csv module as a text stream — never held whole, nor decoded whole (but JSON)."""
+    body = FileBody.of(data)
+    check_text(body)
+    if fmt == "csv" and (plain := plain_frame(body)) is not None:
         return _plain_results(plain, now)
-    return results_by_rows(data, fmt, now, text=text)
+    return results_by_rows(body, fmt, now, checked=True)
 
 
-def results_by_rows(data: bytes, fmt: Format, now: datetime, *, text: str | None = None) -> pl.DataFrame:
-    """`read_results` for any file (`text`: the file already decoded): its rows read by Python into columns,
-    then checked as columns."""
-    rows, columns, stop = _result_columns(data, decoded(data) if text is None else text, fmt)
+def results_by_rows(data: bytes | FileBody, fmt: Format, now: datetime, *, checked: bool = False) -> pl.DataFrame:
+    """`read_results` for any file (`checked`: its text already checked, `check_text`): its rows read by Python
+    into columns, then checked as columns."""
+    body = FileBody.of(data)
+    if not checked:
+        check_text(body)
+    rows, columns, stop = _result_columns(body, fmt)
     n = len(rows) if stop is None else stop[0] - 1  # rows checked before the first one that cannot be read
     first: list[tuple[int, int, RowError]] = []  # (row, column order, error)
     barcodes, bad = _texts(columns["barcode"][:n], "barcode", 64)
@@ -151,14 +158,14 @@ def results_by_rows(data: bytes, fmt: Format, now: datetime, *, text: str | None
 
 
 def _result_columns(
-    data: bytes, text: str, fmt: Format
+    body: FileBody, fmt: Format
 ) -> tuple[list[int], dict[str, list[Any]], tuple[int, InvalidInput] | None]:
     """Row numbers, the raw value of each result column per row, and the first row that cannot be read at all
     (an extra value, a JSON row that is no object, one row too many) with its error."""
     stop: tuple[int, InvalidInput] | None = None
     columns: dict[str, list[Any]]
     if fmt == "json":
-        raws = json_rows(text)
+        raws = json_rows(body.text())
         for n, raw in enumerate(raws, start=1):
             if not isinstance(raw, dict):
                 stop = (n, RowError(n, "file", "expected an object"))
@@ -166,8 +173,8 @@ def _result_columns(
                 break
         columns = {c: [raw.get(c) for raw in raws] for c in RESULT_COLUMNS}
         count = len(raws)
-    else:  # read again from the bytes as a stream, a block at a time
-        columns, count, stop = _csv_columns(data)
+    else:  # read as a stream, a block at a time
+        columns, count, stop = _csv_columns(body)
     if count > MAX_ROWS and (stop is None or stop[0] > MAX_ROWS + 1):
         stop = (MAX_ROWS + 1, InvalidInput("file", f"more than {MAX_ROWS} rows: split it"))
         columns = {c: v[:MAX_ROWS] for c, v in columns.items()}
@@ -175,10 +182,14 @@ def _result_columns(
     return list(range(1, count + 1)), columns, stop
 
 
-def _csv_columns(data: bytes) -> tuple[dict[str, list[Any]], int, tuple[int, InvalidInput] | None]:
+def _csv_columns(body: FileBody) -> tuple[dict[str, list[Any]], int, tuple[int, InvalidInput] | None]:
     """The result columns of a CSV file, read a block of rows at a time (the rows themselves never all held at
     once; a value repeated down a column — the lab, a report time, a Ct — held once)."""
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
+    with body.text_stream() as stream:
+        return _csv_columns_of(csv.reader(stream))
+
+
+def _csv_columns_of(reader: Iterator[list[str]]) -> tuple[dict[str, list[Any]], int, tuple[int, InvalidInput] | None]:
     header = next(reader, [])
     where = {name: i for i, name in enumerate(header)}  # a repeated name: the last one, as csv.DictReader
     missing = [c for c in RESULT_COLUMNS if c not in where]
@@ -281,29 +292,23 @@ def _epoch_us(at: datetime) -> int:
 
 # --- plain CSV files, parsed and checked by Polars -----------------------------------------------------------------
 
-_BOM = b"\xef\xbb\xbf"
 # a value that Python's str.strip leaves as it is: it starts and ends with a visible ASCII character (anything
 # else — other whitespace, a control character, a letter beyond ASCII at either end — goes through `text_of`)
 _PLAIN_VALUE = r"^[!-~](?:.*[!-~])?$"
 
 
-def plain_frame(data: bytes, text: str) -> pl.DataFrame | None:
+def plain_frame(data: bytes | FileBody) -> pl.DataFrame | None:
     """The file as text columns, or None when it is not plain CSV (so that Polars and the csv module could
     disagree on its rows): a quote, a blank line (the csv module skips it unnumbered, Polars reads a row of
     nulls), a carriage return outside a CRLF, a NUL, a repeated or empty column name, a row with more values
-    than the header. Refuses a header missing a result column, as the csv path does."""
-    body = data[len(_BOM) :] if data.startswith(_BOM) else data
-    if (
-        not body
-        or b'"' in body
-        or b"\x00" in body
-        or b"\n\n" in body
-        or b"\n\r\n" in body
-        or body.startswith((b"\n", b"\r"))
-        or body.count(b"\r") != body.count(b"\r\n")
-    ):
+    than the header. Refuses a header missing a result column, as the csv path does. Its bytes are looked at a
+    chunk at a time; Polars reads a file on disk from its path."""
+    body = FileBody.of(data)
+    if not _plain_bytes(body):
         return None
-    header = text.split("\n", 1)[0].removesuffix("\r").split(",")
+    with body.text_stream() as stream:
+        first = stream.readline()  # up to the first "\n" (no other line ending in a plain file but CRLF)
+    header = first.removesuffix("\n").removesuffix("\r").split(",")
     if "" in header or len(set(header)) != len(header):
         return None
     missing = [c for c in RESULT_COLUMNS if c not in header]
@@ -313,16 +318,36 @@ def plain_frame(data: bytes, text: str) -> pl.DataFrame | None:
         # every column read, not only the result columns: Polars checks a row's length only against the columns
         # it reads, and a row longer than the header must fall back to the csv path, which names it
         frame = pl.read_csv(
-            body,
+            body.polars_source(),  # a path: mapped, a byte-order mark skipped; bytes: without it
             has_header=True,
             schema_overrides=dict.fromkeys(header, pl.String),
             infer_schema=False,
             quote_char=None,
             raise_if_empty=False,
+            glob=False,
         )
     except pl.exceptions.PolarsError:  # a row with more values than the header: the csv path names it
         return None
     return frame.select(RESULT_COLUMNS)
+
+
+def _plain_bytes(body: FileBody) -> bool:
+    """No quote, NUL, blank line or lone carriage return; not empty, not starting with a line ending (after a
+    byte-order mark) — a chunk at a time, the last two bytes of one chunk kept to find what straddles the next."""
+    carry = b""
+    carriage_returns = crlfs = 0
+    empty = True
+    for chunk in unmarked_chunks(body):
+        if empty and chunk.startswith((b"\n", b"\r")):
+            return False
+        empty = False
+        window = carry + chunk
+        if b'"' in chunk or b"\x00" in chunk or b"\n\n" in window or b"\n\r\n" in window:
+            return False
+        carriage_returns += chunk.count(b"\r")
+        crlfs += (carry[-1:] + chunk).count(b"\r\n")
+        carry = window[-2:]
+    return not empty and carriage_returns == crlfs
 
 
 def _plain_results(frame: pl.DataFrame, now: datetime) -> pl.DataFrame:
