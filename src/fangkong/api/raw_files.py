@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 
-from fangkong.api.body_limit import UPLOAD_LIMIT, BodyTooLarge
+from fangkong.api import body_limit
 from fangkong.services.file_imports.body import FileBody, Spool
 
 
@@ -24,10 +24,11 @@ async def streamed_body(request: Request) -> AsyncIterator[FileBody]:
     """The body, streamed to a temporary file (removed once the request is answered) and hashed as it arrives;
     refused (413) as soon as it passes the upload limit — the limit `BodyLimit` enforces too, counted here
     again so that the file never grows past it."""
+    limit = body_limit.UPLOAD_LIMIT
     with Spool() as spool:
         async for chunk in request.stream():
-            if spool.size + len(chunk) > UPLOAD_LIMIT:
-                raise BodyTooLarge(UPLOAD_LIMIT)
+            if spool.size + len(chunk) > limit:
+                raise body_limit.BodyTooLarge(limit)
             spool.write(chunk)
         yield spool.body()
 

@@ -141,8 +141,8 @@ class Spool:
     `in_memory` bytes and written to a temporary file beyond; `body()` the file they make. Closing removes the
     temporary file."""
 
-    def __init__(self, *, in_memory: int = SPOOL_IN_MEMORY, directory: str | None = None) -> None:
-        self.in_memory = in_memory
+    def __init__(self, *, in_memory: int | None = None, directory: str | None = None) -> None:
+        self.in_memory = SPOOL_IN_MEMORY if in_memory is None else in_memory
         self.directory = directory
         self.size = 0
         self._sha = hashlib.sha256()

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from fangkong.errors import Inconsistent, InvalidInput, Refused, RowError
-from fangkong.services.file_imports.body import FileBody, check_text, unmarked_chunks
+from fangkong.services.file_imports.body import CHUNK, FileBody, check_text, unmarked_chunks
 from fangkong.services.file_imports.rows import (
     MAX_ROWS,
     Format,
@@ -331,13 +331,13 @@ def plain_frame(data: bytes | FileBody) -> pl.DataFrame | None:
     return frame.select(RESULT_COLUMNS)
 
 
-def _plain_bytes(body: FileBody) -> bool:
+def _plain_bytes(body: FileBody, chunk_size: int = CHUNK) -> bool:
     """No quote, NUL, blank line or lone carriage return; not empty, not starting with a line ending (after a
     byte-order mark) — a chunk at a time, the last two bytes of one chunk kept to find what straddles the next."""
     carry = b""
     carriage_returns = crlfs = 0
     empty = True
-    for chunk in unmarked_chunks(body):
+    for chunk in unmarked_chunks(body, chunk_size):
         if empty and chunk.startswith((b"\n", b"\r")):
             return False
         empty = False
