@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +23,7 @@ from fangkong.services.file_imports.body import FileBody, Spool, check_text
 from fangkong.services.file_imports.rows import decoded
 from fangkong.services.lab import files
 from fangkong.services.lab.files import read_results, read_samples
+from tests.properties import test_result_file_reading as reading
 from tests.properties.test_result_file_reading import result_files
 
 NOW = datetime(2022, 11, 17, 0, 0, tzinfo=UTC)
@@ -120,6 +122,22 @@ def test_a_results_file_read_from_its_path_reads_as_its_bytes(data: bytes, tmp_p
     expected = outcome(lambda: read_results(data, "csv", NOW).rows())
     assert outcome(lambda: read_results(on_disk, "csv", NOW).rows()) == expected
     assert outcome(lambda: files.results_by_rows(on_disk, "csv", NOW).rows()) == expected
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(data=result_files(), piece=st.integers(1, 80))
+def test_a_plain_file_read_a_piece_at_a_time_reads_as_row_by_row(data: bytes, piece: int) -> None:
+    """Pieces of a few bytes: every row its own piece, a row cut across chunks, an error in a later piece, a
+    repeated barcode pieces apart, a row longer than the header part-way (the csv path then)."""
+    expected = reading.outcome(reading.oracle, data)
+    whole = reading.outcome(lambda d: _rows_of(files.plain_frame(d)), data)
+    with patch.object(files, "_PIECE", piece):
+        assert reading.outcome(lambda d: reading.as_rows(read_results(d, "csv", NOW)), data) == expected
+        assert reading.outcome(lambda d: _rows_of(files.plain_frame(d)), data) == whole
+
+
+def _rows_of(frame: Any) -> Any:
+    return None if frame is None else frame.rows()
 
 
 def test_json_and_samples_read_from_a_path_as_from_bytes(tmp_path: Path) -> None:

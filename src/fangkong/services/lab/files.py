@@ -102,14 +102,18 @@ def read_results(data: bytes | FileBody, fmt: Format, now: datetime) -> pl.DataF
 
     A plain CSV file — no quotes, no blank lines, no lone carriage returns, a header of distinct names, no row
     with more values than the header: what a lab's system writes — is parsed and checked by Polars
-    (`_plain_results`); any other file by Python's csv module (or json), row by row into columns.
+    (`_plain_results`, a few MiB of the file at a time); any other file by Python's csv module (or json), row by
+    row into columns.
 
     `data` is bytes or a `FileBody` (an upload streamed to a temporary file): checked a chunk at a time, given to
     Polars as its path, to the csv module as a text stream — never held whole, nor decoded whole (but JSON)."""
     body = FileBody.of(data)
     check_text(body)
-    if fmt == "csv" and (plain := plain_frame(body)) is not None:
-        return _plain_results(plain, now)
+    if fmt == "csv" and (pieces := _plain_pieces(body)) is not None:
+        try:
+            return _plain_results(pieces, now)
+        except _NotPlain:  # a row longer than the header, part-way: the csv path names it
+            pass
     return results_by_rows(body, fmt, now, checked=True)
 
 
@@ -297,13 +301,32 @@ def _epoch_us(at: datetime) -> int:
 _PLAIN_VALUE = r"^[!-~](?:.*[!-~])?$"
 
 
+_PIECE = 4 * 1024 * 1024  # bytes of a plain file parsed at a time (whole lines)
+
+
+class _NotPlain(Exception):
+    """A row with more values than the header, found by Polars part-way: the csv path reads the file."""
+
+
 def plain_frame(data: bytes | FileBody) -> pl.DataFrame | None:
     """The file as text columns, or None when it is not plain CSV (so that Polars and the csv module could
     disagree on its rows): a quote, a blank line (the csv module skips it unnumbered, Polars reads a row of
     nulls), a carriage return outside a CRLF, a NUL, a repeated or empty column name, a row with more values
-    than the header. Refuses a header missing a result column, as the csv path does. Its bytes are looked at a
-    chunk at a time; Polars reads a file on disk from its path."""
-    body = FileBody.of(data)
+    than the header. Refuses a header missing a result column, as the csv path does."""
+    pieces = _plain_pieces(FileBody.of(data))
+    if pieces is None:
+        return None
+    try:
+        return pl.concat(list(pieces), rechunk=False)
+    except _NotPlain:
+        return None
+
+
+def _plain_pieces(body: FileBody) -> Iterator[pl.DataFrame] | None:
+    """The result columns of a plain file as text, a piece of about `_PIECE` bytes (whole lines) at a time; None
+    when the file is not plain by its bytes or its header (`plain_frame`); `_NotPlain` raised by the iterator at
+    the first piece holding a row longer than the header. A piece at a time: Polars' working memory for parsing
+    is a piece's, not the file's (issue 17)."""
     if not _plain_bytes(body):
         return None
     with body.text_stream() as stream:
@@ -314,21 +337,45 @@ def plain_frame(data: bytes | FileBody) -> pl.DataFrame | None:
     missing = [c for c in RESULT_COLUMNS if c not in header]
     if missing:
         raise InvalidInput("file", f"missing column(s): {', '.join(missing)}; expected {', '.join(RESULT_COLUMNS)}")
-    try:
-        # every column read, not only the result columns: Polars checks a row's length only against the columns
-        # it reads, and a row longer than the header must fall back to the csv path, which names it
-        frame = pl.read_csv(
-            body.polars_source(),  # a path: mapped, a byte-order mark skipped; bytes: without it
-            has_header=True,
-            schema_overrides=dict.fromkeys(header, pl.String),
-            infer_schema=False,
-            quote_char=None,
-            raise_if_empty=False,
-            glob=False,
-        )
-    except pl.exceptions.PolarsError:  # a row with more values than the header: the csv path names it
-        return None
-    return frame.select(RESULT_COLUMNS)
+    return _parsed_pieces(body, dict.fromkeys(header, pl.String), first.encode())
+
+
+def _parsed_pieces(body: FileBody, schema: dict[str, Any], header: bytes) -> Iterator[pl.DataFrame]:
+    """Each piece parsed with the header line before it (Polars counts a file's columns by its first line)."""
+    skip = len(header)
+
+    def parsed(piece: bytes) -> pl.DataFrame:
+        try:
+            # every column read, not only the result columns: Polars checks a row's length only against the
+            # columns it reads, and a row longer than the header must fall back to the csv path, which names it
+            frame = pl.read_csv(
+                header + piece,
+                has_header=True,
+                schema_overrides=schema,
+                infer_schema=False,
+                quote_char=None,
+                raise_if_empty=False,
+            )
+        except pl.exceptions.PolarsError:
+            raise _NotPlain from None
+        return frame.select(RESULT_COLUMNS)
+
+    rest = b""
+    skipped = 0
+    empty = True
+    for chunk in unmarked_chunks(body, _PIECE):
+        if skipped < skip:  # the header line
+            cut = min(skip - skipped, len(chunk))
+            skipped += cut
+            chunk = chunk[cut:]
+        data = rest + chunk
+        end = data.rfind(b"\n") + 1  # whole lines: a plain file has no line ending in a value
+        rest = data[end:]
+        if end:
+            empty = False
+            yield parsed(data[:end])
+    if rest or empty:  # the last line without its line ending; or the header alone: no rows
+        yield parsed(rest)
 
 
 def _plain_bytes(body: FileBody, chunk_size: int = CHUNK) -> bool:
@@ -350,46 +397,54 @@ def _plain_bytes(body: FileBody, chunk_size: int = CHUNK) -> bool:
     return not empty and carriage_returns == crlfs
 
 
-def _plain_results(frame: pl.DataFrame, now: datetime) -> pl.DataFrame:
-    """`read_results` of a plain CSV file. Empty and missing values are both null here (the csv path has "" and
-    None); every check treats them alike."""
+def _plain_results(pieces: Iterator[pl.DataFrame], now: datetime) -> pl.DataFrame:
+    """`read_results` of a plain CSV file, a piece at a time (`_plain_pieces`): each piece's values are checked and
+    made the result's columns (a piece of text columns is dropped once checked); the reading stops at the first
+    piece with a bad value or past `MAX_ROWS` (no later row can come first), and the repeated barcodes are found
+    over every piece read. Empty and missing values are both null here (the csv path has "" and None); every
+    check treats them alike."""
     stop: tuple[int, InvalidInput] | None = None
-    if frame.height > MAX_ROWS:
-        stop = (MAX_ROWS + 1, InvalidInput("file", f"more than {MAX_ROWS} rows: split it"))
-        frame = frame.head(MAX_ROWS)
     first: list[tuple[int, int, RowError]] = []  # (row, column order, error)
-    barcodes, bad = _text_column(frame["barcode"], "barcode", 64)
-    if bad is not None:
-        first.append((bad[0], 0, bad[1]))
-    before = barcodes.head(bad[0] - 1) if bad is not None else barcodes
+    parts: list[pl.DataFrame] = []
+    rows = 0  # rows before the piece
+    for frame in pieces:
+        if rows + frame.height > MAX_ROWS:
+            stop = (MAX_ROWS + 1, InvalidInput("file", f"more than {MAX_ROWS} rows: split it"))
+            frame = frame.head(MAX_ROWS - rows)
+        barcodes, bad = _text_column(frame["barcode"], "barcode", 64, rows)
+        if bad is not None:
+            first.append((bad[0], 0, bad[1]))
+        labs, bad = _text_column(frame["lab"], "lab", 200, rows)
+        if bad is not None:
+            first.append((bad[0], 2, bad[1]))
+        reported, bad = _distinct_column(frame["reported_at"], partial(_reported_us, now), pl.Int64, rows)
+        if bad is not None:
+            first.append((bad[0], 3, bad[1]))
+        cts: list[pl.Series] = []
+        for order, column in ((4, "ct_orf1ab"), (5, "ct_n")):
+            values, bad = _distinct_column(frame[column], partial(_ct_value, column), pl.Float64, rows)
+            if bad is not None:
+                first.append((bad[0], order, bad[1]))
+            cts.append(values.rename(column))
+        parts.append(
+            pl.DataFrame([barcodes, labs, reported.rename("reported_at").cast(pl.Datetime("us", "UTC")), *cts])
+        )
+        rows += frame.height
+        del frame
+        if first or stop is not None:
+            break
+    barcodes = pl.concat([p["barcode"] for p in parts]) if parts else pl.Series("barcode", [], pl.String)
+    bad_barcode = min((f[0] for f in first if f[1] == 0), default=None)
+    before = barcodes.head(bad_barcode - 1) if bad_barcode is not None else barcodes
     repeats = (~before.is_first_distinct()).arg_true()
     if repeats.len():
         i = int(repeats[0])
         earlier = int((before == before[i]).arg_true()[0]) + 1
         first.append((i + 1, 1, RowError(i + 1, "barcode", f"{before[i]} repeats row {earlier}")))
-    labs, bad = _text_column(frame["lab"], "lab", 200)
-    if bad is not None:
-        first.append((bad[0], 2, bad[1]))
-    reported, bad = _distinct_column(frame["reported_at"], partial(_reported_us, now), pl.Int64)
-    if bad is not None:
-        first.append((bad[0], 3, bad[1]))
-    cts: list[pl.Series] = []
-    for order, column in ((4, "ct_orf1ab"), (5, "ct_n")):
-        values, bad = _distinct_column(frame[column], partial(_ct_value, column), pl.Float64)
-        if bad is not None:
-            first.append((bad[0], order, bad[1]))
-        cts.append(values)
-    _refuse_first(first, stop, empty=frame.height == 0)
-    return pl.DataFrame(
-        {
-            "row": pl.int_range(1, frame.height + 1, dtype=pl.Int64, eager=True),
-            "barcode": barcodes,
-            "lab": labs,
-            "reported_at": reported.cast(pl.Datetime("us", "UTC")),
-            "ct_orf1ab": cts[0],
-            "ct_n": cts[1],
-        }
-    )
+    del barcodes, before
+    _refuse_first(first, stop, empty=rows == 0)
+    result = pl.concat(parts, rechunk=False)
+    return result.select(pl.int_range(1, rows + 1, dtype=pl.Int64).alias("row"), *RESULT_COLUMNS)
 
 
 def _first_row(failing: pl.Series) -> int | None:
@@ -398,9 +453,12 @@ def _first_row(failing: pl.Series) -> int | None:
     return int(hits[0]) + 1 if hits.len() else None
 
 
-def _text_column(values: pl.Series, column: str, max_len: int) -> tuple[pl.Series, tuple[int, RowError] | None]:
+def _text_column(
+    values: pl.Series, column: str, max_len: int, offset: int = 0
+) -> tuple[pl.Series, tuple[int, RowError] | None]:
     """`_texts` on a column: values already stripped kept as they are, the others (rare, and checked once each
-    distinct value) through `text_of` itself; the first missing or too long one as (row, error)."""
+    distinct value) through `text_of` itself; the first missing or too long one as (row, error), its row counted
+    from `offset` + 1."""
     plain = values.str.contains(_PLAIN_VALUE)
     fixed: dict[str, str] = {}
     for value in values.filter(~plain.fill_null(False)).unique().to_list():
@@ -413,17 +471,17 @@ def _text_column(values: pl.Series, column: str, max_len: int) -> tuple[pl.Serie
     if row is None:
         return texts.rename(column), None
     try:
-        text_of(row, {column: values[row - 1]}, column, max_len=max_len)
+        text_of(offset + row, {column: values[row - 1]}, column, max_len=max_len)
     except RowError as exc:
-        return texts.rename(column), (row, exc)
+        return texts.rename(column), (offset + row, exc)
     raise AssertionError(f"{column} row {row} passed `text_of` but not its column check")
 
 
 def _distinct_column(
-    values: pl.Series, check: Callable[[int, Any], Any], dtype: pl.DataType | type[pl.DataType]
+    values: pl.Series, check: Callable[[int, Any], Any], dtype: pl.DataType | type[pl.DataType], offset: int = 0
 ) -> tuple[pl.Series, tuple[int, RowError] | None]:
     """`_distinct` on a column: `check(row, value)` once per distinct value (null as None), mapped back; the first
-    row whose value fails, with the error `check` raises for that row."""
+    row whose value fails (counted from `offset` + 1), with the error `check` raises for that row."""
     done: dict[Any, Any] = {}
     failing: list[Any] = []
     for value in values.unique().to_list():
@@ -441,7 +499,7 @@ def _distinct_column(
     if row is None:
         raise Inconsistent("row is not None")
     try:
-        check(row, values[row - 1])
+        check(offset + row, values[row - 1])
     except RowError as exc:
-        return mapped, (row, exc)
+        return mapped, (offset + row, exc)
     raise AssertionError(f"row {row} passed its check once and failed it once")
