@@ -1,7 +1,8 @@
 """A file to import, whole in memory (the CLI's, the console's, a test's bytes) or on disk (an upload streamed to a
 temporary file, issue 17): its SHA-256 (the import's identity, `batches.digest`), its size, and its bytes read a
-chunk at a time. The readers (`rows`, `lab.files`) take either: they check it chunkwise (`check_text`), hand
-Polars its path and the csv module a text stream, so a large upload is never held whole, nor decoded whole."""
+chunk at a time. The readers (`rows`, `lab.files`) take either: they check it chunkwise (`check_text`), give
+Polars a few MiB of it at a time and the csv module a text stream, so a large upload is never held whole, nor
+decoded whole (JSON excepted: it is parsed whole)."""
 
 from __future__ import annotations
 
@@ -81,13 +82,6 @@ class FileBody:
             return self._data.decode("utf-8-sig")
         with self.text_stream() as stream:
             return stream.read()
-
-    def polars_source(self) -> bytes | str:
-        """What Polars' `read_csv` reads: the path (it maps the file, a byte-order mark skipped), or the bytes
-        without their byte-order mark."""
-        if self._data is not None:
-            return self._data[len(BOM) :] if self._data.startswith(BOM) else self._data
-        return str(self.path)
 
 
 def unmarked_chunks(body: FileBody, size: int = CHUNK) -> Iterator[bytes]:

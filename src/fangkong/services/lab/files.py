@@ -106,7 +106,8 @@ def read_results(data: bytes | FileBody, fmt: Format, now: datetime) -> pl.DataF
     row into columns.
 
     `data` is bytes or a `FileBody` (an upload streamed to a temporary file): checked a chunk at a time, given to
-    Polars as its path, to the csv module as a text stream — never held whole, nor decoded whole (but JSON)."""
+    Polars a piece at a time, to the csv module as a text stream — never held whole, nor decoded whole (but
+    JSON)."""
     body = FileBody.of(data)
     check_text(body)
     if fmt == "csv" and (pieces := _plain_pieces(body)) is not None:
