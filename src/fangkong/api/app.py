@@ -113,7 +113,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
         app.include_router(router)
-        uploads |= {r.path for r in router.routes if isinstance(r, APIRoute) and raw_files.raw_body in calls(r)}
+        uploads |= {r.path for r in router.routes if isinstance(r, APIRoute) and raw_files.FILE_BODIES & calls(r)}
 
     # outermost: a body over the limit is refused before anything reads it; the routes that take a file get more
     app.add_middleware(BodyLimit, uploads=frozenset(uploads))

@@ -139,7 +139,7 @@ def at_the_edges(router: APIRouter) -> None:
         if any(d.dependency in _EDGE_CHECKS for d in route.dependencies):
             continue
         route.dependencies.append(Depends(_known_query_of_actor if authenticated else known_query_only))
-        if raw_files.raw_body not in calls(route):  # a file sent whole is its parser's to refuse
+        if not raw_files.FILE_BODIES & calls(route):  # a file sent whole is its parser's to refuse
             route.dependencies.append(Depends(no_nul_in_body))
 
 

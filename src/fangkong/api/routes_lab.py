@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules
 from fangkong.api.pages import Limit, Offset, Page
-from fangkong.api.raw_files import ContentType, Filename, RawBody
+from fangkong.api.raw_files import ContentType, Filename, StreamedBody
 from fangkong.bounds import StoreId
 from fangkong.services.access import Permission
 from fangkong.services.audit.reads import read_of
@@ -40,7 +40,7 @@ FILE_BODY = {
 
 @router.post("/samples", response_model=ImportSummary, openapi_extra=FILE_BODY)
 def upload_samples(
-    body: RawBody,
+    body: StreamedBody,
     session: DbSession,
     actor: CurrentActor,
     now: Now,
@@ -49,7 +49,8 @@ def upload_samples(
     content_type: ContentType = None,
 ) -> ImportSummary:
     """Register tubes: `barcode, pool_size (1, 5, 10 or 20), sampling_point, collected_at, members` (the
-    members' document numbers separated by `;`). All rows or none; the same file twice is a no-op."""
+    members' document numbers separated by `;`). All rows or none; the same file twice is a no-op. The body is
+    streamed to a temporary file, not held whole (`raw_files.streamed_body`)."""
     return import_samples(
         session, actor, body, fmt=format_of(filename, content_type), now=now, filename=filename, policy=policy
     )
@@ -57,7 +58,7 @@ def upload_samples(
 
 @router.post("/results", response_model=ImportSummary, openapi_extra=FILE_BODY)
 def upload_results(
-    body: RawBody,
+    body: StreamedBody,
     session: DbSession,
     actor: CurrentActor,
     now: Now,

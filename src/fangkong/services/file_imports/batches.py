@@ -97,7 +97,7 @@ def logged(kind: str) -> Callable[[Callable[P, ImportSummary]], Callable[P, Impo
         def run(*args: P.args, **kwargs: P.kwargs) -> ImportSummary:
             actor, data = args[1], args[2]
             who = getattr(actor, "username", None)
-            size = len(data) if isinstance(data, bytes | bytearray) else None
+            size = len(data) if isinstance(data, bytes | bytearray) else getattr(data, "size", None)
             with logs.timed(f"import.{kind}", who=who, bytes=size) as line:
                 summary = fn(*args, **kwargs)
                 line |= {

@@ -5,7 +5,6 @@ file."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from fangkong.bounds import FIRST_DAY, holds_nul
 from fangkong.errors import InvalidInput, RowError
 from fangkong.rules.ct import CT_MAX
 from fangkong.services.calendar import assume_local
+from fangkong.services.file_imports.body import FileBody, check_text
 
 __all__ = [
     "MAX_ROWS",
@@ -48,7 +48,9 @@ def format_of(filename: str | None, content_type: str | None = None) -> Format:
 
 
 def decoded(data: bytes) -> str:
-    """The file as text (UTF-8, a byte-order mark dropped), or the byte that is not; a NUL is not text."""
+    """The file as text (UTF-8, a byte-order mark dropped), or the byte that is not; a NUL is not text. (The
+    readers check a file a chunk at a time, `body.check_text`, with the same messages; this is the whole-bytes
+    reference.)"""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -77,16 +79,22 @@ def json_rows(text: str) -> list[Any]:
     return rows
 
 
-def records(data: bytes, fmt: Format, columns: tuple[str, ...]) -> Iterator[Record]:
-    """The file's rows one by one, numbered from 1; a CSV header must name every one of `columns`."""
-    text = decoded(data)
+def records(data: bytes | FileBody, fmt: Format, columns: tuple[str, ...]) -> Iterator[Record]:
+    """The file's rows one by one, numbered from 1; a CSV header must name every one of `columns`. The file is
+    checked a chunk at a time (`check_text`) and a CSV file read as a stream, never whole."""
+    body = FileBody.of(data)
+    check_text(body)
     if fmt == "json":
-        for n, raw in enumerate(json_rows(text), start=1):
+        for n, raw in enumerate(json_rows(body.text()), start=1):
             if not isinstance(raw, dict):
                 raise RowError(n, "file", "expected an object")
             yield n, raw
         return
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    with body.text_stream() as stream:
+        yield from _csv_records(csv.DictReader(stream), columns)
+
+
+def _csv_records(reader: csv.DictReader[str], columns: tuple[str, ...]) -> Iterator[Record]:
     try:
         header = tuple(reader.fieldnames or ())
     except csv.Error as exc:  # a value past the csv module's field limit (128 KiB)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -17,11 +16,11 @@ from typing import Any, TypeVar
 import polars as pl
 
 from fangkong.errors import Inconsistent, InvalidInput, Refused, RowError
+from fangkong.services.file_imports.body import CHUNK, FileBody, check_text, unmarked_chunks
 from fangkong.services.file_imports.rows import (
     MAX_ROWS,
     Format,
     ct_of,
-    decoded,
     instant_of,
     json_rows,
     limited,
@@ -33,6 +32,7 @@ __all__ = [
     "MAX_ROWS",
     "RESULT_COLUMNS",
     "SAMPLE_COLUMNS",
+    "FileBody",
     "Format",
     "SampleRow",
     "plain_frame",
@@ -59,7 +59,7 @@ class SampleRow:
 
 
 def read_samples(
-    data: bytes, fmt: Format, now: datetime, check_size: Callable[[int, datetime], None]
+    data: bytes | FileBody, fmt: Format, now: datetime, check_size: Callable[[int, datetime], None]
 ) -> list[SampleRow]:
     """Sample registrations; `check_size` refuses pool sizes the rules do not validate on that day."""
     rows: list[SampleRow] = []
@@ -94,7 +94,7 @@ def read_samples(
     return rows
 
 
-def read_results(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
+def read_results(data: bytes | FileBody, fmt: Format, now: datetime) -> pl.DataFrame:
     """A lab's results as columns — `row` (1 = the first data row), `barcode`, `lab`, `reported_at` (UTC),
     `ct_orf1ab`, `ct_n` (null = not detected) — checked whole, with the same messages and the same first bad
     row as reading it row by row: each distinct value is checked once (a day's file repeats its labs, its
@@ -102,17 +102,29 @@ def read_results(data: bytes, fmt: Format, now: datetime) -> pl.DataFrame:
 
     A plain CSV file — no quotes, no blank lines, no lone carriage returns, a header of distinct names, no row
     with more values than the header: what a lab's system writes — is parsed and checked by Polars
-    (`_plain_results`); any other file by Python's csv module (or json), row by row into columns."""
-    text = decoded(data)
-    if fmt == "csv" and (plain := plain_frame(data, text)) is not None:
-        return _plain_results(plain, now)
-    return results_by_rows(data, fmt, now, text=text)
+    (`_plain_results`, a few MiB of the file at a time); any other file by Python's csv module (or json), row by
+    row into columns.
+
+    `data` is bytes or a `FileBody` (an upload streamed to a temporary file): checked a chunk at a time, given to
+    Polars a piece at a time, to the csv module as a text stream — never held whole, nor decoded whole (but
+    JSON)."""
+    body = FileBody.of(data)
+    check_text(body)
+    if fmt == "csv" and (pieces := _plain_pieces(body)) is not None:
+        try:
+            return _plain_results(pieces, now)
+        except _NotPlain:  # a row longer than the header, part-way: the csv path names it
+            pass
+    return results_by_rows(body, fmt, now, checked=True)
 
 
-def results_by_rows(data: bytes, fmt: Format, now: datetime, *, text: str | None = None) -> pl.DataFrame:
-    """`read_results` for any file (`text`: the file already decoded): its rows read by Python into columns,
-    then checked as columns."""
-    rows, columns, stop = _result_columns(data, decoded(data) if text is None else text, fmt)
+def results_by_rows(data: bytes | FileBody, fmt: Format, now: datetime, *, checked: bool = False) -> pl.DataFrame:
+    """`read_results` for any file (`checked`: its text already checked, `check_text`): its rows read by Python
+    into columns, then checked as columns."""
+    body = FileBody.of(data)
+    if not checked:
+        check_text(body)
+    rows, columns, stop = _result_columns(body, fmt)
     n = len(rows) if stop is None else stop[0] - 1  # rows checked before the first one that cannot be read
     first: list[tuple[int, int, RowError]] = []  # (row, column order, error)
     barcodes, bad = _texts(columns["barcode"][:n], "barcode", 64)
@@ -151,14 +163,14 @@ def results_by_rows(data: bytes, fmt: Format, now: datetime, *, text: str | None
 
 
 def _result_columns(
-    data: bytes, text: str, fmt: Format
+    body: FileBody, fmt: Format
 ) -> tuple[list[int], dict[str, list[Any]], tuple[int, InvalidInput] | None]:
     """Row numbers, the raw value of each result column per row, and the first row that cannot be read at all
     (an extra value, a JSON row that is no object, one row too many) with its error."""
     stop: tuple[int, InvalidInput] | None = None
     columns: dict[str, list[Any]]
     if fmt == "json":
-        raws = json_rows(text)
+        raws = json_rows(body.text())
         for n, raw in enumerate(raws, start=1):
             if not isinstance(raw, dict):
                 stop = (n, RowError(n, "file", "expected an object"))
@@ -166,8 +178,8 @@ def _result_columns(
                 break
         columns = {c: [raw.get(c) for raw in raws] for c in RESULT_COLUMNS}
         count = len(raws)
-    else:  # read again from the bytes as a stream, a block at a time
-        columns, count, stop = _csv_columns(data)
+    else:  # read as a stream, a block at a time
+        columns, count, stop = _csv_columns(body)
     if count > MAX_ROWS and (stop is None or stop[0] > MAX_ROWS + 1):
         stop = (MAX_ROWS + 1, InvalidInput("file", f"more than {MAX_ROWS} rows: split it"))
         columns = {c: v[:MAX_ROWS] for c, v in columns.items()}
@@ -175,10 +187,14 @@ def _result_columns(
     return list(range(1, count + 1)), columns, stop
 
 
-def _csv_columns(data: bytes) -> tuple[dict[str, list[Any]], int, tuple[int, InvalidInput] | None]:
+def _csv_columns(body: FileBody) -> tuple[dict[str, list[Any]], int, tuple[int, InvalidInput] | None]:
     """The result columns of a CSV file, read a block of rows at a time (the rows themselves never all held at
     once; a value repeated down a column — the lab, a report time, a Ct — held once)."""
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
+    with body.text_stream() as stream:
+        return _csv_columns_of(csv.reader(stream))
+
+
+def _csv_columns_of(reader: Iterator[list[str]]) -> tuple[dict[str, list[Any]], int, tuple[int, InvalidInput] | None]:
     header = next(reader, [])
     where = {name: i for i, name in enumerate(header)}  # a repeated name: the last one, as csv.DictReader
     missing = [c for c in RESULT_COLUMNS if c not in where]
@@ -281,90 +297,155 @@ def _epoch_us(at: datetime) -> int:
 
 # --- plain CSV files, parsed and checked by Polars -----------------------------------------------------------------
 
-_BOM = b"\xef\xbb\xbf"
 # a value that Python's str.strip leaves as it is: it starts and ends with a visible ASCII character (anything
 # else — other whitespace, a control character, a letter beyond ASCII at either end — goes through `text_of`)
 _PLAIN_VALUE = r"^[!-~](?:.*[!-~])?$"
 
 
-def plain_frame(data: bytes, text: str) -> pl.DataFrame | None:
+_PIECE = 4 * 1024 * 1024  # bytes of a plain file parsed at a time (whole lines)
+
+
+class _NotPlain(Exception):
+    """A row with more values than the header, found by Polars part-way: the csv path reads the file."""
+
+
+def plain_frame(data: bytes | FileBody) -> pl.DataFrame | None:
     """The file as text columns, or None when it is not plain CSV (so that Polars and the csv module could
     disagree on its rows): a quote, a blank line (the csv module skips it unnumbered, Polars reads a row of
     nulls), a carriage return outside a CRLF, a NUL, a repeated or empty column name, a row with more values
     than the header. Refuses a header missing a result column, as the csv path does."""
-    body = data[len(_BOM) :] if data.startswith(_BOM) else data
-    if (
-        not body
-        or b'"' in body
-        or b"\x00" in body
-        or b"\n\n" in body
-        or b"\n\r\n" in body
-        or body.startswith((b"\n", b"\r"))
-        or body.count(b"\r") != body.count(b"\r\n")
-    ):
+    pieces = _plain_pieces(FileBody.of(data))
+    if pieces is None:
         return None
-    header = text.split("\n", 1)[0].removesuffix("\r").split(",")
+    try:
+        return pl.concat(list(pieces), rechunk=False)
+    except _NotPlain:
+        return None
+
+
+def _plain_pieces(body: FileBody) -> Iterator[pl.DataFrame] | None:
+    """The result columns of a plain file as text, a piece of about `_PIECE` bytes (whole lines) at a time; None
+    when the file is not plain by its bytes or its header (`plain_frame`); `_NotPlain` raised by the iterator at
+    the first piece holding a row longer than the header. A piece at a time: Polars' working memory for parsing
+    is a piece's, not the file's (issue 17)."""
+    if not _plain_bytes(body):
+        return None
+    with body.text_stream() as stream:
+        first = stream.readline()  # up to the first "\n" (no other line ending in a plain file but CRLF)
+    header = first.removesuffix("\n").removesuffix("\r").split(",")
     if "" in header or len(set(header)) != len(header):
         return None
     missing = [c for c in RESULT_COLUMNS if c not in header]
     if missing:
         raise InvalidInput("file", f"missing column(s): {', '.join(missing)}; expected {', '.join(RESULT_COLUMNS)}")
-    try:
-        # every column read, not only the result columns: Polars checks a row's length only against the columns
-        # it reads, and a row longer than the header must fall back to the csv path, which names it
-        frame = pl.read_csv(
-            body,
-            has_header=True,
-            schema_overrides=dict.fromkeys(header, pl.String),
-            infer_schema=False,
-            quote_char=None,
-            raise_if_empty=False,
-        )
-    except pl.exceptions.PolarsError:  # a row with more values than the header: the csv path names it
-        return None
-    return frame.select(RESULT_COLUMNS)
+    return _parsed_pieces(body, dict.fromkeys(header, pl.String), first.encode())
 
 
-def _plain_results(frame: pl.DataFrame, now: datetime) -> pl.DataFrame:
-    """`read_results` of a plain CSV file. Empty and missing values are both null here (the csv path has "" and
-    None); every check treats them alike."""
+def _parsed_pieces(body: FileBody, schema: dict[str, Any], header: bytes) -> Iterator[pl.DataFrame]:
+    """Each piece parsed with the header line before it (Polars counts a file's columns by its first line)."""
+    skip = len(header)
+
+    def parsed(piece: bytes) -> pl.DataFrame:
+        try:
+            # every column read, not only the result columns: Polars checks a row's length only against the
+            # columns it reads, and a row longer than the header must fall back to the csv path, which names it
+            frame = pl.read_csv(
+                header + piece,
+                has_header=True,
+                schema_overrides=schema,
+                infer_schema=False,
+                quote_char=None,
+                raise_if_empty=False,
+            )
+        except pl.exceptions.PolarsError:
+            raise _NotPlain from None
+        return frame.select(RESULT_COLUMNS)
+
+    rest = b""
+    skipped = 0
+    empty = True
+    for chunk in unmarked_chunks(body, _PIECE):
+        if skipped < skip:  # the header line
+            cut = min(skip - skipped, len(chunk))
+            skipped += cut
+            chunk = chunk[cut:]
+        data = rest + chunk
+        end = data.rfind(b"\n") + 1  # whole lines: a plain file has no line ending in a value
+        rest = data[end:]
+        if end:
+            empty = False
+            yield parsed(data[:end])
+    if rest or empty:  # the last line without its line ending; or the header alone: no rows
+        yield parsed(rest)
+
+
+def _plain_bytes(body: FileBody, chunk_size: int = CHUNK) -> bool:
+    """No quote, NUL, blank line or lone carriage return; not empty, not starting with a line ending (after a
+    byte-order mark) — a chunk at a time, the last two bytes of one chunk kept to find what straddles the next."""
+    carry = b""
+    carriage_returns = crlfs = 0
+    empty = True
+    for chunk in unmarked_chunks(body, chunk_size):
+        if empty and chunk.startswith((b"\n", b"\r")):
+            return False
+        empty = False
+        window = carry + chunk
+        if b'"' in chunk or b"\x00" in chunk or b"\n\n" in window or b"\n\r\n" in window:
+            return False
+        carriage_returns += chunk.count(b"\r")
+        crlfs += (carry[-1:] + chunk).count(b"\r\n")
+        carry = window[-2:]
+    return not empty and carriage_returns == crlfs
+
+
+def _plain_results(pieces: Iterator[pl.DataFrame], now: datetime) -> pl.DataFrame:
+    """`read_results` of a plain CSV file, a piece at a time (`_plain_pieces`): each piece's values are checked and
+    made the result's columns (a piece of text columns is dropped once checked); the reading stops at the first
+    piece with a bad value or past `MAX_ROWS` (no later row can come first), and the repeated barcodes are found
+    over every piece read. Empty and missing values are both null here (the csv path has "" and None); every
+    check treats them alike."""
     stop: tuple[int, InvalidInput] | None = None
-    if frame.height > MAX_ROWS:
-        stop = (MAX_ROWS + 1, InvalidInput("file", f"more than {MAX_ROWS} rows: split it"))
-        frame = frame.head(MAX_ROWS)
     first: list[tuple[int, int, RowError]] = []  # (row, column order, error)
-    barcodes, bad = _text_column(frame["barcode"], "barcode", 64)
-    if bad is not None:
-        first.append((bad[0], 0, bad[1]))
-    before = barcodes.head(bad[0] - 1) if bad is not None else barcodes
+    parts: list[pl.DataFrame] = []
+    rows = 0  # rows before the piece
+    for frame in pieces:
+        if rows + frame.height > MAX_ROWS:
+            stop = (MAX_ROWS + 1, InvalidInput("file", f"more than {MAX_ROWS} rows: split it"))
+            frame = frame.head(MAX_ROWS - rows)
+        barcodes, bad = _text_column(frame["barcode"], "barcode", 64, rows)
+        if bad is not None:
+            first.append((bad[0], 0, bad[1]))
+        labs, bad = _text_column(frame["lab"], "lab", 200, rows)
+        if bad is not None:
+            first.append((bad[0], 2, bad[1]))
+        reported, bad = _distinct_column(frame["reported_at"], partial(_reported_us, now), pl.Int64, rows)
+        if bad is not None:
+            first.append((bad[0], 3, bad[1]))
+        cts: list[pl.Series] = []
+        for order, column in ((4, "ct_orf1ab"), (5, "ct_n")):
+            values, bad = _distinct_column(frame[column], partial(_ct_value, column), pl.Float64, rows)
+            if bad is not None:
+                first.append((bad[0], order, bad[1]))
+            cts.append(values.rename(column))
+        parts.append(
+            pl.DataFrame([barcodes, labs, reported.rename("reported_at").cast(pl.Datetime("us", "UTC")), *cts])
+        )
+        rows += frame.height
+        del frame
+        if first or stop is not None:
+            break
+    barcodes = pl.concat([p["barcode"] for p in parts]) if parts else pl.Series("barcode", [], pl.String)
+    bad_barcode = min((f[0] for f in first if f[1] == 0), default=None)
+    before = barcodes.head(bad_barcode - 1) if bad_barcode is not None else barcodes
     repeats = (~before.is_first_distinct()).arg_true()
     if repeats.len():
         i = int(repeats[0])
         earlier = int((before == before[i]).arg_true()[0]) + 1
         first.append((i + 1, 1, RowError(i + 1, "barcode", f"{before[i]} repeats row {earlier}")))
-    labs, bad = _text_column(frame["lab"], "lab", 200)
-    if bad is not None:
-        first.append((bad[0], 2, bad[1]))
-    reported, bad = _distinct_column(frame["reported_at"], partial(_reported_us, now), pl.Int64)
-    if bad is not None:
-        first.append((bad[0], 3, bad[1]))
-    cts: list[pl.Series] = []
-    for order, column in ((4, "ct_orf1ab"), (5, "ct_n")):
-        values, bad = _distinct_column(frame[column], partial(_ct_value, column), pl.Float64)
-        if bad is not None:
-            first.append((bad[0], order, bad[1]))
-        cts.append(values)
-    _refuse_first(first, stop, empty=frame.height == 0)
-    return pl.DataFrame(
-        {
-            "row": pl.int_range(1, frame.height + 1, dtype=pl.Int64, eager=True),
-            "barcode": barcodes,
-            "lab": labs,
-            "reported_at": reported.cast(pl.Datetime("us", "UTC")),
-            "ct_orf1ab": cts[0],
-            "ct_n": cts[1],
-        }
-    )
+    del barcodes, before
+    _refuse_first(first, stop, empty=rows == 0)
+    result = pl.concat(parts, rechunk=False)
+    return result.select(pl.int_range(1, rows + 1, dtype=pl.Int64).alias("row"), *RESULT_COLUMNS)
 
 
 def _first_row(failing: pl.Series) -> int | None:
@@ -373,9 +454,12 @@ def _first_row(failing: pl.Series) -> int | None:
     return int(hits[0]) + 1 if hits.len() else None
 
 
-def _text_column(values: pl.Series, column: str, max_len: int) -> tuple[pl.Series, tuple[int, RowError] | None]:
+def _text_column(
+    values: pl.Series, column: str, max_len: int, offset: int = 0
+) -> tuple[pl.Series, tuple[int, RowError] | None]:
     """`_texts` on a column: values already stripped kept as they are, the others (rare, and checked once each
-    distinct value) through `text_of` itself; the first missing or too long one as (row, error)."""
+    distinct value) through `text_of` itself; the first missing or too long one as (row, error), its row counted
+    from `offset` + 1."""
     plain = values.str.contains(_PLAIN_VALUE)
     fixed: dict[str, str] = {}
     for value in values.filter(~plain.fill_null(False)).unique().to_list():
@@ -388,17 +472,17 @@ def _text_column(values: pl.Series, column: str, max_len: int) -> tuple[pl.Serie
     if row is None:
         return texts.rename(column), None
     try:
-        text_of(row, {column: values[row - 1]}, column, max_len=max_len)
+        text_of(offset + row, {column: values[row - 1]}, column, max_len=max_len)
     except RowError as exc:
-        return texts.rename(column), (row, exc)
+        return texts.rename(column), (offset + row, exc)
     raise AssertionError(f"{column} row {row} passed `text_of` but not its column check")
 
 
 def _distinct_column(
-    values: pl.Series, check: Callable[[int, Any], Any], dtype: pl.DataType | type[pl.DataType]
+    values: pl.Series, check: Callable[[int, Any], Any], dtype: pl.DataType | type[pl.DataType], offset: int = 0
 ) -> tuple[pl.Series, tuple[int, RowError] | None]:
     """`_distinct` on a column: `check(row, value)` once per distinct value (null as None), mapped back; the first
-    row whose value fails, with the error `check` raises for that row."""
+    row whose value fails (counted from `offset` + 1), with the error `check` raises for that row."""
     done: dict[Any, Any] = {}
     failing: list[Any] = []
     for value in values.unique().to_list():
@@ -416,7 +500,7 @@ def _distinct_column(
     if row is None:
         raise Inconsistent("row is not None")
     try:
-        check(row, values[row - 1])
+        check(offset + row, values[row - 1])
     except RowError as exc:
-        return mapped, (row, exc)
+        return mapped, (offset + row, exc)
     raise AssertionError(f"row {row} passed its check once and failed it once")

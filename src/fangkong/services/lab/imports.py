@@ -28,10 +28,10 @@ from fangkong.services.file_imports.batches import (
     Progress,
     already_imported,
     claimed,
-    digest,
     logged,
     quiet,
 )
+from fangkong.services.file_imports.body import FileBody
 from fangkong.services.file_imports.bulk import (
     analyze,
     bulk_settings,
@@ -76,7 +76,7 @@ def _people(session: Session, actor: Actor, rows: list[SampleRow]) -> tuple[dict
 def import_samples(
     session: Session,
     actor: Actor,
-    data: bytes,
+    data: bytes | FileBody,
     *,
     fmt: Format,
     now: datetime,
@@ -87,13 +87,14 @@ def import_samples(
     """Register tubes (single or pooled) with the people in them, as sampling points upload them."""
     actor.require(Permission.import_lab)
     step = progress or quiet
-    key = digest(data)
+    body = FileBody.of(data)  # an upload streamed to a file, or bytes
+    key = body.digest  # the SHA-256 of the bytes (`batches.digest`)
     if (again := already_imported(session, key, "samples", actor)) is not None:
         return again
     batch = claimed(session, actor, key, "samples", filename)
     if isinstance(batch, ImportSummary):
         return batch
-    rows = read_samples(data, fmt, now, _size_checker(policy))
+    rows = read_samples(body, fmt, now, _size_checker(policy))
     step("checked", len(rows), len(rows))
     people, unmatched = _people(session, actor, rows)
     existing: dict[str, tuple[int, datetime, frozenset[int]]] = {}
@@ -258,7 +259,7 @@ def _outside_scope(session: Session, actor: Actor) -> tuple[int, str] | None:
 def import_results(
     session: Session,
     actor: Actor,
-    data: bytes,
+    data: bytes | FileBody,
     *,
     fmt: Format,
     now: datetime,
@@ -270,13 +271,14 @@ def import_results(
     past infections) in one transaction — as columns and set-based statements, whatever the file's size."""
     actor.require(Permission.import_lab)
     step = progress or quiet
-    key = digest(data)
+    body = FileBody.of(data)  # an upload streamed to a file, or bytes
+    key = body.digest  # the SHA-256 of the bytes (`batches.digest`)
     if (again := already_imported(session, key, "results", actor)) is not None:
         return again
     batch = claimed(session, actor, key, "results", filename)
     if isinstance(batch, ImportSummary):
         return batch
-    rows = read_results(data, fmt, now)
+    rows = read_results(body, fmt, now)
     step("checked", rows.height, rows.height)
     count = rows.height
     new = _match(session, actor, rows).filter(pl.col("stored") == 0).drop(STORED_COLUMNS)
