@@ -215,3 +215,21 @@ def test_the_checks_at_the_edges_are_added_once_however_many_apps_are_made(tmp_p
     once = counts()
     create_app(url).state.engine.dispose()
     assert counts() == once and min(once) >= 1
+
+
+def test_a_request_that_waits_past_the_pool_for_a_connection_is_told_the_server_is_busy() -> None:
+    """A burst of requests on one record (the race tests, on a loaded machine) held every pooled connection longer
+    than the pool waits: those requests were 500s; they did nothing and may be sent again, so 503 + Retry-After."""
+    import sqlalchemy.exc
+
+    app = FastAPI()
+    install(app)
+
+    @app.get("/busy")
+    def busy() -> None:
+        raise sqlalchemy.exc.TimeoutError("QueuePool limit of size 10 overflow 30 reached")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        r = client.get("/busy")
+    assert "busy" in refused(r, 503)["message"]
+    assert int(r.headers["Retry-After"]) > 0

@@ -126,9 +126,13 @@ def test_concurrent_samplings_of_one_order_on_one_day_store_one_and_the_rest_are
     responses = at_once(SAMPLERS, lambda c: c.post(url, json={"sampled_on": "2022-11-14"}, headers=headers))
 
     seen = statuses(responses)
-    assert seen == Counter({201: 1, 409: SAMPLERS - 1}), seen
+    # the losers are conflicts; on a machine loaded enough that some wait past the pool's timeout for a connection,
+    # those are told the server is busy (503, Retry-After) — never a server error, and nothing is stored twice
+    assert seen[201] == 1 and seen[409] + seen[503] == SAMPLERS - 1 and seen[409] >= 1, seen
     for lost in (r for r in responses if r.status_code == 409):
         assert set(lost.json()) == {"error"} and lost.json()["error"]["field"] == "sampled_on", lost.text
+    for busy in (r for r in responses if r.status_code == 503):
+        assert int(busy.headers["Retry-After"]) > 0 and set(busy.json()) == {"error"}, busy.text
     assert s.count("SELECT count(*) FROM sampling") == 1
 
 

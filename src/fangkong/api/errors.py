@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import sqlalchemy.exc
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
@@ -110,7 +111,10 @@ _WHAT = {
     422: "invalid input: the field is named",
     429: "too many requests: retry after the Retry-After header's seconds",
     500: "server error",
+    503: "the server is busy (every connection to the store in use): retry after the Retry-After header's seconds",
 }
+BUSY_RETRY_AFTER = 5  # seconds: long enough for a burst of writes to one record to drain
+BUSY = "the server is busy: try again in a few seconds"
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -126,7 +130,7 @@ def at_the_edges(router: APIRouter) -> None:
     for route in router.routes:
         if not isinstance(route, APIRoute):
             continue
-        statuses = [400, 404, 422, 500]
+        statuses = [400, 404, 422, 500, 503]
         authenticated = get_bearer in calls(route)
         if authenticated:
             statuses += [401, 403]
@@ -251,6 +255,14 @@ def install(app: FastAPI) -> None:
         response = _body(http_status(exc), message, field, clause, row)
         if isinstance(exc, TooManyAttempts):  # RFC 9110 10.2.3: when a client may try again
             response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.exception_handler(sqlalchemy.exc.TimeoutError)
+    async def _busy(_: Request, __: sqlalchemy.exc.TimeoutError) -> JSONResponse:
+        # every pooled connection held (a burst of requests queued on one record's lock) for longer than the pool
+        # waits: the request did nothing, and the client may try again — an overload, not a crash
+        response = _body(503, BUSY)
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
         return response
 
     @app.exception_handler(Exception)

@@ -168,7 +168,7 @@ def revision_in_dump(url: str, backup: Path) -> str:
     lines = completed.stdout.splitlines()
     copy = next((i for i, line in enumerate(lines) if line.startswith("COPY ") and "alembic_version" in line), None)
     if copy is None or copy + 1 >= len(lines) or lines[copy + 1] == "\\.":
-        raise InvalidInput("path", f"{backup} is not a fangkong store (it has no migration version)")
+        raise InvalidInput("path", f"{backup} is not a fangkong store (no migration recorded)")
     return lines[copy + 1].strip()
 
 

@@ -302,6 +302,7 @@ ERRORS: dict[str, str] = {
     "{} is not a fangkong store (no migration recorded)": "{0} 不是防控系统的数据库（无迁移记录）",
     "{} is not a fangkong store (not a SQLite file)": "{0} 不是防控系统的数据库（不是 SQLite 文件）",
     "{} is not a fangkong store ({})": "{0} 不是防控系统的数据库（{1}）",
+    "{} is not a pg_dump file: {}": "{0} 不是 PostgreSQL 备份文件：{1}",
     "{} is not installed here; run it where it is: {}": "本机未安装 {0}；请在已安装处运行：{1}",
 }
 
