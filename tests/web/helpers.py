@@ -10,8 +10,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from fangkong.services.demo import DEMO_PASSWORD, load_demo
+from fangkong.services.demo import COUNTY, DEMO_PASSWORD, load_demo
 from fangkong.services.store import make_engine, session_factory, unit_of_work, upgrade
+from fangkong.services.users.service import create_user
 from fangkong.web import csrf
 from fangkong.web.app import create_console
 from tests.api.helpers import Clock
@@ -61,6 +62,22 @@ def console(url: str, *, follow_redirects: bool = False) -> Iterator[ConsoleClie
     with client:
         yield client
     app.state.engine.dispose()
+
+
+ADMIN_PASSWORD = "amber valley compass"  # the administrator the demo lacks, added by the tests that need one
+
+
+def add_admin(url: str) -> None:
+    """An administrator of the demo county (username `admin`), for the pages only an administrator sees."""
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        create_user(session, None, username="admin", password=ADMIN_PASSWORD, role="admin", jurisdiction_code=COUNTY)
+
+
+def login_as_admin(client: TestClient, next: str = "/") -> None:
+    """Log the administrator in (any earlier login forgotten)."""
+    client.cookies.clear()
+    r = client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD, "next": next})
+    assert r.status_code == 303, r.text
 
 
 def login(client: TestClient, username: str) -> None:

@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from fangkong.policy import load_policy
 from fangkong.services.access import SYSTEM
 from fangkong.services.audit.models import AuditEntry
-from fangkong.services.demo import COUNTY
 from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.schemas import OrderChange
 from fangkong.services.orders.service import cancel
@@ -26,13 +25,12 @@ from fangkong.services.persons.models import Person
 from fangkong.services.retention.service import RetentionRun, run_retention
 from fangkong.services.store import events_dated_by, make_engine, session_factory, unit_of_work
 from fangkong.services.users.models import User
-from fangkong.services.users.service import actor_for_user, create_user
+from fangkong.services.users.service import actor_for_user
 from fangkong.web.app import create_console
 from tests.api.helpers import Clock
-from tests.web.helpers import DRILL_DAY, ConsoleClient, demo_store, login
+from tests.web.helpers import DRILL_DAY, ConsoleClient, add_admin, demo_store, login, login_as_admin
 from tests.web.test_every_page_in_words import SNAKE, visible
 
-ADMIN_PASSWORD = "amber valley compass"
 REASON_IDS = ("open_order", "infection", "pool_hold", "contact_proposal", "open_appeal", "stranded", "within_period")
 
 
@@ -49,8 +47,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     for anonymisation 30 days (privacy.retention_days) after the later of the cancellation and the planned release
     (the job never anonymises early)."""
     url = demo_store(tmp_path_factory.mktemp("retention"), persons=10)
+    add_admin(url)
     with unit_of_work(session_factory(make_engine(url))) as session:
-        create_user(session, None, username="admin", password=ADMIN_PASSWORD, role="admin", jurisdiction_code=COUNTY)
         order = session.scalars(select(ManagementOrder).order_by(ManagementOrder.id)).first()
         assert order is not None and order.status == OrderStatus.active
         assert (
@@ -80,9 +78,7 @@ def client(store: Store, clock: Clock) -> Iterator[ConsoleClient]:
 
 
 def as_admin(client: ConsoleClient) -> None:
-    client.cookies.clear()
-    r = client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD, "next": "/retention"})
-    assert r.status_code == 303, r.text
+    login_as_admin(client, "/retention")
 
 
 def dry_run(url: str, on: date) -> RetentionRun:

@@ -16,19 +16,15 @@ from fangkong.services.audit.models import AuditEntry
 from fangkong.services.demo import COUNTY, DEMO_PASSWORD
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.services.users.models import User
-from fangkong.services.users.service import create_user
 from fangkong.services.users.throttle import LoginThrottle
-from tests.web.helpers import ConsoleClient, console, demo_store, login
+from tests.web.helpers import ConsoleClient, add_admin, console, demo_store, login, login_as_admin
 from tests.web.test_every_page_in_words import SNAKE
-
-ADMIN_PASSWORD = "amber valley compass"
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = demo_store(tmp_path_factory.mktemp("users"), persons=10)
-    with unit_of_work(session_factory(make_engine(url))) as session:
-        create_user(session, None, username="admin", password=ADMIN_PASSWORD, role="admin", jurisdiction_code=COUNTY)
+    add_admin(url)
     return url
 
 
@@ -39,9 +35,7 @@ def client(url: str) -> Iterator[TestClient]:
 
 
 def as_admin(client: TestClient) -> None:
-    client.cookies.clear()
-    r = client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD, "next": "/users"})
-    assert r.status_code == 303, r.text
+    login_as_admin(client, "/users")
 
 
 def user(url: str, username: str) -> User:
