@@ -4,6 +4,7 @@ logout ends a token for good, and tokens expire on the real clock whatever the d
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -113,3 +114,54 @@ def test_logout_ends_the_token_and_only_that_one(api: Api) -> None:
     assert api.client.get("/api/auth/me", headers=first).status_code == 401
     assert api.client.post("/api/auth/logout", headers=first).status_code == 401
     assert api.client.get("/api/auth/me", headers=second).status_code == 200
+
+
+def test_the_workers_of_one_server_share_the_count(api: Api, db_url: str, clock: Clock) -> None:
+    """`fangkong serve --workers N` runs N apps on one store: the failures were counted in each process, so N
+    workers allowed N times as many guesses. They are the store's now: failures spread over two apps lock the
+    account in both."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import func, select
+
+    from fangkong.api.app import create_app
+    from fangkong.services.store import session_factory, unit_of_work
+    from fangkong.services.users.models import LoginFailure
+
+    other = create_app(db_url, clock=clock)
+    try:
+        with TestClient(other) as second:
+            codes = []
+            for i in range(6):
+                client = api.client if i % 2 == 0 else second
+                codes.append(
+                    client.post("/api/auth/token", json={"username": "epi", "password": f"no {i}"}).status_code
+                )
+            assert codes == [401] * 5 + [429]
+            assert log_in(api, "epi", PASSWORD).status_code == 429
+            again = second.post("/api/auth/token", json={"username": "epi", "password": PASSWORD})
+            assert again.status_code == 429 and int(again.headers["Retry-After"]) > 0
+        with unit_of_work(session_factory(other.state.engine)) as session:
+            # one row a failure, for the account and for the address: the table holds the window, nothing older
+            assert session.scalar(select(func.count()).select_from(LoginFailure)) == 10
+    finally:
+        other.state.engine.dispose()
+
+
+def test_the_store_s_window_is_limits_moving_window(api: Api) -> None:
+    """The store storage answers as `limits`' own memory storage does for the same hits."""
+    from limits import parse
+    from limits.storage import MemoryStorage
+    from limits.strategies import MovingWindowRateLimiter
+
+    from fangkong.services.users.throttle import StoreStorage
+
+    item = parse("3/minute")
+    store = MovingWindowRateLimiter(StoreStorage(app_of(api).state.engine))
+    memory = MovingWindowRateLimiter(MemoryStorage())
+    for limiter in (store, memory):
+        assert [limiter.hit(item, "account", "x") for _ in range(4)] == [True, True, True, False]
+        assert limiter.test(item, "account", "y") and not limiter.test(item, "account", "x")
+        stats = limiter.get_window_stats(item, "account", "x")
+        assert stats.remaining == 0 and 0 < stats.reset_time - time.time() <= 60
+        limiter.clear(item, "account", "x")
+        assert limiter.test(item, "account", "x")

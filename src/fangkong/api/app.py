@@ -72,8 +72,9 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
     app.state.clock = clock
     # API tokens are issued and expire on the real time, a drill's or not (a test replaces it)
     app.state.wall_clock = system_clock
-    # failed logins per account and per address, one count for the API's and the console's login
-    app.state.login_throttle = LoginThrottle(login_limits())
+    # failed logins per account and per address, one count for the API's and the console's login, kept in the store
+    # so that every worker process of the server shares it
+    app.state.login_throttle = LoginThrottle(login_limits(), engine=engine)
     app.state.policy = policy if policy is not None else load_policy()
     # every commit refreshes the codes its changes touch, for the day of the app's clock (a drill's too)
     app.state.sessions = following(engine, today=lambda: local_day(app.state.clock()), policy=app.state.policy)

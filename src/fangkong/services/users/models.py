@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.services.store import Base, UtcDateTime, utcnow
@@ -30,3 +30,15 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LoginFailure(Base):
+    """A failed login, counted against its account and its client address (`throttle.StoreStorage`): kept in the
+    store so that every worker process of one server counts the same failures. Rows older than the window are
+    deleted as new ones come."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), index=True)  # the limiter's key: the limit, "account"/"address", who
+    at: Mapped[float] = mapped_column(Float)  # seconds since the epoch, as `limits` counts
