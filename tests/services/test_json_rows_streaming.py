@@ -44,15 +44,17 @@ values = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
     max_leaves=8,
 )
+cts = st.one_of(scalars, st.floats(min_value=1, max_value=40), st.sampled_from(["ND", "-", "31.5", "abc"]))
 rows = st.lists(
     st.one_of(
         st.fixed_dictionaries(
-            {"barcode": st.text(max_size=6), "lab": st.sampled_from(["Lab A", " Lab B", ""]), "ct_n": scalars},
-            optional={
-                "reported_at": st.sampled_from(["2022-11-20T10:00:00", "x", ""]),
-                "ct_orf1ab": scalars,
-                "x": values,
+            {
+                "barcode": st.one_of(st.text(max_size=6), st.from_regex(r"B[0-9]{3}", fullmatch=True)),
+                "lab": st.sampled_from(["Lab A", " Lab B", ""]),
+                "reported_at": st.sampled_from(["2022-11-20T10:00:00", "2022-11-20T10:00:00+08:00", "x", ""]),
+                "ct_n": cts,
             },
+            optional={"ct_orf1ab": cts, "x": values},
         ),
         values,
     ),
@@ -136,3 +138,24 @@ def test_a_row_that_is_no_object_stops_the_file_after_the_document_is_checked() 
         lab_files.results_by_rows(f"{good}, 5]".encode(), "json", now)
     with pytest.raises(InvalidInput, match=r"not JSON: Expecting value \(line 1\)"):  # the document comes first
         lab_files.results_by_rows(f"{good}, 5, ]".encode(), "json", now)
+
+
+def _outcome(data: bytes, now: Any) -> Any:
+    try:
+        return lab_files.results_by_rows(data, "json", now).to_dicts()
+    except InvalidInput as exc:
+        return (type(exc).__name__, exc.field, exc.message)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=rows, wrapped=st.booleans())
+def test_results_columns_streamed_are_those_of_the_whole_parse(rows: list[Any], wrapped: bool) -> None:
+    from datetime import datetime
+
+    now = datetime.fromisoformat(NOW_TEXT)
+    data = json.dumps({"rows": rows} if wrapped else rows).encode()
+    streamed = _outcome(data, now)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(lab_files, "json_rows_streamed", lambda body: iter(json_rows(body.text())))
+        whole = _outcome(data, now)
+    assert streamed == whole

@@ -154,7 +154,8 @@ def _items(body: FileBody, prefix: str) -> Iterator[Any]:
 
 def records(data: bytes | FileBody, fmt: Format, columns: tuple[str, ...]) -> Iterator[Record]:
     """The file's rows one by one, numbered from 1; a CSV header must name every one of `columns`. The file is
-    checked a chunk at a time (`check_text`) and a CSV file read as a stream, never whole."""
+    checked a chunk at a time (`check_text`) and read as a stream, never whole (a JSON file's rows by
+    `json_rows_streamed`)."""
     body = FileBody.of(data)
     check_text(body)
     if fmt == "json":
