@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from datetime import datetime
 from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import Any, BinaryIO, Literal
 
 import ijson  # type: ignore[import-untyped]
@@ -116,7 +117,7 @@ def _streamed_prefix(body: FileBody) -> str | None:
         tail = chunk[-8:]
     try:
         with closing(_unmarked(body)) as f:
-            events = (event for event, _ in ijson.basic_parse(f, use_float=True))
+            events = map(itemgetter(0), ijson.basic_parse(f, use_float=True))  # in C, event by event
             first = next(events, None)
             if max(accumulate(map(_DEPTH.get, chain([first], events), repeat(0)))) > _MAX_STREAMED_DEPTH:
                 return None
