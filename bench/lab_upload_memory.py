@@ -3,6 +3,7 @@ and read from there, against the code given by `--before` (the body taken whole 
 the same run.
 
     .venv/bin/python bench/lab_upload_memory.py [--mb 60] [--before /tmp/stream-before/src] [--ending last-row]
+        [--format csv]
 
 For each code tree (this one, and `--before`'s `src` if given), a copy of one demo store is served by uvicorn in a
 process of its own (PYTHONPATH: that tree first). The bench logs in as the demo's lab, uploads a small results file
@@ -14,6 +15,7 @@ The file is a plain CSV of unregistered barcodes, about `--mb` MB. `--ending las
 row unreadable (a Ct of "abc"): the whole file is received, checked and parsed, then refused at that row before
 anything is staged — the receiving and reading path this change is about. `--ending match` leaves every row
 readable: the file is also staged in the store and refused at its first barcode (no sample registered).
+`--format json` sends the same rows as a JSON list of objects (`big.json`, application/json).
 """
 
 from __future__ import annotations
@@ -78,6 +80,39 @@ def results_file(path: Path, mb: float, ending: str) -> int:
     return rows
 
 
+def json_results_file(path: Path, mb: float, ending: str) -> int:
+    """The same rows as `results_file`, as a JSON list of objects of about `mb` MB; its rows."""
+    cts = [(None, None), (31.5, 32), (36, None), (None, 38.2)]
+    target = int(mb * 1_000_000)
+    rows = 0
+    with path.open("w", encoding="utf-8") as f:
+        f.write("[")
+        size = 1
+        block: list[str] = []
+        while size < target:
+            orf1ab, n = cts[rows % 4]
+            row = {
+                "barcode": f"BC{rows:09d}",
+                "lab": f"City lab {rows % 7}",
+                "reported_at": f"2022-11-16T08:{rows % 60:02d}:00+08:00",
+                "ct_orf1ab": orf1ab,
+                "ct_n": n,
+            }
+            text = ("," if rows else "") + json.dumps(row) + "\n"
+            block.append(text)
+            size += len(text)
+            rows += 1
+            if len(block) == 10_000:
+                f.write("".join(block))
+                block = []
+        if ending == "last-row":
+            last = {"barcode": "BCLAST", "lab": "City lab 0", "reported_at": "2022-11-16T08:00:00+08:00"}
+            block.append("," + json.dumps({**last, "ct_orf1ab": "abc", "ct_n": None}) + "\n")
+            rows += 1
+        f.write("".join(block) + "]")
+    return rows
+
+
 def status_kib(pid: int) -> dict[str, int]:
     out = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -104,7 +139,7 @@ def request(
     return r.status, json.loads(data) if data else None
 
 
-def measure(src: Path, store: Path, upload: Path) -> dict[str, Any]:
+def measure(src: Path, store: Path, upload: Path, fmt: str = "csv") -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{ROOT}"}
     port = free_port()
     server = subprocess.Popen([sys.executable, "-c", SERVE, f"sqlite:///{store}", str(port)], env=env)
@@ -134,7 +169,15 @@ def measure(src: Path, store: Path, upload: Path) -> dict[str, Any]:
         started = time.perf_counter()
         with upload.open("rb") as f:
             status, answer = request(
-                port, "POST", "/api/lab/results?filename=big.csv", f, {**auth, "Content-Length": str(size)}
+                port,
+                "POST",
+                f"/api/lab/results?filename=big.{fmt}",
+                f,
+                {
+                    **auth,
+                    "Content-Type": "application/json" if fmt == "json" else "text/csv",
+                    "Content-Length": str(size),
+                },
             )
         seconds = time.perf_counter() - started
         after = status_kib(server.pid)
@@ -158,15 +201,20 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=60.0, help="the file's size in MB (default 60)")
     parser.add_argument("--before", type=Path, help="another tree's src/ to measure in the same run (the old code)")
     parser.add_argument("--ending", choices=["last-row", "match"], default="last-row")
+    parser.add_argument("--format", choices=["csv", "json"], default="csv", help="the file's format (default csv)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fangkong-upload-bench-") as tmp:
         work = Path(tmp)
         demo = work / "demo.sqlite3"
         env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
         subprocess.run([sys.executable, "-c", LOAD, f"sqlite:///{demo}"], env=env, check=True)
-        upload = work / "results.csv"
-        rows = results_file(upload, args.mb, args.ending)
-        print(f"results file: {upload.stat().st_size:,} bytes, {rows:,} rows, ending {args.ending}", flush=True)
+        upload = work / f"results.{args.format}"
+        write = json_results_file if args.format == "json" else results_file
+        rows = write(upload, args.mb, args.ending)
+        print(
+            f"results file: {upload.stat().st_size:,} bytes, {rows:,} rows, {args.format}, ending {args.ending}",
+            flush=True,
+        )
         trees = [("after (streamed)", ROOT / "src")]
         if args.before is not None:
             trees.insert(0, ("before (whole body)", args.before.resolve()))
@@ -174,7 +222,7 @@ def main() -> None:
         for name, src in trees:
             store = work / f"store-{len(figures)}.sqlite3"
             shutil.copyfile(demo, store)
-            figures[name] = measure(src, store, upload)
+            figures[name] = measure(src, store, upload, args.format)
             f = figures[name]
             print(
                 f"{name}: HTTP {f['status']} in {f['seconds']} s; RSS before {f['rss_before_mib']} MiB, peak "
@@ -182,7 +230,8 @@ def main() -> None:
                 f"x the file); {f['answer']}",
                 flush=True,
             )
-        print("RESULT " + json.dumps({"bench": "lab_upload_memory", "ending": args.ending, "runs": figures}))
+        result = {"bench": "lab_upload_memory", "format": args.format, "ending": args.ending, "runs": figures}
+        print("RESULT " + json.dumps(result))
 
 
 if __name__ == "__main__":

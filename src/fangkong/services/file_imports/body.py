@@ -77,7 +77,8 @@ class FileBody:
                 yield chunk
 
     def text(self) -> str:
-        """The whole text (what JSON needs: it is parsed whole anyway)."""
+        """The whole text (a JSON document that ijson might read otherwise than json.loads is read whole:
+        `rows.json_rows_streamed`)."""
         if self._data is not None:
             return self._data.decode("utf-8-sig")
         with self.text_stream() as stream:

@@ -7,15 +7,21 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime
-from typing import Any, Literal
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
+from typing import Any, BinaryIO, Literal
+
+import ijson  # type: ignore[import-untyped]
 
 from fangkong.bounds import FIRST_DAY, holds_nul
 from fangkong.errors import InvalidInput, RowError
 from fangkong.rules.ct import CT_MAX
 from fangkong.services.calendar import assume_local
-from fangkong.services.file_imports.body import FileBody, check_text
+from fangkong.services.file_imports.body import BOM, FileBody, check_text, unmarked_chunks
 
 __all__ = [
     "MAX_ROWS",
@@ -26,6 +32,7 @@ __all__ = [
     "format_of",
     "instant_of",
     "json_rows",
+    "json_rows_streamed",
     "limited",
     "records",
     "text_of",
@@ -79,13 +86,81 @@ def json_rows(text: str) -> list[Any]:
     return rows
 
 
+# Where ijson (yajl) and json.loads could read the same bytes differently: a NUL or a surrogate written as an
+# escape (yajl gives "?" for a lone one), a vertical tab or form feed (whitespace to yajl, refused by json).
+_NOT_STREAMED = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])|[\x0b\x0c]")
+_MAX_STREAMED_DEPTH = 64  # deeper: read whole, refused past json.loads' nesting (and no prefix grows long)
+_DEPTH = {"start_map": 1, "start_array": 1, "end_map": -1, "end_array": -1}
+
+
+def json_rows_streamed(body: FileBody) -> Iterator[Any]:
+    """A JSON file's rows one by one, read from the binary stream by ijson, never the whole document nor its
+    text held at once: the same rows, and the same refusals, as `json_rows` on the whole text. The document is
+    first checked whole as a stream (its syntax and nesting, and for {"rows": [...]} its keys), so every
+    refusal of the document comes before the first row, as it does reading it whole. A document the stream
+    might read otherwise than json.loads — one yajl refuses (malformed, NaN, an integer past 64 bits), one
+    nested deeper than `_MAX_STREAMED_DEPTH`, one with a NUL or surrogate escape or a vertical tab or form feed,
+    {"rows": ...} given twice or not a list — is read whole by `json_rows`, which gives json.loads' rows or its
+    refusal word for word."""
+    prefix = _streamed_prefix(body)
+    if prefix is None:
+        return iter(json_rows(body.text()))
+    return _items(body, prefix)
+
+
+def _streamed_prefix(body: FileBody) -> str | None:
+    """ "item" or "rows.item" where the rows can be streamed as json.loads would read them, else None."""
+    tail = b""
+    for chunk in unmarked_chunks(body):
+        if _NOT_STREAMED.search(tail + chunk[:8]) or _NOT_STREAMED.search(chunk):
+            return None
+        tail = chunk[-8:]
+    try:
+        with closing(_unmarked(body)) as f:
+            events = map(itemgetter(0), ijson.basic_parse(f, use_float=True))  # in C, event by event
+            first = next(events, None)
+            if max(accumulate(map(_DEPTH.get, chain([first], events), repeat(0)))) > _MAX_STREAMED_DEPTH:
+                return None
+        if first == "start_array":
+            return "item"
+        if first != "start_map":
+            return None  # not a list of rows: refused by json_rows
+        with closing(_unmarked(body)) as f:
+            keys: list[str] = []
+            rows_start: str | None = None
+            for path, event, value in ijson.parse(f, use_float=True):
+                if path == "" and event == "map_key":
+                    keys.append(value)
+                elif path == "rows" and rows_start is None:
+                    rows_start = event
+    except (ijson.JSONError, ValueError):
+        return None
+    if keys.count("rows") != 1 or rows_start != "start_array" or any(k.startswith("rows.") for k in keys):
+        return None
+    return "rows.item"
+
+
+def _unmarked(body: FileBody) -> BinaryIO:
+    """The bytes as a binary stream, a leading byte-order mark skipped."""
+    f = body.open()
+    if f.read(len(BOM)) != BOM:
+        f.seek(0)
+    return f
+
+
+def _items(body: FileBody, prefix: str) -> Iterator[Any]:
+    with closing(_unmarked(body)) as f:
+        yield from ijson.items(f, prefix, use_float=True)
+
+
 def records(data: bytes | FileBody, fmt: Format, columns: tuple[str, ...]) -> Iterator[Record]:
     """The file's rows one by one, numbered from 1; a CSV header must name every one of `columns`. The file is
-    checked a chunk at a time (`check_text`) and a CSV file read as a stream, never whole."""
+    checked a chunk at a time (`check_text`) and read as a stream, never whole (a JSON file's rows by
+    `json_rows_streamed`)."""
     body = FileBody.of(data)
     check_text(body)
     if fmt == "json":
-        for n, raw in enumerate(json_rows(body.text()), start=1):
+        for n, raw in enumerate(json_rows_streamed(body), start=1):
             if not isinstance(raw, dict):
                 raise RowError(n, "file", "expected an object")
             yield n, raw

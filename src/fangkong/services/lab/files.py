@@ -22,7 +22,7 @@ from fangkong.services.file_imports.rows import (
     Format,
     ct_of,
     instant_of,
-    json_rows,
+    json_rows_streamed,
     limited,
     records,
     text_of,
@@ -106,8 +106,8 @@ def read_results(data: bytes | FileBody, fmt: Format, now: datetime) -> pl.DataF
     row into columns.
 
     `data` is bytes or a `FileBody` (an upload streamed to a temporary file): checked a chunk at a time, given to
-    Polars a piece at a time, to the csv module as a text stream — never held whole, nor decoded whole (but
-    JSON)."""
+    Polars a piece at a time, to the csv module as a text stream — never held whole, nor decoded whole (a JSON
+    file's rows streamed by ijson, `json_rows_streamed`)."""
     body = FileBody.of(data)
     check_text(body)
     if fmt == "csv" and (pieces := _plain_pieces(body)) is not None:
@@ -170,14 +170,7 @@ def _result_columns(
     stop: tuple[int, InvalidInput] | None = None
     columns: dict[str, list[Any]]
     if fmt == "json":
-        raws = json_rows(body.text())
-        for n, raw in enumerate(raws, start=1):
-            if not isinstance(raw, dict):
-                stop = (n, RowError(n, "file", "expected an object"))
-                raws = raws[: n - 1]
-                break
-        columns = {c: [raw.get(c) for raw in raws] for c in RESULT_COLUMNS}
-        count = len(raws)
+        columns, count, stop = _json_columns(body)
     else:  # read as a stream, a block at a time
         columns, count, stop = _csv_columns(body)
     if count > MAX_ROWS and (stop is None or stop[0] > MAX_ROWS + 1):
@@ -185,6 +178,27 @@ def _result_columns(
         columns = {c: v[:MAX_ROWS] for c, v in columns.items()}
         count = MAX_ROWS
     return list(range(1, count + 1)), columns, stop
+
+
+def _json_columns(body: FileBody) -> tuple[dict[str, list[Any]], int, tuple[int, InvalidInput] | None]:
+    """The result columns of a JSON file, its rows streamed one by one (`json_rows_streamed`: the document is
+    refused, if it is, before the first row) into the columns, a repeated text value held once; reading stops
+    at the first row that is no object, or one row past `MAX_ROWS`."""
+    columns: dict[str, list[Any]] = {c: [] for c in RESULT_COLUMNS}
+    appends = [(c, columns[c].append) for c in RESULT_COLUMNS]
+    shared: dict[Any, Any] = {}
+    count = 0
+    for raw in json_rows_streamed(body):
+        if not isinstance(raw, dict):
+            n = count + 1
+            return columns, count, (n, RowError(n, "file", "expected an object"))
+        for c, append in appends:
+            value = raw.get(c)
+            append(shared.setdefault(value, value) if type(value) is str and c != "barcode" else value)
+        count += 1
+        if count > MAX_ROWS:
+            break
+    return columns, count, None
 
 
 def _csv_columns(body: FileBody) -> tuple[dict[str, list[Any]], int, tuple[int, InvalidInput] | None]:
