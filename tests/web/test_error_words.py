@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import func, select
@@ -310,3 +311,20 @@ def test_a_refused_permission_is_said_in_chinese_with_the_role_and_what_it_may_n
         except Forbidden as refused:
             chinese = said(refused.message, "zh")
             assert not english_words(chinese), chinese
+
+
+def test_a_busy_store_is_a_503_page_in_the_reader_s_language_and_json_under_the_api(client: TestClient) -> None:
+    """Every pooled connection held past the pool's wait: the console says so in words (was the API's JSON 500)."""
+    import sqlalchemy.exc
+
+    def busy() -> None:
+        raise sqlalchemy.exc.TimeoutError("QueuePool limit of size 10 overflow 30 reached")
+
+    app = cast(FastAPI, client.app)
+    app.add_api_route("/busy-for-the-test", busy)
+    app.add_api_route("/api/busy-for-the-test", busy)
+    zh = client.get("/busy-for-the-test?lang=zh")
+    assert zh.status_code == 503 and "系统繁忙" in zh.text and int(zh.headers["Retry-After"]) > 0
+    assert "server is busy" in client.get("/busy-for-the-test?lang=en").text
+    api = client.get("/api/busy-for-the-test")
+    assert api.status_code == 503 and "busy" in api.json()["error"]["message"]

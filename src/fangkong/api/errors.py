@@ -231,6 +231,14 @@ def http_error_body(exc: StarletteHTTPException) -> JSONResponse:
     return response
 
 
+def busy_body() -> JSONResponse:
+    """Every pooled connection held (a burst of requests queued on one record's lock) for longer than the pool
+    waits: the request did nothing, and the client may try again — an overload, not a crash."""
+    response = _body(503, BUSY)
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -259,11 +267,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(sqlalchemy.exc.TimeoutError)
     async def _busy(_: Request, __: sqlalchemy.exc.TimeoutError) -> JSONResponse:
-        # every pooled connection held (a burst of requests queued on one record's lock) for longer than the pool
-        # waits: the request did nothing, and the client may try again — an overload, not a crash
-        response = _body(503, BUSY)
-        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
-        return response
+        return busy_body()
 
     @app.exception_handler(Exception)
     async def _crash(_: Request, __: Exception) -> JSONResponse:

@@ -158,6 +158,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_found": {"zh": "未找到", "en": "Not found"},
     "forbidden": {"zh": "无权查看", "en": "Not permitted"},
     "method_not_allowed": {"zh": "不支持此操作", "en": "Not allowed here"},
+    "server_busy_title": {"zh": "系统繁忙", "en": "The server is busy"},
+    "server_busy": {
+        "zh": "系统繁忙，本次操作未执行，请几秒后重试。",
+        "en": "The server is busy and did nothing with this request: try again in a few seconds.",
+    },
     "persons": {"zh": "人员", "en": "Persons"},
     "search_person": {"zh": "查找", "en": "Find"},
     "search_hint": {"zh": "姓名、证件号或电话", "en": "Name, ID number or phone"},

@@ -11,13 +11,14 @@ from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import sqlalchemy.exc
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fangkong.api.deps import DbSession, Rules, get_now, get_wall_now
-from fangkong.api.errors import error_parts, http_error_body, record_refused_read
+from fangkong.api.errors import BUSY_RETRY_AFTER, busy_body, error_parts, http_error_body, record_refused_read
 from fangkong.api.routes_auth import client_address
 from fangkong.errors import (
     FangkongError,
@@ -138,6 +139,22 @@ def install(app: FastAPI) -> None:
             return http_error_body(exc)
         key = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "detail")
         return render(request, "error.html", status=exc.status_code, title=key, message=request.url.path)
+
+    @app.exception_handler(sqlalchemy.exc.TimeoutError)
+    async def _busy(request: Request, _: sqlalchemy.exc.TimeoutError) -> Response:
+        """Every connection to the store in use past the pool's wait: the API's 503 under /api, a page in the
+        reader's language elsewhere — nothing was done, the form may be sent again."""
+        if request.url.path.startswith("/api"):
+            return busy_body()
+        page = render(
+            request,
+            "error.html",
+            status=503,
+            title="server_busy_title",
+            message=translate("server_busy", _lang(request)),
+        )
+        page.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return page
 
     @app.get("/favicon.ico", include_in_schema=False)
     def _favicon() -> Response:
