@@ -22,8 +22,11 @@ from fangkong.policy.terms import (
     Category,
     PhaseKind,
     Population,
+    RiskFactor,
     SampleStage,
+    Severity,
 )
+from fangkong.rules.admission import admission
 from fangkong.rules.ct import CT_MAX, GeneCt, PreviousResult, adjudicate_ct
 from fangkong.rules.overreach import ProposedPhase, check_overreach
 from fangkong.rules.plans import management_plan
@@ -92,6 +95,18 @@ def resident_ids(draw: st.DrawFn) -> str:
 
 
 # ---- one test per rule function ---------------------------------------------------------------------
+
+
+@SETTINGS
+@given(
+    severity=st.sampled_from([*Severity, "grave"]),
+    age=st.integers(min_value=-1, max_value=120),
+    factors=st.sets(st.sampled_from(list(RiskFactor))),
+    home=st.booleans(),
+    on=days,
+)
+def test_admission(severity: str, age: int, factors: set[RiskFactor], home: bool, on: date) -> None:
+    assert_clock_independent(lambda: admission(severity, age, factors, home, POLICY.at(on)))
 
 
 @SETTINGS

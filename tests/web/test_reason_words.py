@@ -32,6 +32,7 @@ from fangkong.policy.terms import (
     SampleStage,
 )
 from fangkong.rules import (
+    admission,
     bubble,
     ct,
     departure,
@@ -320,6 +321,10 @@ def _vocabularies() -> set[str]:
         JurisdictionLevel,
         CampaignCondition,
         Finding,
+        terms.Severity,
+        terms.CareLevel,
+        terms.Facility,
+        terms.RiskFactor,
     ):
         assert issubclass(enum, StrEnum)
         words |= {v.value for v in enum}
@@ -498,6 +503,14 @@ def _reasons_of_real_decisions() -> list[Reason]:
     old = plans.management_plan(Category.close_contact, date(2022, 11, 8), POLICY.for_version("v9"))
     assert isinstance(old, plans.Plan)
     out += transition.transition_plan(old, POLICY.for_version("m20"), date(2022, 11, 11)).reasons
+    for version in ("v9", "m20", "n10", "classb"):
+        rules = POLICY.for_version(version)
+        for severity in terms.Severity:
+            out += admission.admission(
+                severity, 85, [terms.RiskFactor.serious_underlying_disease], False, rules
+            ).reasons
+        out += admission.admission("mild", 30, [], False, rules).reasons
+        out += admission.admission("mild", 65, [terms.RiskFactor.unvaccinated], True, rules).reasons
     return out
 
 

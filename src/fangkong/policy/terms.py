@@ -49,6 +49,52 @@ class PhaseKind(StrEnum):
         ]
 
 
+class Severity(StrEnum):
+    """Clinical severity of an infection (临床分型), from the mildest; measure 11 grades admission by it."""
+
+    asymptomatic = "asymptomatic"  # 无症状感染者
+    mild = "mild"  # 轻型
+    moderate = "moderate"  # 中型 (普通型 in the 9th-edition protocol)
+    severe = "severe"  # 重型
+    critical = "critical"  # 危重型
+
+
+class CareLevel(StrEnum):
+    """The level of care an infection is placed under (measure 11: graded diagnosis and treatment), from the lowest.
+    The place is a separate word (`Facility`): the same level is given in different places under different versions
+    (centralized isolation management in a makeshift hospital, ICU care in a designated or any hospital)."""
+
+    home_care = "home_care"  # 居家治疗, no isolation (Class B)
+    home_isolation = "home_isolation"  # 居家隔离
+    centralized_isolation = "centralized_isolation"  # 集中隔离收治
+    inpatient = "inpatient"  # 住院治疗
+    icu = "icu"  # 重症监护
+
+    @property
+    def rank(self) -> int:
+        """Higher is more care; a case's level never goes down when its severity goes up."""
+        return tuple(CareLevel).index(self)
+
+
+class Facility(StrEnum):
+    """Where the care is given."""
+
+    home = "home"  # 居家
+    isolation_site = "isolation_site"  # 集中隔离点
+    makeshift_hospital = "makeshift_hospital"  # 方舱医院
+    designated_hospital = "designated_hospital"  # 定点医院
+    hospital = "hospital"  # 医疗机构 (Class B: no designated hospitals)
+
+
+class RiskFactor(StrEnum):
+    """Facts about a person that may raise the level of care of a mild case (high risk of severe illness)."""
+
+    serious_underlying_disease = "serious_underlying_disease"  # 严重基础疾病
+    pregnancy = "pregnancy"  # 孕产妇
+    dialysis = "dialysis"  # 透析患者
+    unvaccinated = "unvaccinated"  # 未全程接种疫苗
+
+
 class MayGoOut(StrEnum):
     no = "no"
     if_necessary = "if_necessary"

@@ -6,7 +6,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
-from fangkong.policy.terms import AreaLevel, CampaignCondition, MayGoOut, PhaseKind, Restriction
+from fangkong.policy.terms import (
+    AreaLevel,
+    CampaignCondition,
+    CareLevel,
+    Facility,
+    MayGoOut,
+    PhaseKind,
+    Restriction,
+    RiskFactor,
+)
 
 
 class PhaseSpec(BaseModel):
@@ -54,6 +63,9 @@ VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "levels": TypeAdapter(tuple[AreaLevel, ...]),
     "level": TypeAdapter(AreaLevel),
     "downgrade_effective": TypeAdapter(DowngradeEffective),
+    "care_level": TypeAdapter(CareLevel),
+    "facility": TypeAdapter(Facility),
+    "risk_factors": TypeAdapter(tuple[RiskFactor, ...]),
 }
 
 # Kept for readers of the data: the testing conditions measure 6 names.

@@ -192,6 +192,8 @@ ERRORS: dict[str, str] = {
     "proposal {} is not one of this infection's": "建议 {0} 不属于该感染者",
     "person {} is already proposed for area {}": "人员 {0} 已被列为区域 {1} 的候选人",
     "no symptoms cannot be ticked together with a symptom": "“无症状”不能与其他症状同时勾选",
+    # ---- the level of care of an infection (measure 11) ----
+    "{} is not an age in years (0 to {})": "{0} 不是有效的年龄（0 至 {1} 岁）",
     # ---- risk areas (measure 4) ----
     "name the area to be delineated": "请填写要划定的区域",
     "an area is delineated high or medium risk": "区域只能划定为高风险或中风险",
