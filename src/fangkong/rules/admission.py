@@ -29,8 +29,9 @@ MAX_AGE = 150  # an age above this is a typing error, not a person
 
 
 class Admission(Decision):
-    """Where an infection is cared for: the level of care, the place, and whether it was judged at high risk of
-    severe illness."""
+    """Where an infection is cared for: the level of care and the place. `high_risk`: the level was raised because the
+    case is at high risk of severe illness (asked only of a case below the high-risk level: a graver case needs no
+    raising)."""
 
     severity: Severity
     level: CareLevel
