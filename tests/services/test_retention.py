@@ -235,3 +235,23 @@ def test_anonymising_blanks_the_records_beside_the_person(sessions: sessionmaker
         # what is counted stays: the infection, the order, the visit, where and when
         assert (infection.jurisdiction_code, infection.sampled_on) == (HOME, date(2022, 11, 12))
         assert session.scalar(select(func.count()).select_from(ManagementOrder)) == 1
+
+
+def test_every_reason_the_job_counts_is_one_the_pages_list() -> None:
+    """The console lists the kept by `KEPT_REASONS` (with their words): a reason counted under another name would
+    vanish from the page."""
+    import ast
+    from pathlib import Path
+
+    from fangkong.services.retention import service
+
+    tree = ast.parse(Path(service.__file__).read_text(encoding="utf-8"))
+    counted = {
+        node.slice.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "kept"
+        and isinstance(node.slice, ast.Constant)
+    }
+    assert counted and counted <= set(service.KEPT_REASONS)

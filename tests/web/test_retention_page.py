@@ -22,7 +22,7 @@ from fangkong.services.orders.models import ManagementOrder, OrderStatus
 from fangkong.services.orders.schemas import OrderChange
 from fangkong.services.orders.service import cancel
 from fangkong.services.persons.models import Person
-from fangkong.services.retention.service import RetentionRun, run_retention
+from fangkong.services.retention.service import KEPT_REASONS, RetentionRun, run_retention
 from fangkong.services.store import events_dated_by, make_engine, session_factory, unit_of_work
 from fangkong.services.users.models import User
 from fangkong.services.users.service import actor_for_user
@@ -31,7 +31,7 @@ from tests.api.helpers import Clock
 from tests.web.helpers import DRILL_DAY, ConsoleClient, add_admin, demo_store, login, login_as_admin
 from tests.web.test_every_page_in_words import SNAKE, visible
 
-REASON_IDS = ("open_order", "infection", "pool_hold", "contact_proposal", "open_appeal", "stranded", "within_period")
+REASON_IDS = KEPT_REASONS
 
 
 @dataclass(frozen=True)

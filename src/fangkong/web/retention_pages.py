@@ -13,21 +13,10 @@ from fangkong.api.deps import Rules
 from fangkong.errors import FangkongError
 from fangkong.services.access import Actor
 from fangkong.services.jurisdictions.models import Jurisdiction
-from fangkong.services.retention.service import RetentionRun, run_retention
+from fangkong.services.retention.service import KEPT_REASONS, RetentionRun, run_retention
 from fangkong.web.pages import CurrentActor, Db, error_page, render, today_of
 
 router = APIRouter(include_in_schema=False)
-
-# the reasons the job keeps a record, in the order the page lists them (each has the words `retention_kept_<reason>`)
-KEPT_ORDER = (
-    "open_order",
-    "infection",
-    "pool_hold",
-    "contact_proposal",
-    "open_appeal",
-    "stranded",
-    "within_period",
-)
 
 
 def _scope_name(session: Db, actor: Actor) -> str:
@@ -38,8 +27,8 @@ def _scope_name(session: Db, actor: Actor) -> str:
 
 
 def _kept(run: RetentionRun) -> list[tuple[str, int]]:
-    known = [(reason, run.kept[reason]) for reason in KEPT_ORDER if run.kept.get(reason)]
-    return known + sorted((r, n) for r, n in run.kept.items() if r not in KEPT_ORDER and n)
+    """The counts of the kept, by reason (each has the words `retention_kept_<reason>`), in the page's order."""
+    return [(reason, run.kept[reason]) for reason in KEPT_REASONS if run.kept.get(reason)]
 
 
 def _page(

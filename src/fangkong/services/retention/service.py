@@ -97,6 +97,10 @@ def _blocked(session: Session, person_ids: list[int]) -> dict[int, str]:
     return held
 
 
+# why a record is kept, in the order pages list them (`expired`'s counts use exactly these)
+KEPT_REASONS = ("open_order", "infection", "pool_hold", "contact_proposal", "open_appeal", "stranded", "within_period")
+
+
 def expired(
     session: Session, *, today: date, retention_days: int, scope_path: str = "/"
 ) -> tuple[list[tuple[int, date]], Counter[str]]:
