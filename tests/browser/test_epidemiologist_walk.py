@@ -56,7 +56,13 @@ def test_the_epidemiologist_confirms_the_15_nov_infection_s_contacts(browser: Br
 
 def test_the_supervisor_sees_who_looked_and_the_viewer_sees_no_form(browser: Browser, live: Live) -> None:
     """After the epidemiologist's day: the supervisor finds the epidemiologist's reads in the audit log (in
-    English, then in Chinese); the viewer reads the same infection with no form to submit."""
+    English, then in Chinese); the viewer reads the same infection with no form to submit. The epidemiologist's
+    read is made here, not left to the walk above: pytest-xdist may run this test first or on another worker."""
+    epi = logged_in(browser, live, "epi")
+    epi.goto(f"{live.base}/infections/1")
+    expect(epi.locator("#contact-table")).to_be_visible()
+    epi.close()
+
     supervisor = logged_in(browser, live, "supervisor")
     supervisor.goto(f"{live.base}/audit?lang=en")
     supervisor.fill("#user", "epi")
