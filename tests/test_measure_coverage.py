@@ -29,10 +29,6 @@ PROTECTION_HALF = "the protection half of the notice, planned in issues 18–21"
 
 # measure → why no case file entry covers it. A measure with a case must not be listed here.
 EXEMPT: dict[str, str] = {
-    "m20.11": (
-        "medical resources: the level of care by clinical severity is a rule (rules/admission.py, table-tested) but no "
-        f"case question asks it yet; beds and critical-care beds not built yet, {PROTECTION_HALF}"
-    ),
     "m20.12": f"vaccination coverage, the elderly first: not built yet, {PROTECTION_HALF}",
     "m20.13": f"drug and equipment reserves: not built yet, {PROTECTION_HALF}",
     "m20.14": f"registry of key institutions and vulnerable groups: not built yet, {PROTECTION_HALF}",

@@ -20,8 +20,11 @@ from fangkong.policy.terms import (
     CampaignScope,
     JurisdictionLevel,
     Population,
+    RiskFactor,
     SampleStage,
+    Severity,
 )
+from fangkong.rules.admission import admission
 from fangkong.rules.bubble import bubble_entry
 from fangkong.rules.ct import PreviousResult, adjudicate_ct, parse_ct
 from fangkong.rules.decision import Decision
@@ -104,6 +107,14 @@ class LocalActionGiven(_Given):
 class DepartureGiven(_Given):
     date: dt.date
     statuses: list[Status] = Field(default_factory=list, description="the person's statuses that day")
+
+
+class AdmissionGiven(_Given):
+    date: dt.date
+    severity: Severity
+    age: int = Field(ge=0, le=150)
+    risk_factors: list[RiskFactor] = []
+    home_conditions_met: bool = Field(default=True, description="whether the home meets the conditions for home isolation")
 
 
 class ResidentIdGiven(_Given):
@@ -208,6 +219,11 @@ def ask_departure(g: DepartureGiven, policy: Policy) -> dict[str, Any]:
     return _decision(d, cleared=d.cleared)
 
 
+def ask_admission(g: AdmissionGiven, policy: Policy) -> dict[str, Any]:
+    d = admission(g.severity, g.age, g.risk_factors, g.home_conditions_met, _rules(policy, g.date, g.policy))
+    return _decision(d, level=d.level.value, facility=d.facility.value, high_risk=d.high_risk)
+
+
 def ask_resident_id(g: ResidentIdGiven, policy: Policy) -> dict[str, Any]:
     d = check_resident_id(g.value, g.date)
     return {
@@ -230,4 +246,5 @@ QUESTIONS: dict[str, tuple[type[_Given], Callable[[Any, Policy], dict[str, Any]]
     "resident_id": (ResidentIdGiven, ask_resident_id),
     "local_action": (LocalActionGiven, ask_local_action),
     "departure": (DepartureGiven, ask_departure),
+    "admission": (AdmissionGiven, ask_admission),
 }
