@@ -114,7 +114,9 @@ class AdmissionGiven(_Given):
     severity: Severity
     age: int = Field(ge=0, le=150)
     risk_factors: list[RiskFactor] = []
-    home_conditions_met: bool = Field(default=True, description="whether the home meets the conditions for home isolation")
+    home_conditions_met: bool = Field(
+        default=True, description="whether the home meets the conditions for home isolation"
+    )
 
 
 class ResidentIdGiven(_Given):
