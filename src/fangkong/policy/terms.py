@@ -171,3 +171,17 @@ class CtResult(StrEnum):
     retest_24h = "retest_24h"
     past_infection = "past_infection"
     negative = "negative"
+
+
+class AgeBand(StrEnum):
+    """The age bands of the severity mix of the bed projection (measure 11, m20.11: `projection.need.*`): the
+    notice-era grouping of the elderly (60 and over, 80 and over)."""
+
+    under_60 = "under_60"  # 60岁以下
+    from_60_to_79 = "from_60_to_79"  # 60–79岁
+    from_80 = "from_80"  # 80岁及以上
+
+    @classmethod
+    def of(cls, age: int) -> AgeBand:
+        """The band of an age in years."""
+        return cls.from_80 if age >= 80 else cls.from_60_to_79 if age >= 60 else cls.under_60

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from fangkong.policy.terms import (
     AreaLevel,
@@ -44,6 +44,22 @@ AreaWideRule = Literal["allowed", "only_with_conditions", "never"]
 ConditionsRule = Literal["all", "any"]
 DowngradeEffective = Literal["day_after_last_clean_day", "last_clean_day"]
 
+def _day_shares(shares: tuple[float, ...]) -> tuple[float, ...]:
+    """A discrete distribution of whole days (measure 11, the stays of `projection.stay.*`): the share of stays of 1,
+    2, 3 ... days, none negative, summing to 1, the last above 0 (a trailing 0 would be a typing error)."""
+    if not shares:
+        raise ValueError("at least one day")
+    if any(s < 0 for s in shares):
+        raise ValueError("a share is negative")
+    if abs(sum(shares) - 1.0) > 1e-9:
+        raise ValueError(f"the shares sum to {sum(shares)}, not 1")
+    if shares[-1] <= 0:
+        raise ValueError("the last share is 0")
+    return shares
+
+
+DayShares = Annotated[tuple[float, ...], AfterValidator(_day_shares)]
+
 VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "bool": TypeAdapter(bool),
     "int": TypeAdapter(int),
@@ -66,6 +82,8 @@ VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "care_level": TypeAdapter(CareLevel),
     "facility": TypeAdapter(Facility),
     "risk_factors": TypeAdapter(tuple[RiskFactor, ...]),
+    "share": TypeAdapter(Annotated[float, Field(ge=0.0, le=1.0)]),
+    "day_shares": TypeAdapter(DayShares),
 }
 
 # Kept for readers of the data: the testing conditions measure 6 names.
