@@ -295,7 +295,10 @@ def project(given: BedProjectionInput, p: ProjectionParameters) -> BedProjection
     for kind in BED_KINDS:
         surviving = survival(p.stay[kind])
         admissions = [
-            sum(p.need[(kind, band, vaccinated)] * infections_on((band, vaccinated), k - delay) for band, vaccinated in groups)
+            sum(
+                p.need[(kind, band, vaccinated)] * infections_on((band, vaccinated), k - delay)
+                for band, vaccinated in groups
+            )
             for k in horizon
         ]
         inflow = census_from_admissions([0.0, *admissions], surviving)

@@ -260,6 +260,18 @@ CATALOGUE: dict[str, str] = {
     "aged {} ({} or more) and {}: high risk of severe illness": "{0} 岁（{1} 岁及以上）且{2}：重症高风险",
     "the home meets the conditions for home isolation": "具备居家隔离条件",
     "the home does not meet the conditions for home isolation": "不具备居家隔离条件",
+    # ---- bed_projection.py (measure 11: beds prepared ahead of the wave) ----
+    "no infections in the {} days before the last {}: held flat": "最近 {1} 天之前的 {0} 天无新增感染：按持平推算",
+    "new infections: {} in the last {} days against {} in the {} before: growth ×{} a day": (
+        "新增感染：最近 {1} 天 {0} 例，此前 {3} 天 {2} 例：每日增长 ×{4}"
+    ),
+    "admissions {} days after the report, at the severity mix by age band and vaccination": (
+        "报告后 {0} 天入院，按年龄组和疫苗接种情况的重症比例推算"
+    ),
+    "{} beds: {} projected in use on {} against {} staffed: run out": "{0}床位：预计 {2} 占用 {1} 张，可用 {3} 张：床位耗尽",
+    "{} beds run out within {} days of {}: alert": "{0}床位将在 {2} 后 {1} 天内耗尽：预警",
+    "{} beds: no days projected": "{0}床位：未推算任何日期",
+    "{} beds: enough for {} days (at most {} in use, on {})": "{0}床位：{1} 天内充足（最多占用 {2} 张，{3}）",
     # ---- texts the services build around a rule's reason (risk-area history, refusals) ----
     "infection {} on {}: {}": "感染者 {0}，{1}：{2}",
     "sample {} judged a past infection, sampled on {}: {}": "样本 {0} 判定为既往感染，{1} 采样：{2}",
@@ -347,6 +359,10 @@ VOCAB: dict[str, str] = {
     "pregnancy": "孕产妇",
     "dialysis": "透析患者",
     "unvaccinated": "未全程接种疫苗",
+    # age bands of the bed projection's severity mix (projection.need.*)
+    "under_60": "60岁以下",
+    "from_60_to_79": "60–79岁",
+    "from_80": "80岁及以上",
     # findings of a positive (risk_area.excluded_findings)
     "re_positive_after_discharge": "出院后复阳",
 }
