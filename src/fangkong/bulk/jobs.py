@@ -18,17 +18,18 @@ from fangkong.policy import Policy, PolicyAt
 from fangkong.policy.health_codes import colour_tables
 from fangkong.policy.terms import Category
 
-from . import contacts, health_codes, lab_outcomes, work_lists
+from . import bed_projection, contacts, health_codes, lab_outcomes, work_lists
 from .engines import Engine
 from .scan_index import ScanIndex
 from .timebase import epoch_day, fixed_offset
 
-JOBS = ("contacts", "health_codes", "work_lists", "lab_outcomes")
+JOBS = ("contacts", "health_codes", "work_lists", "lab_outcomes", "bed_projection")
 TABLES = {
     "contacts": ("cases", "scans"),
     "health_codes": ("residents", "orders", "phases", "cases", "held"),
     "work_lists": ("orders", "phases", "tests", "samplings"),
     "lab_outcomes": ("lab_tubes", "lab_members", "lab_results"),
+    "bed_projection": bed_projection.TABLES,
 }
 # The parameters whose sources a day of lab results with no rows cites: the Ct cut-offs and a positive pool's hold.
 LAB_PARAMETERS = (
@@ -132,6 +133,12 @@ def run_job(
         rows = engine.query(health_codes.health_codes_sql(day, rules))
         changed = _moved(earlier, rows) if earlier is not None else None
         return JobRun(job, on, rules.version, engine.name, rows, health_codes.cites(rules), changed)
+    if job == "bed_projection":
+        # measure 11: beds ahead of the wave, per facility and kind (the rule's method as SQL)
+        found = bed_projection.projection_parameters(rules)
+        bed_projection.register_parameters(engine, found)
+        rows = engine.query(bed_projection.bed_projection_sql(on, found))
+        return JobRun(job, on, rules.version, engine.name, rows, bed_projection.cites(rules))
     if job == "lab_outcomes":
         engine.arrow("lab_classes", lab_outcomes.lab_classes(engine.query(lab_outcomes.CLASSES_SQL), policy))
         rows = engine.query(lab_outcomes.lab_outcomes_sql())

@@ -5,6 +5,8 @@ fangkong bulk index INDEX SCANS.parquet ...          organise arrived days of ve
 fangkong bulk run contacts --data DIR [--index INDEX] [--engine duckdb|spark] [--out FILE.parquet]
 fangkong bulk run health_codes --data DIR [--areas AREAS.parquet] [--before AREAS.parquet [--changes FILE]]
 fangkong bulk run work_lists --data DIR [--on DATE] [--overdue-days 7]
+fangkong bulk beds DIR [--facilities 3000]           a synthetic province's infections, census and staffed beds
+fangkong bulk run bed_projection --data DIR [--on DATE]   beds and ICU beds needed per facility, run-out days
 
 On DuckDB (the default) health codes and work lists run their vectorized passes (the figures in bench/RESULTS.md),
 Spark the same jobs' SQL; both give the same rows.
@@ -76,7 +78,7 @@ def index(
 @bulk_app.command("run")
 @reports_errors
 def run(
-    job: Annotated[str, typer.Argument(help="contacts, health_codes, work_lists or lab_outcomes")],
+    job: Annotated[str, typer.Argument(help="contacts, health_codes, work_lists, lab_outcomes or bed_projection")],
     data: Annotated[Path, typer.Option(help="the folder of tables (a city, or an export in its layout)")],
     on: Annotated[str | None, typer.Option(help="the day (default: the city's today)")] = None,
     engine: Annotated[str, typer.Option(help="duckdb, or spark (SPARK_MASTER for a cluster)")] = "duckdb",
@@ -133,8 +135,27 @@ def run(
         runner.close()
     console.print(f"{job} on {day} under {result.policy} ({result.engine}): {result.rows.num_rows:,} rows")
     table = Table()
-    column = {"contacts": None, "health_codes": "colour", "work_lists": "section", "lab_outcomes": "consequence"}[job]
-    if column is not None:
+    column = {
+        "contacts": None,
+        "health_codes": "colour",
+        "work_lists": "section",
+        "lab_outcomes": "consequence",
+        "bed_projection": "kind",
+    }[job]
+    if job == "bed_projection":
+        from fangkong.bulk.bed_projection import run_outs
+        from fangkong.bulk.timebase import from_epoch_day
+
+        # measure 11: how many facilities run out of each kind of bed within the horizon, and the earliest day
+        ends = run_outs(result.rows)
+        table.add_column("kind")
+        table.add_column("facilities running out", justify="right")
+        table.add_column("first run-out", justify="right")
+        for kind in ("inpatient", "icu"):
+            days = ends.filter(pc.equal(ends.column("kind"), kind)).column("run_out_day").to_pylist()
+            first = from_epoch_day(min(days)).isoformat() if days else "-"
+            table.add_row(kind, f"{len(days):,}", first)
+    elif column is not None:
         table.add_column(column)
         table.add_column("rows", justify="right")
         # counted by Arrow: a city's 20 M codes would take seconds as Python objects
@@ -159,6 +180,34 @@ def run(
     if out is not None:
         pq.write_table(result.rows, out)
         console.print(f"rows written to {out}")
+
+
+@bulk_app.command("beds")
+@reports_errors
+def beds(
+    folder: Annotated[Path, typer.Argument(help="where the province's Parquet files go (replaced if there)")],
+    facilities: Annotated[int, typer.Option(help="facilities (hospitals with beds)")] = 3000,
+    daily: Annotated[int, typer.Option(help="new infections a day in all, about")] = 100_000,
+    days: Annotated[int, typer.Option(help="days of infections up to --today")] = 28,
+    seed: Annotated[int, typer.Option(help="the same seed gives the same province")] = 20221111,
+    today: Annotated[str, typer.Option(help="the province's last day of infections")] = "2022-12-20",
+) -> None:
+    """Generate a synthetic province for the bed projection (measure 11): daily infections per facility catchment,
+    age band and vaccination; beds in use; staffed beds (`bulk run bed_projection` reads them)."""
+    from fangkong.bulk.bed_projection import generate_province
+    from fangkong.errors import InvalidInput
+
+    if not 1 <= facilities <= 100_000:
+        raise InvalidInput("facilities", "between 1 and 100000")
+    if not 1 <= days <= 366:
+        raise InvalidInput("days", "between 1 and 366")
+    if not 0 <= daily <= 10**8:
+        raise InvalidInput("daily", "between 0 and 100000000")
+    made = generate_province(folder, facilities, daily, days, parse_date(today, "--today"), seed=seed)
+    console.print(
+        f"{made.facilities:,} facilities, {made.infections:,} rows of daily infections "
+        f"over {made.days} days to {made.today}: {folder}"
+    )
 
 
 @bulk_app.command("export")
