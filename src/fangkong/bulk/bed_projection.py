@@ -270,7 +270,8 @@ def province_tables(
     weight /= weight.sum()
     growth = rng.uniform(0.95, 1.12, facilities)
     d = np.arange(days)
-    scale = daily * weight[:, None] * (growth[:, None] ** (d - days + 1)[None, :])  # facility × day
+    shape = growth[:, None] ** (d - days + 1)[None, :]
+    scale = daily * weight[:, None] * shape / shape.mean(axis=1, keepdims=True)  # facility × day: `daily` on average
     lam = scale[:, :, None] * mix[None, None, :]  # facility × day × group
     counts = rng.poisson(lam).astype(np.int64)
     f_idx, d_idx, g_idx = np.indices(counts.shape)
