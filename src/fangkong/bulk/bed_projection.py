@@ -1,6 +1,6 @@
 """The bed projection for every facility of a province on any engine (measure 11: "Prepare inpatient and
-critical-care beds", 做好住院床位和重症床位准备): the daily projected admissions and beds in use per facility and bed kind
-over the horizon, and the day each kind runs out.
+critical-care beds", 做好住院床位和重症床位准备): the daily projected admissions and beds in use per facility and
+bed kind over the horizon, and the day each kind runs out.
 
 The same method as the rule `fangkong.rules.bed_projection` (its docstring and docs/capacity.md), written once as SQL
 in DuckDB's dialect so that DuckDB, Spark and PostgreSQL each run it natively; the tests hold it to the rule
@@ -139,11 +139,10 @@ admitted AS (
   GROUP BY facility_id, kind, k
 ),
 inflow AS (
-  SELECT ad.facility_id, ad.kind, h.k, SUM(ad.a * s.surviving) AS beds
-  FROM admitted ad
-  JOIN bed_horizon h ON h.k >= ad.k
-  JOIN bed_stay s ON s.kind = ad.kind AND s.j = h.k - ad.k
-  GROUP BY ad.facility_id, ad.kind, h.k
+  SELECT ad.facility_id, ad.kind, ad.k + s.j AS k, SUM(ad.a * s.surviving) AS beds
+  FROM admitted ad JOIN bed_stay s ON s.kind = ad.kind
+  WHERE ad.k + s.j <= {p.horizon_days}
+  GROUP BY ad.facility_id, ad.kind, ad.k + s.j
 ),
 projection AS (
   SELECT c.facility_id, c.kind, {t} + h.k AS day,
