@@ -7,7 +7,8 @@ would otherwise get the same numbers, in one run:
   facilities and extrapolated (labelled so): each facility's doubling time from its growth, its weighted inpatient
   and ICU need rates, its census; CHIME answers another question (an SIR epidemic, fixed stays), so it never
   "agrees" and is a yardstick of cost only;
-- plain PostgreSQL (with --pg URL): the same SQL transpiled, over the tables loaded with COPY;
+- plain PostgreSQL (with --pg URL): the same SQL transpiled, over the tables loaded with COPY (its time with
+  Python's fetch of the 168 k rows; no index would help a job that reads every row);
 - Spark local mode (with --spark).
 
 The target (issue 18): under 1 s for 3,000 facilities with 100 k new infections a day over 28 days.
@@ -191,7 +192,7 @@ def main() -> None:
                         Baseline(
                             "postgresql",
                             "plain PostgreSQL, the same SQL",
-                            median(pg_times),
+                            min(pg_times),
                             agrees(canonical(got, job.KEYS), ours),
                             setup_s=load_s,
                             setup="COPY",
@@ -213,7 +214,7 @@ def main() -> None:
                     Baseline(
                         "spark",
                         "Spark local[2], the same SQL",
-                        median(spark_times),
+                        min(spark_times),
                         agrees(canonical(got, job.KEYS), ours),
                     )
                 )
@@ -222,6 +223,7 @@ def main() -> None:
             spark.close()
 
     figures = compare(fangkong_s, baselines)
+    wrong = [b.name for b in baselines if not b.agrees and not b.key.startswith("chime")]
     target = "met" if fangkong_s < 1.0 else "NOT met"
     say(f"target: under 1 s for {made.facilities:,} facilities — {target}")
     result(
@@ -233,6 +235,9 @@ def main() -> None:
         first_run_s=round(times[0], 4),
         **figures,
     )
+    if wrong:
+        say(f"!! different rows from: {', '.join(wrong)}")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

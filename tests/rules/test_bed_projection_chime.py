@@ -107,11 +107,12 @@ def shared(population: int) -> tuple[np.ndarray, np.ndarray]:
 
 def test_while_growth_is_exponential_the_two_agree() -> None:
     """A population of 10^9 (susceptibles barely touched in 28 days): from day `STAY` on our census is CHIME's within
-    1 %; before it ours is higher (up to 7 %), our current census being held as if admitted on `as_of`."""
+    1 %; before it ours is higher (7 % on day 1, 27 % on day 6), our current census being held whole until the
+    fixed stay ends, as if all admitted on `as_of`, where CHIME's leaves day by day."""
     ours, theirs = shared(10**9)
     ratio = ours / theirs
     assert np.all(np.abs(ratio[STAY - 1 :] - 1) < 0.01), ratio
-    assert np.all(ratio[: STAY - 1] >= 1.0) and ratio[0] < 1.08, ratio
+    assert np.all(ratio[: STAY - 1] >= 1.0) and 1.05 < ratio[0] < 1.08 and ratio[: STAY - 1].max() < 1.3, ratio
 
 
 def test_as_susceptibles_run_out_chime_bends_below_us() -> None:
