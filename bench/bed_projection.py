@@ -76,10 +76,11 @@ def chime_facility(tables: dict[str, pa.Table], facility: int, p: ProjectionPara
     last, before = sum(r["count"] for r in recent), sum(r["count"] for r in earlier)
     g = (last / before) ** (1 / p.growth_window_days) if before and last else 1.0
     doubling = math.log(2) / math.log(g) if g > 1.0001 else 1000.0  # CHIME cannot shrink: a very slow doubling
-    weight = max(last, 1)
+    weight: float = max(last, 1)
 
     def rate(kind: CareLevel) -> float:
-        return sum(p.need[(kind, AgeBand(r["age_band"]), r["vaccinated"])] * r["count"] for r in recent) / weight
+        needed: float = sum(p.need[(kind, AgeBand(r["age_band"]), r["vaccinated"])] * r["count"] for r in recent)
+        return needed / weight
 
     census = {(r["kind"]): r["beds"] for r in tables["bed_census"].to_pylist() if r["facility_id"] == facility}
     mean_stay = {
@@ -184,7 +185,12 @@ def main() -> None:
         with scratch_database(args.pg, "bench_beds") as url:
             pg = PostgresEngine(url)
             try:
-                _, load_s = timed(lambda: [pg.parquet(n, made.path(n)) for n in job.TABLES])
+
+                def load() -> None:
+                    for n in job.TABLES:
+                        pg.parquet(n, made.path(n))
+
+                _, load_s = timed(load)
                 job.register_parameters(pg, p)
                 got, pg_times = repeated(lambda: pg.query(job.bed_projection_sql(TODAY, p)), 3)
                 baselines.append(

@@ -283,7 +283,7 @@ def test_bad_input_names_the_field(
     rows: list[tuple[str, str, bool, int]], census: dict[str, int], capacity: dict[str, int], field: str
 ) -> None:
     with pytest.raises(InvalidInput) as raised:
-        BedProjectionInput.from_rows(AS_OF, rows, census, capacity)  # type: ignore[arg-type]
+        BedProjectionInput.from_rows(AS_OF, rows, census, capacity)
     assert raised.value.field == field
 
 

@@ -44,6 +44,7 @@ from fangkong.rules.bed_projection import (
     survival,
 )
 
+from .engines import Engine
 from .timebase import epoch_day, from_epoch_day
 
 KEYS = ["facility_id", "kind", "day"]
@@ -80,10 +81,10 @@ def horizon_table(p: ProjectionParameters) -> pa.Table:
     return pa.table({"k": pa.array(range(1, p.horizon_days + 1), pa.int32())})
 
 
-def register_parameters(engine: object, p: ProjectionParameters) -> None:
+def register_parameters(engine: Engine, p: ProjectionParameters) -> None:
     """The policy's tables on an engine (`Engine.arrow`)."""
     for name, table in (("bed_need", need_table(p)), ("bed_stay", stay_table(p)), ("bed_horizon", horizon_table(p))):
-        engine.arrow(name, table)  # type: ignore[attr-defined]
+        engine.arrow(name, table)
 
 
 def bed_projection_sql(as_of: date, p: ProjectionParameters) -> str:

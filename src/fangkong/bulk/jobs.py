@@ -17,6 +17,7 @@ from fangkong.errors import InvalidInput
 from fangkong.policy import Policy, PolicyAt
 from fangkong.policy.health_codes import colour_tables
 from fangkong.policy.terms import Category
+from fangkong.rules.bed_projection import projection_parameters
 
 from . import bed_projection, contacts, health_codes, lab_outcomes, work_lists
 from .engines import Engine
@@ -135,9 +136,9 @@ def run_job(
         return JobRun(job, on, rules.version, engine.name, rows, health_codes.cites(rules), changed)
     if job == "bed_projection":
         # measure 11: beds ahead of the wave, per facility and kind (the rule's method as SQL)
-        found = bed_projection.projection_parameters(rules)
-        bed_projection.register_parameters(engine, found)
-        rows = engine.query(bed_projection.bed_projection_sql(on, found))
+        params = projection_parameters(rules)
+        bed_projection.register_parameters(engine, params)
+        rows = engine.query(bed_projection.bed_projection_sql(on, params))
         return JobRun(job, on, rules.version, engine.name, rows, bed_projection.cites(rules))
     if job == "lab_outcomes":
         engine.arrow("lab_classes", lab_outcomes.lab_classes(engine.query(lab_outcomes.CLASSES_SQL), policy))

@@ -44,6 +44,7 @@ AreaWideRule = Literal["allowed", "only_with_conditions", "never"]
 ConditionsRule = Literal["all", "any"]
 DowngradeEffective = Literal["day_after_last_clean_day", "last_clean_day"]
 
+
 def _day_shares(shares: tuple[float, ...]) -> tuple[float, ...]:
     """A discrete distribution of whole days (measure 11, the stays of `projection.stay.*`): the share of stays of 1,
     2, 3 ... days, none negative, summing to 1, the last above 0 (a trailing 0 would be a typing error)."""

@@ -1,8 +1,8 @@
 """Capacity ahead of the wave: the hospital beds and ICU beds recent infections will need (measure 11).
 
-(11): "Prepare inpatient and critical-care beds and increase treatment resources" (做好住院床位和重症床位准备). The notice
-asks that beds be ready before they are needed; it gives no method and no numbers. The method here (docs/capacity.md)
-and every number (`projection.*`, register entries projection-*) are interpretations:
+(11): "Prepare inpatient and critical-care beds and increase treatment resources" (做好住院床位和重症床位准备).
+The notice asks that beds be ready before they are needed; it gives no method and no numbers. The method here
+(docs/capacity.md) and every number (`projection.*`, register entries projection-*) are interpretations:
 
 1. Growth. The daily growth factor `g` is the ratio of the total new infections of the last `w` days (up to and
    including `as_of`) to the total of the `w` days before, to the power 1/w (`w` = `projection.growth_window_days`,
@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from fangkong.errors import InvalidInput
 from fangkong.policy import InForce, PolicyAt
@@ -76,7 +77,7 @@ class BedProjectionInput:
             unknown = [k for k in given if k not in BED_KINDS]
             if unknown:
                 raise InvalidInput(name, f"{unknown[0]!r} is not a bed kind (inpatient, icu)")
-        for kind, beds in self.census.items():
+        for beds in self.census.values():
             _beds("census", beds)
         for kind, cap in self.capacity.items():
             for beds in cap.values() if isinstance(cap, Mapping) else (cap,):
@@ -88,7 +89,7 @@ class BedProjectionInput:
     def from_rows(
         cls,
         as_of: date,
-        rows: Iterable[tuple[date | str, AgeBand | str, bool, int]],
+        rows: Iterable[tuple[date | str, AgeBand | str, bool | int, int]],
         census: Mapping[CareLevel | str, int],
         capacity: Mapping[CareLevel | str, Capacity],
     ) -> BedProjectionInput:
@@ -153,22 +154,22 @@ def projection_parameters(policy: PolicyAt) -> ProjectionParameters:
     """The projection's values in force (measure 11, `projection.*`); NotInForce before the 20 measures."""
     sources: dict[str, str] = {}
 
-    def read(path: str) -> InForce[object]:
+    def read(path: str) -> InForce[Any]:
         found = policy.get(f"projection.{path}")
         sources[path] = found.source.clause
         return found
 
     need = {
         (kind, band, vaccinated): float(
-            read(f"need.{kind.value}.{band.value}.{'vaccinated' if vaccinated else 'unvaccinated'}").value  # type: ignore[arg-type]
+            read(f"need.{kind.value}.{band.value}.{'vaccinated' if vaccinated else 'unvaccinated'}").value
         )
         for kind in BED_KINDS
         for band in AgeBand
         for vaccinated in (True, False)
     }
-    stay = {kind: tuple(read(f"stay.{kind.value}").value) for kind in BED_KINDS}  # type: ignore[call-overload]
+    stay = {kind: tuple(read(f"stay.{kind.value}").value) for kind in BED_KINDS}
     ints = {
-        name: int(read(name).value)  # type: ignore[call-overload]
+        name: int(read(name).value)
         for name in ("admission_delay_days", "growth_window_days", "horizon_days", "alert_days_ahead")
     }
     return ProjectionParameters(need=need, stay=stay, sources=sources, **ints)

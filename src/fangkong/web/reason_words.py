@@ -268,7 +268,9 @@ CATALOGUE: dict[str, str] = {
     "admissions {} days after the report, at the severity mix by age band and vaccination": (
         "报告后 {0} 天入院，按年龄组和疫苗接种情况的重症比例推算"
     ),
-    "{} beds: {} projected in use on {} against {} staffed: run out": "{0}床位：预计 {2} 占用 {1} 张，可用 {3} 张：床位耗尽",
+    "{} beds: {} projected in use on {} against {} staffed: run out": (
+        "{0}床位：预计 {2} 占用 {1} 张，可用 {3} 张：床位耗尽"
+    ),
     "{} beds run out within {} days of {}: alert": "{0}床位将在 {2} 后 {1} 天内耗尽：预警",
     "{} beds: no days projected": "{0}床位：未推算任何日期",
     "{} beds: enough for {} days (at most {} in use, on {})": "{0}床位：{1} 天内充足（最多占用 {2} 张，{3}）",
