@@ -30,6 +30,7 @@ POLICY = load_policy()
 IN, ICU = CareLevel.inpatient, CareLevel.icu
 D0 = date(2022, 12, 1)  # day 1 of the series
 AS_OF = D0 + timedelta(days=9)  # day 10
+PROJECTION_SOURCES = projection_parameters(POLICY.at(date(2022, 12, 1))).sources
 GROUPS = [(band, vaccinated) for band in AgeBand for vaccinated in (True, False)]
 
 
@@ -53,6 +54,7 @@ def params(
         growth_window_days=window,
         horizon_days=horizon,
         alert_days_ahead=alert,
+        sources=dict.fromkeys(PROJECTION_SOURCES, "m20.11"),
     )
 
 

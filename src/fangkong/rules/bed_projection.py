@@ -146,8 +146,8 @@ class ProjectionParameters:
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def cite(self, name: str) -> str:
-        """The clause of a parameter (measure 11 where none is recorded)."""
-        return self.sources.get(name, "m20.11")
+        """The clause of a parameter (empty for a hand-made set of values that records none)."""
+        return self.sources.get(name, "")
 
 
 def projection_parameters(policy: PolicyAt) -> ProjectionParameters:
@@ -246,8 +246,11 @@ def project(given: BedProjectionInput, p: ProjectionParameters) -> BedProjection
     seen = [r for r in given.infections if r.day <= as_of]
     if not seen:
         first = min((r.day for r in given.infections), default=None)
-        after = f": the first is on {first.isoformat()}" if first else ""
-        raise InvalidInput("as_of", f"no infections recorded on or before {as_of.isoformat()}{after}")
+        if first is None:
+            raise InvalidInput("as_of", f"no infections recorded on or before {as_of.isoformat()}")
+        raise InvalidInput(
+            "as_of", f"no infections recorded on or before {as_of.isoformat()}: the first is on {first.isoformat()}"
+        )
     observed: dict[tuple[date, Group], int] = {}
     band_last: dict[Group, int] = {}
     last = earlier = 0

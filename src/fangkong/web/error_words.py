@@ -45,6 +45,14 @@ ERRORS: dict[str, str] = {
     "Ct {} is out of range (above 0, at most {}; empty = not detected)": (
         "Ct {0} 超出范围（须大于 0 且不超过 {1}；留空表示未检出）"
     ),
+    # ---- the bed projection's input (rules/bed_projection.py, measure 11) ----
+    "count {} is not a number of infections (0 to {})": "{0} 不是有效的感染人数（0 至 {1}）",
+    "no infections recorded on or before {}": "{0} 及之前没有感染记录",
+    "no infections recorded on or before {}: the first is on {}": "{0} 及之前没有感染记录：最早的记录在 {1}",
+    "no staffed {} beds given": "未提供{0}的可用床位数",
+    "{} is not a bed kind (inpatient, icu)": "{0} 不是床位类型（住院、重症监护）",
+    "{} is not a day (YYYY-MM-DD)": "{0} 不是有效日期（格式 YYYY-MM-DD）",
+    "{} is not a number of beds (0 or more)": "{0} 不是有效的床位数（须为 0 或以上）",
     "letters, digits, '.' and '_'": "只能使用字母、数字、“.”和“_”",
     "a person's number": "须为人员编号",
     "longer than {} characters": "超过 {0} 个字符",
