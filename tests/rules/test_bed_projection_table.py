@@ -449,3 +449,55 @@ def test_replace_keeps_parameters_frozen() -> None:
     p = params()
     assert replace(p, horizon_days=2).horizon_days == 2
     assert len(project(given_([8] * 10), replace(p, horizon_days=2)).outlook(IN).census) == 2
+
+
+# ---- a wave, day by day: the alert comes before the beds run out ------------------------------------------------
+
+MIX = {
+    (AgeBand.under_60, True): 0.6,
+    (AgeBand.under_60, False): 0.1,
+    (AgeBand.from_60_to_79, True): 0.15,
+    (AgeBand.from_60_to_79, False): 0.07,
+    (AgeBand.from_80, True): 0.05,
+    (AgeBand.from_80, False): 0.03,
+}
+
+
+@pytest.mark.parametrize(
+    "start", [date(2022, 11, 25), date(2022, 12, 20), date(2023, 1, 20)], ids=["m20", "n10", "classb"]
+)
+def test_a_wave_raises_the_alert_before_the_beds_run_out(start: date) -> None:
+    """A county's wave growing 15 % a day from 10 infections (the demo county's scale), 60 general and 8 ICU beds:
+    the census each day is what the wave's admissions really occupy (the same need rates and stays); projected each
+    morning from that census, the alert is raised exactly `alert_days_ahead` (7) days before each kind runs out, and
+    the run-out it names is the real one."""
+    p = projection_parameters(POLICY.at(start))
+    first, days = start - timedelta(days=14), 40
+    rows = tuple(
+        DailyInfections(first + timedelta(days=i), band, vac, round(10 * 1.15**i * share))
+        for i in range(days)
+        for (band, vac), share in MIX.items()
+    )
+    capacity = {IN: 60, ICU: 8}
+    real = {}
+    for kind in BED_KINDS:
+        admitted = [
+            sum(
+                p.need[(kind, r.age_band, r.vaccinated)] * r.count
+                for r in rows
+                if r.day == first + timedelta(days=i - 2)
+            )
+            for i in range(days)
+        ]
+        real[kind] = census_from_admissions(admitted, survival(p.stay[kind]))
+    for kind in BED_KINDS:
+        runs_out = next(i for i, c in enumerate(real[kind]) if c > capacity[kind])
+        for i in range(14, runs_out + 1):
+            on = first + timedelta(days=i)
+            given = BedProjectionInput(on, rows, {k: round(real[k][i]) for k in BED_KINDS}, capacity)
+            outlook = bed_projection(given, POLICY.at(on)).outlook(kind)
+            if outlook.alert:
+                break
+        assert outlook.alert, kind
+        assert runs_out - i == p.alert_days_ahead, kind
+        assert outlook.run_out == first + timedelta(days=runs_out), kind
