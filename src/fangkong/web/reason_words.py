@@ -260,6 +260,11 @@ CATALOGUE: dict[str, str] = {
     "aged {} ({} or more) and {}: high risk of severe illness": "{0} 岁（{1} 岁及以上）且{2}：重症高风险",
     "the home meets the conditions for home isolation": "具备居家隔离条件",
     "the home does not meet the conditions for home isolation": "不具备居家隔离条件",
+    # ---- staffed_beds.py (measure 11: staffed beds) ----
+    "{} critical-care nurses present at {} a bed staff {} ICU beds": "在岗重症专科护士 {0} 名，每床 {1} 名，可开放重症床位 {2} 张",
+    "{} doctors present at {} a bed staff {} ICU beds": "在岗医生 {0} 名，每床 {1} 名，可开放重症床位 {2} 张",
+    "{} of {} ICU beds are staffed": "重症床位 {1} 张中可开放 {0} 张",
+    "{} nurses present at {} a bed: {} of {} general beds are staffed": "在岗护士 {0} 名，每床 {1} 名：普通床位 {3} 张中可开放 {2} 张",
     # ---- texts the services build around a rule's reason (risk-area history, refusals) ----
     "infection {} on {}: {}": "感染者 {0}，{1}：{2}",
     "sample {} judged a past infection, sampled on {}: {}": "样本 {0} 判定为既往感染，{1} 采样：{2}",
