@@ -10,6 +10,7 @@ from fangkong.services.areas.models import (
 )
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.campaigns.models import Campaign
+from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
 from fangkong.services.file_imports.models import LabImport
 from fangkong.services.health_codes.models import HealthCode, HealthCodeChange
 from fangkong.services.infections.models import Infection
@@ -29,6 +30,10 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Campaign",
+    "CareFacility",
+    "CareStay",
+    "InfectionSeverity",
+    "StaffAbsence",
     "ContactCandidate",
     "HealthCode",
     "HealthCodeChange",
