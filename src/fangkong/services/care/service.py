@@ -494,11 +494,12 @@ def record_absence(
     actor.require(Permission.manage_sites)
     facility = get_facility(session, actor, facility_id)
     kind = parse_term(StaffKind, staff_kind, "staff_kind")
-    infected, absent = _count("infected", infected), _count("absent", absent)
-    if infected + absent > getattr(facility, STAFF_COLUMNS[kind]):
+    n_infected = _count("infected", infected)
+    n_absent = _count("absent", absent)
+    if n_infected + n_absent > getattr(facility, STAFF_COLUMNS[kind]):
         raise InvalidInput(
             "infected",
-            f"{infected + absent} away is more than the {getattr(facility, STAFF_COLUMNS[kind])} {kind.value} staff",
+            f"{n_infected + n_absent} away is more than the {getattr(facility, STAFF_COLUMNS[kind])} {kind.value} staff",
         )
     row = session.scalars(
         select(StaffAbsence).where(
@@ -508,7 +509,7 @@ def record_absence(
     if row is None:
         row = StaffAbsence(facility_id=facility.id, on=on, staff_kind=kind.value, recorded_by=actor.username)
         session.add(row)
-    row.infected, row.absent, row.recorded_by = infected, absent, actor.username
+    row.infected, row.absent, row.recorded_by = n_infected, n_absent, actor.username
     session.flush()
     return row
 
