@@ -499,7 +499,7 @@ def record_absence(
     if n_infected + n_absent > getattr(facility, STAFF_COLUMNS[kind]):
         raise InvalidInput(
             "infected",
-            f"{n_infected + n_absent} away is more than the {getattr(facility, STAFF_COLUMNS[kind])} {kind.value} staff",
+            f"{n_infected + n_absent} away is more than the {getattr(facility, STAFF_COLUMNS[kind])} {kind.value} staff",  # noqa: E501
         )
     row = session.scalars(
         select(StaffAbsence).where(
