@@ -17,6 +17,7 @@ from fangkong.api import (
     errors,
     raw_files,
     routes_areas,
+    routes_care,
     routes_auth,
     routes_check,
     routes_infections,
@@ -109,6 +110,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_overreach.router,
         routes_measures.router,
         routes_visits.router,
+        routes_care.router,
         routes_users.router,
         routes_person_rights.router,
     ):

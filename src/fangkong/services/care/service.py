@@ -36,6 +36,7 @@ from fangkong.rules.admission import admission
 from fangkong.rules.decision import Reason
 from fangkong.rules.staffed_beds import StaffedBeds, staffed_beds
 from fangkong.services.access import Actor, Permission
+from fangkong.services.audit.service import record
 from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
@@ -258,12 +259,28 @@ def record_severity(
     )
     session.add(row)
     session.flush()
+    record(
+        session,
+        actor,
+        action="update",
+        entity="person",
+        entity_id=infection.person_id,
+        detail={"infection": infection.id, "severity": sev.value, "level": decision.level.value},
+    )
     return row
 
 
 def severity_history(session: Session, actor: Actor, infection_id: int) -> list[InfectionSeverity]:
-    """An infection's recorded severities, oldest first (measure 11)."""
+    """An infection's recorded severities, oldest first (measure 11); the read is audited in its person's trail."""
     infection = _infection(session, actor, infection_id)
+    record(
+        session,
+        actor,
+        action="read",
+        entity="person",
+        entity_id=infection.person_id,
+        detail={"infection": infection.id, "severity": True},
+    )
     stmt = select(InfectionSeverity).where(InfectionSeverity.infection_id == infection.id)
     return list(session.scalars(stmt.order_by(InfectionSeverity.recorded_on, InfectionSeverity.id)))
 
@@ -298,8 +315,8 @@ class Proposal(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     infection_id: int
-    level: CareLevel
-    place: Facility
+    level: CareLevel | None  # None: no severity recorded yet
+    place: Facility | None
     bed_kind: BedKind | None
     facility_id: int | None
     facility_name: str | None
@@ -321,9 +338,26 @@ def propose_admission(
     beds. A case already in a stay of the right level is not moved; one whose level rose (severe, critical) is proposed
     a transfer."""
     infection = _infection(session, actor, infection_id)
+    record(
+        session,
+        actor,
+        action="read",
+        entity="person",
+        entity_id=infection.person_id,
+        detail={"infection": infection.id, "admission_proposal": True},
+    )
     sev = current_severity(session, infection.id)
-    if sev is None:
-        raise InvalidInput("infection_id", f"infection {infection.id} has no recorded severity")
+    if sev is None:  # nothing to propose yet: an answer, not a refusal, so that the audited read stands
+        return Proposal(
+            infection_id=infection.id,
+            level=None,
+            place=None,
+            bed_kind=None,
+            facility_id=None,
+            facility_name=None,
+            transfer=False,
+            reasons=(),
+        )
     level, place = CareLevel(sev.level), Facility(sev.facility)
     reasons = [Reason(**r) for r in sev.reasons]
     stay = open_stay(session, infection.id)
@@ -463,6 +497,14 @@ def admit(
     )
     session.add(new)
     session.flush()
+    record(
+        session,
+        actor,
+        action="update",
+        entity="person",
+        entity_id=infection.person_id,
+        detail={"infection": infection.id, "admitted_to": facility.id, "bed_kind": bed.value},
+    )
     return new
 
 
@@ -483,6 +525,14 @@ def end_stay(session: Session, actor: Actor, infection_id: int, on: date, end: s
     if how is StayEnd.discharged:
         infection.discharged_on = on
     session.flush()
+    record(
+        session,
+        actor,
+        action="update",
+        entity="person",
+        entity_id=infection.person_id,
+        detail={"infection": infection.id, "stay_end": how.value},
+    )
     return stay
 
 
