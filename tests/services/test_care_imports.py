@@ -17,7 +17,10 @@ from fangkong.services.care.models import CareFacility
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from tests.stores import BACKENDS, Templates
 
-HEADER = "name,kind,jurisdiction_code,status,general_beds,icu_beds,convertible_icu_beds,doctors,nurses,critical_care_nurses\n"
+HEADER = (
+    "name,kind,jurisdiction_code,status,general_beds,icu_beds,convertible_icu_beds,"
+    "doctors,nurses,critical_care_nurses\n"
+)
 GOOD = (
     HEADER + "H1,designated_hospital,110105,open,300,20,10,60,124,50\nC1,fever_clinic,110105001001,open,10,0,0,6,8,0\n"
 )

@@ -36,9 +36,9 @@ def staffed_beds(beds: Mapping[BedKind, int], present: Mapping[StaffKind, int], 
     for kind, count in beds.items():
         if count < 0:
             raise InvalidInput(f"beds.{kind.value}", f"{count} beds: a count cannot be negative")
-    for kind, count in present.items():
+    for staff_kind, count in present.items():
         if count < 0:
-            raise InvalidInput(f"staff.{kind.value}", f"{count} staff: a count cannot be negative")
+            raise InvalidInput(f"staff.{staff_kind.value}", f"{count} staff: a count cannot be negative")
     physical_general = beds.get(BedKind.general, 0) + beds.get(BedKind.convertible_icu, 0)
     physical_icu = beds.get(BedKind.icu, 0)
     general_ratio = policy.number("staffing.nurses_per_bed.general")
@@ -60,7 +60,7 @@ def staffed_beds(beds: Mapping[BedKind, int], present: Mapping[StaffKind, int], 
         because(icu_ratio, f"{icu} of {physical_icu} ICU beds are staffed"),
         because(
             general_ratio,
-            f"{nurses} nurses present at {general_ratio.value} a bed: {general} of {physical_general} general beds are staffed",
+            f"{nurses} nurses at {general_ratio.value} a bed: {general} of {physical_general} general beds staffed",
         ),
     ]
     return StaffedBeds(

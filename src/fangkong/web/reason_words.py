@@ -261,10 +261,14 @@ CATALOGUE: dict[str, str] = {
     "the home meets the conditions for home isolation": "具备居家隔离条件",
     "the home does not meet the conditions for home isolation": "不具备居家隔离条件",
     # ---- staffed_beds.py (measure 11: staffed beds) ----
-    "{} critical-care nurses present at {} a bed staff {} ICU beds": "在岗重症专科护士 {0} 名，每床 {1} 名，可开放重症床位 {2} 张",
+    "{} critical-care nurses present at {} a bed staff {} ICU beds": (
+        "在岗重症专科护士 {0} 名，每床 {1} 名，可开放重症床位 {2} 张"
+    ),
     "{} doctors present at {} a bed staff {} ICU beds": "在岗医生 {0} 名，每床 {1} 名，可开放重症床位 {2} 张",
     "{} of {} ICU beds are staffed": "重症床位 {1} 张中可开放 {0} 张",
-    "{} nurses present at {} a bed: {} of {} general beds are staffed": "在岗护士 {0} 名，每床 {1} 名：普通床位 {3} 张中可开放 {2} 张",
+    "{} nurses at {} a bed: {} of {} general beds staffed": (
+        "在岗护士 {0} 名，每床 {1} 名：普通床位 {3} 张中可开放 {2} 张"
+    ),
     "no open {} has a free {} bed": "没有开放的{0}有空闲{1}床位",
     "nearest open {} with a free {} bed: {}": "最近的有空闲{1}床位的开放{0}：{2}",
     # ---- texts the services build around a rule's reason (risk-area history, refusals) ----
