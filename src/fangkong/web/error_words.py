@@ -308,6 +308,7 @@ ERRORS: dict[str, str] = {
     "{} is not installed here; run it where it is: {}": "本机未安装 {0}；请在已安装处运行：{1}",
     # ---- care facilities, severities and stays (measure 11; services/care, rules/staffed_beds.py) ----
     "a facility must lie in a jurisdiction": "医疗机构必须属于某一辖区",
+    "is missing": "缺失",
     "a facility named {} already exists": "名为 {0} 的医疗机构已存在",
     "a facility needs a name of 1 to 200 characters": "医疗机构名称须为 1 至 200 个字符",
     "a transfer is an admission elsewhere": "转院（转科）请登记为在他处收治",
