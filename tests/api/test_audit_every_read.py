@@ -160,6 +160,20 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/api/campaigns/{campaign_id}/rounds"): CHANGE,
     ("POST", "/api/orders/{order_id}/visits"): CHANGE,
     ("GET", "/api/visits"): Reads("command", "/api/visits"),
+    ("GET", "/api/facilities"): NotPersonal("facilities, beds and staff counts: no person named"),
+    ("POST", "/api/facilities"): CHANGE,
+    ("GET", "/api/facilities/{facility_id}"): NotPersonal("a facility, its beds and staff counts: no person named"),
+    ("PATCH", "/api/facilities/{facility_id}"): CHANGE,
+    ("POST", "/api/facilities/{facility_id}/absences"): CHANGE,
+    ("POST", "/api/infections/{infection_id}/severity"): CHANGE,
+    ("GET", "/api/infections/{infection_id}/severity"): Reads("command", "/api/infections/{infection_id}/severity"),
+    ("GET", "/api/infections/{infection_id}/admission-proposal"): Reads(
+        "command", "/api/infections/{infection_id}/admission-proposal?on=2022-11-16"
+    ),
+    ("POST", "/api/infections/{infection_id}/admissions"): CHANGE,
+    ("POST", "/api/infections/{infection_id}/discharge"): CHANGE,
+    ("POST", "/api/infections/{infection_id}/death"): CHANGE,
+    ("GET", "/api/census"): AGGREGATE,
     # ---- the console ----
     ("MOUNT", "/console-static"): META,
     ("GET", "/favicon.ico"): META,

@@ -47,7 +47,9 @@ PASSED_ON = {
     ("services/orders/service.py", "result.reasons[0].text"),
     ("services/orders/service.py", "_not_yet(decision)"),  # its own f-strings are walked; its last case a reason
     ("services/persons/service.py", "check.problems[0].text"),
-    ("services/visits/service.py", "problem"),  # rules.home_visit.temperature_problem: `HOME_VISIT` below
+    ("services/visits/service.py", "problem"),
+    # a service refusal of services/care/service.py (walked there) passed on with its row number
+    ("services/care/imports.py", "e.message"),  # rules.home_visit.temperature_problem: `HOME_VISIT` below
     # another error's message, re-raised with its row or field: its own raise is walked
     ("services/lab/files.py", "exc.message"),
     ("services/tracing/candidates.py", "exc.message"),

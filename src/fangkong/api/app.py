@@ -18,6 +18,7 @@ from fangkong.api import (
     raw_files,
     routes_areas,
     routes_auth,
+    routes_care,
     routes_check,
     routes_infections,
     routes_lab,
@@ -109,6 +110,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_overreach.router,
         routes_measures.router,
         routes_visits.router,
+        routes_care.router,
         routes_users.router,
         routes_person_rights.router,
     ):

@@ -185,3 +185,44 @@ class AgeBand(StrEnum):
     def of(cls, age: int) -> AgeBand:
         """The band of an age in years."""
         return cls.from_80 if age >= 80 else cls.from_60_to_79 if age >= 60 else cls.under_60
+class CareFacilityKind(StrEnum):
+    """A kind of medical facility that cares for infections (measure 11: graded diagnosis and treatment; issue 18)."""
+
+    designated_hospital = "designated_hospital"  # 定点医院
+    sub_designated_hospital = "sub_designated_hospital"  # 亚定点医院
+    makeshift_hospital = "makeshift_hospital"  # 方舱医院
+    fever_clinic = "fever_clinic"  # 发热门诊
+    community_health_centre = "community_health_centre"  # 社区卫生服务中心
+    isolation_site = "isolation_site"  # 集中隔离点
+
+
+class FacilityStatus(StrEnum):
+    """Whether a facility takes patients now (measure 11: beds prepared in advance may stand by)."""
+
+    open = "open"  # 开放
+    standby = "standby"  # 备用
+    closed = "closed"  # 关闭
+
+
+class BedKind(StrEnum):
+    """A kind of bed (measure 11: 准备好住院和重症床位)."""
+
+    general = "general"  # 普通床位
+    icu = "icu"  # 重症监护床位
+    convertible_icu = "convertible_icu"  # 可转换重症床位
+
+
+class StaffKind(StrEnum):
+    """A kind of medical staff (measure 11: a plan for when medical staff are infected)."""
+
+    doctor = "doctor"  # 医生
+    nurse = "nurse"  # 护士
+    critical_care_nurse = "critical_care_nurse"  # 重症专科护士
+
+
+class StayEnd(StrEnum):
+    """How a stay in a facility ended (measure 11)."""
+
+    transferred = "transferred"  # 转科/转院
+    discharged = "discharged"  # 出院
+    died = "died"  # 死亡

@@ -10,6 +10,7 @@ from fangkong.services.areas.models import (
 )
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.campaigns.models import Campaign
+from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
 from fangkong.services.file_imports.models import LabImport
 from fangkong.services.health_codes.models import HealthCode, HealthCodeChange
 from fangkong.services.infections.models import Infection
@@ -29,11 +30,14 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Campaign",
+    "CareFacility",
+    "CareStay",
     "ContactCandidate",
     "HealthCode",
     "HealthCodeChange",
     "HomeVisit",
     "Infection",
+    "InfectionSeverity",
     "IsolationSite",
     "Jurisdiction",
     "LabImport",
@@ -53,6 +57,7 @@ __all__ = [
     "SampleMember",
     "Sampling",
     "SpilloverCandidate",
+    "StaffAbsence",
     "StrandedPerson",
     "TemporaryControl",
     "Ticket",

@@ -314,6 +314,29 @@ ERRORS: dict[str, str] = {
     "{} is not a fangkong store ({})": "{0} 不是防控系统的数据库（{1}）",
     "{} is not a pg_dump file: {}": "{0} 不是 PostgreSQL 备份文件：{1}",
     "{} is not installed here; run it where it is: {}": "本机未安装 {0}；请在已安装处运行：{1}",
+    # ---- care facilities, severities and stays (measure 11; services/care, rules/staffed_beds.py) ----
+    "a facility must lie in a jurisdiction": "医疗机构必须属于某一辖区",
+    "is missing": "缺失",
+    "a facility named {} already exists": "名为 {0} 的医疗机构已存在",
+    "a facility needs a name of 1 to 200 characters": "医疗机构名称须为 1 至 200 个字符",
+    "a transfer is an admission elsewhere": "转院（转科）请登记为在他处收治",
+    "facility {} is {}, not open": "医疗机构 {0} 状态为{1}，未开放",
+    "infection {} has no recorded severity": "感染者 {0} 尚未登记临床分型",
+    "infection {} is in no facility": "感染者 {0} 不在任何医疗机构",
+    "infection {} was discharged on {}": "感染者 {0} 已于 {1} 出院",
+    "not a field of a facility": "不是医疗机构的字段",
+    "{} away is more than the {} {} staff": "离岗 {0} 人，超过{2}总数 {1} 人",
+    "{} beds are fewer than the {} occupied": "床位 {0} 张，少于已占用的 {1} 张",
+    "{} beds: a count cannot be negative": "床位 {0} 张：数量不能为负",
+    "{} cannot be negative": "{0} 不能为负数",
+    "{} has {} {} beds, all occupied": "{0} 的{2}床位共 {1} 张，已全部占用",
+    "{} is before the current stay began ({})": "{0} 早于当前住院开始日期（{1}）",
+    "{} is before the stay began ({})": "{0} 早于住院开始日期（{1}）",
+    "{} is not an infection: the person is not infected": "{0} 不是感染者记录：此人未感染",
+    "{} is not between -180 and 180": "{0} 不在 -180 至 180 之间",
+    "{} is not between -90 and 90": "{0} 不在 -90 至 90 之间",
+    "{} is not between 0 and {}": "{0} 不在 0 至 {1} 之间",
+    "{} staff: a count cannot be negative": "人员 {0} 名：数量不能为负",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
@@ -332,6 +355,7 @@ NOT_FOUND: dict[str, str] = {
     "contact candidate": "密接候选人",
     "spill-over candidate": "外溢候选人",
     "export format": "导出格式",
+    "facility": "医疗机构",
 }
 
 # Pydantic v2's messages (pydantic_core's templates, with a `{}` for each of their fields) that reach a console form

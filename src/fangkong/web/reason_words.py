@@ -274,6 +274,17 @@ CATALOGUE: dict[str, str] = {
     "{} beds run out within {} days of {}: alert": "{0}床位将在 {2} 后 {1} 天内耗尽：预警",
     "{} beds: no days projected": "{0}床位：未推算任何日期",
     "{} beds: enough for {} days (at most {} in use, on {})": "{0}床位：{1} 天内充足（最多占用 {2} 张，{3}）",
+    # ---- staffed_beds.py (measure 11: staffed beds) ----
+    "{} critical-care nurses present at {} a bed staff {} ICU beds": (
+        "在岗重症专科护士 {0} 名，每床 {1} 名，可开放重症床位 {2} 张"
+    ),
+    "{} doctors present at {} a bed staff {} ICU beds": "在岗医生 {0} 名，每床 {1} 名，可开放重症床位 {2} 张",
+    "{} of {} ICU beds are staffed": "重症床位 {1} 张中可开放 {0} 张",
+    "{} nurses at {} a bed: {} of {} general beds staffed": (
+        "在岗护士 {0} 名，每床 {1} 名：普通床位 {3} 张中可开放 {2} 张"
+    ),
+    "no open {} has a free {} bed": "没有开放的{0}有空闲{1}床位",
+    "nearest open {} with a free {} bed: {}": "最近的有空闲{1}床位的开放{0}：{2}",
     # ---- texts the services build around a rule's reason (risk-area history, refusals) ----
     "infection {} on {}: {}": "感染者 {0}，{1}：{2}",
     "sample {} judged a past infection, sampled on {}: {}": "样本 {0} 判定为既往感染，{1} 采样：{2}",
@@ -356,6 +367,10 @@ VOCAB: dict[str, str] = {
     "isolation_site": "集中隔离点",
     "makeshift_hospital": "方舱医院",
     "designated_hospital": "定点医院",
+    "sub_designated_hospital": "亚定点医院",
+    "fever_clinic": "发热门诊",
+    "community_health_centre": "社区卫生服务中心",
+    "convertible_icu": "可转换重症床位",
     "hospital": "医院",
     "serious_underlying_disease": "患严重基础疾病",
     "pregnancy": "孕产妇",
