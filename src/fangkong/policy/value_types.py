@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from fangkong.policy.terms import (
+    AllocationGroup,
     AreaLevel,
     CampaignCondition,
     CareLevel,
@@ -15,6 +16,7 @@ from fangkong.policy.terms import (
     PhaseKind,
     Restriction,
     RiskFactor,
+    Severity,
 )
 
 
@@ -66,6 +68,8 @@ VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "care_level": TypeAdapter(CareLevel),
     "facility": TypeAdapter(Facility),
     "risk_factors": TypeAdapter(tuple[RiskFactor, ...]),
+    "severities": TypeAdapter(tuple[Severity, ...]),
+    "allocation_groups": TypeAdapter(tuple[AllocationGroup, ...]),
 }
 
 # Kept for readers of the data: the testing conditions measure 6 names.
