@@ -96,7 +96,7 @@ def site_in_scope(session: Session, actor: Actor, site_id: int, *, field: str = 
     actor.require(Permission.read_persons)
     site = session.get(SupplySite, site_id)
     if site is None or not covers(session, actor, site.jurisdiction_code):
-        raise NotFound(field.removesuffix("_id"), site_id)
+        raise NotFound("supply site", site_id)
     return site
 
 
