@@ -31,6 +31,7 @@ ERRORS: dict[str, str] = {
     "an adjustment changes the stock: give a quantity other than 0": "盘点调整须改变库存：数量不能为 0",
     "an item with code {} exists": "已有编码为 {0} 的物品",
     "no item with code {}": "没有编码为 {0} 的物品",
+    "no supply site named {}": "没有名为 {0} 的物资点",
     "request {}: {} is not a quantity (1 or more)": "申请 {0}：{1} 不是有效数量（至少为 1）",
     "request {}: {} is not an age in years (0 to {})": "申请 {0}：{1} 不是有效年龄（0 至 {2} 岁）",
     "two requests have the same key": "两条申请的编号相同",
