@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from fangkong.cli import areas, backup, bulk, cases, lab, plan, policy, retention, store
+from fangkong.cli import areas, backup, bulk, cases, lab, plan, policy, retention, store, supplies
 from fangkong.services import logs
 
 app = typer.Typer(
@@ -38,6 +38,7 @@ app.add_typer(areas.areas_app, name="areas")
 app.add_typer(areas.codes_app, name="codes")
 app.add_typer(areas.overlay_app, name="overlay")
 app.add_typer(bulk.bulk_app, name="bulk")
+app.add_typer(supplies.supplies_app, name="supplies")
 
 
 if __name__ == "__main__":
