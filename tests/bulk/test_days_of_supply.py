@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import random
 from datetime import date, timedelta
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -22,8 +23,8 @@ AS_OF = date(2022, 12, 10)
 def random_inputs(seed: int, sites: int, items: int) -> tuple[pa.Table, pa.Table]:
     rng = random.Random(seed)
     categories = list(SupplyCategory)
-    stock = {"site_id": [], "item_id": [], "category": [], "quantity": []}
-    used = {"site_id": [], "item_id": [], "day": [], "quantity": []}
+    stock: dict[str, list[Any]] = {"site_id": [], "item_id": [], "category": [], "quantity": []}
+    used: dict[str, list[Any]] = {"site_id": [], "item_id": [], "day": [], "quantity": []}
     for s in range(sites):
         for i in range(items):
             stock["site_id"].append(s)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -58,7 +59,7 @@ def _setup(session: Session) -> tuple[int, int]:
     return a.id, b.id
 
 
-def _move(session: Session, site: int, kind: str, qty: int, day: date = TODAY, **kw: object) -> None:
+def _move(session: Session, site: int, kind: str, qty: int, day: date = TODAY, **kw: Any) -> None:
     record_movement(
         session, MANAGER, site, MovementCreate(kind=kind, item_code="PAX", quantity=qty, day=day, **kw), today=TODAY
     )
@@ -71,7 +72,7 @@ def _ledger_equals_stock(session: Session) -> None:
                 SupplyMovement.site_id == row.site_id, SupplyMovement.item_id == row.item_id
             )
         )
-        assert row.quantity == total >= 0
+        assert total is not None and row.quantity == total >= 0
 
 
 @pytest.mark.parametrize(
@@ -104,7 +105,7 @@ def test_movements_keep_stock_and_refuse_going_negative(session: Session) -> Non
     _move(session, a, "adjustment", -1, note="count")
     session.commit()
     before = session.scalar(select(func.count()).select_from(SupplyMovement))
-    for kind, qty, kw, field in [
+    bad: list[tuple[str, int, dict[str, Any], str]] = [
         ("dispensation", 3, {}, "quantity"),  # 2 left
         ("transfer", 5, {"to_site_id": b}, "quantity"),
         ("dispensation", -1, {}, "quantity"),
@@ -112,7 +113,8 @@ def test_movements_keep_stock_and_refuse_going_negative(session: Session) -> Non
         ("loan", 1, {}, "kind"),
         ("transfer", 1, {}, "to_site_id"),
         ("transfer", 1, {"to_site_id": a}, "to_site_id"),
-    ]:
+    ]
+    for kind, qty, kw, field in bad:
         with pytest.raises(InvalidInput) as refused:
             _move(session, a, kind, qty, **kw)
         assert refused.value.field == field
@@ -159,7 +161,7 @@ def test_a_shortage_is_allocated_to_the_severe_high_risk_and_elderly_first(sessi
     a, _ = _setup(session)
     _move(session, a, "receipt", 5)
     t0 = datetime(2022, 12, 10, 1, tzinfo=UTC)
-    who = [(30, "mild", []), (85, "mild", []), (40, "severe", []), (70, "mild", [])]
+    who: list[tuple[int, str, list[str]]] = [(30, "mild", []), (85, "mild", []), (40, "severe", []), (70, "mild", [])]
     ids = []
     for n, (age, severity, factors) in enumerate(who):
         r = create_request(

@@ -188,7 +188,8 @@ class SupplyCategory(StrEnum):
 
 
 class SupplySiteKind(StrEnum):
-    """Where medicines and equipment are stocked and dispensed (measure 13: the reserves reach patients through these)."""
+    """Where medicines and equipment are stocked and dispensed (measure 13: the reserves reach patients through
+    these)."""
 
     hospital = "hospital"  # 医院（药房）
     pharmacy = "pharmacy"  # 药店
@@ -197,8 +198,9 @@ class SupplySiteKind(StrEnum):
 
 
 class AllocationGroup(StrEnum):
-    """Who is served first when a site's stock of an item is short (measure 13: 特别是重症高风险人群和老年患者的治疗需要),
-    in the order `supplies.allocation.order` gives; within a group, the earliest request first."""
+    """Who is served first when a site's stock of an item is short (measure 13:
+    特别是重症高风险人群和老年患者的治疗需要), in the order `supplies.allocation.order` gives; within a group,
+    the earliest request first."""
 
     severe = "severe"  # 重型、危重型患者
     high_risk = "high_risk"  # 重症高风险人群（年龄、基础疾病等）
