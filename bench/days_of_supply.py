@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pyarrow as pa
 
 from fangkong.bulk.days_of_supply import days_of_supply_job, days_of_supply_sql
 from fangkong.bulk.engines import DuckDBEngine
+from fangkong.bulk.timebase import epoch_day, from_epoch_day
 from fangkong.policy import load_policy
 from fangkong.policy.terms import SupplyCategory
 from fangkong.rules.supplies import days_of_supply, reorder
@@ -38,12 +39,11 @@ def inputs(sites: int, items: int, per_line: int, seed: int = 7) -> tuple[pa.Tab
             "quantity": rng.integers(0, 2000, n),
         }
     )
-    days = np.array([AS_OF - timedelta(days=int(b)) for b in range(20)], dtype="datetime64[D]")
     used = pa.table(
         {
             "site_id": np.repeat(site, per_line),
             "item_id": np.repeat(item, per_line),
-            "day": pa.array(days[rng.integers(0, 20, n * per_line)]),
+            "day": epoch_day(AS_OF) - rng.integers(0, 20, n * per_line),
             "quantity": rng.integers(1, 40, n * per_line),
         }
     )
@@ -80,7 +80,8 @@ def main() -> None:
     for s, i, d, q in zip(u["site_id"], u["item_id"], u["day"], u["quantity"], strict=True):
         if (s, i) in keys:
             line = by_line.setdefault((s, i), {})
-            line[d] = line.get(d, 0) + q
+            day = from_epoch_day(d)
+            line[day] = line.get(day, 0) + q
     for r in head:
         reorder(
             days_of_supply(r["quantity"], by_line.get((r["site_id"], r["item_id"]), {}), AS_OF, rules),
@@ -104,7 +105,7 @@ def main() -> None:
                 "CREATE UNLOGGED TABLE stock (site_id bigint, item_id bigint, category text, quantity bigint)"
             )
             c.exec_driver_sql(
-                "CREATE UNLOGGED TABLE dispensed (site_id bigint, item_id bigint, day date, quantity bigint)"
+                "CREATE UNLOGGED TABLE dispensed (site_id bigint, item_id bigint, day bigint, quantity bigint)"
             )
         raw = pg.raw_connection()
         try:

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import date, timedelta
+from contextlib import ExitStack
+from datetime import date
 from typing import Any
 
 import pyarrow as pa
 import pytest
 
 from fangkong.bulk.days_of_supply import days_of_supply_job
-from fangkong.bulk.engines import DuckDBEngine, Engine
+from fangkong.bulk.engines import DuckDBEngine, Engine, PostgresEngine
+from fangkong.bulk.timebase import epoch_day, from_epoch_day
 from fangkong.policy import load_policy
 from fangkong.policy.terms import SupplyCategory
 from fangkong.rules.supplies import days_of_supply, reorder
+from fangkong.services.store import scratch_database
 
 AS_OF = date(2022, 12, 10)
 
@@ -34,18 +37,23 @@ def random_inputs(seed: int, sites: int, items: int) -> tuple[pa.Table, pa.Table
             for back in rng.sample(range(20), rng.randint(0, 6)):
                 used["site_id"].append(s)
                 used["item_id"].append(i)
-                used["day"].append(AS_OF - timedelta(days=back))
+                used["day"].append(epoch_day(AS_OF) - back)
                 used["quantity"].append(rng.randint(1, 40))
     return pa.table(stock), pa.table(
         used,
         schema=pa.schema(
-            [("site_id", pa.int64()), ("item_id", pa.int64()), ("day", pa.date32()), ("quantity", pa.int64())]
+            [("site_id", pa.int64()), ("item_id", pa.int64()), ("day", pa.int64()), ("quantity", pa.int64())]
         ),
     )
 
 
 def engines() -> list[str]:
-    return ["duckdb", "spark"] if os.environ.get("FANGKONG_REQUIRE_SPARK") else ["duckdb"]
+    names = ["duckdb"]
+    if os.environ.get("FANGKONG_REQUIRE_SPARK"):
+        names.append("spark")
+    if os.environ.get("FANGKONG_TEST_PG_URL") or os.environ.get("FANGKONG_REQUIRE_PG"):
+        names.append("postgresql")
+    return names
 
 
 @pytest.mark.parametrize("engine_name", engines())
@@ -54,20 +62,25 @@ def test_bulk_equals_the_rule(seed: int, engine_name: str) -> None:
     rules = load_policy().at(AS_OF)
     stock, used = random_inputs(seed, 30, 14)
     engine: Engine
-    if engine_name == "duckdb":
-        engine = DuckDBEngine()
-    else:
-        from fangkong.bulk.engines import SparkEngine
+    with ExitStack() as stack:
+        if engine_name == "duckdb":
+            engine = DuckDBEngine()
+        elif engine_name == "spark":
+            from fangkong.bulk.engines import SparkEngine
 
-        engine = SparkEngine("local[2]")
-    try:
+            engine = SparkEngine("local[2]")
+        else:
+            url = os.environ.get("FANGKONG_TEST_PG_URL")
+            if not url:
+                pytest.fail("PostgreSQL is required here (FANGKONG_TEST_PG_URL)")
+            engine = PostgresEngine(stack.enter_context(scratch_database(url, "fk_supply")))
+        stack.callback(engine.close)
         out = days_of_supply_job(engine, stock, used, rules, AS_OF).to_pylist()
-    finally:
-        engine.close()
     by_line: dict[tuple[int, int], dict[date, int]] = {}
     for row in used.to_pylist():
         d = by_line.setdefault((row["site_id"], row["item_id"]), {})
-        d[row["day"]] = d.get(row["day"], 0) + row["quantity"]
+        day = from_epoch_day(row["day"])
+        d[day] = d.get(day, 0) + row["quantity"]
     assert len(out) == stock.num_rows
     for row in out:
         supply = days_of_supply(row["stock"], by_line.get((row["site_id"], row["item_id"]), {}), AS_OF, rules)

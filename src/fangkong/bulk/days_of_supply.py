@@ -3,7 +3,8 @@
 DuckDB, Spark local mode, PostgreSQL). The same figures as `rules.supplies.days_of_supply` and `reorder` per line.
 
 Inputs (Arrow or Parquet): `stock(site_id, item_id, category, quantity)` and
-`dispensed(site_id, item_id, day, quantity)`. Output: one row per stock line with `dispensed` (in the window),
+`dispensed(site_id, item_id, day, quantity)` (`day` in days since the epoch,
+`bulk.timebase`). Output: one row per stock line with `dispensed` (in the window),
 `daily_use` (NULL: no use), `days` (NULL: does not run out; 0 for an empty shelf) and `alert` (none, reorder,
 critical)."""
 
@@ -14,6 +15,7 @@ from datetime import date
 import pyarrow as pa
 
 from fangkong.bulk.engines import Engine
+from fangkong.bulk.timebase import epoch_day
 from fangkong.policy import PolicyAt
 from fangkong.policy.terms import SupplyCategory
 from fangkong.rules.supplies import window_of
@@ -33,7 +35,7 @@ def days_of_supply_sql(rules: PolicyAt, as_of: date) -> str:
 WITH used AS (
   SELECT site_id, item_id, SUM(quantity) AS dispensed
   FROM dispensed
-  WHERE day >= DATE '{first.isoformat()}' AND day <= DATE '{last.isoformat()}'
+  WHERE day >= {epoch_day(first)} AND day <= {epoch_day(last)}
   GROUP BY site_id, item_id
 ), lines AS (
   SELECT s.site_id, s.item_id, s.category, s.quantity AS stock, COALESCE(u.dispensed, 0) AS dispensed,
