@@ -111,7 +111,7 @@ def main() -> None:
         try:
             cur = raw.cursor()
             for name, table in (("stock", stock), ("dispensed", used)):
-                with cur.copy(f"COPY {name} FROM STDIN") as copy:  # type: ignore[attr-defined]
+                with cur.copy(f"COPY {name} FROM STDIN") as copy:
                     for row in zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True):
                         copy.write_row(row)
             raw.commit()
