@@ -53,6 +53,7 @@ PASSED_ON = {
     # another error's message, re-raised with its row or field: its own raise is walked
     ("services/lab/files.py", "exc.message"),
     ("services/tracing/candidates.py", "exc.message"),
+    ("services/supplies/imports.py", "exc.message"),
 }
 # the rules' message that `visits` passes on (rules.home_visit builds it; the reason test does not walk it)
 HOME_VISIT = "{} °C is outside {}–{} °C: measure again"

@@ -28,6 +28,7 @@ from fangkong.api import (
     routes_person_rights,
     routes_persons,
     routes_sites,
+    routes_supplies,
     routes_users,
     routes_visits,
     security_headers,
@@ -111,6 +112,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_measures.router,
         routes_visits.router,
         routes_care.router,
+        routes_supplies.router,
         routes_users.router,
         routes_person_rights.router,
     ):

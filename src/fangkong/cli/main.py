@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from fangkong.cli import areas, backup, bulk, cases, lab, plan, policy, resources, retention, store
+from fangkong.cli import areas, backup, bulk, cases, lab, plan, policy, resources, retention, store, supplies
 from fangkong.services import logs
 
 app = typer.Typer(
@@ -39,6 +39,7 @@ app.add_typer(areas.codes_app, name="codes")
 app.add_typer(areas.overlay_app, name="overlay")
 app.add_typer(bulk.bulk_app, name="bulk")
 app.add_typer(resources.resources_app, name="resources")
+app.add_typer(supplies.supplies_app, name="supplies")
 
 
 if __name__ == "__main__":

@@ -185,6 +185,8 @@ class AgeBand(StrEnum):
     def of(cls, age: int) -> AgeBand:
         """The band of an age in years."""
         return cls.from_80 if age >= 80 else cls.from_60_to_79 if age >= 60 else cls.under_60
+
+
 class CareFacilityKind(StrEnum):
     """A kind of medical facility that cares for infections (measure 11: graded diagnosis and treatment; issue 18)."""
 
@@ -192,6 +194,28 @@ class CareFacilityKind(StrEnum):
     sub_designated_hospital = "sub_designated_hospital"  # 亚定点医院
     makeshift_hospital = "makeshift_hospital"  # 方舱医院
     fever_clinic = "fever_clinic"  # 发热门诊
+
+
+class SupplyCategory(StrEnum):
+    """What a stocked item is, as measure 13 (m20.13) names the reserves: treatment drugs, traditional Chinese medicine
+    prescriptions, first-aid drugs and medical equipment. Each category has its own reorder point
+    (`supplies.reorder_days.<category>`)."""
+
+    antiviral = "antiviral"  # 抗病毒药
+    antipyretic = "antipyretic"  # 退热药
+    tcm_prescription = "tcm_prescription"  # 中药方剂
+    first_aid_drug = "first_aid_drug"  # 急救药品
+    oxygen_concentrator = "oxygen_concentrator"  # 制氧机
+    ventilator = "ventilator"  # 呼吸机
+    oximeter = "oximeter"  # 指夹式血氧仪
+
+
+class SupplySiteKind(StrEnum):
+    """Where medicines and equipment are stocked and dispensed (measure 13: the reserves reach patients through
+    these)."""
+
+    hospital = "hospital"  # 医院（药房）
+    pharmacy = "pharmacy"  # 药店
     community_health_centre = "community_health_centre"  # 社区卫生服务中心
     isolation_site = "isolation_site"  # 集中隔离点
 
@@ -226,3 +250,14 @@ class StayEnd(StrEnum):
     transferred = "transferred"  # 转科/转院
     discharged = "discharged"  # 出院
     died = "died"  # 死亡
+
+
+class AllocationGroup(StrEnum):
+    """Who is served first when a site's stock of an item is short (measure 13:
+    特别是重症高风险人群和老年患者的治疗需要), in the order `supplies.allocation.order` gives; within a group,
+    the earliest request first."""
+
+    severe = "severe"  # 重型、危重型患者
+    high_risk = "high_risk"  # 重症高风险人群（年龄、基础疾病等）
+    elderly = "elderly"  # 老年患者
+    others = "others"  # 其他患者

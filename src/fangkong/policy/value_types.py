@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from fangkong.policy.terms import (
+    AllocationGroup,
     AreaLevel,
     CampaignCondition,
     CareLevel,
@@ -15,6 +16,7 @@ from fangkong.policy.terms import (
     PhaseKind,
     Restriction,
     RiskFactor,
+    Severity,
 )
 
 
@@ -85,6 +87,8 @@ VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "risk_factors": TypeAdapter(tuple[RiskFactor, ...]),
     "share": TypeAdapter(Annotated[float, Field(ge=0.0, le=1.0)]),
     "day_shares": TypeAdapter(DayShares),
+    "severities": TypeAdapter(tuple[Severity, ...]),
+    "allocation_groups": TypeAdapter(tuple[AllocationGroup, ...]),
 }
 
 # Kept for readers of the data: the testing conditions measure 6 names.

@@ -21,6 +21,7 @@ from fangkong.services.overreach.models import OverreachFinding
 from fangkong.services.persons.models import AddressChange, Person
 from fangkong.services.sites.models import IsolationSite, Room, RoomAssignment
 from fangkong.services.stranded.models import StrandedPerson
+from fangkong.services.supplies.models import SupplyItem, SupplyMovement, SupplyRequest, SupplySite, SupplyStock
 from fangkong.services.tracing.models import ContactCandidate, Venue, VenueScan
 from fangkong.services.users.models import ApiToken, User
 from fangkong.services.visits.models import HomeVisit
@@ -59,6 +60,11 @@ __all__ = [
     "SpilloverCandidate",
     "StaffAbsence",
     "StrandedPerson",
+    "SupplyItem",
+    "SupplyMovement",
+    "SupplyRequest",
+    "SupplySite",
+    "SupplyStock",
     "TemporaryControl",
     "Ticket",
     "User",

@@ -23,6 +23,22 @@ from fangkong.web.i18n import MESSAGES
 
 # English template -> Chinese template ({0}, {1}, ... are the English fields in order; a literal brace is doubled).
 ERRORS: dict[str, str] = {
+    # ---- supplies (measure 13: drug and equipment reserves) ----
+    "a day's dispensed quantity cannot be negative": "单日发放数量不能为负数",
+    "a supply site named {} exists": "已有名为 {0} 的物资点",
+    "a transfer goes to another site": "调拨须调往其他物资点",
+    "a transfer names the site it goes to": "调拨须写明调入的物资点",
+    "an adjustment changes the stock: give a quantity other than 0": "盘点调整须改变库存：数量不能为 0",
+    "an item with code {} exists": "已有编码为 {0} 的物品",
+    "no item with code {}": "没有编码为 {0} 的物品",
+    "no supply site named {}": "没有名为 {0} 的物资点",
+    "request {}: {} is not a quantity (1 or more)": "申请 {0}：{1} 不是有效数量（至少为 1）",
+    "request {}: {} is not an age in years (0 to {})": "申请 {0}：{1} 不是有效年龄（0 至 {2} 岁）",
+    "two requests have the same key": "两条申请的编号相同",
+    "{} holds {} {} of {}: {} would make it negative": "{0} 现有 {3} {1}（单位：{2}）：减少 {4} 将使库存为负",
+    "{} is not a quantity (1 or more)": "{0} 不是有效数量（至少为 1）",
+    "{} is not a quantity (a whole number, 0 or more)": "{0} 不是有效数量（0 或以上的整数）",
+    "{} is not a stock (a whole number, 0 or more)": "{0} 不是有效库存（0 或以上的整数）",
     # ---- values that cannot be read ----
     "{} is not a date": "{0} 不是有效日期",
     "{} is not a date (YYYY-MM-DD)": "{0} 不是有效日期（格式 YYYY-MM-DD）",
@@ -341,6 +357,7 @@ ERRORS: dict[str, str] = {
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
 NOT_FOUND: dict[str, str] = {
+    "supply site": "物资点",
     "person": "人员",
     "user": "账号",
     "order": "管控令",

@@ -1,0 +1,109 @@
+"""`fangkong supplies import FILE --kind sites|items|stock` and `fangkong supplies stock [--site S] [--alerts]`: the
+medicines and equipment of measure 13 (m20.13), imported and shown as the stock table with days of supply and reorder
+alerts. Each runs as a named staff account (its role and jurisdiction)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fangkong.cli.common import console, reports_errors, sessions_on
+from fangkong.cli.store import Db
+from fangkong.errors import InvalidInput
+from fangkong.policy import load_policy
+from fangkong.services.access import Actor
+from fangkong.services.calendar import local_day, system_clock
+from fangkong.services.file_imports.rows import format_of
+from fangkong.services.settings import database_url
+from fangkong.services.store import unit_of_work, upgrade
+from fangkong.services.supplies.imports import import_supplies
+from fangkong.services.supplies.models import SupplySite
+from fangkong.services.supplies.service import stock_table
+from fangkong.services.users.models import User as UserRow
+from fangkong.services.users.service import actor_for_user
+
+supplies_app = typer.Typer(help="Medicines and equipment per site (measure 13).", no_args_is_help=True)
+
+File = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="a .csv or .json file")]
+User = Annotated[str, typer.Option("--as", help="the staff account the command runs as")]
+
+
+def _actor(session: Session, username: str) -> Actor:
+    user = session.scalar(select(UserRow).where(UserRow.username == username, UserRow.active.is_(True)))
+    if user is None:
+        raise InvalidInput("--as", f"no active user {username!r}")
+    return actor_for_user(session, user)
+
+
+@supplies_app.command("import")
+@reports_errors
+def import_file(
+    path: File,
+    username: User,
+    kind: Annotated[str, typer.Option("--kind", help="sites, items or stock")],
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or json (default: from the file name)")] = None,
+    db: Db = None,
+) -> None:
+    """Import sites (name, kind, jurisdiction_code), items (code, name, category, unit) or opening stock (site,
+    item_code, quantity, day): all or nothing, a second import of the same file changes nothing."""
+    url = database_url(db)
+    upgrade(url)
+    if fmt not in (None, "csv", "json"):
+        raise InvalidInput("--format", f"{fmt!r} is not one of csv, json")
+    chosen: Literal["csv", "json"] = fmt if fmt in ("csv", "json") else format_of(path.name)  # type: ignore[assignment]
+    now = system_clock()
+    with unit_of_work(sessions_on(url, today=local_day(now))) as session:
+        summary = import_supplies(
+            session,
+            _actor(session, username),
+            path.read_bytes(),
+            kind=kind,
+            fmt=chosen,
+            today=local_day(now),
+            now=now,
+            filename=path.name,
+        )
+    if summary.already_imported:
+        console.print(f"already imported as import {summary.import_id}: nothing changed", highlight=False)
+    else:
+        console.print(f"import {summary.import_id}: {summary.rows} rows, {summary.added} new", highlight=False)
+
+
+@supplies_app.command("stock")
+@reports_errors
+def stock(
+    username: User,
+    site: Annotated[str | None, typer.Option("--site", help="a site's name")] = None,
+    alerts: Annotated[bool, typer.Option("--alerts", help="only the lines under their reorder point")] = False,
+    db: Db = None,
+) -> None:
+    """The stock table: stock, daily use over the window, days of supply and the reorder alert (in words)."""
+    url = database_url(db)
+    upgrade(url)
+    now = system_clock()
+    today = local_day(now)
+    with unit_of_work(sessions_on(url, today=today)) as session:
+        actor = _actor(session, username)
+        site_id = None
+        if site is not None:
+            site_id = session.scalar(select(SupplySite.id).where(SupplySite.name == site))
+            if site_id is None:
+                raise InvalidInput("--site", f"no supply site named {site!r}")
+        lines = stock_table(session, actor, load_policy().at(today), as_of=today, site_id=site_id, alerts_only=alerts)
+    table = Table("site", "item", "category", "stock", "daily use", "days of supply", "alert")
+    for x in lines:
+        table.add_row(
+            x.site_name,
+            x.item_code,
+            x.category,
+            f"{x.stock} {x.unit}",
+            "—" if x.daily_use is None else f"{x.daily_use:.1f}",
+            "does not run out" if x.days is None else f"{x.days:.1f}",
+            {"none": "ok", "reorder": "REORDER", "critical": "CRITICAL"}[x.alert.value],
+        )
+    console.print(table)
