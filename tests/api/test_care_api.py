@@ -39,8 +39,8 @@ def test_admission_transfer_discharge_and_census(demo: Demo) -> None:
     assert (proposal["bed_kind"], proposal["transfer"]) == ("icu", True)
     stay = demo.post("command", f"{url}/admissions", {"facility_id": hospital["id"], "on": "2022-11-17"}, status=201)
     assert stay["bed_kind"] == "icu"
-    assert [s["severity"] for s in demo.get("command", f"{url}/severity")] == ["moderate", "critical"]
-    census = demo.get("command", "/api/census", on="2022-11-17")
+    assert [s["severity"] for s in demo.get("command", f"{url}/severity")["severities"]] == ["moderate", "critical"]
+    census = demo.get("command", "/api/census", on="2022-11-17")["rows"]
     icu = next(r for r in census if r["facility_id"] == hospital["id"] and r["bed_kind"] == "icu")
     assert (icu["occupied"], icu["free"], icu["admissions"]) == (1, 0, 1)
     demo.post("command", f"{url}/discharge", {"on": "2022-11-25"})

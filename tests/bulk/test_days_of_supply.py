@@ -58,7 +58,7 @@ def engines() -> list[str]:
 
 @pytest.mark.parametrize("engine_name", engines())
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_bulk_equals_the_rule(seed: int, engine_name: str) -> None:
+def test_bulk_equals_the_rule(seed: int, engine_name: str, request: pytest.FixtureRequest) -> None:
     rules = load_policy().at(AS_OF)
     stock, used = random_inputs(seed, 30, 14)
     engine: Engine
@@ -66,15 +66,16 @@ def test_bulk_equals_the_rule(seed: int, engine_name: str) -> None:
         if engine_name == "duckdb":
             engine = DuckDBEngine()
         elif engine_name == "spark":
-            from fangkong.bulk.engines import SparkEngine
-
-            engine = SparkEngine("local[2]")
+            # the session's one Spark context (tests/bulk/conftest.py): closing one of our own would stop it for
+            # every other Spark test in this worker
+            engine = request.getfixturevalue("spark")
         else:
             url = os.environ.get("FANGKONG_TEST_PG_URL")
             if not url:
                 pytest.fail("PostgreSQL is required here (FANGKONG_TEST_PG_URL)")
             engine = PostgresEngine(stack.enter_context(scratch_database(url, "fk_supply")))
-        stack.callback(engine.close)
+        if engine_name != "spark":
+            stack.callback(engine.close)
         out = days_of_supply_job(engine, stock, used, rules, AS_OF).to_pylist()
     by_line: dict[tuple[int, int], dict[date, int]] = {}
     for row in used.to_pylist():

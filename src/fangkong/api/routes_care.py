@@ -152,10 +152,18 @@ def severity(infection_id: StoreId, body: SeverityIn, session: DbSession, actor:
     return SeverityRead.model_validate(row)
 
 
-@router.get("/infections/{infection_id}/severity", response_model=list[SeverityRead])
-def severities(infection_id: StoreId, session: DbSession, actor: CurrentActor) -> list[SeverityRead]:
+class SeverityHistory(BaseModel):
+    """One infection's severities, oldest first: a short history, not a list to page."""
+
+    infection_id: int
+    severities: list[SeverityRead]
+
+
+@router.get("/infections/{infection_id}/severity", response_model=SeverityHistory)
+def severities(infection_id: StoreId, session: DbSession, actor: CurrentActor) -> SeverityHistory:
     """An infection's severity history, oldest first (audited read)."""
-    return [SeverityRead.model_validate(r) for r in care.severity_history(session, actor, infection_id)]
+    rows = care.severity_history(session, actor, infection_id)
+    return SeverityHistory(infection_id=infection_id, severities=[SeverityRead.model_validate(r) for r in rows])
 
 
 @router.get("/infections/{infection_id}/admission-proposal", response_model=care.Proposal)
@@ -184,12 +192,19 @@ def death(infection_id: StoreId, body: EndIn, session: DbSession, actor: Current
     return StayRead.model_validate(care.end_stay(session, actor, infection_id, body.on, "died"))
 
 
-@router.get("/census", response_model=list[care.CensusRow])
+class Census(BaseModel):
+    """A day's census report: one row per facility and bed kind in the scope."""
+
+    on: date
+    rows: list[care.CensusRow]
+
+
+@router.get("/census", response_model=Census)
 def census(
     session: DbSession,
     actor: CurrentActor,
     on: Day,
     jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
-) -> list[care.CensusRow]:
+) -> Census:
     """The day's census by facility and bed kind (measure 11): counts only, no person named."""
-    return care.census(session, actor, on, root=scope_root(session, actor, jurisdiction_code))
+    return Census(on=on, rows=care.census(session, actor, on, root=scope_root(session, actor, jurisdiction_code)))

@@ -32,7 +32,7 @@ router = APIRouter(prefix="/api/supplies", tags=["supplies"])
 T = TypeVar("T")
 
 
-class SiteRead(BaseModel):
+class SupplySiteRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -98,23 +98,23 @@ def _page(items: list[T], offset: int, limit: int) -> Page[T]:
     return Page(items=items[offset : offset + limit], total=len(items), offset=offset, limit=limit)
 
 
-@router.get("/sites", response_model=Page[SiteRead])
+@router.get("/sites", response_model=Page[SupplySiteRead])
 def sites(
     session: DbSession,
     actor: CurrentActor,
     offset: Offset = 0,
     limit: Limit = 50,
     jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
-) -> Page[SiteRead]:
+) -> Page[SupplySiteRead]:
     """Supply sites in your jurisdiction, by name."""
     rows = list_sites(session, actor, jurisdiction_code=jurisdiction_code)
-    return _page([SiteRead.model_validate(s) for s in rows], offset, limit)
+    return _page([SupplySiteRead.model_validate(s) for s in rows], offset, limit)
 
 
-@router.post("/sites", response_model=SiteRead, status_code=status.HTTP_201_CREATED)
-def add_site(body: SiteCreate, session: DbSession, actor: CurrentActor) -> SiteRead:
+@router.post("/sites", response_model=SupplySiteRead, status_code=status.HTTP_201_CREATED)
+def add_site(body: SiteCreate, session: DbSession, actor: CurrentActor) -> SupplySiteRead:
     """A new supply site (hospital, pharmacy, community health centre, isolation site) in a jurisdiction."""
-    return SiteRead.model_validate(create_site(session, actor, body))
+    return SupplySiteRead.model_validate(create_site(session, actor, body))
 
 
 @router.get("/items", response_model=Page[ItemRead])

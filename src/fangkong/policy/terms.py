@@ -194,6 +194,8 @@ class CareFacilityKind(StrEnum):
     sub_designated_hospital = "sub_designated_hospital"  # 亚定点医院
     makeshift_hospital = "makeshift_hospital"  # 方舱医院
     fever_clinic = "fever_clinic"  # 发热门诊
+    community_health_centre = "community_health_centre"  # 社区卫生服务中心
+    isolation_site = "isolation_site"  # 集中隔离点
 
 
 class SupplyCategory(StrEnum):
