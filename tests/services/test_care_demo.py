@@ -1,4 +1,4 @@
-"""The demo county's care facilities and stays (issue 18): created once, graded by severity, idempotent."""
+"""The demo county's care facilities and stays (issue 18): made by the demo load, graded by severity, idempotent."""
 
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def test_demo_care_is_made_once(session: Session) -> None:
             .order_by(Jurisdiction.code)
         )
     )
-    made = demo_care(session, SYSTEM, DEMO_TODAY, COUNTY, communities)
-    assert made == 5 + len(communities)
+    # load_demo made them already: the facilities are there, and a second call adds nothing
+    assert session.scalar(select(func.count()).select_from(CareFacility)) == 5 + len(communities)
     counts = [session.scalar(select(func.count()).select_from(t)) for t in (CareFacility, CareStay, InfectionSeverity)]
     assert counts[2] and counts[2] >= 1
     assert demo_care(session, SYSTEM, DEMO_TODAY, COUNTY, communities) == 0

@@ -23,6 +23,7 @@ from fangkong.services.areas.service import Delineation, delineate
 from fangkong.services.areas.shapes import import_areas
 from fangkong.services.calendar import local_instant
 from fangkong.services.campaigns.service import CampaignCreate, RoundRecord, propose, record_round
+from fangkong.services.care.demo import demo_care
 from fangkong.services.health_codes.service import recompute
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
@@ -35,6 +36,7 @@ from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
 from fangkong.services.sites.schemas import AssignmentCreate, SiteCreate
 from fangkong.services.sites.service import assign_room, create_site
+from fangkong.services.supplies.demo import demo_supplies
 from fangkong.services.tracing.venues import VenueCreate, import_scans, register_venue
 from fangkong.services.users.models import User
 from fangkong.services.users.passwords import DEMO_PASSWORD as DEMO_PASSWORD  # the demo prints it
@@ -243,6 +245,8 @@ def load_demo(
                 record_sampling(session, SYSTEM, order.id, sampled_on=test_day, today=DEMO_TODAY)
     _testing_and_tracing(session, rng, communities[0], policy)
     demo_visits(session, SYSTEM, DEMO_TODAY, communities[0])  # this morning's home visits, one with a fever
+    demo_care(session, SYSTEM, DEMO_TODAY, COUNTY, communities, policy=policy)  # hospitals, beds, a severity mix
+    demo_supplies(session, SYSTEM, DEMO_TODAY, COUNTY)  # medicines and equipment with two weeks of dispensing
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 
