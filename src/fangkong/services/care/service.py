@@ -13,12 +13,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import date
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fangkong.errors import InvalidInput, NotFound
+from fangkong.errors import FangkongError, InvalidInput, NotFound
 from fangkong.policy import Policy, load_policy
 from fangkong.policy.terms import (
     BedKind,
@@ -168,15 +169,30 @@ def update_facility(session: Session, actor: Actor, facility_id: int, changes: d
     return facility
 
 
+class _Placed(Protocol):
+    """A stored row that lies in a jurisdiction (a facility, an infection)."""
+
+    @property
+    def jurisdiction_code(self) -> str: ...
+
+
+_Row = TypeVar("_Row", bound=_Placed)
+
+
+def _in_scope(session: Session, actor: Actor, row: _Row | None, refusal: FangkongError) -> _Row:
+    """The row when it exists and lies in a jurisdiction the actor covers; otherwise `refusal` — the same refusal for
+    both, so that a row outside the actor's jurisdictions cannot be told from one that does not exist."""
+    if row is None:
+        raise refusal
+    j = session.get(Jurisdiction, row.jurisdiction_code)
+    if j is None or not actor.covers(j.path):
+        raise refusal
+    return row
+
+
 def get_facility(session: Session, actor: Actor, facility_id: int) -> CareFacility:
     """A facility in the actor's jurisdictions; one outside them is not found."""
-    facility = session.get(CareFacility, facility_id)
-    if facility is None:
-        raise NotFound("facility", str(facility_id))
-    j = session.get(Jurisdiction, facility.jurisdiction_code)
-    if j is None or not actor.covers(j.path):
-        raise NotFound("facility", str(facility_id))
-    return facility
+    return _in_scope(session, actor, session.get(CareFacility, facility_id), NotFound("facility", str(facility_id)))
 
 
 def list_facilities(
@@ -199,13 +215,9 @@ def list_facilities(
 def _infection(session: Session, actor: Actor, infection_id: int) -> Infection:
     """An infection in the actor's scope; anything else is "not infected", naming `infection_id` (issue 18: an
     admission of someone who is not infected)."""
-    infection = session.get(Infection, infection_id) if isinstance(infection_id, int) else None
-    if infection is None:
-        raise InvalidInput("infection_id", f"{infection_id!r} is not an infection: the person is not infected")
-    j = session.get(Jurisdiction, infection.jurisdiction_code)
-    if j is None or not actor.covers(j.path):
-        raise InvalidInput("infection_id", f"{infection_id!r} is not an infection: the person is not infected")
-    return infection
+    found = session.get(Infection, infection_id) if isinstance(infection_id, int) else None
+    refusal = InvalidInput("infection_id", f"{infection_id!r} is not an infection: the person is not infected")
+    return _in_scope(session, actor, found, refusal)
 
 
 def _age(person: Person | None, on: date) -> int:
