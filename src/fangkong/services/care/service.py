@@ -37,6 +37,7 @@ from fangkong.rules.admission import admission
 from fangkong.rules.decision import Reason
 from fangkong.rules.staffed_beds import StaffedBeds, staffed_beds
 from fangkong.services.access import Actor, Permission
+from fangkong.services.audit.reads import read_of
 from fangkong.services.audit.service import record
 from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
 from fangkong.services.infections.models import Infection
@@ -654,3 +655,75 @@ def census_by_jurisdiction(rows: list[CensusRow]) -> dict[tuple[str, BedKind], d
         for k in acc:
             acc[k] += getattr(r, k)
     return out
+
+
+CENSUS_SPAN_DAYS = 92  # a quarter: a longer range is a bulk job's work, not a request's (issue 18: census per day)
+
+
+def census_range(
+    session: Session,
+    actor: Actor,
+    start: date,
+    end: date,
+    *,
+    root: str | None = None,
+    policy: Policy | None = None,
+) -> list[CensusRow]:
+    """The daily census for every day from `start` to `end` inclusive (measure 11; issue 18: "admissions and
+    discharges per day"): one row per day, facility and bed kind, oldest day first. An end before the start, or a
+    range longer than `CENSUS_SPAN_DAYS`, is refused naming `to`."""
+    if end < start:
+        raise InvalidInput("to", f"{end} is before {start}")
+    days = (end - start).days + 1
+    if days > CENSUS_SPAN_DAYS:
+        raise InvalidInput("to", f"{days} days asked: a census range is at most {CENSUS_SPAN_DAYS} days")
+    rows: list[CensusRow] = []
+    for n in range(days):
+        rows.extend(census(session, actor, date.fromordinal(start.toordinal() + n), root=root, policy=policy))
+    return rows
+
+
+STAY_STATES = ("current", "ended")
+
+
+def list_stays(
+    session: Session,
+    actor: Actor,
+    facility_id: int,
+    *,
+    state: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[tuple[CareStay, int]], int]:
+    """A facility's stays, newest first, each with its person's id, and how many there are (measure 11: who is in
+    which bed). `state` current: stays not ended; ended: stays ended. `start`/`end`: stays that overlap those days.
+    The answer names patients, so the read is audited (issue 17) — one entry naming the persons of the page. A state
+    outside the vocabulary is refused naming `state`; an end before the start naming `to`."""
+    facility = get_facility(session, actor, facility_id)
+    if state is not None and state not in STAY_STATES:
+        raise InvalidInput("state", f"{state!r} is not one of {', '.join(STAY_STATES)}")
+    if start is not None and end is not None and end < start:
+        raise InvalidInput("to", f"{end} is before {start}")
+    where = [CareStay.facility_id == facility.id]
+    if state == "current":
+        where.append(CareStay.ended_on.is_(None))
+    elif state == "ended":
+        where.append(CareStay.ended_on.is_not(None))
+    if end is not None:
+        where.append(CareStay.started_on <= end)
+    if start is not None:
+        where.append(CareStay.ended_on.is_(None) | (CareStay.ended_on >= start))
+    total = int(session.scalar(select(func.count()).select_from(CareStay).where(*where)) or 0)
+    stmt = (
+        select(CareStay, Infection.person_id)
+        .join(Infection, Infection.id == CareStay.infection_id)
+        .where(*where)
+        .order_by(CareStay.started_on.desc(), CareStay.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    page = [(stay, int(person)) for stay, person in session.execute(stmt)]
+    read_of(session, actor, "infections", (p for _, p in page), entity_id=facility.id, detail={"stays": True})
+    return page, total
