@@ -346,10 +346,11 @@ def propose_admission(
     session: Session, actor: Actor, infection_id: int, on: date, *, policy: Policy | None = None
 ) -> Proposal:
     """The nearest open facility of the kind the infection's last severity decided, with a free bed of the needed kind
-    (measure 11; register care-facility-places for the kinds answering a place). Walks up the jurisdiction tree from
-    the infection's jurisdiction; within one level the nearest by coordinates when both have them, else the most free
-    beds. A case already in a stay of the right level is not moved; one whose level rose (severe, critical) is proposed
-    a transfer."""
+    (measure 11; register care-facility-places for the kinds answering a place). A free bed is a staffed one
+    (`free_beds`): when staff infections leave a facility's beds unstaffed, the proposal goes on to the next.
+    Walks up the jurisdiction tree from the infection's jurisdiction; within one level the nearest by coordinates when
+    both have them, else the most free beds. A case already in a stay of the right level is not moved; one whose
+    level rose (severe, critical) is proposed a transfer."""
     infection = _infection(session, actor, infection_id)
     record(
         session,
@@ -420,10 +421,10 @@ def propose_admission(
                         CareFacility.status == FacilityStatus.open.value,
                     )
                 )
-                if capacity(f, bed) - _occupied(session, f.id).get(bed, 0) > 0
+                if free_beds(session, f, bed, on, policy=policy) > 0
             ]
             if candidates:
-                chosen = min(candidates, key=lambda f: _rank(session, f, bed, origin))
+                chosen = min(candidates, key=lambda f: _rank(session, f, bed, on, origin, policy))
                 break
         code = j.parent_code
     if chosen is None:
@@ -461,10 +462,25 @@ def _origin(session: Session, infection: Infection) -> tuple[float, float] | Non
     return (f.lat, f.lon) if f is not None and f.lat is not None and f.lon is not None else None
 
 
+def free_beds(session: Session, f: CareFacility, bed: BedKind, on: date, *, policy: Policy | None = None) -> int:
+    """The beds of a kind that can take a patient on `on`: the physical beds the staff present that day can care for
+    (`staffed`), less those occupied (measure 11: "a plan for when medical staff are infected" — a bed without its
+    nurse is no bed; issue 18: staffed-bed capacity, not just physical beds). Negative when staff infections have
+    left fewer staffed beds than patients."""
+    now_staffed = staffed(session, f, on, policy=policy)
+    usable = min(capacity(f, bed), now_staffed.general if bed is BedKind.general else now_staffed.icu)
+    return usable - _occupied(session, f.id).get(bed, 0)
+
+
 def _rank(
-    session: Session, f: CareFacility, bed: BedKind, origin: tuple[float, float] | None
+    session: Session,
+    f: CareFacility,
+    bed: BedKind,
+    on: date,
+    origin: tuple[float, float] | None,
+    policy: Policy | None,
 ) -> tuple[float, int, int]:
-    free = capacity(f, bed) - _occupied(session, f.id).get(bed, 0)
+    free = free_beds(session, f, bed, on, policy=policy)
     distance = math.inf
     if origin is not None and f.lat is not None and f.lon is not None:
         distance = math.hypot(f.lat - origin[0], (f.lon - origin[1]) * math.cos(math.radians(origin[0])))
