@@ -60,7 +60,7 @@ from tests.stores import BACKENDS, Templates
 
 START, SWITCH = date(2022, 11, 28), date(2022, 12, 7)
 DAYS = [START + timedelta(days=k) for k in range(21)]  # 28 Nov .. 18 Dec
-FIRST_CASES, GROWTH = 16, 1.13  # new infections on day k: FIRST_CASES × GROWTH^k (16 on 28 Nov, about 185 on 18 Dec)
+FIRST_CASES, GROWTH = 20, 1.13  # new infections on day k: FIRST_CASES × GROWTH^k (20 on 28 Nov, about 230 on 18 Dec)
 # the age mix of every ten cases reported: (age, unvaccinated) — three under 60, three 60–79, four 80 and over
 MIX = (
     (35, False),
@@ -271,10 +271,7 @@ class Run:
 
     def project(self, day: date) -> None:
         """The projection of the county's beds on `day` (project_jurisdiction: store -> rules.bed_projection)."""
-        try:
-            from fangkong.services.care.projection import project_jurisdiction
-        except ImportError:
-            return
+        from fangkong.services.care.projection import project_jurisdiction
 
         outlook = project_jurisdiction(self.session, SYSTEM, COUNTY, day, policy=self.policy).outlook(CareLevel.icu)
         if outlook.alert and self.wave.alert_day is None:
@@ -291,7 +288,7 @@ class Run:
             ("WAVE-PAX", "奈玛特韦 Paxlovid (wave)", "antiviral", "盒 box"),
         ):
             create_item(self.session, SYSTEM, ItemCreate(code=code, name=name, category=category, unit=unit))
-        self.move("receipt", "WAVE-IBU", 3000, START)
+        self.move("receipt", "WAVE-IBU", 2000, START)
 
     def move(self, kind: str, item: str, quantity: int, day: date, **extra: int) -> None:
         record_movement(

@@ -404,6 +404,13 @@ def propose_admission(
     here = session.get(Jurisdiction, infection.jurisdiction_code)
     origin = _origin(session, infection)
     chosen: CareFacility | None = None
+    free: dict[int, int] = {}  # each facility's free staffed beds, counted once though the walk meets it at each level
+
+    def free_of(f: CareFacility) -> int:
+        if f.id not in free:
+            free[f.id] = free_beds(session, f, bed, on, policy=policy)
+        return free[f.id]
+
     code = here.code if here else None
     while code is not None and chosen is None:
         j = session.get(Jurisdiction, code)
@@ -421,10 +428,10 @@ def propose_admission(
                         CareFacility.status == FacilityStatus.open.value,
                     )
                 )
-                if free_beds(session, f, bed, on, policy=policy) > 0
+                if free_of(f) > 0
             ]
             if candidates:
-                chosen = min(candidates, key=lambda f: _rank(session, f, bed, on, origin, policy))
+                chosen = min(candidates, key=lambda f: _rank(f, free_of(f), origin))
                 break
         code = j.parent_code
     if chosen is None:
@@ -472,15 +479,8 @@ def free_beds(session: Session, f: CareFacility, bed: BedKind, on: date, *, poli
     return usable - _occupied(session, f.id).get(bed, 0)
 
 
-def _rank(
-    session: Session,
-    f: CareFacility,
-    bed: BedKind,
-    on: date,
-    origin: tuple[float, float] | None,
-    policy: Policy | None,
-) -> tuple[float, int, int]:
-    free = free_beds(session, f, bed, on, policy=policy)
+def _rank(f: CareFacility, free: int, origin: tuple[float, float] | None) -> tuple[float, int, int]:
+    """The order of the candidates: the nearest first (when both have coordinates), then the most free beds."""
     distance = math.inf
     if origin is not None and f.lat is not None and f.lon is not None:
         distance = math.hypot(f.lat - origin[0], (f.lon - origin[1]) * math.cos(math.radians(origin[0])))
