@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, InvalidInput, NotFound
@@ -139,6 +139,50 @@ def _stock_row(session: Session, site_id: int, item_id: int) -> SupplyStock:
     return row
 
 
+def _keep_use(stock: SupplyStock, day: date, quantity: int) -> None:
+    """Add a dispensation to the line's kept window figure when its day falls in the kept window (m20.13). A day
+    after the window's end is counted when the line is next rolled forward (`refresh_use` sums the ledger for
+    every line not kept for the day asked); a day before its start is outside the window."""
+    if stock.used_through is None or stock.used_window_days is None:
+        return
+    first, last = rule.window_of(stock.used_through, stock.used_window_days)
+    if first <= day <= last:
+        stock.used_in_window += quantity
+
+
+def refresh_use(session: Session, policy: PolicyAt, as_of: date, *, site_ids: list[int] | None = None) -> int:
+    """Roll the kept window figures forward to the window ending on `as_of` (m20.13; the window in
+    `supplies.consumption_window_days`): every line of `site_ids` (all sites when None) whose figure is for another
+    day or another window is summed again from the ledger, in one grouped query; lines already kept for `as_of`
+    are not touched. The number of lines rolled. Run once a day (the first reading of the day does it), after which
+    each dispensation adds to its line as it is recorded."""
+    window = int(policy.integer("supplies.consumption_window_days").value or 1)
+    first, last = rule.window_of(as_of, window)
+    stale = select(SupplyStock).where(
+        (SupplyStock.used_through.is_(None))
+        | (SupplyStock.used_through != as_of)
+        | (SupplyStock.used_window_days.is_(None))
+        | (SupplyStock.used_window_days != window)
+    )
+    used = select(SupplyMovement.site_id, SupplyMovement.item_id, func.sum(SupplyMovement.quantity)).where(
+        SupplyMovement.kind == "dispensation", SupplyMovement.day >= first, SupplyMovement.day <= last
+    )
+    if site_ids is not None:
+        stale = stale.where(SupplyStock.site_id.in_(site_ids))
+        used = used.where(SupplyMovement.site_id.in_(site_ids))
+    lines = list(session.scalars(stale))
+    if not lines:
+        return 0
+    sums = {
+        (s, i): int(q) for s, i, q in session.execute(used.group_by(SupplyMovement.site_id, SupplyMovement.item_id))
+    }
+    for line in lines:
+        line.used_in_window = sums.get((line.site_id, line.item_id), 0)
+        line.used_through, line.used_window_days = as_of, window
+    session.flush()
+    return len(lines)
+
+
 def _move(
     session: Session,
     actor: Actor,
@@ -157,6 +201,8 @@ def _move(
             f"{site.name} holds {stock.quantity} {item.unit} of {item.code}: {-change} would make it negative",
         )
     stock.quantity += change
+    if kind == "dispensation":
+        _keep_use(stock, day, quantity)
     movement = SupplyMovement(
         kind=kind,
         site_id=site.id,
@@ -295,25 +341,13 @@ def stock_table(
     if category is not None:
         stmt = stmt.where(SupplyItem.category == parse_term(SupplyCategory, category, "category").value)
     rows = list(session.execute(stmt))
-    window = int(policy.integer("supplies.consumption_window_days").value or 1)
-    first, last = rule.window_of(as_of, window)
-    used: dict[tuple[int, int], dict[date, int]] = {}
     if rows:
-        site_ids = sorted({s.id for _, s, _ in rows})
-        moves = session.execute(
-            select(SupplyMovement.site_id, SupplyMovement.item_id, SupplyMovement.day, SupplyMovement.quantity).where(
-                SupplyMovement.kind == "dispensation",
-                SupplyMovement.day >= first,
-                SupplyMovement.day <= last,
-                SupplyMovement.site_id.in_(site_ids),
-            )
-        )
-        for s_id, i_id, day, q in moves:
-            by_day = used.setdefault((s_id, i_id), {})
-            by_day[day] = by_day.get(day, 0) + q
+        refresh_use(session, policy, as_of, site_ids=sorted({s.id for _, s, _ in rows}))
     lines: list[StockLine] = []
     for stock, site, item in rows:
-        supply = rule.days_of_supply(stock.quantity, used.get((site.id, item.id), {}), as_of, policy)
+        # the kept figure is the window's sum: one entry on the window's last day gives the rule the same total
+        used = {as_of: stock.used_in_window} if stock.used_in_window else {}
+        supply = rule.days_of_supply(stock.quantity, used, as_of, policy)
         decided = rule.reorder(supply, item.category, policy)
         if alerts_only and decided.alert is rule.SupplyAlert.none:
             continue
