@@ -182,6 +182,12 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/api/supplies/sites/{site_id}/movements"): CHANGE,
     ("POST", "/api/supplies/sites/{site_id}/requests"): CHANGE,
     ("POST", "/api/supplies/sites/{site_id}/allocate"): CHANGE,
+    ("PATCH", "/api/supplies/sites/{site_id}"): CHANGE,
+    ("PATCH", "/api/supplies/items/{code}"): CHANGE,
+    ("GET", "/api/supplies/sites/{site_id}/movements"): NotPersonal(
+        "a site's ledger: quantities and days; a dispensation's person is an id the requests' audited read names"
+    ),
+    ("GET", "/api/supplies/requests"): Reads("command", "/api/supplies/requests"),
     # ---- the console ----
     ("MOUNT", "/console-static"): META,
     ("GET", "/favicon.ico"): META,

@@ -24,10 +24,14 @@ from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import covers, get_jurisdiction, jurisdiction_in_scope, scope_root
+from fangkong.services.paging import page_of
 from fangkong.services.persons.service import person_in_scope
 from fangkong.services.supplies.models import SupplyItem, SupplyMovement, SupplyRequest, SupplySite, SupplyStock
 
 MOVEMENT_KINDS = ("receipt", "dispensation", "transfer", "adjustment")
+# what the ledger records: a transfer is two lines, one out of a site and one into the other
+LEDGER_KINDS = ("receipt", "dispensation", "transfer_out", "transfer_in", "adjustment")
+REQUEST_STATUSES = ("pending", "served", "partly_served")
 
 
 class SiteCreate(BaseModel):
@@ -513,3 +517,139 @@ def allocate_requests(
         )
     session.flush()
     return decided
+
+
+class SiteUpdate(BaseModel):
+    """The fields of a site that may change; those left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: str | None = None
+    jurisdiction_code: str | None = None
+
+
+class ItemUpdate(BaseModel):
+    """The fields of an item that may change (its code does not); those left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    category: str | None = None
+    unit: str | None = Field(default=None, min_length=1, max_length=32)
+
+
+def update_site(session: Session, actor: Actor, site_id: int, data: SiteUpdate) -> SupplySite:
+    """Change a site's name, kind or jurisdiction (m20.13). Refused naming the field, nothing changed: a kind outside
+    the vocabulary, a jurisdiction that does not exist or is outside the actor's, a blank name or one taken by
+    another site."""
+    actor.require(Permission.manage_sites)
+    site = site_in_scope(session, actor, site_id)
+    kind = parse_term(SupplySiteKind, data.kind if data.kind is not None else site.kind, "kind")
+    code = data.jurisdiction_code if data.jurisdiction_code is not None else site.jurisdiction_code
+    if code != site.jurisdiction_code:
+        get_jurisdiction(session, code)
+        jurisdiction_in_scope(session, actor, code)
+    name = (data.name if data.name is not None else site.name).strip()
+    if not name:
+        raise InvalidInput("name", "a site has a name")
+    taken = session.scalar(select(SupplySite.id).where(SupplySite.name == name, SupplySite.id != site.id))
+    if taken is not None:
+        raise Conflict("name", f"a supply site named {name!r} exists")
+    site.name, site.kind, site.jurisdiction_code = name, kind.value, code
+    session.flush()
+    return site
+
+
+def update_item(session: Session, actor: Actor, code: str, data: ItemUpdate) -> SupplyItem:
+    """Change an item's name, category or unit (m20.13; its reorder point follows its category,
+    `supplies.reorder_days.<category>`). Refused naming the field, nothing changed."""
+    actor.require(Permission.manage_sites)
+    item = session.scalar(select(SupplyItem).where(SupplyItem.code == code))
+    if item is None:
+        raise NotFound("supply item", code)
+    category = parse_term(SupplyCategory, data.category if data.category is not None else item.category, "category")
+    name = (data.name if data.name is not None else item.name).strip()
+    unit = (data.unit if data.unit is not None else item.unit).strip()
+    if not name:
+        raise InvalidInput("name", "an item has a name")
+    if not unit:
+        raise InvalidInput("unit", "an item has a unit")
+    item.name, item.category, item.unit = name, category.value, unit
+    session.flush()
+    return item
+
+
+def movements_page(
+    session: Session,
+    actor: Actor,
+    site_id: int,
+    *,
+    item_code: str | None = None,
+    kind: str | None = None,
+    day_from: date | None = None,
+    day_to: date | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[SupplyMovement], int]:
+    """A site's ledger, the latest first (m20.13), filtered by item, kind (receipt, dispensation, transfer_out,
+    transfer_in, adjustment) and days; a page and the total. Refused naming `item_code`, `kind` or `day_to`."""
+    site = site_in_scope(session, actor, site_id)
+    stmt = select(SupplyMovement).where(SupplyMovement.site_id == site.id)
+    if item_code:
+        stmt = stmt.where(SupplyMovement.item_id == item_by_code(session, item_code).id)
+    if kind:
+        if kind not in LEDGER_KINDS:
+            raise InvalidInput("kind", f"{kind!r} is not one of {', '.join(LEDGER_KINDS)}")
+        stmt = stmt.where(SupplyMovement.kind == kind)
+    if day_from is not None and day_to is not None and day_to < day_from:
+        raise InvalidInput("day_to", f"{day_to} is before {day_from}")
+    if day_from is not None:
+        stmt = stmt.where(SupplyMovement.day >= day_from)
+    if day_to is not None:
+        stmt = stmt.where(SupplyMovement.day <= day_to)
+    return page_of(
+        session, stmt.order_by(SupplyMovement.day.desc(), SupplyMovement.id.desc()), offset=offset, limit=limit
+    )
+
+
+def requests_page(
+    session: Session,
+    actor: Actor,
+    *,
+    site_id: int | None = None,
+    status: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    reason: str | None = None,
+) -> tuple[list[SupplyRequest], int]:
+    """Patients' requests at the sites in the actor's jurisdiction (or one site), earliest first, filtered by status
+    (pending, served, partly_served); a page and the total. They name patients (severity, age): each listed request
+    is noted in the person's trail."""
+    actor.require(Permission.read_persons)
+    stmt = (
+        select(SupplyRequest)
+        .join(SupplySite, SupplyRequest.site_id == SupplySite.id)
+        .join(Jurisdiction, SupplySite.jurisdiction_code == Jurisdiction.code)
+        .where(Jurisdiction.path.startswith(actor.jurisdiction_path))
+    )
+    if site_id is not None:
+        stmt = stmt.where(SupplyRequest.site_id == site_in_scope(session, actor, site_id).id)
+    if status:
+        if status not in REQUEST_STATUSES:
+            raise InvalidInput("status", f"{status!r} is not one of {', '.join(REQUEST_STATUSES)}")
+        stmt = stmt.where(SupplyRequest.status == status)
+    rows, total = page_of(
+        session, stmt.order_by(SupplyRequest.requested_at, SupplyRequest.id), offset=offset, limit=limit
+    )
+    for r in rows:
+        record(
+            session,
+            actor,
+            action="listed",
+            entity="person",
+            entity_id=r.person_id,
+            reason=reason,
+            detail={"supply_request": r.id},
+        )
+    return rows, total
