@@ -27,16 +27,17 @@ from fangkong.services.supplies.service import (
     record_movement,
 )
 
+# units as the console says them in either language (`web.words_supplies`: sup_unit_*)
 ITEMS = (
-    ("PAXLOVID", "奈玛特韦片/利托那韦片 Paxlovid (nirmatrelvir/ritonavir)", "antiviral", "盒 box"),
-    ("AZVUDINE", "阿兹夫定片 Azvudine", "antiviral", "瓶 bottle"),
-    ("IBUPROFEN", "布洛芬缓释胶囊 Ibuprofen", "antipyretic", "盒 box"),
-    ("LHQW", "连花清瘟胶囊 Lianhua Qingwen", "tcm_prescription", "盒 box"),
-    ("QFPD", "清肺排毒汤 Qingfei Paidu decoction", "tcm_prescription", "剂 dose"),
-    ("EPINEPHRINE", "肾上腺素注射液 Epinephrine injection", "first_aid_drug", "支 ampoule"),
-    ("O2-CONC", "制氧机 Oxygen concentrator", "oxygen_concentrator", "台 unit"),
-    ("VENTILATOR", "呼吸机 Ventilator", "ventilator", "台 unit"),
-    ("OXIMETER", "指夹式血氧仪 Finger pulse oximeter", "oximeter", "个 piece"),
+    ("PAXLOVID", "奈玛特韦片/利托那韦片 Paxlovid (nirmatrelvir/ritonavir)", "antiviral", "box"),
+    ("AZVUDINE", "阿兹夫定片 Azvudine", "antiviral", "bottle"),
+    ("IBUPROFEN", "布洛芬缓释胶囊 Ibuprofen", "antipyretic", "box"),
+    ("LHQW", "连花清瘟胶囊 Lianhua Qingwen", "tcm_prescription", "box"),
+    ("QFPD", "清肺排毒汤 Qingfei Paidu decoction", "tcm_prescription", "dose"),
+    ("EPINEPHRINE", "肾上腺素注射液 Epinephrine injection", "first_aid_drug", "ampoule"),
+    ("O2-CONC", "制氧机 Oxygen concentrator", "oxygen_concentrator", "unit"),
+    ("VENTILATOR", "呼吸机 Ventilator", "ventilator", "unit"),
+    ("OXIMETER", "指夹式血氧仪 Finger pulse oximeter", "oximeter", "piece"),
 )
 # opening stock and daily dispensations per site kind and item: Paxlovid at the hospitals runs under its reorder
 # point (14 days), ibuprofen at the pharmacies under its critical threshold (3 days)

@@ -327,6 +327,7 @@ def stock_table(
     jurisdiction_code: str | None = None,
     site_id: int | None = None,
     category: str | None = None,
+    site_kind: str | None = None,
     alerts_only: bool = False,
 ) -> list[StockLine]:
     """The stock of every item at every site in scope, with days of supply and reorder alerts from the rule
@@ -344,6 +345,8 @@ def stock_table(
         stmt = stmt.where(SupplySite.id == site_in_scope(session, actor, site_id).id)
     if category is not None:
         stmt = stmt.where(SupplyItem.category == parse_term(SupplyCategory, category, "category").value)
+    if site_kind is not None:
+        stmt = stmt.where(SupplySite.kind == parse_term(SupplySiteKind, site_kind, "site_kind").value)
     rows = list(session.execute(stmt))
     if rows:
         refresh_use(session, policy, as_of, site_ids=sorted({s.id for _, s, _ in rows}))
