@@ -100,7 +100,7 @@ def test_filters_paging_and_csv(client: TestClient, monkeypatch: pytest.MonkeyPa
     total = int(re.search(r"(\d+) stock lines", everything.text).group(1))  # type: ignore[union-attr]
     assert total > 10 and 'rel="next"' in everything.text and everything.text.count('<tr class="supply-') == 10
     second = client.get("/supplies?lang=en&offset=10")
-    assert 'rel="prev"' in second.text and 'offset=20' in second.text
+    assert 'rel="prev"' in second.text and "offset=20" in second.text
     exported = client.get("/supplies.csv?lang=zh&alert=any")
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
@@ -184,7 +184,9 @@ def test_requests_read_audited_and_allocation_serves_the_severe_first(client: Te
     assert requests.count("Pending") == 5 and "severe" in requests
     with unit_of_work(session_factory(make_engine(url))) as session:
         listed = session.scalars(
-            select(AuditEntry).where(AuditEntry.id > before, AuditEntry.action == "listed", AuditEntry.actor == "command")
+            select(AuditEntry).where(
+                AuditEntry.id > before, AuditEntry.action == "listed", AuditEntry.actor == "command"
+            )
         ).all()
         persons = set(session.scalars(select(SupplyRequest.person_id).where(SupplyRequest.site_id == site_id)))
     assert {str(e.entity_id) for e in listed if e.entity == "person"} >= {str(p) for p in persons}

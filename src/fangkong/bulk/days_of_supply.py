@@ -224,4 +224,4 @@ def generate_supplies(folder: Path, sites: int, items: int, as_of: date, *, seed
     table = stock_lines(sites, items, as_of, seed=seed)
     pq.write_table(table, folder / "supply_stock.parquet")
     (folder / "export.json").write_text(json.dumps({"today": as_of.isoformat()}), encoding="utf-8")
-    return table.num_rows
+    return int(table.num_rows)

@@ -353,11 +353,18 @@ ERRORS: dict[str, str] = {
     "{} is not between -90 and 90": "{0} 不在 -90 至 90 之间",
     "{} is not between 0 and {}": "{0} 不在 0 至 {1} 之间",
     "{} staff: a count cannot be negative": "人员 {0} 名：数量不能为负",
+    "a site has a name": "物资点须有名称",
+    "an item has a name": "物品须有名称",
+    "an item has a unit": "物品须有计量单位",
+    "{} is not a category": "{0} 不是物资类别",
+    "{} is not a kind of site": "{0} 不是物资点类型",
+    "{} is not an alert": "{0} 不是预警类型",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
 NOT_FOUND: dict[str, str] = {
     "supply site": "物资点",
+    "supply item": "物品",
     "person": "人员",
     "user": "账号",
     "order": "管控令",
