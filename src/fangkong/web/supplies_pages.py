@@ -246,9 +246,12 @@ def _site_page(
     others = [s for s in list_sites(session, actor) if s.id != site.id] if may_change else []
     pending = sorted({items[r.item_id].code for r in requests if r.status == "pending"})
     allocated = request.query_params.get("allocated")
-    names: dict[int, str] = dict(
-        session.execute(select(Person.id, Person.name).where(Person.id.in_(sorted({r.person_id for r in requests}))))
-    )
+    names: dict[int, str] = {
+        row[0]: row[1]
+        for row in session.execute(
+            select(Person.id, Person.name).where(Person.id.in_(sorted({r.person_id for r in requests})))
+        )
+    }
     lang = page_lang(request)
     return render(
         request,
@@ -399,4 +402,5 @@ def allocate(
 
 def site_names(session: Session, ids: list[int]) -> dict[int, str]:
     """Sites' names by id (the other side of a transfer)."""
-    return dict(session.execute(select(SupplySite.id, SupplySite.name).where(SupplySite.id.in_(ids))))
+    rows = session.execute(select(SupplySite.id, SupplySite.name).where(SupplySite.id.in_(ids)))
+    return {row[0]: row[1] for row in rows}
