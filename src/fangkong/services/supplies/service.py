@@ -7,13 +7,18 @@ naming `quantity` and nothing changes. Requests carry personal data: listing the
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fangkong.bulk.timebase import epoch_day
 from fangkong.errors import Conflict, InvalidInput, NotFound
 from fangkong.policy import PolicyAt
 from fangkong.policy.terms import RiskFactor, Severity, SupplyCategory, SupplySiteKind, parse_term
@@ -656,3 +661,43 @@ def requests_page(
             detail={"supply_request": r.id},
         )
     return rows, total
+
+
+def export_stock_lines(
+    session: Session, actor: Actor, policy: PolicyAt, folder: Path, *, as_of: date, jurisdiction_code: str | None = None
+) -> int:
+    """Write the stock lines in the actor's jurisdiction, each with its kept window figure rolled to `as_of`, as
+    `bulk run days_of_supply` reads them (`supply_stock.parquet`, `export.json` naming the day; m20.13): site and
+    item ids, category, quantity, `dispensed` (in the window) and `used_through`. Counts per site and item, no
+    person. The number of lines."""
+    actor.require(Permission.read_persons)
+    root = scope_root(session, actor, jurisdiction_code)
+    in_scope = select(SupplySite.id).join(Jurisdiction, SupplySite.jurisdiction_code == Jurisdiction.code)
+    site_ids = list(session.scalars(in_scope.where(Jurisdiction.path.startswith(root)).order_by(SupplySite.id)))
+    refresh_use(session, policy, as_of, site_ids=site_ids)
+    rows = session.execute(
+        select(
+            SupplyStock.site_id,
+            SupplyStock.item_id,
+            SupplyItem.category,
+            SupplyStock.quantity,
+            SupplyStock.used_in_window,
+        )
+        .join(SupplyItem, SupplyStock.item_id == SupplyItem.id)
+        .where(SupplyStock.site_id.in_(site_ids))
+        .order_by(SupplyStock.site_id, SupplyStock.item_id)
+    ).all()
+    table = pa.table(
+        {
+            "site_id": pa.array([r[0] for r in rows], pa.int64()),
+            "item_id": pa.array([r[1] for r in rows], pa.int64()),
+            "category": pa.array([r[2] for r in rows], pa.string()).dictionary_encode(),
+            "quantity": pa.array([r[3] for r in rows], pa.int64()),
+            "dispensed": pa.array([r[4] for r in rows], pa.int64()),
+            "used_through": pa.array([epoch_day(as_of)] * len(rows), pa.int64()),
+        }
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, folder / "supply_stock.parquet")
+    (folder / "export.json").write_text(json.dumps({"today": as_of.isoformat()}), encoding="utf-8")
+    return len(rows)
