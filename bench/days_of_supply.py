@@ -10,6 +10,7 @@ names a server. The same run, the same inputs; prints one line per figure.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -20,6 +21,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute
 import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Baseline, compare, finish, say
 
 from fangkong.bulk.days_of_supply import days_of_supply_job, days_of_supply_pass, days_of_supply_sql
 from fangkong.bulk.engines import DuckDBEngine
@@ -83,12 +88,27 @@ def best(runs: int, fn: Callable[[], pa.Table]) -> tuple[float, pa.Table]:
     return min(times), out
 
 
+def figures_of(rows: pa.Table) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A job's answer in line order: days (NaN: does not run out), reorder points and alerts, to compare runs."""
+    rows = rows.sort_by([("site_id", "ascending"), ("item_id", "ascending")])
+    days = rows.column("days").to_numpy(zero_copy_only=False).astype(np.float64)
+    points = rows.column("reorder_point").to_numpy(zero_copy_only=False)
+    alerts = rows.column("alert").cast(pa.string()).to_pylist()
+    return days, points, alerts
+
+
+def same(a: pa.Table, b: pa.Table) -> bool:
+    da, pa_, aa = figures_of(a)
+    db, pb, ab = figures_of(b)
+    return bool(np.array_equal(da, db, equal_nan=True) and np.array_equal(pa_, pb) and aa == ab)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sites", type=int, default=50_000)
     parser.add_argument("--items", type=int, default=200)
     parser.add_argument("--per-line", type=int, default=3)
-    parser.add_argument("--runs", type=int, default=3, help="timed runs of each path (the best is printed)")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs of each path (the best is taken)")
     parser.add_argument("--sample", type=int, default=20_000, help="lines the Python rule is timed on")
     parser.add_argument("--pg", default=None, help="a PostgreSQL URL for the plain-SQL baseline")
     args = parser.parse_args()
@@ -97,7 +117,8 @@ def main() -> None:
     lines = stock.num_rows
     window = int(rules.integer("supplies.consumption_window_days").value or 1)
     with_figure = kept(stock, used, AS_OF, window)
-    # as `bulk run days_of_supply` reads them: the lines from Parquet, category dictionary-encoded
+    say(f"{lines:,} stock lines, {used.num_rows:,} dispensations over 20 days; window {window} days")
+    # fangkong: `bulk run days_of_supply` on DuckDB, the lines read from Parquet (category dictionary-encoded)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "supply_stock.parquet"
         pq.write_table(
@@ -105,25 +126,27 @@ def main() -> None:
         )
         pass_s, fast = best(args.runs, lambda: days_of_supply_pass(pq.read_table(path), rules, AS_OF))
     alerts = fast.filter(pa.compute.not_equal(fast["alert"], "none")).num_rows
-    print(
-        f"fangkong pass (numpy over kept lines, Parquet read included): {lines:,} lines in {pass_s:.3f} s; "
+    say(
+        f"fangkong: numpy pass over the kept lines, Parquet read included: {pass_s:.3f} s (best of {args.runs}); "
         f"{alerts:,} alerts"
     )
     engine = DuckDBEngine()
     engine.query("SELECT 1")  # warm
     lines_s, one = best(args.runs, lambda: days_of_supply_job(engine, with_figure, None, rules, AS_OF))
-    print(f"single-pass SQL on DuckDB over kept lines: {lines_s:.3f} s")
     ledger_s, old = best(args.runs, lambda: days_of_supply_job(engine, stock, used, rules, AS_OF))
-    print(f"ledger SQL on DuckDB ({used.num_rows:,} dispensations aggregated; the earlier job): {ledger_s:.3f} s")
-    same = (
-        fast.sort_by([("site_id", "ascending"), ("item_id", "ascending")]).column("days").to_numpy(zero_copy_only=False)
-    )
-    ref = (
-        old.sort_by([("site_id", "ascending"), ("item_id", "ascending")]).column("days").to_numpy(zero_copy_only=False)
-    )
-    agree = bool(np.array_equal(np.nan_to_num(same, nan=-1.0), np.nan_to_num(ref, nan=-1.0))) and one.num_rows == lines
-    print(f"same days of supply on every line (pass, single-pass SQL, ledger SQL): {agree}")
-    # the per-line rule on the first `sample` lines, grouped in Python as a service would
+    engine.close()
+    baselines = [
+        Baseline(
+            "ledger_duckdb",
+            "the earlier job: ledger SQL on DuckDB (sums the window's dispensations)",
+            ledger_s,
+            same(old, fast),
+        ),
+        Baseline(
+            "lines_duckdb", "the same job as single-pass SQL on DuckDB over the kept lines", lines_s, same(one, fast)
+        ),
+    ]
+    # the per-line rule on the first `sample` lines, grouped in Python as a service would, checked on those lines
     sample = min(args.sample, lines)
     head = stock.slice(0, sample).to_pylist()
     keys = {(r["site_id"], r["item_id"]) for r in head}
@@ -135,16 +158,26 @@ def main() -> None:
             line = by_line.setdefault((s, i), {})
             day = from_epoch_day(d)
             line[day] = line.get(day, 0) + q
-    for r in head:
+    decided = [
         reorder(
             days_of_supply(r["quantity"], by_line.get((r["site_id"], r["item_id"]), {}), AS_OF, rules),
             r["category"],
             rules,
-        )
+        ).alert.value
+        for r in head
+    ]
     rule_s = (time.perf_counter() - t0) * lines / sample
-    print(f"per-line rule (python): {sample:,} lines timed, {rule_s:.1f} s scaled to {lines:,} lines")
-    baseline = min(ledger_s, rule_s)  # the earlier job and the rule; the single-pass SQL is fangkong's too
-    print(f"best baseline {baseline:.3f} s: fangkong {baseline / pass_s:.1f}x faster")
+    agree = decided == fast.slice(0, sample).column("alert").cast(pa.string()).to_pylist()
+    baselines.append(
+        Baseline(
+            "rule_python",
+            "the per-line rule in Python",
+            rule_s,
+            agree,
+            extrapolated=True,
+            detail=f"{sample:,} lines timed, scaled to {lines:,}",
+        )
+    )
     if args.pg:
         import sqlalchemy as sa
 
@@ -170,11 +203,17 @@ def main() -> None:
             cur.execute("ANALYZE stock; ANALYZE dispensed")
             t0 = time.perf_counter()
             cur.execute(postgres_sql(days_of_supply_sql(rules, AS_OF)))
-            cur.fetchall()
-            print(f"plain postgresql sql: {time.perf_counter() - t0:.2f} s")
+            got = cur.fetchall()
+            pg_s = time.perf_counter() - t0
+            names = [d.name for d in cur.description or []]
+            rows = pa.table({n: [r[k] for r in got] for k, n in enumerate(names)})
+            baselines.append(
+                Baseline("pg_ledger", "plain PostgreSQL, the ledger SQL, fetch included", pg_s, same(rows, fast))
+            )
         finally:
             raw.close()
-    engine.close()
+    figures = compare(pass_s, baselines)
+    finish("days_of_supply", {"lines": lines, "alerts": alerts, **figures}, baselines)
 
 
 if __name__ == "__main__":
