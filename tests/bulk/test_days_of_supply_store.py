@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from fangkong.bulk.days_of_supply import read_stock
 from fangkong.bulk.engines import DuckDBEngine
 from fangkong.bulk.jobs import run_job
 from fangkong.cli.main import app
@@ -52,6 +52,4 @@ def test_the_exported_lines_give_the_stock_tables_figures(tmp_path: Path) -> Non
     # the command line writes the same layout
     done = CliRunner().invoke(app, ["supplies", "export", str(tmp_path / "cli"), "--as", "command", "--db", url])
     assert done.exit_code == 0, done.output
-    assert "stock lines" in done.output and pq.read_table(tmp_path / "cli" / "supply_stock.parquet").num_rows == len(
-        lines
-    )
+    assert "stock lines" in done.output and read_stock(tmp_path / "cli").num_rows == len(lines)

@@ -113,7 +113,7 @@ def stock(
 @supplies_app.command("export")
 @reports_errors
 def export(
-    folder: Annotated[Path, typer.Argument(help="where supply_stock.parquet goes (the layout `bulk run` reads)")],
+    folder: Annotated[Path, typer.Argument(help="where supply_stock.arrow goes (the layout `bulk run` reads)")],
     username: User,
     jurisdiction: Annotated[str | None, typer.Option(help="only this subtree")] = None,
     db: Db = None,

@@ -7,17 +7,16 @@ naming `quantity` and nothing changes. Requests carry personal data: listing the
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fangkong.bulk.days_of_supply import write_stock
 from fangkong.bulk.timebase import epoch_day
 from fangkong.errors import Conflict, InvalidInput, NotFound
 from fangkong.policy import PolicyAt
@@ -667,7 +666,8 @@ def export_stock_lines(
     session: Session, actor: Actor, policy: PolicyAt, folder: Path, *, as_of: date, jurisdiction_code: str | None = None
 ) -> int:
     """Write the stock lines in the actor's jurisdiction, each with its kept window figure rolled to `as_of`, as
-    `bulk run days_of_supply` reads them (`supply_stock.parquet`, `export.json` naming the day; m20.13): site and
+    `bulk run days_of_supply` reads them (`bulk.days_of_supply.write_stock`: `supply_stock.arrow`, `export.json`
+    naming the day; m20.13): site and
     item ids, category, quantity, `dispensed` (in the window) and `used_through`. Counts per site and item, no
     person. The number of lines."""
     actor.require(Permission.read_persons)
@@ -697,7 +697,5 @@ def export_stock_lines(
             "used_through": pa.array([epoch_day(as_of)] * len(rows), pa.int64()),
         }
     )
-    folder.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, folder / "supply_stock.parquet")
-    (folder / "export.json").write_text(json.dumps({"today": as_of.isoformat()}), encoding="utf-8")
+    write_stock(table, folder, as_of)
     return len(rows)
