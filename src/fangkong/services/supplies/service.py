@@ -178,7 +178,7 @@ def refresh_use(session: Session, policy: PolicyAt, as_of: date, *, site_ids: li
     if site_ids is not None:
         stale = stale.where(SupplyStock.site_id.in_(site_ids))
         used = used.where(SupplyMovement.site_id.in_(site_ids))
-    lines = list(session.scalars(stale))
+    lines = list(session.scalars(stale.order_by(SupplyStock.id)))  # one lock order for two readers at once
     if not lines:
         return 0
     sums = {
