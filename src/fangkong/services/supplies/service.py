@@ -438,15 +438,8 @@ def create_request(session: Session, actor: Actor, site_id: int, data: RequestCr
     return request
 
 
-def list_requests(
-    session: Session, actor: Actor, site_id: int, *, status: str | None = "pending", reason: str | None = None
-) -> list[SupplyRequest]:
-    """A site's requests, earliest first; each listed request is noted in the person's trail (personal data)."""
-    site = site_in_scope(session, actor, site_id)
-    stmt = select(SupplyRequest).where(SupplyRequest.site_id == site.id)
-    if status is not None:
-        stmt = stmt.where(SupplyRequest.status == status)
-    rows = list(session.scalars(stmt.order_by(SupplyRequest.requested_at, SupplyRequest.id)))
+def _note_listed(session: Session, actor: Actor, rows: list[SupplyRequest], reason: str | None) -> None:
+    """Each request listed is a read of its patient's data: noted in the person's trail."""
     for r in rows:
         record(
             session,
@@ -457,6 +450,18 @@ def list_requests(
             reason=reason,
             detail={"supply_request": r.id},
         )
+
+
+def list_requests(
+    session: Session, actor: Actor, site_id: int, *, status: str | None = "pending", reason: str | None = None
+) -> list[SupplyRequest]:
+    """A site's requests, earliest first; each listed request is noted in the person's trail (personal data)."""
+    site = site_in_scope(session, actor, site_id)
+    stmt = select(SupplyRequest).where(SupplyRequest.site_id == site.id)
+    if status is not None:
+        stmt = stmt.where(SupplyRequest.status == status)
+    rows = list(session.scalars(stmt.order_by(SupplyRequest.requested_at, SupplyRequest.id)))
+    _note_listed(session, actor, rows, reason)
     return rows
 
 
@@ -649,16 +654,7 @@ def requests_page(
     rows, total = page_of(
         session, stmt.order_by(SupplyRequest.requested_at, SupplyRequest.id), offset=offset, limit=limit
     )
-    for r in rows:
-        record(
-            session,
-            actor,
-            action="listed",
-            entity="person",
-            entity_id=r.person_id,
-            reason=reason,
-            detail={"supply_request": r.id},
-        )
+    _note_listed(session, actor, rows, reason)
     return rows, total
 
 
