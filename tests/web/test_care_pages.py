@@ -1,0 +1,353 @@
+"""Care in the console (measure 11; issue 18): the facility list and page, the infection's care block and the capacity
+board render in Chinese and English without raw identifiers; the forms change the store; bad input re-shows the page
+with the field named and changes nothing; a viewer sees no forms; a facility outside the reader's jurisdiction is not
+found; the list of patients staying in a facility is audited in each person's trail."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from fangkong.policy import load_policy
+from fangkong.services.access import SYSTEM
+from fangkong.services.audit.models import AuditEntry
+from fangkong.services.calendar import JURISDICTION_ZONE
+from fangkong.services.care.demo import DESIGNATED
+from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
+from fangkong.services.care.service import admit, propose_admission, record_absence, record_severity
+from fangkong.services.infections.models import Infection
+from fangkong.services.infections.service import InfectionCreate, record_infection
+from fangkong.services.persons.models import Person
+from fangkong.services.store import make_engine, session_factory, unit_of_work
+from tests.web.helpers import DRILL_DAY, console, demo_store, login
+
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+WORKER1_COMMUNITY = "110199001001"
+
+
+NOTICE_DAY = date(2022, 11, 11)
+WAVE = ("mild", "moderate", "severe", "mild", "critical", "moderate", "asymptomatic", "severe")
+
+
+def add_wave(url: str, *, days: int = 10, icu_nurses_away: int = 45) -> int:
+    """A wave in the demo county for the care pages to show (measure 11): infections of people not yet infected,
+    more each day over the `days` before the drill day, graded in turn through `WAVE` and admitted where the proposal
+    finds a bed; and critical-care nurses of the designated hospital infected on the drill day, so that ICU beds run
+    short. Returns the infections added."""
+    policy = load_policy()
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        infected = select(Infection.person_id)
+        people = list(session.scalars(select(Person).where(Person.id.not_in(infected)).order_by(Person.id)))
+        added = 0
+        for back in range(days, -1, -1):
+            day = DRILL_DAY - timedelta(days=back)
+            for _ in range(max(1, (days - back) // 2)):
+                if not people:
+                    break
+                person = people.pop(0)
+                infection = record_infection(
+                    session,
+                    SYSTEM,
+                    InfectionCreate(
+                        person_id=person.id,
+                        kind="confirmed",
+                        sampled_on=day - timedelta(days=1),
+                        confirmed_at=datetime.combine(day, time(9), JURISDICTION_ZONE),
+                    ),
+                    now=datetime.combine(DRILL_DAY, time(12), JURISDICTION_ZONE),
+                    policy=policy,
+                )
+                severity = WAVE[added % len(WAVE)]
+                factors = ["unvaccinated"] if added % 3 == 0 else []
+                graded = max(day, NOTICE_DAY)  # graded admission is the notice's: no care rules before it
+                record_severity(session, SYSTEM, infection.id, severity, graded, risk_factors=factors, policy=policy)
+                proposal = propose_admission(session, SYSTEM, infection.id, graded, policy=policy)
+                if proposal.facility_id is not None:
+                    admit(session, SYSTEM, infection.id, proposal.facility_id, graded)
+                added += 1
+        designated = session.scalars(select(CareFacility).where(CareFacility.name == DESIGNATED)).one()
+        record_absence(
+            session, SYSTEM, designated.id, DRILL_DAY, "critical_care_nurse", infected=icu_nurses_away, absent=0
+        )
+    return added
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    found = demo_store(tmp_path_factory.mktemp("care"), persons=60)
+    assert add_wave(found) > 10
+    return found
+
+
+@pytest.fixture
+def client(url: str) -> Iterator[TestClient]:
+    with console(url) as c:
+        login(c, "command")
+        yield c
+
+
+def visible(html: str) -> str:
+    html = re.sub(r"(?s)<(script|style)[^>]*>.*?</\1>", " ", html)
+    return re.sub(r"(?s)<[^>]+>", " ", html)
+
+
+def _one(url: str, stmt: object) -> object:
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        return session.execute(stmt).first()  # type: ignore[call-overload]
+
+
+def _designated(url: str) -> CareFacility:
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        f = session.scalars(select(CareFacility).where(CareFacility.name == DESIGNATED)).one()
+        session.expunge(f)
+        return f
+
+
+def _busy_facility(url: str, kind: str | None = None) -> tuple[int, list[tuple[int, int]]]:
+    """A facility (of `kind`) with the most patients staying now, and its stays' (infection, person)."""
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        stmt = select(CareStay.facility_id).join(CareFacility, CareFacility.id == CareStay.facility_id)
+        if kind is not None:
+            stmt = stmt.where(CareFacility.kind == kind)
+        fid = session.scalar(
+            stmt.where(CareStay.ended_on.is_(None)).group_by(CareStay.facility_id).order_by(func.count().desc())
+        )
+        assert fid is not None, "the demo has no one in a facility"
+        rows = session.execute(
+            select(CareStay.infection_id, Infection.person_id)
+            .join(Infection, Infection.id == CareStay.infection_id)
+            .where(CareStay.facility_id == fid, CareStay.ended_on.is_(None))
+            .order_by(CareStay.id)
+        ).all()
+        return fid, [(i, p) for i, p in rows]
+
+
+def _infection_of_county(url: str) -> int:
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        found = session.scalar(
+            select(Infection.id).where(Infection.discharged_on.is_(None)).order_by(Infection.id.desc())
+        )
+        assert found is not None
+        return found
+
+
+def _count(url: str, model: type, *where: object) -> int:
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0  # type: ignore[arg-type]
+
+
+def test_every_care_page_shows_words_in_both_languages(client: TestClient, url: str) -> None:
+    fid, _ = _busy_facility(url)
+    infection = _infection_of_county(url)
+    problems = []
+    for role in ("command", "epi", "viewer", "worker1"):
+        login(client, role)
+        for page in ("/facilities", f"/facilities/{fid}", f"/infections/{infection}", "/capacity"):
+            for lang in ("zh", "en"):
+                r = client.get(page, params={"lang": lang})
+                if r.status_code >= 500:
+                    problems.append(f"{role} {page} [{lang}] answered {r.status_code}")
+                raw = sorted(set(SNAKE.findall(visible(r.text))))
+                if raw:
+                    problems.append(f"{role} {page} [{lang}] shows {raw}")
+    assert problems == []
+
+
+def test_the_list_filters_sorts_pages_and_exports(client: TestClient, url: str) -> None:
+    page = client.get("/facilities", params={"lang": "en"})
+    assert page.status_code == 200
+    assert DESIGNATED in page.text and "Designated hospital" in page.text and "Open" in page.text
+    assert 'href="/facilities/' in page.text and "Occupied / staffed / physical".lower() in page.text.lower()
+    clinics = client.get("/facilities", params={"kind": "fever_clinic", "lang": "en"}).text
+    assert "Demo fever clinic 1" in clinics and DESIGNATED not in clinics
+    assert "2 facilities" in clinics
+    standby = client.get("/facilities", params={"status": "standby", "lang": "en"}).text
+    assert "No facility matches." in standby
+    community = client.get("/facilities", params={"jurisdiction": WORKER1_COMMUNITY, "lang": "en"}).text
+    assert WORKER1_COMMUNITY[-6:] in community and DESIGNATED not in community
+    by_name = client.get("/facilities", params={"sort": "-name"}).text
+    names = re.findall(r'<a href="/facilities/\d+">([^<]+)</a>', by_name)
+    assert names == sorted(names, reverse=True) and len(names) > 2
+    bad = client.get("/facilities", params={"kind": "castle", "lang": "en"})
+    assert bad.status_code == 422 and 'id="problem"' in bad.text
+    csv = client.get("/facilities.csv", params={"kind": "fever_clinic", "lang": "en"})
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text.lstrip("\ufeff").strip().splitlines()
+    assert len(lines) == 3 and lines[0].startswith("Facility,Kind,Status,Jurisdiction") and "Fever clinic" in lines[1]
+
+
+def test_the_facility_page_lists_its_patients_and_the_read_is_audited(client: TestClient, url: str) -> None:
+    fid, stays = _busy_facility(url)
+    before = _count(url, AuditEntry, AuditEntry.reason == "console facility patients")
+    page = client.get(f"/facilities/{fid}", params={"lang": "en"})
+    assert page.status_code == 200
+    for _, person_id in stays:
+        assert f'href="/persons/{person_id}"' in page.text
+    assert "Physical" in page.text and "Staffed" in page.text and "Free" in page.text
+    assert "Why these beds are staffed" in page.text and "nurses at" in page.text
+    zh = client.get(f"/facilities/{fid}", params={"lang": "zh"}).text
+    assert "实有床位" in zh and "在院患者" in zh and "名，每床" in zh or "可开放" in zh
+    listed = _count(url, AuditEntry, AuditEntry.reason == "console facility patients")
+    assert listed - before == 2 * len({p for _, p in stays})  # each person noted, on each of the two reads
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.reason == "console facility patients").order_by(AuditEntry.id.desc())
+        ).first()
+        assert entry is not None and entry.actor == "command" and entry.entity == "person"
+
+
+def test_staff_infected_reduce_the_staffed_beds_and_bad_counts_change_nothing(client: TestClient, url: str) -> None:
+    f = _designated(url)
+    before = client.get(f"/facilities/{f.id}", params={"lang": "en"}).text
+    general = re.search(r'id="beds-general">.*?</th>\s*<td[^>]*>(\d+)</td><td[^>]*>(\d+)</td>', before, re.S)
+    assert general is not None
+    staffed_before = int(general.group(2))
+    r = client.post(
+        f"/facilities/{f.id}/absence",
+        data={"staff_kind": "nurse", "on": DRILL_DAY.isoformat(), "infected": "40", "absent": "2"},
+    )
+    assert r.status_code == 303 and r.headers["location"].startswith(f"/facilities/{f.id}?done=absence")
+    after = client.get(r.headers["location"] + "&lang=en").text
+    assert "Staff infected and absent recorded." in after
+    general = re.search(r'id="beds-general">.*?</th>\s*<td[^>]*>(\d+)</td><td[^>]*>(\d+)</td>', after, re.S)
+    assert general is not None and int(general.group(2)) < staffed_before
+    rows = _count(url, StaffAbsence)
+    bad = client.post(
+        f"/facilities/{f.id}/absence",
+        data={"staff_kind": "nurse", "on": DRILL_DAY.isoformat(), "infected": "many", "absent": "0", "lang": "en"},
+    )
+    assert bad.status_code == 422 and 'data-field="infected"' in bad.text
+    too_many = client.post(
+        f"/facilities/{f.id}/absence?lang=zh",
+        data={"staff_kind": "nurse", "on": DRILL_DAY.isoformat(), "infected": "9999", "absent": "0"},
+    )
+    assert too_many.status_code == 422 and 'data-field="infected"' in too_many.text
+    wrong_kind = client.post(
+        f"/facilities/{f.id}/absence?lang=en",
+        data={"staff_kind": "porter", "on": DRILL_DAY.isoformat(), "infected": "1", "absent": "0"},
+    )
+    assert wrong_kind.status_code == 422 and 'data-field="staff_kind"' in wrong_kind.text
+    assert _count(url, StaffAbsence) == rows
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        kept = session.scalars(
+            select(StaffAbsence).where(StaffAbsence.facility_id == f.id, StaffAbsence.staff_kind == "nurse")
+        ).one()
+        assert (kept.infected, kept.absent) == (40, 2)
+
+
+def test_the_edit_form_changes_status_and_beds_and_refuses_negative_beds(client: TestClient, url: str) -> None:
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        clinic = session.scalars(select(CareFacility).where(CareFacility.kind == "fever_clinic")).first()
+        assert clinic is not None
+        fid, beds = clinic.id, clinic.general_beds
+    bad = client.post(
+        f"/facilities/{fid}/edit?lang=en",
+        data={"status": "standby", "beds.general": "-3", "beds.icu": "0", "beds.convertible_icu": "0"},
+    )
+    assert bad.status_code == 422 and 'data-field="beds.general"' in bad.text and "cannot be negative" in bad.text
+    zh = client.post(
+        f"/facilities/{fid}/edit?lang=zh",
+        data={"status": "castle", "beds.general": "5", "beds.icu": "0", "beds.convertible_icu": "0"},
+    )
+    assert zh.status_code == 422 and 'data-field="status"' in zh.text
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        same = session.get(CareFacility, fid)
+        assert same is not None and (same.status, same.general_beds) == ("open", beds)
+    ok = client.post(
+        f"/facilities/{fid}/edit",
+        data={"status": "standby", "beds.general": str(beds + 5), "beds.icu": "0", "beds.convertible_icu": "0"},
+    )
+    assert ok.status_code == 303
+    page = client.get(ok.headers["location"] + "&lang=en").text
+    assert "Facility saved." in page and "Standby" in page
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        changed = session.get(CareFacility, fid)
+        assert changed is not None and (changed.status, changed.general_beds) == ("standby", beds + 5)
+
+
+def test_discharge_ends_the_stay_and_a_stale_second_click_changes_nothing(client: TestClient, url: str) -> None:
+    fid, stays = _busy_facility(url)
+    infection, person = stays[0]
+    r = client.post(f"/facilities/{fid}/end", data={"infection_id": str(infection), "end": "discharged"})
+    assert r.status_code == 303
+    page = client.get(r.headers["location"].split("#")[0] + "&lang=en").text
+    assert "Discharged." in page and f'href="/persons/{person}"' not in page
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        stay = session.scalars(select(CareStay).where(CareStay.infection_id == infection)).one()
+        assert (stay.ended_on, stay.end) == (DRILL_DAY, "discharged")
+    again = client.post(f"/facilities/{fid}/end?lang=en", data={"infection_id": str(infection), "end": "died"})
+    assert again.status_code == 422 and "is not staying in this facility" in again.text
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        stay = session.scalars(select(CareStay).where(CareStay.infection_id == infection)).one()
+        assert stay.end == "discharged"
+
+
+def test_a_severe_case_is_graded_and_transferred_from_the_infection_page(client: TestClient, url: str) -> None:
+    fid, stays = _busy_facility(url, "makeshift_hospital")  # a mild case, turning severe
+    infection = stays[-1][0]
+    page = client.get(f"/infections/{infection}", params={"lang": "en"}).text
+    assert 'id="care"' in page and "Severity history" in page and "Admission proposal" in page
+    rows = _count(url, InfectionSeverity)
+    bad = client.post(
+        f"/infections/{infection}/severity?lang=en", data={"severity": "grave", "on": DRILL_DAY.isoformat()}
+    )
+    assert bad.status_code == 422 and 'data-field="severity"' in bad.text
+    assert _count(url, InfectionSeverity) == rows
+    r = client.post(
+        f"/infections/{infection}/severity",
+        data={"severity": "severe", "risk_factors": ["unvaccinated"], "on": DRILL_DAY.isoformat()},
+    )
+    assert r.status_code == 303 and "care_done=severity" in r.headers["location"]
+    graded = client.get(f"/infections/{infection}?care_done=severity&lang=en").text
+    assert "Severity recorded." in graded and "Severe" in graded and "Not fully vaccinated" in graded
+    proposed = re.search(r'href="/facilities/(\d+)" id="proposed-facility"', graded)
+    assert proposed is not None and "Transfer" in graded
+    target = int(proposed.group(1))
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        hospital = session.get(CareFacility, target)
+        assert hospital is not None and hospital.kind in ("designated_hospital", "sub_designated_hospital")
+    zh = client.get(f"/infections/{infection}", params={"lang": "zh"}).text
+    assert "重型" in zh and "收治建议" in zh
+    moved = client.post(f"/infections/{infection}/admit", data={"facility_id": str(target)})
+    assert moved.status_code == 303
+    assert "Admitted." in client.get(moved.headers["location"].split("#")[0] + "&lang=en").text
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        stays = session.execute(
+            select(CareStay.facility_id, CareStay.end).where(CareStay.infection_id == infection).order_by(CareStay.id)
+        ).all()
+        assert stays[-2] == (fid, "transferred") and stays[-1] == (target, None)
+    count = _count(url, CareStay)
+    refused = client.post(f"/infections/{infection}/admit?lang=en", data={"facility_id": "abc"})
+    assert refused.status_code == 422 and 'id="care-error"' in refused.text
+    assert _count(url, CareStay) == count
+
+
+def test_a_viewer_sees_no_forms_and_cannot_post(client: TestClient, url: str) -> None:
+    fid, stays = _busy_facility(url)
+    infection = stays[0][0]
+    login(client, "viewer")
+    page = client.get(f"/facilities/{fid}", params={"lang": "en"})
+    assert page.status_code == 200
+    assert 'action="/facilities/' not in page.text and "Discharge" not in page.text
+    inf = client.get(f"/infections/{infection}", params={"lang": "en"}).text
+    assert 'id="severity-form"' not in inf and 'id="admit-form"' not in inf and 'id="care"' in inf
+    absences = _count(url, StaffAbsence)
+    r = client.post(
+        f"/facilities/{fid}/absence", data={"staff_kind": "nurse", "on": DRILL_DAY.isoformat(), "infected": "1"}
+    )
+    assert r.status_code == 403 and _count(url, StaffAbsence) == absences
+
+
+def test_a_facility_outside_the_jurisdiction_is_not_found(client: TestClient, url: str) -> None:
+    designated = _designated(url)
+    login(client, "worker1")
+    assert client.get(f"/facilities/{designated.id}").status_code == 404
+    listed = client.get("/facilities", params={"lang": "en"}).text
+    assert DESIGNATED not in listed and WORKER1_COMMUNITY[-6:] in listed
+    assert client.get("/facilities", params={"jurisdiction": "110199"}).status_code == 404
+    assert client.get("/facilities/999999").status_code == 404
