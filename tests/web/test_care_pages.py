@@ -351,3 +351,56 @@ def test_a_facility_outside_the_jurisdiction_is_not_found(client: TestClient, ur
     assert DESIGNATED not in listed and WORKER1_COMMUNITY[-6:] in listed
     assert client.get("/facilities", params={"jurisdiction": "110199"}).status_code == 404
     assert client.get("/facilities/999999").status_code == 404
+
+
+def test_the_capacity_board_shows_census_projection_and_run_out(client: TestClient, url: str) -> None:
+    page = client.get("/capacity", params={"lang": "en"})
+    assert page.status_code == 200
+    html = page.text
+    assert 'src="/console-static/capacity.js"' in html and 'src="/console-static/echarts/echarts.min.js"' in html
+    assert 'data-src="/capacity/data.json?jurisdiction=110199&amp;on=2022-11-16&amp;lang=en"' in html
+    assert 'id="census-inpatient"' in html and 'id="census-icu"' in html and "Intensive care" in html
+    assert 'id="inpatient-table"' in html and 'id="icu-table"' in html  # the figures for a screen reader
+    body = client.get("/capacity/data.json", params={"lang": "en"}).json()
+    assert [c["id"] for c in body["charts"]] == ["inpatient", "icu"] and len(body["days"]) == 28
+    icu = body["charts"][1]
+    assert icu["run_out"] is not None and icu["run_out_label"] == f"Intensive care beds run out on {icu['run_out']}"
+    assert f"Intensive care beds run out on {icu['run_out']}" in visible(html)  # said beside the chart, in words
+    zh = client.get("/capacity", params={"lang": "zh"}).text
+    assert f"重症监护床位预计于 {icu['run_out']} 耗尽" in zh and "床位资源研判" in zh
+    assert client.get("/capacity/data.json", params={"lang": "zh"}).json()["charts"][1]["title"] == "重症监护"
+
+
+def test_staff_infected_bring_the_run_out_within_the_alert(client: TestClient, url: str) -> None:
+    assert 'id="capacity-alert"' not in client.get("/capacity", params={"lang": "en"}).text
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        sub = session.scalars(select(CareFacility).where(CareFacility.kind == "sub_designated_hospital")).one()
+        sub_id, nurses = sub.id, sub.critical_care_nurses
+    r = client.post(
+        f"/facilities/{sub_id}/absence",
+        data={"staff_kind": "critical_care_nurse", "on": DRILL_DAY.isoformat(), "infected": str(nurses), "absent": "0"},
+    )
+    assert r.status_code == 303
+    page = client.get("/capacity", params={"lang": "en"}).text
+    assert 'id="capacity-alert"' in page and "Bed alert" in page and "alert" in page
+    banner = page.split('id="capacity-alert"', 1)[1].split("</div>", 1)[0]
+    assert "Intensive care beds run out on 2022-11-1" in banner and "m20.11" in banner
+    zh = client.get("/capacity", params={"lang": "zh"}).text
+    assert "床位预警" in zh.split('id="capacity-alert"', 1)[1].split("</div>", 1)[0]
+
+
+def test_the_board_of_a_sub_jurisdiction_a_bad_day_and_one_out_of_scope(client: TestClient, url: str) -> None:
+    community = client.get("/capacity", params={"jurisdiction": WORKER1_COMMUNITY, "lang": "en"})
+    assert community.status_code == 200 and f'<option value="{WORKER1_COMMUNITY}" selected>' in community.text
+    bad = client.get("/capacity", params={"on": "someday", "lang": "en"})
+    assert bad.status_code == 422 and 'data-field="on"' in bad.text
+    early = client.get("/capacity", params={"on": "2022-11-01", "lang": "en"})
+    assert early.status_code == 200 and 'id="projection-refused"' in early.text
+    assert client.get("/capacity/data.json", params={"on": "2022-11-01"}).status_code == 422
+    login(client, "worker1")
+    assert client.get("/capacity", params={"jurisdiction": "110199"}).status_code == 404
+    assert client.get("/capacity/data.json", params={"jurisdiction": "110199"}).status_code == 404
+    own = client.get("/capacity", params={"lang": "en"})
+    assert own.status_code == 200 and WORKER1_COMMUNITY in own.text
+    login(client, "lab")
+    assert client.get("/capacity").status_code == 403 and client.get("/facilities").status_code == 403
