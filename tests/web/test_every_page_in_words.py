@@ -60,6 +60,7 @@ def pages(url: str) -> list[str]:
         "/map",
         f"/risk-areas/{ids['area']}",
         f"/campaigns/{ids['campaign']}",
+        "/facilities/1",  # the demo's designated hospital (measure 11)
         "/forms/order",
         "/forms/results",
         "/forms/area",

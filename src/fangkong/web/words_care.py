@@ -89,7 +89,7 @@ WORDS: dict[str, dict[str, str]] = {
     "care_projection_none": {"zh": "无法预测", "en": "No projection"},
     "care_projected": {"zh": "预计在床", "en": "Projected in use"},
     "care_staffed_capacity": {"zh": "可开放床位", "en": "Staffed beds"},
-    "care_run_out": {"zh": "预计耗尽日期", "en": "Runs out on"},
+    "care_run_out": {"zh": "床位耗尽日", "en": "run-out day"},
     "care_run_out_of": {"zh": "{level}床位预计于 {day} 耗尽", "en": "{level} beds run out on {day}"},
     "care_enough": {"zh": "{level}床位在预测期内充足", "en": "{level} beds last the horizon"},
     "care_alert": {"zh": "床位预警", "en": "Bed alert"},
