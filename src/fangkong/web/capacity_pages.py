@@ -60,8 +60,7 @@ def _board(
         staffed = staffed_capacity(session, actor, place.path, on, policy=policy)
         physical = physical_beds(session, actor, place.path, on, policy)
         census = [
-            {"level": k.value, "occupied": in_use[k], "staffed": staffed[k], "physical": physical[k]}
-            for k in BED_KINDS
+            {"level": k.value, "occupied": in_use[k], "staffed": staffed[k], "physical": physical[k]} for k in BED_KINDS
         ]
         projection: BedProjection | None = project_jurisdiction(session, actor, place.code, on, policy=policy)
         refused = None
@@ -83,7 +82,11 @@ def capacity_board(
         day = day_param(on, today_of(request))
     except FangkongError as exc:
         message, field, clause, _ = error_parts(exc)
-        problem, status, day = {"field": field, "message": message, "clause": clause}, http_status(exc), today_of(request)
+        problem, status, day = (
+            {"field": field, "message": message, "clause": clause},
+            http_status(exc),
+            today_of(request),
+        )
     try:
         place, census, projection, refused = _board(session, actor, jurisdiction, day, policy)
     except FangkongError as exc:

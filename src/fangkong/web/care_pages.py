@@ -99,7 +99,9 @@ def _occupied_by(session: Db, facility_ids: list[int]) -> dict[tuple[int, str], 
     return {(f, k): n for f, k, n in session.execute(stmt)}
 
 
-def _bed_rows(session: Db, f: CareFacility, on: date, occupied: dict[tuple[int, str], int], policy: Policy) -> list[dict[str, Any]]:
+def _bed_rows(
+    session: Db, f: CareFacility, on: date, occupied: dict[tuple[int, str], int], policy: Policy
+) -> list[dict[str, Any]]:
     """The facility's general and ICU beds on `on`: physical, staffed (staff present less infected and absent,
     `rules.staffed_beds`), occupied and free (measure 11). General beds include the convertible ICU beds."""
     sb = staffed(session, f, on, policy=policy)
@@ -110,7 +112,13 @@ def _bed_rows(session: Db, f: CareFacility, on: date, occupied: dict[tuple[int, 
     ):
         used = occupied.get((f.id, bed.value), 0)
         rows.append(
-            {"kind": bed.value, "physical": physical, "staffed": staffed_n, "occupied": used, "free": max(0, physical - used)}
+            {
+                "kind": bed.value,
+                "physical": physical,
+                "staffed": staffed_n,
+                "occupied": used,
+                "free": max(0, physical - used),
+            }
         )
     return rows
 
@@ -240,7 +248,12 @@ def facilities_csv(
             header.append(f"{t('care_bed_' + bed)} · {t(part)}")
     w.writerow(header)
     for f in rows:
-        line: list[Any] = [f.name, t("care_kind_" + f.kind), t("care_status_" + f.status), places.get(f.jurisdiction_code, "")]
+        line: list[Any] = [
+            f.name,
+            t("care_kind_" + f.kind),
+            t("care_status_" + f.status),
+            places.get(f.jurisdiction_code, ""),
+        ]
         for b in _bed_rows(session, f, today, occupied, policy):
             line += [b["occupied"], b["staffed"], b["physical"]]
         w.writerow(line)
@@ -279,9 +292,7 @@ def _facility_page(
     sb = staffed(session, f, today, policy=policy)
     away = {
         a.staff_kind: a
-        for a in session.scalars(
-            select(StaffAbsence).where(StaffAbsence.facility_id == f.id, StaffAbsence.on == today)
-        )
+        for a in session.scalars(select(StaffAbsence).where(StaffAbsence.facility_id == f.id, StaffAbsence.on == today))
     }
     staff = [
         {
@@ -346,11 +357,26 @@ def facility_page(
 
 
 def _refused(
-    request: Request, session: Db, actor: Actor, policy: Policy, facility_id: int, exc: FangkongError, form: str, values: dict[str, Any]
+    request: Request,
+    session: Db,
+    actor: Actor,
+    policy: Policy,
+    facility_id: int,
+    exc: FangkongError,
+    form: str,
+    values: dict[str, Any],
 ) -> HTMLResponse:
     session.rollback()  # all or nothing: the refused form leaves the store as it was
     return _facility_page(
-        request, session, actor, policy, facility_id, problem=_problem(exc), form=form, values=values, status=http_status(exc)
+        request,
+        session,
+        actor,
+        policy,
+        facility_id,
+        problem=_problem(exc),
+        form=form,
+        values=values,
+        status=http_status(exc),
     )
 
 

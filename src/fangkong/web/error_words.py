@@ -353,6 +353,8 @@ ERRORS: dict[str, str] = {
     "{} is not between -90 and 90": "{0} 不在 -90 至 90 之间",
     "{} is not between 0 and {}": "{0} 不在 0 至 {1} 之间",
     "{} staff: a count cannot be negative": "人员 {0} 名：数量不能为负",
+    # ---- the care console (measure 11): a stale discharge or death button ----
+    "infection {} is not staying in this facility": "感染者 {0} 目前不在本机构住院",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
