@@ -174,6 +174,7 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/api/infections/{infection_id}/discharge"): CHANGE,
     ("POST", "/api/infections/{infection_id}/death"): CHANGE,
     ("GET", "/api/census"): AGGREGATE,
+    ("GET", "/api/capacity/projection"): AGGREGATE,
     ("GET", "/api/supplies/sites"): NotPersonal("supply sites: places, no person"),
     ("POST", "/api/supplies/sites"): CHANGE,
     ("GET", "/api/supplies/items"): NotPersonal("medicines and equipment, no person"),

@@ -84,3 +84,43 @@ def census_command(
             str(r.free),
         )
     console.print(table)
+
+
+@resources_app.command("project")
+@reports_errors
+def project_command(
+    username: User,
+    on: On = None,
+    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", help="a jurisdiction code")] = None,
+    db: Db = None,
+) -> None:
+    """The day's projection of inpatient and ICU beds over the coming weeks: the day each kind runs out of staffed
+    beds and whether the alert is due (measure 11). Exits 3 when the alert is due, so a daily job can page someone."""
+    from fangkong.services.care.projection import project_jurisdiction, projected_place
+
+    url = database_url(db)
+    upgrade(url)
+    day = _day(on)
+    with unit_of_work(sessions_on(url, today=today())) as session:
+        actor = _actor(session, username)
+        place = projected_place(session, actor, jurisdiction)
+        result = project_jurisdiction(session, actor, place.code, day)
+    table = Table(title=f"beds needed, {place.name}, from {day} (policy {result.policy})")
+    for column in ("bed", "in use next day", "staffed", "peak", "peak on", "runs out", "alert"):
+        table.add_column(column)
+    for o in result.outlooks:
+        peak = max(range(len(o.census)), key=lambda i: o.census[i])
+        table.add_row(
+            o.kind.value,
+            f"{o.census[0]:.1f}",
+            str(o.capacity[0]),
+            f"{o.census[peak]:.1f}",
+            o.days[peak].isoformat(),
+            o.run_out.isoformat() if o.run_out else "-",
+            "ALERT" if o.alert else "",
+        )
+    console.print(table)
+    for reason in result.reasons:
+        console.print(f"[{reason.clause}] {reason.text}", highlight=False, markup=False)
+    if result.alert:
+        raise typer.Exit(3)

@@ -28,67 +28,52 @@ DESIGNATED = "示范定点医院 Demo designated hospital"
 MIX = ("mild", "asymptomatic", "mild", "moderate", "mild", "severe", "asymptomatic", "critical")
 
 
+# name, kind, (lat, lon), beds (general, icu, convertible ICU), staff (doctors, nurses, critical-care nurses)
+COUNTY_FACILITIES: tuple[
+    tuple[str, str, tuple[float, float] | None, tuple[int, int, int], tuple[int, int, int]], ...
+] = (
+    (DESIGNATED, "designated_hospital", (39.90, 116.40), (300, 20, 10), (60, 124, 50)),
+    (
+        "示范亚定点医院 Demo sub-designated hospital",
+        "sub_designated_hospital",
+        (39.93, 116.45),
+        (150, 8, 6),
+        (30, 60, 20),
+    ),
+    ("示范方舱医院 Demo makeshift hospital", "makeshift_hospital", (39.88, 116.38), (1000, 0, 0), (40, 400, 0)),
+    ("示范发热门诊一 Demo fever clinic 1", "fever_clinic", None, (10, 0, 0), (6, 8, 0)),
+    ("示范发热门诊二 Demo fever clinic 2", "fever_clinic", None, (10, 0, 0), (6, 8, 0)),
+)
+COMMUNITY_CENTRE = ((20, 0, 0), (8, 10, 0))  # each community's health service centre: beds, staff
+
+
+def _facility(
+    name: str, kind: str, where: str, at: tuple[float, float] | None, beds: tuple[int, ...], staff: tuple[int, ...]
+) -> FacilityIn:
+    return FacilityIn(
+        name=name,
+        kind=kind,
+        jurisdiction_code=where,
+        lat=at[0] if at else None,
+        lon=at[1] if at else None,
+        beds=dict(zip(("general", "icu", "convertible_icu"), beds, strict=True)),
+        staff=dict(zip(("doctor", "nurse", "critical_care_nurse"), staff, strict=True)),
+    )
+
+
 def demo_facilities(county: str, communities: list[str]) -> list[FacilityIn]:
     """The demo county's facilities: one designated, one sub-designated and one makeshift hospital, two fever clinics,
     a community health centre for each community."""
-
-    def staff(doctors: int, nurses: int, critical: int) -> dict[str, int]:
-        return {"doctor": doctors, "nurse": nurses, "critical_care_nurse": critical}
-
-    out = [
-        FacilityIn(
-            name=DESIGNATED,
-            kind="designated_hospital",
-            jurisdiction_code=county,
-            lat=39.90,
-            lon=116.40,
-            beds={"general": 300, "icu": 20, "convertible_icu": 10},
-            staff=staff(60, 124, 50),
-        ),
-        FacilityIn(
-            name="示范亚定点医院 Demo sub-designated hospital",
-            kind="sub_designated_hospital",
-            jurisdiction_code=county,
-            lat=39.93,
-            lon=116.45,
-            beds={"general": 150, "icu": 8, "convertible_icu": 6},
-            staff=staff(30, 60, 20),
-        ),
-        FacilityIn(
-            name="示范方舱医院 Demo makeshift hospital",
-            kind="makeshift_hospital",
-            jurisdiction_code=county,
-            lat=39.88,
-            lon=116.38,
-            beds={"general": 1000},
-            staff=staff(40, 400, 0),
-        ),
-        FacilityIn(
-            name="示范发热门诊一 Demo fever clinic 1",
-            kind="fever_clinic",
-            jurisdiction_code=county,
-            beds={"general": 10},
-            staff=staff(6, 8, 0),
-        ),
-        FacilityIn(
-            name="示范发热门诊二 Demo fever clinic 2",
-            kind="fever_clinic",
-            jurisdiction_code=county,
-            beds={"general": 10},
-            staff=staff(6, 8, 0),
-        ),
-    ]
-    out += [
-        FacilityIn(
-            name=f"示范社区卫生服务中心 {c[-6:]} Demo community health centre {c[-6:]}",
-            kind="community_health_centre",
-            jurisdiction_code=c,
-            beds={"general": 20},
-            staff=staff(8, 10, 0),
+    return [_facility(name, kind, county, at, beds, staff) for name, kind, at, beds, staff in COUNTY_FACILITIES] + [
+        _facility(
+            f"示范社区卫生服务中心 {c[-6:]} Demo community health centre {c[-6:]}",
+            "community_health_centre",
+            c,
+            None,
+            *COMMUNITY_CENTRE,
         )
         for c in communities
     ]
-    return out
 
 
 def demo_care(
