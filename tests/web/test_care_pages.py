@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,13 +15,11 @@ from sqlalchemy import func, select
 from fangkong.policy import load_policy
 from fangkong.services.access import SYSTEM
 from fangkong.services.audit.models import AuditEntry
-from fangkong.services.calendar import JURISDICTION_ZONE
 from fangkong.services.care.demo import DESIGNATED
 from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
-from fangkong.services.care.service import admit, propose_admission, record_absence, record_severity
+from fangkong.services.care_wave import demo_wave
+from fangkong.services.demo import COUNTY
 from fangkong.services.infections.models import Infection
-from fangkong.services.infections.service import InfectionCreate, record_infection
-from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from tests.web.helpers import DRILL_DAY, console, demo_store, login
 
@@ -30,51 +27,12 @@ SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 WORKER1_COMMUNITY = "110199001001"
 
 
-NOTICE_DAY = date(2022, 11, 11)
-WAVE = ("mild", "moderate", "severe", "mild", "critical", "moderate", "asymptomatic", "severe")
-
-
-def add_wave(url: str, *, days: int = 10, icu_nurses_away: int = 45) -> int:
-    """A wave in the demo county for the care pages to show (measure 11): infections of people not yet infected,
-    more each day over the `days` before the drill day, graded in turn through `WAVE` and admitted where the proposal
-    finds a bed; and critical-care nurses of the designated hospital infected on the drill day, so that ICU beds run
-    short. Returns the infections added."""
-    policy = load_policy()
+def add_wave(url: str) -> int:
+    """The demo county's wave (`services.care_wave.demo_wave`, measure 11) added to the store at `url`: infections
+    graded and admitted over the ten days before the drill day, critical-care nurses of the designated hospital
+    infected on it. Returns the infections added."""
     with unit_of_work(session_factory(make_engine(url))) as session:
-        infected = select(Infection.person_id)
-        people = list(session.scalars(select(Person).where(Person.id.not_in(infected)).order_by(Person.id)))
-        added = 0
-        for back in range(days, -1, -1):
-            day = DRILL_DAY - timedelta(days=back)
-            for _ in range(max(1, (days - back) // 2)):
-                if not people:
-                    break
-                person = people.pop(0)
-                infection = record_infection(
-                    session,
-                    SYSTEM,
-                    InfectionCreate(
-                        person_id=person.id,
-                        kind="confirmed",
-                        sampled_on=day - timedelta(days=1),
-                        confirmed_at=datetime.combine(day, time(9), JURISDICTION_ZONE),
-                    ),
-                    now=datetime.combine(DRILL_DAY, time(12), JURISDICTION_ZONE),
-                    policy=policy,
-                )
-                severity = WAVE[added % len(WAVE)]
-                factors = ["unvaccinated"] if added % 3 == 0 else []
-                graded = max(day, NOTICE_DAY)  # graded admission is the notice's: no care rules before it
-                record_severity(session, SYSTEM, infection.id, severity, graded, risk_factors=factors, policy=policy)
-                proposal = propose_admission(session, SYSTEM, infection.id, graded, policy=policy)
-                if proposal.facility_id is not None:
-                    admit(session, SYSTEM, infection.id, proposal.facility_id, graded)
-                added += 1
-        designated = session.scalars(select(CareFacility).where(CareFacility.name == DESIGNATED)).one()
-        record_absence(
-            session, SYSTEM, designated.id, DRILL_DAY, "critical_care_nurse", infected=icu_nurses_away, absent=0
-        )
-    return added
+        return demo_wave(session, SYSTEM, DRILL_DAY, COUNTY, policy=load_policy())
 
 
 @pytest.fixture(scope="module")
@@ -399,3 +357,7 @@ def test_the_board_of_a_sub_jurisdiction_a_bad_day_and_one_out_of_scope(client: 
     assert own.status_code == 200 and WORKER1_COMMUNITY in own.text
     login(client, "lab")
     assert client.get("/capacity").status_code == 403 and client.get("/facilities").status_code == 403
+
+
+def test_the_demo_wave_is_added_once(url: str) -> None:
+    assert add_wave(url) == 0  # the designated hospital's critical-care nurses are already away today
