@@ -361,3 +361,27 @@ def test_the_board_of_a_sub_jurisdiction_a_bad_day_and_one_out_of_scope(client: 
 
 def test_the_demo_wave_is_added_once(url: str) -> None:
     assert add_wave(url) == 0  # the designated hospital's critical-care nurses are already away today
+
+
+def test_a_case_turning_critical_moves_to_an_icu_bed(client: TestClient, url: str) -> None:
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        infection = session.scalar(
+            select(CareStay.infection_id)
+            .where(CareStay.ended_on.is_(None), CareStay.level == "inpatient")
+            .order_by(CareStay.id)
+        )
+    assert infection is not None, "the wave puts someone in an inpatient bed"
+    before = client.get(f"/infections/{infection}", params={"lang": "en"}).text
+    assert 'id="admit-form"' not in before  # already where the last severity says
+    r = client.post(f"/infections/{infection}/severity", data={"severity": "critical", "on": DRILL_DAY.isoformat()})
+    assert r.status_code == 303
+    page = client.get(f"/infections/{infection}", params={"lang": "en"}).text
+    assert 'id="admit-form"' in page and "Intensive care" in page
+    target = re.search(r'name="facility_id" value="(\d+)"', page)
+    assert target is not None
+    assert client.post(f"/infections/{infection}/admit", data={"facility_id": target.group(1)}).status_code == 303
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        stay = session.scalars(
+            select(CareStay).where(CareStay.infection_id == infection, CareStay.ended_on.is_(None))
+        ).one()
+        assert (stay.level, stay.bed_kind, stay.facility_id) == ("icu", "icu", int(target.group(1)))
