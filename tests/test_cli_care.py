@@ -44,3 +44,32 @@ def test_a_bad_file_is_refused_naming_the_field(db: str, tmp_path: Path) -> None
     result = runner.invoke(app, ["resources", "import", "facilities", str(path), "--as", "command", "--db", db])
     assert result.exit_code != 0
     assert "beds.general" in result.output
+
+
+def test_resources_import_sites_items_and_stock_are_the_supplies_imports(db: str, tmp_path: Path) -> None:
+    """`fangkong resources import sites|items|stock FILE` (the spelling issue 18 gives) is `fangkong supplies import
+    FILE --kind ...`: the same rows, the same idempotence, the same refusal naming the row and field."""
+    sites = tmp_path / "sites.csv"
+    sites.write_text("name,kind,jurisdiction_code\nCLI pharmacy,pharmacy,110199\n", encoding="utf-8")
+    items = tmp_path / "items.json"
+    items.write_text(
+        '[{"code": "CLI-PAX", "name": "Paxlovid", "category": "antiviral", "unit": "box"}]', encoding="utf-8"
+    )
+    stock = tmp_path / "stock.csv"
+    stock.write_text("site,item_code,quantity,day\nCLI pharmacy,CLI-PAX,40,2022-11-16\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("site,item_code,quantity,day\nCLI pharmacy,CLI-PAX,x,2022-11-16\n", encoding="utf-8")
+    base = ["--as", "command", "--db", db]
+    for path, kind in [(sites, "sites"), (items, "items"), (stock, "stock")]:
+        done = runner.invoke(app, ["resources", "import", kind, str(path), *base])
+        assert done.exit_code == 0, done.output
+        assert "1 rows, 1 new" in done.output
+    again = runner.invoke(app, ["resources", "import", "sites", str(sites), *base])
+    assert again.exit_code == 0 and "already imported" in again.output
+    # the supplies spelling of the same bytes is the same import: nothing changes
+    same = runner.invoke(app, ["supplies", "import", str(items), "--kind", "items", *base])
+    assert same.exit_code == 0 and "already imported" in same.output
+    refused = runner.invoke(app, ["resources", "import", "stock", str(bad), *base])
+    assert refused.exit_code == 2 and "quantity" in refused.output and "row 1" in refused.output
+    shown = runner.invoke(app, ["supplies", "stock", *base], env={"COLUMNS": "250"})
+    assert "CLI pharmacy" in shown.output and "40 box" in shown.output

@@ -165,6 +165,8 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/api/facilities/{facility_id}"): NotPersonal("a facility, its beds and staff counts: no person named"),
     ("PATCH", "/api/facilities/{facility_id}"): CHANGE,
     ("POST", "/api/facilities/{facility_id}/absences"): CHANGE,
+    ("POST", "/api/facilities/import"): CHANGE,
+    ("GET", "/api/facilities/{facility_id}/stays"): Reads("command", "/api/facilities/1/stays"),
     ("POST", "/api/infections/{infection_id}/severity"): CHANGE,
     ("GET", "/api/infections/{infection_id}/severity"): Reads("command", "/api/infections/{infection_id}/severity"),
     ("GET", "/api/infections/{infection_id}/admission-proposal"): Reads(

@@ -92,6 +92,7 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/visits",
         "/api/users",
         "/api/facilities",
+        "/api/facilities/{facility_id}/stays",
         "/api/supplies/items",
         "/api/supplies/sites",
         "/api/supplies/stock",

@@ -10,8 +10,13 @@ from pydantic import BaseModel, ConfigDict
 
 from fangkong.api.deps import CurrentActor, DbSession
 from fangkong.api.pages import Limit, Offset, Page
+from fangkong.api.raw_files import ContentType, Filename, RawBody
 from fangkong.bounds import Day, StoreId
+from fangkong.errors import InvalidInput
 from fangkong.services.care import service as care
+from fangkong.services.care.imports import import_facilities
+from fangkong.services.file_imports.batches import ImportSummary
+from fangkong.services.file_imports.rows import format_of
 from fangkong.services.jurisdictions.service import scope_root
 
 router = APIRouter(prefix="/api", tags=["care"])
@@ -193,9 +198,12 @@ def death(infection_id: StoreId, body: EndIn, session: DbSession, actor: Current
 
 
 class Census(BaseModel):
-    """A day's census report: one row per facility and bed kind in the scope."""
+    """A census report: one row per day, facility and bed kind in the scope. `on` is the day asked with `?on=`;
+    a range (`?from=&to=`) answers its first and last day and the rows of every day between, oldest first."""
 
-    on: date
+    on: date | None
+    date_from: date
+    date_to: date
     rows: list[care.CensusRow]
 
 
@@ -203,8 +211,73 @@ class Census(BaseModel):
 def census(
     session: DbSession,
     actor: CurrentActor,
-    on: Day,
+    on: Day | None = None,
+    date_from: Annotated[Day | None, Query(alias="from", description="the first day of a range")] = None,
+    date_to: Annotated[Day | None, Query(alias="to", description="the last day of a range")] = None,
     jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
 ) -> Census:
-    """The day's census by facility and bed kind (measure 11): counts only, no person named."""
-    return Census(on=on, rows=care.census(session, actor, on, root=scope_root(session, actor, jurisdiction_code)))
+    """The census by day, facility and bed kind (measure 11): beds, staffed beds, occupied, admissions, discharges,
+    deaths and free beds — counts only, no person named. One day (`?on=`) or each day of a range (`?from=&to=`)."""
+    root = scope_root(session, actor, jurisdiction_code)
+    if on is not None:
+        if date_from is not None or date_to is not None:
+            raise InvalidInput("on", "give either a day (on) or a range (from, to), not both")
+        return Census(on=on, date_from=on, date_to=on, rows=care.census(session, actor, on, root=root))
+    if date_from is None or date_to is None:
+        raise InvalidInput(
+            "on" if date_from is None and date_to is None else ("from" if date_from is None else "to"),
+            "give a day (on) or both ends of a range (from, to)",
+        )
+    rows = care.census_range(session, actor, date_from, date_to, root=root)
+    return Census(on=None, date_from=date_from, date_to=date_to, rows=rows)
+
+
+FILE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+        },
+    }
+}
+
+
+@router.post("/facilities/import", response_model=ImportSummary, openapi_extra=FILE_BODY)
+def facilities_import(
+    body: RawBody,
+    session: DbSession,
+    actor: CurrentActor,
+    filename: Filename = None,
+    content_type: ContentType = None,
+) -> ImportSummary:
+    """Facilities with their beds and staff (measure 11): `name, kind, jurisdiction_code` and optionally `status,
+    lat, lon, general_beds, icu_beds, convertible_icu_beds, doctors, nurses, critical_care_nurses`; a row naming an
+    existing facility updates it. All rows or none (a bad row is named with its field); the same file twice changes
+    nothing — as `fangkong resources import facilities`."""
+    return import_facilities(session, actor, body, format_of(filename, content_type), filename=filename)
+
+
+class StayListed(StayRead):
+    """A stay as a facility's list shows it, with its patient's id (a personal read: audited)."""
+
+    person_id: int
+
+
+@router.get("/facilities/{facility_id}/stays", response_model=Page[StayListed])
+def stays(
+    facility_id: StoreId,
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    state: Annotated[str | None, Query(description="current (not ended) or ended")] = None,
+    date_from: Annotated[Day | None, Query(alias="from", description="stays that last into this day or later")] = None,
+    date_to: Annotated[Day | None, Query(alias="to", description="stays begun by this day")] = None,
+) -> Page[StayListed]:
+    """A facility's stays, newest first (measure 11: who occupies its beds); the read is audited."""
+    rows, total = care.list_stays(
+        session, actor, facility_id, state=state, start=date_from, end=date_to, offset=offset, limit=limit
+    )
+    items = [StayListed.model_validate({**StayRead.model_validate(s).model_dump(), "person_id": p}) for s, p in rows]
+    return Page(items=items, total=total, offset=offset, limit=limit)

@@ -124,3 +124,26 @@ def project_command(
         console.print(f"[{reason.clause}] {reason.text}", highlight=False, markup=False)
     if result.alert:
         raise typer.Exit(3)
+
+
+def _supplies_alias(kind: str) -> None:
+    """`fangkong resources import <kind> FILE`: the same import as `fangkong supplies import FILE --kind <kind>`
+    (measure 13; issue 18 names the imports `fangkong resources import ...`), one code path for both spellings."""
+
+    @import_app.command(kind)
+    @reports_errors
+    def alias(
+        path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="a .csv or .json file")],
+        username: User,
+        fmt: Annotated[str | None, typer.Option("--format", help="csv or json (default: from the file name)")] = None,
+        db: Db = None,
+    ) -> None:
+        from fangkong.cli.supplies import import_file
+
+        import_file(path, username, kind=kind, fmt=fmt, db=db)
+
+    alias.__doc__ = f"Import supply {kind} (measure 13): as `fangkong supplies import FILE --kind {kind}`."
+
+
+for _kind in ("sites", "items", "stock"):
+    _supplies_alias(_kind)

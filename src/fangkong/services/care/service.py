@@ -13,12 +13,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import date
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fangkong.errors import InvalidInput, NotFound
+from fangkong.errors import FangkongError, InvalidInput, NotFound
 from fangkong.policy import Policy, load_policy
 from fangkong.policy.terms import (
     BedKind,
@@ -36,6 +37,7 @@ from fangkong.rules.admission import admission
 from fangkong.rules.decision import Reason
 from fangkong.rules.staffed_beds import StaffedBeds, staffed_beds
 from fangkong.services.access import Actor, Permission
+from fangkong.services.audit.reads import read_of
 from fangkong.services.audit.service import record
 from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
 from fangkong.services.infections.models import Infection
@@ -168,15 +170,30 @@ def update_facility(session: Session, actor: Actor, facility_id: int, changes: d
     return facility
 
 
+class _Placed(Protocol):
+    """A stored row that lies in a jurisdiction (a facility, an infection)."""
+
+    @property
+    def jurisdiction_code(self) -> str: ...
+
+
+_Row = TypeVar("_Row", bound=_Placed)
+
+
+def _in_scope(session: Session, actor: Actor, row: _Row | None, refusal: FangkongError) -> _Row:
+    """The row when it exists and lies in a jurisdiction the actor covers; otherwise `refusal` — the same refusal for
+    both, so that a row outside the actor's jurisdictions cannot be told from one that does not exist."""
+    if row is None:
+        raise refusal
+    j = session.get(Jurisdiction, row.jurisdiction_code)
+    if j is None or not actor.covers(j.path):
+        raise refusal
+    return row
+
+
 def get_facility(session: Session, actor: Actor, facility_id: int) -> CareFacility:
     """A facility in the actor's jurisdictions; one outside them is not found."""
-    facility = session.get(CareFacility, facility_id)
-    if facility is None:
-        raise NotFound("facility", str(facility_id))
-    j = session.get(Jurisdiction, facility.jurisdiction_code)
-    if j is None or not actor.covers(j.path):
-        raise NotFound("facility", str(facility_id))
-    return facility
+    return _in_scope(session, actor, session.get(CareFacility, facility_id), NotFound("facility", str(facility_id)))
 
 
 def list_facilities(
@@ -199,13 +216,9 @@ def list_facilities(
 def _infection(session: Session, actor: Actor, infection_id: int) -> Infection:
     """An infection in the actor's scope; anything else is "not infected", naming `infection_id` (issue 18: an
     admission of someone who is not infected)."""
-    infection = session.get(Infection, infection_id) if isinstance(infection_id, int) else None
-    if infection is None:
-        raise InvalidInput("infection_id", f"{infection_id!r} is not an infection: the person is not infected")
-    j = session.get(Jurisdiction, infection.jurisdiction_code)
-    if j is None or not actor.covers(j.path):
-        raise InvalidInput("infection_id", f"{infection_id!r} is not an infection: the person is not infected")
-    return infection
+    found = session.get(Infection, infection_id) if isinstance(infection_id, int) else None
+    refusal = InvalidInput("infection_id", f"{infection_id!r} is not an infection: the person is not infected")
+    return _in_scope(session, actor, found, refusal)
 
 
 def _age(person: Person | None, on: date) -> int:
@@ -333,10 +346,11 @@ def propose_admission(
     session: Session, actor: Actor, infection_id: int, on: date, *, policy: Policy | None = None
 ) -> Proposal:
     """The nearest open facility of the kind the infection's last severity decided, with a free bed of the needed kind
-    (measure 11; register care-facility-places for the kinds answering a place). Walks up the jurisdiction tree from
-    the infection's jurisdiction; within one level the nearest by coordinates when both have them, else the most free
-    beds. A case already in a stay of the right level is not moved; one whose level rose (severe, critical) is proposed
-    a transfer."""
+    (measure 11; register care-facility-places for the kinds answering a place). A free bed is a staffed one
+    (`free_beds`): when staff infections leave a facility's beds unstaffed, the proposal goes on to the next.
+    Walks up the jurisdiction tree from the infection's jurisdiction; within one level the nearest by coordinates when
+    both have them, else the most free beds. A case already in a stay of the right level is not moved; one whose
+    level rose (severe, critical) is proposed a transfer."""
     infection = _infection(session, actor, infection_id)
     record(
         session,
@@ -390,6 +404,13 @@ def propose_admission(
     here = session.get(Jurisdiction, infection.jurisdiction_code)
     origin = _origin(session, infection)
     chosen: CareFacility | None = None
+    free: dict[int, int] = {}  # each facility's free staffed beds, counted once though the walk meets it at each level
+
+    def free_of(f: CareFacility) -> int:
+        if f.id not in free:
+            free[f.id] = free_beds(session, f, bed, on, policy=policy)
+        return free[f.id]
+
     code = here.code if here else None
     while code is not None and chosen is None:
         j = session.get(Jurisdiction, code)
@@ -407,10 +428,10 @@ def propose_admission(
                         CareFacility.status == FacilityStatus.open.value,
                     )
                 )
-                if capacity(f, bed) - _occupied(session, f.id).get(bed, 0) > 0
+                if free_of(f) > 0
             ]
             if candidates:
-                chosen = min(candidates, key=lambda f: _rank(session, f, bed, origin))
+                chosen = min(candidates, key=lambda f: _rank(f, free_of(f), origin))
                 break
         code = j.parent_code
     if chosen is None:
@@ -448,10 +469,18 @@ def _origin(session: Session, infection: Infection) -> tuple[float, float] | Non
     return (f.lat, f.lon) if f is not None and f.lat is not None and f.lon is not None else None
 
 
-def _rank(
-    session: Session, f: CareFacility, bed: BedKind, origin: tuple[float, float] | None
-) -> tuple[float, int, int]:
-    free = capacity(f, bed) - _occupied(session, f.id).get(bed, 0)
+def free_beds(session: Session, f: CareFacility, bed: BedKind, on: date, *, policy: Policy | None = None) -> int:
+    """The beds of a kind that can take a patient on `on`: the physical beds the staff present that day can care for
+    (`staffed`), less those occupied (measure 11: "a plan for when medical staff are infected" — a bed without its
+    nurse is no bed; issue 18: staffed-bed capacity, not just physical beds). Negative when staff infections have
+    left fewer staffed beds than patients."""
+    now_staffed = staffed(session, f, on, policy=policy)
+    usable = min(capacity(f, bed), now_staffed.general if bed is BedKind.general else now_staffed.icu)
+    return usable - _occupied(session, f.id).get(bed, 0)
+
+
+def _rank(f: CareFacility, free: int, origin: tuple[float, float] | None) -> tuple[float, int, int]:
+    """The order of the candidates: the nearest first (when both have coordinates), then the most free beds."""
     distance = math.inf
     if origin is not None and f.lat is not None and f.lon is not None:
         distance = math.hypot(f.lat - origin[0], (f.lon - origin[1]) * math.cos(math.radians(origin[0])))
@@ -642,3 +671,75 @@ def census_by_jurisdiction(rows: list[CensusRow]) -> dict[tuple[str, BedKind], d
         for k in acc:
             acc[k] += getattr(r, k)
     return out
+
+
+CENSUS_SPAN_DAYS = 92  # a quarter: a longer range is a bulk job's work, not a request's (issue 18: census per day)
+
+
+def census_range(
+    session: Session,
+    actor: Actor,
+    start: date,
+    end: date,
+    *,
+    root: str | None = None,
+    policy: Policy | None = None,
+) -> list[CensusRow]:
+    """The daily census for every day from `start` to `end` inclusive (measure 11; issue 18: "admissions and
+    discharges per day"): one row per day, facility and bed kind, oldest day first. An end before the start, or a
+    range longer than `CENSUS_SPAN_DAYS`, is refused naming `to`."""
+    if end < start:
+        raise InvalidInput("to", f"{end} is before {start}")
+    days = (end - start).days + 1
+    if days > CENSUS_SPAN_DAYS:
+        raise InvalidInput("to", f"{days} days asked: a census range is at most {CENSUS_SPAN_DAYS} days")
+    rows: list[CensusRow] = []
+    for n in range(days):
+        rows.extend(census(session, actor, date.fromordinal(start.toordinal() + n), root=root, policy=policy))
+    return rows
+
+
+STAY_STATES = ("current", "ended")
+
+
+def list_stays(
+    session: Session,
+    actor: Actor,
+    facility_id: int,
+    *,
+    state: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[tuple[CareStay, int]], int]:
+    """A facility's stays, newest first, each with its person's id, and how many there are (measure 11: who is in
+    which bed). `state` current: stays not ended; ended: stays ended. `start`/`end`: stays that overlap those days.
+    The answer names patients, so the read is audited (issue 17) — one entry naming the persons of the page. A state
+    outside the vocabulary is refused naming `state`; an end before the start naming `to`."""
+    facility = get_facility(session, actor, facility_id)
+    if state is not None and state not in STAY_STATES:
+        raise InvalidInput("state", f"{state!r} is not one of {', '.join(STAY_STATES)}")
+    if start is not None and end is not None and end < start:
+        raise InvalidInput("to", f"{end} is before {start}")
+    where = [CareStay.facility_id == facility.id]
+    if state == "current":
+        where.append(CareStay.ended_on.is_(None))
+    elif state == "ended":
+        where.append(CareStay.ended_on.is_not(None))
+    if end is not None:
+        where.append(CareStay.started_on <= end)
+    if start is not None:
+        where.append(CareStay.ended_on.is_(None) | (CareStay.ended_on >= start))
+    total = int(session.scalar(select(func.count()).select_from(CareStay).where(*where)) or 0)
+    stmt = (
+        select(CareStay, Infection.person_id)
+        .join(Infection, Infection.id == CareStay.infection_id)
+        .where(*where)
+        .order_by(CareStay.started_on.desc(), CareStay.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    page = [(stay, int(person)) for stay, person in session.execute(stmt)]
+    read_of(session, actor, "infections", (p for _, p in page), entity_id=facility.id, detail={"stays": True})
+    return page, total
