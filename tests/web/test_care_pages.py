@@ -119,8 +119,8 @@ def test_the_list_filters_sorts_pages_and_exports(client: TestClient, url: str) 
     clinics = client.get("/facilities", params={"kind": "fever_clinic", "lang": "en"}).text
     assert "Demo fever clinic 1" in clinics and DESIGNATED not in clinics
     assert "2 facilities" in clinics
-    standby = client.get("/facilities", params={"status": "standby", "lang": "en"}).text
-    assert "No facility matches." in standby
+    closed = client.get("/facilities", params={"status": "closed", "lang": "en"}).text
+    assert "No facility matches." in closed
     community = client.get("/facilities", params={"jurisdiction": WORKER1_COMMUNITY, "lang": "en"}).text
     assert WORKER1_COMMUNITY[-6:] in community and DESIGNATED not in community
     by_name = client.get("/facilities", params={"sort": "-name"}).text
@@ -340,6 +340,9 @@ def test_staff_infected_bring_the_run_out_within_the_alert(client: TestClient, u
     assert "Intensive care beds run out on 2022-11-1" in banner and "m20.11" in banner
     zh = client.get("/capacity", params={"lang": "zh"}).text
     assert "床位预警" in zh.split('id="capacity-alert"', 1)[1].split("</div>", 1)[0]
+    back = {"staff_kind": "critical_care_nurse", "on": DRILL_DAY.isoformat(), "infected": "0", "absent": "0"}
+    assert client.post(f"/facilities/{sub_id}/absence", data=back).status_code == 303  # back at work: no alert
+    assert 'id="capacity-alert"' not in client.get("/capacity", params={"lang": "en"}).text
 
 
 def test_the_board_of_a_sub_jurisdiction_a_bad_day_and_one_out_of_scope(client: TestClient, url: str) -> None:

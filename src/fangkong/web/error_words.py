@@ -353,11 +353,11 @@ ERRORS: dict[str, str] = {
     "{} is not between -90 and 90": "{0} 不在 -90 至 90 之间",
     "{} is not between 0 and {}": "{0} 不在 0 至 {1} 之间",
     "{} staff: a count cannot be negative": "人员 {0} 名：数量不能为负",
-    # ---- the care console (measure 11): a stale discharge or death button ----
-    "infection {} is not staying in this facility": "感染者 {0} 目前不在本机构住院",
     "{} days asked: a census range is at most {} days": "所查询的 {0} 天超出范围：床位日报一次最多查询 {1} 天",
     "give either a day (on) or a range (from, to), not both": "请给出单日或日期范围，不要同时给出",
     "give a day (on) or both ends of a range (from, to)": "请给出单日，或日期范围的起止两端",
+    # ---- the care console (measure 11): a stale discharge or death button ----
+    "infection {} is not staying in this facility": "感染者 {0} 目前不在本机构住院",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
