@@ -28,6 +28,7 @@ from fangkong.services.demo import DEMO_PASSWORD
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.persons.models import Person
+from fangkong.services.supplies.models import SupplyRequest
 from fangkong.web.app import create_console
 from fangkong.web.i18n import MESSAGES
 from tests.api.helpers import Clock
@@ -185,6 +186,17 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/api/supplies/sites/{site_id}/movements"): CHANGE,
     ("POST", "/api/supplies/sites/{site_id}/requests"): CHANGE,
     ("POST", "/api/supplies/sites/{site_id}/allocate"): CHANGE,
+    ("PATCH", "/api/supplies/sites/{site_id}"): CHANGE,
+    ("PATCH", "/api/supplies/items/{code}"): CHANGE,
+    ("GET", "/api/supplies/sites/{site_id}/movements"): NotPersonal(
+        "a site's ledger: quantities and days; a dispensation's person is an id the requests' audited read names"
+    ),
+    ("GET", "/api/supplies/requests"): Reads("command", "/api/supplies/requests"),
+    ("GET", "/supplies"): AGGREGATE,
+    ("GET", "/supplies.csv"): AGGREGATE,
+    ("GET", "/supplies/sites/{site_id}"): Reads("command", "/supplies/sites/{supply_site_id}"),
+    ("POST", "/supplies/sites/{site_id}/movements"): CHANGE,
+    ("POST", "/supplies/sites/{site_id}/allocate"): CHANGE,
     # ---- the console ----
     ("MOUNT", "/console-static"): META,
     ("GET", "/favicon.ico"): META,
@@ -290,7 +302,10 @@ def ids_of(client: TestClient) -> dict[str, Any]:
         order = s.scalars(select(ManagementOrder).order_by(ManagementOrder.id)).first()
         assert order is not None
         token = s.scalar(select(HealthCode.token).where(HealthCode.person_id == order.person_id))
+        # a supply site whose page lists patients' requests (the demo's shortage of oxygen concentrators)
+        supply_site = s.scalar(select(SupplyRequest.site_id).order_by(SupplyRequest.id))
     return {
+        "supply_site_id": supply_site,
         "person_id": order.person_id,
         "order_id": order.id,
         "infection_id": 1,

@@ -15,6 +15,7 @@ from fangkong.services.campaigns.models import Campaign
 from fangkong.services.infections.models import Infection
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.store import make_engine, session_factory, unit_of_work
+from fangkong.services.supplies.models import SupplyRequest
 from tests.browser.live import Live, logged_in
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -34,7 +35,9 @@ def records(live: Live) -> list[str]:
         infection = session.scalar(select(Infection.id).order_by(Infection.id))
         area = session.scalar(select(RiskArea.id).order_by(RiskArea.id))
         campaign = session.scalar(select(Campaign.id).order_by(Campaign.id))
+        supply_site = session.scalar(select(SupplyRequest.site_id).order_by(SupplyRequest.id))
     return [
+        f"/supplies/sites/{supply_site}",
         f"/persons/{person}",
         f"/infections/{infection}",
         f"/risk-areas/{area}",

@@ -6,9 +6,18 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Browser, expect
+from sqlalchemy import select
 
 from fangkong.services.demo import DEMO_PASSWORD
+from fangkong.services.store import make_engine, session_factory, unit_of_work
+from fangkong.services.supplies.models import SupplyRequest
 from tests.browser.live import Live, shot
+
+
+def _supply_site(live: Live) -> int:
+    """A supply site with patients' requests (measure 13: the page with the most to show)."""
+    with unit_of_work(session_factory(make_engine(live.url))) as session:
+        return int(session.scalar(select(SupplyRequest.site_id).order_by(SupplyRequest.id)) or 0)
 
 
 def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, live: Live) -> None:
@@ -22,7 +31,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, live: Live) -> No
         page.click("button[type=submit]")
         expect(page.locator("#who")).to_contain_text(role)
         menu = page.locator("#main-nav a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-        for path in [*menu, "/persons/new", "/infections/1"]:
+        for path in [*menu, "/persons/new", "/infections/1", f"/supplies/sites/{_supply_site(live)}"]:
             for lang in ("zh", "en"):
                 joiner = "&" if "?" in path else "?"
                 page.goto(f"{live.base}{path}{joiner}lang={lang}", wait_until="load")

@@ -20,6 +20,7 @@ from fangkong.services.infections.models import Infection
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.store import make_engine, session_factory, unit_of_work
+from fangkong.services.supplies.models import SupplyRequest
 from tests.web.helpers import console, demo_store, login
 
 ROLES = ("command", "epi", "worker1", "supervisor", "viewer", "lab")
@@ -48,6 +49,7 @@ def pages(url: str) -> list[str]:
             "held": session.scalar(select(TemporaryControl.person_id).order_by(TemporaryControl.id)),
             "area": session.scalar(select(RiskArea.id).order_by(RiskArea.id)),
             "campaign": session.scalar(select(Campaign.id).order_by(Campaign.id)),
+            "supply_site": session.scalar(select(SupplyRequest.site_id).order_by(SupplyRequest.id)),
         }
     assert all(v is not None for v in ids.values()), ids
     return [
@@ -60,6 +62,8 @@ def pages(url: str) -> list[str]:
         "/map",
         f"/risk-areas/{ids['area']}",
         f"/campaigns/{ids['campaign']}",
+        f"/supplies/sites/{ids['supply_site']}",
+        "/supplies?alert=any",
         "/facilities/1",  # the demo's designated hospital (measure 11)
         "/forms/order",
         "/forms/results",

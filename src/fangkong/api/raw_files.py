@@ -39,3 +39,13 @@ Filename = Annotated[str | None, Query(description="the uploaded file's name (ke
 ContentType = Annotated[str | None, Header(description="text/csv or application/json")]
 
 FILE_BODIES = frozenset({raw_body, streamed_body})  # the dependencies that take a file sent whole
+# the OpenAPI of a route taking a CSV or JSON file as its body (the lab's files, facilities)
+FILE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+        },
+    }
+}

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fangkong.api.deps import CurrentActor, DbSession
 from fangkong.api.pages import Limit, Offset, Page
-from fangkong.api.raw_files import ContentType, Filename, RawBody
+from fangkong.api.raw_files import FILE_BODY, ContentType, Filename, RawBody
 from fangkong.bounds import Day, StoreId
 from fangkong.errors import InvalidInput
 from fangkong.services.care import service as care
@@ -230,17 +230,6 @@ def census(
         )
     rows = care.census_range(session, actor, date_from, date_to, root=root)
     return Census(on=None, date_from=date_from, date_to=date_to, rows=rows)
-
-
-FILE_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "text/csv": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-        },
-    }
-}
 
 
 @router.post("/facilities/import", response_model=ImportSummary, openapi_extra=FILE_BODY)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from fangkong.api.deps import CurrentActor, DbSession, Now, Rules
 from fangkong.api.pages import Limit, Offset, Page
-from fangkong.api.raw_files import ContentType, Filename, StreamedBody
+from fangkong.api.raw_files import FILE_BODY, ContentType, Filename, StreamedBody
 from fangkong.bounds import StoreId
 from fangkong.services.access import Permission
 from fangkong.services.audit.reads import read_of
@@ -25,17 +25,6 @@ from fangkong.services.lab.models import Retest, TemporaryControl
 from fangkong.services.persons.models import Person
 
 router = APIRouter(prefix="/api/lab", tags=["lab"])
-
-
-FILE_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "text/csv": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-        },
-    }
-}
 
 
 @router.post("/samples", response_model=ImportSummary, openapi_extra=FILE_BODY)

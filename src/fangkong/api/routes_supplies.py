@@ -15,17 +15,23 @@ from fangkong.bounds import StoreId
 from fangkong.rules.supplies import Allocation
 from fangkong.services.supplies.service import (
     ItemCreate,
+    ItemUpdate,
     MovementCreate,
     RequestCreate,
     SiteCreate,
+    SiteUpdate,
     allocate_requests,
     create_item,
     create_request,
     create_site,
     list_items,
     list_sites,
+    movements_page,
     record_movement,
+    requests_page,
     stock_table,
+    update_item,
+    update_site,
 )
 
 router = APIRouter(prefix="/api/supplies", tags=["supplies"])
@@ -57,10 +63,15 @@ class MovementRead(BaseModel):
     id: int
     kind: str
     site_id: int
+    item_id: int
     quantity: int
     change: int
     day: date
+    other_site_id: int | None = None
     transfer_id: int | None
+    request_id: int | None = None
+    note: str | None = None
+    recorded_by: str | None = None
 
 
 class StockRead(BaseModel):
@@ -83,9 +94,16 @@ class RequestRead(BaseModel):
     id: int
     site_id: int
     item_id: int
+    person_id: int | None = None
     quantity: int
+    age: int | None = None
+    severity: str | None = None
+    risk_factors: list[str] = []
     requested_at: datetime
     status: str
+    granted: int | None = None
+    group: str | None = None
+    turn: int | None = None
 
 
 class AllocateBody(BaseModel):
@@ -117,6 +135,56 @@ def add_site(body: SiteCreate, session: DbSession, actor: CurrentActor) -> Suppl
     return SupplySiteRead.model_validate(create_site(session, actor, body))
 
 
+@router.patch("/sites/{site_id}", response_model=SupplySiteRead)
+def change_site(site_id: StoreId, body: SiteUpdate, session: DbSession, actor: CurrentActor) -> SupplySiteRead:
+    """Change a site's name, kind or jurisdiction; a bad value is refused naming its field, nothing changed."""
+    return SupplySiteRead.model_validate(update_site(session, actor, site_id, body))
+
+
+@router.get("/sites/{site_id}/movements", response_model=Page[MovementRead])
+def movements(
+    site_id: StoreId,
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    item_code: Annotated[str | None, Query(description="only this item")] = None,
+    kind: Annotated[
+        str | None, Query(description="receipt, dispensation, transfer_out, transfer_in or adjustment")
+    ] = None,
+    day_from: Annotated[date | None, Query(description="from this day (included)")] = None,
+    day_to: Annotated[date | None, Query(description="to this day (included)")] = None,
+) -> Page[MovementRead]:
+    """A site's ledger, the latest first (m20.13)."""
+    rows, total = movements_page(
+        session,
+        actor,
+        site_id,
+        item_code=item_code,
+        kind=kind,
+        day_from=day_from,
+        day_to=day_to,
+        offset=offset,
+        limit=limit,
+    )
+    return Page(items=[MovementRead.model_validate(m) for m in rows], total=total, offset=offset, limit=limit)
+
+
+@router.get("/requests", response_model=Page[RequestRead])
+def requests(
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    site_id: StoreId | None = None,
+    status: Annotated[str | None, Query(description="pending, served or partly_served")] = None,
+) -> Page[RequestRead]:
+    """Patients' requests at the sites in your jurisdiction, earliest first; each listed request is noted in the
+    person's audit trail (they name patients: age, severity, risk factors)."""
+    rows, total = requests_page(session, actor, site_id=site_id, status=status, offset=offset, limit=limit)
+    return Page(items=[RequestRead.model_validate(r) for r in rows], total=total, offset=offset, limit=limit)
+
+
 @router.get("/items", response_model=Page[ItemRead])
 def items(
     session: DbSession,
@@ -134,6 +202,12 @@ def items(
 def add_item(body: ItemCreate, session: DbSession, actor: CurrentActor) -> ItemRead:
     """A new item in one of measure 13's categories."""
     return ItemRead.model_validate(create_item(session, actor, body))
+
+
+@router.patch("/items/{code}", response_model=ItemRead)
+def change_item(code: str, body: ItemUpdate, session: DbSession, actor: CurrentActor) -> ItemRead:
+    """Change an item's name, category (and so its reorder point) or unit; refused naming the field."""
+    return ItemRead.model_validate(update_item(session, actor, code, body))
 
 
 @router.get("/stock", response_model=Page[StockRead])

@@ -19,18 +19,19 @@ from fangkong.policy.health_codes import colour_tables
 from fangkong.policy.terms import Category
 from fangkong.rules.bed_projection import projection_parameters
 
-from . import bed_projection, contacts, health_codes, lab_outcomes, work_lists
+from . import bed_projection, contacts, days_of_supply, health_codes, lab_outcomes, work_lists
 from .engines import Engine
 from .scan_index import ScanIndex
 from .timebase import epoch_day, fixed_offset
 
-JOBS = ("contacts", "health_codes", "work_lists", "lab_outcomes", "bed_projection")
+JOBS = ("contacts", "health_codes", "work_lists", "lab_outcomes", "bed_projection", "days_of_supply")
 TABLES = {
     "contacts": ("cases", "scans"),
     "health_codes": ("residents", "orders", "phases", "cases", "held"),
     "work_lists": ("orders", "phases", "tests", "samplings"),
     "lab_outcomes": ("lab_tubes", "lab_members", "lab_results"),
     "bed_projection": bed_projection.TABLES,
+    "days_of_supply": days_of_supply.TABLES,
 }
 # The parameters whose sources a day of lab results with no rows cites: the Ct cut-offs and a positive pool's hold.
 LAB_PARAMETERS = (
@@ -69,7 +70,7 @@ class JobRun:
 
 
 # What answers a job on DuckDB when the SQL is not asked for: the passes the benchmarks time (bench/*.py).
-FAST = {"health_codes": "duckdb + numpy", "work_lists": "schedule in memory"}
+FAST = {"health_codes": "duckdb + numpy", "work_lists": "schedule in memory", "days_of_supply": "numpy"}
 
 
 def _table(folder: Path, name: str) -> Path:
@@ -140,6 +141,14 @@ def run_job(
         bed_projection.register_parameters(engine, params)
         rows = engine.query(bed_projection.bed_projection_sql(on, params))
         return JobRun(job, on, rules.version, engine.name, rows, bed_projection.cites(rules))
+    if job == "days_of_supply":
+        # measure 13: one pass over the stock lines and the window figure the store keeps on each
+        stock = days_of_supply.read_stock(folder)
+        if fast:
+            rows = days_of_supply.days_of_supply_pass(stock, rules, on)
+        else:
+            rows = days_of_supply.days_of_supply_job(engine, stock, None, rules, on)
+        return JobRun(job, on, rules.version, FAST[job] if fast else engine.name, rows, days_of_supply.cites(rules))
     if job == "lab_outcomes":
         engine.arrow("lab_classes", lab_outcomes.lab_classes(engine.query(lab_outcomes.CLASSES_SQL), policy))
         rows = engine.query(lab_outcomes.lab_outcomes_sql())

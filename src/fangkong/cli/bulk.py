@@ -7,6 +7,8 @@ fangkong bulk run health_codes --data DIR [--areas AREAS.parquet] [--before AREA
 fangkong bulk run work_lists --data DIR [--on DATE] [--overdue-days 7]
 fangkong bulk beds DIR [--facilities 3000]           a synthetic province's infections, census and staffed beds
 fangkong bulk run bed_projection --data DIR [--on DATE]   beds and ICU beds needed per facility, run-out days
+fangkong bulk supplies DIR [--sites 50000 --items 200]   a synthetic province's stock lines (measure 13)
+fangkong bulk run days_of_supply --data DIR [--on DATE]   days of supply and reorder alerts per site and item
 
 On DuckDB (the default) health codes and work lists run their vectorized passes (the figures in bench/RESULTS.md),
 Spark the same jobs' SQL; both give the same rows.
@@ -78,7 +80,9 @@ def index(
 @bulk_app.command("run")
 @reports_errors
 def run(
-    job: Annotated[str, typer.Argument(help="contacts, health_codes, work_lists, lab_outcomes or bed_projection")],
+    job: Annotated[
+        str, typer.Argument(help="contacts, health_codes, work_lists, lab_outcomes, bed_projection or days_of_supply")
+    ],
     data: Annotated[Path, typer.Option(help="the folder of tables (a city, or an export in its layout)")],
     on: Annotated[str | None, typer.Option(help="the day (default: the city's today)")] = None,
     engine: Annotated[str, typer.Option(help="duckdb, or spark (SPARK_MASTER for a cluster)")] = "duckdb",
@@ -141,6 +145,7 @@ def run(
         "work_lists": "section",
         "lab_outcomes": "consequence",
         "bed_projection": "kind",
+        "days_of_supply": "alert",
     }[job]
     if job == "bed_projection":
         from fangkong.bulk.bed_projection import run_outs
@@ -208,6 +213,30 @@ def beds(
         f"{made.facilities:,} facilities, {made.infections:,} rows of daily infections "
         f"over {made.days} days to {made.today}: {folder}"
     )
+
+
+@bulk_app.command("supplies")
+@reports_errors
+def supplies(
+    folder: Annotated[Path, typer.Argument(help="where the province's Parquet files go (replaced if there)")],
+    sites: Annotated[
+        int, typer.Option(help="supply sites (hospitals, pharmacies, health centres, isolation sites)")
+    ] = 50_000,
+    items: Annotated[int, typer.Option(help="items stocked at every site")] = 200,
+    seed: Annotated[int, typer.Option(help="the same seed gives the same province")] = 20221111,
+    today: Annotated[str, typer.Option(help="the day the stock and the kept window figures are for")] = "2022-12-20",
+) -> None:
+    """Generate a synthetic province's stock lines for days of supply (measure 13): stock per site and item with the
+    window's dispensations the store keeps on each line (`bulk run days_of_supply` reads them)."""
+    from fangkong.bulk.days_of_supply import generate_supplies
+    from fangkong.errors import InvalidInput
+
+    if not 1 <= sites <= 1_000_000:
+        raise InvalidInput("sites", "between 1 and 1000000")
+    if not 1 <= items <= 10_000:
+        raise InvalidInput("items", "between 1 and 10000")
+    lines = generate_supplies(folder, sites, items, parse_date(today, "--today"), seed=seed)
+    console.print(f"{lines:,} stock lines ({sites:,} sites × {items:,} items) for {today}: {folder}")
 
 
 @bulk_app.command("export")

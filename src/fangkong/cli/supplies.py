@@ -1,6 +1,7 @@
-"""`fangkong supplies import FILE --kind sites|items|stock` and `fangkong supplies stock [--site S] [--alerts]`: the
-medicines and equipment of measure 13 (m20.13), imported and shown as the stock table with days of supply and reorder
-alerts. Each runs as a named staff account (its role and jurisdiction)."""
+"""`fangkong supplies import FILE --kind sites|items|stock`, `fangkong supplies stock [--site S] [--alerts]` and
+`fangkong supplies export DIR`: the medicines and equipment of measure 13 (m20.13), imported, shown as the stock table
+with days of supply and reorder alerts, and exported as the stock lines `fangkong bulk run days_of_supply` reads.
+Each runs as a named staff account (its role and jurisdiction)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from fangkong.services.settings import database_url
 from fangkong.services.store import unit_of_work, upgrade
 from fangkong.services.supplies.imports import import_supplies
 from fangkong.services.supplies.models import SupplySite
-from fangkong.services.supplies.service import stock_table
+from fangkong.services.supplies.service import export_stock_lines, stock_table
 from fangkong.services.users.models import User as UserRow
 from fangkong.services.users.service import actor_for_user
 
@@ -107,3 +108,28 @@ def stock(
             {"none": "ok", "reorder": "REORDER", "critical": "CRITICAL"}[x.alert.value],
         )
     console.print(table)
+
+
+@supplies_app.command("export")
+@reports_errors
+def export(
+    folder: Annotated[Path, typer.Argument(help="where supply_stock.arrow goes (the layout `bulk run` reads)")],
+    username: User,
+    jurisdiction: Annotated[str | None, typer.Option(help="only this subtree")] = None,
+    db: Db = None,
+) -> None:
+    """Export the stock lines with the window's dispensations kept on each, rolled to today, for
+    `fangkong bulk run days_of_supply --data DIR` (m20.13)."""
+    url = database_url(db)
+    upgrade(url)
+    today = local_day(system_clock())
+    with unit_of_work(sessions_on(url, today=today)) as session:
+        lines = export_stock_lines(
+            session,
+            _actor(session, username),
+            load_policy().at(today),
+            folder,
+            as_of=today,
+            jurisdiction_code=jurisdiction,
+        )
+    console.print(f"{today}: {lines:,} stock lines → {folder}", highlight=False)

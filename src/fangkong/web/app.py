@@ -24,6 +24,7 @@ from fangkong.web import (
     policy_pages,
     retention_pages,
     risk_area_pages,
+    supplies_pages,
     trend_pages,
     user_pages,
     visit_pages,
@@ -55,5 +56,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(capacity_pages.router, dependencies=checked)
     app.include_router(user_pages.router, dependencies=checked)
     app.include_router(retention_pages.router, dependencies=checked)
+    app.include_router(supplies_pages.router, dependencies=checked)
     pages.install(app)
     return app

@@ -356,6 +356,12 @@ ERRORS: dict[str, str] = {
     "{} days asked: a census range is at most {} days": "所查询的 {0} 天超出范围：床位日报一次最多查询 {1} 天",
     "give either a day (on) or a range (from, to), not both": "请给出单日或日期范围，不要同时给出",
     "give a day (on) or both ends of a range (from, to)": "请给出单日，或日期范围的起止两端",
+    "a site has a name": "物资点须有名称",
+    "an item has a name": "物品须有名称",
+    "an item has a unit": "物品须有计量单位",
+    "{} is not a category": "{0} 不是物资类别",
+    "{} is not a kind of site": "{0} 不是物资点类型",
+    "{} is not an alert": "{0} 不是预警类型",
     # ---- the care console (measure 11): a stale discharge or death button ----
     "infection {} is not staying in this facility": "感染者 {0} 目前不在本机构住院",
 }
@@ -363,6 +369,7 @@ ERRORS: dict[str, str] = {
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
 NOT_FOUND: dict[str, str] = {
     "supply site": "物资点",
+    "supply item": "物品",
     "person": "人员",
     "user": "账号",
     "order": "管控令",

@@ -4,34 +4,40 @@ of dispensations, so that the stock table shows days of supply and at least one 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.rules.admission import MAX_AGE
 from fangkong.services.access import Actor
+from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.persons.models import Person
 from fangkong.services.sites.models import IsolationSite
 from fangkong.services.supplies.models import SupplyItem, SupplySite
 from fangkong.services.supplies.service import (
     ItemCreate,
     MovementCreate,
+    RequestCreate,
     SiteCreate,
     create_item,
+    create_request,
     create_site,
     record_movement,
 )
 
+# units as the console says them in either language (`web.words_supplies`: sup_unit_*)
 ITEMS = (
-    ("PAXLOVID", "奈玛特韦片/利托那韦片 Paxlovid (nirmatrelvir/ritonavir)", "antiviral", "盒 box"),
-    ("AZVUDINE", "阿兹夫定片 Azvudine", "antiviral", "瓶 bottle"),
-    ("IBUPROFEN", "布洛芬缓释胶囊 Ibuprofen", "antipyretic", "盒 box"),
-    ("LHQW", "连花清瘟胶囊 Lianhua Qingwen", "tcm_prescription", "盒 box"),
-    ("QFPD", "清肺排毒汤 Qingfei Paidu decoction", "tcm_prescription", "剂 dose"),
-    ("EPINEPHRINE", "肾上腺素注射液 Epinephrine injection", "first_aid_drug", "支 ampoule"),
-    ("O2-CONC", "制氧机 Oxygen concentrator", "oxygen_concentrator", "台 unit"),
-    ("VENTILATOR", "呼吸机 Ventilator", "ventilator", "台 unit"),
-    ("OXIMETER", "指夹式血氧仪 Finger pulse oximeter", "oximeter", "个 piece"),
+    ("PAXLOVID", "奈玛特韦片/利托那韦片 Paxlovid (nirmatrelvir/ritonavir)", "antiviral", "box"),
+    ("AZVUDINE", "阿兹夫定片 Azvudine", "antiviral", "bottle"),
+    ("IBUPROFEN", "布洛芬缓释胶囊 Ibuprofen", "antipyretic", "box"),
+    ("LHQW", "连花清瘟胶囊 Lianhua Qingwen", "tcm_prescription", "box"),
+    ("QFPD", "清肺排毒汤 Qingfei Paidu decoction", "tcm_prescription", "dose"),
+    ("EPINEPHRINE", "肾上腺素注射液 Epinephrine injection", "first_aid_drug", "ampoule"),
+    ("O2-CONC", "制氧机 Oxygen concentrator", "oxygen_concentrator", "unit"),
+    ("VENTILATOR", "呼吸机 Ventilator", "ventilator", "unit"),
+    ("OXIMETER", "指夹式血氧仪 Finger pulse oximeter", "oximeter", "piece"),
 )
 # opening stock and daily dispensations per site kind and item: Paxlovid at the hospitals runs under its reorder
 # point (14 days), ibuprofen at the pharmacies under its critical threshold (3 days)
@@ -110,4 +116,64 @@ def demo_supplies(session: Session, actor: Actor, today: date, county_code: str)
                         ),
                         today=today,
                     )
+    demo_requests(session, actor, today, county_code)
     return len(sites)
+
+
+# patients' requests for oxygen concentrators at the first community health centre (6 in stock): 10 asked, so the
+# allocation has a shortage to share — the severe patient, then those at high risk and the elderly, first
+REQUESTS = (("mild", 2), ("severe", 2), (None, 2), ("moderate", 2), ("mild", 2))
+
+
+def demo_requests(session: Session, actor: Actor, today: date, county_code: str) -> int:
+    """Pending requests of five infected residents of the county (or residents, if none is infected) for oxygen
+    concentrators at the first community health centre, made on `today` (m20.13); the number made."""
+    site = session.scalar(
+        select(SupplySite)
+        .where(SupplySite.kind == "community_health_centre", SupplySite.name.like("第1社区%"))
+        .order_by(SupplySite.id)
+    )
+    if site is None:
+        return 0
+    people: list[tuple[int, date | None, int | None]] = [
+        (pid, born, iid)
+        for pid, born, iid in session.execute(
+            select(Person.id, Person.birth_date, Infection.id)
+            .join(Infection, Infection.person_id == Person.id)
+            .join(Jurisdiction, Person.jurisdiction_code == Jurisdiction.code)
+            .where(Jurisdiction.path.like(f"%/{county_code}/%"))
+            .order_by(Infection.id)
+            .limit(len(REQUESTS))
+        )
+    ]
+    if len(people) < len(REQUESTS):
+        people += [
+            (pid, born, None)
+            for pid, born in session.execute(
+                select(Person.id, Person.birth_date)
+                .where(Person.jurisdiction_code.like(f"{county_code}%"))
+                .order_by(Person.id)
+                .limit(len(REQUESTS) - len(people))
+            )
+        ]
+    made = 0
+    for turn, ((person_id, born, infection_id), (severity, quantity)) in enumerate(
+        zip(people, REQUESTS, strict=False), start=1
+    ):
+        age = max(0, min(MAX_AGE, today.year - born.year)) if born is not None else 40
+        create_request(
+            session,
+            actor,
+            site.id,
+            RequestCreate(
+                item_code="O2-CONC",
+                person_id=person_id,
+                infection_id=infection_id,
+                quantity=quantity,
+                age=age,
+                severity=severity,
+                requested_at=datetime.combine(today, time(1 + turn), tzinfo=UTC),
+            ),
+        )
+        made += 1
+    return made

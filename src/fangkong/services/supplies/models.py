@@ -40,7 +40,11 @@ class SupplyItem(Base):
 
 
 class SupplyStock(Base):
-    """The quantity a site holds of an item now: the sum of its movements, never below zero."""
+    """The quantity a site holds of an item now: the sum of its movements, never below zero. It also keeps the
+    dispensations of the consumption window (`used_in_window`: the window of `used_window_days` days ending on
+    `used_through`), added to as dispensations are recorded and rolled forward once a day (`service.refresh_use`),
+    so that days of supply reads one row per line instead of summing the ledger (m20.13; issue 18's < 1 s at
+    50,000 sites × 200 items). `used_through` None: not kept yet (the next refresh sums the ledger)."""
 
     __tablename__ = "supply_stock"
     __table_args__ = (
@@ -52,6 +56,9 @@ class SupplyStock(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("supply_site.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("supply_item.id"), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
+    used_in_window: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    used_through: Mapped[date | None] = mapped_column(Date)
+    used_window_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class SupplyMovement(Base):

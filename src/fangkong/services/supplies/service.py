@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fangkong.bulk.days_of_supply import write_stock
+from fangkong.bulk.timebase import epoch_day
 from fangkong.errors import Conflict, InvalidInput, NotFound
 from fangkong.policy import PolicyAt
 from fangkong.policy.terms import RiskFactor, Severity, SupplyCategory, SupplySiteKind, parse_term
@@ -24,10 +28,14 @@ from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import covers, get_jurisdiction, jurisdiction_in_scope, scope_root
+from fangkong.services.paging import page_of
 from fangkong.services.persons.service import person_in_scope
 from fangkong.services.supplies.models import SupplyItem, SupplyMovement, SupplyRequest, SupplySite, SupplyStock
 
 MOVEMENT_KINDS = ("receipt", "dispensation", "transfer", "adjustment")
+# what the ledger records: a transfer is two lines, one out of a site and one into the other
+LEDGER_KINDS = ("receipt", "dispensation", "transfer_out", "transfer_in", "adjustment")
+REQUEST_STATUSES = ("pending", "served", "partly_served")
 
 
 class SiteCreate(BaseModel):
@@ -139,6 +147,50 @@ def _stock_row(session: Session, site_id: int, item_id: int) -> SupplyStock:
     return row
 
 
+def _keep_use(stock: SupplyStock, day: date, quantity: int) -> None:
+    """Add a dispensation to the line's kept window figure when its day falls in the kept window (m20.13). A day
+    after the window's end is counted when the line is next rolled forward (`refresh_use` sums the ledger for
+    every line not kept for the day asked); a day before its start is outside the window."""
+    if stock.used_through is None or stock.used_window_days is None:
+        return
+    first, last = rule.window_of(stock.used_through, stock.used_window_days)
+    if first <= day <= last:
+        stock.used_in_window += quantity
+
+
+def refresh_use(session: Session, policy: PolicyAt, as_of: date, *, site_ids: list[int] | None = None) -> int:
+    """Roll the kept window figures forward to the window ending on `as_of` (m20.13; the window in
+    `supplies.consumption_window_days`): every line of `site_ids` (all sites when None) whose figure is for another
+    day or another window is summed again from the ledger, in one grouped query; lines already kept for `as_of`
+    are not touched. The number of lines rolled. Run once a day (the first reading of the day does it), after which
+    each dispensation adds to its line as it is recorded."""
+    window = int(policy.integer("supplies.consumption_window_days").value or 1)
+    first, last = rule.window_of(as_of, window)
+    stale = select(SupplyStock).where(
+        (SupplyStock.used_through.is_(None))
+        | (SupplyStock.used_through != as_of)
+        | (SupplyStock.used_window_days.is_(None))
+        | (SupplyStock.used_window_days != window)
+    )
+    used = select(SupplyMovement.site_id, SupplyMovement.item_id, func.sum(SupplyMovement.quantity)).where(
+        SupplyMovement.kind == "dispensation", SupplyMovement.day >= first, SupplyMovement.day <= last
+    )
+    if site_ids is not None:
+        stale = stale.where(SupplyStock.site_id.in_(site_ids))
+        used = used.where(SupplyMovement.site_id.in_(site_ids))
+    lines = list(session.scalars(stale.order_by(SupplyStock.id)))  # one lock order for two readers at once
+    if not lines:
+        return 0
+    sums = {
+        (s, i): int(q) for s, i, q in session.execute(used.group_by(SupplyMovement.site_id, SupplyMovement.item_id))
+    }
+    for line in lines:
+        line.used_in_window = sums.get((line.site_id, line.item_id), 0)
+        line.used_through, line.used_window_days = as_of, window
+    session.flush()
+    return len(lines)
+
+
 def _move(
     session: Session,
     actor: Actor,
@@ -157,6 +209,8 @@ def _move(
             f"{site.name} holds {stock.quantity} {item.unit} of {item.code}: {-change} would make it negative",
         )
     stock.quantity += change
+    if kind == "dispensation":
+        _keep_use(stock, day, quantity)
     movement = SupplyMovement(
         kind=kind,
         site_id=site.id,
@@ -277,6 +331,7 @@ def stock_table(
     jurisdiction_code: str | None = None,
     site_id: int | None = None,
     category: str | None = None,
+    site_kind: str | None = None,
     alerts_only: bool = False,
 ) -> list[StockLine]:
     """The stock of every item at every site in scope, with days of supply and reorder alerts from the rule
@@ -294,26 +349,16 @@ def stock_table(
         stmt = stmt.where(SupplySite.id == site_in_scope(session, actor, site_id).id)
     if category is not None:
         stmt = stmt.where(SupplyItem.category == parse_term(SupplyCategory, category, "category").value)
+    if site_kind is not None:
+        stmt = stmt.where(SupplySite.kind == parse_term(SupplySiteKind, site_kind, "site_kind").value)
     rows = list(session.execute(stmt))
-    window = int(policy.integer("supplies.consumption_window_days").value or 1)
-    first, last = rule.window_of(as_of, window)
-    used: dict[tuple[int, int], dict[date, int]] = {}
     if rows:
-        site_ids = sorted({s.id for _, s, _ in rows})
-        moves = session.execute(
-            select(SupplyMovement.site_id, SupplyMovement.item_id, SupplyMovement.day, SupplyMovement.quantity).where(
-                SupplyMovement.kind == "dispensation",
-                SupplyMovement.day >= first,
-                SupplyMovement.day <= last,
-                SupplyMovement.site_id.in_(site_ids),
-            )
-        )
-        for s_id, i_id, day, q in moves:
-            by_day = used.setdefault((s_id, i_id), {})
-            by_day[day] = by_day.get(day, 0) + q
+        refresh_use(session, policy, as_of, site_ids=sorted({s.id for _, s, _ in rows}))
     lines: list[StockLine] = []
     for stock, site, item in rows:
-        supply = rule.days_of_supply(stock.quantity, used.get((site.id, item.id), {}), as_of, policy)
+        # the kept figure is the window's sum: one entry on the window's last day gives the rule the same total
+        used = {as_of: stock.used_in_window} if stock.used_in_window else {}
+        supply = rule.days_of_supply(stock.quantity, used, as_of, policy)
         decided = rule.reorder(supply, item.category, policy)
         if alerts_only and decided.alert is rule.SupplyAlert.none:
             continue
@@ -393,15 +438,8 @@ def create_request(session: Session, actor: Actor, site_id: int, data: RequestCr
     return request
 
 
-def list_requests(
-    session: Session, actor: Actor, site_id: int, *, status: str | None = "pending", reason: str | None = None
-) -> list[SupplyRequest]:
-    """A site's requests, earliest first; each listed request is noted in the person's trail (personal data)."""
-    site = site_in_scope(session, actor, site_id)
-    stmt = select(SupplyRequest).where(SupplyRequest.site_id == site.id)
-    if status is not None:
-        stmt = stmt.where(SupplyRequest.status == status)
-    rows = list(session.scalars(stmt.order_by(SupplyRequest.requested_at, SupplyRequest.id)))
+def _note_listed(session: Session, actor: Actor, rows: list[SupplyRequest], reason: str | None) -> None:
+    """Each request listed is a read of its patient's data: noted in the person's trail."""
     for r in rows:
         record(
             session,
@@ -412,6 +450,18 @@ def list_requests(
             reason=reason,
             detail={"supply_request": r.id},
         )
+
+
+def list_requests(
+    session: Session, actor: Actor, site_id: int, *, status: str | None = "pending", reason: str | None = None
+) -> list[SupplyRequest]:
+    """A site's requests, earliest first; each listed request is noted in the person's trail (personal data)."""
+    site = site_in_scope(session, actor, site_id)
+    stmt = select(SupplyRequest).where(SupplyRequest.site_id == site.id)
+    if status is not None:
+        stmt = stmt.where(SupplyRequest.status == status)
+    rows = list(session.scalars(stmt.order_by(SupplyRequest.requested_at, SupplyRequest.id)))
+    _note_listed(session, actor, rows, reason)
     return rows
 
 
@@ -479,3 +529,169 @@ def allocate_requests(
         )
     session.flush()
     return decided
+
+
+class SiteUpdate(BaseModel):
+    """The fields of a site that may change; those left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: str | None = None
+    jurisdiction_code: str | None = None
+
+
+class ItemUpdate(BaseModel):
+    """The fields of an item that may change (its code does not); those left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    category: str | None = None
+    unit: str | None = Field(default=None, min_length=1, max_length=32)
+
+
+def update_site(session: Session, actor: Actor, site_id: int, data: SiteUpdate) -> SupplySite:
+    """Change a site's name, kind or jurisdiction (m20.13). Refused naming the field, nothing changed: a kind outside
+    the vocabulary, a jurisdiction that does not exist or is outside the actor's, a blank name or one taken by
+    another site."""
+    actor.require(Permission.manage_sites)
+    site = site_in_scope(session, actor, site_id)
+    kind = parse_term(SupplySiteKind, data.kind if data.kind is not None else site.kind, "kind")
+    code = data.jurisdiction_code if data.jurisdiction_code is not None else site.jurisdiction_code
+    if code != site.jurisdiction_code:
+        get_jurisdiction(session, code)
+        jurisdiction_in_scope(session, actor, code)
+    name = (data.name if data.name is not None else site.name).strip()
+    if not name:
+        raise InvalidInput("name", "a site has a name")
+    taken = session.scalar(select(SupplySite.id).where(SupplySite.name == name, SupplySite.id != site.id))
+    if taken is not None:
+        raise Conflict("name", f"a supply site named {name!r} exists")
+    site.name, site.kind, site.jurisdiction_code = name, kind.value, code
+    session.flush()
+    return site
+
+
+def update_item(session: Session, actor: Actor, code: str, data: ItemUpdate) -> SupplyItem:
+    """Change an item's name, category or unit (m20.13; its reorder point follows its category,
+    `supplies.reorder_days.<category>`). Refused naming the field, nothing changed."""
+    actor.require(Permission.manage_sites)
+    item = session.scalar(select(SupplyItem).where(SupplyItem.code == code))
+    if item is None:
+        raise NotFound("supply item", code)
+    category = parse_term(SupplyCategory, data.category if data.category is not None else item.category, "category")
+    name = (data.name if data.name is not None else item.name).strip()
+    unit = (data.unit if data.unit is not None else item.unit).strip()
+    if not name:
+        raise InvalidInput("name", "an item has a name")
+    if not unit:
+        raise InvalidInput("unit", "an item has a unit")
+    item.name, item.category, item.unit = name, category.value, unit
+    session.flush()
+    return item
+
+
+def movements_page(
+    session: Session,
+    actor: Actor,
+    site_id: int,
+    *,
+    item_code: str | None = None,
+    kind: str | None = None,
+    day_from: date | None = None,
+    day_to: date | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[SupplyMovement], int]:
+    """A site's ledger, the latest first (m20.13), filtered by item, kind (receipt, dispensation, transfer_out,
+    transfer_in, adjustment) and days; a page and the total. Refused naming `item_code`, `kind` or `day_to`."""
+    site = site_in_scope(session, actor, site_id)
+    stmt = select(SupplyMovement).where(SupplyMovement.site_id == site.id)
+    if item_code:
+        stmt = stmt.where(SupplyMovement.item_id == item_by_code(session, item_code).id)
+    if kind:
+        if kind not in LEDGER_KINDS:
+            raise InvalidInput("kind", f"{kind!r} is not one of {', '.join(LEDGER_KINDS)}")
+        stmt = stmt.where(SupplyMovement.kind == kind)
+    if day_from is not None and day_to is not None and day_to < day_from:
+        raise InvalidInput("day_to", f"{day_to} is before {day_from}")
+    if day_from is not None:
+        stmt = stmt.where(SupplyMovement.day >= day_from)
+    if day_to is not None:
+        stmt = stmt.where(SupplyMovement.day <= day_to)
+    return page_of(
+        session, stmt.order_by(SupplyMovement.day.desc(), SupplyMovement.id.desc()), offset=offset, limit=limit
+    )
+
+
+def requests_page(
+    session: Session,
+    actor: Actor,
+    *,
+    site_id: int | None = None,
+    status: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    reason: str | None = None,
+) -> tuple[list[SupplyRequest], int]:
+    """Patients' requests at the sites in the actor's jurisdiction (or one site), earliest first, filtered by status
+    (pending, served, partly_served); a page and the total. They name patients (severity, age): each listed request
+    is noted in the person's trail."""
+    actor.require(Permission.read_persons)
+    stmt = (
+        select(SupplyRequest)
+        .join(SupplySite, SupplyRequest.site_id == SupplySite.id)
+        .join(Jurisdiction, SupplySite.jurisdiction_code == Jurisdiction.code)
+        .where(Jurisdiction.path.startswith(actor.jurisdiction_path))
+    )
+    if site_id is not None:
+        stmt = stmt.where(SupplyRequest.site_id == site_in_scope(session, actor, site_id).id)
+    if status:
+        if status not in REQUEST_STATUSES:
+            raise InvalidInput("status", f"{status!r} is not one of {', '.join(REQUEST_STATUSES)}")
+        stmt = stmt.where(SupplyRequest.status == status)
+    rows, total = page_of(
+        session, stmt.order_by(SupplyRequest.requested_at, SupplyRequest.id), offset=offset, limit=limit
+    )
+    _note_listed(session, actor, rows, reason)
+    return rows, total
+
+
+def export_stock_lines(
+    session: Session, actor: Actor, policy: PolicyAt, folder: Path, *, as_of: date, jurisdiction_code: str | None = None
+) -> int:
+    """Write the stock lines in the actor's jurisdiction, each with its kept window figure rolled to `as_of`, as
+    `bulk run days_of_supply` reads them (`bulk.days_of_supply.write_stock`: `supply_stock.arrow`, `export.json`
+    naming the day; m20.13): site and
+    item ids, category, quantity, `dispensed` (in the window) and `used_through`. Counts per site and item, no
+    person. The number of lines."""
+    actor.require(Permission.read_persons)
+    root = scope_root(session, actor, jurisdiction_code)
+    in_scope = select(SupplySite.id).join(Jurisdiction, SupplySite.jurisdiction_code == Jurisdiction.code)
+    site_ids = list(session.scalars(in_scope.where(Jurisdiction.path.startswith(root)).order_by(SupplySite.id)))
+    refresh_use(session, policy, as_of, site_ids=site_ids)
+    rows = session.execute(
+        select(
+            SupplyStock.site_id,
+            SupplyStock.item_id,
+            SupplyItem.category,
+            SupplyStock.quantity,
+            SupplyStock.used_in_window,
+        )
+        .join(SupplyItem, SupplyStock.item_id == SupplyItem.id)
+        .where(SupplyStock.site_id.in_(site_ids))
+        .order_by(SupplyStock.site_id, SupplyStock.item_id)
+    ).all()
+    table = pa.table(
+        {
+            "site_id": pa.array([r[0] for r in rows], pa.int64()),
+            "item_id": pa.array([r[1] for r in rows], pa.int64()),
+            "category": pa.array([r[2] for r in rows], pa.string()).dictionary_encode(),
+            "quantity": pa.array([r[3] for r in rows], pa.int64()),
+            "dispensed": pa.array([r[4] for r in rows], pa.int64()),
+            "used_through": pa.array([epoch_day(as_of)] * len(rows), pa.int64()),
+        }
+    )
+    write_stock(table, folder, as_of)
+    return len(rows)
