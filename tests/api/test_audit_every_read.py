@@ -256,6 +256,18 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ),
     ("GET", "/retention"): NotPersonal("counts of people the job would anonymise and keep, no person named"),
     ("POST", "/retention/run"): NotPersonal("counts of people anonymised and kept; each anonymisation audited"),
+    # ---- the console's care pages (measure 11; issue 18) ----
+    ("GET", "/facilities"): AGGREGATE,
+    ("GET", "/facilities.csv"): AGGREGATE,
+    # the demo's makeshift hospital (the third facility it creates) holds its mild case: the patients' names are read
+    ("GET", "/facilities/{facility_id}"): Reads("command", "/facilities/3"),
+    ("POST", "/facilities/{facility_id}/absence"): CHANGE,
+    ("POST", "/facilities/{facility_id}/edit"): CHANGE,
+    ("POST", "/facilities/{facility_id}/end"): CHANGE,
+    ("POST", "/infections/{infection_id}/severity"): CHANGE,
+    ("POST", "/infections/{infection_id}/admit"): CHANGE,
+    ("GET", "/capacity"): AGGREGATE,
+    ("GET", "/capacity/data.json"): AGGREGATE,
 }
 
 

@@ -42,6 +42,7 @@ def records(live: Live) -> list[str]:
         f"/infections/{infection}",
         f"/risk-areas/{area}",
         f"/campaigns/{campaign}",
+        "/facilities/1",  # the demo's designated hospital: beds, staff and (for the command centre) its forms
         "/self-check?category=close_contact&on=2022-11-15",
         "/no/such/page",
     ]

@@ -12,6 +12,8 @@ from fangkong.policy import Policy
 from fangkong.services.calendar import Clock, system_clock
 from fangkong.web import (
     campaign_pages,
+    capacity_pages,
+    care_pages,
     command_pages,
     csrf,
     forms,
@@ -50,6 +52,8 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(trend_pages.router, dependencies=checked)
     app.include_router(list_pages.router, dependencies=checked)
     app.include_router(visit_pages.router, dependencies=checked)
+    app.include_router(care_pages.router, dependencies=checked)
+    app.include_router(capacity_pages.router, dependencies=checked)
     app.include_router(user_pages.router, dependencies=checked)
     app.include_router(retention_pages.router, dependencies=checked)
     app.include_router(supplies_pages.router, dependencies=checked)

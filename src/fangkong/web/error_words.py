@@ -362,6 +362,8 @@ ERRORS: dict[str, str] = {
     "{} is not a category": "{0} 不是物资类别",
     "{} is not a kind of site": "{0} 不是物资点类型",
     "{} is not an alert": "{0} 不是预警类型",
+    # ---- the care console (measure 11): a stale discharge or death button ----
+    "infection {} is not staying in this facility": "感染者 {0} 目前不在本机构住院",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".

@@ -25,6 +25,7 @@ from fangkong.services.persons.models import Person
 from fangkong.services.persons.service import listed_names
 from fangkong.services.tracing.candidates import confirm_candidate, dismiss_candidate, list_candidates
 from fangkong.services.tracing.models import CandidateStatus, ContactCandidate
+from fangkong.web.care_pages import care_block
 from fangkong.web.i18n import translate
 from fangkong.web.pages import CurrentActor, Db, _lang, day_param, error_page, list_link, now_of, render, today_of
 
@@ -119,6 +120,7 @@ def infection_page(
     """One infection: where it was found, its chain, its contacts with their evidence, and the decisions to take."""
     try:
         o = infection_overview(session, actor, infection_id)
+        care = care_block(request, session, actor, infection_id)  # measure 11: severity, stay, proposal
     except FangkongError as exc:
         return error_page(request, actor, exc)
     return render(
@@ -129,6 +131,7 @@ def infection_page(
         problem=None,
         done=done,
         decide=actor.may(Permission.trace_contacts),
+        care=care,
     )
 
 
@@ -204,6 +207,7 @@ def decide(
         session.rollback()
         try:
             o = infection_overview(session, actor, infection_id)
+            care = care_block(request, session, actor, infection_id)
         except FangkongError as again:
             return error_page(request, actor, again)
         return render(
@@ -215,6 +219,7 @@ def decide(
             problem=_problem(exc),
             done="",
             decide=actor.may(Permission.trace_contacts),
+            care=care,
         )
     verb = "dismissed" if action == "dismiss" else "confirmed"
     return RedirectResponse(f"/infections/{infection_id}?done={verb}-{len(chosen)}#contacts", status_code=303)

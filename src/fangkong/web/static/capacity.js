@@ -1,0 +1,74 @@
+// The capacity board's charts (Apache ECharts, vendored; measure 11): one request for /capacity/data.json, whose
+// titles, series and axis names come in the page's language, then one line chart per level of care — beds
+// projected in use against staffed beds — with the run-out day marked by a vertical line and its label. The day is
+// also said in words beside each chart and the table under it holds the same figures, so colour is never the only
+// carrier of meaning and a chart stays hidden (the table serves) when scripts, the library or the request fail.
+(function () {
+  "use strict";
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  function option(chart, data) {
+    var series = chart.series.map(function (s, i) {
+      return {
+        name: s.name,
+        type: "line",
+        data: s.data,
+        symbol: "none",
+        step: i === 1 ? "end" : undefined,  // staffed beds change by the day, not between days
+        lineStyle: { type: i === 1 ? "dashed" : "solid", width: 2 }
+      };
+    });
+    if (chart.run_out) {
+      series[0].markLine = {
+        symbol: "none",
+        silent: true,
+        lineStyle: { type: "dotted", width: 2 },
+        label: { formatter: chart.run_out_label, position: "insideEndTop" },
+        data: [{ xAxis: chart.run_out.slice(5) }]
+      };
+    }
+    return {
+      animation: !still,
+      aria: { enabled: true, label: { enabled: false }, decal: { show: true } },
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { top: 40, left: 8, right: 24, bottom: 32, containLabel: true },
+      xAxis: {
+        type: "category",
+        name: data.x_axis,
+        nameLocation: "middle",
+        nameGap: 28,
+        data: data.days.map(function (d) { return d.slice(5); })
+      },
+      yAxis: { type: "value", name: data.y_axis, minInterval: 1 },
+      series: series
+    };
+  }
+
+  function draw(data) {
+    var drawn = [];
+    data.charts.forEach(function (chart) {
+      var el = document.getElementById("chart-" + chart.id);
+      if (!el) { return; }
+      el.hidden = false;  // shown before init: ECharts measures the box it draws in
+      var c = echarts.init(el);
+      c.setOption(option(chart, data));
+      el.dataset.drawn = "yes";
+      el.dataset.runOut = chart.run_out || "";
+      drawn.push(c);
+    });
+    window.addEventListener("resize", function () { drawn.forEach(function (c) { c.resize(); }); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var holder = document.getElementById("capacity-charts");
+    if (!holder || !window.echarts || !window.fetch) { return; }
+    fetch(holder.dataset.src, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error(String(r.status))); })
+      .then(draw)
+      .catch(function () {
+        var failed = document.getElementById("capacity-failed");
+        if (failed) { failed.hidden = false; }
+      });
+  });
+})();
