@@ -17,7 +17,7 @@ from fangkong.services.access import SYSTEM
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.care.demo import DESIGNATED
 from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
-from fangkong.services.care_wave import demo_wave
+from fangkong.services.care.wave import demo_wave
 from fangkong.services.demo import COUNTY
 from fangkong.services.infections.models import Infection
 from fangkong.services.store import make_engine, session_factory, unit_of_work
@@ -28,7 +28,7 @@ WORKER1_COMMUNITY = "110199001001"
 
 
 def add_wave(url: str) -> int:
-    """The demo county's wave (`services.care_wave.demo_wave`, measure 11) added to the store at `url`: infections
+    """The demo county's wave (`services.care.wave.demo_wave`, measure 11) added to the store at `url`: infections
     graded and admitted over the ten days before the drill day, critical-care nurses of the designated hospital
     infected on it. Returns the infections added."""
     with unit_of_work(session_factory(make_engine(url))) as session:

@@ -85,6 +85,32 @@ def demo_load(
     )
 
 
+@demo_app.command("wave")
+@reports_errors
+def demo_wave_command(db: Db = None) -> None:
+    """Put the demo county in a wave (measure 11): a growing number of infections over the ten days before the drill
+    day, graded and admitted, and critical-care nurses of the designated hospital infected, so that the capacity
+    board projects its ICU beds running out. Once: a second call adds nothing. Load the demo first."""
+    from fangkong.errors import InvalidInput
+    from fangkong.services.access import SYSTEM
+    from fangkong.services.calendar import drill_clock
+    from fangkong.services.care.wave import demo_wave
+    from fangkong.services.demo import COUNTY, DEMO_TODAY
+    from fangkong.services.jurisdictions.models import Jurisdiction
+    from fangkong.services.store import events_dated_by
+
+    url = database_url(db)
+    upgrade(url)
+    with events_dated_by(drill_clock(DEMO_TODAY)), unit_of_work(sessions_on(url, today=DEMO_TODAY)) as session:
+        if session.get(Jurisdiction, COUNTY) is None:
+            raise InvalidInput("--db", "the demo county is not loaded: run `fangkong demo load` first")
+        added = demo_wave(session, SYSTEM, DEMO_TODAY, COUNTY)
+    if added:
+        console.print(f"wave added: {added} infections graded and admitted; see /capacity", highlight=False)
+    else:
+        console.print("the demo county is in its wave already: nothing changed", highlight=False)
+
+
 def _loopback(host: str) -> bool:
     import ipaddress
 
