@@ -36,7 +36,9 @@ def upgrade() -> None:
         sa.Column("recorded_by", sa.String(length=100), nullable=False),
         sa.Column("recorded_at", UtcDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("dose_number >= 1", name=op.f("ck_vaccination_dose_dose_number_positive")),
-        sa.ForeignKeyConstraint(["import_id"], ["lab_import.id"], name=op.f("fk_vaccination_dose_import_id_lab_import")),
+        sa.ForeignKeyConstraint(
+            ["import_id"], ["lab_import.id"], name=op.f("fk_vaccination_dose_import_id_lab_import")
+        ),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_vaccination_dose_person_id_person")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_vaccination_dose")),
         sa.UniqueConstraint("person_id", "dose_number", name="uq_vaccination_dose_number"),

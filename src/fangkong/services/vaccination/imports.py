@@ -1,0 +1,99 @@
+"""Imports of doses from a vaccination register, CSV or JSON (measure 12, m20.12): keyed by the person's document
+number, all-or-nothing, idempotent by the file's digest (`services.file_imports`), each bad row refused naming its line
+and field — a resident identity number whose check character is wrong (GB 11643, `rules.resident_id`) included."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from fangkong.errors import InvalidInput, RowError
+from fangkong.policy import Policy
+from fangkong.rules.resident_id import check_resident_id
+from fangkong.services.access import Actor, Permission
+from fangkong.services.audit.service import record
+from fangkong.services.file_imports.batches import ImportSummary, already_imported, claimed, digest
+from fangkong.services.file_imports.rows import Format, limited, records, text_of
+from fangkong.services.persons.service import people_by_document
+from fangkong.services.vaccination.service import DoseIn, record_dose
+
+COLUMNS = ("document_number", "product", "dose_number", "given_on")
+OPTIONAL = ("document_type", "manufacturer", "site", "lot")
+KIND = "vaccine_doses"
+
+
+def import_doses(
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    fmt: Format,
+    *,
+    today: date,
+    policy: Policy | None = None,
+    filename: str | None = None,
+) -> ImportSummary:
+    """Import a file of doses: `document_number, product, dose_number, given_on` and optionally `document_type`
+    (resident_id when left out: its check character is verified), `manufacturer`, `site`, `lot`. A person's doses
+    may come in any row order (they are recorded by dose number); each is checked as `service.record_dose` checks
+    one. The same bytes a second time change nothing; a bad row refuses the whole file, naming the row and column."""
+    actor.require(Permission.write_persons)
+    key = digest(data)
+    if (again := already_imported(session, key, KIND, actor)) is not None:
+        return again
+    rows = [_read(n, raw) for n, raw in limited(records(data, fmt, COLUMNS))]
+    if not rows:
+        raise InvalidInput("file", "no rows")
+    people = people_by_document(session, actor, {r[1] for r in rows})
+    for n, number, _ in rows:
+        if number not in people:
+            raise RowError(n, "document_number", "no person with this document number in your jurisdiction")
+    with session.begin_nested():  # a bad row leaves nothing behind
+        batch = claimed(session, actor, key, KIND, filename)
+        if isinstance(batch, ImportSummary):
+            return batch
+        for n, number, dose in sorted(rows, key=lambda r: (people[r[1]], r[2].dose_number, r[0])):
+            try:
+                record_dose(session, actor, people[number], dose, today=today, policy=policy, import_id=batch.id)
+            except InvalidInput as exc:
+                raise RowError(n, exc.field, exc.message) from None
+        batch.rows = batch.added = len(rows)
+        record(session, actor, action="import", entity="lab_import", entity_id=batch.id, detail={"kind": KIND})
+        session.flush()
+    return ImportSummary(import_id=batch.id, kind=KIND, rows=len(rows), added=len(rows), already_imported=False)
+
+
+def _read(n: int, raw: dict[str, Any]) -> tuple[int, str, DoseIn]:
+    """One row: its number, the document number and the dose, refused naming the row and the column."""
+    number = text_of(n, raw, "document_number", max_len=64).upper()
+    kind = _optional(raw, "document_type") or "resident_id"
+    if kind == "resident_id":
+        checked = check_resident_id(number)
+        if not checked.valid:
+            why = "; ".join(r.text for r in checked.problems) or "not a resident identity number"
+            raise RowError(n, "document_number", why)
+    try:
+        dose = DoseIn(
+            product=text_of(n, raw, "product", max_len=32),
+            dose_number=text_of(n, raw, "dose_number", max_len=4),
+            given_on=text_of(n, raw, "given_on", max_len=10),
+            manufacturer=_optional(raw, "manufacturer"),
+            site=_optional(raw, "site"),
+            lot=_optional(raw, "lot"),
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        column = str(first["loc"][0]) if first["loc"] else "file"
+        raise RowError(n, column, first["msg"]) from None
+    return n, number, dose
+
+
+def _optional(raw: dict[str, Any], column: str) -> str | None:
+    """A value that may be left out or empty."""
+    value = raw.get(column)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
