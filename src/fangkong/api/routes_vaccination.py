@@ -37,7 +37,7 @@ class DoseRead(BaseModel):
 
 
 class DoseRecorded(BaseModel):
-    """The dose recorded and the person's vaccination status on its day (measure 12)."""
+    """The dose recorded and the person's vaccination status today (measure 12)."""
 
     dose: DoseRead
     vaccination: VaccinationDecision
@@ -60,13 +60,11 @@ def doses(
     person_id: StoreId,
     session: DbSession,
     actor: CurrentActor,
-    today: Today,
-    policy: Rules,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> Page[DoseRead]:
     """A person's doses in the order given (measure 12); the read is audited. Their status: `vaccination-status`."""
-    _, rows, _ = vaccination.person_doses(session, actor, person_id, on=today, policy=policy)
+    rows = vaccination.doses_read(session, actor, person_id)
     return Page(
         items=[DoseRead.model_validate(d) for d in rows[offset : offset + limit]],
         total=len(rows),
@@ -81,9 +79,9 @@ def record(
 ) -> DoseRecorded:
     """Record one dose (measure 12): refused naming the field for an unknown product, a day in the future, before the
     birth date or before the previous dose, or a dose number already recorded or out of order. The answer carries
-    the person's status on the dose's day."""
+    the person's status today."""
     dose = vaccination.record_dose(session, actor, person_id, body, today=today, policy=policy)
-    decision = vaccination.status_on(session, actor, person_id, on=dose.given_on, policy=policy)
+    decision = vaccination.status_on(session, actor, person_id, on=today, policy=policy)
     return DoseRecorded(dose=DoseRead.model_validate(dose), vaccination=decision)
 
 

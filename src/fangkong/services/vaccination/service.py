@@ -120,6 +120,13 @@ def given(doses: list[VaccinationDose]) -> list[DoseGiven]:
     return [DoseGiven(product=d.product, given_on=d.given_on) for d in doses]
 
 
+def doses_read(session: Session, actor: Actor, person_id: int) -> list[VaccinationDose]:
+    """A person's doses in the order given (measure 12); the read is audited in their trail."""
+    person = person_in_scope(session, actor, person_id)
+    record(session, actor, action="read", entity="person", entity_id=person.id, detail={"vaccination": True})
+    return doses_of(session, person.id)
+
+
 def person_doses(
     session: Session, actor: Actor, person_id: int, *, on: date, policy: Policy | None = None
 ) -> tuple[Person, list[VaccinationDose], VaccinationDecision]:
