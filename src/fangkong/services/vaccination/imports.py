@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import FIRST_DAY, LAST_DAY
 from fangkong.errors import InvalidInput, RowError
 from fangkong.policy import Policy
 from fangkong.rules.resident_id import check_resident_id
@@ -18,7 +18,7 @@ from fangkong.services.audit.service import record
 from fangkong.services.file_imports.batches import ImportSummary, already_imported, claimed, digest
 from fangkong.services.file_imports.rows import Format, limited, records, text_of
 from fangkong.services.persons.service import people_by_document
-from fangkong.services.vaccination.service import DoseIn, record_dose
+from fangkong.services.vaccination.service import MAX_DOSES, DoseIn, record_dose
 
 COLUMNS = ("document_number", "product", "dose_number", "given_on")
 OPTIONAL = ("document_type", "manufacturer", "site", "lot")
@@ -68,32 +68,37 @@ def import_doses(
 def _read(n: int, raw: dict[str, Any]) -> tuple[int, str, DoseIn]:
     """One row: its number, the document number and the dose, refused naming the row and the column."""
     number = text_of(n, raw, "document_number", max_len=64).upper()
-    kind = _optional(raw, "document_type") or "resident_id"
+    kind = _optional(n, raw, "document_type", max_len=20) or "resident_id"
     if kind == "resident_id":
         checked = check_resident_id(number)
         if not checked.valid:
-            why = "; ".join(r.text for r in checked.problems) or "not a resident identity number"
-            raise RowError(n, "document_number", why)
+            raise RowError(n, "document_number", checked.problems[0].text)
+    number_text = text_of(n, raw, "dose_number", max_len=4)
+    if not number_text.isascii() or not number_text.isdigit():
+        raise RowError(n, "dose_number", f"{number_text!r} is not a whole number")
+    day_text = text_of(n, raw, "given_on", max_len=10)
     try:
-        dose = DoseIn(
-            product=text_of(n, raw, "product", max_len=32),
-            dose_number=text_of(n, raw, "dose_number", max_len=4),
-            given_on=text_of(n, raw, "given_on", max_len=10),
-            manufacturer=_optional(raw, "manufacturer"),
-            site=_optional(raw, "site"),
-            lot=_optional(raw, "lot"),
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        column = str(first["loc"][0]) if first["loc"] else "file"
-        raise RowError(n, column, first["msg"]) from None
+        given_on = date.fromisoformat(day_text)
+    except ValueError:
+        raise RowError(n, "given_on", f"{day_text!r} is not a date (YYYY-MM-DD)") from None
+    if not FIRST_DAY <= given_on <= LAST_DAY:
+        raise RowError(n, "given_on", f"{given_on} is not between {FIRST_DAY} and {LAST_DAY}")
+    if not 1 <= int(number_text) <= MAX_DOSES:
+        raise RowError(n, "dose_number", f"{number_text} is not between {1} and {MAX_DOSES}")
+    dose = DoseIn(
+        product=text_of(n, raw, "product", max_len=32),
+        dose_number=int(number_text),
+        given_on=given_on,
+        manufacturer=_optional(n, raw, "manufacturer", max_len=200),
+        site=_optional(n, raw, "site", max_len=200),
+        lot=_optional(n, raw, "lot", max_len=64),
+    )
     return n, number, dose
 
 
-def _optional(raw: dict[str, Any], column: str) -> str | None:
-    """A value that may be left out or empty."""
+def _optional(n: int, raw: dict[str, Any], column: str, *, max_len: int) -> str | None:
+    """A value that may be left out or empty, at most `max_len` characters."""
     value = raw.get(column)
-    if value is None:
+    if value is None or not str(value).strip():
         return None
-    text = str(value).strip()
-    return text or None
+    return text_of(n, raw, column, max_len=max_len)
