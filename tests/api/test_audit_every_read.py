@@ -193,6 +193,8 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ),
     ("GET", "/api/supplies/requests"): Reads("command", "/api/supplies/requests"),
     # ---- vaccination (issue 19, measure 12) ----
+    ("GET", "/api/vaccination/coverage"): AGGREGATE,
+    ("GET", "/api/vaccination/outreach"): Reads("command", "/api/vaccination/outreach?on=2022-11-16"),
     ("GET", "/api/persons/{person_id}/vaccinations"): Reads("command", "/api/persons/{person_id}/vaccinations"),
     ("POST", "/api/persons/{person_id}/vaccinations"): CHANGE,
     ("GET", "/api/persons/{person_id}/vaccination-status"): Reads(

@@ -110,3 +110,15 @@ def test_import(api: Api) -> None:
     r = api.client.post("/api/vaccinations/import", content=bad, headers=headers)
     assert r.status_code == 422 and error(r)["field"] == "document_number"
     assert _get(api, "epi", f"/api/persons/{person['id']}/vaccinations")["total"] == 3
+
+
+def test_coverage_and_outreach_routes(api: Api) -> None:
+    person = register(api, "epi", name="Vax 5", community=COMMUNITY, seq="205")
+    cover = _get(api, "epi", "/api/vaccination/coverage", on="2022-11-14")
+    assert cover["on"] == "2022-11-14"
+    counted = sum(r["persons"] for r in cover["rows"])
+    assert counted >= 1 and all(r["any_dose"] <= r["persons"] for r in cover["rows"])
+    listed = _get(api, "epi", "/api/vaccination/outreach", on="2022-11-14")
+    assert person["id"] not in [r["person_id"] for r in listed["items"]]  # born 1990: not elderly
+    r = api.client.get("/api/vaccination/coverage", params={"jurisdiction_code": "999999"}, headers=api.as_("epi"))
+    assert r.status_code in (404, 422)

@@ -12,7 +12,14 @@ import pytest
 from fangkong.errors import InvalidInput, NotInForce
 from fangkong.policy import load_policy
 from fangkong.policy.terms import VaccinationStatus as S
-from fangkong.rules.vaccination import DoseGiven, add_months, vaccination_status
+from fangkong.rules.vaccination import (
+    DoseGiven,
+    OutreachAsked,
+    add_months,
+    age_band,
+    outreach,
+    vaccination_status,
+)
 
 POLICY = load_policy()
 ELDER = date(1957, 5, 1)  # 65 in 2022
@@ -394,3 +401,58 @@ def test_no_rule_before_the_notice() -> None:
 )
 def test_add_months(start: str, months: int, end: str) -> None:
     assert add_months(d(start), months) == d(end)
+
+
+@pytest.mark.parametrize(
+    ("birth", "on", "band"),
+    [
+        (date(2020, 6, 1), "2022-12-01", None),  # aged 2: not counted
+        (date(2019, 11, 30), "2022-12-01", 3),
+        (date(2004, 12, 2), "2022-12-01", 3),  # 17
+        (date(2004, 12, 1), "2022-12-01", 18),
+        (date(1962, 12, 1), "2022-12-01", 60),
+        (date(1950, 1, 1), "2022-12-01", 70),
+        (date(1940, 3, 1), "2022-12-01", 80),
+        (None, "2022-12-01", None),
+    ],
+)
+def test_age_band(birth: date | None, on: str, band: int | None) -> None:
+    assert age_band(birth, d(on), POLICY.at(d(on))) == band
+
+
+OLD = date(1940, 3, 1)  # 82 in late 2022
+COURSE = (("sinovac_coronavac", "2021-05-01"), ("sinovac_coronavac", "2021-06-01"))
+BOOSTED = (*COURSE, ("sinovac_coronavac", "2022-01-10"))
+
+
+@pytest.mark.parametrize(
+    ("birth", "given", "asked", "listed"),
+    [
+        pytest.param(OLD, (), (), True, id="82, unvaccinated"),
+        pytest.param(OLD, COURSE[:1], (), True, id="82, one dose of two"),
+        pytest.param(OLD, COURSE, (), True, id="82, booster due"),
+        pytest.param(OLD, BOOSTED, (), False, id="82, boosted"),
+        pytest.param(ADULT, (), (), False, id="32: not elderly"),
+        pytest.param(None, (), (), False, id="age unknown"),
+        pytest.param(OLD, (), (("contraindication", "2022-01-05", None),), False, id="contraindication"),
+        pytest.param(OLD, (), (("refusal", "2022-11-20", None),), False, id="refused 11 days ago"),
+        pytest.param(OLD, (), (("refusal", "2022-10-01", None),), True, id="refused 61 days ago"),
+        pytest.param(OLD, (), (("later_date", "2022-11-25", "2022-12-05"),), False, id="later date to come"),
+        pytest.param(OLD, (), (("later_date", "2022-11-20", "2022-11-28"),), True, id="later date passed"),
+    ],
+)
+def test_outreach(
+    birth: date | None, given: tuple[tuple[str, str], ...], asked: tuple[tuple[str, str, str | None], ...], listed: bool
+) -> None:
+    on = d("2022-12-01")
+    rules = POLICY.at(on)
+    status = vaccination_status(doses(*given), birth, on, rules)
+    found = outreach(
+        status,
+        birth,
+        [OutreachAsked(outcome=o, asked_on=d(a), later_on=d(later) if later else None) for o, a, later in asked],
+        on,
+        rules,
+    )
+    assert found.listed is listed
+    assert found.reasons

@@ -23,6 +23,7 @@ from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.services.users.models import User
 from fangkong.services.users.service import actor_for_user
+from fangkong.services.vaccination.coverage import coverage, outreach_list
 from fangkong.services.vaccination.imports import import_doses
 from fangkong.services.vaccination.models import VaccinationDose, VaccinationOutreach
 from fangkong.services.vaccination.service import (
@@ -275,3 +276,39 @@ def test_import_needs_the_role(session: Session) -> None:
             today=TODAY,
         )
     assert count(session, VaccinationDose) == 0
+
+
+def test_coverage_and_the_outreach_list(session: Session) -> None:
+    """An unvaccinated 82-year-old is first on the list; a boosted 70-year-old is not on it; a 65-year-old due a
+    booster is; a 75-year-old with a contraindication is not; the coverage counts them by band (m20.12)."""
+    epi = actor(session)
+    old = person(session, birth=date(1940, 3, 1), seq=41)
+    boosted = person(session, birth=date(1952, 1, 1), seq=42)
+    due = person(session, birth=date(1957, 5, 1), seq=43)
+    contra = person(session, birth=date(1947, 6, 1), seq=44)
+    young = person(session, birth=date(1990, 3, 15), seq=45)
+    for pid, product, n, on in [
+        (boosted.id, "sinovac_coronavac", 1, "2021-05-01"),
+        (boosted.id, "sinovac_coronavac", 2, "2021-06-01"),
+        (boosted.id, "zhifei_zf2001", 3, "2022-02-01"),
+        (due.id, "sinopharm_bbibp", 1, "2022-07-30"),
+        (due.id, "sinopharm_bbibp", 2, "2022-08-20"),
+        (young.id, "cansino_ad5", 1, "2022-03-10"),
+    ]:
+        record_dose(session, epi, pid, dose(product, n, on), today=TODAY)
+    record_outreach(
+        session, epi, contra.id, OutreachIn(outcome="contraindication", asked_on=TODAY, reason="allergy"), today=TODAY
+    )
+    listed = outreach_list(session, epi, TODAY)
+    assert [r.person_id for r in listed] == [old.id, due.id]
+    assert listed[0].age == 82 and listed[0].status is VaccinationStatus.unvaccinated
+    assert listed[1].booster_due_from == date(2022, 11, 20)
+    rows = {(r.band_from, r.jurisdiction_code): r for r in coverage(session, epi, TODAY)}
+    eighty = rows[(80, COMMUNITY)]
+    assert (eighty.persons, eighty.any_dose) == (1, 0)
+    seventy = rows[(70, COMMUNITY)]  # the boosted 70-year-old and the 75-year-old with a contraindication
+    assert (seventy.persons, seventy.any_dose, seventy.full_course, seventy.boosted) == (2, 1, 1, 1)
+    sixty = rows[(60, COMMUNITY)]
+    assert (sixty.persons, sixty.full_course, sixty.boosted) == (1, 1, 0)
+    assert rows[(18, COMMUNITY)].full_course == 1
+    assert rows[(18, COMMUNITY)].band_to == 59 and eighty.band_to is None

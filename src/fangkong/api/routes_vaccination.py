@@ -16,6 +16,8 @@ from fangkong.bounds import Day, StoreId
 from fangkong.rules.vaccination import VaccinationDecision
 from fangkong.services.file_imports.batches import ImportSummary
 from fangkong.services.file_imports.rows import format_of
+from fangkong.services.jurisdictions.service import scope_root
+from fangkong.services.vaccination import coverage
 from fangkong.services.vaccination import service as vaccination
 from fangkong.services.vaccination.imports import import_doses
 
@@ -160,3 +162,47 @@ def bubble(
     return vaccination.bubble_check(
         session, actor, person_id, on=on or today, chinese_personnel=chinese_personnel, policy=policy
     )
+
+
+class Coverage(BaseModel):
+    """Coverage by community and age band on a day (measure 12): counts only, no person named."""
+
+    on: date
+    rows: list[coverage.CoverageRow]
+
+
+@router.get("/vaccination/coverage", response_model=Coverage)
+def coverage_on(
+    session: DbSession,
+    actor: CurrentActor,
+    today: Today,
+    policy: Rules,
+    on: Annotated[Day | None, Query(description="the day asked (today when left out)")] = None,
+    jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
+) -> Coverage:
+    """Vaccination coverage by community and age band (3–17, 18–59, 60–69, 70–79, 80+; `vaccination.coverage.
+    age_bands`): people counted, with any dose, the full course and a booster (measure 12)."""
+    day = on or today
+    root = scope_root(session, actor, jurisdiction_code)
+    return Coverage(on=day, rows=coverage.coverage(session, actor, day, root=root, policy=policy))
+
+
+@router.get("/vaccination/outreach", response_model=Page[coverage.OutreachRow])
+def outreach_due(
+    session: DbSession,
+    actor: CurrentActor,
+    today: Today,
+    policy: Rules,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    on: Annotated[Day | None, Query(description="the day asked (today when left out)")] = None,
+    jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
+) -> Page[coverage.OutreachRow]:
+    """The elderly to ask to be vaccinated (measure 12: the elderly first), the oldest first, each with why: aged 60
+    or more and unvaccinated, with the course unfinished or a booster due; a contraindication, a refusal in the last
+    30 days or a later date agreed leaves a person off. The read is audited."""
+    root = scope_root(session, actor, jurisdiction_code)
+    rows = coverage.outreach_list(session, actor, on or today, root=root, policy=policy)
+    page = rows[offset : offset + limit]
+    coverage.audited(session, actor, page)
+    return Page(items=page, total=len(rows), offset=offset, limit=limit)

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fangkong.errors import InvalidInput
 from fangkong.policy import InForce, PolicyAt
-from fangkong.policy.terms import VaccinationStatus
+from fangkong.policy.terms import OutreachOutcome, VaccinationStatus
 from fangkong.policy.value_types import VaccineProduct
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
 
@@ -262,3 +262,94 @@ def _booster_due_from(
             due_from = of_age
             reasons.append(because(booster_age, f"booster from the age of {booster_age.value}: from {of_age}"))
     return due_from, reasons
+
+
+def age_band(birth_date: date | None, on: date, policy: PolicyAt) -> int | None:
+    """The lower bound of the coverage age band a person is in on `on` (measure 12, `vaccination.coverage.age_bands`;
+    register vaccination-coverage-bands), None under the first band or when the birth date is unknown."""
+    if birth_date is None:
+        return None
+    age = age_on(birth_date, on)
+    bands = policy.get("vaccination.coverage.age_bands").value or ()
+    inside = [b for b in bands if age >= b]
+    return inside[-1] if inside else None
+
+
+class OutreachAsked(BaseModel):
+    """An outreach outcome as the list reads it: what came of asking, when, and the day agreed (measure 12)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    outcome: str
+    asked_on: date
+    later_on: date | None = None
+
+
+class OutreachDecision(Decision):
+    """Whether a person is on the vaccination outreach list on a day (measure 12), and their age (the list is ordered
+    oldest first)."""
+
+    listed: bool
+    age: int | None
+
+
+def outreach(
+    status: VaccinationDecision,
+    birth_date: date | None,
+    asked: Iterable[OutreachAsked],
+    on: date,
+    policy_at: PolicyAt,
+) -> OutreachDecision:
+    """Whether a person belongs on the outreach list on `on` (measure 12: the elderly first; register
+    vaccination-outreach-list): aged `vaccination.booster.elderly_age_at_least` or more, and unvaccinated, with the
+    primary course unfinished, or due a booster — unless a contraindication is recorded, they refused within
+    `vaccination.outreach.refusal_quiet_days`, or a later date agreed has not come yet."""
+    elderly = policy_at.integer("vaccination.booster.elderly_age_at_least")
+    quiet = policy_at.integer("vaccination.outreach.refusal_quiet_days")
+    fields = policy_fields(policy_at)
+    age = age_on(birth_date, on) if birth_date is not None else None
+    if age is None or elderly.value is None or age < elderly.value:
+        return OutreachDecision(
+            **fields, listed=False, age=age, reasons=(because(elderly, f"under {elderly.value} or age unknown"),)
+        )
+    needs = status.status in (VaccinationStatus.unvaccinated, VaccinationStatus.partial) or status.booster_due
+    if not needs:
+        return OutreachDecision(
+            **fields, listed=False, age=age, reasons=(because(elderly, "no dose due: nothing to ask"),)
+        )
+    for a in sorted(asked, key=lambda x: x.asked_on, reverse=True):
+        if a.asked_on > on:
+            continue
+        if a.outcome == OutreachOutcome.contraindication:
+            return OutreachDecision(
+                **fields,
+                listed=False,
+                age=age,
+                reasons=(because(elderly, f"contraindication recorded on {a.asked_on}: not asked again"),),
+            )
+        if a.outcome == OutreachOutcome.refusal and (on - a.asked_on).days < (quiet.value or 0):
+            return OutreachDecision(
+                **fields,
+                listed=False,
+                age=age,
+                reasons=(because(quiet, f"refused on {a.asked_on}: not asked again within {quiet.value} days"),),
+            )
+        if a.outcome == OutreachOutcome.later_date and a.later_on is not None and on < a.later_on:
+            return OutreachDecision(
+                **fields,
+                listed=False,
+                age=age,
+                reasons=(because(elderly, f"a later date agreed: {a.later_on}"),),
+            )
+    if status.booster_due:
+        why = "booster due"
+    elif status.status is VaccinationStatus.unvaccinated:
+        why = "no dose yet"
+    else:
+        why = "primary course not completed"
+    return OutreachDecision(
+        **fields,
+        listed=True,
+        age=age,
+        reasons=(because(elderly, f"aged {age} ({elderly.value} or more): {why}"),),
+    )

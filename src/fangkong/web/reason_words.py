@@ -335,6 +335,15 @@ CATALOGUE: dict[str, str] = {
     "aged {} ({} or more)": "{0} 岁（{1} 岁及以上）",
     "aged {} (under {})": "{0} 岁（{1} 岁以下）",
     "booster from the age of {}: from {}": "年满 {0} 岁可接种加强针：自 {1} 起",
+    "under {} or age unknown": "未满 {0} 岁或年龄不详",
+    "no dose due: nothing to ask": "暂无应接种剂次，无需动员",
+    "contraindication recorded on {}: not asked again": "{0} 已登记接种禁忌：不再动员",
+    "refused on {}: not asked again within {} days": "{0} 拒绝接种：{1} 天内不再动员",
+    "a later date agreed: {}": "已约定日后接种：{0}",
+    "aged {} ({} or more): {}": "{0} 岁（{1} 岁及以上）：{2}",
+    "booster due": "应接种加强针",
+    "no dose yet": "尚未接种",
+    "primary course not completed": "未完成全程基础免疫",
 }
 
 # Words of the closed vocabularies the rules interpolate (policy data values, enum values), where the console's own

@@ -1,0 +1,147 @@
+"""Vaccination coverage by community and age band, and the outreach list of the elderly (measure 12: "accelerate the
+increase of the vaccination rate, especially of the elderly", m20.12).
+
+Both are read person by person through `rules.vaccination` (the status, the age band, whether to ask), so they agree
+with each person's own status; the bulk pass for a city (issue 19) comes later and will be held equal to this.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fangkong.policy import Policy, load_policy
+from fangkong.policy.terms import VaccinationStatus
+from fangkong.rules.decision import Reason
+from fangkong.rules.vaccination import OutreachAsked, age_band, outreach, vaccination_status
+from fangkong.services.access import Actor, Permission
+from fangkong.services.audit.reads import read_of
+from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.persons.models import Person
+from fangkong.services.vaccination.models import VaccinationDose, VaccinationOutreach
+from fangkong.services.vaccination.service import given
+
+
+class CoverageRow(BaseModel):
+    """One community and age band on a day (measure 12): people counted, with any dose, the full course, a booster.
+    `band_from`: the band's lower bound in years; `band_to`: its upper bound (None for the last band)."""
+
+    jurisdiction_code: str
+    band_from: int
+    band_to: int | None
+    persons: int
+    any_dose: int
+    full_course: int
+    boosted: int
+
+
+class OutreachRow(BaseModel):
+    """A person on the outreach list (measure 12), with why."""
+
+    person_id: int
+    name: str
+    jurisdiction_code: str
+    age: int
+    status: VaccinationStatus
+    booster_due_from: date | None
+    reasons: list[Reason]
+
+
+def _people(session: Session, root: str) -> tuple[list[Person], dict[int, list[VaccinationDose]]]:
+    """The persons under `root` (not anonymised) and their doses in the order given."""
+    persons = list(
+        session.scalars(
+            select(Person)
+            .join(Jurisdiction, Person.jurisdiction_code == Jurisdiction.code)
+            .where(Jurisdiction.path.startswith(root), Person.anonymised_on.is_(None))
+            .order_by(Person.id)
+        )
+    )
+    doses: dict[int, list[VaccinationDose]] = defaultdict(list)
+    ids = [p.id for p in persons]
+    for start in range(0, len(ids), 1000):
+        part = ids[start : start + 1000]
+        stmt = select(VaccinationDose).where(VaccinationDose.person_id.in_(part))
+        for d in session.scalars(stmt.order_by(VaccinationDose.person_id, VaccinationDose.dose_number)):
+            doses[d.person_id].append(d)
+    return persons, doses
+
+
+def coverage(
+    session: Session, actor: Actor, on: date, *, root: str | None = None, policy: Policy | None = None
+) -> list[CoverageRow]:
+    """Coverage by community and age band on `on` (measure 12), counts only: no person named. A band with nobody in
+    it is left out."""
+    actor.require(Permission.read_persons)
+    rules = (policy or load_policy()).at(on)
+    bands = list(rules.get("vaccination.coverage.age_bands").value or ())
+    upper = {b: (bands[i + 1] - 1 if i + 1 < len(bands) else None) for i, b in enumerate(bands)}
+    persons, doses = _people(session, root or actor.jurisdiction_path)
+    counts: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for p in persons:
+        band = age_band(p.birth_date, on, rules)
+        if band is None:
+            continue
+        status = vaccination_status(given(doses[p.id]), p.birth_date, on, rules).status
+        row = counts[(p.jurisdiction_code, band)]
+        row[0] += 1
+        row[1] += status is not VaccinationStatus.unvaccinated
+        row[2] += status in (VaccinationStatus.full_course, VaccinationStatus.boosted)
+        row[3] += status is VaccinationStatus.boosted
+    return [
+        CoverageRow(
+            jurisdiction_code=code,
+            band_from=band,
+            band_to=upper[band],
+            persons=n[0],
+            any_dose=n[1],
+            full_course=n[2],
+            boosted=n[3],
+        )
+        for (code, band), n in sorted(counts.items())
+    ]
+
+
+def outreach_list(
+    session: Session, actor: Actor, on: date, *, root: str | None = None, policy: Policy | None = None
+) -> list[OutreachRow]:
+    """The elderly to ask to be vaccinated on `on` (measure 12), the oldest first, each with why; a contraindication,
+    a recent refusal or a later date agreed leaves a person off (`rules.vaccination.outreach`). The read is audited
+    as one list entry naming the persons answered."""
+    actor.require(Permission.read_persons)
+    rules = (policy or load_policy()).at(on)
+    persons, doses = _people(session, root or actor.jurisdiction_path)
+    asked: dict[int, list[OutreachAsked]] = defaultdict(list)
+    ids = [p.id for p in persons]
+    for start in range(0, len(ids), 1000):
+        stmt = select(VaccinationOutreach).where(VaccinationOutreach.person_id.in_(ids[start : start + 1000]))
+        for o in session.scalars(stmt):
+            asked[o.person_id].append(OutreachAsked(outcome=o.outcome, asked_on=o.asked_on, later_on=o.later_on))
+    rows: list[OutreachRow] = []
+    for p in persons:
+        status = vaccination_status(given(doses[p.id]), p.birth_date, on, rules)
+        decision = outreach(status, p.birth_date, asked[p.id], on, rules)
+        if decision.listed and decision.age is not None:
+            rows.append(
+                OutreachRow(
+                    person_id=p.id,
+                    name=p.name,
+                    jurisdiction_code=p.jurisdiction_code,
+                    age=decision.age,
+                    status=status.status,
+                    booster_due_from=status.booster_due_from,
+                    reasons=[*decision.reasons, *status.reasons],
+                )
+            )
+    rows.sort(key=lambda r: (-r.age, r.person_id))
+    return rows
+
+
+def audited(session: Session, actor: Actor, rows: list[OutreachRow]) -> None:
+    """The audit entry of an answered page of the outreach list: the persons it named (a community worker's list to
+    work through, so a `worklist` read, marked as the vaccination outreach list)."""
+    read_of(session, actor, "worklist", (r.person_id for r in rows), detail={"vaccination_outreach": True})
