@@ -75,3 +75,15 @@ def test_import_and_status(db_url: str, tmp_path: Path) -> None:
     assert nobody.exit_code == 2
     worse = runner.invoke(app, ["vaccination", "status", str(pid), "--on", "30 Nov", *base])
     assert worse.exit_code == 2 and "--on" in worse.output
+
+
+def test_outreach(db_url: str) -> None:
+    if not db_url.startswith("sqlite"):
+        return
+    pid, _ = _person(db_url)  # aged 65, no dose
+    base = ["--as", "epi", "--db", db_url]
+    shown = runner.invoke(app, ["vaccination", "outreach", "--on", "2022-12-01", *base], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert f"{pid}  Elder" in shown.output and "aged 65" in shown.output and "1 to ask on 2022-12-01" in shown.output
+    elsewhere = runner.invoke(app, ["vaccination", "outreach", "--jurisdiction", "999999", *base])
+    assert elsewhere.exit_code == 2

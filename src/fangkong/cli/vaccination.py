@@ -1,6 +1,7 @@
-"""`fangkong vaccination import FILE --as USER` and `fangkong vaccination status PERSON_ID --as USER [--on DAY]`: the
-doses of a vaccination register imported (measure 12, m20.12; all or nothing, a second import of the same file
-changes nothing) and a person's vaccination status on a day with its reasons. Each runs as a named staff account (its
+"""`fangkong vaccination import FILE --as USER`, `fangkong vaccination status PERSON_ID --as USER [--on DAY]` and
+`fangkong vaccination outreach --as USER [--on DAY] [--jurisdiction CODE]`: the doses of a vaccination register
+imported (measure 12, m20.12; all or nothing, a second import of the same file changes nothing), a person's
+vaccination status on a day with its reasons, and the elderly outreach list. Each runs as a named staff account (its
 role and jurisdiction)."""
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from fangkong.policy import load_policy
 from fangkong.services.access import Actor
 from fangkong.services.calendar import local_day, system_clock
 from fangkong.services.file_imports.rows import format_of
+from fangkong.services.jurisdictions.service import scope_root
 from fangkong.services.settings import database_url
 from fangkong.services.store import unit_of_work, upgrade
 from fangkong.services.users.models import User as UserRow
 from fangkong.services.users.service import actor_for_user
+from fangkong.services.vaccination.coverage import audited, outreach_list
 from fangkong.services.vaccination.imports import import_doses
 from fangkong.services.vaccination.service import person_doses
 
@@ -100,3 +103,37 @@ def status(
         console.print(f"booster {due} (from {decision.booster_due_from})", highlight=False)
     for reason in decision.reasons:
         console.print(f"  [{reason.clause}] {reason.text}", highlight=False, markup=False)
+
+
+@vaccination_app.command("outreach")
+@reports_errors
+def outreach_cmd(
+    username: User,
+    on: Annotated[str | None, typer.Option("--on", help="the day asked, YYYY-MM-DD (default: today)")] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", help="a jurisdiction inside your scope (default: all of it)")
+    ] = None,
+    db: Db = None,
+) -> None:
+    """The elderly to ask to be vaccinated (measure 12), the oldest first, each with why; a contraindication, a
+    recent refusal or a later date agreed leaves a person off (the read is audited)."""
+    url = database_url(db)
+    upgrade(url)
+    today = local_day(system_clock())
+    try:
+        day = date.fromisoformat(on) if on else today
+    except ValueError:
+        raise InvalidInput("--on", f"{on!r} is not a date (YYYY-MM-DD)") from None
+    with unit_of_work(sessions_on(url, today=today)) as session:
+        actor = _actor(session, username)
+        root = scope_root(session, actor, jurisdiction)
+        rows = outreach_list(session, actor, day, root=root, policy=load_policy())
+        audited(session, actor, rows)
+    for r in rows:
+        due = f", booster due from {r.booster_due_from}" if r.booster_due_from else ""
+        console.print(
+            f"{r.person_id}  {r.name}  {r.jurisdiction_code}  aged {r.age}  {r.status.value}{due}",
+            highlight=False,
+            markup=False,
+        )
+    console.print(f"{len(rows)} to ask on {day}", highlight=False)
