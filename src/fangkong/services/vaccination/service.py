@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from fangkong.bounds import Day
 from fangkong.errors import InvalidInput
-from fangkong.policy import Policy, load_policy
+from fangkong.policy import Policy, PolicyAt, load_policy
 from fangkong.policy.terms import OutreachOutcome, VaccinationStatus, parse_term
+from fangkong.policy.value_types import VaccineProduct
 from fangkong.rules.bubble import BubbleDecision, bubble_entry
 from fangkong.rules.vaccination import DoseGiven, VaccinationDecision, product_of, vaccination_status
 from fangkong.services.access import Actor, Permission
@@ -64,7 +65,6 @@ def record_dose(
     *,
     today: date,
     policy: Policy | None = None,
-    import_id: int | None = None,
 ) -> VaccinationDose:
     """Record one dose (measure 12). Refused, naming the field, with nothing changed: a person not found or outside
     the actor's jurisdiction (`person`), an unknown product (`product`), a maker that is not the product's
@@ -72,7 +72,31 @@ def record_dose(
     number already recorded or not the next one (`dose_number`)."""
     actor.require(Permission.write_persons)
     person = person_in_scope(session, actor, person_id)
-    product = product_of(data.product, (policy or load_policy()).at(today))
+    previous = [(d.dose_number, d.given_on) for d in doses_of(session, person.id)]
+    product = checked_dose(data, previous, person.birth_date, today=today, rules=(policy or load_policy()).at(today))
+    dose = VaccinationDose(
+        person_id=person.id,
+        product=product.code,
+        manufacturer=product.manufacturer_zh,
+        dose_number=data.dose_number,
+        given_on=data.given_on,
+        site=(data.site or "").strip() or None,
+        lot=(data.lot or "").strip() or None,
+        recorded_by=actor.username,
+    )
+    session.add(dose)
+    session.flush()
+    record(session, actor, action="create", entity="vaccination_dose", entity_id=dose.id)
+    return dose
+
+
+def checked_dose(
+    data: DoseIn, previous: list[tuple[int, date]], birth_date: date | None, *, today: date, rules: PolicyAt
+) -> VaccineProduct:
+    """The product of a dose that may be recorded after the person's `previous` doses (their numbers and days, in
+    order), or InvalidInput naming the field (measure 12): an unknown product, a maker that is not the product's, a
+    day in the future, before the birth date or before the previous dose, a dose number taken or not the next."""
+    product = product_of(data.product, rules)
     if data.manufacturer is not None and data.manufacturer.strip() not in (
         product.manufacturer_zh,
         product.manufacturer_en,
@@ -82,31 +106,15 @@ def record_dose(
         )
     if data.given_on > today:
         raise InvalidInput("given_on", f"{data.given_on} is in the future")
-    if person.birth_date is not None and data.given_on < person.birth_date:
+    if birth_date is not None and data.given_on < birth_date:
         raise InvalidInput("given_on", f"{data.given_on} is before the birth date")
-    previous = doses_of(session, person.id)
-    if any(d.dose_number == data.dose_number for d in previous):
+    if any(n == data.dose_number for n, _ in previous):
         raise InvalidInput("dose_number", f"dose {data.dose_number} is already recorded")
     if data.dose_number != len(previous) + 1:
         raise InvalidInput("dose_number", f"the next dose is dose {len(previous) + 1}, not dose {data.dose_number}")
-    if previous and data.given_on < previous[-1].given_on:
-        raise InvalidInput("given_on", f"{data.given_on} is before the previous dose ({previous[-1].given_on})")
-    dose = VaccinationDose(
-        person_id=person.id,
-        product=product.code,
-        manufacturer=product.manufacturer_zh,
-        dose_number=data.dose_number,
-        given_on=data.given_on,
-        site=(data.site or "").strip() or None,
-        lot=(data.lot or "").strip() or None,
-        import_id=import_id,
-        recorded_by=actor.username,
-    )
-    session.add(dose)
-    session.flush()
-    if import_id is None:  # a file's rows are recorded once, as the import
-        record(session, actor, action="create", entity="vaccination_dose", entity_id=dose.id)
-    return dose
+    if previous and data.given_on < previous[-1][1]:
+        raise InvalidInput("given_on", f"{data.given_on} is before the previous dose ({previous[-1][1]})")
+    return product
 
 
 def doses_of(session: Session, person_id: int) -> list[VaccinationDose]:
