@@ -312,3 +312,12 @@ def test_coverage_and_the_outreach_list(session: Session) -> None:
     assert (sixty.persons, sixty.full_course, sixty.boosted) == (1, 1, 0)
     assert rows[(18, COMMUNITY)].full_course == 1
     assert rows[(18, COMMUNITY)].band_to == 59 and eighty.band_to is None
+
+
+def test_a_dose_twice_in_one_file_is_refused(session: Session) -> None:
+    p = person(session, seq=51)
+    row = (p.document_number, "sinovac_coronavac", "1", "2021-05-01", "", "")
+    with pytest.raises(RowError) as caught:
+        import_doses(session, actor(session), _csv([row, row]), "csv", today=TODAY)
+    assert caught.value.field == "dose_number" and caught.value.row == 2
+    assert count(session, VaccinationDose) == 0
