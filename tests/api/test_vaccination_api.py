@@ -122,3 +122,12 @@ def test_coverage_and_outreach_routes(api: Api) -> None:
     assert person["id"] not in [r["person_id"] for r in listed["items"]]  # born 1990: not elderly
     r = api.client.get("/api/vaccination/coverage", params={"jurisdiction_code": "999999"}, headers=api.as_("epi"))
     assert r.status_code in (404, 422)
+
+
+def test_doses_due_route(api: Api) -> None:
+    found = _get(api, "epi", "/api/vaccination/doses-due", **{"from": "2022-11-14", "to": "2022-11-20"})
+    assert len(found["days"]) == 7
+    r = api.client.get(
+        "/api/vaccination/doses-due", params={"from": "2022-11-14", "to": "2024-11-20"}, headers=api.as_("epi")
+    )
+    assert r.status_code == 422 and error(r)["field"] == "to"

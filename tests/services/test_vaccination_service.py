@@ -23,7 +23,7 @@ from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.services.users.models import User
 from fangkong.services.users.service import actor_for_user
-from fangkong.services.vaccination.coverage import coverage, outreach_list
+from fangkong.services.vaccination.coverage import coverage, doses_due, outreach_list
 from fangkong.services.vaccination.imports import import_doses
 from fangkong.services.vaccination.models import VaccinationDose, VaccinationOutreach
 from fangkong.services.vaccination.service import (
@@ -321,3 +321,20 @@ def test_a_dose_twice_in_one_file_is_refused(session: Session) -> None:
         import_doses(session, actor(session), _csv([row, row]), "csv", today=TODAY)
     assert caught.value.field == "dose_number" and caught.value.row == 2
     assert count(session, VaccinationDose) == 0
+
+
+def test_doses_due_per_day(session: Session) -> None:
+    epi = actor(session)
+    elder = person(session, birth=date(1957, 5, 1), seq=61)  # booster due from 2022-11-20 (3 months, aged 65)
+    adult = person(session, birth=date(1990, 3, 15), seq=62)  # second dose due 21 days after the first
+    person(session, birth=date(1940, 3, 1), seq=63)  # unvaccinated
+    record_dose(session, epi, elder.id, dose("sinovac_coronavac", 1, "2022-07-30"), today=TODAY)
+    record_dose(session, epi, elder.id, dose("sinovac_coronavac", 2, "2022-08-20"), today=TODAY)
+    record_dose(session, epi, adult.id, dose("sinopharm_bbibp", 1, "2022-11-25"), today=TODAY)
+    due = doses_due(session, epi, date(2022, 12, 1), date(2022, 12, 31))
+    assert due.overdue == 1  # the elder's booster, due since 2022-11-20
+    assert due.unvaccinated == 1
+    assert dict(due.days)[date(2022, 12, 16)] == 1 and sum(n for _, n in due.days) == 1
+    with pytest.raises(InvalidInput) as caught:
+        doses_due(session, epi, date(2022, 12, 1), date(2022, 11, 1))
+    assert caught.value.field == "to"

@@ -206,3 +206,18 @@ def outreach_due(
     page = rows[offset : offset + limit]
     coverage.audited(session, actor, page)
     return Page(items=page, total=len(rows), offset=offset, limit=limit)
+
+
+@router.get("/vaccination/doses-due", response_model=coverage.DosesDue)
+def doses_due(
+    session: DbSession,
+    actor: CurrentActor,
+    policy: Rules,
+    date_from: Annotated[Day, Query(alias="from", description="the first day of the range")],
+    date_to: Annotated[Day, Query(alias="to", description="the last day of the range (a year at most)")],
+    jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
+) -> coverage.DosesDue:
+    """Doses falling due per day for planning (measure 12): the next primary dose or booster of each person, counted
+    on the day it falls due; those overdue and the unvaccinated counted apart. Counts only, no person named."""
+    root = scope_root(session, actor, jurisdiction_code)
+    return coverage.doses_due(session, actor, date_from, date_to, root=root, policy=policy)

@@ -36,6 +36,7 @@ ERRORS: dict[str, str] = {
     "{} is not a vaccine product ({})": "{0} 不是可接种的疫苗产品（{1}）",
     "{} is not after the day asked ({})": "{0} 不晚于动员日期（{1}）",
     "{} is not the maker of {} ({})": "{0} 不是 {1} 的生产企业（{2}）",
+    "a range of more than {} days": "日期范围超过 {0} 天",
     # ---- supplies (measure 13: drug and equipment reserves) ----
     "a day's dispensed quantity cannot be negative": "单日发放数量不能为负数",
     "a supply site named {} exists": "已有名为 {0} 的物资点",

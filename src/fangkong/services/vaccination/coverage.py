@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.errors import InvalidInput
 from fangkong.policy import Policy, load_policy
 from fangkong.policy.terms import VaccinationStatus
 from fangkong.rules.decision import Reason
@@ -145,3 +146,55 @@ def audited(session: Session, actor: Actor, rows: list[OutreachRow]) -> None:
     """The audit entry of an answered page of the outreach list: the persons it named (a community worker's list to
     work through, so a `worklist` read, marked as the vaccination outreach list)."""
     read_of(session, actor, "worklist", (r.person_id for r in rows), detail={"vaccination_outreach": True})
+
+
+class DosesDue(BaseModel):
+    """Doses falling due per day for planning (measure 12): on each day of the range, how many people's next dose
+    (the next primary dose or the booster) falls due; `overdue`: people whose next dose was due before the range
+    began; `unvaccinated`: people counted in the age bands with no dose (their first dose is due any day)."""
+
+    date_from: date
+    date_to: date
+    overdue: int
+    unvaccinated: int
+    days: list[tuple[date, int]]
+
+
+MAX_DAYS = 366  # a planning range longer than a year is a typing error
+
+
+def doses_due(
+    session: Session,
+    actor: Actor,
+    date_from: date,
+    date_to: date,
+    *,
+    root: str | None = None,
+    policy: Policy | None = None,
+) -> DosesDue:
+    """How many doses fall due on each day from `date_from` to `date_to` (measure 12), read from each person's status
+    on `date_from`; counts only. Refused naming `to` for a range that ends before it begins or spans more than a
+    year."""
+    actor.require(Permission.read_persons)
+    if date_to < date_from:
+        raise InvalidInput("to", f"{date_to} is before {date_from}")
+    if (date_to - date_from).days >= MAX_DAYS:
+        raise InvalidInput("to", f"a range of more than {MAX_DAYS} days")
+    rules = (policy or load_policy()).at(date_from)
+    persons, doses = _people(session, root or actor.jurisdiction_path)
+    per_day: dict[date, int] = defaultdict(int)
+    overdue = unvaccinated = 0
+    for p in persons:
+        status = vaccination_status(given(doses[p.id]), p.birth_date, date_from, rules)
+        if status.status is VaccinationStatus.unvaccinated:
+            unvaccinated += age_band(p.birth_date, date_from, rules) is not None
+        elif status.next_dose_due is not None:
+            if status.next_dose_due < date_from:
+                overdue += 1
+            elif status.next_dose_due <= date_to:
+                per_day[status.next_dose_due] += 1
+    days = [
+        (date.fromordinal(o), per_day.get(date.fromordinal(o), 0))
+        for o in range(date_from.toordinal(), date_to.toordinal() + 1)
+    ]
+    return DosesDue(date_from=date_from, date_to=date_to, overdue=overdue, unvaccinated=unvaccinated, days=days)
