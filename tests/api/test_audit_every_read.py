@@ -195,6 +195,7 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     # ---- vaccination (issue 19, measure 12) ----
     ("GET", "/api/vaccination/coverage"): AGGREGATE,
     ("GET", "/api/vaccination/doses-due"): AGGREGATE,
+    ("GET", "/api/vaccination/coverage-trend"): AGGREGATE,
     ("GET", "/api/vaccination/outreach"): Reads("command", "/api/vaccination/outreach?on=2022-11-16"),
     ("GET", "/api/persons/{person_id}/vaccinations"): Reads("command", "/api/persons/{person_id}/vaccinations"),
     ("POST", "/api/persons/{person_id}/vaccinations"): CHANGE,

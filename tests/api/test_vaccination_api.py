@@ -131,3 +131,9 @@ def test_doses_due_route(api: Api) -> None:
         "/api/vaccination/doses-due", params={"from": "2022-11-14", "to": "2024-11-20"}, headers=api.as_("epi")
     )
     assert r.status_code == 422 and error(r)["field"] == "to"
+
+
+def test_coverage_trend_route(api: Api) -> None:
+    register(api, "epi", name="Vax 6", community=COMMUNITY, seq="206")
+    found = _get(api, "epi", "/api/vaccination/coverage-trend", **{"from": "2022-11-11", "to": "2022-11-14", "step": 2})
+    assert sorted({p["on"] for p in found["points"]}) == ["2022-11-11", "2022-11-13", "2022-11-14"]

@@ -23,7 +23,7 @@ from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.services.users.models import User
 from fangkong.services.users.service import actor_for_user
-from fangkong.services.vaccination.coverage import coverage, doses_due, outreach_list
+from fangkong.services.vaccination.coverage import coverage, coverage_trend, doses_due, outreach_list
 from fangkong.services.vaccination.imports import import_doses
 from fangkong.services.vaccination.models import VaccinationDose, VaccinationOutreach
 from fangkong.services.vaccination.service import (
@@ -337,4 +337,21 @@ def test_doses_due_per_day(session: Session) -> None:
     assert dict(due.days)[date(2022, 12, 16)] == 1 and sum(n for _, n in due.days) == 1
     with pytest.raises(InvalidInput) as caught:
         doses_due(session, epi, date(2022, 12, 1), date(2022, 11, 1))
+    assert caught.value.field == "to"
+
+
+def test_coverage_trend(session: Session) -> None:
+    epi = actor(session)
+    p = person(session, birth=date(1957, 5, 1), seq=71)
+    record_dose(session, epi, p.id, dose("sinovac_coronavac", 1, "2022-11-15"), today=TODAY)
+    points = coverage_trend(session, epi, date(2022, 11, 11), date(2022, 11, 30), step_days=7)
+    sixty = [(t.on, t.persons, t.any_dose) for t in points if t.band_from == 60]
+    assert sixty == [
+        (date(2022, 11, 11), 1, 0),
+        (date(2022, 11, 18), 1, 1),
+        (date(2022, 11, 25), 1, 1),
+        (date(2022, 11, 30), 1, 1),
+    ]
+    with pytest.raises(InvalidInput) as caught:
+        coverage_trend(session, epi, date(2022, 11, 11), date(2023, 11, 11), step_days=1)
     assert caught.value.field == "to"

@@ -221,3 +221,28 @@ def doses_due(
     on the day it falls due; those overdue and the unvaccinated counted apart. Counts only, no person named."""
     root = scope_root(session, actor, jurisdiction_code)
     return coverage.doses_due(session, actor, date_from, date_to, root=root, policy=policy)
+
+
+class Trend(BaseModel):
+    """Coverage by age band on every step's day of a range (measure 12); counts only."""
+
+    date_from: date
+    date_to: date
+    points: list[coverage.TrendPoint]
+
+
+@router.get("/vaccination/coverage-trend", response_model=Trend)
+def coverage_trend(
+    session: DbSession,
+    actor: CurrentActor,
+    policy: Rules,
+    date_from: Annotated[Day, Query(alias="from", description="the first day of the range")],
+    date_to: Annotated[Day, Query(alias="to", description="the last day of the range")],
+    step: Annotated[int, Query(ge=1, le=366, description="days between two points (7 when left out)")] = 7,
+    jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
+) -> Trend:
+    """The trend of coverage by age band (measure 12): any dose, the full course and a booster on every `step`-th day
+    from `from` to `to` (and on `to`), summed over the scope's communities; at most 92 points."""
+    root = scope_root(session, actor, jurisdiction_code)
+    points = coverage.coverage_trend(session, actor, date_from, date_to, step_days=step, root=root, policy=policy)
+    return Trend(date_from=date_from, date_to=date_to, points=points)

@@ -37,6 +37,8 @@ ERRORS: dict[str, str] = {
     "{} is not after the day asked ({})": "{0} 不晚于动员日期（{1}）",
     "{} is not the maker of {} ({})": "{0} 不是 {1} 的生产企业（{2}）",
     "a range of more than {} days": "日期范围超过 {0} 天",
+    "more than {} days asked: give a longer step": "所请求的日期超过 {0} 个：请加大间隔天数",
+    "{} is not a number of days (1 or more)": "{0} 不是有效天数（至少为 1）",
     # ---- supplies (measure 13: drug and equipment reserves) ----
     "a day's dispensed quantity cannot be negative": "单日发放数量不能为负数",
     "a supply site named {} exists": "已有名为 {0} 的物资点",

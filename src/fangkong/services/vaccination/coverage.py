@@ -198,3 +198,55 @@ def doses_due(
         for o in range(date_from.toordinal(), date_to.toordinal() + 1)
     ]
     return DosesDue(date_from=date_from, date_to=date_to, overdue=overdue, unvaccinated=unvaccinated, days=days)
+
+
+class TrendPoint(BaseModel):
+    """Coverage of one age band on one day, summed over the communities of the scope (measure 12)."""
+
+    on: date
+    band_from: int
+    band_to: int | None
+    persons: int
+    any_dose: int
+    full_course: int
+    boosted: int
+
+
+MAX_TREND_DAYS = 92  # a quarter a day at a time: longer trends are the bulk job's (issue 19)
+
+
+def coverage_trend(
+    session: Session,
+    actor: Actor,
+    date_from: date,
+    date_to: date,
+    *,
+    step_days: int = 7,
+    root: str | None = None,
+    policy: Policy | None = None,
+) -> list[TrendPoint]:
+    """Coverage by age band every `step_days` from `date_from` to `date_to` (and on `date_to`), for the trend of
+    measure 12; counts only. Refused naming `to` for a range that ends before it begins or asks for more than
+    `MAX_TREND_DAYS` days, `step` for a step under 1 day."""
+    if date_to < date_from:
+        raise InvalidInput("to", f"{date_to} is before {date_from}")
+    if step_days < 1:
+        raise InvalidInput("step", f"{step_days} is not a number of days (1 or more)")
+    days = list(range(date_from.toordinal(), date_to.toordinal() + 1, step_days))
+    if days[-1] != date_to.toordinal():
+        days.append(date_to.toordinal())
+    if len(days) > MAX_TREND_DAYS:
+        raise InvalidInput("to", f"more than {MAX_TREND_DAYS} days asked: give a longer step")
+    points: list[TrendPoint] = []
+    for ordinal in days:
+        on = date.fromordinal(ordinal)
+        totals: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        for row in coverage(session, actor, on, root=root, policy=policy):
+            t = totals[(row.band_from, row.band_to)]
+            for i, n in enumerate((row.persons, row.any_dose, row.full_course, row.boosted)):
+                t[i] += n
+        points.extend(
+            TrendPoint(on=on, band_from=b, band_to=top, persons=t[0], any_dose=t[1], full_course=t[2], boosted=t[3])
+            for (b, top), t in sorted(totals.items(), key=lambda kv: kv[0][0])
+        )
+    return points
