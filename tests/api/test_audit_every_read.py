@@ -192,6 +192,24 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
         "a site's ledger: quantities and days; a dispensation's person is an id the requests' audited read names"
     ),
     ("GET", "/api/supplies/requests"): Reads("command", "/api/supplies/requests"),
+    # ---- vaccination (issue 19, measure 12) ----
+    ("GET", "/api/vaccination/coverage"): AGGREGATE,
+    ("GET", "/api/vaccination/doses-due"): AGGREGATE,
+    ("GET", "/api/vaccination/coverage-trend"): AGGREGATE,
+    ("GET", "/api/vaccination/outreach"): Reads("command", "/api/vaccination/outreach?on=2022-11-16"),
+    ("GET", "/api/persons/{person_id}/vaccinations"): Reads("command", "/api/persons/{person_id}/vaccinations"),
+    ("POST", "/api/persons/{person_id}/vaccinations"): CHANGE,
+    ("GET", "/api/persons/{person_id}/vaccination-status"): Reads(
+        "command", "/api/persons/{person_id}/vaccination-status?on=2022-11-16"
+    ),
+    ("POST", "/api/vaccinations/import"): CHANGE,
+    ("POST", "/api/persons/{person_id}/vaccination-outreach"): CHANGE,
+    ("GET", "/api/persons/{person_id}/vaccination-outreach"): Reads(
+        "command", "/api/persons/{person_id}/vaccination-outreach"
+    ),
+    ("GET", "/api/persons/{person_id}/bubble-entry"): Reads(
+        "command", "/api/persons/{person_id}/bubble-entry?on=2022-11-16"
+    ),
     ("GET", "/supplies"): AGGREGATE,
     ("GET", "/supplies.csv"): AGGREGATE,
     ("GET", "/supplies/sites/{site_id}"): Reads("command", "/supplies/sites/{supply_site_id}"),

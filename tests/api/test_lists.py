@@ -98,6 +98,9 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/supplies/stock",
         "/api/supplies/sites/{site_id}/movements",
         "/api/supplies/requests",
+        "/api/persons/{person_id}/vaccinations",
+        "/api/persons/{person_id}/vaccination-outreach",
+        "/api/vaccination/outreach",
     }
 
 

@@ -31,6 +31,7 @@ from fangkong.api import (
     routes_sites,
     routes_supplies,
     routes_users,
+    routes_vaccination,
     routes_visits,
     security_headers,
 )
@@ -117,6 +118,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_supplies.router,
         routes_users.router,
         routes_person_rights.router,
+        routes_vaccination.router,
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
         app.include_router(router)

@@ -263,3 +263,31 @@ class AllocationGroup(StrEnum):
     high_risk = "high_risk"  # 重症高风险人群（年龄、基础疾病等）
     elderly = "elderly"  # 老年患者
     others = "others"  # 其他患者
+
+
+class VaccinePlatform(StrEnum):
+    """The technology of a COVID-19 vaccine licensed or authorised for emergency use in China in 2022 (measure 12:
+    加快提高疫苗接种率). No mRNA vaccine was licensed in mainland China then, so none is listed."""
+
+    inactivated = "inactivated"  # 灭活疫苗（科兴、国药北京所、国药武汉所）
+    adenovirus_vector = "adenovirus_vector"  # 腺病毒载体疫苗（康希诺，含吸入用）
+    recombinant_protein = "recombinant_protein"  # 重组蛋白疫苗（智飞龙科马）
+
+
+class VaccinationStatus(StrEnum):
+    """A person's COVID-19 vaccination on a day (measure 12): no dose, a primary course begun, the full primary
+    course, or a booster after it."""
+
+    unvaccinated = "unvaccinated"  # 未接种
+    partial = "partial"  # 未完成全程接种
+    full_course = "full_course"  # 完成全程接种
+    boosted = "boosted"  # 完成加强免疫
+
+
+class OutreachOutcome(StrEnum):
+    """What came of asking a person to be vaccinated (measure 12: the elderly first), kept so that nobody is asked
+    again for nothing: a contraindication (with its reason), a refusal, or a later date agreed."""
+
+    contraindication = "contraindication"  # 接种禁忌
+    refusal = "refusal"  # 拒绝接种
+    later_date = "later_date"  # 约定日后接种

@@ -17,6 +17,7 @@ from fangkong.policy.terms import (
     Restriction,
     RiskFactor,
     Severity,
+    VaccinePlatform,
 )
 
 
@@ -63,6 +64,38 @@ def _day_shares(shares: tuple[float, ...]) -> tuple[float, ...]:
 
 DayShares = Annotated[tuple[float, ...], AfterValidator(_day_shares)]
 
+
+class VaccineProduct(BaseModel):
+    """One COVID-19 vaccine product (measure 12; the NHC technical guidance for COVID-19 vaccination): its code, names,
+    maker, platform, the doses of its primary course and the least days between two of them. `booster_only`: licensed
+    for a booster and not for a primary course (the inhaled adenovirus-vector vaccine, 2022)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str = Field(pattern=r"^[a-z0-9_]{1,32}$")
+    name_zh: str
+    name_en: str
+    manufacturer_zh: str
+    manufacturer_en: str
+    platform: VaccinePlatform
+    primary_doses: int = Field(ge=1, le=5)
+    min_days_between_doses: int = Field(ge=0, le=365)
+    booster_only: bool = False
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def _distinct_codes(products: tuple[VaccineProduct, ...]) -> tuple[VaccineProduct, ...]:
+    """A product list names each code once (measure 12: a dose names its product by code)."""
+    codes = [p.code for p in products]
+    if len(codes) != len(set(codes)):
+        raise ValueError("a product code appears twice")
+    return products
+
+
+VaccineProducts = Annotated[tuple[VaccineProduct, ...], AfterValidator(_distinct_codes)]
+
 VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "bool": TypeAdapter(bool),
     "int": TypeAdapter(int),
@@ -89,6 +122,7 @@ VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "day_shares": TypeAdapter(DayShares),
     "severities": TypeAdapter(tuple[Severity, ...]),
     "allocation_groups": TypeAdapter(tuple[AllocationGroup, ...]),
+    "vaccine_products": TypeAdapter(VaccineProducts),
 }
 
 # Kept for readers of the data: the testing conditions measure 6 names.

@@ -37,6 +37,7 @@ from fangkong.rules.preboarding import PreboardingTest, check_preboarding
 from fangkong.rules.resident_id import check_resident_id
 from fangkong.rules.risk_area import area_level
 from fangkong.rules.testing_campaign import review_campaign
+from fangkong.rules.vaccination import DoseGiven, vaccination_status
 
 
 class _Given(BaseModel):
@@ -117,6 +118,14 @@ class AdmissionGiven(_Given):
     home_conditions_met: bool = Field(
         default=True, description="whether the home meets the conditions for home isolation"
     )
+
+
+class VaccinationGiven(_Given):
+    """A person's doses (product codes and days) and birth date, asked on a day (measure 12)."""
+
+    date: dt.date
+    birth_date: dt.date | None = None
+    doses: list[DoseGiven] = []
 
 
 class ResidentIdGiven(_Given):
@@ -226,6 +235,18 @@ def ask_admission(g: AdmissionGiven, policy: Policy) -> dict[str, Any]:
     return _decision(d, level=d.level.value, facility=d.facility.value, high_risk=d.high_risk)
 
 
+def ask_vaccination(g: VaccinationGiven, policy: Policy) -> dict[str, Any]:
+    d = vaccination_status(g.doses, g.birth_date, g.date, _rules(policy, g.date, g.policy))
+    return _decision(
+        d,
+        status=d.status.value,
+        doses_counted=d.doses_counted,
+        full_course_on=d.full_course_on,
+        booster_due=d.booster_due,
+        booster_due_from=d.booster_due_from,
+    )
+
+
 def ask_resident_id(g: ResidentIdGiven, policy: Policy) -> dict[str, Any]:
     d = check_resident_id(g.value, g.date)
     return {
@@ -249,4 +270,5 @@ QUESTIONS: dict[str, tuple[type[_Given], Callable[[Any, Policy], dict[str, Any]]
     "local_action": (LocalActionGiven, ask_local_action),
     "departure": (DepartureGiven, ask_departure),
     "admission": (AdmissionGiven, ask_admission),
+    "vaccination": (VaccinationGiven, ask_vaccination),
 }

@@ -24,6 +24,7 @@ from fangkong.services.stranded.models import StrandedPerson
 from fangkong.services.supplies.models import SupplyItem, SupplyMovement, SupplyRequest, SupplySite, SupplyStock
 from fangkong.services.tracing.models import ContactCandidate, Venue, VenueScan
 from fangkong.services.users.models import ApiToken, User
+from fangkong.services.vaccination.models import VaccinationDose, VaccinationOutreach
 from fangkong.services.visits.models import HomeVisit
 
 __all__ = [
@@ -68,6 +69,8 @@ __all__ = [
     "TemporaryControl",
     "Ticket",
     "User",
+    "VaccinationDose",
+    "VaccinationOutreach",
     "Venue",
     "VenueScan",
 ]

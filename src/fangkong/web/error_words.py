@@ -23,6 +23,22 @@ from fangkong.web.i18n import MESSAGES
 
 # English template -> Chinese template ({0}, {1}, ... are the English fields in order; a literal brace is doubled).
 ERRORS: dict[str, str] = {
+    # ---- vaccination (measure 12: services/vaccination, rules/vaccination.py) ----
+    "a contraindication needs its reason": "接种禁忌须写明原因",
+    "a dose on {} is before the birth date {}": "{0} 的接种早于出生日期 {1}",
+    "a later date needs the day agreed": "约定日后接种须写明约定日期",
+    "dose {} is already recorded": "第 {0} 剂已有记录",
+    "no person with this document number in your jurisdiction": "本辖区内没有持此证件号码的人员",
+    "only a later date has a day agreed": "只有“约定日后接种”才填写约定日期",
+    "the next dose is dose {}, not dose {}": "下一剂应为第 {0} 剂，而不是第 {1} 剂",
+    "{} is before the birth date": "{0} 早于出生日期",
+    "{} is before the previous dose ({})": "{0} 早于上一剂的接种日期（{1}）",
+    "{} is not a vaccine product ({})": "{0} 不是可接种的疫苗产品（{1}）",
+    "{} is not after the day asked ({})": "{0} 不晚于动员日期（{1}）",
+    "{} is not the maker of {} ({})": "{0} 不是 {1} 的生产企业（{2}）",
+    "a range of more than {} days": "日期范围超过 {0} 天",
+    "more than {} days asked: give a longer step": "所请求的日期超过 {0} 个：请加大间隔天数",
+    "{} is not a number of days (1 or more)": "{0} 不是有效天数（至少为 1）",
     # ---- supplies (measure 13: drug and equipment reserves) ----
     "a day's dispensed quantity cannot be negative": "单日发放数量不能为负数",
     "a supply site named {} exists": "已有名为 {0} 的物资点",

@@ -315,6 +315,35 @@ CATALOGUE: dict[str, str] = {
         "2022 年常见做法（二手资料；shared/policy/RULES.md，健康码颜色）"
     ),
     "Guangdong overlay (example: home isolation yellow)": "广东省叠加规则（示例：居家隔离为黄码）",
+    # ---- vaccination.py (measure 12; the elderly vaccination plan of 29 Nov 2022) ----
+    "{} on {}: a booster-only product, not a primary dose": "{1} 接种{0}：仅用于加强免疫，不计入基础免疫",
+    "{} on {}: another platform than the course's first dose; not counted": (
+        "{1} 接种{0}：与基础免疫首剂技术路线不同，不计入"
+    ),
+    "{} on {}: less than {} days after the previous dose; not counted": "{1} 接种{0}：距上一剂不足 {2} 天，不计入",
+    "primary course of {} completed on {} ({} doses)": "{1} 完成{0}全程基础免疫（{2} 剂）",
+    "{} on {}: less than {} months after the full course; not counted as the booster": (
+        "{1} 接种{0}：距完成全程接种不足 {2} 个月，不计为加强免疫"
+    ),
+    "booster {} on {}": "{1} 完成加强免疫（{0}）",
+    "no dose counted": "无计入的接种剂次",
+    "{} of {} doses of the primary course; the next from {}": "基础免疫已接种 {0} 剂（共 {1} 剂）；下一剂自 {2} 起",
+    "booster due since {}": "自 {0} 起应接种加强针",
+    "booster not due yet: from {}": "尚未到加强免疫时间：自 {0} 起",
+    "{}: booster {} months after the full course": "{0}：完成全程接种 {1} 个月后加强免疫",
+    "birth date unknown": "出生日期不详",
+    "aged {} ({} or more)": "{0} 岁（{1} 岁及以上）",
+    "aged {} (under {})": "{0} 岁（{1} 岁以下）",
+    "booster from the age of {}: from {}": "年满 {0} 岁可接种加强针：自 {1} 起",
+    "under {} or age unknown": "未满 {0} 岁或年龄不详",
+    "no dose due: nothing to ask": "暂无应接种剂次，无需动员",
+    "contraindication recorded on {}: not asked again": "{0} 已登记接种禁忌：不再动员",
+    "refused on {}: not asked again within {} days": "{0} 拒绝接种：{1} 天内不再动员",
+    "a later date agreed: {}": "已约定日后接种：{0}",
+    "aged {} ({} or more): {}": "{0} 岁（{1} 岁及以上）：{2}",
+    "booster due": "应接种加强针",
+    "no dose yet": "尚未接种",
+    "primary course not completed": "未完成全程基础免疫",
 }
 
 # Words of the closed vocabularies the rules interpolate (policy data values, enum values), where the console's own
@@ -412,6 +441,13 @@ VOCAB: dict[str, str] = {
     "oximeter": "指夹式血氧仪",
     # findings of a positive (risk_area.excluded_findings)
     "re_positive_after_discharge": "出院后复阳",
+    # vaccine products (vaccination.products, measure 12)
+    "sinovac_coronavac": "科兴新冠病毒灭活疫苗",
+    "sinopharm_bbibp": "国药北京生物新冠病毒灭活疫苗",
+    "sinopharm_wibp": "国药武汉生物新冠病毒灭活疫苗",
+    "cansino_ad5": "康希诺腺病毒载体疫苗",
+    "cansino_ad5_inhaled": "康希诺吸入用腺病毒载体疫苗",
+    "zhifei_zf2001": "智飞重组蛋白疫苗",
 }
 
 # What the console's table knows under a prefix (a colour, an infection's kind, a campaign's condition and scope).

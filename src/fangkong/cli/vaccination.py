@@ -1,0 +1,139 @@
+"""`fangkong vaccination import FILE --as USER`, `fangkong vaccination status PERSON_ID --as USER [--on DAY]` and
+`fangkong vaccination outreach --as USER [--on DAY] [--jurisdiction CODE]`: the doses of a vaccination register
+imported (measure 12, m20.12; all or nothing, a second import of the same file changes nothing), a person's
+vaccination status on a day with its reasons, and the elderly outreach list. Each runs as a named staff account (its
+role and jurisdiction)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fangkong.cli.common import console, reports_errors, sessions_on
+from fangkong.cli.store import Db
+from fangkong.errors import InvalidInput
+from fangkong.policy import load_policy
+from fangkong.services.access import Actor
+from fangkong.services.calendar import local_day, system_clock
+from fangkong.services.file_imports.rows import format_of
+from fangkong.services.jurisdictions.service import scope_root
+from fangkong.services.settings import database_url
+from fangkong.services.store import unit_of_work, upgrade
+from fangkong.services.users.models import User as UserRow
+from fangkong.services.users.service import actor_for_user
+from fangkong.services.vaccination.coverage import audited, outreach_list
+from fangkong.services.vaccination.imports import import_doses
+from fangkong.services.vaccination.service import person_doses
+
+vaccination_app = typer.Typer(help="COVID-19 vaccination records and status (measure 12).", no_args_is_help=True)
+
+File = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="a .csv or .json file")]
+User = Annotated[str, typer.Option("--as", help="the staff account the command runs as")]
+
+
+def _actor(session: Session, username: str) -> Actor:
+    user = session.scalar(select(UserRow).where(UserRow.username == username, UserRow.active.is_(True)))
+    if user is None:
+        raise InvalidInput("--as", f"no active user {username!r}")
+    return actor_for_user(session, user)
+
+
+@vaccination_app.command("import")
+@reports_errors
+def import_file(
+    path: File,
+    username: User,
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or json (default: from the file name)")] = None,
+    db: Db = None,
+) -> None:
+    """Import doses: document_number, product, dose_number, given_on and optionally document_type (resident_id when
+    left out: its check character is verified), manufacturer, site, lot. All rows or none."""
+    url = database_url(db)
+    upgrade(url)
+    if fmt not in (None, "csv", "json"):
+        raise InvalidInput("--format", f"{fmt!r} is not one of csv, json")
+    chosen: Literal["csv", "json"] = fmt if fmt in ("csv", "json") else format_of(path.name)  # type: ignore[assignment]
+    today = local_day(system_clock())
+    with unit_of_work(sessions_on(url, today=today)) as session:
+        summary = import_doses(
+            session,
+            _actor(session, username),
+            path.read_bytes(),
+            chosen,
+            today=today,
+            policy=load_policy(),
+            filename=path.name,
+        )
+    if summary.already_imported:
+        console.print(f"already imported as import {summary.import_id}: nothing changed", highlight=False)
+    else:
+        console.print(f"import {summary.import_id}: {summary.rows} rows, {summary.added} new", highlight=False)
+
+
+@vaccination_app.command("status")
+@reports_errors
+def status(
+    person_id: Annotated[int, typer.Argument(help="the person's id", min=1)],
+    username: User,
+    on: Annotated[str | None, typer.Option("--on", help="the day asked, YYYY-MM-DD (default: today)")] = None,
+    db: Db = None,
+) -> None:
+    """A person's doses and vaccination status on a day, with the reasons and the clauses they cite (the read is
+    audited)."""
+    url = database_url(db)
+    upgrade(url)
+    today = local_day(system_clock())
+    try:
+        day = date.fromisoformat(on) if on else today
+    except ValueError:
+        raise InvalidInput("--on", f"{on!r} is not a date (YYYY-MM-DD)") from None
+    with unit_of_work(sessions_on(url, today=today)) as session:
+        _, doses, decision = person_doses(session, _actor(session, username), person_id, on=day, policy=load_policy())
+        lines = [f"dose {d.dose_number}: {d.product} on {d.given_on}" for d in doses]
+    for line in lines:
+        console.print(line, highlight=False)
+    console.print(f"status on {day}: {decision.status.value}", highlight=False)
+    if decision.booster_due_from is not None:
+        due = "due" if decision.booster_due else "not due yet"
+        console.print(f"booster {due} (from {decision.booster_due_from})", highlight=False)
+    for reason in decision.reasons:
+        console.print(f"  [{reason.clause}] {reason.text}", highlight=False, markup=False)
+
+
+@vaccination_app.command("outreach")
+@reports_errors
+def outreach_cmd(
+    username: User,
+    on: Annotated[str | None, typer.Option("--on", help="the day asked, YYYY-MM-DD (default: today)")] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", help="a jurisdiction inside your scope (default: all of it)")
+    ] = None,
+    db: Db = None,
+) -> None:
+    """The elderly to ask to be vaccinated (measure 12), the oldest first, each with why; a contraindication, a
+    recent refusal or a later date agreed leaves a person off (the read is audited)."""
+    url = database_url(db)
+    upgrade(url)
+    today = local_day(system_clock())
+    try:
+        day = date.fromisoformat(on) if on else today
+    except ValueError:
+        raise InvalidInput("--on", f"{on!r} is not a date (YYYY-MM-DD)") from None
+    with unit_of_work(sessions_on(url, today=today)) as session:
+        actor = _actor(session, username)
+        root = scope_root(session, actor, jurisdiction)
+        rows = outreach_list(session, actor, day, root=root, policy=load_policy())
+        audited(session, actor, rows)
+    for r in rows:
+        due = f", booster due from {r.booster_due_from}" if r.booster_due_from else ""
+        console.print(
+            f"{r.person_id}  {r.name}  {r.jurisdiction_code}  aged {r.age}  {r.status.value}{due}",
+            highlight=False,
+            markup=False,
+        )
+    console.print(f"{len(rows)} to ask on {day}", highlight=False)

@@ -1,0 +1,1 @@
+"""COVID-19 vaccination records and outreach (measure 12: vaccination, the elderly first)."""
