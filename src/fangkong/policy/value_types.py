@@ -7,16 +7,19 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from fangkong.policy.terms import (
+    AlertStep,
     AllocationGroup,
     AreaLevel,
     CampaignCondition,
     CareLevel,
     Facility,
+    KeyPopulationKind,
     MayGoOut,
     PhaseKind,
     Restriction,
     RiskFactor,
     Severity,
+    VaccinationStatus,
 )
 
 
@@ -89,6 +92,9 @@ VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "day_shares": TypeAdapter(DayShares),
     "severities": TypeAdapter(tuple[Severity, ...]),
     "allocation_groups": TypeAdapter(tuple[AllocationGroup, ...]),
+    "key_population_kinds": TypeAdapter(tuple[KeyPopulationKind, ...]),
+    "vaccination_statuses": TypeAdapter(tuple[VaccinationStatus, ...]),
+    "alert_steps": TypeAdapter(tuple[AlertStep, ...]),
 }
 
 # Kept for readers of the data: the testing conditions measure 6 names.
