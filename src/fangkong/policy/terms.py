@@ -329,3 +329,12 @@ class InfectedRole(StrEnum):
 
     resident = "resident"  # 在院人员
     staff = "staff"  # 工作人员
+
+
+class CheckOutcome(StrEnum):
+    """What a health-and-safety check on a key person found (measure 14; measure 17's needs follow from it)."""
+
+    well = "well"  # 情况良好
+    needs_help = "needs_help"  # 需要帮助
+    unwell = "unwell"  # 身体不适
+    unreachable = "unreachable"  # 未联系上

@@ -440,6 +440,10 @@ VOCAB: dict[str, str] = {
     "test_everyone": "全员核酸检测",
     "resident": "在院人员",
     "staff": "工作人员",
+    "well": "情况良好",
+    "needs_help": "需要帮助",
+    "unwell": "身体不适",
+    "unreachable": "未联系上",
 }
 
 # What the console's table knows under a prefix (a colour, an infection's kind, a campaign's condition and scope).
