@@ -14,6 +14,7 @@ never raises it. Pure: no store, no clock.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from fangkong.errors import InvalidInput
 from fangkong.policy import PolicyAt
@@ -93,3 +94,12 @@ def risk_grade(
 def _said(word: KeyPopulationKind | RiskGrade | VaccinationStatus) -> str:
     """A vocabulary word as a reason writes it: its identifier with spaces (measure 14's kinds and grades)."""
     return word.value.replace("_", " ")
+
+
+def check_due(last: datetime, every_days: int) -> datetime:
+    """When a key person's next health-and-safety check is due (measure 14; `key_populations.check_every_days.*`,
+    register keypop-check-frequency): `every_days` after the last check, or after the plan began when there is none.
+    Raises InvalidInput naming `every_days` for an interval under one day."""
+    if isinstance(every_days, bool) or not isinstance(every_days, int) or every_days < 1:
+        raise InvalidInput("every_days", f"{every_days!r} is not a number of days (1 or more)")
+    return last + timedelta(days=every_days)
