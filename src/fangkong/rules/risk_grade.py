@@ -1,10 +1,11 @@
 """A key person's risk grade and how often their health-and-safety plan checks on them (measures 14 and 12).
 
 (14): "find out the number of elderly people with underlying diseases and other groups in the jurisdiction ...
-classified management" (摸清辖区内合并基础性疾病老年人等人群底数 ... 分类分级管理); (12): "raise vaccination coverage,
-especially of the elderly". The notice names the groups, not the grades: the ages, kinds and vaccination statuses that
-give each grade, and the check intervals, are policy data (`key_populations.grade.*`, `key_populations.check_every_days.*`;
-register keypop-grade-ages, keypop-grade-kinds, keypop-grade-vaccination, keypop-check-frequency).
+classified management" (摸清辖区内合并基础性疾病老年人等人群底数 ... 分类分级管理);
+(12): "raise vaccination coverage, especially of the elderly". The notice names the groups, not the grades: the ages,
+kinds and vaccination statuses that give each grade,
+and the check intervals, are policy data (`key_populations.grade.*`, `key_populations.check_every_days.*`; register
+keypop-grade-ages, keypop-grade-kinds, keypop-grade-vaccination, keypop-check-frequency).
 
 The grade is the highest any fact gives (age, a registry kind), raised one step when the person is elderly or on the
 registry and not protected by vaccination. So adding a kind or getting older never lowers the grade, and a booster

@@ -1,11 +1,12 @@
 """The key-population registry, each person's health-and-safety plan and the checks recorded (measure 14; issue 19).
 
 (14): "find out the number of elderly people with underlying diseases and other groups in the jurisdiction ...
-classified management" (摸清辖区内合并基础性疾病老年人等人群底数 ... 分类分级管理). An entry names why a person is on the
-registry (their kinds), the risk grade `rules.risk_grade` gives from their age, kinds and vaccination status (measure
-12) on the day recorded, and their plan: who checks on them and how often. Checks are recorded against the entry; a
-check is overdue when the plan's interval has passed since the last one. Every read of an entry is audited; every
-refusal names its field and changes nothing.
+classified management" (摸清辖区内合并基础性疾病老年人等人群底数 ... 分类分级管理).
+An entry names why a person is on the registry (their
+kinds), the risk grade `rules.risk_grade` gives from their age, kinds and vaccination status (measure 12) on the day
+recorded, and their plan: who checks on them and how often. Checks are recorded against the entry; a check is overdue
+when the plan's interval has passed since the last one. Every read of an entry is audited; every refusal names its
+field and changes nothing.
 """
 
 from __future__ import annotations
