@@ -311,9 +311,8 @@ def list_alerts(
     if overdue_at is not None:
         out = [(a, items) for a, items in out if any(is_overdue(i, overdue_at) for i in items)]
     infections = {a.infection_id for a, _ in out}
-    persons = dict(
-        session.execute(select(Infection.id, Infection.person_id).where(Infection.id.in_(infections))).tuples()
-    )
+    stmt_persons = select(Infection.id, Infection.person_id).where(Infection.id.in_(infections))
+    persons = {int(i): int(p) for i, p in session.execute(stmt_persons)}
     read_of(session, actor, "institution_alerts", (persons.get(a.infection_id) for a, _ in out))
     return out
 

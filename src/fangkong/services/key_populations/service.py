@@ -293,7 +293,7 @@ def list_entries(
     stmt = _listed(actor, root).where(KeyPerson.ended_at.is_not(None) if ended else KeyPerson.ended_at.is_(None))
     if grade is not None:
         stmt = stmt.where(KeyPerson.grade == parse_term(RiskGrade, grade, "grade").value)
-    rows = list(session.execute(stmt.order_by(KeyPerson.person_id)).tuples())
+    rows = [(entry, person) for entry, person in session.execute(stmt.order_by(KeyPerson.person_id))]
     if kind is not None:
         wanted = parse_term(KeyPopulationKind, kind, "kind").value
         rows = [r for r in rows if wanted in r[0].kinds]  # a JSON list: filtered here, the same on every store
@@ -342,7 +342,7 @@ def overdue_checks(
     if checker is not None:
         stmt = stmt.where(KeyPerson.checker == checker)
     found: list[Overdue] = []
-    for entry, person, last_at in session.execute(stmt).tuples():
+    for entry, person, last_at in session.execute(stmt):
         due = check_due(last_at or entry.started_at, entry.check_every_days)
         if due < now:
             found.append(
