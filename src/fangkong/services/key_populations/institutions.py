@@ -94,7 +94,7 @@ def get_institution(session: Session, actor: Actor, institution_id: int) -> KeyI
     found = session.get(KeyInstitution, institution_id)
     j = session.get(Jurisdiction, found.jurisdiction_code) if found is not None else None
     if found is None or j is None or not actor.covers(j.path):
-        raise NotFound("institution", institution_id)
+        raise NotFound("key institution", institution_id)
     return found
 
 
@@ -239,11 +239,11 @@ def get_alert(session: Session, actor: Actor, alert_id: int) -> InstitutionAlert
     """An alert of an institution in the actor's jurisdictions; anything else is not found."""
     alert = session.get(InstitutionAlert, alert_id)
     if alert is None:
-        raise NotFound("institution_alert", alert_id)
+        raise NotFound("institution alert", alert_id)
     try:
         get_institution(session, actor, alert.institution_id)
     except NotFound:
-        raise NotFound("institution_alert", alert_id) from None
+        raise NotFound("institution alert", alert_id) from None
     return alert
 
 

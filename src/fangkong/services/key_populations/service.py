@@ -155,11 +155,11 @@ def get_entry(session: Session, actor: Actor, entry_id: int) -> KeyPerson:
     """An entry whose person the actor may see; one outside their scope is not found."""
     entry = session.get(KeyPerson, entry_id)
     if entry is None:
-        raise NotFound("key_person", entry_id)
+        raise NotFound("key person", entry_id)
     try:
         person_in_scope(session, actor, entry.person_id)
     except NotFound:
-        raise NotFound("key_person", entry_id) from None
+        raise NotFound("key person", entry_id) from None
     return entry
 
 
@@ -197,7 +197,7 @@ def person_plan(session: Session, actor: Actor, person_id: int, *, now: datetime
     person = person_in_scope(session, actor, person_id)
     entry = open_entry(session, person.id)
     if entry is None:
-        raise NotFound("key_person", person_id)
+        raise NotFound("key person", person_id)
     checks = list(
         session.scalars(
             select(KeyPersonCheck)
