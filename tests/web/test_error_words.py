@@ -54,6 +54,10 @@ PASSED_ON = {
     ("services/lab/files.py", "exc.message"),
     ("services/tracing/candidates.py", "exc.message"),
     ("services/supplies/imports.py", "exc.message"),
+    # the registry import (measure 14): a resident ID's problem (rules.resident_id, said by reason_words) and a
+    # refusal of services/key_populations/service.py (walked there) passed on with its row number
+    ("services/key_populations/imports.py", "check.problems[0].text"),
+    ("services/key_populations/imports.py", "e.message"),
 }
 # the rules' message that `visits` passes on (rules.home_visit builds it; the reason test does not walk it)
 HOME_VISIT = "{} °C is outside {}–{} °C: measure again"
