@@ -98,6 +98,10 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/supplies/stock",
         "/api/supplies/sites/{site_id}/movements",
         "/api/supplies/requests",
+        "/api/key-populations",
+        "/api/key-populations/overdue",
+        "/api/key-institutions",
+        "/api/institution-alerts",
     }
 
 

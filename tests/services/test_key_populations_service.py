@@ -94,8 +94,8 @@ def test_the_82_year_old_living_alone_is_graded_high_and_checked_daily(session: 
     plan = person_plan(session, actor(session, "worker_a"), p.id, now=NOW + timedelta(hours=1))
     assert (plan.grade, plan.checker, plan.overdue) == ("high", "worker_a", False)
     assert plan.next_due_at == NOW + timedelta(days=1)
-    read = session.scalars(select(AuditEntry).where(AuditEntry.entity == "key_person", AuditEntry.action == "read"))
-    assert [e.detail["persons"] for e in read] == [[p.id]]
+    read = session.scalars(select(AuditEntry).where(AuditEntry.entity == "person", AuditEntry.action == "read"))
+    assert [(e.entity_id, e.detail["persons"], e.detail["key_population"]) for e in read] == [(str(p.id), [p.id], True)]
 
 
 def test_checks_and_overdue(session: Session) -> None:
@@ -190,7 +190,7 @@ def test_the_registry_lists_by_kind_and_grade_and_audits_the_persons(session: Se
     with pytest.raises(InvalidInput) as e:
         list_entries(session, worker, grade="extreme")
     assert e.value.field == "grade"
-    last = session.scalars(select(AuditEntry).where(AuditEntry.entity == "key_population")).all()[-1]
+    last = session.scalars(select(AuditEntry).where(AuditEntry.entity == "key_populations")).all()[-1]
     assert last.detail["persons"] == [a.id, b.id]
 
 

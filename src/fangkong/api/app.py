@@ -22,6 +22,7 @@ from fangkong.api import (
     routes_care,
     routes_check,
     routes_infections,
+    routes_key_populations,
     routes_lab,
     routes_measures,
     routes_orders,
@@ -115,6 +116,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_care.router,
         routes_capacity.router,
         routes_supplies.router,
+        routes_key_populations.router,
         routes_users.router,
         routes_person_rights.router,
     ):

@@ -228,7 +228,7 @@ def raise_alert(
         session,
         actor,
         action="create",
-        entity="institution_alert",
+        entity="institution_alerts",
         entity_id=alert.id,
         detail={"institution": institution.id, "infection": infection.id, "person": infection.person_id},
     )
@@ -279,7 +279,7 @@ def mark_done(
     if all(i.done_at is not None for i in items):
         alert.status = InstitutionAlertStatus.closed.value
     session.flush()
-    record(session, actor, action="update", entity="institution_alert", entity_id=alert.id, detail={"done": wanted})
+    record(session, actor, action="update", entity="institution_alerts", entity_id=alert.id, detail={"done": wanted})
     return item
 
 

@@ -120,7 +120,7 @@ def add_entry(
     _apply(entry, data, grade)
     session.add(entry)
     session.flush()
-    record(session, actor, action="create", entity="key_person", entity_id=entry.id, detail={"person": person.id})
+    record(session, actor, action="create", entity="person", entity_id=person.id, detail={"key_population": entry.id})
     return entry
 
 
@@ -147,7 +147,7 @@ def update_entry(
     entry.checker = _checker(data.checker)
     _apply(entry, data, grade)
     session.flush()
-    record(session, actor, action="update", entity="key_person", entity_id=entry.id, detail={"person": person.id})
+    record(session, actor, action="update", entity="person", entity_id=person.id, detail={"key_population": entry.id})
     return entry
 
 
@@ -172,7 +172,14 @@ def end_entry(session: Session, actor: Actor, entry_id: int, *, now: datetime) -
         raise InvalidInput("entry_id", f"entry {entry.id} ended on {entry.ended_at:%Y-%m-%d}")
     entry.ended_at, entry.ended_by = now, actor.username
     session.flush()
-    record(session, actor, action="update", entity="key_person", entity_id=entry.id, detail={"ended": True})
+    record(
+        session,
+        actor,
+        action="update",
+        entity="person",
+        entity_id=entry.person_id,
+        detail={"key_population_ended": entry.id},
+    )
     return entry
 
 
@@ -191,13 +198,18 @@ class Plan(BaseModel):
     checks: list[dict[str, object]]
 
 
-def person_plan(session: Session, actor: Actor, person_id: int, *, now: datetime) -> Plan:
-    """The person's open entry, its grade with reasons and its plan (measure 14). Audited as a read of the person; a
-    person not on the registry is not found."""
+def person_entry(session: Session, actor: Actor, person_id: int) -> KeyPerson | None:
+    """The person's open registry entry, or None when they are not on the registry (measure 14). Audited as a read of
+    the person either way; a person out of scope is not found."""
     person = person_in_scope(session, actor, person_id)
     entry = open_entry(session, person.id)
-    if entry is None:
-        raise NotFound("key person", person_id)
+    # in the person's own trail, as a read of their record (the registry entry is part of it)
+    read_of(session, actor, "person", [person.id], entity_id=person.id, detail={"key_population": True})
+    return entry
+
+
+def plan_of(session: Session, entry: KeyPerson, *, now: datetime) -> Plan:
+    """An entry's plan: its checks newest first and when the next is due (measure 14)."""
     checks = list(
         session.scalars(
             select(KeyPersonCheck)
@@ -207,10 +219,9 @@ def person_plan(session: Session, actor: Actor, person_id: int, *, now: datetime
     )
     last = checks[0].checked_at if checks else None
     due = check_due(last or entry.started_at, entry.check_every_days)
-    read_of(session, actor, "key_person", [person.id], entity_id=entry.id, detail={"plan": True})
     return Plan(
         entry_id=entry.id,
-        person_id=person.id,
+        person_id=entry.person_id,
         grade=RiskGrade(entry.grade),
         check_every_days=entry.check_every_days,
         checker=entry.checker,
@@ -222,6 +233,14 @@ def person_plan(session: Session, actor: Actor, person_id: int, *, now: datetime
             for c in checks
         ],
     )
+
+
+def person_plan(session: Session, actor: Actor, person_id: int, *, now: datetime) -> Plan:
+    """The person's plan (measure 14; an audited read); a person not on the registry is not found."""
+    entry = person_entry(session, actor, person_id)
+    if entry is None:
+        raise NotFound("key person", person_id)
+    return plan_of(session, entry, now=now)
 
 
 def record_check(
@@ -255,7 +274,14 @@ def record_check(
     )
     session.add(check)
     session.flush()
-    record(session, actor, action="update", entity="key_person", entity_id=entry.id, detail={"check": check.id})
+    record(
+        session,
+        actor,
+        action="update",
+        entity="person",
+        entity_id=entry.person_id,
+        detail={"key_population_check": check.id},
+    )
     return check
 
 
@@ -299,7 +325,7 @@ def list_entries(
         rows = [r for r in rows if wanted in r[0].kinds]  # a JSON list: filtered here, the same on every store
     rows.sort(key=lambda r: (-RiskGrade(r[0].grade).rank, r[1].id))
     page = rows[offset : offset + limit]
-    read_of(session, actor, "key_population", (p.id for _, p in page))
+    read_of(session, actor, "key_populations", (p.id for _, p in page))
     return page, len(rows)
 
 
