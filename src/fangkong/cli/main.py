@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from fangkong.cli import areas, backup, bulk, cases, lab, plan, policy, resources, retention, store, supplies
+from fangkong.cli import (
+    areas,
+    backup,
+    bulk,
+    cases,
+    key_populations,
+    lab,
+    plan,
+    policy,
+    resources,
+    retention,
+    store,
+    supplies,
+)
 from fangkong.services import logs
 
 app = typer.Typer(
@@ -40,6 +53,7 @@ app.add_typer(areas.overlay_app, name="overlay")
 app.add_typer(bulk.bulk_app, name="bulk")
 app.add_typer(resources.resources_app, name="resources")
 app.add_typer(supplies.supplies_app, name="supplies")
+app.add_typer(key_populations.keypop_app, name="keypop")
 
 
 if __name__ == "__main__":
