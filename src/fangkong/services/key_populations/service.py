@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import StoreId
 from fangkong.errors import InvalidInput, NotFound
 from fangkong.policy import Policy, load_policy
 from fangkong.policy.terms import CheckOutcome, KeyPopulationKind, RiskGrade, VaccinationStatus, parse_term
@@ -40,7 +41,7 @@ class EntryIn(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    person_id: int
+    person_id: StoreId
     kinds: list[str]
     vaccination_status: str = VaccinationStatus.unvaccinated.value
     checker: str | None = None
