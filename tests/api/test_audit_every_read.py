@@ -197,6 +197,7 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/supplies/sites/{site_id}"): Reads("command", "/supplies/sites/{supply_site_id}"),
     ("POST", "/supplies/sites/{site_id}/movements"): CHANGE,
     ("POST", "/supplies/sites/{site_id}/allocate"): CHANGE,
+    ("GET", "/key-populations"): Reads("command", "/key-populations"),
     # ---- key populations and key institutions (measure 14) ----
     ("GET", "/api/key-populations"): Reads("command", "/api/key-populations"),
     ("POST", "/api/key-populations"): CHANGE,

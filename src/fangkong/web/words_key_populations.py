@@ -1,10 +1,66 @@
 """The console's words for key populations and key institutions (重点人群和重点机构, measure 14), in Simplified
-Chinese and English: the kinds of record the audit page names for this part's reads. The registry and alert pages'
-words join them when those pages are built."""
+Chinese and English: the registry page with grades and plans, the institutions and their alerts, every kind, grade,
+institution kind and checklist step the page shows, and the kinds of record the audit page names for these reads."""
 
 from __future__ import annotations
 
 WORDS: dict[str, dict[str, str]] = {
+    "kp_nav": {"zh": "重点人群", "en": "Key populations"},
+    "kp_title": {"zh": "重点人群与重点机构", "en": "Key populations and key institutions"},
+    "kp_intro": {
+        "zh": "摸清辖区内老年人、基础性疾病患者、孕产妇、血液透析患者等重点人群底数，"
+        "按年龄、类别和疫苗接种情况分级管理，定人定期随访；加强养老院、福利院、精神专科医院等重点机构防护（二十条第12、14条）。",
+        "en": "The elderly, people with underlying diseases, pregnant women, dialysis patients and other key groups of "
+        "the jurisdiction, graded by age, kind and vaccination and checked on by a named worker at set intervals; "
+        "nursing homes, welfare homes and psychiatric hospitals protected (20 measures, nos. 12 and 14).",
+    },
+    "kp_all": {"zh": "全部", "en": "All"},
+    "kp_kind": {"zh": "人群类别", "en": "Kind"},
+    "kp_grade": {"zh": "风险等级", "en": "Risk grade"},
+    "kp_person": {"zh": "姓名", "en": "Person"},
+    "kp_plan": {"zh": "健康安全随访", "en": "Health-and-safety plan"},
+    "kp_next_check": {"zh": "下次随访", "en": "Next check"},
+    "kp_why": {"zh": "评定依据", "en": "Why"},
+    "kp_every": {"zh": "每 {n} 天随访一次", "en": "checked every {n} days"},
+    "kp_checker": {"zh": "随访人", "en": "by"},
+    "kp_last_check": {"zh": "上次随访", "en": "last check"},
+    "kp_overdue": {"zh": "已逾期", "en": "overdue"},
+    "kp_count": {"zh": "共 {n} 人", "en": "{n} persons"},
+    "kp_overdue_count": {"zh": "逾期未随访 {n} 人", "en": "{n} checks overdue"},
+    "kp_none": {"zh": "没有符合条件的重点人群。", "en": "No key persons match."},
+    "kp_prev": {"zh": "上一页", "en": "Previous"},
+    "kp_next": {"zh": "下一页", "en": "Next"},
+    "kp_institutions": {"zh": "重点机构", "en": "Key institutions"},
+    "kp_institution": {"zh": "机构", "en": "Institution"},
+    "kp_institution_kind": {"zh": "机构类型", "en": "Kind of institution"},
+    "kp_residents": {"zh": "在院人员", "en": "Residents"},
+    "kp_staff": {"zh": "工作人员", "en": "Staff"},
+    "kp_closed": {"zh": "封闭管理", "en": "Closed management"},
+    "kp_closed_since": {"zh": "自 {day} 起", "en": "since {day}"},
+    "kp_not_closed": {"zh": "未封闭", "en": "not closed"},
+    "kp_no_institutions": {"zh": "辖区内尚无登记的重点机构。", "en": "No key institution is registered."},
+    "kp_alerts": {"zh": "机构预警", "en": "Institution alerts"},
+    "kp_no_alerts": {"zh": "没有未处置完的机构预警。", "en": "No open institution alert."},
+    "kp_due": {"zh": "时限", "en": "due"},
+    "kp_done_at": {"zh": "完成于", "en": "done at"},
+    "kp_kind_elderly_living_alone": {"zh": "独居老人", "en": "Elderly living alone"},
+    "kp_kind_elderly_disabled": {"zh": "失能老人", "en": "Disabled elderly"},
+    "kp_kind_underlying_disease": {"zh": "基础性疾病患者", "en": "Underlying disease"},
+    "kp_kind_pregnant": {"zh": "孕产妇", "en": "Pregnant"},
+    "kp_kind_hemodialysis": {"zh": "血液透析患者", "en": "Hemodialysis"},
+    "kp_kind_cancer_treatment": {"zh": "正在治疗的肿瘤患者", "en": "Cancer in treatment"},
+    "kp_kind_child_in_difficulty": {"zh": "困境儿童", "en": "Child in difficulty"},
+    "kp_grade_high": {"zh": "高风险", "en": "High"},
+    "kp_grade_medium": {"zh": "中风险", "en": "Medium"},
+    "kp_grade_low": {"zh": "低风险", "en": "Low"},
+    "kp_inst_nursing_home": {"zh": "养老院", "en": "Nursing home"},
+    "kp_inst_psychiatric_hospital": {"zh": "精神专科医院", "en": "Psychiatric hospital"},
+    "kp_inst_welfare_home": {"zh": "福利院", "en": "Welfare home"},
+    "kp_infected_resident": {"zh": "在院人员感染", "en": "a resident infected"},
+    "kp_infected_staff": {"zh": "工作人员感染", "en": "a member of staff infected"},
+    "kp_step_transfer_severe": {"zh": "重症患者转运", "en": "Transfer severe cases"},
+    "kp_step_isolate_on_site": {"zh": "就地隔离", "en": "Isolate on site"},
+    "kp_step_test_everyone": {"zh": "全员核酸检测", "en": "Test everyone"},
     "list_entity_key_populations": {"zh": "重点人群名册", "en": "Key-population registry"},
     "list_entity_key_population_overdue": {"zh": "重点人群逾期随访清单", "en": "Key persons' overdue checks"},
     "list_entity_institution_alerts": {"zh": "重点机构预警", "en": "Key institution alerts"},
