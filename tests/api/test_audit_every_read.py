@@ -198,6 +198,8 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/supplies/sites/{site_id}/movements"): CHANGE,
     ("POST", "/supplies/sites/{site_id}/allocate"): CHANGE,
     ("GET", "/key-populations"): Reads("command", "/key-populations"),
+    ("POST", "/key-populations/{entry_id}/checks"): CHANGE,
+    ("POST", "/institution-alerts/{alert_id}/items/{step}/done"): CHANGE,
     # ---- key populations and key institutions (measure 14) ----
     ("GET", "/api/key-populations"): Reads("command", "/api/key-populations"),
     ("POST", "/api/key-populations"): CHANGE,

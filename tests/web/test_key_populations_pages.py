@@ -21,7 +21,8 @@ from fangkong.services.demo import COUNTY
 from fangkong.services.infections.models import Infection
 from fangkong.services.key_populations.demo import NURSING_HOME, demo_key_populations
 from fangkong.services.key_populations.institutions import raise_alert
-from fangkong.services.key_populations.models import KeyInstitution
+from fangkong.services.key_populations.models import InstitutionAlert, KeyInstitution, KeyPerson, KeyPersonCheck
+from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from tests.web.helpers import DRILL_DAY, console, demo_store, login
 
@@ -88,3 +89,56 @@ def test_the_read_is_audited_and_scoped(url: str, client: TestClient) -> None:
         login(other, "worker2")
         text = visible(other.get("/key-populations").text)
     assert "王秀英" not in text and "示范养老院" not in text
+
+
+def _entry_of(url: str, name: str) -> int:
+    engine = make_engine(url)
+    with unit_of_work(session_factory(engine)) as session:
+        found = session.scalar(
+            select(KeyPerson.id).join(Person, Person.id == KeyPerson.person_id).where(Person.name == name)
+        )
+    engine.dispose()
+    assert found is not None
+    return int(found)
+
+
+def test_a_worker_records_a_check_and_a_forged_outcome_is_refused(url: str) -> None:
+    entry = _entry_of(url, "王秀英")
+    with console(url) as c:
+        login(c, "worker1")
+        page = c.get("/key-populations")
+        assert f'id="check-{entry}"' in page.text
+        refused = c.post(f"/key-populations/{entry}/checks", data={"outcome": "dancing", "note": ""})
+        assert refused.status_code == 422 and 'data-field="outcome"' in refused.text
+        done = c.post(
+            f"/key-populations/{entry}/checks",
+            data={"outcome": "needs_help", "note": "药快吃完了"},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303 and done.headers["location"] == "/key-populations?saved=check"
+        shown = visible(c.get("/key-populations?saved=check").text)
+        assert "已记录随访" in shown
+    engine = make_engine(url)
+    with unit_of_work(session_factory(engine)) as session:
+        checks = session.scalars(select(KeyPersonCheck).where(KeyPersonCheck.key_person_id == entry)).all()
+        assert [(c.outcome, c.note, c.checked_by) for c in checks][-1] == ("needs_help", "药快吃完了", "worker1")
+        assert "dancing" not in [c.outcome for c in checks]
+    engine.dispose()
+
+
+def test_the_command_centre_marks_a_step_done_and_a_viewer_sees_no_forms(url: str, client: TestClient) -> None:
+    engine = make_engine(url)
+    with unit_of_work(session_factory(engine)) as session:
+        alert = session.scalars(select(InstitutionAlert).order_by(InstitutionAlert.id)).first()
+        assert alert is not None
+        alert_id = alert.id
+    engine.dispose()
+    done = client.post(f"/institution-alerts/{alert_id}/items/transfer_severe/done", follow_redirects=False)
+    assert done.status_code == 303
+    again = client.post(f"/institution-alerts/{alert_id}/items/transfer_severe/done")
+    assert again.status_code == 422 and "已于" in visible(again.text)
+    assert f'id="done-{alert_id}-transfer_severe"' not in client.get("/key-populations").text
+    with console(url) as viewer:
+        login(viewer, "viewer")
+        text = viewer.get("/key-populations").text
+        assert '<form method="post"' not in text.split('id="registry"')[-1]

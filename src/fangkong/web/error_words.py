@@ -66,6 +66,8 @@ ERRORS: dict[str, str] = {
     "{} is not in your jurisdiction": "{0} 不在您的辖区内",
     "{} is not on this alert's checklist": "{0} 不在该预警的处置清单中",
     "{} was done at {}": "{0} 已于 {1} 完成",
+    "{} is not a key-population kind": "{0} 不是重点人群类别",
+    "{} is not a risk grade": "{0} 不是风险等级",
     # ---- values that cannot be read ----
     "{} is not a date": "{0} 不是有效日期",
     "{} is not a date (YYYY-MM-DD)": "{0} 不是有效日期（格式 YYYY-MM-DD）",
