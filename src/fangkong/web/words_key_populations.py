@@ -21,7 +21,7 @@ WORDS: dict[str, dict[str, str]] = {
     "kp_plan": {"zh": "健康安全随访", "en": "Health-and-safety plan"},
     "kp_next_check": {"zh": "下次随访", "en": "Next check"},
     "kp_why": {"zh": "评定依据", "en": "Why"},
-    "kp_every": {"zh": "每 {n} 天随访一次", "en": "checked every {n} days"},
+    "kp_every": {"zh": "每 {n} 天随访一次", "en": "checked every {n} day(s)"},
     "kp_checker": {"zh": "随访人", "en": "by"},
     "kp_last_check": {"zh": "上次随访", "en": "last check"},
     "kp_overdue": {"zh": "已逾期", "en": "overdue"},
