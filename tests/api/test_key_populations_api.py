@@ -166,3 +166,22 @@ def test_the_registry_import_is_idempotent_and_checks_the_check_digit(demo: Demo
     bad = number[:-1] + ("1" if number[-1] != "1" else "2")
     r = upload(f"document_number,kinds\n{bad},pregnant\n")
     assert r.status_code == 422 and error(r)["field"] == "document_number", r.text
+
+
+def test_a_change_for_another_person_and_an_end_twice_are_refused(demo: Demo) -> None:
+    a = person(demo, "Chen 70", "907", "19520303")
+    b = person(demo, "Liu 75", "908", "19470404")
+    entry = demo.post(
+        "worker1", "/api/key-populations", {"person_id": a["id"], "kinds": ["elderly_disabled"]}, status=201
+    )
+    assert entry["grade"] == "high"
+    r = demo.client.put(
+        f"/api/key-populations/{entry['id']}",
+        json={"person_id": b["id"], "kinds": ["pregnant"]},
+        headers=demo.as_("worker1"),
+    )
+    assert r.status_code == 422 and error(r)["field"] == "person_id"
+    demo.post("worker1", f"/api/key-populations/{entry['id']}/end")
+    r = demo.client.post(f"/api/key-populations/{entry['id']}/end", headers=demo.as_("worker1"))
+    assert r.status_code == 422 and error(r)["field"] == "entry_id"
+    assert demo.get("worker1", "/api/key-populations", ended="true")["total"] >= 1
