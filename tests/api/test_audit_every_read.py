@@ -215,6 +215,28 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/supplies/sites/{site_id}"): Reads("command", "/supplies/sites/{supply_site_id}"),
     ("POST", "/supplies/sites/{site_id}/movements"): CHANGE,
     ("POST", "/supplies/sites/{site_id}/allocate"): CHANGE,
+    ("GET", "/key-populations"): Reads("command", "/key-populations"),
+    ("POST", "/key-populations/{entry_id}/checks"): CHANGE,
+    ("POST", "/institution-alerts/{alert_id}/items/{step}/done"): CHANGE,
+    # ---- key populations and key institutions (measure 14) ----
+    ("GET", "/api/key-populations"): Reads("command", "/api/key-populations"),
+    ("POST", "/api/key-populations"): CHANGE,
+    ("PUT", "/api/key-populations/{entry_id}"): CHANGE,
+    ("POST", "/api/key-populations/{entry_id}/end"): CHANGE,
+    ("POST", "/api/key-populations/{entry_id}/checks"): CHANGE,
+    ("GET", "/api/key-populations/overdue"): Reads("command", "/api/key-populations/overdue"),
+    ("POST", "/api/key-populations/import"): CHANGE,
+    ("GET", "/api/persons/{person_id}/key-population"): Reads("command", "/api/persons/{person_id}/key-population"),
+    ("GET", "/api/key-institutions"): NotPersonal("nursing homes and the like, residents and staff counts: no person"),
+    ("POST", "/api/key-institutions"): CHANGE,
+    ("GET", "/api/key-institutions/{institution_id}"): NotPersonal(
+        "an institution, its counts and closed-management periods: no person named"
+    ),
+    ("PATCH", "/api/key-institutions/{institution_id}"): CHANGE,
+    ("POST", "/api/key-institutions/{institution_id}/closures"): CHANGE,
+    ("POST", "/api/key-institutions/{institution_id}/alerts"): CHANGE,
+    ("GET", "/api/institution-alerts"): Reads("command", "/api/institution-alerts"),
+    ("POST", "/api/institution-alerts/{alert_id}/items/{step}/done"): CHANGE,
     # ---- the console ----
     ("MOUNT", "/console-static"): META,
     ("GET", "/favicon.ico"): META,

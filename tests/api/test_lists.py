@@ -101,6 +101,10 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/persons/{person_id}/vaccinations",
         "/api/persons/{person_id}/vaccination-outreach",
         "/api/vaccination/outreach",
+        "/api/key-populations",
+        "/api/key-populations/overdue",
+        "/api/key-institutions",
+        "/api/institution-alerts",
     }
 
 

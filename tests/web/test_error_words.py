@@ -57,6 +57,10 @@ PASSED_ON = {
     ("services/vaccination/imports.py", "exc.message"),
     # rules.resident_id's problem (its texts are the rules' reasons, said by reason_words' catalogue)
     ("services/vaccination/imports.py", "checked.problems[0].text"),
+    # the registry import (measure 14): a resident ID's problem (rules.resident_id, said by reason_words) and a
+    # refusal of services/key_populations/service.py (walked there) passed on with its row number
+    ("services/key_populations/imports.py", "check.problems[0].text"),
+    ("services/key_populations/imports.py", "e.message"),
 }
 # the rules' message that `visits` passes on (rules.home_visit builds it; the reason test does not walk it)
 HOME_VISIT = "{} °C is outside {}–{} °C: measure again"

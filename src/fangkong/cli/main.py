@@ -9,6 +9,7 @@ from fangkong.cli import (
     backup,
     bulk,
     cases,
+    key_populations,
     lab,
     plan,
     policy,
@@ -54,6 +55,7 @@ app.add_typer(bulk.bulk_app, name="bulk")
 app.add_typer(resources.resources_app, name="resources")
 app.add_typer(supplies.supplies_app, name="supplies")
 app.add_typer(vaccination.vaccination_app, name="vaccination")
+app.add_typer(key_populations.keypop_app, name="keypop")
 
 
 if __name__ == "__main__":

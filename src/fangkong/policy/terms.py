@@ -291,3 +291,68 @@ class OutreachOutcome(StrEnum):
     contraindication = "contraindication"  # 接种禁忌
     refusal = "refusal"  # 拒绝接种
     later_date = "later_date"  # 约定日后接种
+
+
+class KeyPopulationKind(StrEnum):
+    """Why a person is on the key-population registry (measure 14: 摸清辖区内合并基础性疾病老年人等人群底数 ...
+    the elderly, people with underlying diseases, pregnant women, dialysis patients; issue 19 adds the disabled
+    elderly, cancer patients in treatment and children in difficulty)."""
+
+    elderly_living_alone = "elderly_living_alone"  # 独居老人
+    elderly_disabled = "elderly_disabled"  # 失能老人
+    underlying_disease = "underlying_disease"  # 基础性疾病患者
+    pregnant = "pregnant"  # 孕产妇
+    hemodialysis = "hemodialysis"  # 血液透析患者
+    cancer_treatment = "cancer_treatment"  # 正在治疗的肿瘤患者
+    child_in_difficulty = "child_in_difficulty"  # 困境儿童
+
+
+class RiskGrade(StrEnum):
+    """A key person's risk grade for the classified management of measure 14 (分类分级管理), lowest first."""
+
+    low = "low"  # 低风险
+    medium = "medium"  # 中风险
+    high = "high"  # 高风险
+
+    @property
+    def rank(self) -> int:
+        return list(RiskGrade).index(self)
+
+
+class KeyInstitutionKind(StrEnum):
+    """A key institution measure 14 asks to protect (加强养老院、儿童福利院、精神专科医院等机构的防护)."""
+
+    nursing_home = "nursing_home"  # 养老院
+    psychiatric_hospital = "psychiatric_hospital"  # 精神专科医院
+    welfare_home = "welfare_home"  # 福利院
+
+
+class InstitutionAlertStatus(StrEnum):
+    """Where an institution alert stands (measure 14): open while a checklist item is not done."""
+
+    open = "open"  # 处置中
+    closed = "closed"  # 已处置
+
+
+class AlertStep(StrEnum):
+    """An item of an institution alert's response checklist (measure 14 with the care rules of measure 11)."""
+
+    test_everyone = "test_everyone"  # 全员核酸检测
+    isolate_on_site = "isolate_on_site"  # 就地隔离
+    transfer_severe = "transfer_severe"  # 重症患者转运
+
+
+class InfectedRole(StrEnum):
+    """Who in a key institution is infected (measure 14): a resident or a member of staff."""
+
+    resident = "resident"  # 在院人员
+    staff = "staff"  # 工作人员
+
+
+class CheckOutcome(StrEnum):
+    """What a health-and-safety check on a key person found (measure 14; measure 17's needs follow from it)."""
+
+    well = "well"  # 情况良好
+    needs_help = "needs_help"  # 需要帮助
+    unwell = "unwell"  # 身体不适
+    unreachable = "unreachable"  # 未联系上

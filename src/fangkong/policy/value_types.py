@@ -7,16 +7,19 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from fangkong.policy.terms import (
+    AlertStep,
     AllocationGroup,
     AreaLevel,
     CampaignCondition,
     CareLevel,
     Facility,
+    KeyPopulationKind,
     MayGoOut,
     PhaseKind,
     Restriction,
     RiskFactor,
     Severity,
+    VaccinationStatus,
     VaccinePlatform,
 )
 
@@ -123,6 +126,9 @@ VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "severities": TypeAdapter(tuple[Severity, ...]),
     "allocation_groups": TypeAdapter(tuple[AllocationGroup, ...]),
     "vaccine_products": TypeAdapter(VaccineProducts),
+    "key_population_kinds": TypeAdapter(tuple[KeyPopulationKind, ...]),
+    "vaccination_statuses": TypeAdapter(tuple[VaccinationStatus, ...]),
+    "alert_steps": TypeAdapter(tuple[AlertStep, ...]),
 }
 
 # Kept for readers of the data: the testing conditions measure 6 names.

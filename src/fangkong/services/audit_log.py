@@ -53,6 +53,10 @@ AUDIT_ENTITIES = (
     "campaign_sampling",
     "transition_preview",
     "worklist_export",
+    # key populations and key institutions (measure 14)
+    "key_populations",
+    "key_population_overdue",
+    "institution_alerts",
 )
 AUDIT_SORTS = ("at", "-at")
 

@@ -28,6 +28,7 @@ from fangkong.services.health_codes.service import recompute
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.jurisdictions.service import create_jurisdiction
+from fangkong.services.key_populations.demo import demo_key_populations
 from fangkong.services.lab.imports import import_results, import_samples
 from fangkong.services.orders.schemas import OrderCreate
 from fangkong.services.orders.service import place_order
@@ -41,6 +42,7 @@ from fangkong.services.tracing.venues import VenueCreate, import_scans, register
 from fangkong.services.users.models import User
 from fangkong.services.users.passwords import DEMO_PASSWORD as DEMO_PASSWORD  # the demo prints it
 from fangkong.services.users.service import create_user, opens_with
+from fangkong.services.vaccination.demo import demo_vaccinations
 from fangkong.services.visits.demo import demo_visits
 
 DEMO_TODAY = date(2022, 11, 16)
@@ -247,6 +249,8 @@ def load_demo(
     demo_visits(session, SYSTEM, DEMO_TODAY, communities[0])  # this morning's home visits, one with a fever
     demo_care(session, SYSTEM, DEMO_TODAY, COUNTY, communities, policy=policy)  # hospitals, beds, a severity mix
     demo_supplies(session, SYSTEM, DEMO_TODAY, COUNTY)  # medicines and equipment with two weeks of dispensing
+    demo_vaccinations(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # doses: most adults boosted, elders less so
+    demo_key_populations(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # key people, their checks, a nursing home
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 

@@ -19,10 +19,12 @@ from fangkong.policy.terms import (
     CampaignCondition,
     CampaignScope,
     JurisdictionLevel,
+    KeyPopulationKind,
     Population,
     RiskFactor,
     SampleStage,
     Severity,
+    VaccinationStatus,
 )
 from fangkong.rules.admission import admission
 from fangkong.rules.bubble import bubble_entry
@@ -36,6 +38,7 @@ from fangkong.rules.plans import Plan, management_plan, parse_category
 from fangkong.rules.preboarding import PreboardingTest, check_preboarding
 from fangkong.rules.resident_id import check_resident_id
 from fangkong.rules.risk_area import area_level
+from fangkong.rules.risk_grade import risk_grade
 from fangkong.rules.testing_campaign import review_campaign
 from fangkong.rules.vaccination import DoseGiven, vaccination_status
 
@@ -131,6 +134,15 @@ class VaccinationGiven(_Given):
 class ResidentIdGiven(_Given):
     value: str
     date: dt.date | None = None
+
+
+class RiskGradeGiven(_Given):
+    """A key person's facts (measure 14): age, registry kinds and vaccination status (measure 12) on a day."""
+
+    date: dt.date
+    age: int = Field(ge=0, le=150)
+    kinds: list[KeyPopulationKind] = []
+    vaccination_status: VaccinationStatus = VaccinationStatus.unvaccinated
 
 
 def _decision(d: Decision, **answer: Any) -> dict[str, Any]:
@@ -258,6 +270,11 @@ def ask_resident_id(g: ResidentIdGiven, policy: Policy) -> dict[str, Any]:
     }
 
 
+def ask_risk_grade(g: RiskGradeGiven, policy: Policy) -> dict[str, Any]:
+    d = risk_grade(g.age, g.kinds, g.vaccination_status, _rules(policy, g.date, g.policy))
+    return _decision(d, grade=d.grade.value, check_every_days=d.check_every_days)
+
+
 QUESTIONS: dict[str, tuple[type[_Given], Callable[[Any, Policy], dict[str, Any]]]] = {
     "plan": (PlanGiven, ask_plan),
     "ct": (CtGiven, ask_ct),
@@ -271,4 +288,5 @@ QUESTIONS: dict[str, tuple[type[_Given], Callable[[Any, Policy], dict[str, Any]]
     "departure": (DepartureGiven, ask_departure),
     "admission": (AdmissionGiven, ask_admission),
     "vaccination": (VaccinationGiven, ask_vaccination),
+    "risk_grade": (RiskGradeGiven, ask_risk_grade),
 }

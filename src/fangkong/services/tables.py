@@ -15,6 +15,14 @@ from fangkong.services.file_imports.models import LabImport
 from fangkong.services.health_codes.models import HealthCode, HealthCodeChange
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.key_populations.models import (
+    AlertItem,
+    ClosedManagement,
+    InstitutionAlert,
+    KeyInstitution,
+    KeyPerson,
+    KeyPersonCheck,
+)
 from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, Sampling
 from fangkong.services.overreach.models import OverreachFinding
@@ -29,19 +37,25 @@ from fangkong.services.visits.models import HomeVisit
 
 __all__ = [
     "AddressChange",
+    "AlertItem",
     "ApiToken",
     "AuditEntry",
     "Campaign",
     "CareFacility",
     "CareStay",
+    "ClosedManagement",
     "ContactCandidate",
     "HealthCode",
     "HealthCodeChange",
     "HomeVisit",
     "Infection",
     "InfectionSeverity",
+    "InstitutionAlert",
     "IsolationSite",
     "Jurisdiction",
+    "KeyInstitution",
+    "KeyPerson",
+    "KeyPersonCheck",
     "LabImport",
     "LabResult",
     "ManagementOrder",

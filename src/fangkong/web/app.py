@@ -18,6 +18,7 @@ from fangkong.web import (
     csrf,
     forms,
     infection_pages,
+    key_populations_pages,
     list_pages,
     pages,
     person_pages,
@@ -57,5 +58,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(user_pages.router, dependencies=checked)
     app.include_router(retention_pages.router, dependencies=checked)
     app.include_router(supplies_pages.router, dependencies=checked)
+    app.include_router(key_populations_pages.router, dependencies=checked)
     pages.install(app)
     return app

@@ -303,6 +303,18 @@ CATALOGUE: dict[str, str] = {
     "none left for the {} asked": "申请 {0}，已无库存可供应",
     "given {} of the {} asked: the rest ran out": "申请 {1}，供应 {0}：其余已用完",
     "{} available for {} asked: {} given, {} left": "可供应 {0}，申请 {1}：供应 {2}，剩余 {3}",
+    # ---- risk_grade.py (measures 14 and 12) ----
+    "aged {} ({} or more): high risk grade": "{0} 岁（{1} 岁及以上）：高风险等级",
+    "aged {} ({} or more): at least medium": "{0} 岁（{1} 岁及以上）：至少为中风险等级",
+    "registered as {}: high risk grade": "登记为{0}：高风险等级",
+    "registered as {}: at least medium": "登记为{0}：至少为中风险等级",
+    "vaccination {}: raised one grade to {}": "疫苗接种情况为{0}：风险等级上调一级至{1}",
+    "vaccination {}: no change": "疫苗接种情况为{0}：风险等级不变",
+    "{} risk grade: checked every {} days": "{0}等级：每 {1} 天随访一次",
+    # ---- institution_alert.py (measure 14, with measure 11) ----
+    "an infection among the {}: {}": "{0}中出现感染者：{1}",
+    "within {} hours of the alert": "预警后 {0} 小时内完成",
+    "an infection among the {} of a key institution: {} steps": "重点机构{0}中出现感染者：处置清单共 {1} 项",
     # ---- texts the services build around a rule's reason (risk-area history, refusals) ----
     "infection {} on {}: {}": "感染者 {0}，{1}：{2}",
     "sample {} judged a past infection, sampled on {}: {}": "样本 {0} 判定为既往感染，{1} 采样：{2}",
@@ -448,6 +460,26 @@ VOCAB: dict[str, str] = {
     "cansino_ad5": "康希诺腺病毒载体疫苗",
     "cansino_ad5_inhaled": "康希诺吸入用腺病毒载体疫苗",
     "zhifei_zf2001": "智飞重组蛋白疫苗",
+    # key populations and key institutions (measure 14: key_populations.*)
+    "elderly_living_alone": "独居老人",
+    "elderly_disabled": "失能老人",
+    "underlying_disease": "基础性疾病患者",
+    "pregnant": "孕产妇",
+    "hemodialysis": "血液透析患者",
+    "cancer_treatment": "正在治疗的肿瘤患者",
+    "child_in_difficulty": "困境儿童",
+    "partial": "未完成全程接种",
+    "full_course": "完成全程接种",
+    "boosted": "完成加强免疫",
+    "transfer_severe": "重症患者转运",
+    "isolate_on_site": "就地隔离",
+    "test_everyone": "全员核酸检测",
+    "resident": "在院人员",
+    "staff": "工作人员",
+    "well": "情况良好",
+    "needs_help": "需要帮助",
+    "unwell": "身体不适",
+    "unreachable": "未联系上",
 }
 
 # What the console's table knows under a prefix (a colour, an infection's kind, a campaign's condition and scope).

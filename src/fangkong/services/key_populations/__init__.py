@@ -1,0 +1,1 @@
+"""Key populations and key institutions (measure 14; issue 19)."""
