@@ -77,7 +77,7 @@ def person(session: Session, birth: date = date(1957, 5, 1), seq: int = 1, where
 
 
 def dose(product: str, n: int, on: str, **more: str) -> DoseIn:
-    return DoseIn(product=product, dose_number=n, given_on=date.fromisoformat(on), **more)  # type: ignore[arg-type]
+    return DoseIn(product=product, dose_number=n, given_on=date.fromisoformat(on), **more)
 
 
 def count(session: Session, table: type) -> int:
@@ -174,7 +174,7 @@ def test_outreach(session: Session) -> None:
 def test_bad_outreach_is_refused(session: Session, given: dict[str, object], field: str) -> None:
     p = person(session)
     with pytest.raises(InvalidInput) as caught:
-        record_outreach(session, actor(session), p.id, OutreachIn(**{"asked_on": TODAY, **given}), today=TODAY)  # type: ignore[arg-type]
+        record_outreach(session, actor(session), p.id, OutreachIn(**{"asked_on": TODAY, **given}), today=TODAY)
     assert caught.value.field == field
     assert count(session, VaccinationOutreach) == 0
 

@@ -270,10 +270,15 @@ def test_a_severe_case_is_graded_and_transferred_from_the_infection_page(client:
     assert moved.status_code == 303
     assert "Admitted." in client.get(moved.headers["location"].split("#")[0] + "&lang=en").text
     with unit_of_work(session_factory(make_engine(url))) as session:
-        stays = session.execute(
-            select(CareStay.facility_id, CareStay.end).where(CareStay.infection_id == infection).order_by(CareStay.id)
-        ).all()
-        assert stays[-2] == (fid, "transferred") and stays[-1] == (target, None)
+        moves = [
+            tuple(row)
+            for row in session.execute(
+                select(CareStay.facility_id, CareStay.end)
+                .where(CareStay.infection_id == infection)
+                .order_by(CareStay.id)
+            )
+        ]
+        assert moves[-2] == (fid, "transferred") and moves[-1] == (target, None)
     count = _count(url, CareStay)
     refused = client.post(f"/infections/{infection}/admit?lang=en", data={"facility_id": "abc"})
     assert refused.status_code == 422 and 'id="care-error"' in refused.text
