@@ -13,10 +13,12 @@ from fangkong.policy.terms import (
     CareLevel,
     Facility,
     MayGoOut,
+    NeedKind,
     PhaseKind,
     Restriction,
     RiskFactor,
     Severity,
+    Urgency,
 )
 
 
@@ -89,6 +91,8 @@ VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "day_shares": TypeAdapter(DayShares),
     "severities": TypeAdapter(tuple[Severity, ...]),
     "allocation_groups": TypeAdapter(tuple[AllocationGroup, ...]),
+    "urgency": TypeAdapter(Urgency),
+    "need_kinds": TypeAdapter(tuple[NeedKind, ...]),
 }
 
 # Kept for readers of the data: the testing conditions measure 6 names.
