@@ -23,6 +23,19 @@ from fangkong.web.i18n import MESSAGES
 
 # English template -> Chinese template ({0}, {1}, ... are the English fields in order; a literal brace is doubled).
 ERRORS: dict[str, str] = {
+    # ---- services during closure (measure 17: the needs list, receiving points, hotline) ----
+    "a need names the person it is for": "需求须写明服务对象",
+    "must not be blank": "不能为空",
+    "need {} is met, refused or withdrawn: only an open or assigned need can change": (
+        "需求 {0} 已办结、已拒绝或已撤销：只有待分派或已分派的需求可以更改"
+    ),
+    "say what the refusal said": "请写明拒绝的理由",
+    "unknown need {} in this jurisdiction": "本辖区没有需求 {0}",
+    "unknown person {}": "没有人员 {0}",
+    "{} is in the future: record a call made": "{0} 晚于当前时间：请记录已接听的来电",
+    "{} is later than the {}-hour deadline": "{0} 晚于 {1} 小时的办理时限",
+    "{} is not after the need was raised": "{0} 不晚于需求提出时间",
+    "{} is not an active user serving the person's jurisdiction": "{0} 不是服务该人员所在辖区的在用账号",
     # ---- supplies (measure 13: drug and equipment reserves) ----
     "a day's dispensed quantity cannot be negative": "单日发放数量不能为负数",
     "a supply site named {} exists": "已有名为 {0} 的物资点",
@@ -367,6 +380,7 @@ ERRORS: dict[str, str] = {
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
 NOT_FOUND: dict[str, str] = {
     "supply site": "物资点",
+    "need": "需求",
     "supply item": "物品",
     "person": "人员",
     "user": "账号",

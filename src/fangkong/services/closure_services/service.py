@@ -225,7 +225,7 @@ def _open_need(session: Session, actor: Actor, need_id: int) -> ClosureNeed:
     actor.require(Permission.write_persons)
     need = need_in_scope(session, actor, need_id)
     if need.status not in OPEN:
-        raise Conflict("status", f"need {need.id} is {need.status}: only an open or assigned need can change")
+        raise Conflict("status", f"need {need.id} is met, refused or withdrawn: only an open or assigned need can change")
     return need
 
 
