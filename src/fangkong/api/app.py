@@ -21,6 +21,7 @@ from fangkong.api import (
     routes_capacity,
     routes_care,
     routes_check,
+    routes_closure,
     routes_infections,
     routes_lab,
     routes_measures,
@@ -115,6 +116,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_care.router,
         routes_capacity.router,
         routes_supplies.router,
+        routes_closure.router,
         routes_users.router,
         routes_person_rights.router,
     ):

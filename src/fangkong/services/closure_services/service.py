@@ -225,7 +225,9 @@ def _open_need(session: Session, actor: Actor, need_id: int) -> ClosureNeed:
     actor.require(Permission.write_persons)
     need = need_in_scope(session, actor, need_id)
     if need.status not in OPEN:
-        raise Conflict("status", f"need {need.id} is met, refused or withdrawn: only an open or assigned need can change")
+        raise Conflict(
+            "status", f"need {need.id} is met, refused or withdrawn: only an open or assigned need can change"
+        )
     return need
 
 
@@ -355,8 +357,16 @@ def escalate_late(session: Session, actor: Actor, *, now: datetime, policy: Poli
             made.append(step)
         need.escalation_level = max(need.escalation_level, decision.level)
     session.flush()
+    people = {n.id: n.person_id for n in late}
     for step in made:
-        record(session, actor, action="escalate", entity="need", entity_id=step.need_id, detail={"level": step.level})
+        record(
+            session,
+            actor,
+            action="update",
+            entity="person",
+            entity_id=people[step.need_id],
+            detail={"need": step.need_id, "escalated": step.level, "to": step.to_jurisdiction_code},
+        )
     return made
 
 
@@ -490,7 +500,12 @@ def record_call(session: Session, actor: Actor, data: HotlineCreate, *, now: dat
     )
     session.add(call)
     session.flush()
-    record(session, actor, action="create", entity="hotline_record", entity_id=call.id)
+    if data.need_id is not None:
+        linked = session.get(ClosureNeed, data.need_id)
+        if linked is not None:
+            record(
+                session, actor, action="create", entity="person", entity_id=linked.person_id, detail={"call": call.id}
+            )
     return call
 
 
@@ -503,8 +518,8 @@ def list_calls(
     limit: int = 50,
     reason: str | None = None,
 ) -> tuple[list[HotlineRecord], int]:
-    """Hotline records in the actor's subtree, newest first; a caller's phone is personal data, so each listed record
-    is audited (in the person's trail when the call raised a need)."""
+    """Hotline records in the actor's subtree, newest first; a caller's phone is personal data, so the read is
+    audited (in the person's trail when the call raised a need, else under the route)."""
     actor.require(Permission.read_persons)
     root = scope_root(session, actor, jurisdiction_code)
     stmt = (
@@ -518,12 +533,28 @@ def list_calls(
         n.id: n.person_id
         for n in session.scalars(select(ClosureNeed).where(ClosureNeed.id.in_([c.need_id for c in rows if c.need_id])))
     }
+    unlinked = []
     for call in rows:
         if call.need_id is not None and call.need_id in people:
-            entity, entity_id = "person", people[call.need_id]
+            record(
+                session,
+                actor,
+                action="listed",
+                entity="person",
+                entity_id=people[call.need_id],
+                reason=reason,
+                detail={"call": call.id},
+            )
         else:
-            entity, entity_id = "hotline_record", call.id
+            unlinked.append(call.id)
+    if unlinked:  # a caller's phone with no person on record: the read is kept under the route
         record(
-            session, actor, action="listed", entity=entity, entity_id=entity_id, reason=reason, detail={"call": call.id}
+            session,
+            actor,
+            action="listed",
+            entity="route",
+            entity_id="hotline",
+            reason=reason,
+            detail={"calls": unlinked},
         )
     return rows, total
