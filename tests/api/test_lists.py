@@ -98,6 +98,10 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/supplies/stock",
         "/api/supplies/sites/{site_id}/movements",
         "/api/supplies/requests",
+        "/api/needs",
+        "/api/needs/{need_id}/escalations",
+        "/api/receiving-points",
+        "/api/hotline",
     }
 
 

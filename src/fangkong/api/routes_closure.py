@@ -114,10 +114,18 @@ def refuse(
     return refuse_need(session, actor, need_id, body, now=now, policy=rules)
 
 
-@router.get("/needs/{need_id}/escalations", response_model=list[EscalationRead])
-def escalations(need_id: StoreId, session: DbSession, actor: CurrentActor, reason: Why = None) -> list[EscalationRead]:
+@router.get("/needs/{need_id}/escalations", response_model=Page[EscalationRead])
+def escalations(
+    need_id: StoreId,
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    reason: Why = None,
+) -> Page[EscalationRead]:
     """A need's escalations up the jurisdiction tree, first first."""
-    return [EscalationRead.model_validate(e) for e in list_escalations(session, actor, need_id, reason=reason)]
+    rows, total = list_escalations(session, actor, need_id, offset=offset, limit=limit, reason=reason)
+    return Page(items=[EscalationRead.model_validate(e) for e in rows], total=total, offset=offset, limit=limit)
 
 
 @router.post("/needs/escalations", response_model=list[EscalationRead])

@@ -425,14 +425,13 @@ def is_overdue(need: ClosureNeed, now: datetime) -> bool:
 
 
 def list_escalations(
-    session: Session, actor: Actor, need_id: int, *, reason: str | None = None
-) -> list[NeedEscalation]:
-    """A need's escalations, first first."""
+    session: Session, actor: Actor, need_id: int, *, offset: int = 0, limit: int = 50, reason: str | None = None
+) -> tuple[list[NeedEscalation], int]:
+    """A need's escalations up the jurisdiction tree, first first; the read is noted in the person's trail."""
     need = need_in_scope(session, actor, need_id)
     record(session, actor, action="read", entity="person", entity_id=need.person_id, reason=reason)
-    return list(
-        session.scalars(select(NeedEscalation).where(NeedEscalation.need_id == need.id).order_by(NeedEscalation.level))
-    )
+    stmt = select(NeedEscalation).where(NeedEscalation.need_id == need.id).order_by(NeedEscalation.level)
+    return page_of(session, stmt, offset=offset, limit=limit)
 
 
 # ---- receiving points and the hotline ---------------------------------------------------------------------------
