@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from fangkong.cli import areas, backup, bulk, cases, lab, plan, policy, resources, retention, store, supplies
+from fangkong.cli import areas, backup, bulk, cases, closure, lab, plan, policy, resources, retention, store, supplies
 from fangkong.services import logs
 
 app = typer.Typer(
@@ -40,6 +40,7 @@ app.add_typer(areas.overlay_app, name="overlay")
 app.add_typer(bulk.bulk_app, name="bulk")
 app.add_typer(resources.resources_app, name="resources")
 app.add_typer(supplies.supplies_app, name="supplies")
+app.add_typer(closure.needs_app, name="needs")
 
 
 if __name__ == "__main__":
