@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from fangkong.policy import load_policy
 from fangkong.services.access import Actor
 from fangkong.services.calendar import local_instant
-from fangkong.services.closure_services.models import ReceivingPoint
+from fangkong.services.closure_services.models import ClosureNeed, ReceivingPoint
 from fangkong.services.closure_services.service import (
     HotlineCreate,
     NeedCreate,
@@ -48,8 +48,9 @@ def demo_needs(session: Session, actor: Actor, today: date, county: str) -> int:
     policy = load_policy()
     morning = local_instant(today, time(9))
     community = people[0].jurisdiction_code
-    raised = []
-    for (kind, hours), person in zip(NEEDS, people * len(NEEDS), strict=False):
+    raised: list[ClosureNeed] = []
+    for i, (kind, hours) in enumerate(NEEDS):
+        person = people[i % len(people)]
         at = morning - timedelta(hours=hours)
         need = raise_need(
             session, actor, NeedCreate(person_id=person.id, kind=kind, detail="demo"), now=at, policy=policy
@@ -62,16 +63,20 @@ def demo_needs(session: Session, actor: Actor, today: date, county: str) -> int:
         ReceivingPointCreate(name=POINT, address="North gate", jurisdiction_code=community, hours="08:00-20:00"),
         now=morning,
     )
-    for need, summary in ((raised[0], "asks for her blood-pressure medicine"), (None, "asks when deliveries come")):
+    calls: list[tuple[ClosureNeed | None, str]] = [
+        (raised[0], "asks for her blood-pressure medicine"),
+        (None, "asks when deliveries come"),
+    ]
+    for linked, summary in calls:
         record_call(
             session,
             actor,
             HotlineCreate(
                 jurisdiction_code=community,
                 caller_phone="13800000000",
-                called_at=(need.raised_at if need else morning),
+                called_at=(linked.raised_at if linked else morning),
                 summary=summary,
-                need_id=need.id if need else None,
+                need_id=linked.id if linked else None,
             ),
             now=morning,
         )
