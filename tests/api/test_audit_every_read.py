@@ -207,6 +207,7 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/api/receiving-points"): CHANGE,
     ("GET", "/api/hotline"): Reads("command", "/api/hotline"),
     ("POST", "/api/hotline"): CHANGE,
+    ("GET", "/needs"): Reads("command", "/needs"),
     ("GET", "/supplies"): AGGREGATE,
     ("GET", "/supplies.csv"): AGGREGATE,
     ("GET", "/supplies/sites/{site_id}"): Reads("command", "/supplies/sites/{supply_site_id}"),

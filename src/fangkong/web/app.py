@@ -12,6 +12,7 @@ from fangkong.policy import Policy
 from fangkong.services.calendar import Clock, system_clock
 from fangkong.web import (
     campaign_pages,
+    closure_pages,
     command_pages,
     csrf,
     forms,
@@ -40,6 +41,7 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     checked = [Depends(csrf.checked)]
     app.include_router(pages.router, dependencies=checked)
     app.include_router(worklist_pages.router, dependencies=checked)
+    app.include_router(closure_pages.router, dependencies=checked)
     app.include_router(person_pages.router, dependencies=checked)
     app.include_router(forms.router, dependencies=checked)
     app.include_router(risk_area_pages.router, dependencies=checked)

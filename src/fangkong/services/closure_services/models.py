@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fangkong.services.persons.models import Person
 from fangkong.services.store import Base, UtcDateTime, utcnow
 
 
@@ -42,6 +43,8 @@ class ClosureNeed(Base):
     refused_by: Mapped[str | None] = mapped_column(String(100))
     refusals: Mapped[int] = mapped_column(Integer, default=0)  # a medical need may be refused, and re-routed, again
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)  # the highest level escalated to
+
+    person: Mapped[Person] = relationship(lazy="joined")
 
 
 class NeedEscalation(Base):

@@ -384,18 +384,21 @@ def list_needs(
     jurisdiction_code: str | None = None,
     overdue: bool | None = None,
     person_id: int | None = None,
+    still_open: bool = False,
     offset: int = 0,
     limit: int = 50,
     reason: str | None = None,
 ) -> tuple[list[ClosureNeed], int]:
     """Needs of people in the actor's subtree (or a jurisdiction inside it), earliest deadline first; each listed
-    need is noted in its person's trail. `status` "open" means open or assigned (still to be met) unless a single
-    status word is given; `overdue` keeps those still to be met whose deadline has passed (or has not)."""
+    need is noted in its person's trail. `status` keeps one state, `still_open` the open and assigned ones (still to
+    be met); `overdue` keeps those still to be met whose deadline has passed (or, false, those not yet due)."""
     actor.require(Permission.read_persons)
     root = scope_root(session, actor, jurisdiction_code)
     stmt = select(ClosureNeed).where(ClosureNeed.jurisdiction_path.startswith(root))
     if status is not None:
         stmt = stmt.where(ClosureNeed.status == parse_term(NeedStatus, status, "status").value)
+    if still_open:
+        stmt = stmt.where(ClosureNeed.status.in_([s.value for s in OPEN]))
     if kind is not None:
         stmt = stmt.where(ClosureNeed.kind == parse_term(NeedKind, kind, "kind").value)
     if urgency is not None:

@@ -1,0 +1,74 @@
+"""The needs queue of people under closure in the console (measure 17): the needs still to be met in the worker's
+jurisdiction, earliest deadline first, with kind, urgency, deadline, who has it and how far it was escalated; a late
+one is said to be late in words. Filters by state, kind, urgency and lateness. It reads through the service the API
+uses (`list_needs`: the same scope, and each listed need in its person's trail)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from fangkong.errors import FangkongError
+from fangkong.policy.terms import NeedKind, NeedStatus, Urgency
+from fangkong.services.closure_services.service import is_overdue, list_needs
+from fangkong.web.pages import CurrentActor, Db, error_page, now_of, render
+
+router = APIRouter(include_in_schema=False)
+PAGE = 50
+
+
+@router.get("/needs", response_class=HTMLResponse)
+def needs(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    status: str | None = None,
+    kind: str | None = None,
+    urgency: str | None = None,
+    overdue: str | None = None,
+    offset: int = 0,
+) -> HTMLResponse:
+    """The needs queue: open and assigned needs unless another state is asked for (measure 17)."""
+    now = now_of(request)
+    try:
+        rows, total = list_needs(
+            session,
+            actor,
+            now=now,
+            status=status or None,
+            still_open=not status,
+            kind=kind or None,
+            urgency=urgency or None,
+            overdue=True if overdue == "yes" else None,
+            offset=offset,
+            limit=PAGE,
+            reason="console",
+        )
+    except FangkongError as exc:
+        return error_page(request, actor, exc)
+
+    def link(**change: Any) -> str:
+        query = {"status": status or "", "kind": kind or "", "urgency": urgency or "", "overdue": overdue or ""}
+        query |= {"offset": offset} | change
+        return "/needs?" + urlencode({k: v for k, v in query.items() if v not in ("", None, 0)})
+
+    return render(
+        request,
+        "needs.html",
+        actor=actor,
+        rows=[(n, is_overdue(n, now)) for n in rows],
+        total=total,
+        state=status or "",
+        kind=kind or "",
+        urgency=urgency or "",
+        overdue=overdue or "",
+        statuses=[s.value for s in NeedStatus],
+        kinds=[k.value for k in NeedKind],
+        urgencies=[u.value for u in Urgency],
+        offset=offset,
+        page=PAGE,
+        link=link,
+    )
