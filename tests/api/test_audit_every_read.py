@@ -208,6 +208,8 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/api/hotline"): Reads("command", "/api/hotline"),
     ("POST", "/api/hotline"): CHANGE,
     ("GET", "/needs"): Reads("command", "/needs"),
+    ("POST", "/needs/{need_id}/take"): CHANGE,
+    ("POST", "/needs/{need_id}/done"): CHANGE,
     ("GET", "/supplies"): AGGREGATE,
     ("GET", "/supplies.csv"): AGGREGATE,
     ("GET", "/supplies/sites/{site_id}"): Reads("command", "/supplies/sites/{supply_site_id}"),

@@ -50,3 +50,17 @@ def test_the_needs_queue(client: TestClient) -> None:
     assert "Food and daily necessities" in food.text.split('id="needs"')[-1]
     bad = client.get("/needs?urgency=soonish&lang=en")
     assert bad.status_code == 422 and "urgency" in bad.text.lower()
+
+
+def test_a_worker_takes_a_need_and_marks_it_met(client: TestClient) -> None:
+    page = client.get("/needs?kind=food&lang=en")
+    need_id = int(page.text.split('id="take-')[1].split('"')[0])
+    taken = client.post(f"/needs/{need_id}/take")
+    assert taken.status_code == 303
+    after = client.get(taken.headers["location"] + "&lang=en")
+    assert "The need is now yours." in after.text and f'id="take-{need_id}"' not in after.text
+    met = client.post(f"/needs/{need_id}/done")
+    assert met.status_code == 303
+    assert f'id="need-{need_id}"' not in client.get("/needs").text  # met: off the queue
+    again = client.post(f"/needs/{need_id}/done", params={"lang": "en"})
+    assert again.status_code == 409 and 'id="problem"' in again.text
