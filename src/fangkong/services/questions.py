@@ -26,6 +26,7 @@ from fangkong.policy.terms import (
 )
 from fangkong.rules.admission import admission
 from fangkong.rules.bubble import bubble_entry
+from fangkong.rules.closure_needs import first_diagnosis_refusal, need_deadline
 from fangkong.rules.ct import PreviousResult, adjudicate_ct, parse_ct
 from fangkong.rules.decision import Decision
 from fangkong.rules.departure import departure_clearance
@@ -117,6 +118,24 @@ class AdmissionGiven(_Given):
     home_conditions_met: bool = Field(
         default=True, description="whether the home meets the conditions for home isolation"
     )
+
+
+class NeedDeadlineGiven(_Given):
+    """A need of a person under closure (measure 17): its kind, the urgency given (if any) and when it was raised."""
+
+    kind: str
+    urgency: str | None = None
+    raised_at: dt.datetime
+
+
+class NeedRefusalGiven(_Given):
+    """A refusal recorded against a need (measures 17 and 16): its ground and the person's code and area."""
+
+    date: dt.date
+    kind: str
+    ground: str
+    code_colour: str | None = None
+    in_high_risk_area: bool = False
 
 
 class ResidentIdGiven(_Given):
@@ -226,6 +245,17 @@ def ask_admission(g: AdmissionGiven, policy: Policy) -> dict[str, Any]:
     return _decision(d, level=d.level.value, facility=d.facility.value, high_risk=d.high_risk)
 
 
+def ask_need_deadline(g: NeedDeadlineGiven, policy: Policy) -> dict[str, Any]:
+    d = need_deadline(g.kind, g.urgency, g.raised_at, _rules(policy, g.raised_at.date(), g.policy))
+    return _decision(d, urgency=d.urgency.value, hours=d.hours, deadline=d.deadline)
+
+
+def ask_need_refusal(g: NeedRefusalGiven, policy: Policy) -> dict[str, Any]:
+    rules = _rules(policy, g.date, g.policy)
+    d = first_diagnosis_refusal(g.kind, g.ground, g.code_colour, g.in_high_risk_area, rules)
+    return _decision(d, medical=d.medical, over_reach=d.over_reach)
+
+
 def ask_resident_id(g: ResidentIdGiven, policy: Policy) -> dict[str, Any]:
     d = check_resident_id(g.value, g.date)
     return {
@@ -249,4 +279,6 @@ QUESTIONS: dict[str, tuple[type[_Given], Callable[[Any, Policy], dict[str, Any]]
     "local_action": (LocalActionGiven, ask_local_action),
     "departure": (DepartureGiven, ask_departure),
     "admission": (AdmissionGiven, ask_admission),
+    "need_deadline": (NeedDeadlineGiven, ask_need_deadline),
+    "need_refusal": (NeedRefusalGiven, ask_need_refusal),
 }
