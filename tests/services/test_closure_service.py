@@ -167,6 +167,7 @@ def test_receiving_points_and_hotline(session: Session) -> None:
             need_id=need.id,
         ),
         now=NOW,
+        policy=POLICY,
     )
     assert call.need_id == need.id and point.id
     with pytest.raises(InvalidInput) as caught:
@@ -177,6 +178,7 @@ def test_receiving_points_and_hotline(session: Session) -> None:
                 jurisdiction_code="110105001001", caller_phone="138", called_at=NOW + timedelta(hours=1), summary="x"
             ),
             now=NOW,
+            policy=POLICY,
         )
     assert caught.value.field == "called_at"
     rows, total = list_calls(session, WORKER)
@@ -194,3 +196,28 @@ def test_demo_needs(session: Session) -> None:
     assert total >= 1
     assert session.scalar(select(func.count()).select_from(HotlineRecord)) == 2
     assert session.scalar(select(func.count()).select_from(ReceivingPoint)) == 1
+
+
+def test_a_call_raises_a_need_due_from_the_call(session: Session) -> None:
+    pid = _person(session)
+    called = NOW - timedelta(hours=1)
+    base = {"jurisdiction_code": "110105001001", "caller_phone": "13800000000", "called_at": called, "summary": "x"}
+    with pytest.raises(InvalidInput) as caught:
+        record_call(
+            session,
+            WORKER,
+            HotlineCreate(**base, raises=NeedCreate(person_id=pid, kind="haircut")),
+            now=NOW,
+            policy=POLICY,
+        )
+    assert caught.value.field == "raises.kind"
+    assert _count(session) == 0 and session.scalar(select(func.count()).select_from(HotlineRecord)) == 0
+    call = record_call(
+        session,
+        WORKER,
+        HotlineCreate(**base, raises=NeedCreate(person_id=pid, kind="emergency")),
+        now=NOW,
+        policy=POLICY,
+    )
+    need = session.get(ClosureNeed, call.need_id)
+    assert need is not None and need.deadline == called + timedelta(hours=2)  # two hours from the call

@@ -168,6 +168,6 @@ def hotline(
 
 
 @router.post("/hotline", response_model=HotlineRead, status_code=status.HTTP_201_CREATED)
-def add_call(body: HotlineCreate, session: DbSession, actor: CurrentActor, now: Now) -> HotlineRead:
-    """Record a call to the hotline, and the need it raised if any."""
-    return HotlineRead.model_validate(record_call(session, actor, body, now=now))
+def add_call(body: HotlineCreate, session: DbSession, actor: CurrentActor, now: Now, rules: Rules) -> HotlineRead:
+    """Record a call to the hotline, with the need it was about or the need it raises (`raises`, due from the call)."""
+    return HotlineRead.model_validate(record_call(session, actor, body, now=now, policy=rules))

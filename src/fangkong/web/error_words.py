@@ -30,6 +30,7 @@ ERRORS: dict[str, str] = {
         "需求 {0} 已办结、已拒绝或已撤销：只有待分派或已分派的需求可以更改"
     ),
     "say what the refusal said": "请写明拒绝的理由",
+    "give the need the call was about or the need it raises, not both": "来电所涉需求与来电新提需求只能填写其一",
     "unknown need {} in this jurisdiction": "本辖区没有需求 {0}",
     "unknown person {}": "没有人员 {0}",
     "{} is in the future: record a call made": "{0} 晚于当前时间：请记录已接听的来电",

@@ -79,5 +79,6 @@ def demo_needs(session: Session, actor: Actor, today: date, county: str) -> int:
                 need_id=linked.id if linked else None,
             ),
             now=morning,
+            policy=policy,
         )
     return len(raised)

@@ -146,7 +146,10 @@ class HotlineCreate(BaseModel):
     caller_phone: str = Field(min_length=3, max_length=32)
     called_at: Moment
     summary: str = Field(min_length=1, max_length=4000)
-    need_id: StoreId | None = Field(default=None, description="the need the call raised, if any")
+    need_id: StoreId | None = Field(default=None, description="the need the call was about, if already on the list")
+    raises: NeedCreate | None = Field(
+        default=None, description="a need the call raises (its deadline runs from the call)"
+    )
 
 
 class HotlineRead(BaseModel):
@@ -478,36 +481,47 @@ def list_receiving_points(
     return page_of(session, stmt, offset=offset, limit=limit)
 
 
-def record_call(session: Session, actor: Actor, data: HotlineCreate, *, now: datetime) -> HotlineRecord:
-    """A call to the community's hotline (measure 17: 直通热线) and the need it raised, if any (a need of a person
-    in the same jurisdiction's subtree)."""
+def record_call(session: Session, actor: Actor, data: HotlineCreate, *, now: datetime, policy: Policy) -> HotlineRecord:
+    """A call to the community's hotline (measure 17: 直通热线) and the need it was about (one on the list, of a person
+    in the same jurisdiction's subtree) or the need it raises (`raises`, due from the call's time). Nothing is stored
+    when a field is refused; a field of the need raised is named under `raises.`."""
     actor.require(Permission.write_persons)
     j = jurisdiction_in_scope(session, actor, data.jurisdiction_code)
     if data.called_at > now:
         raise InvalidInput("called_at", f"{data.called_at.isoformat()} is in the future: record a call made")
-    if data.need_id is not None:
-        need = session.get(ClosureNeed, data.need_id)
-        if need is None or not actor.covers(need.jurisdiction_path) or not need.jurisdiction_path.startswith(j.path):
-            raise InvalidInput("need_id", f"unknown need {data.need_id} in this jurisdiction")
     summary = _text(data.summary)
     if summary is None:
         raise InvalidInput("summary", "must not be blank")
+    if data.need_id is not None and data.raises is not None:
+        raise InvalidInput("raises", "give the need the call was about or the need it raises, not both")
+    linked: ClosureNeed | None = None
+    if data.need_id is not None:
+        linked = session.get(ClosureNeed, data.need_id)
+        if (
+            linked is None
+            or not actor.covers(linked.jurisdiction_path)
+            or not linked.jurisdiction_path.startswith(j.path)
+        ):
+            raise InvalidInput("need_id", f"unknown need {data.need_id} in this jurisdiction")
+    elif data.raises is not None:
+        try:
+            linked = raise_need(session, actor, data.raises, now=data.called_at, policy=policy)
+        except InvalidInput as exc:
+            raise InvalidInput(f"raises.{exc.field}", exc.message) from None
+        if not linked.jurisdiction_path.startswith(j.path):
+            raise InvalidInput("raises.person_id", f"unknown person {data.raises.person_id}")
     call = HotlineRecord(
         jurisdiction_code=j.code,
         caller_phone=data.caller_phone.strip(),
         called_at=data.called_at,
         summary=summary,
-        need_id=data.need_id,
+        need_id=linked.id if linked is not None else None,
         recorded_by=actor.username,
     )
     session.add(call)
     session.flush()
-    if data.need_id is not None:
-        linked = session.get(ClosureNeed, data.need_id)
-        if linked is not None:
-            record(
-                session, actor, action="create", entity="person", entity_id=linked.person_id, detail={"call": call.id}
-            )
+    if linked is not None:
+        record(session, actor, action="create", entity="person", entity_id=linked.person_id, detail={"call": call.id})
     return call
 
 
