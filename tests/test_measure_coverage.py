@@ -31,7 +31,6 @@ PROTECTION_HALF = "the protection half of the notice, planned in issues 18–21"
 EXEMPT: dict[str, str] = {
     "m20.13": f"drug and equipment reserves: not built yet, {PROTECTION_HALF}",
     "m20.15": f"multi-channel early warning, test on arrival: not built yet, {PROTECTION_HALF}",
-    "m20.17": f"lists of key persons and needs, receiving points, hotlines: not built yet, {PROTECTION_HALF}",
 }
 
 

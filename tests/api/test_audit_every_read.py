@@ -22,9 +22,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fangkong.services.access import SYSTEM
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.audit_log import AUDIT_ACTIONS, AUDIT_ENTITIES
-from fangkong.services.demo import DEMO_PASSWORD
+from fangkong.services.closure_services.demo import demo_needs
+from fangkong.services.closure_services.models import ClosureNeed
+from fangkong.services.demo import COUNTY, DEMO_PASSWORD, DEMO_TODAY
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.persons.models import Person
@@ -210,6 +213,21 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/api/persons/{person_id}/bubble-entry"): Reads(
         "command", "/api/persons/{person_id}/bubble-entry?on=2022-11-16"
     ),
+    ("GET", "/api/needs"): Reads("command", "/api/needs"),
+    ("POST", "/api/needs"): CHANGE,
+    ("POST", "/api/needs/{need_id}/assign"): CHANGE,
+    ("POST", "/api/needs/{need_id}/done"): CHANGE,
+    ("POST", "/api/needs/{need_id}/cancel"): CHANGE,
+    ("POST", "/api/needs/{need_id}/refuse"): CHANGE,
+    ("GET", "/api/needs/{need_id}/escalations"): Reads("command", "/api/needs/{need_id}/escalations"),
+    ("POST", "/api/needs/escalations"): CHANGE,
+    ("GET", "/api/receiving-points"): NotPersonal("receiving points: places and hours, no person"),
+    ("POST", "/api/receiving-points"): CHANGE,
+    ("GET", "/api/hotline"): Reads("command", "/api/hotline"),
+    ("POST", "/api/hotline"): CHANGE,
+    ("GET", "/needs"): Reads("command", "/needs"),
+    ("POST", "/needs/{need_id}/take"): CHANGE,
+    ("POST", "/needs/{need_id}/done"): CHANGE,
     ("GET", "/supplies"): AGGREGATE,
     ("GET", "/supplies.csv"): AGGREGATE,
     ("GET", "/supplies/sites/{site_id}"): Reads("command", "/supplies/sites/{supply_site_id}"),
@@ -339,12 +357,18 @@ def console(
 def ids_of(client: TestClient) -> dict[str, Any]:
     """A record of each kind the demo holds, to fill the addresses."""
     with Session(client.app.state.engine) as s:  # type: ignore[attr-defined]
+        # the demo county's needs under closure (idempotent: nothing is added when the demo load already holds them)
+        demo_needs(s, SYSTEM, DEMO_TODAY, COUNTY)
+        s.commit()
+    with Session(client.app.state.engine) as s:  # type: ignore[attr-defined]
         order = s.scalars(select(ManagementOrder).order_by(ManagementOrder.id)).first()
         assert order is not None
         token = s.scalar(select(HealthCode.token).where(HealthCode.person_id == order.person_id))
         # a supply site whose page lists patients' requests (the demo's shortage of oxygen concentrators)
         supply_site = s.scalar(select(SupplyRequest.site_id).order_by(SupplyRequest.id))
+        need = s.scalar(select(ClosureNeed.id).order_by(ClosureNeed.id))
     return {
+        "need_id": need,
         "supply_site_id": supply_site,
         "person_id": order.person_id,
         "order_id": order.id,

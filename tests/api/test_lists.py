@@ -105,6 +105,10 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/key-populations/overdue",
         "/api/key-institutions",
         "/api/institution-alerts",
+        "/api/needs",
+        "/api/needs/{need_id}/escalations",
+        "/api/receiving-points",
+        "/api/hotline",
     }
 
 

@@ -145,7 +145,7 @@ def sampled(
 
 def _everyone(day: WorkList) -> list[Any]:
     """Every row of a work list's page, whichever list it is on: whose data the page answers."""
-    return [*day.tests_due, *day.phase_changes, *day.releases, *day.overdue_tests, *day.retests_due]
+    return [*day.tests_due, *day.phase_changes, *day.releases, *day.overdue_tests, *day.retests_due, *day.needs_open]
 
 
 @router.get("/worklists", response_model=WorkList)
@@ -153,6 +153,7 @@ def worklist(
     session: DbSession,
     actor: CurrentActor,
     today: Today,
+    now: Now,
     on: Annotated[Day | None, Query(description="the day (default: today in the jurisdiction)")] = None,
     jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
     category: Annotated[str | None, Query(description="only orders of this category")] = None,
@@ -161,7 +162,8 @@ def worklist(
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> WorkList:
-    """The day's work: tests due (where), phase changes, releases and overdue tests; each list paged alike."""
+    """The day's work: tests due (where), phase changes, releases, overdue tests, retests and the open needs of
+    people under closure (measure 17; late ones marked `overdue`); each list paged alike."""
     day = work_list(
         session,
         actor,
@@ -170,6 +172,7 @@ def worklist(
         category=category,
         where=where,
         overdue_days=overdue_days,
+        now=now if (on or today) == today else None,
     )
     answered = day.page(offset, limit)
     record(

@@ -9,6 +9,7 @@ from fangkong.cli import (
     backup,
     bulk,
     cases,
+    closure,
     key_populations,
     lab,
     plan,
@@ -56,6 +57,7 @@ app.add_typer(resources.resources_app, name="resources")
 app.add_typer(supplies.supplies_app, name="supplies")
 app.add_typer(vaccination.vaccination_app, name="vaccination")
 app.add_typer(key_populations.keypop_app, name="keypop")
+app.add_typer(closure.needs_app, name="needs")
 
 
 if __name__ == "__main__":

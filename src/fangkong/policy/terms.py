@@ -356,3 +356,45 @@ class CheckOutcome(StrEnum):
     needs_help = "needs_help"  # 需要帮助
     unwell = "unwell"  # 身体不适
     unreachable = "unreachable"  # 未联系上
+
+
+class NeedKind(StrEnum):
+    """What a person or household under closure needs (measure 17: 建立重点人员清单和需求清单; 确保群众就医用药需求)."""
+
+    medicine = "medicine"  # 购药
+    dialysis = "dialysis"  # 血液透析
+    chemotherapy = "chemotherapy"  # 放化疗
+    prenatal_check = "prenatal_check"  # 孕产检
+    emergency = "emergency"  # 急危重症就医
+    food = "food"  # 生活物资
+    counselling = "counselling"  # 心理疏导
+    other = "other"  # 其他
+
+
+class Urgency(StrEnum):
+    """How soon a need must be met (measure 17); each has its deadline in `closure.deadline_hours.*`."""
+
+    emergency = "emergency"  # 紧急（数小时内）
+    urgent = "urgent"  # 急需（一天内）
+    routine = "routine"  # 一般
+
+
+class NeedStatus(StrEnum):
+    """Where a need stands (measure 17): raised, routed to someone, met, refused or withdrawn."""
+
+    open = "open"  # 待分派
+    assigned = "assigned"  # 已分派
+    done = "done"  # 已办结
+    refused = "refused"  # 已拒绝
+    cancelled = "cancelled"  # 已撤销
+
+
+class RefusalGround(StrEnum):
+    """Why a need was refused (measure 17: 严格落实首诊负责制和急诊抢救制度，不得以任何理由推诿拒诊; measure 16):
+    the person's health code or risk area is never a ground for refusing medical care."""
+
+    health_code = "health_code"  # 因健康码颜色
+    risk_area = "risk_area"  # 因来自或身处风险区
+    declined_by_person = "declined_by_person"  # 本人不需要
+    no_capacity = "no_capacity"  # 无力承接
+    other = "other"  # 其他

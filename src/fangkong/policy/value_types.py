@@ -15,10 +15,12 @@ from fangkong.policy.terms import (
     Facility,
     KeyPopulationKind,
     MayGoOut,
+    NeedKind,
     PhaseKind,
     Restriction,
     RiskFactor,
     Severity,
+    Urgency,
     VaccinationStatus,
     VaccinePlatform,
 )
@@ -129,6 +131,8 @@ VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "key_population_kinds": TypeAdapter(tuple[KeyPopulationKind, ...]),
     "vaccination_statuses": TypeAdapter(tuple[VaccinationStatus, ...]),
     "alert_steps": TypeAdapter(tuple[AlertStep, ...]),
+    "urgency": TypeAdapter(Urgency),
+    "need_kinds": TypeAdapter(tuple[NeedKind, ...]),
 }
 
 # Kept for readers of the data: the testing conditions measure 6 names.

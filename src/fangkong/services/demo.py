@@ -24,6 +24,7 @@ from fangkong.services.areas.shapes import import_areas
 from fangkong.services.calendar import local_instant
 from fangkong.services.campaigns.service import CampaignCreate, RoundRecord, propose, record_round
 from fangkong.services.care.demo import demo_care
+from fangkong.services.closure_services.demo import demo_needs
 from fangkong.services.health_codes.service import recompute
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
@@ -251,6 +252,7 @@ def load_demo(
     demo_supplies(session, SYSTEM, DEMO_TODAY, COUNTY)  # medicines and equipment with two weeks of dispensing
     demo_vaccinations(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # doses: most adults boosted, elders less so
     demo_key_populations(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # key people, their checks, a nursing home
+    demo_needs(session, SYSTEM, DEMO_TODAY, COUNTY)  # needs in closure, one overdue; hotline calls
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 

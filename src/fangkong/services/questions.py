@@ -28,6 +28,7 @@ from fangkong.policy.terms import (
 )
 from fangkong.rules.admission import admission
 from fangkong.rules.bubble import bubble_entry
+from fangkong.rules.closure_needs import first_diagnosis_refusal, need_deadline
 from fangkong.rules.ct import PreviousResult, adjudicate_ct, parse_ct
 from fangkong.rules.decision import Decision
 from fangkong.rules.departure import departure_clearance
@@ -129,6 +130,24 @@ class VaccinationGiven(_Given):
     date: dt.date
     birth_date: dt.date | None = None
     doses: list[DoseGiven] = []
+
+
+class NeedDeadlineGiven(_Given):
+    """A need of a person under closure (measure 17): its kind, the urgency given (if any) and when it was raised."""
+
+    kind: str
+    urgency: str | None = None
+    raised_at: dt.datetime
+
+
+class NeedRefusalGiven(_Given):
+    """A refusal recorded against a need (measures 17 and 16): its ground and the person's code and area."""
+
+    date: dt.date
+    kind: str
+    ground: str
+    code_colour: str | None = None
+    in_high_risk_area: bool = False
 
 
 class ResidentIdGiven(_Given):
@@ -259,6 +278,17 @@ def ask_vaccination(g: VaccinationGiven, policy: Policy) -> dict[str, Any]:
     )
 
 
+def ask_need_deadline(g: NeedDeadlineGiven, policy: Policy) -> dict[str, Any]:
+    d = need_deadline(g.kind, g.urgency, g.raised_at, _rules(policy, g.raised_at.date(), g.policy))
+    return _decision(d, urgency=d.urgency.value, hours=d.hours, deadline=d.deadline)
+
+
+def ask_need_refusal(g: NeedRefusalGiven, policy: Policy) -> dict[str, Any]:
+    rules = _rules(policy, g.date, g.policy)
+    d = first_diagnosis_refusal(g.kind, g.ground, g.code_colour, g.in_high_risk_area, rules)
+    return _decision(d, medical=d.medical, over_reach=d.over_reach)
+
+
 def ask_resident_id(g: ResidentIdGiven, policy: Policy) -> dict[str, Any]:
     d = check_resident_id(g.value, g.date)
     return {
@@ -289,4 +319,6 @@ QUESTIONS: dict[str, tuple[type[_Given], Callable[[Any, Policy], dict[str, Any]]
     "admission": (AdmissionGiven, ask_admission),
     "vaccination": (VaccinationGiven, ask_vaccination),
     "risk_grade": (RiskGradeGiven, ask_risk_grade),
+    "need_deadline": (NeedDeadlineGiven, ask_need_deadline),
+    "need_refusal": (NeedRefusalGiven, ask_need_refusal),
 }

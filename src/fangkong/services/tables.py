@@ -11,6 +11,7 @@ from fangkong.services.areas.models import (
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.campaigns.models import Campaign
 from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
+from fangkong.services.closure_services.models import ClosureNeed, HotlineRecord, NeedEscalation, ReceivingPoint
 from fangkong.services.file_imports.models import LabImport
 from fangkong.services.health_codes.models import HealthCode, HealthCodeChange
 from fangkong.services.infections.models import Infection
@@ -44,10 +45,12 @@ __all__ = [
     "CareFacility",
     "CareStay",
     "ClosedManagement",
+    "ClosureNeed",
     "ContactCandidate",
     "HealthCode",
     "HealthCodeChange",
     "HomeVisit",
+    "HotlineRecord",
     "Infection",
     "InfectionSeverity",
     "InstitutionAlert",
@@ -59,9 +62,11 @@ __all__ = [
     "LabImport",
     "LabResult",
     "ManagementOrder",
+    "NeedEscalation",
     "OrderEvent",
     "OverreachFinding",
     "Person",
+    "ReceivingPoint",
     "Retest",
     "RiskArea",
     "RiskAreaEvent",

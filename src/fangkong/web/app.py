@@ -14,6 +14,7 @@ from fangkong.web import (
     campaign_pages,
     capacity_pages,
     care_pages,
+    closure_pages,
     command_pages,
     csrf,
     forms,
@@ -43,6 +44,7 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     checked = [Depends(csrf.checked)]
     app.include_router(pages.router, dependencies=checked)
     app.include_router(worklist_pages.router, dependencies=checked)
+    app.include_router(closure_pages.router, dependencies=checked)
     app.include_router(person_pages.router, dependencies=checked)
     app.include_router(forms.router, dependencies=checked)
     app.include_router(risk_area_pages.router, dependencies=checked)

@@ -39,6 +39,20 @@ ERRORS: dict[str, str] = {
     "a range of more than {} days": "日期范围超过 {0} 天",
     "more than {} days asked: give a longer step": "所请求的日期超过 {0} 个：请加大间隔天数",
     "{} is not a number of days (1 or more)": "{0} 不是有效天数（至少为 1）",
+    # ---- services during closure (measure 17: the needs list, receiving points, hotline) ----
+    "a need names the person it is for": "需求须写明服务对象",
+    "must not be blank": "不能为空",
+    "need {} is met, refused or withdrawn: only an open or assigned need can change": (
+        "需求 {0} 已办结、已拒绝或已撤销：只有待分派或已分派的需求可以更改"
+    ),
+    "say what the refusal said": "请写明拒绝的理由",
+    "give the need the call was about or the need it raises, not both": "来电所涉需求与来电新提需求只能填写其一",
+    "unknown need {} in this jurisdiction": "本辖区没有需求 {0}",
+    "unknown person {}": "没有人员 {0}",
+    "{} is in the future: record a call made": "{0} 晚于当前时间：请记录已接听的来电",
+    "{} is later than the {}-hour deadline": "{0} 晚于 {1} 小时的办理时限",
+    "{} is not after the need was raised": "{0} 不晚于需求提出时间",
+    "{} is not an active user serving the person's jurisdiction": "{0} 不是服务该人员所在辖区的在用账号",
     # ---- supplies (measure 13: drug and equipment reserves) ----
     "a day's dispensed quantity cannot be negative": "单日发放数量不能为负数",
     "a supply site named {} exists": "已有名为 {0} 的物资点",
@@ -416,6 +430,7 @@ NOT_FOUND: dict[str, str] = {
     "key institution": "重点机构",
     "institution alert": "机构预警",
     "supply site": "物资点",
+    "need": "需求",
     "supply item": "物品",
     "person": "人员",
     "user": "账号",

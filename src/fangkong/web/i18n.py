@@ -299,6 +299,7 @@ def _gather() -> None:
     defined twice is a mistake caught at import."""
     from fangkong.web import (
         words_care,
+        words_closure,
         words_command,
         words_epidemiology,
         words_errors,
@@ -314,6 +315,7 @@ def _gather() -> None:
 
     for part in (
         words_care,
+        words_closure,
         words_command,
         words_epidemiology,
         words_errors,

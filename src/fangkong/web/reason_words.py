@@ -285,6 +285,22 @@ CATALOGUE: dict[str, str] = {
     ),
     "no open {} has a free {} bed": "没有开放的{0}有空闲{1}床位",
     "nearest open {} with a free {} bed: {}": "最近的有空闲{1}床位的开放{0}：{2}",
+    # ---- closure_needs.py (measure 17: services during closure; first-diagnosis responsibility) ----
+    "the default urgency of this kind of need is {}": "此类需求默认紧急程度为{0}",
+    "urgency given: {}": "指定紧急程度：{0}",
+    "{} need: due {} hours after it is raised": "{0}需求：须在提出后 {1} 小时内办理",
+    "an earlier deadline was asked for": "已要求提前办理时限",
+    "the need is met, refused or withdrawn: not late": "需求已办结、已拒绝或已撤销：未超时",
+    "not late: due {}": "未超时：办理时限 {0}",
+    "late since {}: escalated one level up": "自 {0} 起超时：上报上一级",
+    "still not met {} hours after its deadline: escalated two levels up": "超过时限 {0} 小时仍未办结：上报上两级",
+    "this kind of need is not medical care: it may be refused": "此类需求不属于就医用药需求：可以拒绝",
+    "medical care: first-diagnosis responsibility, it may not be refused": "就医用药需求：落实首诊负责制，不得推诿拒诊",
+    "the refusal is recorded and the need stays open to be routed again": "已记录拒绝，需求保持待办并重新分派",
+    "refused because of the person's health code ({}): over-reach": "因当事人健康码（{0}）拒绝：属层层加码",
+    "refused because of the person's health code: over-reach": "因当事人健康码拒绝：属层层加码",
+    "refused because the person is in a high-risk area: over-reach": "因当事人身处高风险区拒绝：属层层加码",
+    "refused because of the person's area: over-reach": "因当事人所在地区拒绝：属层层加码",
     # ---- supplies.py (measure 13: drug and equipment reserves) ----
     "nothing dispensed in the {} days from {} to {}": "{1} 至 {2} 的 {0} 天内无发放",
     "{} dispensed in the {} days from {} to {}: {} a day": "{2} 至 {3} 的 {1} 天内发放 {0}：日均 {4}",
@@ -451,6 +467,16 @@ VOCAB: dict[str, str] = {
     "oxygen_concentrator": "制氧机",
     "ventilator": "呼吸机",
     "oximeter": "指夹式血氧仪",
+    # urgencies of a need under closure (measure 17: closure.*)
+    "emergency": "紧急",
+    "urgent": "急需",
+    "routine": "一般",
+    # kinds of need under closure (measure 17: closure.medical_kinds; "dialysis" is said above)
+    "medicine": "购药",
+    "chemotherapy": "放化疗",
+    "prenatal_check": "孕产检",
+    "food": "生活物资",
+    "counselling": "心理疏导",
     # findings of a positive (risk_area.excluded_findings)
     "re_positive_after_discharge": "出院后复阳",
     # vaccine products (vaccination.products, measure 12)

@@ -26,7 +26,7 @@ from fangkong.services.infection_follow_up import release_order
 from fangkong.services.jurisdictions.service import get_jurisdiction, place_names
 from fangkong.services.orders.schemas import OrderChange
 from fangkong.services.orders.worklists import SECTIONS, WorkList, record_sampling, work_list
-from fangkong.web.pages import CurrentActor, Db, day_param, error_page, render, today_of
+from fangkong.web.pages import CurrentActor, Db, day_param, error_page, now_of, render, today_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,6 +35,7 @@ def _audited(session: Session, actor: Actor, wl: WorkList, kind: str, **detail: 
     """One audit entry for the day's lists as shown or exported: everyone on any of them (issue 17)."""
     persons = [r.person_id for rows in (wl.tests_due, wl.phase_changes, wl.releases, wl.overdue_tests) for r in rows]
     persons += [r.person_id for r in wl.retests_due]
+    persons += [n.person_id for n in wl.needs_open]
     on = {"on": wl.on.isoformat(), **detail}
     read_of(session, actor, kind, persons, entity_id=wl.jurisdiction_code, detail=on)
 
@@ -53,7 +54,10 @@ def _page(
 ) -> HTMLResponse:
     try:
         day = day_param(on, today_of(request))
-        wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
+        now = now_of(request) if day == today_of(request) else None
+        wl = work_list(
+            session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None, now=now
+        )
         place = get_jurisdiction(session, wl.jurisdiction_code).name
         # the communities to pick from, by name (a worker's own is the only one)
         communities = {c: n for c, n in place_names(session, actor).items() if "·" not in n}

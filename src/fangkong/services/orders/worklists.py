@@ -1,4 +1,5 @@
-"""Today's work: who must be tested where, whose phase changes, who is released, who is overdue.
+"""Today's work: who must be tested where, whose phase changes, who is released, who is overdue, and the open needs
+of people under closure (measure 17).
 
 What community workers and isolation-site managers open each morning, for one date and a jurisdiction subtree.
 """
@@ -13,10 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, Inconsistent, InvalidInput
+from fangkong.policy.terms import NeedStatus
 from fangkong.rules.plans import parse_category
 from fangkong.rules.work_list import Where, work_entries
 from fangkong.services.access import Actor, Permission
 from fangkong.services.calendar import midnight
+from fangkong.services.closure_services.models import ClosureNeed
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import scope_root
 from fangkong.services.lab.models import Retest, TemporaryControl
@@ -67,7 +70,24 @@ class RetestDue(BaseModel):
     cite: list[str]
 
 
-SECTIONS = ("tests_due", "phase_changes", "releases", "overdue_tests", "retests_due")
+class NeedDue(BaseModel):
+    """An open need of a person under closure (measure 17): what, how urgent, by when, and whether it is late."""
+
+    need_id: int
+    person_id: int
+    person_name: str
+    jurisdiction_code: str
+    address: str
+    kind: str
+    urgency: str
+    deadline: datetime
+    status: str
+    assignee: str | None
+    overdue: bool
+    escalation_level: int
+
+
+SECTIONS = ("tests_due", "phase_changes", "releases", "overdue_tests", "retests_due", "needs_open")
 
 
 class WorkList(BaseModel):
@@ -80,6 +100,7 @@ class WorkList(BaseModel):
     releases: list[WorkItem]
     overdue_tests: list[WorkItem]
     retests_due: list[RetestDue] = []
+    needs_open: list[NeedDue] = []
     totals: dict[str, int] = {}
     offset: int = 0
     limit: int | None = None
@@ -103,11 +124,13 @@ def work_list(
     overdue_days: int = 7,
     category: str | None = None,
     where: str | None = None,
+    now: datetime | None = None,
 ) -> WorkList:
     """The day's work for active orders of people in the subtree; overdue looks back `overdue_days` days.
 
     `category` keeps one category of order; `where` keeps the tests due at a centralized site or on home visits
-    (the site manager's and the community worker's rounds).
+    (the site manager's and the community worker's rounds). The open needs (measure 17) are those raised by the end
+    of the day, late when their deadline is before `now` (the end of the day when not given).
     """
     actor.require(Permission.read_persons)
     if where is not None and where not in ("centralized_site", "home_visit"):
@@ -200,7 +223,41 @@ def work_list(
         result.tests_due = [t for t in result.tests_due if t.where == where]
     if category is None:
         result.retests_due = _retests_due(session, root, on)
+        result.needs_open = _needs_open(session, root, on, now)
     return result
+
+
+def _needs_open(session: Session, root: str, on: date, now: datetime | None) -> list[NeedDue]:
+    """Needs still to be met under `root` raised by the end of `on`, earliest deadline first (measure 17)."""
+    end = midnight(on + timedelta(days=1))
+    at = now if now is not None else end
+    rows = session.execute(
+        select(ClosureNeed, Person.name)
+        .join(Person, Person.id == ClosureNeed.person_id)
+        .where(
+            ClosureNeed.jurisdiction_path.startswith(root),
+            ClosureNeed.status.in_((NeedStatus.open.value, NeedStatus.assigned.value)),
+            ClosureNeed.raised_at < end,
+        )
+        .order_by(ClosureNeed.deadline, ClosureNeed.id)
+    ).all()
+    return [
+        NeedDue(
+            need_id=need.id,
+            person_id=need.person_id,
+            person_name=name,
+            jurisdiction_code=need.jurisdiction_code,
+            address=need.address,
+            kind=need.kind,
+            urgency=need.urgency,
+            deadline=need.deadline,
+            status=need.status,
+            assignee=need.assignee,
+            overdue=need.deadline <= at,
+            escalation_level=need.escalation_level,
+        )
+        for need, name in rows
+    ]
 
 
 def _retests_due(session: Session, root: str, on: date) -> list[RetestDue]:

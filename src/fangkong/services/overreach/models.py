@@ -17,6 +17,7 @@ class FindingKind(StrEnum):
     overlay = "overlay"  # a value of a local overlay
     local_action = "local_action"  # an action a locality proposed
     refusal = "refusal"  # an action the services refused under the national rules
+    refused_care = "refused_care"  # medical care refused because of a person's code or area (m20.17, m20.16)
 
 
 class OverreachFinding(Base):

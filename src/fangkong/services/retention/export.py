@@ -16,8 +16,11 @@ from fangkong.services.appeals.models import Ticket
 from fangkong.services.areas.models import SpilloverCandidate
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.audit.service import record
+from fangkong.services.care.models import CareStay, InfectionSeverity
+from fangkong.services.closure_services.models import ClosureNeed, HotlineRecord, NeedEscalation
 from fangkong.services.health_codes.models import HealthCode, HealthCodeChange
 from fangkong.services.infections.models import Infection, RePositive
+from fangkong.services.key_populations.models import KeyPerson, KeyPersonCheck
 from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, Sampling
 from fangkong.services.persons.models import AddressChange
@@ -25,7 +28,9 @@ from fangkong.services.persons.service import person_in_scope
 from fangkong.services.sites.models import RoomAssignment
 from fangkong.services.store import Base
 from fangkong.services.stranded.models import StrandedPerson
+from fangkong.services.supplies.models import SupplyMovement, SupplyRequest
 from fangkong.services.tracing.models import ContactCandidate, VenueScan
+from fangkong.services.vaccination.models import VaccinationDose, VaccinationOutreach
 from fangkong.services.visits.models import HomeVisit
 
 
@@ -42,6 +47,34 @@ def row(obj: Base) -> dict[str, Any]:
 
 def _rows(session: Session, stmt: Any) -> list[dict[str, Any]]:
     return [row(obj) for obj in session.scalars(stmt)]
+
+
+def _protection(session: Session, person_id: int) -> dict[str, Any]:
+    """The records of measures 11 to 17 about the person: doses and outreach, the key-population registry and its
+    checks, needs during closure with their escalations and hotline calls, medicine requests and dispensations."""
+    keys = session.scalars(select(KeyPerson).where(KeyPerson.person_id == person_id).order_by(KeyPerson.id))
+    needs = session.scalars(select(ClosureNeed).where(ClosureNeed.person_id == person_id).order_by(ClosureNeed.id))
+
+    def of(model: Any, column: Any, key: int) -> list[dict[str, Any]]:
+        return _rows(session, select(model).where(column == key).order_by(model.id))
+
+    return {
+        "vaccinations": of(VaccinationDose, VaccinationDose.person_id, person_id),
+        "vaccination_outreach": of(VaccinationOutreach, VaccinationOutreach.person_id, person_id),
+        "key_population": [
+            {**row(k), "checks": of(KeyPersonCheck, KeyPersonCheck.key_person_id, k.id)} for k in list(keys)
+        ],
+        "needs": [
+            {
+                **row(n),
+                "escalations": of(NeedEscalation, NeedEscalation.need_id, n.id),
+                "hotline": of(HotlineRecord, HotlineRecord.need_id, n.id),
+            }
+            for n in list(needs)
+        ],
+        "supply_requests": of(SupplyRequest, SupplyRequest.person_id, person_id),
+        "supply_dispensations": of(SupplyMovement, SupplyMovement.person_id, person_id),
+    }
 
 
 def person_export(session: Session, actor: Actor, person_id: int, *, reason: str | None = None) -> dict[str, Any]:
@@ -97,6 +130,13 @@ def person_export(session: Session, actor: Actor, person_id: int, *, reason: str
                 "re_positives": _rows(
                     session, select(RePositive).where(RePositive.infection_id == i.id).order_by(RePositive.id)
                 ),
+                "severities": _rows(
+                    session,
+                    select(InfectionSeverity)
+                    .where(InfectionSeverity.infection_id == i.id)
+                    .order_by(InfectionSeverity.id),
+                ),
+                "stays": _rows(session, select(CareStay).where(CareStay.infection_id == i.id).order_by(CareStay.id)),
             }
             for i in infections
         ],
@@ -114,6 +154,7 @@ def person_export(session: Session, actor: Actor, person_id: int, *, reason: str
             session,
             select(SpilloverCandidate).where(SpilloverCandidate.person_id == person_id).order_by(SpilloverCandidate.id),
         ),
+        **_protection(session, person_id),
         "audit": _rows(
             session,
             select(AuditEntry)

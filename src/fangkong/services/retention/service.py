@@ -21,14 +21,18 @@ from fangkong.services.access import Actor, Permission
 from fangkong.services.appeals.models import Ticket, TicketStatus
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day
+from fangkong.services.closure_services.models import ClosureNeed, HotlineRecord
 from fangkong.services.infections.models import Infection, RePositive
 from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.key_populations.models import KeyPerson, KeyPersonCheck
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, OrderStatus
 from fangkong.services.persons.models import AddressChange, Person
 from fangkong.services.store import chunks
 from fangkong.services.stranded.models import StrandedPerson, StrandedStatus
+from fangkong.services.supplies.models import SupplyMovement
 from fangkong.services.tracing.models import CandidateStatus, ContactCandidate, VenueScan
+from fangkong.services.vaccination.models import VaccinationOutreach
 from fangkong.services.visits.models import HomeVisit
 
 RETENTION = "privacy.retention_days"
@@ -185,6 +189,22 @@ def anonymise_person(session: Session, person: Person, *, today: date) -> None:
     session.execute(update(ContactCandidate).where(ContactCandidate.person_id == pid).values(detail="", reasons=[]))
     session.execute(update(Ticket).where(Ticket.person_id == pid).values(text="", answer=None))
     session.execute(delete(VenueScan).where(VenueScan.person_id == pid))
+    # the words staff and callers wrote about them under measures 12 to 17; the facts (doses, grades, kinds of need,
+    # deadlines, the rules' reasons) stay
+    session.execute(update(VaccinationOutreach).where(VaccinationOutreach.person_id == pid).values(reason=None))
+    key_ids = select(KeyPerson.id).where(KeyPerson.person_id == pid).scalar_subquery()
+    session.execute(update(KeyPerson).where(KeyPerson.person_id == pid).values(note=None))
+    session.execute(update(KeyPersonCheck).where(KeyPersonCheck.key_person_id.in_(key_ids)).values(note=None))
+    need_ids = select(ClosureNeed.id).where(ClosureNeed.person_id == pid).scalar_subquery()
+    session.execute(
+        update(ClosureNeed)
+        .where(ClosureNeed.person_id == pid)
+        .values(address="", detail=None, done_note=None, refusal_reason=None)
+    )
+    session.execute(
+        update(HotlineRecord).where(HotlineRecord.need_id.in_(need_ids)).values(caller_phone="", summary="")
+    )
+    session.execute(update(SupplyMovement).where(SupplyMovement.person_id == pid).values(note=None))
     # the staff's own words on their orders (why placed, released, cancelled) may name them or others; the rules'
     # reasons and citations stay
     session.execute(update(ManagementOrder).where(ManagementOrder.person_id == pid).values(status_reason=None))
