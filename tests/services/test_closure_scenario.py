@@ -39,6 +39,7 @@ from fangkong.services.persons.models import Person
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
 from fangkong.services.store import make_engine, session_factory
+from fangkong.services.vaccination.coverage import outreach_list
 
 POLICY = load_policy()
 COMMUNITY = "110105001001"
@@ -155,3 +156,8 @@ def test_a_building_closed_for_five_days(session: Session) -> None:
     assert [(e.level, e.to_jurisdiction_code) for e in second] == [(2, "110105")]
     levels = session.scalars(select(NeedEscalation.level).where(NeedEscalation.need_id == session_needs["medicine"]))
     assert sorted(levels) == [1, 2]
+
+    # measure 12: the community's vaccination outreach list finds the unvaccinated 82-year-old; the others are younger
+    listed = {r.person_id: r for r in outreach_list(session, WORKER, day2, policy=POLICY)}
+    assert elder.id in listed and listed[elder.id].status == "unvaccinated" and listed[elder.id].age == 82
+    assert dialysis.id not in listed and pregnant.id not in listed
