@@ -13,6 +13,8 @@ from typing import Annotated, Any
 from annotated_types import Ge, Le
 from pydantic import AfterValidator, BeforeValidator, Strict
 
+from fangkong.errors import InvalidInput
+
 # the largest value of an SQL INTEGER column (PostgreSQL `integer`; SQLite holds more, the narrower store decides)
 INT_MAX = 2**31 - 1
 FIRST_DAY = date(2000, 1, 1)  # older than any record of the epidemic, younger than any birth is not asked here
@@ -77,3 +79,17 @@ def holds_nul(value: object) -> bool:
             seen.add(id(item))
             todo.extend([*item.keys(), *item.values()] if isinstance(item, dict) else item)
     return False
+
+
+MAX_COUNT = 1_000_000  # beds, staff or residents above this in one place are a typing error
+
+
+def whole_count(field: str, value: object, maximum: int = MAX_COUNT) -> int:
+    """A count of people or beds given for `field`: a whole number from 0 to `maximum`, else refused naming it."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(field, f"{value!r} is not a whole number")
+    if value < 0:
+        raise InvalidInput(field, f"{value} cannot be negative")
+    if value > maximum:
+        raise InvalidInput(field, f"{value} is not between 0 and {maximum}")
+    return value

@@ -9,31 +9,23 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from fangkong.cli.common import console, reports_errors, sessions_on
+from fangkong.cli.common import (
+    StaffUser,
+    console,
+    reports_errors,
+    sessions_on,
+    staff_actor,
+)
 from fangkong.cli.store import Db
 from fangkong.errors import InvalidInput
 from fangkong.policy import load_policy
-from fangkong.services.access import Actor
 from fangkong.services.calendar import assume_local, local_day, system_clock
 from fangkong.services.closure_services.service import escalate_late
 from fangkong.services.settings import database_url
 from fangkong.services.store import unit_of_work, upgrade
-from fangkong.services.users.models import User as UserRow
-from fangkong.services.users.service import actor_for_user
 
 needs_app = typer.Typer(help="Needs of people under closure (measure 17).", no_args_is_help=True)
-
-User = Annotated[str, typer.Option("--as", help="the staff account the command runs as")]
-
-
-def _actor(session: Session, username: str) -> Actor:
-    user = session.scalar(select(UserRow).where(UserRow.username == username, UserRow.active.is_(True)))
-    if user is None:
-        raise InvalidInput("--as", f"no active user {username!r}")
-    return actor_for_user(session, user)
 
 
 def _instant(said: str | None) -> datetime:
@@ -48,7 +40,7 @@ def _instant(said: str | None) -> datetime:
 @needs_app.command("escalate")
 @reports_errors
 def escalate(
-    username: User,
+    username: StaffUser,
     now: Annotated[
         str | None, typer.Option("--now", help="the instant to judge lateness at (ISO 8601; default: now)")
     ] = None,
@@ -59,7 +51,7 @@ def escalate(
     upgrade(url)
     at = _instant(now)
     with unit_of_work(sessions_on(url, today=local_day(at))) as session:
-        made = escalate_late(session, _actor(session, username), now=at, policy=load_policy())
+        made = escalate_late(session, staff_actor(session, username), now=at, policy=load_policy())
         lines = [(e.need_id, e.level, e.to_jurisdiction_code) for e in made]
     for need_id, level, to in lines:
         console.print(f"need {need_id}: escalated to level {level} ({to})", highlight=False)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from pathlib import Path
+from typing import Annotated, Literal, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fangkong.errors import FangkongError, InvalidInput, RowError
 from fangkong.policy import Policy, PolicyAt
+from fangkong.services.access import Actor
 
 console = Console()
 errors = Console(stderr=True)
@@ -63,3 +66,32 @@ def sessions_on(url: str, *, today: date) -> sessionmaker[Session]:
     from fangkong.services.store import make_engine
 
     return following(make_engine(url), today=lambda: today, policy=load_policy())
+
+
+ImportFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="a .csv or .json file")]
+StaffUser = Annotated[str, typer.Option("--as", help="the staff account the command runs as")]
+FormatOption = Annotated[str | None, typer.Option("--format", help="csv or json (default: from the file name)")]
+
+
+def staff_actor(session: Session, username: str) -> Actor:
+    """The active staff account a command runs as (its role and jurisdiction); refused naming `--as` otherwise."""
+    from fangkong.services.users.models import User as UserRow
+    from fangkong.services.users.service import actor_for_user
+
+    user = session.scalar(select(UserRow).where(UserRow.username == username, UserRow.active.is_(True)))
+    if user is None:
+        raise InvalidInput("--as", f"no active user {username!r}")
+    return actor_for_user(session, user)
+
+
+def file_format(fmt: str | None, path: Path) -> Literal["csv", "json"]:
+    """The format of an imported file: `--format` when given (csv or json, else refused naming it), else its name's."""
+    from fangkong.services.file_imports.rows import format_of
+
+    if fmt == "csv":
+        return "csv"
+    if fmt == "json":
+        return "json"
+    if fmt is not None:
+        raise InvalidInput("--format", f"{fmt!r} is not one of csv, json")
+    return format_of(path.name)

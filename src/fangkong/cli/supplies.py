@@ -6,62 +6,54 @@ Each runs as a named staff account (its role and jurisdiction)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 from rich.table import Table
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from fangkong.cli.common import console, reports_errors, sessions_on
+from fangkong.cli.common import (
+    FormatOption,
+    ImportFile,
+    StaffUser,
+    console,
+    file_format,
+    reports_errors,
+    sessions_on,
+    staff_actor,
+)
 from fangkong.cli.store import Db
 from fangkong.errors import InvalidInput
 from fangkong.policy import load_policy
-from fangkong.services.access import Actor
 from fangkong.services.calendar import local_day, system_clock
-from fangkong.services.file_imports.rows import format_of
 from fangkong.services.settings import database_url
 from fangkong.services.store import unit_of_work, upgrade
 from fangkong.services.supplies.imports import import_supplies
 from fangkong.services.supplies.models import SupplySite
 from fangkong.services.supplies.service import export_stock_lines, stock_table
-from fangkong.services.users.models import User as UserRow
-from fangkong.services.users.service import actor_for_user
 
 supplies_app = typer.Typer(help="Medicines and equipment per site (measure 13).", no_args_is_help=True)
-
-File = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="a .csv or .json file")]
-User = Annotated[str, typer.Option("--as", help="the staff account the command runs as")]
-
-
-def _actor(session: Session, username: str) -> Actor:
-    user = session.scalar(select(UserRow).where(UserRow.username == username, UserRow.active.is_(True)))
-    if user is None:
-        raise InvalidInput("--as", f"no active user {username!r}")
-    return actor_for_user(session, user)
 
 
 @supplies_app.command("import")
 @reports_errors
 def import_file(
-    path: File,
-    username: User,
+    path: ImportFile,
+    username: StaffUser,
     kind: Annotated[str, typer.Option("--kind", help="sites, items or stock")],
-    fmt: Annotated[str | None, typer.Option("--format", help="csv or json (default: from the file name)")] = None,
+    fmt: FormatOption = None,
     db: Db = None,
 ) -> None:
     """Import sites (name, kind, jurisdiction_code), items (code, name, category, unit) or opening stock (site,
     item_code, quantity, day): all or nothing, a second import of the same file changes nothing."""
     url = database_url(db)
     upgrade(url)
-    if fmt not in (None, "csv", "json"):
-        raise InvalidInput("--format", f"{fmt!r} is not one of csv, json")
-    chosen: Literal["csv", "json"] = fmt if fmt in ("csv", "json") else format_of(path.name)  # type: ignore[assignment]
+    chosen = file_format(fmt, path)
     now = system_clock()
     with unit_of_work(sessions_on(url, today=local_day(now))) as session:
         summary = import_supplies(
             session,
-            _actor(session, username),
+            staff_actor(session, username),
             path.read_bytes(),
             kind=kind,
             fmt=chosen,
@@ -78,7 +70,7 @@ def import_file(
 @supplies_app.command("stock")
 @reports_errors
 def stock(
-    username: User,
+    username: StaffUser,
     site: Annotated[str | None, typer.Option("--site", help="a site's name")] = None,
     alerts: Annotated[bool, typer.Option("--alerts", help="only the lines under their reorder point")] = False,
     db: Db = None,
@@ -89,7 +81,7 @@ def stock(
     now = system_clock()
     today = local_day(now)
     with unit_of_work(sessions_on(url, today=today)) as session:
-        actor = _actor(session, username)
+        actor = staff_actor(session, username)
         site_id = None
         if site is not None:
             site_id = session.scalar(select(SupplySite.id).where(SupplySite.name == site))
@@ -114,7 +106,7 @@ def stock(
 @reports_errors
 def export(
     folder: Annotated[Path, typer.Argument(help="where supply_stock.arrow goes (the layout `bulk run` reads)")],
-    username: User,
+    username: StaffUser,
     jurisdiction: Annotated[str | None, typer.Option(help="only this subtree")] = None,
     db: Db = None,
 ) -> None:
@@ -126,7 +118,7 @@ def export(
     with unit_of_work(sessions_on(url, today=today)) as session:
         lines = export_stock_lines(
             session,
-            _actor(session, username),
+            staff_actor(session, username),
             load_policy().at(today),
             folder,
             as_of=today,

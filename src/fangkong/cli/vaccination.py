@@ -7,62 +7,52 @@ role and jurisdiction)."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from fangkong.cli.common import console, reports_errors, sessions_on
+from fangkong.cli.common import (
+    FormatOption,
+    ImportFile,
+    StaffUser,
+    console,
+    file_format,
+    reports_errors,
+    sessions_on,
+    staff_actor,
+)
 from fangkong.cli.store import Db
 from fangkong.errors import InvalidInput
 from fangkong.policy import load_policy
-from fangkong.services.access import Actor
 from fangkong.services.calendar import local_day, system_clock
-from fangkong.services.file_imports.rows import format_of
 from fangkong.services.jurisdictions.service import scope_root
 from fangkong.services.settings import database_url
 from fangkong.services.store import unit_of_work, upgrade
-from fangkong.services.users.models import User as UserRow
-from fangkong.services.users.service import actor_for_user
 from fangkong.services.vaccination.coverage import audited, outreach_list
 from fangkong.services.vaccination.imports import import_doses
 from fangkong.services.vaccination.service import person_doses
 
 vaccination_app = typer.Typer(help="COVID-19 vaccination records and status (measure 12).", no_args_is_help=True)
 
-File = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="a .csv or .json file")]
-User = Annotated[str, typer.Option("--as", help="the staff account the command runs as")]
-
-
-def _actor(session: Session, username: str) -> Actor:
-    user = session.scalar(select(UserRow).where(UserRow.username == username, UserRow.active.is_(True)))
-    if user is None:
-        raise InvalidInput("--as", f"no active user {username!r}")
-    return actor_for_user(session, user)
-
 
 @vaccination_app.command("import")
 @reports_errors
 def import_file(
-    path: File,
-    username: User,
-    fmt: Annotated[str | None, typer.Option("--format", help="csv or json (default: from the file name)")] = None,
+    path: ImportFile,
+    username: StaffUser,
+    fmt: FormatOption = None,
     db: Db = None,
 ) -> None:
     """Import doses: document_number, product, dose_number, given_on and optionally document_type (resident_id when
     left out: its check character is verified), manufacturer, site, lot. All rows or none."""
     url = database_url(db)
     upgrade(url)
-    if fmt not in (None, "csv", "json"):
-        raise InvalidInput("--format", f"{fmt!r} is not one of csv, json")
-    chosen: Literal["csv", "json"] = fmt if fmt in ("csv", "json") else format_of(path.name)  # type: ignore[assignment]
+    chosen = file_format(fmt, path)
     today = local_day(system_clock())
     with unit_of_work(sessions_on(url, today=today)) as session:
         summary = import_doses(
             session,
-            _actor(session, username),
+            staff_actor(session, username),
             path.read_bytes(),
             chosen,
             today=today,
@@ -79,7 +69,7 @@ def import_file(
 @reports_errors
 def status(
     person_id: Annotated[int, typer.Argument(help="the person's id", min=1)],
-    username: User,
+    username: StaffUser,
     on: Annotated[str | None, typer.Option("--on", help="the day asked, YYYY-MM-DD (default: today)")] = None,
     db: Db = None,
 ) -> None:
@@ -93,7 +83,9 @@ def status(
     except ValueError:
         raise InvalidInput("--on", f"{on!r} is not a date (YYYY-MM-DD)") from None
     with unit_of_work(sessions_on(url, today=today)) as session:
-        _, doses, decision = person_doses(session, _actor(session, username), person_id, on=day, policy=load_policy())
+        _, doses, decision = person_doses(
+            session, staff_actor(session, username), person_id, on=day, policy=load_policy()
+        )
         lines = [f"dose {d.dose_number}: {d.product} on {d.given_on}" for d in doses]
     for line in lines:
         console.print(line, highlight=False)
@@ -108,7 +100,7 @@ def status(
 @vaccination_app.command("outreach")
 @reports_errors
 def outreach_cmd(
-    username: User,
+    username: StaffUser,
     on: Annotated[str | None, typer.Option("--on", help="the day asked, YYYY-MM-DD (default: today)")] = None,
     jurisdiction: Annotated[
         str | None, typer.Option("--jurisdiction", help="a jurisdiction inside your scope (default: all of it)")
@@ -125,7 +117,7 @@ def outreach_cmd(
     except ValueError:
         raise InvalidInput("--on", f"{on!r} is not a date (YYYY-MM-DD)") from None
     with unit_of_work(sessions_on(url, today=today)) as session:
-        actor = _actor(session, username)
+        actor = staff_actor(session, username)
         root = scope_root(session, actor, jurisdiction)
         rows = outreach_list(session, actor, day, root=root, policy=load_policy())
         audited(session, actor, rows)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import whole_count
 from fangkong.errors import FangkongError, InvalidInput, NotFound
 from fangkong.policy import Policy, load_policy
 from fangkong.policy.terms import (
@@ -55,7 +56,6 @@ STAFF_COLUMNS = {
     StaffKind.nurse: "nurses",
     StaffKind.critical_care_nurse: "critical_care_nurses",
 }
-MAX_COUNT = 1_000_000  # beds or staff above this in one facility are a typing error
 
 
 class FacilityIn(BaseModel):
@@ -72,16 +72,6 @@ class FacilityIn(BaseModel):
     lon: float | None = None
     beds: dict[str, int] = {}
     staff: dict[str, int] = {}
-
-
-def _count(field: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(field, f"{value!r} is not a whole number")
-    if value < 0:
-        raise InvalidInput(field, f"{value} cannot be negative")
-    if value > MAX_COUNT:
-        raise InvalidInput(field, f"{value} is not between 0 and {MAX_COUNT}")
-    return value
 
 
 def _checked(session: Session, actor: Actor, data: FacilityIn) -> dict[str, object]:
@@ -111,10 +101,10 @@ def _checked(session: Session, actor: Actor, data: FacilityIn) -> dict[str, obje
     }
     for word, count in data.beds.items():
         bed = parse_term(BedKind, word, "beds")
-        values[BED_COLUMNS[bed]] = _count(f"beds.{bed.value}", count)
+        values[BED_COLUMNS[bed]] = whole_count(f"beds.{bed.value}", count)
     for word, count in data.staff.items():
         staff = parse_term(StaffKind, word, "staff")
-        values[STAFF_COLUMNS[staff]] = _count(f"staff.{staff.value}", count)
+        values[STAFF_COLUMNS[staff]] = whole_count(f"staff.{staff.value}", count)
     return values
 
 
@@ -573,8 +563,8 @@ def record_absence(
     actor.require(Permission.manage_sites)
     facility = get_facility(session, actor, facility_id)
     kind = parse_term(StaffKind, staff_kind, "staff_kind")
-    n_infected = _count("infected", infected)
-    n_absent = _count("absent", absent)
+    n_infected = whole_count("infected", infected)
+    n_absent = whole_count("absent", absent)
     if n_infected + n_absent > getattr(facility, STAFF_COLUMNS[kind]):
         raise InvalidInput(
             "infected",

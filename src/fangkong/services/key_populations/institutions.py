@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import whole_count
 from fangkong.errors import InvalidInput, NotFound
 from fangkong.policy import Policy, load_policy
 from fangkong.policy.terms import AlertStep, InfectedRole, InstitutionAlertStatus, KeyInstitutionKind, parse_term
@@ -31,8 +32,6 @@ from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import get_jurisdiction
 from fangkong.services.key_populations.models import AlertItem, ClosedManagement, InstitutionAlert, KeyInstitution
 
-MAX_COUNT = 1_000_000  # residents or staff above this in one institution are a typing error
-
 
 class InstitutionIn(BaseModel):
     """A key institution as created (measure 14)."""
@@ -44,16 +43,6 @@ class InstitutionIn(BaseModel):
     jurisdiction_code: str
     residents: int = 0
     staff: int = 0
-
-
-def _count(field: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(field, f"{value!r} is not a whole number")
-    if value < 0:
-        raise InvalidInput(field, f"{value} cannot be negative")
-    if value > MAX_COUNT:
-        raise InvalidInput(field, f"{value} is not between 0 and {MAX_COUNT}")
-    return value
 
 
 def _checked(session: Session, actor: Actor, data: InstitutionIn) -> dict[str, Any]:
@@ -71,8 +60,8 @@ def _checked(session: Session, actor: Actor, data: InstitutionIn) -> dict[str, A
         "name": name,
         "kind": kind.value,
         "jurisdiction_code": j.code,
-        "residents": _count("residents", data.residents),
-        "staff": _count("staff", data.staff),
+        "residents": whole_count("residents", data.residents),
+        "staff": whole_count("staff", data.staff),
     }
 
 
