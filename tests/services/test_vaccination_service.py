@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from fangkong.rules.resident_id import check_digit
 from fangkong.services.access import Actor
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.file_imports.models import LabImport
+from fangkong.services.key_populations.models import KeyPerson
 from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.services.users.models import User
@@ -355,3 +356,35 @@ def test_coverage_trend(session: Session) -> None:
     with pytest.raises(InvalidInput) as caught:
         coverage_trend(session, epi, date(2022, 11, 11), date(2023, 11, 11), step_days=1)
     assert caught.value.field == "to"
+
+
+def test_the_outreach_list_puts_the_oldest_band_first_then_key_people_then_age(session: Session) -> None:
+    """Register vaccination-outreach-order (measures 12 and 14): 80+ before 70–79; inside 70–79, living alone, then an
+    underlying disease, then the rest by age — each move-up said with its clause."""
+    eldest = person(session, date(1937, 1, 1), 11)  # 85
+    plain = person(session, date(1947, 1, 1), 12)  # 75, on no registry
+    alone = person(session, date(1950, 1, 1), 13)  # 72, living alone
+    ill = person(session, date(1951, 1, 1), 14)  # 71, underlying disease
+    for who, kind in ((alone, "elderly_living_alone"), (ill, "underlying_disease")):
+        session.add(
+            KeyPerson(
+                person_id=who.id,
+                kinds=[kind],
+                vaccination_status="unvaccinated",
+                grade="high",
+                check_every_days=1,
+                started_at=datetime(2022, 11, 20, tzinfo=UTC),
+                recorded_by="epi",
+            )
+        )
+    session.flush()
+    mine = [eldest.id, plain.id, alone.id, ill.id]
+    rows = [r for r in outreach_list(session, actor(session), TODAY) if r.person_id in mine]
+    assert [r.person_id for r in rows] == [eldest.id, alone.id, ill.id, plain.id]
+    moved = rows[1].reasons[0]
+    assert (
+        moved.clause == "m20.14"
+        and "elderly_living_alone" in moved.text
+        and rows[1].key_kinds == ["elderly_living_alone"]
+    )
+    assert all("key-population" not in r.text for r in rows[3].reasons)

@@ -353,3 +353,21 @@ def outreach(
         age=age,
         reasons=(because(elderly, f"aged {age} ({elderly.value} or more): {why}"),),
     )
+
+
+def outreach_priority(
+    birth_date: date | None, kinds: Iterable[str], on: date, policy_at: PolicyAt
+) -> tuple[tuple[int, int, int], tuple[Reason, ...]]:
+    """Where a listed elder stands on the outreach list (measure 12: the elderly first; measure 14's key people;
+    register vaccination-outreach-order): older coverage age bands first; within a band, elders on the key-population
+    registry for a kind of `vaccination.outreach.priority_kinds` (in that order) before the others; then the oldest.
+    Returns the sort key (smaller first) and the reason a registry kind moved them up, if one did."""
+    order = [str(k) for k in (policy_at.get("vaccination.outreach.priority_kinds").value or ())]
+    age = age_on(birth_date, on) if birth_date is not None else 0
+    band = age_band(birth_date, on, policy_at) or 0
+    held = [k for k in order if k in set(kinds)]
+    if not held:
+        return (-band, len(order), -age), ()
+    found = policy_at.get("vaccination.outreach.priority_kinds")
+    text = f"on the key-population registry ({held[0]}): asked before others of the same age band"
+    return (-band, order.index(held[0]), -age), (because(found, text),)

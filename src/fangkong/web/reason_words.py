@@ -31,6 +31,9 @@ FIELD = "{}"
 
 # English template (as the rules write it) -> Chinese template ({0}, {1}, ... are the English fields in order).
 CATALOGUE: dict[str, str] = {
+    "on the key-population registry ({}): asked before others of the same age band": (
+        "列入重点人群名册（{0}）：同一年龄段中优先动员"
+    ),
     # ---- bubble.py (measure 8) ----
     "Chinese personnel must complete a booster vaccination before entering": "中方人员须完成加强免疫接种后方可进入",
     "no closed-loop entry regime is in force": "现行规定无闭环管理区进入要求",

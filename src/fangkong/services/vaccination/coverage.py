@@ -18,10 +18,11 @@ from fangkong.errors import InvalidInput
 from fangkong.policy import Policy, load_policy
 from fangkong.policy.terms import VaccinationStatus
 from fangkong.rules.decision import Reason
-from fangkong.rules.vaccination import OutreachAsked, age_band, outreach, vaccination_status
+from fangkong.rules.vaccination import OutreachAsked, age_band, outreach, outreach_priority, vaccination_status
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.reads import read_of
 from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.key_populations.models import KeyPerson
 from fangkong.services.persons.models import Person
 from fangkong.services.vaccination.models import VaccinationDose, VaccinationOutreach
 from fangkong.services.vaccination.service import given
@@ -49,6 +50,7 @@ class OutreachRow(BaseModel):
     age: int
     status: VaccinationStatus
     booster_due_from: date | None
+    key_kinds: list[str] = []  # the person's key-population kinds (measure 14), which may move them up the list
     reasons: list[Reason]
 
 
@@ -122,24 +124,38 @@ def outreach_list(
         stmt = select(VaccinationOutreach).where(VaccinationOutreach.person_id.in_(ids[start : start + 1000]))
         for o in session.scalars(stmt):
             asked[o.person_id].append(OutreachAsked(outcome=o.outcome, asked_on=o.asked_on, later_on=o.later_on))
-    rows: list[OutreachRow] = []
+    kinds = _key_kinds(session, ids)
+    ranked: list[tuple[tuple[int, int, int, int], OutreachRow]] = []
     for p in persons:
         status = vaccination_status(given(doses[p.id]), p.birth_date, on, rules)
         decision = outreach(status, p.birth_date, asked[p.id], on, rules)
         if decision.listed and decision.age is not None:
-            rows.append(
-                OutreachRow(
-                    person_id=p.id,
-                    name=p.name,
-                    jurisdiction_code=p.jurisdiction_code,
-                    age=decision.age,
-                    status=status.status,
-                    booster_due_from=status.booster_due_from,
-                    reasons=[*decision.reasons, *status.reasons],
-                )
+            key, moved_up = outreach_priority(p.birth_date, kinds.get(p.id, ()), on, rules)
+            row = OutreachRow(
+                person_id=p.id,
+                name=p.name,
+                jurisdiction_code=p.jurisdiction_code,
+                age=decision.age,
+                status=status.status,
+                booster_due_from=status.booster_due_from,
+                key_kinds=list(kinds.get(p.id, ())),
+                reasons=[*moved_up, *decision.reasons, *status.reasons],
             )
-    rows.sort(key=lambda r: (-r.age, r.person_id))
-    return rows
+            ranked.append(((*key, p.id), row))
+    ranked.sort(key=lambda pair: pair[0])
+    return [row for _, row in ranked]
+
+
+def _key_kinds(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """The kinds of the open key-population entries (measure 14) of the persons `ids`."""
+    kinds: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 1000):
+        stmt = select(KeyPerson.person_id, KeyPerson.kinds).where(
+            KeyPerson.person_id.in_(ids[start : start + 1000]), KeyPerson.ended_at.is_(None)
+        )
+        for person_id, held in session.execute(stmt):
+            kinds[person_id] = list(held or [])
+    return kinds
 
 
 def audited(session: Session, actor: Actor, rows: list[OutreachRow]) -> None:
