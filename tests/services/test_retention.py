@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from fangkong.policy import Policy
 from fangkong.services.access import Actor, Role
 from fangkong.services.appeals.models import Ticket
+from fangkong.services.closure_services.models import ClosureNeed
 from fangkong.services.infections.models import Infection
+from fangkong.services.key_populations.models import KeyPerson
 from fangkong.services.lab.models import TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderEvent
 from fangkong.services.persons.models import AddressChange, Person
@@ -138,6 +140,37 @@ def _with_stranded_request(session: Session, person: Person) -> None:
     session.add(StrandedPerson(person_id=person.id, origin_code=HOME, destination="Chengdu", reported_on=ENDED))
 
 
+def _with_open_need(session: Session, person: Person) -> None:
+    session.add(
+        ClosureNeed(
+            person_id=person.id,
+            jurisdiction_code=HOME,
+            jurisdiction_path="/11/1101/110105/110105001/110105001001/",
+            address="building 3 unit 2",
+            kind="dialysis",
+            urgency="urgent",
+            raised_at=AT,
+            raised_by="worker_a",
+            deadline=AT,
+            status="assigned",
+        )
+    )
+
+
+def _on_the_registry(session: Session, person: Person) -> None:
+    session.add(
+        KeyPerson(
+            person_id=person.id,
+            kinds=["elderly_living_alone"],
+            vaccination_status="unvaccinated",
+            grade="high",
+            check_every_days=1,
+            started_at=AT,
+            recorded_by="worker_a",
+        )
+    )
+
+
 def _with_late_discharge(session: Session, person: Person) -> None:
     _infection(session, person, date(2022, 12, 15))  # followed until then, though the order ended on 20 Nov
 
@@ -150,6 +183,8 @@ def _with_late_discharge(session: Session, person: Person) -> None:
         (_with_contact_proposal, "contact_proposal"),
         (_with_open_appeal, "open_appeal"),
         (_with_stranded_request, "stranded"),
+        (_with_open_need, "open_need"),
+        (_on_the_registry, "key_population"),
         (_with_late_discharge, "within_period"),
     ],
 )

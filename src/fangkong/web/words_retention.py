@@ -36,6 +36,8 @@ WORDS: dict[str, dict[str, str]] = {
     "retention_kept_contact_proposal": {"zh": "密接建议尚未处理", "en": "A contact proposal not yet decided"},
     "retention_kept_open_appeal": {"zh": "申诉尚未答复", "en": "An appeal not yet answered"},
     "retention_kept_stranded": {"zh": "滞留人员申请尚在等待", "en": "A stranded person's request still waiting"},
+    "retention_kept_open_need": {"zh": "封控期间需求尚未办结", "en": "A need during closure not yet met"},
+    "retention_kept_key_population": {"zh": "仍在重点人群名册中", "en": "Still on the key-population registry"},
     "retention_kept_within_period": {"zh": "管控结束未满保留期限", "en": "Management ended within the period"},
     "retention_run": {"zh": "立即执行匿名化", "en": "Anonymise now"},
     "retention_run_warning": {

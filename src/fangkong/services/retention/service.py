@@ -17,6 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from fangkong.policy import Policy, repealed
+from fangkong.policy.terms import NeedStatus
 from fangkong.services.access import Actor, Permission
 from fangkong.services.appeals.models import Ticket, TicketStatus
 from fangkong.services.audit.service import record
@@ -63,7 +64,8 @@ def _ended_on(released_on: date, updated_at: datetime) -> date:
 
 def _blocked(session: Session, person_ids: list[int]) -> dict[int, str]:
     """People whose record is still in use whatever their orders say: an infection not yet discharged, a pool
-    hold, a contact proposal not decided, an open appeal, a stranded request waiting."""
+    hold, a contact proposal not decided, an open appeal, a stranded request waiting, a need during closure not yet
+    met (measure 17), an entry on the key-population registry not ended (measure 14: they are still looked after)."""
     held: dict[int, str] = {}
     for ids in chunks(person_ids):
         checks = (
@@ -93,6 +95,17 @@ def _blocked(session: Session, person_ids: list[int]) -> dict[int, str]:
                     StrandedPerson.person_id.in_(ids), StrandedPerson.status == StrandedStatus.waiting
                 ),
             ),
+            (
+                "open_need",
+                select(ClosureNeed.person_id).where(
+                    ClosureNeed.person_id.in_(ids),
+                    ClosureNeed.status.in_([NeedStatus.open.value, NeedStatus.assigned.value]),
+                ),
+            ),
+            (
+                "key_population",
+                select(KeyPerson.person_id).where(KeyPerson.person_id.in_(ids), KeyPerson.ended_at.is_(None)),
+            ),
         )
         for reason, stmt in checks:
             for pid in session.scalars(stmt):
@@ -102,7 +115,17 @@ def _blocked(session: Session, person_ids: list[int]) -> dict[int, str]:
 
 
 # why a record is kept, in the order pages list them (`expired`'s counts use exactly these)
-KEPT_REASONS = ("open_order", "infection", "pool_hold", "contact_proposal", "open_appeal", "stranded", "within_period")
+KEPT_REASONS = (
+    "open_order",
+    "infection",
+    "pool_hold",
+    "contact_proposal",
+    "open_appeal",
+    "stranded",
+    "open_need",
+    "key_population",
+    "within_period",
+)
 
 
 def expired(
