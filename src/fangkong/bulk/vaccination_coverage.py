@@ -405,7 +405,7 @@ def province(residents: int, *, seed: int = 20221111, communities: int | None = 
     gap = rng.integers(21, 56, total).astype(np.int32)
     gap[rng.random(total) < 0.02] = 14  # a few too soon: not counted by the rule
     is_booster = rank == np.repeat(doses_in_course, per)
-    gap[is_booster] = rng.integers(150, 300, int(is_booster.sum())).astype(np.int32)
+    gap[is_booster] = rng.integers(170, 320, int(is_booster.sum())).astype(np.int32)
     steps = np.where(rank == 0, 0, gap)
     # the dose days: each person's start plus the running sum of their gaps
     cum = np.cumsum(steps)
