@@ -16,12 +16,21 @@ import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
-from fangkong.bulk.vaccination_coverage import coverage_pass, province, read_table, run_coverage
+from fangkong.bulk.timebase import epoch_day
+from fangkong.bulk.vaccination_coverage import (
+    _ages_on,
+    _first_days_aged,
+    _plus_months,
+    coverage_pass,
+    province,
+    read_table,
+    run_coverage,
+)
 from fangkong.cli.main import app
 from fangkong.errors import InvalidInput
 from fangkong.policy import load_policy
 from fangkong.policy.terms import VaccinationStatus
-from fangkong.rules.vaccination import DoseGiven, age_band, outreach, products, vaccination_status
+from fangkong.rules.vaccination import DoseGiven, add_months, age_band, age_on, outreach, products, vaccination_status
 
 DAYS = [date(2022, 11, 12), date(2022, 11, 20), date(2022, 11, 29), date(2022, 12, 10), date(2023, 3, 1)]
 
@@ -89,6 +98,20 @@ def by_bulk(people: pa.Table, doses: pa.Table, on: date) -> tuple[set[tuple[Any,
     rows = {tuple(r.values()) for r in run.coverage.to_pylist()}
     listed = [tuple(r.values()) for r in run.outreach.to_pylist()]
     return rows, listed
+
+
+def test_the_day_tables_are_the_rules_date_arithmetic() -> None:
+    """Every day of 1920-2024: the pass's tables equal `age_on`, `add_months` and the first day of an age."""
+    first, last = epoch_day(date(1920, 1, 1)), epoch_day(date(2024, 12, 31))
+    days = [date(1920, 1, 1) + timedelta(days=i) for i in range(last - first + 1)]
+    on = date(2022, 11, 29)
+    assert _ages_on(first, last, on).tolist() == [age_on(d, on) for d in days]
+    for months in (3, 6, 216, 720):
+        assert _plus_months(first, last, months).tolist() == [epoch_day(add_months(d, months)) for d in days]
+    aged = _first_days_aged(first, last, 60).tolist()
+    for d, from_day in zip(days, aged, strict=True):
+        the_day = date(1970, 1, 1) + timedelta(days=from_day)
+        assert age_on(d, the_day) >= 60 > age_on(d, the_day - timedelta(days=1))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
