@@ -67,7 +67,7 @@ STATUSES = tuple(
     )
 )
 NONE = np.iinfo(np.int32).max  # no day (no dose counted, not completed, not boosted)
-CHUNK = 1 << 21  # persons a thread computes at a time
+CHUNK = 1 << 19  # persons a thread computes at a time
 
 
 def cites(rules: PolicyAt) -> tuple[str, ...]:
