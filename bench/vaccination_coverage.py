@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import Baseline, compare, finish, say
 
 from fangkong.bulk.engines import DuckDBEngine
-from fangkong.bulk.timebase import epoch_day
 from fangkong.bulk.vaccination_coverage import CoverageRun, generate_vaccination, read_table, run_coverage
 from fangkong.policy import load_policy
 from fangkong.policy.terms import VaccinationStatus
@@ -122,7 +121,7 @@ def main() -> None:
     naive = f"""
 WITH n AS (SELECT person_id, COUNT(*) AS k FROM doses WHERE given_on <= DATE '{ON}' GROUP BY person_id),
 a AS (
-  SELECT r.community_id, CAST(FLOOR(({epoch_day(ON)} - CAST(epoch(r.birth_date) / 86400 AS BIGINT)) / 365.25) AS INT) AS age,
+  SELECT r.community_id, CAST(FLOOR(date_diff('day', r.birth_date, DATE '{ON}') / 365.25) AS INT) AS age,
          COALESCE(n.k, 0) AS k
   FROM residents r LEFT JOIN n USING (person_id)
 )

@@ -60,8 +60,15 @@ def random_population(seed: int, persons: int) -> tuple[pa.Table, pa.Table]:
             dos["given_on"].append(day)
             # same day, too soon, about right, a booster's months
             day += timedelta(days=rng.choice([0, rng.randint(1, 27), rng.randint(21, 40), rng.randint(80, 200)]))
-    people = pa.table(res, schema=pa.schema([("person_id", pa.int64()), ("community_id", pa.int64()), ("birth_date", pa.date32())]))
-    doses = pa.table(dos, schema=pa.schema([("person_id", pa.int64()), ("product", pa.string()), ("dose_number", pa.int8()), ("given_on", pa.date32())]))
+    people = pa.table(
+        res, schema=pa.schema([("person_id", pa.int64()), ("community_id", pa.int64()), ("birth_date", pa.date32())])
+    )
+    doses = pa.table(
+        dos,
+        schema=pa.schema(
+            [("person_id", pa.int64()), ("product", pa.string()), ("dose_number", pa.int8()), ("given_on", pa.date32())]
+        ),
+    )
     return people, doses
 
 
@@ -174,9 +181,31 @@ def test_bad_doses_are_refused_naming_the_field(dose: dict[str, Any], field: str
     assert refused.value.field == field
 
 
+def test_nobody_vaccinated() -> None:
+    people = pa.table({"person_id": [1, 2], "community_id": [0, 0], "birth_date": pa.array([date(1950, 1, 1)] * 2)})
+    doses = pa.table(
+        {
+            "person_id": pa.array([], pa.int64()),
+            "product": pa.array([], pa.string()),
+            "dose_number": pa.array([], pa.int8()),
+            "given_on": pa.array([], pa.date32()),
+        }
+    )
+    on = date(2022, 12, 1)
+    run = coverage_pass(people, doses, load_policy().at(on), on)
+    assert run.coverage.to_pylist() == [
+        {"community_id": 0, "band_from": 70, "band_to": 79, "persons": 2, "any_dose": 0, "full_course": 0, "boosted": 0}
+    ]
+    assert run.outreach.column("person_id").to_pylist() == [1, 2]
+
+
 def test_a_resident_listed_twice_is_refused() -> None:
-    people = pa.table({"person_id": [2, 1, 2], "community_id": [0, 0, 0], "birth_date": pa.array([date(2000, 1, 1)] * 3)})
-    doses = pa.table({"person_id": [1], "product": ["cansino_ad5"], "dose_number": [1], "given_on": pa.array([date(2022, 1, 1)])})
+    people = pa.table(
+        {"person_id": [2, 1, 2], "community_id": [0, 0, 0], "birth_date": pa.array([date(2000, 1, 1)] * 3)}
+    )
+    doses = pa.table(
+        {"person_id": [1], "product": ["cansino_ad5"], "dose_number": [1], "given_on": pa.array([date(2022, 1, 1)])}
+    )
     with pytest.raises(InvalidInput) as refused:
         coverage_pass(people, doses, load_policy().at(date(2022, 12, 1)), date(2022, 12, 1))
     assert refused.value.field == "person_id"
@@ -202,7 +231,8 @@ def test_cli_generates_and_runs(tmp_path: Path) -> None:
     assert read_table(tmp_path / "p", "residents").num_rows == 2000
     out = tmp_path / "coverage.parquet"
     ran = runner.invoke(
-        app, ["bulk", "run", "vaccination_coverage", "--data", str(tmp_path / "p"), "--on", "2022-12-10", "--out", str(out)]
+        app,
+        ["bulk", "run", "vaccination_coverage", "--data", str(tmp_path / "p"), "--on", "2022-12-10", "--out", str(out)],
     )
     assert ran.exit_code == 0, ran.output
     assert "outreach" in ran.output

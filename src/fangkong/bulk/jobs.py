@@ -166,9 +166,9 @@ def run_job(
         return JobRun(job, on, rules.version, FAST[job] if fast else engine.name, rows, days_of_supply.cites(rules))
     if job == "vaccination_coverage":
         # measure 12: coverage by community × age band and the elderly to ask, in one numpy pass on any engine
-        found = vaccination_coverage.run_coverage(folder, rules, on)
+        covered = vaccination_coverage.run_coverage(folder, rules, on)
         cited = vaccination_coverage.cites(rules)
-        return JobRun(job, on, rules.version, FAST[job], found.coverage, cited, outreach=found.outreach)
+        return JobRun(job, on, rules.version, FAST[job], covered.coverage, cited, outreach=covered.outreach)
     if job == "lab_outcomes":
         engine.arrow("lab_classes", lab_outcomes.lab_classes(engine.query(lab_outcomes.CLASSES_SQL), policy))
         rows = engine.query(lab_outcomes.lab_outcomes_sql())

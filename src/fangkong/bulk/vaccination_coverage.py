@@ -124,7 +124,8 @@ def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _ages_on(first: int, last: int, on: date) -> np.ndarray:
     """`age_on(birth, on)` for every birth day from `first` to `last` (epoch days)."""
     y, m, d = _ymd(np.arange(first, last + 1, dtype=np.int64))
-    return (on.year - y - ((on.month * 100 + on.day) < (m * 100 + d))).astype(np.int16)
+    ages: np.ndarray = (on.year - y - ((on.month * 100 + on.day) < (m * 100 + d))).astype(np.int16)
+    return ages
 
 
 def _first_days_aged(first: int, last: int, years: int) -> np.ndarray:
@@ -132,7 +133,8 @@ def _first_days_aged(first: int, last: int, years: int) -> np.ndarray:
     birthday `years` later, or 1 March for 29 February in a common year (month start + day - 1 rolls over so)."""
     y, m, d = _ymd(np.arange(first, last + 1, dtype=np.int64))
     month_start = ((y + years - 1970) * 12 + m - 1).astype("datetime64[M]").astype("datetime64[D]")
-    return (month_start.astype(np.int64) + d - 1).astype(np.int32)
+    found: np.ndarray = (month_start.astype(np.int64) + d - 1).astype(np.int32)
+    return found
 
 
 def _plus_months(first: int, last: int, months: int) -> np.ndarray:
@@ -143,7 +145,8 @@ def _plus_months(first: int, last: int, months: int) -> np.ndarray:
     month = days.astype("datetime64[D]").astype("datetime64[M]") + months
     start = month.astype("datetime64[D]").astype(np.int64)
     length = (month + 1).astype("datetime64[D]").astype(np.int64) - start
-    return (start + np.minimum(d, length) - 1).astype(np.int32)
+    found: np.ndarray = (start + np.minimum(d, length) - 1).astype(np.int32)
+    return found
 
 
 def _days(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -169,12 +172,17 @@ def _product_index(column: pa.ChunkedArray | pa.Array, codes: tuple[str, ...]) -
     if not pa.types.is_dictionary(column.type):
         column = pc.dictionary_encode(column)
     words = column.dictionary.to_pylist()
-    used = np.unique(np.asarray(column.indices.to_numpy(zero_copy_only=False))) if len(column) else []
-    unknown = [words[i] for i in used if words[i] not in codes]
+    indices = np.asarray(column.indices.to_numpy(zero_copy_only=False))
+    # the doses are scanned only when the dictionary names something else (a word may be there unused)
+    strange = [i for i, w in enumerate(words) if w not in codes]
+    used = set(np.unique(indices).tolist()) if strange and len(indices) else set()
+    unknown = [words[i] for i in strange if i in used]
     if unknown:
         raise InvalidInput("product", f"{unknown[0]!r} is not a vaccine product ({', '.join(codes)})")
     remap = np.array([codes.index(w) if w in codes else 0 for w in words] or [0], dtype=np.int8)
-    return remap[np.asarray(column.indices.to_numpy(zero_copy_only=False))]
+    if np.array_equal(remap, np.arange(len(remap))) and indices.dtype == np.int8:
+        return indices  # the dictionary is the products' own order (a generated province): read where it lies
+    return np.asarray(remap[indices])
 
 
 @dataclass(frozen=True)
@@ -208,46 +216,39 @@ def coverage_pass(residents: pa.Table, doses: pa.Table, rules: PolicyAt, on: dat
     product = _product_index(doses.column("product"), p.codes)
     m = len(day)
     # each person's doses together, in date order; a stable sort keeps the order given for doses on one day, as the
-    # rule's sort does
-    if m > 1:
-        same = dose_person[1:] == dose_person[:-1]
-        if not (bool(np.all(dose_person[1:] >= dose_person[:-1])) and bool(np.all(~same | (day[1:] >= day[:-1])))):
-            order = np.lexsort((day, dose_person))
-            dose_person, day, product = dose_person[order], day[order], product[order]
-    # which resident each dose is of: an offset when the ids run without gaps (a generated province), else a search
-    if n and person[-1] - person[0] == n - 1:
-        owner = dose_person - person[0]
-        known = (owner >= 0) & (owner < n)
-    else:
+    # rule's sort does. A generated province (residents numbered without gaps, doses in order) is counted in place,
+    # the doses cut at persons' boundaries and counted on both cores; anything else is sorted and searched.
+    dense = n > 0 and int(person[-1] - person[0]) == n - 1
+    counts = _dense_counts(dose_person, day, int(person[0]), n) if dense and m else None
+    if counts is None:
+        if m > 1:
+            same = dose_person[1:] == dose_person[:-1]
+            ordered = bool(np.all(dose_person[1:] >= dose_person[:-1])) and bool(np.all(~same | (day[1:] >= day[:-1])))
+            if not ordered:
+                order = np.lexsort((day, dose_person))
+                dose_person, day, product = dose_person[order], day[order], product[order]
         owner = np.searchsorted(person, dose_person)
         known = (owner < n) & (person[np.minimum(owner, max(n - 1, 0))] == dose_person)
-    if m and not bool(known.all()):
-        owner, day, product = owner[known], day[known], product[known]
-        m = len(day)
-    owner = owner.astype(np.int64, copy=False)
-    if m and bool(np.any(day < birth[owner])):
-        bad = int(np.flatnonzero(day < birth[owner])[0])
-        raise InvalidInput(
-            "given_on",
-            f"a dose on {date(1970, 1, 1) + timedelta(days=int(day[bad]))} is before the birth date "
-            f"{date(1970, 1, 1) + timedelta(days=int(birth[owner[bad]]))}",
-        )
-    counts = np.bincount(owner, minlength=n).astype(np.int64) if m else np.zeros(n, dtype=np.int64)
-    starts = np.cumsum(counts) - counts
-    most = int(counts.max()) if n else 0
+        if m and not bool(known.all()):
+            owner, day, product = owner[known], day[known], product[known]
+            m = len(day)
+        counts = np.bincount(owner, minlength=n).astype(np.int64) if m else np.zeros(n, dtype=np.int64)
+    if m == 0:  # nobody vaccinated: one dose no one has, so that the gathers below have something to read
+        day, product = np.array([NONE], dtype=np.int32), np.zeros(1, dtype=np.int8)
+    starts = (np.cumsum(counts) - counts).astype(np.int64 if m >= 1 << 31 else np.int32)
     # the day tables: ages on the day asked, the first day of the elderly age, the booster age's day (by birth day);
     # N months after a full course (by dose day)
     b0, b1 = (int(birth.min()), int(birth.max())) if n else (0, 0)
-    given = day[day <= today] if m else day
-    d0, d1 = (int(given.min()), int(given.max())) if len(given) else (today, today)
+    d0, d1 = (int(day.min()), int(day.max())) if m else (today, today)
     age_table = _ages_on(b0, b1, on)
     elderly_from = _first_days_aged(b0, b1, p.elderly_age)
     booster_age_from = _plus_months(b0, b1, 12 * p.booster_age)
     plus_elderly = _plus_months(d0, d1, p.months_elderly)
     plus_others = _plus_months(d0, d1, p.months_others)
     bands = np.array(p.bands or (0,), dtype=np.int16)
+    band_table = (np.searchsorted(bands, age_table, side="right") - 1).astype(np.int8)  # -1: under the first band
     age = age_table[birth - b0] if n else np.zeros(0, dtype=np.int16)
-    band = (np.searchsorted(bands, age, side="right") - 1).astype(np.int16)  # -1: under the first band
+    band = band_table[birth - b0] if n else np.zeros(0, dtype=np.int8)
     status = np.empty(n, dtype=np.int8)
     due_from = np.empty(n, dtype=np.int32)
 
@@ -301,24 +302,26 @@ def coverage_pass(residents: pa.Table, doses: pa.Table, rules: PolicyAt, on: dat
         the least interval or more, then at most a booster that counts), the rest by `walk`."""
         hi = min(lo + CHUNK, n)
         st, cnt, eld = starts[lo:hi], counts[lo:hi], elderly_from[birth[lo:hi] - b0]
-        at = np.minimum(st, last_dose)
-        first_day = np.where(cnt > 0, day[at], NONE)
+        at = st
+        first_day = np.where(cnt > 0, day.take(at, mode="clip"), NONE)
+        if bool(np.any(first_day < birth[lo:hi])):  # the earliest dose: before birth is refused
+            early.append(lo + int(np.flatnonzero(first_day < birth[lo:hi])[0]))
         started = first_day <= today
-        course = product[at]
+        course = product.take(at, mode="clip")
         other = started & p.booster_only[course]  # a booster-only product first: not the common history
         primary, gap, platform = p.primary[course], p.min_days[course], p.platform[course]
         previous = first_day
         for k in range(1, longest):
-            at = np.minimum(st + k, last_dose)
-            d = np.where(cnt > k, day[at], NONE)
+            at = st + k
+            d = np.where(cnt > k, day.take(at, mode="clip"), NONE)
             counts_now = started & (primary > k) & (d <= today)
-            other |= counts_now & ((p.platform[product[at]] != platform) | (d - previous < gap))
+            other |= counts_now & ((p.platform[product.take(at, mode="clip")] != platform) | (d - previous < gap))
             previous = d
-        at = np.minimum(st + primary - 1, last_dose)
-        d = np.where(started & (cnt >= primary), day[at], NONE)
+        at = st + (primary - 1)
+        d = np.where(started & (cnt >= primary), day.take(at, mode="clip"), NONE)
         full = np.where(d <= today, d, NONE)
-        at = np.minimum(st + primary, last_dose)
-        d = np.where(cnt > primary, day[at], NONE)
+        at = st + primary
+        d = np.where(cnt > primary, day.take(at, mode="clip"), NONE)
         after = (full != NONE) & (d <= today)
         at_full = np.where(full != NONE, full - d0, 0)
         counted = after & (d >= np.where(d >= eld, plus_elderly[at_full], plus_others[at_full]))
@@ -336,17 +339,62 @@ def coverage_pass(residents: pa.Table, doses: pa.Table, rules: PolicyAt, on: dat
         due = np.maximum(course_plus, booster_age_from[birth[lo:hi] - b0])
         due_from[lo:hi] = np.where(s == 2, due, NONE)
 
+    early: list[int] = []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         list(pool.map(chunk, range(0, n, CHUNK)))
+    if early:
+        who = min(early)
+        raise InvalidInput(
+            "given_on",
+            f"a dose on {date(1970, 1, 1) + timedelta(days=int(day[starts[who]]))} is before the birth date "
+            f"{date(1970, 1, 1) + timedelta(days=int(birth[who]))}",
+        )
     return CoverageRun(
         coverage=_coverage_rows(community, band, status, p.bands),
         outreach=_outreach_rows(person, community, age, status, due_from, today, p.elderly_age),
     )
 
 
-def _coverage_rows(
-    community: np.ndarray, band: np.ndarray, status: np.ndarray, bands: tuple[int, ...]
-) -> pa.Table:
+def _dense_counts(dose_person: np.ndarray, day: np.ndarray, first: int, n: int) -> np.ndarray | None:
+    """The doses of each of the residents `first` … `first + n - 1` when the doses are in (person, day) order and all
+    of them are of those residents; None otherwise (the caller sorts and searches). The doses are cut at persons'
+    boundaries into one part per core, each part checked and counted on its own."""
+    m = len(dose_person)
+    if int(dose_person[0]) < first or int(dose_person[-1]) >= first + n:
+        return None
+    parts = max(1, min(os.cpu_count() or 1, m // 1_000_000))
+    cuts = [0]
+    for i in range(1, parts):
+        # the first dose of the person at about i/parts of the doses (persons' doses are not split)
+        cuts.append(int(np.searchsorted(dose_person, dose_person[i * m // parts], side="left")))
+    cuts.append(m)
+    counts = np.zeros(n, dtype=np.int64)
+
+    def part(i: int) -> bool:
+        lo, hi = cuts[i], cuts[i + 1]
+        if hi <= lo:
+            return True
+        if lo and dose_person[lo - 1] >= dose_person[lo]:
+            return False
+        # in blocks that stay in the cache; a person's doses may straddle two blocks (added, one thread per part)
+        for b in range(lo, hi, 1 << 18):
+            e = min(b + (1 << 18) + 1, hi)  # one dose of overlap: the order across the blocks' seam
+            who, when = dose_person[b:e], day[b:e]
+            step = np.diff(who)
+            if bool(np.any(step < 0)) or bool(np.any((step == 0) & (when[1:] < when[:-1]))):
+                return False
+            block = who[: min(1 << 18, e - b)]
+            local = np.bincount((block - block[0]).astype(np.intp))
+            base = int(block[0]) - first
+            counts[base : base + len(local)] += local
+        return True
+
+    with ThreadPoolExecutor(max_workers=parts) as pool:
+        ok = all(pool.map(part, range(parts)))
+    return counts if ok else None
+
+
+def _coverage_rows(community: np.ndarray, band: np.ndarray, status: np.ndarray, bands: tuple[int, ...]) -> pa.Table:
     """Persons, any dose, full course and boosted per community and band: one count of (community, band, status)."""
     inside = band >= 0
     nb = max(len(bands), 1)
@@ -361,7 +409,7 @@ def _coverage_rows(
     persons = counted.sum(axis=1)
     rows = np.flatnonzero(persons)
     com_of, band_of = rows // nb, rows % nb
-    upper = np.array([*(b - 1 for b in bands[1:]), -1] or [-1], dtype=np.int64)
+    upper = np.array([*(b - 1 for b in bands[1:]), -1], dtype=np.int64)
     c = counted[rows]
     return pa.table(
         {
