@@ -301,13 +301,13 @@ def coverage_pass(residents: pa.Table, doses: pa.Table, rules: PolicyAt, on: dat
         """The persons lo … lo + CHUNK: the common history by a few whole-column steps (a course of one platform at
         the least interval or more, then at most a booster that counts), the rest by `walk`."""
         hi = min(lo + CHUNK, n)
-        st, cnt, eld = starts[lo:hi], counts[lo:hi], elderly_from[birth[lo:hi] - b0]
+        st, cnt, eld = starts[lo:hi], counts[lo:hi].astype(np.int32), elderly_from[birth[lo:hi] - b0]
         at = st
         first_day = np.where(cnt > 0, day.take(at, mode="clip"), NONE)
         if bool(np.any(first_day < birth[lo:hi])):  # the earliest dose: before birth is refused
             early.append(lo + int(np.flatnonzero(first_day < birth[lo:hi])[0]))
         started = first_day <= today
-        course = product.take(at, mode="clip")
+        course = product.take(at, mode="clip").astype(np.intp)  # indexed four times: converted once
         other = started & p.booster_only[course]  # a booster-only product first: not the common history
         primary, gap, platform = p.primary[course], p.min_days[course], p.platform[course]
         previous = first_day
