@@ -21,6 +21,7 @@ from fangkong.bulk.vaccination_coverage import (
     _ages_on,
     _first_days_aged,
     _plus_months,
+    cites,
     coverage_pass,
     province,
     read_table,
@@ -239,3 +240,9 @@ def test_cli_generates_and_runs(tmp_path: Path) -> None:
     assert out.exists() and out.with_suffix(".outreach.parquet").exists()
     whole = run_coverage(tmp_path / "p", load_policy().at(date(2022, 12, 10)), date(2022, 12, 10))
     assert sum(whole.coverage.column("persons").to_pylist()) <= 2000
+
+
+def test_the_job_cites_the_interval_change_from_its_day() -> None:
+    """The clauses the job says it applied: m20.12 always, the elderly plan's interval from 29 Nov 2022."""
+    assert cites(load_policy().at(date(2022, 11, 28))) == ("m20.12",)
+    assert set(cites(load_policy().at(date(2022, 12, 10)))) == {"m20.12", "elderly-vax.booster_interval"}
