@@ -310,13 +310,23 @@ def coverage_pass(residents: pa.Table, doses: pa.Table, rules: PolicyAt, on: dat
         course = product.take(at, mode="clip").astype(np.intp)  # indexed four times: converted once
         other = started & p.booster_only[course]  # a booster-only product first: not the common history
         primary, gap, platform = p.primary[course], p.min_days[course], p.platform[course]
-        previous = first_day
-        for k in range(1, longest):
-            at = st + k
-            d = np.where(cnt > k, day.take(at, mode="clip"), NONE)
-            counts_now = started & (primary > k) & (d <= today)
-            other |= counts_now & ((p.platform[product.take(at, mode="clip")] != platform) | (d - previous < gap))
-            previous = d
+        # the second dose of every course of two or more, over the whole column
+        at = st + 1
+        d = np.where(cnt > 1, day.take(at, mode="clip"), NONE)
+        counts_now = started & (primary > 1) & (d <= today)
+        other |= counts_now & ((p.platform[product.take(at, mode="clip")] != platform) | (d - first_day < gap))
+        # the third and later doses of the few longer courses (recombinant protein), over those persons only
+        longer = np.flatnonzero(started & (primary > 2)) if longest > 2 else np.zeros(0, dtype=np.intp)
+        previous = d[longer]
+        for k in range(2, longest):
+            at = st[longer] + k
+            dk = np.where(cnt[longer] > k, day.take(at, mode="clip"), NONE)
+            now = (primary[longer] > k) & (dk <= today)
+            bad = now & (
+                (p.platform[product.take(at, mode="clip")] != platform[longer]) | (dk - previous < gap[longer])
+            )
+            other[longer] |= bad
+            previous = dk
         at = st + (primary - 1)
         d = np.where(started & (cnt >= primary), day.take(at, mode="clip"), NONE)
         full = np.where(d <= today, d, NONE)
