@@ -250,7 +250,7 @@ def coverage_pass(residents: pa.Table, doses: pa.Table, rules: PolicyAt, on: dat
     age = age_table[birth - b0] if n else np.zeros(0, dtype=np.int16)
     band = band_table[birth - b0] if n else np.zeros(0, dtype=np.int8)
     status = np.empty(n, dtype=np.int8)
-    due_from = np.empty(n, dtype=np.int32)
+    due_from = np.empty(n, dtype=np.int32)  # NONE but for the elderly with the full course (all the list reads)
 
     last_dose = max(m - 1, 0)
     longest = int(p.primary.max()) if len(p.primary) else 1
@@ -342,12 +342,13 @@ def coverage_pass(residents: pa.Table, doses: pa.Table, rules: PolicyAt, on: dat
             started[odd], full[odd], boosted[odd] = walk(st[odd], cnt[odd], eld[odd])
         s = status[lo:hi]
         s[:] = np.where(~started, 0, np.where(full == NONE, 1, np.where(boosted == NONE, 2, 3)))
-        # the day a booster is due from: the interval for the age on the day asked, not before the booster age
-        elderly_now = age[lo:hi] >= p.elderly_age
-        at_full = np.where(full == NONE, 0, full - d0)
-        course_plus = np.where(elderly_now, plus_elderly[at_full], plus_others[at_full])
-        due = np.maximum(course_plus, booster_age_from[birth[lo:hi] - b0])
-        due_from[lo:hi] = np.where(s == 2, due, NONE)
+        # the day a booster is due from: the interval for the age on the day asked, not before the booster age —
+        # read by the outreach list only, so reckoned for the elderly with the full course only
+        due_from[lo:hi] = NONE
+        wanted = np.flatnonzero((s == 2) & (age[lo:hi] >= p.elderly_age))
+        at_full = full[wanted] - d0
+        due = np.maximum(plus_elderly[at_full], booster_age_from[birth[lo + wanted] - b0])
+        due_from[lo + wanted] = due
 
     early: list[int] = []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
