@@ -301,7 +301,7 @@ def coverage_pass(residents: pa.Table, doses: pa.Table, rules: PolicyAt, on: dat
         """The persons lo … lo + CHUNK: the common history by a few whole-column steps (a course of one platform at
         the least interval or more, then at most a booster that counts), the rest by `walk`."""
         hi = min(lo + CHUNK, n)
-        st, cnt, eld = starts[lo:hi], counts[lo:hi].astype(np.int32), elderly_from[birth[lo:hi] - b0]
+        st, cnt = starts[lo:hi], counts[lo:hi].astype(np.int32)
         at = st
         first_day = np.where(cnt > 0, day.take(at, mode="clip"), NONE)
         if bool(np.any(first_day < birth[lo:hi])):  # the earliest dose: before birth is refused
@@ -330,16 +330,20 @@ def coverage_pass(residents: pa.Table, doses: pa.Table, rules: PolicyAt, on: dat
         at = st + (primary - 1)
         d = np.where(started & (cnt >= primary), day.take(at, mode="clip"), NONE)
         full = np.where(d <= today, d, NONE)
-        at = st + primary
-        d = np.where(cnt > primary, day.take(at, mode="clip"), NONE)
-        after = (full != NONE) & (d <= today)
-        at_full = np.where(full != NONE, full - d0, 0)
-        counted = after & (d >= np.where(d >= eld, plus_elderly[at_full], plus_others[at_full]))
-        other |= after & ~counted  # a dose too soon for the booster: a later one may count
-        boosted = np.where(counted, d, NONE)
+        # the booster: the dose after the course, over the persons with one only
+        after = np.flatnonzero((full != NONE) & (cnt > primary))
+        d = day[st[after] + primary[after]]
+        given = d <= today
+        at_full = full[after] - d0
+        since = np.where(d >= elderly_from[birth[lo + after] - b0], plus_elderly[at_full], plus_others[at_full])
+        counted = given & (d >= since)
+        other[after] |= given & ~counted  # a dose too soon for the booster: a later one may count
+        boosted = np.full(hi - lo, NONE, dtype=np.int32)
+        boosted[after[counted]] = d[counted]
         odd = np.flatnonzero(other)
         if len(odd):
-            started[odd], full[odd], boosted[odd] = walk(st[odd], cnt[odd], eld[odd])
+            eld = elderly_from[birth[lo + odd] - b0]
+            started[odd], full[odd], boosted[odd] = walk(st[odd], cnt[odd], eld)
         s = status[lo:hi]
         s[:] = np.where(~started, 0, np.where(full == NONE, 1, np.where(boosted == NONE, 2, 3)))
         # the day a booster is due from: the interval for the age on the day asked, not before the booster age —
