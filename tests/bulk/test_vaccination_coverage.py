@@ -246,3 +246,35 @@ def test_the_job_cites_the_interval_change_from_its_day() -> None:
     """The clauses the job says it applied: m20.12 always, the elderly plan's interval from 29 Nov 2022."""
     assert cites(load_policy().at(date(2022, 11, 28))) == ("m20.12",)
     assert set(cites(load_policy().at(date(2022, 12, 10)))) == {"m20.12", "elderly-vax.booster_interval"}
+
+
+def test_the_benchmark_runs_small() -> None:
+    """bench/vaccination_coverage.py at 3,000 residents: it runs and the rule's sample agrees (no time asserted)."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.paths import ROOT
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "vaccination_coverage.py"),
+            "--residents",
+            "3000",
+            "--runs",
+            "1",
+            "--sample",
+            "500",
+            "--seed",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    figures = json.loads(line.removeprefix("RESULT "))
+    assert figures["all_agree"] is True and figures["residents"] == 3000
