@@ -169,7 +169,7 @@ def run(
             table.add_row(kind, f"{len(days):,}", first)
     elif job == "vaccination_coverage":
         # measure 12: the province's coverage per age band (the communities' rows are in --out)
-        rows = result.rows.group_by("band_from").aggregate(
+        rows = result.rows.group_by(["band_from", "band_to"]).aggregate(
             [(c, "sum") for c in ("persons", "any_dose", "full_course", "boosted")]
         )
         table.add_column("age band")
@@ -178,7 +178,7 @@ def run(
         for r in sorted(rows.to_pylist(), key=lambda r: int(r["band_from"])):
             n = max(int(r["persons_sum"]), 1)
             table.add_row(
-                f"{r['band_from']}+",
+                f"{r['band_from']}–{r['band_to']}" if r["band_to"] is not None else f"{r['band_from']}+",
                 f"{int(r['persons_sum']):,}",
                 *(f"{int(r[c + '_sum']) / n:.1%}" for c in ("any_dose", "full_course", "boosted")),
             )
