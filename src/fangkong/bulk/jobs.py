@@ -19,12 +19,20 @@ from fangkong.policy.health_codes import colour_tables
 from fangkong.policy.terms import Category
 from fangkong.rules.bed_projection import projection_parameters
 
-from . import bed_projection, contacts, days_of_supply, health_codes, lab_outcomes, work_lists
+from . import bed_projection, contacts, days_of_supply, health_codes, lab_outcomes, vaccination_coverage, work_lists
 from .engines import Engine
 from .scan_index import ScanIndex
 from .timebase import epoch_day, fixed_offset
 
-JOBS = ("contacts", "health_codes", "work_lists", "lab_outcomes", "bed_projection", "days_of_supply")
+JOBS = (
+    "contacts",
+    "health_codes",
+    "work_lists",
+    "lab_outcomes",
+    "bed_projection",
+    "days_of_supply",
+    "vaccination_coverage",
+)
 TABLES = {
     "contacts": ("cases", "scans"),
     "health_codes": ("residents", "orders", "phases", "cases", "held"),
@@ -32,6 +40,7 @@ TABLES = {
     "lab_outcomes": ("lab_tubes", "lab_members", "lab_results"),
     "bed_projection": bed_projection.TABLES,
     "days_of_supply": days_of_supply.TABLES,
+    "vaccination_coverage": vaccination_coverage.TABLES,
 }
 # The parameters whose sources a day of lab results with no rows cites: the Ct cut-offs and a positive pool's hold.
 LAB_PARAMETERS = (
@@ -67,10 +76,16 @@ class JobRun:
     rows: pa.Table
     cite: tuple[str, ...]
     changes: pa.Table | None = None  # health codes with `before`: (person_id, from_colour, to_colour)
+    outreach: pa.Table | None = None  # vaccination coverage: the elderly to ask, the oldest first
 
 
 # What answers a job on DuckDB when the SQL is not asked for: the passes the benchmarks time (bench/*.py).
-FAST = {"health_codes": "duckdb + numpy", "work_lists": "schedule in memory", "days_of_supply": "numpy"}
+FAST = {
+    "health_codes": "duckdb + numpy",
+    "work_lists": "schedule in memory",
+    "days_of_supply": "numpy",
+    "vaccination_coverage": "numpy",
+}
 
 
 def _table(folder: Path, name: str) -> Path:
@@ -149,6 +164,11 @@ def run_job(
         else:
             rows = days_of_supply.days_of_supply_job(engine, stock, None, rules, on)
         return JobRun(job, on, rules.version, FAST[job] if fast else engine.name, rows, days_of_supply.cites(rules))
+    if job == "vaccination_coverage":
+        # measure 12: coverage by community × age band and the elderly to ask, in one numpy pass on any engine
+        covered = vaccination_coverage.run_coverage(folder, rules, on)
+        cited = vaccination_coverage.cites(rules)
+        return JobRun(job, on, rules.version, FAST[job], covered.coverage, cited, outreach=covered.outreach)
     if job == "lab_outcomes":
         engine.arrow("lab_classes", lab_outcomes.lab_classes(engine.query(lab_outcomes.CLASSES_SQL), policy))
         rows = engine.query(lab_outcomes.lab_outcomes_sql())

@@ -9,6 +9,8 @@ fangkong bulk beds DIR [--facilities 3000]           a synthetic province's infe
 fangkong bulk run bed_projection --data DIR [--on DATE]   beds and ICU beds needed per facility, run-out days
 fangkong bulk supplies DIR [--sites 50000 --items 200]   a synthetic province's stock lines (measure 13)
 fangkong bulk run days_of_supply --data DIR [--on DATE]   days of supply and reorder alerts per site and item
+fangkong bulk vaccination DIR [--residents 20000000]   a synthetic province's residents and doses (measure 12)
+fangkong bulk run vaccination_coverage --data DIR [--on DATE]   coverage by community × age band, outreach list
 
 On DuckDB (the default) health codes and work lists run their vectorized passes (the figures in bench/RESULTS.md),
 Spark the same jobs' SQL; both give the same rows.
@@ -81,7 +83,11 @@ def index(
 @reports_errors
 def run(
     job: Annotated[
-        str, typer.Argument(help="contacts, health_codes, work_lists, lab_outcomes, bed_projection or days_of_supply")
+        str,
+        typer.Argument(
+            help="contacts, health_codes, work_lists, lab_outcomes, bed_projection, days_of_supply or "
+            "vaccination_coverage"
+        ),
     ],
     data: Annotated[Path, typer.Option(help="the folder of tables (a city, or an export in its layout)")],
     on: Annotated[str | None, typer.Option(help="the day (default: the city's today)")] = None,
@@ -146,6 +152,7 @@ def run(
         "lab_outcomes": "consequence",
         "bed_projection": "kind",
         "days_of_supply": "alert",
+        "vaccination_coverage": None,
     }[job]
     if job == "bed_projection":
         from fangkong.bulk.bed_projection import run_outs
@@ -160,6 +167,21 @@ def run(
             days = ends.filter(pc.equal(ends.column("kind"), kind)).column("run_out_day").to_pylist()
             first = from_epoch_day(min(days)).isoformat() if days else "-"
             table.add_row(kind, f"{len(days):,}", first)
+    elif job == "vaccination_coverage":
+        # measure 12: the province's coverage per age band (the communities' rows are in --out)
+        rows = result.rows.group_by(["band_from", "band_to"]).aggregate(
+            [(c, "sum") for c in ("persons", "any_dose", "full_course", "boosted")]
+        )
+        table.add_column("age band")
+        for c in ("persons", "any dose", "full course", "boosted"):
+            table.add_column(c, justify="right")
+        for r in sorted(rows.to_pylist(), key=lambda r: int(r["band_from"])):
+            n = max(int(r["persons_sum"]), 1)
+            table.add_row(
+                f"{r['band_from']}–{r['band_to']}" if r["band_to"] is not None else f"{r['band_from']}+",
+                f"{int(r['persons_sum']):,}",
+                *(f"{int(r[c + '_sum']) / n:.1%}" for c in ("any_dose", "full_course", "boosted")),
+            )
     elif column is not None:
         table.add_column(column)
         table.add_column("rows", justify="right")
@@ -182,9 +204,14 @@ def run(
         if changes is not None:
             pq.write_table(moved, changes)
             console.print(f"changes written to {changes}")
+    if result.outreach is not None:
+        console.print(f"outreach: {result.outreach.num_rows:,} elderly people to ask, the oldest first")
     if out is not None:
         pq.write_table(result.rows, out)
         console.print(f"rows written to {out}")
+        if result.outreach is not None:
+            pq.write_table(result.outreach, out.with_suffix(".outreach.parquet"))
+            console.print(f"outreach list written to {out.with_suffix('.outreach.parquet')}")
 
 
 @bulk_app.command("beds")
@@ -237,6 +264,25 @@ def supplies(
         raise InvalidInput("items", "between 1 and 10000")
     lines = generate_supplies(folder, sites, items, parse_date(today, "--today"), seed=seed)
     console.print(f"{lines:,} stock lines ({sites:,} sites × {items:,} items) for {today}: {folder}")
+
+
+@bulk_app.command("vaccination")
+@reports_errors
+def vaccination(
+    folder: Annotated[Path, typer.Argument(help="where the province's Arrow files go (replaced if there)")],
+    residents: Annotated[int, typer.Option(help="residents (20000000 gives about 45 M doses)")] = 20_000_000,
+    seed: Annotated[int, typer.Option(help="the same seed gives the same province")] = 20221111,
+    today: Annotated[str, typer.Option(help="the province's day (export.json)")] = "2022-12-10",
+) -> None:
+    """Generate a synthetic province's residents and COVID-19 vaccine doses (measure 12): most adults two inactivated
+    doses and a booster, the elderly less (`bulk run vaccination_coverage` reads them)."""
+    from fangkong.bulk.vaccination_coverage import generate_vaccination
+    from fangkong.errors import InvalidInput
+
+    if not 1 <= residents <= 100_000_000:
+        raise InvalidInput("residents", "between 1 and 100000000")
+    people, doses = generate_vaccination(folder, residents, parse_date(today, "--today"), seed=seed)
+    console.print(f"{people:,} residents, {doses:,} doses for {today}: {folder}")
 
 
 @bulk_app.command("export")
