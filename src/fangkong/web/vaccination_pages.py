@@ -163,7 +163,7 @@ def coverage_data(
         place = projected_place(session, actor, jurisdiction or None)
         bands = _totals(coverage(session, actor, day, root=place.path, policy=policy))
         points = coverage_trend(
-            session, actor, day - timedelta(weeks=TREND_WEEKS), day, step_days=7, root=place.path, policy=policy
+            session, actor, _trend_from(policy, day), day, step_days=7, root=place.path, policy=policy
         )
     except FangkongError as exc:
         message, field, _, _ = error_parts(exc)
@@ -197,6 +197,19 @@ def coverage_data(
             },
         }
     )
+
+
+def _trend_from(policy: Policy, day: date) -> date:
+    """The trend's first day: eight weeks back, or the first day the age bands are in force (a coverage is not
+    counted under no rule: the notice took effect on 11 Nov 2022)."""
+    start = day - timedelta(weeks=TREND_WEEKS)
+    while start < day:
+        try:
+            policy.at(start).get("vaccination.coverage.age_bands")
+            return start
+        except FangkongError:
+            start += timedelta(days=1)
+    return day
 
 
 def _outreach_rows(
