@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -29,6 +31,8 @@ from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, InvalidInput, http_status
 from fangkong.policy import Policy
 from fangkong.policy.terms import OutreachOutcome
+from fangkong.rules.decision import Reason
+from fangkong.rules.vaccination import products
 from fangkong.services.access import Actor, Permission
 from fangkong.services.care.projection import projected_place
 from fangkong.services.jurisdictions.models import Jurisdiction
@@ -212,6 +216,27 @@ def _trend_from(policy: Policy, day: date) -> date:
     return day
 
 
+def reasons_said(policy: Policy, day: date, lang: str) -> Callable[[list[Reason]], list[str]]:
+    """A row's reasons in the reader's language: the Chinese from the catalogue; the English with each product's
+    code (as the rule writes it) replaced by its English name, so that no identifier shows on the page (m20.12)."""
+    try:
+        names = {p.code: p.name_en for p in products(policy.at(day)).value}
+    except FangkongError:  # no product in force that day: nothing to replace
+        names = {}
+
+    def words(reasons: list[Reason]) -> list[str]:
+        out = []
+        for r in reasons:
+            text = said(r, lang)
+            if lang != "zh":
+                for code, name in names.items():
+                    text = re.sub(rf"\b{code}\b", name, text)
+            out.append(text)
+        return out
+
+    return words
+
+
 def _outreach_rows(
     session: Session, actor: Actor, policy: Policy, jurisdiction: str, day: date
 ) -> tuple[Jurisdiction, list[OutreachRow]]:
@@ -275,6 +300,7 @@ def _outreach_page(
         csv_url="/vaccination/outreach.csv?" + urlencode(query),
         back=link(),
         band_words=band_words,
+        reasons_of=reasons_said(policy, day, _lang(request)),
         today=today_of(request),
     )
 
@@ -321,6 +347,7 @@ def outreach_export(
     def t(key: str) -> str:
         return translate(key, lang)
 
+    reasons_of = reasons_said(policy, day, lang)
     out = io.StringIO()
     out.write("\ufeff")  # so that a spreadsheet opens the Chinese as UTF-8
     writer = csv.writer(out)
@@ -334,9 +361,7 @@ def outreach_export(
                 r.age,
                 t("vax_status_" + r.status.value),
                 r.booster_due_from.isoformat() if r.booster_due_from else "",
-                "；".join(said(x, lang) for x in r.reasons)
-                if lang == "zh"
-                else "; ".join(said(x, lang) for x in r.reasons),
+                ("；" if lang == "zh" else "; ").join(reasons_of(r.reasons)),
             ]
         )
     return Response(
