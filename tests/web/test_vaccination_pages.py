@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.store import make_engine, session_factory, unit_of_work
-from fangkong.services.vaccination.models import VaccinationOutreach
+from fangkong.services.vaccination.models import VaccinationDose, VaccinationOutreach
 from tests.web.helpers import DRILL_DAY, console, demo_store, login
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
@@ -180,3 +180,42 @@ def test_the_outreach_read_is_audited(client: TestClient, url: str) -> None:
         ).all()
     lists = [e for e in reads if e.detail.get("vaccination_outreach")]
     assert len(lists) == 2 and all(set(e.detail["persons"]) == set(_listed(page.text)) for e in lists)
+
+
+def _doses(url: str, person_id: int) -> int:
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        stmt = select(func.count()).select_from(VaccinationDose).where(VaccinationDose.person_id == person_id)
+        return int(session.scalar(stmt) or 0)
+
+
+def test_the_person_page_shows_the_doses_and_records_one(client: TestClient, url: str) -> None:
+    page = client.get(f"/vaccination/outreach?lang=en&on={DRILL_DAY}")
+    person = _listed(page.text)[-1]
+    en = client.get(f"/persons/{person}?lang=en")
+    block = en.text.split('id="vaccination"', 1)[1].split("</section>", 1)[0]
+    assert "Vaccination ·" in block and 'id="dose-form"' in block
+    assert SNAKE.findall(visible(block)) == []
+    zh = client.get(f"/persons/{person}?lang=zh").text.split('id="vaccination"', 1)[1].split("</section>", 1)[0]
+    assert "疫苗接种" in zh and SNAKE.findall(visible(zh)) == []
+    before = _doses(url, person)
+    nxt = before + 1
+    # out of order, in the future, unknown product: refused naming the field, in the page's language, nothing stored
+    for data, field, lang in (
+        ({"product": "sinopharm_bbibp", "dose_number": str(nxt + 1)}, "dose_number", "en"),
+        ({"product": "sinopharm_bbibp", "dose_number": str(nxt), "given_on": "2099-01-01"}, "given_on", "zh"),
+        ({"product": "sweets", "dose_number": str(nxt)}, "product", "en"),
+    ):
+        refused = client.post(f"/persons/{person}/vaccinations?lang={lang}", data=data)
+        assert refused.status_code == 422, refused.text[:300]
+        form = refused.text.split('id="dose-form"', 1)[1].split("</form>", 1)[0]
+        assert f'data-field="{field}"' in form or 'id="dose-error"' in form, field
+    assert _doses(url, person) == before
+    done = client.post(
+        f"/persons/{person}/vaccinations",
+        data={"product": "sinopharm_bbibp", "dose_number": str(nxt), "given_on": DRILL_DAY.isoformat()},
+    )
+    assert done.status_code == 303 and _doses(url, person) == nxt
+    with console(url) as c:
+        login(c, "viewer")
+        seen = c.get(f"/persons/{person}?lang=en").text.split('id="vaccination"', 1)[1].split("</section>", 1)[0]
+        assert "<form" not in seen and "Dose 1" in seen

@@ -44,7 +44,7 @@ from fangkong.services.vaccination.coverage import (
     coverage_trend,
     outreach_list,
 )
-from fangkong.services.vaccination.service import OutreachIn, record_outreach
+from fangkong.services.vaccination.service import DoseIn, OutreachIn, person_doses, record_dose, record_outreach
 from fangkong.web.care_pages import _jurisdictions
 from fangkong.web.i18n import translate
 from fangkong.web.pages import CurrentActor, Db, _lang, day_param, error_page, render, today_of
@@ -429,3 +429,79 @@ def record(
             return error_page(request, actor, inner)
     query = {k: v for k, v in {"jurisdiction": jurisdiction, "on": on, "saved": data.outcome}.items() if v}
     return RedirectResponse("/vaccination/outreach?" + urlencode(query), status_code=303)
+
+
+# ---- a person's doses on their page (m20.12) ----------------------------------------------------------------
+
+
+def person_block(
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    today: date,
+    policy: Policy,
+    lang: str,
+    problem: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What the person page shows of vaccination (m20.12): the doses in the order given, the status today with its
+    reasons in words, and for those who may record, the products in force for the form and the next dose number.
+    The read is audited in the person's trail (`person_doses`)."""
+    _, doses, decision = person_doses(session, actor, person_id, on=today, policy=policy)
+    try:
+        known = list(products(policy.at(today)).value)
+    except FangkongError:  # before the notice's products are in force: nothing to offer
+        known = []
+    names = {p.code: (p.name_zh if lang == "zh" else p.name_en) for p in known}
+    return {
+        "doses": doses,
+        "status": decision.status.value,
+        "reasons": reasons_said(policy, today, lang)(decision.reasons),
+        "product_names": names,
+        "may_record": actor.may(Permission.write_persons) and bool(known),
+        "next_dose": len(doses) + 1,
+        "problem": problem,
+        "values": (problem or {}).get("values", {}),
+    }
+
+
+def _dose_number(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise InvalidInput("dose_number", f"{text!r} is not a dose number") from None
+
+
+@router.post("/persons/{person_id}/vaccinations", response_class=HTMLResponse)
+def record_a_dose(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    policy: Rules,
+    person_id: int,
+    product: Annotated[str, Form()] = "",
+    dose_number: Annotated[str, Form()] = "",
+    given_on: Annotated[str, Form()] = "",
+    site: Annotated[str, Form()] = "",
+    lot: Annotated[str, Form()] = "",
+) -> Response:
+    """Record one dose from the person page (m20.12): a day before birth or in the future, a dose number out of
+    order, an unknown product is refused naming the field, nothing stored, the page shown again with what was typed."""
+    from fangkong.web.person_pages import _person  # the person page is drawn there; it draws this block
+
+    values = {"product": product, "dose_number": dose_number, "given_on": given_on, "site": site, "lot": lot}
+    today = today_of(request)
+    try:
+        data = DoseIn(
+            product=product,
+            dose_number=_dose_number(dose_number),
+            given_on=_optional_day(given_on, "given_on") or today,
+            site=site or None,
+            lot=lot or None,
+        )
+        record_dose(session, actor, person_id, data, today=today, policy=policy)
+    except FangkongError as exc:
+        session.rollback()
+        message, field, clause, _ = error_parts(exc)
+        problem = {"field": field, "message": message, "clause": clause, "values": values}
+        return _person(request, session, actor, policy, person_id, vaccination_problem=problem, status=http_status(exc))
+    return RedirectResponse(f"/persons/{person_id}?dose=saved#vaccination", status_code=303)
