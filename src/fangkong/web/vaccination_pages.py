@@ -16,7 +16,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -216,7 +216,7 @@ def _trend_from(policy: Policy, day: date) -> date:
     return day
 
 
-def reasons_said(policy: Policy, day: date, lang: str) -> Callable[[list[Reason]], list[str]]:
+def reasons_said(policy: Policy, day: date, lang: str) -> Callable[[Sequence[Reason]], list[str]]:
     """A row's reasons in the reader's language: the Chinese from the catalogue; the English with each product's
     code (as the rule writes it) replaced by its English name, so that no identifier shows on the page (m20.12)."""
     try:
@@ -224,7 +224,7 @@ def reasons_said(policy: Policy, day: date, lang: str) -> Callable[[list[Reason]
     except FangkongError:  # no product in force that day: nothing to replace
         names = {}
 
-    def words(reasons: list[Reason]) -> list[str]:
+    def words(reasons: Sequence[Reason]) -> list[str]:
         out = []
         for r in reasons:
             text = said(r, lang)
