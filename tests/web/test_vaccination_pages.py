@@ -137,6 +137,7 @@ def test_an_outcome_takes_a_person_off_and_a_bad_one_changes_nothing(client: Tes
         ({"outcome": "later_date", "later_on": "2022-11-01"}, "later_on"),
         ({"outcome": "refusal", "asked_on": "2099-01-01"}, "asked_on"),
         ({"outcome": "refusal", "asked_on": "soon"}, "asked_on"),
+        ({"outcome": "contraindication", "reason": "x" * 1001}, "reason"),
     ):
         refused = client.post(f"/vaccination/outreach/{first}?lang=en", data={**data, "on": DRILL_DAY.isoformat()})
         assert refused.status_code == 422 and f'data-field="{field}"' in refused.text, field

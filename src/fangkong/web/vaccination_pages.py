@@ -401,6 +401,9 @@ def record(
     values = {"person_id": person_id, "outcome": outcome, "asked_on": asked_on, "reason": reason, "later_on": later_on}
     today = today_of(request)
     try:
+        for name, text, most in (("reason", reason, 1000), ("outcome", outcome, 32)):
+            if len(text) > most:  # the service's model would refuse it without naming the field in words
+                raise InvalidInput(name, f"longer than {most} characters")
         data = OutreachIn(
             outcome=outcome,
             asked_on=_optional_day(asked_on, "asked_on") or today,
@@ -491,6 +494,9 @@ def record_a_dose(
     values = {"product": product, "dose_number": dose_number, "given_on": given_on, "site": site, "lot": lot}
     today = today_of(request)
     try:
+        for name, text, most in (("product", product, 32), ("site", site, 200), ("lot", lot, 64)):
+            if len(text) > most:  # the service's model would refuse it without naming the field in words
+                raise InvalidInput(name, f"longer than {most} characters")
         data = DoseIn(
             product=product,
             dose_number=_dose_number(dose_number),
