@@ -234,6 +234,12 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/supplies/sites/{site_id}/movements"): CHANGE,
     ("POST", "/supplies/sites/{site_id}/allocate"): CHANGE,
     ("GET", "/key-populations"): Reads("command", "/key-populations"),
+    ("GET", "/vaccination"): AGGREGATE,
+    ("GET", "/vaccination/data.json"): AGGREGATE,
+    ("GET", "/vaccination/outreach"): Reads("command", "/vaccination/outreach?on=2022-11-16"),
+    ("GET", "/vaccination/outreach.csv"): Reads("command", "/vaccination/outreach.csv?on=2022-11-16"),
+    ("POST", "/vaccination/outreach/{person_id}"): CHANGE,
+    ("POST", "/persons/{person_id}/vaccinations"): CHANGE,
     ("POST", "/key-populations/{entry_id}/checks"): CHANGE,
     ("POST", "/institution-alerts/{alert_id}/items/{step}/done"): CHANGE,
     # ---- key populations and key institutions (measure 14) ----

@@ -43,6 +43,7 @@ def records(live: Live) -> list[str]:
         f"/risk-areas/{area}",
         f"/campaigns/{campaign}",
         "/facilities/1",  # the demo's designated hospital: beds, staff and (for the command centre) its forms
+        "/vaccination/outreach",  # the elderly to ask, a form per person (measure 12)
         "/self-check?category=close_contact&on=2022-11-15",
         "/no/such/page",
     ]

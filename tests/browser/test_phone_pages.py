@@ -31,7 +31,8 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, live: Live) -> No
         page.click("button[type=submit]")
         expect(page.locator("#who")).to_contain_text(role)
         menu = page.locator("#main-nav a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-        for path in [*menu, "/persons/new", "/infections/1", f"/supplies/sites/{_supply_site(live)}"]:
+        extra = ["/persons/new", "/infections/1", f"/supplies/sites/{_supply_site(live)}", "/vaccination/outreach"]
+        for path in [*menu, *extra]:
             for lang in ("zh", "en"):
                 joiner = "&" if "?" in path else "?"
                 page.goto(f"{live.base}{path}{joiner}lang={lang}", wait_until="load")

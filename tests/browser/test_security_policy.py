@@ -19,6 +19,8 @@ PAGES = [
     "/facilities",
     "/facilities/1",
     "/capacity",
+    "/vaccination",
+    "/vaccination/outreach",
     "/map",
     "/risk-areas",
     "/forms/order",

@@ -64,6 +64,7 @@ def pages(url: str) -> list[str]:
         f"/campaigns/{ids['campaign']}",
         f"/supplies/sites/{ids['supply_site']}",
         "/supplies?alert=any",
+        "/vaccination/outreach",  # the elderly to ask (measure 12): reasons with products named
         "/facilities/1",  # the demo's designated hospital (measure 11)
         "/forms/order",
         "/forms/results",

@@ -29,6 +29,7 @@ from fangkong.web import (
     supplies_pages,
     trend_pages,
     user_pages,
+    vaccination_pages,
     visit_pages,
     worklist_pages,
 )
@@ -61,5 +62,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(retention_pages.router, dependencies=checked)
     app.include_router(supplies_pages.router, dependencies=checked)
     app.include_router(key_populations_pages.router, dependencies=checked)
+    app.include_router(vaccination_pages.router, dependencies=checked)
     pages.install(app)
     return app

@@ -99,6 +99,7 @@ ERRORS: dict[str, str] = {
     "{} is not a risk grade": "{0} 不是风险等级",
     # ---- values that cannot be read ----
     "{} is not a date": "{0} 不是有效日期",
+    "{} is not a dose number": "{0} 不是有效剂次",
     "{} is not a date (YYYY-MM-DD)": "{0} 不是有效日期（格式 YYYY-MM-DD）",
     "{} is not a number": "{0} 不是数字",
     "{} is not a whole number": "{0} 不是整数",

@@ -310,6 +310,7 @@ def _gather() -> None:
         words_supplies,
         words_trends,
         words_users,
+        words_vaccination,
         words_visits,
     )
 
@@ -326,6 +327,7 @@ def _gather() -> None:
         words_supplies,
         words_trends,
         words_users,
+        words_vaccination,
         words_visits,
     ):
         for key, entry in part.WORDS.items():

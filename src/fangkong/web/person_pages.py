@@ -30,7 +30,8 @@ from fangkong.services.person_overview import person_overview
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import PERSON_SORTS, create_person, list_persons, to_read
 from fangkong.services.retention.export import person_export
-from fangkong.web.pages import CurrentActor, Db, error_page, list_link, render, today_of
+from fangkong.web.pages import CurrentActor, Db, _lang, error_page, list_link, render, today_of
+from fangkong.web.vaccination_pages import person_block
 
 router = APIRouter(include_in_schema=False)
 PAGE = 25
@@ -185,11 +186,13 @@ def _person(
     person_id: int,
     *,
     problem: dict[str, Any] | None = None,
+    vaccination_problem: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
     today = today_of(request)
     try:
         overview = person_overview(session, actor, person_id, on=today, policy=policy)
+        vaccination = person_block(session, actor, person_id, today, policy, _lang(request), vaccination_problem)
     except FangkongError as exc:
         return error_page(request, actor, exc)
     trail = (
@@ -209,6 +212,7 @@ def _person(
         today=today,
         jurisdiction=place.name if place else overview.person.jurisdiction_code,
         problem=problem,
+        vaccination=vaccination,  # measure 12: doses, status and the form (vaccination_pages)
     )
 
 
