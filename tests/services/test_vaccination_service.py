@@ -384,7 +384,7 @@ def test_the_outreach_list_puts_the_oldest_band_first_then_key_people_then_age(s
     moved = rows[1].reasons[0]
     assert (
         moved.clause == "m20.14"
-        and "elderly_living_alone" in moved.text
+        and "elderly living alone" in moved.text
         and rows[1].key_kinds == ["elderly_living_alone"]
     )
     assert all("key-population" not in r.text for r in rows[3].reasons)

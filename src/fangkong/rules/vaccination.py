@@ -369,5 +369,5 @@ def outreach_priority(
     if not held:
         return (-band, len(order), -age), ()
     found = policy_at.get("vaccination.outreach.priority_kinds")
-    text = f"on the key-population registry ({held[0]}): asked before others of the same age band"
+    text = f"on the key-population registry ({held[0].replace('_', ' ')}): asked before others of the same age band"
     return (-band, order.index(held[0]), -age), (because(found, text),)

@@ -380,6 +380,10 @@ CATALOGUE: dict[str, str] = {
 # Words of the closed vocabularies the rules interpolate (policy data values, enum values), where the console's own
 # table (`i18n.MESSAGES`) has no entry or words it otherwise; looked up as written, then as an identifier.
 VOCAB: dict[str, str] = {
+    # key-population kinds as the outreach order says them (measure 14)
+    "elderly living alone": "独居老人",
+    "elderly disabled": "失能老人",
+    "underlying disease": "基础性疾病患者",
     # anchors of a plan's day 1 (management.<category>.anchor) and the day-one convention
     "last_exposure": "末次暴露",
     "entry": "入境",
