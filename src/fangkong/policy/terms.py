@@ -398,3 +398,26 @@ class RefusalGround(StrEnum):
     declined_by_person = "declined_by_person"  # 本人不需要
     no_capacity = "no_capacity"  # 无力承接
     other = "other"  # 其他
+
+
+class LandingStatus(StrEnum):
+    """Where the test on arrival of a person crossing provinces stands (measure 15: 对跨省流动的务工人员开展“落地检”;
+    voluntary and free, movement not restricted)."""
+
+    not_owed = "not_owed"  # 无需落地检
+    due = "due"  # 待检测
+    tested = "tested"  # 已检测
+    positive = "positive"  # 检测阳性
+    missed = "missed"  # 未按时检测
+    closed = "closed"  # 随访结束
+
+
+class ArrivalFollowUpOutcome(StrEnum):
+    """What came of following up an arrival who missed the test on arrival (measure 15; a reminder only, the test is
+    voluntary: m20-docs.testing)."""
+
+    reminded = "reminded"  # 已提醒
+    tested_elsewhere = "tested_elsewhere"  # 已在别处检测
+    left = "left"  # 已离开
+    unreachable = "unreachable"  # 联系不上
+    declined = "declined"  # 本人不愿检测

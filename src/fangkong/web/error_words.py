@@ -423,6 +423,13 @@ ERRORS: dict[str, str] = {
     "{} is not an alert": "{0} 不是预警类型",
     # ---- the care console (measure 11): a stale discharge or death button ----
     "infection {} is not staying in this facility": "感染者 {0} 目前不在本机构住院",
+    # ---- landing checks (measure 15) ----
+    "{} is not a province code (two digits of GB/T 2260, e.g. 44 for Guangdong)": (
+        "{0} 不是省级行政区划代码（GB/T 2260 的前两位，如广东为 44）"
+    ),
+    "{} is Hong Kong, Macao or Taiwan: arrivals from there are entries, not cross-province arrivals": (
+        "{0} 为港澳台地区：自该地抵达属入境，不属跨省流动"
+    ),
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".

@@ -375,6 +375,19 @@ CATALOGUE: dict[str, str] = {
     "booster due": "应接种加强针",
     "no dose yet": "尚未接种",
     "primary course not completed": "未完成全程基础免疫",
+    # ---- landing checks (measure 15) ----
+    "no test on arrival under this version": "本版本不开展落地检",
+    "voluntary and free, sampled and gone: movement is not restricted whatever the test's state": (
+        "自愿、免费、即采即走：无论是否检测，均不限制流动"
+    ),
+    "arrived from another province: a test on arrival within {} hours": "跨省抵达：抵达后 {0} 小时内落地检",
+    "sampled {}: positive": "{0} 采样：阳性",
+    "sampled {}: in time": "{0} 采样：按时",
+    "sampled {}, after the window: late": "{0} 采样，已超出时限：延迟",
+    "result not reported yet": "结果尚未报告",
+    "follow-up ended on {}: {}": "{0} 随访结束：{1}",
+    "not tested by {}: remind them within {} days of arrival": "{0} 前未检测：抵达后 {1} 天内提醒",
+    "not tested, and {} days since arrival have passed: no more reminders": "未检测，抵达已超过 {0} 天：不再提醒",
 }
 
 # Words of the closed vocabularies the rules interpolate (policy data values, enum values), where the console's own
@@ -494,6 +507,9 @@ VOCAB: dict[str, str] = {
     "cansino_ad5_inhaled": "康希诺吸入用腺病毒载体疫苗",
     "zhifei_zf2001": "智飞重组蛋白疫苗",
     # key populations and key institutions (measure 14: key_populations.*)
+    "tested elsewhere": "已在别处检测",
+    "declined": "本人不愿检测",
+    "left": "已离开",
     "elderly_living_alone": "独居老人",
     "elderly_disabled": "失能老人",
     "underlying_disease": "基础性疾病患者",
