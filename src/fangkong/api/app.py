@@ -17,6 +17,7 @@ from fangkong.api import (
     errors,
     raw_files,
     routes_areas,
+    routes_arrivals,
     routes_auth,
     routes_capacity,
     routes_care,
@@ -123,6 +124,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_users.router,
         routes_person_rights.router,
         routes_vaccination.router,
+        routes_arrivals.router,
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
         app.include_router(router)

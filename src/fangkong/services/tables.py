@@ -10,6 +10,7 @@ from fangkong.services.areas.models import (
 )
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.campaigns.models import Campaign
+from fangkong.services.arrivals.models import Arrival, ArrivalFollowUp
 from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
 from fangkong.services.closure_services.models import ClosureNeed, HotlineRecord, NeedEscalation, ReceivingPoint
 from fangkong.services.file_imports.models import LabImport
@@ -40,6 +41,8 @@ __all__ = [
     "AddressChange",
     "AlertItem",
     "ApiToken",
+    "Arrival",
+    "ArrivalFollowUp",
     "AuditEntry",
     "Campaign",
     "CareFacility",
