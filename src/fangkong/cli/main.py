@@ -6,6 +6,7 @@ import typer
 
 from fangkong.cli import (
     areas,
+    arrivals,
     backup,
     bulk,
     cases,
@@ -58,6 +59,7 @@ app.add_typer(supplies.supplies_app, name="supplies")
 app.add_typer(vaccination.vaccination_app, name="vaccination")
 app.add_typer(key_populations.keypop_app, name="keypop")
 app.add_typer(closure.needs_app, name="needs")
+app.add_typer(arrivals.arrivals_app, name="arrivals")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from fangkong.rules.resident_id import check_digit
 from fangkong.services.access import SYSTEM, Actor, Role
 from fangkong.services.areas.service import Delineation, delineate
 from fangkong.services.areas.shapes import import_areas
+from fangkong.services.arrivals.demo import demo_arrivals
 from fangkong.services.calendar import local_instant
 from fangkong.services.campaigns.service import CampaignCreate, RoundRecord, propose, record_round
 from fangkong.services.care.demo import demo_care
@@ -253,6 +254,7 @@ def load_demo(
     demo_vaccinations(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # doses: most adults boosted, elders less so
     demo_key_populations(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # key people, their checks, a nursing home
     demo_needs(session, SYSTEM, DEMO_TODAY, COUNTY)  # needs in closure, one overdue; hotline calls
+    demo_arrivals(session, SYSTEM, DEMO_TODAY, communities[0])  # arrivals from other provinces and their tests
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 

@@ -8,9 +8,9 @@ from fangkong.services.areas.models import (
     RiskAreaScreening,
     SpilloverCandidate,
 )
+from fangkong.services.arrivals.models import Arrival, ArrivalFollowUp
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.campaigns.models import Campaign
-from fangkong.services.arrivals.models import Arrival, ArrivalFollowUp
 from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
 from fangkong.services.closure_services.models import ClosureNeed, HotlineRecord, NeedEscalation, ReceivingPoint
 from fangkong.services.file_imports.models import LabImport
