@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangkong.services.access import SYSTEM
+from fangkong.services.arrivals.models import Arrival
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.audit_log import AUDIT_ACTIONS, AUDIT_ENTITIES
 from fangkong.services.closure_services.demo import demo_needs
@@ -260,6 +261,16 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/api/key-institutions/{institution_id}/closures"): CHANGE,
     ("POST", "/api/key-institutions/{institution_id}/alerts"): CHANGE,
     ("GET", "/api/institution-alerts"): Reads("command", "/api/institution-alerts"),
+    # ---- arrivals from other provinces and the landing check (measure 15) ----
+    ("POST", "/api/arrivals"): CHANGE,
+    ("POST", "/api/arrivals/import"): CHANGE,
+    ("GET", "/api/arrivals"): Reads("command", "/api/arrivals?from=2022-11-09&to=2022-11-16"),
+    ("GET", "/api/arrivals/{arrival_id}"): Reads("command", "/api/arrivals/{arrival_id}"),
+    ("POST", "/api/arrivals/{arrival_id}/follow-ups"): CHANGE,
+    ("GET", "/api/arrival-counts"): AGGREGATE,
+    ("GET", "/arrivals"): Reads("worker1", "/arrivals"),
+    ("POST", "/arrivals/new"): CHANGE,
+    ("POST", "/arrivals/{arrival_id}/follow-ups"): CHANGE,
     ("POST", "/api/institution-alerts/{alert_id}/items/{step}/done"): CHANGE,
     # ---- the console ----
     ("MOUNT", "/console-static"): META,
@@ -373,8 +384,10 @@ def ids_of(client: TestClient) -> dict[str, Any]:
         # a supply site whose page lists patients' requests (the demo's shortage of oxygen concentrators)
         supply_site = s.scalar(select(SupplyRequest.site_id).order_by(SupplyRequest.id))
         need = s.scalar(select(ClosureNeed.id).order_by(ClosureNeed.id))
+        arrival = s.scalar(select(Arrival.id).order_by(Arrival.id))
     return {
         "need_id": need,
+        "arrival_id": arrival,
         "supply_site_id": supply_site,
         "person_id": order.person_id,
         "order_id": order.id,

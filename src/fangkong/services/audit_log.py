@@ -57,6 +57,8 @@ AUDIT_ENTITIES = (
     "key_populations",
     "key_population_overdue",
     "institution_alerts",
+    # arrivals from other provinces and the landing check (measure 15)
+    "arrivals",
 )
 AUDIT_SORTS = ("at", "-at")
 

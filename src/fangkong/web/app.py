@@ -11,6 +11,7 @@ from fangkong.api.app import create_app
 from fangkong.policy import Policy
 from fangkong.services.calendar import Clock, system_clock
 from fangkong.web import (
+    arrival_pages,
     campaign_pages,
     capacity_pages,
     care_pages,
@@ -46,6 +47,7 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(pages.router, dependencies=checked)
     app.include_router(worklist_pages.router, dependencies=checked)
     app.include_router(closure_pages.router, dependencies=checked)
+    app.include_router(arrival_pages.router, dependencies=checked)
     app.include_router(person_pages.router, dependencies=checked)
     app.include_router(forms.router, dependencies=checked)
     app.include_router(risk_area_pages.router, dependencies=checked)

@@ -298,6 +298,7 @@ def _gather() -> None:
     """Each part of the console keeps its words beside it (`words_*.py`); one table serves them all, and a key
     defined twice is a mistake caught at import."""
     from fangkong.web import (
+        words_arrivals,
         words_care,
         words_closure,
         words_command,
@@ -315,6 +316,7 @@ def _gather() -> None:
     )
 
     for part in (
+        words_arrivals,
         words_care,
         words_closure,
         words_command,

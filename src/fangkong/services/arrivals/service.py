@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -90,7 +90,7 @@ def record_arrival(
     place = jurisdiction_in_scope(session, actor, code)
     if province == province_of_code(place.code):
         raise InvalidInput("from_province", f"{province} is the province of {place.code}: not a cross-province arrival")
-    arrived_at = assume_local(data.arrived_at)
+    arrived_at = assume_local(data.arrived_at).astimezone(UTC)  # stored and answered in UTC, as read back
     if arrived_at > now:
         raise InvalidInput("arrived_at", f"{arrived_at.isoformat()} is in the future: record an arrival made")
     same = session.scalar(select(Arrival.id).where(Arrival.person_id == person.id, Arrival.arrived_at == arrived_at))
