@@ -421,3 +421,12 @@ class ArrivalFollowUpOutcome(StrEnum):
     left = "left"  # 已离开
     unreachable = "unreachable"  # 联系不上
     declined = "declined"  # 本人不愿检测
+
+
+class EarlyStep(StrEnum):
+    """The "four earlies" of measure 15 (早发现、早报告、早隔离、早治疗), each measured on every infection."""
+
+    detection = "detection"  # 早发现: onset to the positive sample
+    reporting = "reporting"  # 早报告: confirmation to report
+    isolation = "isolation"  # 早隔离: confirmation to the close contacts under management
+    treatment = "treatment"  # 早治疗: confirmation to admission at the level of care severity asks
