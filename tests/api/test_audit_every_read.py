@@ -271,6 +271,9 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/arrivals"): Reads("worker1", "/arrivals"),
     ("POST", "/arrivals/new"): CHANGE,
     ("POST", "/arrivals/{arrival_id}/follow-ups"): CHANGE,
+    # ---- the four earlies (measure 15) ----
+    ("GET", "/api/four-earlies"): Reads("command", "/api/four-earlies?from=2022-11-09&to=2022-11-16"),
+    ("GET", "/four-earlies"): Reads("command", "/four-earlies"),
     ("POST", "/api/institution-alerts/{alert_id}/items/{step}/done"): CHANGE,
     # ---- the console ----
     ("MOUNT", "/console-static"): META,

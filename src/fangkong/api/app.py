@@ -23,6 +23,7 @@ from fangkong.api import (
     routes_care,
     routes_check,
     routes_closure,
+    routes_four_earlies,
     routes_infections,
     routes_key_populations,
     routes_lab,
@@ -125,6 +126,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_person_rights.router,
         routes_vaccination.router,
         routes_arrivals.router,
+        routes_four_earlies.router,
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
         app.include_router(router)

@@ -146,7 +146,7 @@ def four_earlies(
             _hours(confirmed_at, last) if last is not None else None,
             _hours(confirmed_at, now),
             "hours",
-            f"early isolation of {len(contacts_placed_at)} close contacts",
+            "early isolation of the close contacts",
         )
         reasons.append(why)
     admit = policy_at.integer("four_earlies.admission_within_days")

@@ -59,6 +59,7 @@ AUDIT_ENTITIES = (
     "institution_alerts",
     # arrivals from other provinces and the landing check (measure 15)
     "arrivals",
+    "four_earlies",
 )
 AUDIT_SORTS = ("at", "-at")
 

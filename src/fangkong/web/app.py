@@ -19,6 +19,7 @@ from fangkong.web import (
     command_pages,
     csrf,
     forms,
+    four_earlies_pages,
     infection_pages,
     key_populations_pages,
     list_pages,
@@ -48,6 +49,7 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(worklist_pages.router, dependencies=checked)
     app.include_router(closure_pages.router, dependencies=checked)
     app.include_router(arrival_pages.router, dependencies=checked)
+    app.include_router(four_earlies_pages.router, dependencies=checked)
     app.include_router(person_pages.router, dependencies=checked)
     app.include_router(forms.router, dependencies=checked)
     app.include_router(risk_area_pages.router, dependencies=checked)

@@ -388,6 +388,24 @@ CATALOGUE: dict[str, str] = {
     "follow-up ended on {}: {}": "{0} 随访结束：{1}",
     "not tested by {}: remind them within {} days of arrival": "{0} 前未检测：抵达后 {1} 天内提醒",
     "not tested, and {} days since arrival have passed: no more reminders": "未检测，抵达已超过 {0} 天：不再提醒",
+    # ---- the four earlies (measure 15) ----
+    "{}: no deadline in this version": "{0}：本版本无时限要求",
+    "{}: not yet, {} {} so far (deadline {} {})": "{0}：尚未完成，已 {1} {2}（时限 {3} {4}）",
+    "{}: not yet, {} {} so far: late (deadline {} {})": "{0}：尚未完成，已 {1} {2}：已超时（时限 {3} {4}）",
+    "{}: {} {}, {} (deadline {} {})": "{0}：{1} {2}，{3}（时限 {4} {5}）",
+    "early detection: no onset recorded (no symptoms): not measured": "早发现：无发病日期（无症状）：不计入",
+    "early isolation: no close contacts proposed: not measured": "早隔离：无密切接触者：不计入",
+    "early treatment: {}: not measured": "早治疗：{0}：不计入",
+    "early detection": "早发现",
+    "early reporting": "早报告",
+    "early isolation of the close contacts": "早隔离（密切接触者）",
+    "early treatment": "早治疗",
+    "hours": "小时",
+    "days": "天",
+    "on time": "按时",
+    "late": "超时",
+    "no severity recorded": "未记录病情分级",
+    "care at home": "居家治疗",
 }
 
 # Words of the closed vocabularies the rules interpolate (policy data values, enum values), where the console's own
