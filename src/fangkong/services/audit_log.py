@@ -57,6 +57,8 @@ AUDIT_ENTITIES = (
     "key_populations",
     "key_population_overdue",
     "institution_alerts",
+    "key_institutions",
+    "institution_members",
 )
 AUDIT_SORTS = ("at", "-at")
 
