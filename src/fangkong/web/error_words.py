@@ -101,8 +101,6 @@ ERRORS: dict[str, str] = {
     "at this grade a check is due at least every {} days": "按此风险等级至少每 {0} 天随访一次",
     "overlaps the membership from {}": "与自 {0} 起的在册期重叠",
     "membership {} ended on {}": "在册记录 {0} 已于 {1} 结束",
-    "{} is before {}": "{0} 早于 {1}",
-    "{} is in the future": "{0} 晚于今天",
     "no closed management {}": "没有封闭管理期 {0}",
     "no closed management {} in your jurisdiction": "您的辖区内没有封闭管理期 {0}",
     "the closed management from {} ended on {}": "自 {0} 起的封闭管理已于 {1} 结束",

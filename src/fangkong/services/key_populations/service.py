@@ -48,7 +48,7 @@ class EntryIn(BaseModel):
     vaccination_status: str = VaccinationStatus.unvaccinated.value
     checker: str | None = None
     note: str | None = None
-    check_every_days: int | None = None  # more often than the grade asks, when the worker sees the need; None: the grade's
+    check_every_days: int | None = None  # shorter than the grade asks, when the worker sees a need; None: the grade's
 
 
 def _age(birth: date | None, on: datetime) -> int | None:
