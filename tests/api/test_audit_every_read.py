@@ -29,6 +29,7 @@ from fangkong.services.closure_services.demo import demo_needs
 from fangkong.services.closure_services.models import ClosureNeed
 from fangkong.services.demo import COUNTY, DEMO_PASSWORD, DEMO_TODAY
 from fangkong.services.health_codes.models import HealthCode
+from fangkong.services.key_populations.models import KeyInstitution
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.persons.models import Person
 from fangkong.services.supplies.models import SupplyRequest
@@ -261,6 +262,13 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/api/key-institutions/{institution_id}/alerts"): CHANGE,
     ("GET", "/api/institution-alerts"): Reads("command", "/api/institution-alerts"),
     ("POST", "/api/institution-alerts/{alert_id}/items/{step}/done"): CHANGE,
+    ("GET", "/api/key-institutions/{institution_id}/members"): Reads(
+        "command", "/api/key-institutions/{institution_id}/members"
+    ),
+    ("POST", "/api/key-institutions/{institution_id}/members"): CHANGE,
+    ("POST", "/api/institution-members/{member_id}/end"): CHANGE,
+    ("POST", "/api/institution-members/import"): CHANGE,
+    ("POST", "/api/institution-closures/{closure_id}/end"): CHANGE,
     # ---- the console ----
     ("MOUNT", "/console-static"): META,
     ("GET", "/favicon.ico"): META,
@@ -373,7 +381,9 @@ def ids_of(client: TestClient) -> dict[str, Any]:
         # a supply site whose page lists patients' requests (the demo's shortage of oxygen concentrators)
         supply_site = s.scalar(select(SupplyRequest.site_id).order_by(SupplyRequest.id))
         need = s.scalar(select(ClosureNeed.id).order_by(ClosureNeed.id))
+        institution = s.scalar(select(KeyInstitution.id).order_by(KeyInstitution.id))  # the demo's nursing home
     return {
+        "institution_id": institution,
         "need_id": need,
         "supply_site_id": supply_site,
         "person_id": order.person_id,
