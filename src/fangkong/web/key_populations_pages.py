@@ -433,7 +433,8 @@ def _page(
         found, _ = list_infections(
             session, actor, confirmed_from=today - timedelta(days=RECENT_INFECTION_DAYS), limit=MANY
         )
-        names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_({i.person_id for i in found}))))
+        wanted = {i.person_id for i in found}
+        names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted))).tuples().all())
         recent = [(i, str(names.get(i.person_id, ""))) for i in found]
         read_of(session, actor, "infections", (i.person_id for i in found))
     places = {code: name for code, name in place_names(session, actor).items() if "·" not in name}
