@@ -109,6 +109,7 @@ WORDS: dict[str, dict[str, str]] = {
     "kp_no_members": {"zh": "尚未登记在院人员或工作人员。", "en": "No resident or member of staff is recorded."},
     "kp_add_member": {"zh": "登记在院人员或工作人员", "en": "Record a resident or member of staff"},
     "kp_member_left": {"zh": "已离开", "en": "Has left"},
+    "kp_left_on": {"zh": "{day} 离开", "en": "left on {day}"},
     "kp_role": {"zh": "身份", "en": "Role"},
     "kp_role_resident": {"zh": "在院人员", "en": "Resident"},
     "kp_role_staff": {"zh": "工作人员", "en": "Staff"},
