@@ -64,10 +64,10 @@ def test_members_paged_ended_and_the_alert_an_infected_resident_raises(demo: Dem
     assert (alert["infection_id"], alert["infected"], alert["raised_by"]) == (case["id"], "resident", "epi")
     assert "m20.14" in {r["clause"] for r in alert["reasons"]}
     assert [i["step"] for i in alert["items"]] == ["transfer_severe", "isolate_on_site", "test_everyone"]
-    r = demo.client.post(
+    again = demo.client.post(
         f"/api/key-institutions/{h['id']}/alerts", json={"infection_id": case["id"]}, headers=demo.as_("epi")
     )
-    assert r.status_code == 422 and error(r)["field"] == "infection_id"
+    assert again.status_code == 422 and error(again)["field"] == "infection_id"
 
 
 def test_bad_members_are_refused_naming_the_field(demo: Demo) -> None:

@@ -6,7 +6,7 @@ future is refused on the page with the field named, nothing stored. Screenshots 
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy import func, select
 
 from fangkong.services.demo import DEMO_PASSWORD
@@ -17,7 +17,7 @@ from fangkong.services.store import make_engine, session_factory, unit_of_work
 from tests.browser.live import Live, shot
 from tests.browser.test_accessibility import violations
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _signed_in(browser: Browser, live: Live, who: str = "command") -> Page:

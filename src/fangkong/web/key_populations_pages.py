@@ -434,7 +434,7 @@ def _page(
             session, actor, confirmed_from=today - timedelta(days=RECENT_INFECTION_DAYS), limit=MANY
         )
         wanted = {i.person_id for i in found}
-        names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted))).all())  # type: ignore[arg-type]
+        names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted))).all())
         recent = [(i, str(names.get(i.person_id, ""))) for i in found]
         read_of(session, actor, "infections", (i.person_id for i in found))
     places = {code: name for code, name in place_names(session, actor).items() if "·" not in name}
