@@ -6,9 +6,16 @@ import is all or nothing and idempotent; a closed management is ended."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from tests.api.helpers import C11, Demo, error, infection, resident_id
+from fastapi import FastAPI
+
+from fangkong.services.store import unit_of_work
+from fangkong.services.users.service import create_user
+from tests.api.helpers import C11, Api, Clock, Demo, error, infection, resident_id
+from tests.stores import PASSWORD
+
+SMALL = "110105001001"  # a community of the small county
 
 
 def person(demo: Demo, name: str, seq: str, born: str, community: str = C11) -> dict[str, Any]:
@@ -138,3 +145,58 @@ def test_a_closed_management_is_ended(demo: Demo) -> None:
         f"/api/institution-closures/{period['id']}/end", json={"ends_on": "2022-11-16"}, headers=demo.as_("command")
     )
     assert r.status_code == 422 and error(r)["field"] == "closure_id"
+
+
+def test_a_residents_positive_from_the_lab_import_alerts_the_home_once(api: Api, clock: Clock) -> None:
+    """The lab import's path end to end (small county): a resident's positive single tube makes an infection whose
+    follow-up alerts the nursing home; the same positive again, from another lab, adds no alert."""
+    clock.today = date(2022, 11, 16)
+    with unit_of_work(cast(FastAPI, api.client.app).state.sessions) as session:
+        create_user(session, None, username="lab", password=PASSWORD, role="lab", jurisdiction_code="110105")
+    body = {
+        "name": "Grandma Zhao",
+        "document_type": "resident_id",
+        "document_number": resident_id("110105", "19380101", "611"),
+        "address": "Road 611",
+        "building": "611",
+        "unit": "1",
+        "jurisdiction_code": SMALL,
+    }
+    r = api.client.post("/api/persons", json=body, headers=api.as_("epi"))
+    assert r.status_code == 201, r.text
+    grandma = r.json()
+    home = api.client.post(
+        "/api/key-institutions",
+        json={"name": "Riverside home", "kind": "nursing_home", "jurisdiction_code": SMALL},
+        headers=api.as_("cc"),
+    ).json()
+    r = api.client.post(
+        f"/api/key-institutions/{home['id']}/members",
+        json={"person_id": grandma["id"], "role": "resident", "started_on": "2020-05-01"},
+        headers=api.as_("cc"),
+    )
+    assert r.status_code == 201, r.text
+
+    def upload(url: str, text: str) -> dict[str, Any]:
+        headers = {**api.as_("lab"), "content-type": "text/csv"}
+        r = api.client.post(url, content=text.encode(), params={"filename": "f.csv"}, headers=headers)
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    doc = grandma["document_number"]
+    upload(
+        "/api/lab/samples",
+        "barcode,pool_size,sampling_point,collected_at,members\n"
+        f"S-1,1,Point 3,2022-11-16T07:00:00+08:00,{doc}\nS-2,1,Hospital,2022-11-16T07:30:00+08:00,{doc}\n",
+    )
+    first = upload(
+        "/api/lab/results", "barcode,lab,reported_at,ct_orf1ab,ct_n\nS-1,City lab,2022-11-16T08:00:00+08:00,25,26\n"
+    )
+    assert first["consequences"]["infections"] == 1
+    alerts = api.client.get("/api/institution-alerts", params={"institution_id": home["id"]}, headers=api.as_("cc"))
+    assert alerts.json()["total"] == 1 and alerts.json()["items"][0]["infected"] == "resident"
+    upload(
+        "/api/lab/results", "barcode,lab,reported_at,ct_orf1ab,ct_n\nS-2,Other lab,2022-11-16T08:40:00+08:00,22,23\n"
+    )
+    again = api.client.get("/api/institution-alerts", params={"institution_id": home["id"]}, headers=api.as_("cc"))
+    assert again.json()["total"] == 1
