@@ -185,6 +185,11 @@ def test_an_overlap_an_institution_or_a_person_out_of_scope_is_refused(session: 
         members.add_member(session, manager, home.id, data, today=TODAY)
     assert e.value.field == "person_id"
     assert count(session, InstitutionMember) == 2
+    # the command centre covers both districts and records them; the community's manager does not see them listed
+    members.add_member(session, actor(session), home.id, data, today=TODAY)
+    rows, total = members.list_members(session, manager, home.id)
+    assert total == 2 and elsewhere.id not in [person.id for _, person in rows]
+    assert members.list_members(session, actor(session), home.id)[1] == 3
 
 
 def test_a_residents_infection_from_the_lab_raises_one_alert(session: Session) -> None:

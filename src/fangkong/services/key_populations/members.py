@@ -26,6 +26,7 @@ from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.reads import read_of
 from fangkong.services.audit.service import record
 from fangkong.services.infections.models import Infection
+from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.key_populations.institutions import alert_for, get_institution
 from fangkong.services.key_populations.models import InstitutionAlert, InstitutionMember, KeyInstitution
 from fangkong.services.paging import MAX_LIMIT
@@ -165,7 +166,10 @@ def list_members(
     stmt = (
         select(InstitutionMember, Person)
         .join(Person, Person.id == InstitutionMember.person_id)
+        .join(Jurisdiction, Jurisdiction.code == Person.jurisdiction_code)
         .where(InstitutionMember.institution_id == institution.id)
+        # a member of staff living in another district: the institution's reader does not see them
+        .where(Jurisdiction.path.startswith(actor.jurisdiction_path))
         .order_by(InstitutionMember.role, Person.name, InstitutionMember.started_on, InstitutionMember.id)
     )
     if role is not None:
@@ -175,13 +179,7 @@ def list_members(
             InstitutionMember.started_on <= on,
             (InstitutionMember.ended_on.is_(None)) | (InstitutionMember.ended_on >= on),
         )
-    rows: list[tuple[InstitutionMember, Person]] = []
-    for member, person in session.execute(stmt):
-        try:
-            person_in_scope(session, actor, person.id)
-        except NotFound:
-            continue  # a member of staff living in another district: the institution's reader does not see them
-        rows.append((member, person))
+    rows = [(member, person) for member, person in session.execute(stmt)]
     page = rows[offset : offset + limit]
     read_of(session, actor, "institution_members", (p.id for _, p in page), entity_id=institution.id)
     return page, len(rows)
