@@ -30,6 +30,7 @@ from fangkong.services.closure_services.demo import demo_needs
 from fangkong.services.closure_services.models import ClosureNeed
 from fangkong.services.demo import COUNTY, DEMO_PASSWORD, DEMO_TODAY
 from fangkong.services.health_codes.models import HealthCode
+from fangkong.services.key_populations.models import KeyInstitution
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.persons.models import Person
 from fangkong.services.supplies.models import SupplyRequest
@@ -243,6 +244,16 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/persons/{person_id}/vaccinations"): CHANGE,
     ("POST", "/key-populations/{entry_id}/checks"): CHANGE,
     ("POST", "/institution-alerts/{alert_id}/items/{step}/done"): CHANGE,
+    ("POST", "/key-populations"): CHANGE,
+    ("POST", "/key-populations/{entry_id}/change"): CHANGE,
+    ("POST", "/key-populations/{entry_id}/end"): CHANGE,
+    ("POST", "/key-institutions"): CHANGE,
+    ("POST", "/key-institutions/{institution_id}/edit"): CHANGE,
+    ("POST", "/key-institutions/{institution_id}/closures"): CHANGE,
+    ("POST", "/institution-closures/{closure_id}/end"): CHANGE,
+    ("POST", "/key-institutions/{institution_id}/alerts"): CHANGE,
+    ("POST", "/key-institutions/{institution_id}/members"): CHANGE,
+    ("POST", "/institution-members/{member_id}/end"): CHANGE,
     # ---- key populations and key institutions (measure 14) ----
     ("GET", "/api/key-populations"): Reads("command", "/api/key-populations"),
     ("POST", "/api/key-populations"): CHANGE,
@@ -275,6 +286,13 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/api/four-earlies"): Reads("command", "/api/four-earlies?from=2022-11-09&to=2022-11-16"),
     ("GET", "/four-earlies"): Reads("command", "/four-earlies"),
     ("POST", "/api/institution-alerts/{alert_id}/items/{step}/done"): CHANGE,
+    ("GET", "/api/key-institutions/{institution_id}/members"): Reads(
+        "command", "/api/key-institutions/{institution_id}/members"
+    ),
+    ("POST", "/api/key-institutions/{institution_id}/members"): CHANGE,
+    ("POST", "/api/institution-members/{member_id}/end"): CHANGE,
+    ("POST", "/api/institution-members/import"): CHANGE,
+    ("POST", "/api/institution-closures/{closure_id}/end"): CHANGE,
     # ---- the console ----
     ("MOUNT", "/console-static"): META,
     ("GET", "/favicon.ico"): META,
@@ -388,7 +406,9 @@ def ids_of(client: TestClient) -> dict[str, Any]:
         supply_site = s.scalar(select(SupplyRequest.site_id).order_by(SupplyRequest.id))
         need = s.scalar(select(ClosureNeed.id).order_by(ClosureNeed.id))
         arrival = s.scalar(select(Arrival.id).order_by(Arrival.id))
+        institution = s.scalar(select(KeyInstitution.id).order_by(KeyInstitution.id))  # the demo's nursing home
     return {
+        "institution_id": institution,
         "need_id": need,
         "arrival_id": arrival,
         "supply_site_id": supply_site,

@@ -57,7 +57,9 @@ AUDIT_ENTITIES = (
     "key_populations",
     "key_population_overdue",
     "institution_alerts",
-    # arrivals from other provinces and the landing check (measure 15)
+    "key_institutions",
+    "institution_members",
+    # arrivals from other provinces, the landing check and the four earlies (measure 15)
     "arrivals",
     "four_earlies",
 )

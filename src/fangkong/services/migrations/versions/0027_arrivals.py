@@ -1,7 +1,7 @@
 """arrivals from other provinces and the follow-up of a missed test on arrival
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 
 Issue 20, measure 15: the landing check (落地检) of people crossing provinces — who arrived, from where, where they
 stay; the test's state is read from their samples; a missed test is followed up with a reminder.
@@ -14,8 +14,8 @@ from alembic import op
 
 from fangkong.services.store import UtcDateTime
 
-revision = "0026"
-down_revision = "0025"
+revision = "0027"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
