@@ -164,7 +164,7 @@ def four_earlies_report(
         judged.append((inf, _group(path, root), name, result))
     groups = sorted({g for _, g, _, _ in judged})
     stmt = select(Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.code.in_(groups))
-    names: dict[str, str] = {code: name for code, name in session.execute(stmt)}
+    names: dict[str, str] = dict(session.execute(stmt).all())
     by: dict[tuple[str, date], list[FourEarlies]] = defaultdict(list)
     late: list[LateStep] = []
     for inf, group, name, result in judged:
