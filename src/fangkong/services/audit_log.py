@@ -57,6 +57,8 @@ AUDIT_ENTITIES = (
     "key_populations",
     "key_population_overdue",
     "institution_alerts",
+    # early-warning signals re-derived from the store (measure 15)
+    "signals",
 )
 AUDIT_SORTS = ("at", "-at")
 
