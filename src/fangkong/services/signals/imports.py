@@ -160,7 +160,8 @@ def _check_places(session: Session, actor: Actor, rows: list[Row]) -> None:
     paths: dict[str, str] = {}
     for start in range(0, len(codes), CHUNK):
         part = codes[start : start + CHUNK]
-        paths |= dict(session.execute(select(Jurisdiction.code, Jurisdiction.path).where(Jurisdiction.code.in_(part))))
+        stmt = select(Jurisdiction.code, Jurisdiction.path).where(Jurisdiction.code.in_(part))
+        paths |= {code: path for code, path in session.execute(stmt)}
     for n, code, *_ in rows:
         if code not in paths:
             raise RowError(n, "jurisdiction", f"unknown jurisdiction {code!r}")
