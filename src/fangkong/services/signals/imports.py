@@ -56,7 +56,7 @@ def import_signals(
     for n, code, channel, day, _, _ in rows:
         first = seen.setdefault((code, channel.value, day), n)
         if first != n:
-            raise RowError(n, "date", f"{code} {channel.value} {day} is also in row {first}")
+            raise RowError(n, "date", f"the same jurisdiction, channel and date are in row {first}")
     stored = _stored(session, list(seen))
     new: list[dict[str, Any]] = []
     replaced: list[int] = []
@@ -133,7 +133,7 @@ def _read(n: int, raw: dict[str, Any], today: date) -> Row:
         if count > tests:
             raise RowError(n, "count", f"{count} positives out of {tests} tests: more positives than tests")
     elif given is not None and str(given).strip():
-        raise RowError(n, "tests", f"only {WITH_TESTS.value} has tests")
+        raise RowError(n, "tests", "only nucleic-acid positivity has tests")
     return n, code, channel, day, count, tests
 
 
@@ -161,7 +161,7 @@ def _check_places(session: Session, actor: Actor, rows: list[Row]) -> None:
     for start in range(0, len(codes), CHUNK):
         part = codes[start : start + CHUNK]
         stmt = select(Jurisdiction.code, Jurisdiction.path).where(Jurisdiction.code.in_(part))
-        paths |= {code: path for code, path in session.execute(stmt)}
+        paths.update(session.execute(stmt).tuples())
     for n, code, *_ in rows:
         if code not in paths:
             raise RowError(n, "jurisdiction", f"unknown jurisdiction {code!r}")
