@@ -112,7 +112,7 @@ def _page(
         place=place,
         shown=[{"channel": s.channel.value, "present": s.present, "rows": _rows(s)} for s in shown],
         any_counted=any(s.present for s in shown),
-        query=query,
+        chosen=query,
         channels=[c.value for c in SignalChannel],
         places=_places(session, actor),
         with_tests=WITH_TESTS.value,

@@ -1,6 +1,6 @@
 """The demo county's early-warning signals (measure 15, m20.15): eight weeks of daily counts per community and
-channel ending on the drill day, each with a plain weekly pattern, and a local outbreak in the first community over
-the last five days that shows first in pharmacy sales and fever-clinic visits, then in sentinel influenza-like
+channel ending on the drill day, each with a plain weekly pattern, and a local outbreak in the first two communities
+over the last five days that shows first in pharmacy sales and fever-clinic visits, then in sentinel influenza-like
 illness and positivity, last in absences. Loaded as one imported file (so it has its batch record), then
 positivity re-derived from the lab results in the store for the days the file leaves. Deterministic and idempotent:
 `demo_signals` is called from `services.demo`."""
@@ -24,6 +24,7 @@ from fangkong.services.signals.service import derive_positivity
 
 WEEKS = 8
 OUTBREAK_DAYS = 5  # the last days of the series, the drill day the last of them
+OUTBREAK_PLACES = 2  # the first communities (of the first street) have the outbreak
 TESTS = 600  # nucleic-acid tests a community's sampling points report a day
 # a community's mean count a day, and the weekday factors Monday..Sunday: pharmacies and clinics busier at weekends,
 # absences a weekday matter, arrivals at the week's ends
@@ -38,7 +39,7 @@ BASELINE: dict[SignalChannel, tuple[float, tuple[float, ...]]] = {
     SignalChannel.interprovincial_arrivals: (16.0, (0.8, 0.8, 0.9, 0.9, 1.3, 1.4, 1.2)),
 }
 POSITIVE_RATE = 0.0005  # the background share of positive tests before the outbreak
-# the outbreak community's factor on each of the last five days: pharmacies and fever clinics first
+# the outbreak communities' factor on each of the last five days: pharmacies and fever clinics first
 OUTBREAK: dict[SignalChannel, tuple[float, ...]] = {
     SignalChannel.antipyretic_sales: (1.4, 1.9, 2.6, 3.4, 4.3),
     SignalChannel.cough_cold_sales: (1.3, 1.8, 2.4, 3.1, 3.9),
@@ -48,7 +49,7 @@ OUTBREAK: dict[SignalChannel, tuple[float, ...]] = {
     SignalChannel.school_absence: (1.0, 1.0, 1.0, 1.3, 1.7),
     SignalChannel.workplace_absence: (1.0, 1.0, 1.0, 1.2, 1.5),
 }
-OUTBREAK_POSITIVES = (0, 0, 2, 4, 7)  # positives above the background in the outbreak community
+OUTBREAK_POSITIVES = (0, 0, 2, 4, 7)  # positives above the background in an outbreak community
 
 
 def demo_signals(session: Session, actor: Actor, today: date, county: str) -> int:
@@ -78,7 +79,7 @@ def demo_signals(session: Session, actor: Actor, today: date, county: str) -> in
 def demo_file(communities: list[str], start: date, end: date) -> bytes:
     """The demo's signals as the CSV a county's channels would send: every community, channel and day from `start`
     to `end`, except positivity on `end` (today's tubes are still in the labs: derived from the store instead). The
-    first community has the outbreak."""
+    first `OUTBREAK_PLACES` communities have the outbreak."""
     rng = np.random.default_rng(20221116)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -88,7 +89,7 @@ def demo_file(communities: list[str], start: date, end: date) -> bytes:
         for i in range(days):
             day = start + timedelta(days=i)
             late = i - (days - OUTBREAK_DAYS)  # the outbreak's day (0..4), negative before it
-            struck = place_index == 0 and late >= 0
+            struck = place_index < OUTBREAK_PLACES and late >= 0
             for channel, (mean, week) in BASELINE.items():
                 factor = OUTBREAK.get(channel, (1.0,) * OUTBREAK_DAYS)[late] if struck else 1.0
                 writer.writerow(

@@ -161,7 +161,8 @@ def _check_places(session: Session, actor: Actor, rows: list[Row]) -> None:
     for start in range(0, len(codes), CHUNK):
         part = codes[start : start + CHUNK]
         stmt = select(Jurisdiction.code, Jurisdiction.path).where(Jurisdiction.code.in_(part))
-        paths.update(session.execute(stmt).tuples())
+        for code, path in session.execute(stmt):
+            paths[code] = path
     for n, code, *_ in rows:
         if code not in paths:
             raise RowError(n, "jurisdiction", f"unknown jurisdiction {code!r}")
