@@ -79,7 +79,7 @@ def checked_range(start: date | None, end: date | None, *, today: date) -> tuple
     return first, last
 
 
-def _in_scope(stmt: Select[tuple[SignalCount]], root: str) -> Select[tuple[SignalCount]]:
+def _in_scope(stmt: Select[SignalCount], root: str) -> Select[SignalCount]:
     return stmt.join(Jurisdiction, SignalCount.jurisdiction_code == Jurisdiction.code).where(
         Jurisdiction.path.startswith(root)
     )
@@ -203,7 +203,8 @@ def derive_positivity(session: Session, actor: Actor, *, start: date, end: date,
         )
     }
     stale = delete(SignalCount).where(*in_range, SignalCount.source == DERIVED)
-    removed = session.execute(stale.execution_options(synchronize_session=False)).rowcount or 0
+    done = session.execute(stale.execution_options(synchronize_session=False))
+    removed = int(done.rowcount or 0)  # type: ignore[attr-defined]  # a DELETE's result is a CursorResult
     rows = [
         {
             "jurisdiction_code": code,
