@@ -132,4 +132,6 @@ def test_who_sees_the_board(url: str) -> None:
         assert r.status_code == 200 and 'id="signals-import"' not in r.text  # watches, does not import
         login(c, "worker1")
         assert c.get("/signals").status_code == 403
+        data = b"jurisdiction,channel,date,count\n"
+        assert c.post("/signals/import", files={"file": ("s.csv", data, "text/csv")}).status_code == 403
         assert 'href="/signals"' not in c.get("/").text

@@ -213,12 +213,16 @@ def _import(request: Request, data: bytes, filename: str) -> HTMLResponse:
         except LoginRequired:
             return render(request, "error.html", status=401, title="login", message="")
         try:
-            summary = import_signals(
-                session, actor, data, format_of(filename), today=today_of(request), filename=filename
-            )
-        except FangkongError as exc:
+            try:
+                summary = import_signals(
+                    session, actor, data, format_of(filename), today=today_of(request), filename=filename
+                )
+            except InvalidInput as exc:  # the file refused: the board again with the field and row named
+                session.rollback()
+                message, field, clause, _ = error_parts(exc)
+                problem = {"field": field, "message": message, "clause": clause}
+                return _page(request, session, actor, problem=problem, status=http_status(exc))
+            return _page(request, session, actor, summary=summary)
+        except FangkongError as exc:  # a role that may not import (or read the board)
             session.rollback()
-            message, field, clause, _ = error_parts(exc)
-            problem = {"field": field, "message": message, "clause": clause, "row": getattr(exc, "row", None)}
-            return _page(request, session, actor, problem=problem, status=http_status(exc))
-        return _page(request, session, actor, summary=summary)
+            return error_page(request, actor, exc)

@@ -49,7 +49,6 @@ WORDS: dict[str, dict[str, str]] = {
     "sig_already": {"zh": "该文件已导入过，数据未改变", "en": "This file was imported before: nothing changed"},
     "sig_file": {"zh": "文件", "en": "File"},
     "sig_import": {"zh": "导入", "en": "Import"},
-    "sig_row": {"zh": "第 {n} 行", "en": "row {n}"},
     "sig_source_import": {"zh": "导入", "en": "imported"},
     "sig_source_derived": {"zh": "由检测结果汇总", "en": "derived from test results"},
     "list_entity_signals": {"zh": "监测信号", "en": "Signals"},
