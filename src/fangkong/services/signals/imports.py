@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from fangkong.bounds import FIRST_DAY, INT_MAX
@@ -92,8 +92,8 @@ def import_signals(
             )
         for row in new:
             row["import_id"] = batch.id
-        for start in range(0, len(new), CHUNK):
-            session.execute(insert(SignalCount), new[start : start + CHUNK])
+        if new:  # Core's executemany: the rows go in multi-row batches the driver's parameter limit allows
+            session.execute(insert(SignalCount.__table__), new)
         batch.rows, batch.added = len(rows), len(new)
         batch.summary = {"outcomes": {"replaced_derived": len(replaced)}}
         record(session, actor, action="import", entity="lab_import", entity_id=batch.id, detail={"kind": KIND})
@@ -171,13 +171,22 @@ def _check_places(session: Session, actor: Actor, rows: list[Row]) -> None:
 
 
 def _stored(session: Session, keys: list[tuple[str, str, date]]) -> dict[tuple[str, str, date], SignalCount]:
-    """The counts stored under the file's (jurisdiction, channel, day)s."""
+    """The counts stored under the file's (jurisdiction, channel, day)s: read by jurisdiction, a chunk at a time,
+    over the file's channels and days (one indexed range a chunk, not a key a parameter), then cut to the keys."""
+    wanted = set(keys)
+    codes = sorted({k[0] for k in wanted})
+    channels = sorted({k[1] for k in wanted})
+    first, last = min(k[2] for k in wanted), max(k[2] for k in wanted)
     found: dict[tuple[str, str, date], SignalCount] = {}
-    for start in range(0, len(keys), CHUNK):
-        part = keys[start : start + CHUNK]
+    for start in range(0, len(codes), CHUNK):
         stmt = select(SignalCount).where(
-            tuple_(SignalCount.jurisdiction_code, SignalCount.channel, SignalCount.day).in_(part)
+            SignalCount.jurisdiction_code.in_(codes[start : start + CHUNK]),
+            SignalCount.channel.in_(channels),
+            SignalCount.day >= first,
+            SignalCount.day <= last,
         )
         for row in session.scalars(stmt):
-            found[(row.jurisdiction_code, row.channel, row.day)] = row
+            key = (row.jurisdiction_code, row.channel, row.day)
+            if key in wanted:
+                found[key] = row
     return found
