@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fangkong.errors import Forbidden, InvalidInput, NotFound, RowError
+from fangkong.errors import Conflict, Forbidden, InvalidInput, NotFound, RowError
 from fangkong.services.access import Actor, Role
 from fangkong.services.file_imports.models import LabImport
 from fangkong.services.lab.models import LabResult, Sample, SampleMember
@@ -223,3 +223,16 @@ def test_a_derivation_into_the_future_is_refused(session: Session) -> None:
     assert refused.value.field == "to"
     with pytest.raises(Forbidden):
         derive_positivity(session, EPI, start=TODAY, end=TODAY, today=TODAY)
+
+
+def test_a_count_stored_meanwhile_is_a_conflict_not_a_crash(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    import_signals(session, COMMAND, FILE, "csv", today=TODAY)
+    session.commit()
+    # as if another import had stored A's count after this one read the store
+    monkeypatch.setattr("fangkong.services.signals.imports._stored", lambda session, keys: {})
+    other = f"jurisdiction,channel,date,count\n{B},fever_clinic,2022-11-15,4\n{A},fever_clinic,2022-11-14,12\n"
+    with pytest.raises(Conflict) as refused:
+        import_signals(session, COMMAND, other.encode(), "csv", today=TODAY)
+    assert refused.value.field == "file"
+    session.rollback()
+    assert _count(session) == 4

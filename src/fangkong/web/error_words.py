@@ -25,6 +25,9 @@ from fangkong.web.i18n import MESSAGES
 ERRORS: dict[str, str] = {
     # ---- early-warning signals (measure 15: services/signals) ----
     "only nucleic-acid positivity has tests": "只有核酸检测阳性需填写检测数",
+    "another import stored counts for the same days meanwhile: import the file again": (
+        "另一次导入刚刚写入了相同日期的数据：请重新导入该文件"
+    ),
     "stored as {} by import {}: a conflicting count": "已由第 {1} 次导入记为 {0}，与本次数值不一致",
     "{} days asked; at most {} at once": "所请求的日期共 {0} 天，一次最多 {1} 天",
     "{} is more than {}": "{0} 超过 {1}",

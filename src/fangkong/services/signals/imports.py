@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fangkong.bounds import FIRST_DAY, INT_MAX
-from fangkong.errors import InvalidInput, RowError
+from fangkong.errors import Conflict, InvalidInput, RowError
 from fangkong.policy.terms import SignalChannel
 from fangkong.services.access import Actor
 from fangkong.services.audit.service import record
@@ -20,11 +21,13 @@ from fangkong.services.file_imports.rows import Format, limited, records, text_o
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.signals.models import SignalCount
 from fangkong.services.signals.service import DERIVED, IMPORTED, WRITE
+from fangkong.services.store import unique_violated
 
 COLUMNS = ("jurisdiction", "channel", "date", "count")
 KIND = "signals"
 CHUNK = 500  # keys a statement: under the bound parameters SQLite and PostgreSQL take
 WITH_TESTS = SignalChannel.nucleic_acid_positivity
+UNIQUE = "uq_signal_count_place_channel_day"
 
 Row = tuple[int, str, SignalChannel, date, int, int | None]  # row number, jurisdiction, channel, day, count, tests
 
@@ -80,24 +83,31 @@ def import_signals(
                 "recorded_by": actor.username,
             }
         )
-    with session.begin_nested():  # a refusal past this point leaves nothing behind
-        batch = claimed(session, actor, key, KIND, filename)
-        if isinstance(batch, ImportSummary):
-            return batch
-        for start in range(0, len(replaced), CHUNK):
-            session.execute(
-                delete(SignalCount)
-                .where(SignalCount.id.in_(replaced[start : start + CHUNK]))
-                .execution_options(synchronize_session=False)
-            )
-        for row in new:
-            row["import_id"] = batch.id
-        if new:  # Core's executemany: the rows go in multi-row batches the driver's parameter limit allows
-            session.execute(insert(SignalCount.__table__), new)
-        batch.rows, batch.added = len(rows), len(new)
-        batch.summary = {"outcomes": {"replaced_derived": len(replaced)}}
-        record(session, actor, action="import", entity="lab_import", entity_id=batch.id, detail={"kind": KIND})
-        session.flush()
+    try:
+        with session.begin_nested():  # a refusal past this point leaves nothing behind
+            batch = claimed(session, actor, key, KIND, filename)
+            if isinstance(batch, ImportSummary):
+                return batch
+            for start in range(0, len(replaced), CHUNK):
+                session.execute(
+                    delete(SignalCount)
+                    .where(SignalCount.id.in_(replaced[start : start + CHUNK]))
+                    .execution_options(synchronize_session=False)
+                )
+            for row in new:
+                row["import_id"] = batch.id
+            if new:  # Core's executemany: the rows go in multi-row batches the driver's parameter limit allows
+                session.execute(insert(SignalCount.__table__), new)
+            batch.rows, batch.added = len(rows), len(new)
+            batch.summary = {"outcomes": {"replaced_derived": len(replaced)}}
+            record(session, actor, action="import", entity="lab_import", entity_id=batch.id, detail={"kind": KIND})
+            session.flush()
+    except IntegrityError as exc:  # another file stored one of these counts since they were read
+        if not unique_violated(exc, SignalCount.__table__, UNIQUE):  # type: ignore[arg-type]
+            raise
+        raise Conflict(
+            "file", "another import stored counts for the same days meanwhile: import the file again"
+        ) from None
     return ImportSummary(
         import_id=batch.id,
         kind=KIND,
