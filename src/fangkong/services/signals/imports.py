@@ -5,9 +5,9 @@ count` and, for nucleic-acid positivity, `tests`. All-or-nothing and idempotent 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ KIND = "signals"
 CHUNK = 500  # keys a statement: under the bound parameters SQLite and PostgreSQL take
 WITH_TESTS = SignalChannel.nucleic_acid_positivity
 UNIQUE = "uq_signal_count_place_channel_day"
+TABLE = cast(Table, SignalCount.__table__)  # inserted through Core: the file's rows in batches, no ORM objects
 
 Row = tuple[int, str, SignalChannel, date, int, int | None]  # row number, jurisdiction, channel, day, count, tests
 
@@ -97,13 +98,13 @@ def import_signals(
             for row in new:
                 row["import_id"] = batch.id
             if new:  # Core's executemany: the rows go in multi-row batches the driver's parameter limit allows
-                session.execute(insert(SignalCount.__table__), new)
+                session.execute(insert(TABLE), new)
             batch.rows, batch.added = len(rows), len(new)
             batch.summary = {"outcomes": {"replaced_derived": len(replaced)}}
             record(session, actor, action="import", entity="lab_import", entity_id=batch.id, detail={"kind": KIND})
             session.flush()
     except IntegrityError as exc:  # another file stored one of these counts since they were read
-        if not unique_violated(exc, SignalCount.__table__, UNIQUE):  # type: ignore[arg-type]
+        if not unique_violated(exc, TABLE, UNIQUE):
             raise
         raise Conflict(
             "file", "another import stored counts for the same days meanwhile: import the file again"
