@@ -34,6 +34,7 @@ READ = Permission.trace_contacts  # the epidemiologist's and the command centre'
 WRITE = Permission.apply_policy_transition  # the command centre's: who loads the channels' files and re-derives
 IMPORTED, DERIVED = "import", "derived"
 MAX_DAYS = 800  # the longest series asked at once: two years of days and a margin (a bound on the answer, no rule)
+DEFAULT_DAYS = 28  # the days shown when no start is asked: four weeks (a display default, no rule)
 DERIVED_CHANNELS = (SignalChannel.nucleic_acid_positivity,)
 
 
@@ -68,10 +69,10 @@ class DeriveSummary(BaseModel):
 
 
 def checked_range(start: date | None, end: date | None, *, today: date) -> tuple[date, date]:
-    """The days asked: `end` today when left out, `start` four weeks before `end`; refused naming `to` when it is
-    before `from`, or the span past `MAX_DAYS`."""
+    """The days asked: `end` today when left out, `start` `DEFAULT_DAYS` days back to `end`; refused naming `to`
+    when it is before `from`, or the span past `MAX_DAYS`."""
     last = end or today
-    first = start or last - timedelta(days=27)
+    first = start or last - timedelta(days=DEFAULT_DAYS - 1)
     if last < first:
         raise InvalidInput("to", f"{last} is before {first}")
     if (last - first).days + 1 > MAX_DAYS:
