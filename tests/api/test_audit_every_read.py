@@ -197,6 +197,11 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
         "a site's ledger: quantities and days; a dispensation's person is an id the requests' audited read names"
     ),
     ("GET", "/api/supplies/requests"): Reads("command", "/api/supplies/requests"),
+    # ---- early-warning signals (issue 20, measure 15) ----
+    ("GET", "/api/signals"): AGGREGATE,
+    ("GET", "/api/signals/series"): AGGREGATE,
+    ("POST", "/api/signals/import"): CHANGE,
+    ("POST", "/api/signals/derive"): CHANGE,
     # ---- vaccination (issue 19, measure 12) ----
     ("GET", "/api/vaccination/coverage"): AGGREGATE,
     ("GET", "/api/vaccination/doses-due"): AGGREGATE,
@@ -236,6 +241,9 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/supplies/sites/{site_id}/movements"): CHANGE,
     ("POST", "/supplies/sites/{site_id}/allocate"): CHANGE,
     ("GET", "/key-populations"): Reads("command", "/key-populations"),
+    ("GET", "/signals"): AGGREGATE,
+    ("GET", "/signals/data.json"): AGGREGATE,
+    ("POST", "/signals/import"): CHANGE,
     ("GET", "/vaccination"): AGGREGATE,
     ("GET", "/vaccination/data.json"): AGGREGATE,
     ("GET", "/vaccination/outreach"): Reads("command", "/vaccination/outreach?on=2022-11-16"),

@@ -110,6 +110,7 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/receiving-points",
         "/api/hotline",
         "/api/arrivals",
+        "/api/signals",
     }
 
 

@@ -32,6 +32,7 @@ from fangkong.api import (
     routes_overreach,
     routes_person_rights,
     routes_persons,
+    routes_signals,
     routes_sites,
     routes_supplies,
     routes_users,
@@ -127,6 +128,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_vaccination.router,
         routes_arrivals.router,
         routes_four_earlies.router,
+        routes_signals.router,
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
         app.include_router(router)

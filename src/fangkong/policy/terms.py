@@ -430,3 +430,19 @@ class EarlyStep(StrEnum):
     reporting = "reporting"  # 早报告: confirmation to report
     isolation = "isolation"  # 早隔离: confirmation to the close contacts under management
     treatment = "treatment"  # 早治疗: confirmation to admission at the level of care severity asks
+
+
+class SignalChannel(StrEnum):
+    """Where a daily count of an early-warning signal comes from (measure 15, m20.15: 进一步完善疫情多渠道监测预警和
+    多点触发机制 — multi-channel monitoring, early warning and multi-point triggering). Each is counted per
+    jurisdiction and day; nucleic-acid positivity carries its denominator (the tests) beside the positives."""
+
+    fever_clinic = "fever_clinic"  # 发热门诊就诊人次
+    antipyretic_sales = "antipyretic_sales"  # 药店退烧药销售
+    cough_cold_sales = "cough_cold_sales"  # 药店止咳、感冒药销售
+    antigen_kit_sales = "antigen_kit_sales"  # 药店抗原检测试剂销售
+    nucleic_acid_positivity = "nucleic_acid_positivity"  # 核酸检测阳性（阳性数/检测数）
+    sentinel_ili = "sentinel_ili"  # 哨点医院流感样病例
+    school_absence = "school_absence"  # 学校缺勤
+    workplace_absence = "workplace_absence"  # 单位缺勤
+    interprovincial_arrivals = "interprovincial_arrivals"  # 跨省流入人员

@@ -62,6 +62,8 @@ AUDIT_ENTITIES = (
     # arrivals from other provinces, the landing check and the four earlies (measure 15)
     "arrivals",
     "four_earlies",
+    # early-warning signals re-derived from the store (measure 15)
+    "signals",
 )
 AUDIT_SORTS = ("at", "-at")
 

@@ -37,6 +37,7 @@ from fangkong.services.orders.service import place_order
 from fangkong.services.orders.worklists import record_sampling
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
+from fangkong.services.signals.demo import demo_signals
 from fangkong.services.sites.schemas import AssignmentCreate, SiteCreate
 from fangkong.services.sites.service import assign_room, create_site
 from fangkong.services.supplies.demo import demo_supplies
@@ -255,6 +256,7 @@ def load_demo(
     demo_key_populations(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # key people, their checks, a nursing home
     demo_needs(session, SYSTEM, DEMO_TODAY, COUNTY)  # needs in closure, one overdue; hotline calls
     demo_arrivals(session, SYSTEM, DEMO_TODAY, communities[0])  # arrivals from other provinces and their tests
+    demo_signals(session, SYSTEM, DEMO_TODAY, COUNTY)  # eight weeks of early-warning signals, an outbreak at the end
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 

@@ -30,6 +30,7 @@ from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, Sampling
 from fangkong.services.overreach.models import OverreachFinding
 from fangkong.services.persons.models import AddressChange, Person
+from fangkong.services.signals.models import SignalCount
 from fangkong.services.sites.models import IsolationSite, Room, RoomAssignment
 from fangkong.services.stranded.models import StrandedPerson
 from fangkong.services.supplies.models import SupplyItem, SupplyMovement, SupplyRequest, SupplySite, SupplyStock
@@ -82,6 +83,7 @@ __all__ = [
     "Sample",
     "SampleMember",
     "Sampling",
+    "SignalCount",
     "SpilloverCandidate",
     "StaffAbsence",
     "StrandedPerson",

@@ -28,6 +28,7 @@ from fangkong.web import (
     policy_pages,
     retention_pages,
     risk_area_pages,
+    signals_pages,
     supplies_pages,
     trend_pages,
     user_pages,
@@ -67,5 +68,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(supplies_pages.router, dependencies=checked)
     app.include_router(key_populations_pages.router, dependencies=checked)
     app.include_router(vaccination_pages.router, dependencies=checked)
+    app.include_router(signals_pages.router, dependencies=checked)
     pages.install(app)
     return app

@@ -23,6 +23,18 @@ from fangkong.web.i18n import MESSAGES
 
 # English template -> Chinese template ({0}, {1}, ... are the English fields in order; a literal brace is doubled).
 ERRORS: dict[str, str] = {
+    # ---- early-warning signals (measure 15: services/signals) ----
+    "only nucleic-acid positivity has tests": "只有核酸检测阳性需填写检测数",
+    "another import stored counts for the same days meanwhile: import the file again": (
+        "另一次导入刚刚写入了相同日期的数据：请重新导入该文件"
+    ),
+    "stored as {} by import {}: a conflicting count": "已由第 {1} 次导入记为 {0}，与本次数值不一致",
+    "{} days asked; at most {} at once": "所请求的日期共 {0} 天，一次最多 {1} 天",
+    "{} is more than {}": "{0} 超过 {1}",
+    "{} is negative": "{0} 为负数",
+    "{} is outside your jurisdiction": "{0} 不在您的辖区内",
+    "{} positives out of {} tests: more positives than tests": "{1} 人次检测中阳性 {0} 人次：阳性数多于检测数",
+    "the same jurisdiction, channel and date are in row {}": "同一辖区、渠道和日期已在第 {0} 行出现",
     # ---- vaccination (measure 12: services/vaccination, rules/vaccination.py) ----
     "a contraindication needs its reason": "接种禁忌须写明原因",
     "a dose on {} is before the birth date {}": "{0} 的接种早于出生日期 {1}",
