@@ -252,10 +252,10 @@ def load_demo(
     demo_visits(session, SYSTEM, DEMO_TODAY, communities[0])  # this morning's home visits, one with a fever
     demo_care(session, SYSTEM, DEMO_TODAY, COUNTY, communities, policy=policy)  # hospitals, beds, a severity mix
     demo_supplies(session, SYSTEM, DEMO_TODAY, COUNTY)  # medicines and equipment with two weeks of dispensing
+    demo_arrivals(session, SYSTEM, DEMO_TODAY, communities[0])  # arrivals from other provinces and their tests
     demo_vaccinations(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # doses: most adults boosted, elders less so
     demo_key_populations(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # key people, their checks, a nursing home
     demo_needs(session, SYSTEM, DEMO_TODAY, COUNTY)  # needs in closure, one overdue; hotline calls
-    demo_arrivals(session, SYSTEM, DEMO_TODAY, communities[0])  # arrivals from other provinces and their tests
     demo_signals(session, SYSTEM, DEMO_TODAY, COUNTY)  # eight weeks of early-warning signals, an outbreak at the end
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))

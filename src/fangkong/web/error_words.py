@@ -451,6 +451,16 @@ ERRORS: dict[str, str] = {
     "{} is not a province code (two digits of GB/T 2260, e.g. 44 for Guangdong)": (
         "{0} 不是省级行政区划代码（GB/T 2260 的前两位，如广东为 44）"
     ),
+    "arrival {} is not to be reminded now (tested, still in time, no test owed, or follow-up over)": (
+        "抵达记录 {0} 当前无需提醒（已检测、仍在时限内、无需落地检或随访已结束）"
+    ),
+    "no such place in your jurisdiction": "本辖区内没有该地点",
+    "the same arrival as row {}": "与第 {0} 行为同一次抵达",
+    "this arrival is already recorded (arrival {})": "该次抵达已登记（抵达记录 {0}）",
+    "{} is in the future: record an arrival made": "{0} 尚未到来：请登记已发生的抵达",
+    "{} is not a date and time": "{0} 不是日期时间",
+    "{} is not yes or no": "{0} 不是“是”或“否”",
+    "{} is the province of {}: not a cross-province arrival": "{0} 即为 {1} 所在省份：不属跨省流动",
     "{} is Hong Kong, Macao or Taiwan: arrivals from there are entries, not cross-province arrivals": (
         "{0} 为港澳台地区：自该地抵达属入境，不属跨省流动"
     ),
@@ -462,6 +472,7 @@ NOT_FOUND: dict[str, str] = {
     "key institution": "重点机构",
     "institution alert": "机构预警",
     "institution member": "机构在册人员",
+    "arrival": "抵达记录",
     "supply site": "物资点",
     "need": "需求",
     "supply item": "物品",

@@ -293,8 +293,10 @@ def record_follow_up(
     arrival = arrival_in_scope(session, actor, arrival_id)
     state = states(session, [arrival], now=now, policy=policy)[0]
     if not state.decision.follow_up:
-        said = state.decision.status.value.replace("_", " ")
-        raise InvalidInput("arrival_id", f"arrival {arrival.id} is not to be reminded now ({said})")
+        raise InvalidInput(
+            "arrival_id",
+            f"arrival {arrival.id} is not to be reminded now (tested, still in time, no test owed, or follow-up over)",
+        )
     done = ArrivalFollowUp(
         arrival_id=arrival.id, at=now, outcome=outcome.value, note=_text(data.note), recorded_by=actor.username
     )

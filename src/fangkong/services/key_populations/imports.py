@@ -113,7 +113,7 @@ def import_entries(
     )
 
 
-MEMBERS_KIND = "institution_members"
+MEMBERS_KIND = "inst_members"  # lab_import.kind holds 16 characters
 MEMBER_COLUMNS = ("institution", "document_number", "role", "started_on")
 
 
