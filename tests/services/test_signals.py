@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from fangkong.errors import Conflict, Forbidden, InvalidInput, NotFound, RowError
 from fangkong.services.access import Actor, Role
+from fangkong.services.arrivals.models import Arrival
 from fangkong.services.file_imports.models import LabImport
 from fangkong.services.lab.models import LabResult, Sample, SampleMember
 from fangkong.services.persons.models import Person
 from fangkong.services.signals.imports import import_signals
 from fangkong.services.signals.models import SignalCount
-from fangkong.services.signals.service import derive_positivity, list_signals, series
+from fangkong.services.signals.service import derive, derive_positivity, list_signals, series
 from fangkong.services.store import make_engine, session_factory
 
 TODAY = date(2022, 11, 16)
@@ -236,3 +237,41 @@ def test_a_count_stored_meanwhile_is_a_conflict_not_a_crash(session: Session, mo
     assert refused.value.field == "file"
     session.rollback()
     assert _count(session) == 4
+
+
+def test_arrivals_are_derived_from_the_landing_check_register(session: Session) -> None:
+    """The arrivals channel counted per jurisdiction and local day from the arrivals register (measure 15), in the
+    actor's subtree only; again the same; a channel the store has no data for is refused naming `channel`."""
+    for n, (code, at) in enumerate(
+        [
+            (A, datetime(2022, 11, 15, 1, tzinfo=UTC)),
+            (A, datetime(2022, 11, 15, 17, tzinfo=UTC)),  # the 16th, locally
+            (B, datetime(2022, 11, 15, 3, tzinfo=UTC)),
+            (C, datetime(2022, 11, 15, 3, tzinfo=UTC)),  # another county
+        ]
+    ):
+        person = Person(
+            name=f"A{n}", document_type="other", document_number=f"ARR{n}", address="-", jurisdiction_code=code
+        )
+        session.add(person)
+        session.flush()
+        session.add(
+            Arrival(person_id=person.id, arrived_at=at, from_province="44", jurisdiction_code=code, recorded_by="t")
+        )
+    session.flush()
+    done = derive(session, CHAOYANG, "interprovincial_arrivals", start=date(2022, 11, 14), end=TODAY, today=TODAY)
+    assert (done.written, done.removed) == (3, 0)
+    got = {
+        (r.jurisdiction_code, r.day): (r.count, r.tests, r.source)
+        for r in session.scalars(select(SignalCount).where(SignalCount.channel == "interprovincial_arrivals"))
+    }
+    assert got == {
+        (A, date(2022, 11, 15)): (1, None, "derived"),
+        (A, date(2022, 11, 16)): (1, None, "derived"),
+        (B, date(2022, 11, 15)): (1, None, "derived"),
+    }
+    again = derive(session, CHAOYANG, "interprovincial_arrivals", start=date(2022, 11, 14), end=TODAY, today=TODAY)
+    assert (again.written, again.removed) == (3, 3)
+    with pytest.raises(InvalidInput) as refused:
+        derive(session, CHAOYANG, "fever_clinic", start=TODAY, end=TODAY, today=TODAY)
+    assert refused.value.field == "channel"

@@ -60,6 +60,10 @@ class DeriveIn(BaseModel):
 
     date_from: Day = Field(alias="from")
     date_to: Day = Field(alias="to")
+    channel: str = Field(
+        default="nucleic_acid_positivity",
+        description="nucleic_acid_positivity (from the lab results) or interprovincial_arrivals (from the arrivals)",
+    )
 
 
 @router.get("", response_model=Page[SignalRead])
@@ -131,7 +135,8 @@ def signal_import(
 
 @router.post("/derive", response_model=signals.DeriveSummary)
 def signal_derive(body: DeriveIn, session: DbSession, actor: CurrentActor, today: Today) -> signals.DeriveSummary:
-    """Re-derive nucleic-acid positivity per jurisdiction and sampling day from the lab results in the store, for
-    your subtree and the days asked (measure 15): the derived counts of those days are replaced, imported ones kept —
+    """Re-derive a channel fangkong has the data for, per jurisdiction and day, for your subtree and the days asked
+    (measure 15): nucleic-acid positivity from the lab results (by sampling day), or the arrivals from other
+    provinces from the landing-check register. The derived counts of those days are replaced, imported ones kept —
     as `fangkong signals derive`."""
-    return signals.derive_positivity(session, actor, start=body.date_from, end=body.date_to, today=today)
+    return signals.derive(session, actor, body.channel, start=body.date_from, end=body.date_to, today=today)

@@ -23,8 +23,8 @@ from fangkong.cli.common import (
 from fangkong.cli.store import Db
 from fangkong.services.calendar import local_day, system_clock
 from fangkong.services.settings import database_url
+from fangkong.services.signals import service as signal_service
 from fangkong.services.signals.imports import import_signals
-from fangkong.services.signals.service import derive_positivity
 from fangkong.services.store import unit_of_work, upgrade
 
 signals_app = typer.Typer(help="Early-warning signals: daily counts per channel (measure 15).", no_args_is_help=True)
@@ -55,17 +55,23 @@ def derive(
     username: StaffUser,
     start: Annotated[str, typer.Option("--from", help="the first day, YYYY-MM-DD")],
     end: Annotated[str | None, typer.Option("--to", help="the last day, YYYY-MM-DD (default: today)")] = None,
+    channel: Annotated[
+        str, typer.Option(help="nucleic_acid_positivity (lab results) or interprovincial_arrivals (arrivals)")
+    ] = "nucleic_acid_positivity",
     db: Db = None,
 ) -> None:
-    """Re-derive nucleic-acid positivity per jurisdiction and sampling day from the lab results in the store, for the
-    account's jurisdiction: the derived counts of those days are replaced, imported ones kept."""
+    """Re-derive a channel from the store for the account's jurisdiction — nucleic-acid positivity per sampling day
+    from the lab results, or the arrivals from other provinces from the landing-check register: the derived counts of
+    those days are replaced, imported ones kept."""
     url = database_url(db)
     upgrade(url)
     today = local_day(system_clock())
     first = parse_date(start, "--from")
     last = parse_date(end, "--to") if end else today
     with unit_of_work(sessions_on(url, today=today)) as session:
-        summary = derive_positivity(session, staff_actor(session, username), start=first, end=last, today=today)
+        summary = signal_service.derive(
+            session, staff_actor(session, username), channel, start=first, end=last, today=today
+        )
     console.print(
         f"{summary.channel} {summary.start}..{summary.end}: {summary.written} written, {summary.removed} replaced, "
         f"{summary.kept_imported} kept as imported",

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from fangkong.errors import InvalidInput
 from fangkong.policy.terms import CtResult, SignalChannel, parse_term
 from fangkong.services.access import Actor, Permission
+from fangkong.services.arrivals.models import Arrival
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day, midnight
 from fangkong.services.jurisdictions.models import Jurisdiction
@@ -190,6 +191,24 @@ def derive_positivity(session: Session, actor: Actor, *, start: date, end: date,
         counts = tally[(code, local_day(collected_at))]
         counts[1] += 1
         counts[0] += outcome == CtResult.positive.value
+    derived = {key: (positives, tests) for key, (positives, tests) in tally.items()}
+    summary = _replace_derived(session, actor, channel, first, last, root, derived)
+    record(session, actor, action="update", entity="signals", entity_id=channel, detail=summary.model_dump(mode="json"))
+    session.flush()
+    return summary
+
+
+def _replace_derived(
+    session: Session,
+    actor: Actor,
+    channel: str,
+    first: date,
+    last: date,
+    root: str,
+    derived: dict[tuple[str, date], tuple[int, int | None]],
+) -> DeriveSummary:
+    """Replace the derived counts of `channel` from `first` to `last` in the subtree `root` by `derived`
+    ((jurisdiction, day) -> (count, tests)); a (jurisdiction, day) with an imported count keeps it."""
     places = select(Jurisdiction.code).where(Jurisdiction.path.startswith(root))
     in_range = (
         SignalCount.channel == channel,
@@ -211,24 +230,67 @@ def derive_positivity(session: Session, actor: Actor, *, start: date, end: date,
             "jurisdiction_code": code,
             "channel": channel,
             "day": day,
-            "count": positives,
+            "count": count,
             "tests": tests,
             "source": DERIVED,
             "recorded_by": actor.username,
         }
-        for (code, day), (positives, tests) in sorted(tally.items())
+        for (code, day), (count, tests) in sorted(derived.items())
         if (code, day) not in imported
     ]
     if rows:
         session.execute(insert(SignalCount), rows)
-    summary = DeriveSummary(
+    return DeriveSummary(
         channel=channel,
         start=first,
         end=last,
         removed=removed,
         written=len(rows),
-        kept_imported=sum(key in imported for key in tally),
+        kept_imported=sum(key in imported for key in derived),
     )
+
+
+def derive_arrivals(session: Session, actor: Actor, *, start: date, end: date, today: date) -> DeriveSummary:
+    """Recompute the arrivals from other provinces per jurisdiction and day from the landing-check register
+    (`services.arrivals`, measure 15), as `derive_positivity` does positivity: idempotent, imported counts kept, a
+    day in the future refused naming `to`."""
+    actor.require(WRITE)
+    first, last = checked_range(start, end, today=today)
+    if last > today:
+        raise InvalidInput("to", f"{last} is in the future")
+    channel = SignalChannel.interprovincial_arrivals.value
+    root = actor.jurisdiction_path
+    stmt = (
+        select(Arrival.jurisdiction_code, Arrival.arrived_at)
+        .join(Jurisdiction, Jurisdiction.code == Arrival.jurisdiction_code)
+        .where(
+            Jurisdiction.path.startswith(root),
+            Arrival.arrived_at >= midnight(first),
+            Arrival.arrived_at < midnight(last + timedelta(days=1)),
+        )
+    )
+    tally: dict[tuple[str, date], int] = defaultdict(int)
+    for code, arrived_at in session.execute(stmt):
+        tally[(code, local_day(arrived_at))] += 1
+    summary = _replace_derived(session, actor, channel, first, last, root, {k: (n, None) for k, n in tally.items()})
     record(session, actor, action="update", entity="signals", entity_id=channel, detail=summary.model_dump(mode="json"))
     session.flush()
     return summary
+
+
+# The channels fangkong derives from its own store, and how.
+DERIVERS = {
+    SignalChannel.nucleic_acid_positivity: derive_positivity,
+    SignalChannel.interprovincial_arrivals: derive_arrivals,
+}
+
+
+def derive(session: Session, actor: Actor, channel: str, *, start: date, end: date, today: date) -> DeriveSummary:
+    """Re-derive one channel that fangkong has the data for (measure 15); another channel is refused naming
+    `channel`."""
+    chosen = parse_term(SignalChannel, channel, "channel")
+    run = DERIVERS.get(chosen)
+    if run is None:
+        said = ", ".join(c.value for c in DERIVERS)
+        raise InvalidInput("channel", f"{chosen.value} is not derived from the store (derived: {said})")
+    return run(session, actor, start=start, end=end, today=today)
