@@ -446,3 +446,19 @@ class SignalChannel(StrEnum):
     school_absence = "school_absence"  # 学校缺勤
     workplace_absence = "workplace_absence"  # 单位缺勤
     interprovincial_arrivals = "interprovincial_arrivals"  # 跨省流入人员
+
+
+class WarningAlertKind(StrEnum):
+    """Why an early-warning alert was raised (measure 15: 多点触发, multi-point triggering)."""
+
+    multi_channel = "multi_channel"  # 多渠道同时预警
+    strong_signal = "strong_signal"  # 单一渠道强信号
+
+
+class WarningAlertStatus(StrEnum):
+    """Where an early-warning alert's verification stands (measure 15)."""
+
+    open = "open"  # 待核实
+    assigned = "assigned"  # 核实中
+    confirmed = "confirmed"  # 确认为聚集性疫情
+    false_alarm = "false_alarm"  # 排除（误报）

@@ -406,6 +406,14 @@ CATALOGUE: dict[str, str] = {
     "late": "超时",
     "no severity recorded": "未记录病情分级",
     "care at home": "居家治疗",
+    # ---- multi-point triggering (measure 15) ----
+    "{} channels alarmed within {} days: {}": "{1} 天内有 {0} 个渠道预警：{2}",
+    "verify within {} hours": "{0} 小时内核实",
+    "{} counted {} on {}, at least {} times its upper bound {}: a strong signal": (
+        "{0} 于 {2} 计数 {1}，达到预警上限 {4} 的 {3} 倍以上：强信号"
+    ),
+    "{} channel alarmed within {} days ({}), not strongly: no alert": "{1} 天内仅 {0} 个渠道预警（{2}），且非强信号：不预警",
+    "no channel alarmed within {} days: no alert": "{0} 天内无渠道预警：不预警",
 }
 
 # Words of the closed vocabularies the rules interpolate (policy data values, enum values), where the console's own
@@ -525,6 +533,16 @@ VOCAB: dict[str, str] = {
     "cansino_ad5_inhaled": "康希诺吸入用腺病毒载体疫苗",
     "zhifei_zf2001": "智飞重组蛋白疫苗",
     # key populations and key institutions (measure 14: key_populations.*)
+    "ears-c2": "EARS C2 法",
+    "fever clinic": "发热门诊就诊",
+    "antipyretic sales": "退烧药销售",
+    "cough cold sales": "止咳感冒药销售",
+    "antigen kit sales": "抗原试剂销售",
+    "nucleic acid positivity": "核酸阳性率",
+    "sentinel ili": "哨点流感样病例",
+    "school absence": "学校缺勤",
+    "workplace absence": "单位缺勤",
+    "interprovincial arrivals": "跨省流入人员",
     "tested elsewhere": "已在别处检测",
     "declined": "本人不愿检测",
     "left": "已离开",
