@@ -38,6 +38,7 @@ from fangkong.services.tracing.models import ContactCandidate, Venue, VenueScan
 from fangkong.services.users.models import ApiToken, User
 from fangkong.services.vaccination.models import VaccinationDose, VaccinationOutreach
 from fangkong.services.visits.models import HomeVisit
+from fangkong.services.warning_alerts.models import WarningAlert
 
 __all__ = [
     "AddressChange",
@@ -99,4 +100,5 @@ __all__ = [
     "VaccinationOutreach",
     "Venue",
     "VenueScan",
+    "WarningAlert",
 ]

@@ -473,6 +473,7 @@ NOT_FOUND: dict[str, str] = {
     "institution alert": "机构预警",
     "institution member": "机构在册人员",
     "arrival": "抵达记录",
+    "warning alert": "预警",
     "supply site": "物资点",
     "need": "需求",
     "supply item": "物品",
