@@ -34,6 +34,7 @@ from fangkong.services.key_populations.models import KeyInstitution
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.persons.models import Person
 from fangkong.services.supplies.models import SupplyRequest
+from fangkong.services.warning_alerts.models import WarningAlert
 from fangkong.web.app import create_console
 from fangkong.web.i18n import MESSAGES
 from tests.api.helpers import Clock
@@ -293,6 +294,14 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     # ---- the four earlies (measure 15) ----
     ("GET", "/api/four-earlies"): Reads("command", "/api/four-earlies?from=2022-11-09&to=2022-11-16"),
     ("GET", "/four-earlies"): Reads("command", "/four-earlies"),
+    # ---- early-warning alerts (measure 15) ----
+    ("GET", "/api/warning-alerts"): Reads("command", "/api/warning-alerts"),
+    ("GET", "/api/warning-alerts/{alert_id}"): Reads("command", "/api/warning-alerts/{alert_id}"),
+    ("POST", "/api/warning-alerts/{alert_id}/assign"): CHANGE,
+    ("POST", "/api/warning-alerts/{alert_id}/verify"): CHANGE,
+    ("GET", "/warning-alerts"): Reads("command", "/warning-alerts"),
+    ("POST", "/warning-alerts/{alert_id}/assign"): CHANGE,
+    ("POST", "/warning-alerts/{alert_id}/verify"): CHANGE,
     ("POST", "/api/institution-alerts/{alert_id}/items/{step}/done"): CHANGE,
     ("GET", "/api/key-institutions/{institution_id}/members"): Reads(
         "command", "/api/key-institutions/{institution_id}/members"
@@ -414,11 +423,13 @@ def ids_of(client: TestClient) -> dict[str, Any]:
         supply_site = s.scalar(select(SupplyRequest.site_id).order_by(SupplyRequest.id))
         need = s.scalar(select(ClosureNeed.id).order_by(ClosureNeed.id))
         arrival = s.scalar(select(Arrival.id).order_by(Arrival.id))
+        alert = s.scalar(select(WarningAlert.id).order_by(WarningAlert.id))
         institution = s.scalar(select(KeyInstitution.id).order_by(KeyInstitution.id))  # the demo's nursing home
     return {
         "institution_id": institution,
         "need_id": need,
         "arrival_id": arrival,
+        "alert_id": alert,
         "supply_site_id": supply_site,
         "person_id": order.person_id,
         "order_id": order.id,

@@ -112,6 +112,7 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/arrivals",
         "/api/signals",
         "/api/key-institutions/{institution_id}/members",
+        "/api/warning-alerts",
     }
 
 

@@ -38,6 +38,7 @@ from fangkong.api import (
     routes_users,
     routes_vaccination,
     routes_visits,
+    routes_warning_alerts,
     security_headers,
 )
 from fangkong.api.body_limit import BodyLimit
@@ -128,6 +129,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_vaccination.router,
         routes_arrivals.router,
         routes_four_earlies.router,
+        routes_warning_alerts.router,
         routes_signals.router,
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)

@@ -34,6 +34,7 @@ from fangkong.web import (
     user_pages,
     vaccination_pages,
     visit_pages,
+    warning_alert_pages,
     worklist_pages,
 )
 
@@ -51,6 +52,7 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(closure_pages.router, dependencies=checked)
     app.include_router(arrival_pages.router, dependencies=checked)
     app.include_router(four_earlies_pages.router, dependencies=checked)
+    app.include_router(warning_alert_pages.router, dependencies=checked)
     app.include_router(person_pages.router, dependencies=checked)
     app.include_router(forms.router, dependencies=checked)
     app.include_router(risk_area_pages.router, dependencies=checked)

@@ -315,6 +315,7 @@ def _gather() -> None:
         words_users,
         words_vaccination,
         words_visits,
+        words_warning_alerts,
     )
 
     for part in (
@@ -335,6 +336,7 @@ def _gather() -> None:
         words_users,
         words_vaccination,
         words_visits,
+        words_warning_alerts,
     ):
         for key, entry in part.WORDS.items():
             if key in MESSAGES:

@@ -412,7 +412,9 @@ CATALOGUE: dict[str, str] = {
     "{} counted {} on {}, at least {} times its upper bound {}: a strong signal": (
         "{0} 于 {2} 计数 {1}，达到预警上限 {4} 的 {3} 倍以上：强信号"
     ),
-    "{} channel alarmed within {} days ({}), not strongly: no alert": "{1} 天内仅 {0} 个渠道预警（{2}），且非强信号：不预警",
+    "{} channel alarmed within {} days ({}), not strongly: no alert": (
+        "{1} 天内仅 {0} 个渠道预警（{2}），且非强信号：不预警"
+    ),
     "no channel alarmed within {} days: no alert": "{0} 天内无渠道预警：不预警",
 }
 
