@@ -225,9 +225,8 @@ def test_receiving_points(client: TestClient, url: str) -> None:
     page = client.get("/needs/points?lang=en")
     assert "North gate receiving point" in page.text
     before = _count(url, ReceivingPoint)
-    blank = client.post(
-        "/needs/points", data={"name": "", "address": "x", "jurisdiction_code": MINE, "hours": "9-5"}, params={"lang": "zh"}
-    )
+    empty = {"name": "", "address": "x", "jurisdiction_code": MINE, "hours": "9-5"}
+    blank = client.post("/needs/points", data=empty, params={"lang": "zh"})
     assert blank.status_code == 422 and 'data-field="name"' in blank.text and "不能为空" in blank.text
     outside = client.post(
         "/needs/points", data={"name": "South", "address": "x", "jurisdiction_code": "110199001002", "hours": "9-5"}
