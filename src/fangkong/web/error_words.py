@@ -62,6 +62,7 @@ ERRORS: dict[str, str] = {
     ),
     "only the command centre runs the escalation from the console": "只有指挥部可以在工作台立即上报超时需求",
     "{} is not a date and time": "{0} 不是有效的日期时间",
+    "your role does not raise needs": "您的角色不能登记需求",
     # ---- supplies (measure 13: drug and equipment reserves) ----
     "a day's dispensed quantity cannot be negative": "单日发放数量不能为负数",
     "a supply site named {} exists": "已有名为 {0} 的物资点",

@@ -162,11 +162,7 @@ WORDS: dict[str, dict[str, str]] = {
     "error_field_summary": {"zh": "来电诉求", "en": "What they need"},
     "error_field_need_id": {"zh": "所涉需求编号", "en": "The need it concerns"},
     "error_field_hours": {"zh": "接收时间", "en": "Hours"},
-    "error_field_deadline": {"zh": "办理时限", "en": "Deadline"},
+    "error_field_deadline": {"zh": "时限", "en": "Deadline"},
     "error_field_urgency": {"zh": "紧急程度", "en": "Urgency"},
-    "error_field_document_number": {"zh": "证件号码", "en": "ID number"},
-    "error_field_person_id": {"zh": "服务对象", "en": "Person"},
     "error_field_raises": {"zh": "来电新提需求", "en": "The need the call opens"},
-    "error_field_note": {"zh": "办理情况说明", "en": "Note"},
-    "error_field_detail": {"zh": "需求说明", "en": "What is needed"},
 }
