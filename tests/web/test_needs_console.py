@@ -86,7 +86,7 @@ def test_a_need_raised_from_the_person_page_shows_the_rules_deadline(client: Tes
 def test_a_need_raised_on_the_queue_by_id_number(client: TestClient, url: str) -> None:
     person = _person(url, mine=True, offset=6)
     queue = client.get("/needs")
-    assert 'href="/needs/new"' in queue.text
+    assert 'href="/needs/new"' in queue.text and 'id="quick-need"' in queue.text  # the ID number, kind, urgency
     r = client.post("/needs/new", data={"document_number": person.document_number.lower(), "kind": "food"})
     assert r.status_code == 303
     need = _need(url, int(r.headers["location"].split("/needs/")[1].split("?")[0]))
@@ -149,6 +149,13 @@ def test_route_meet_and_withdraw(client: TestClient, url: str) -> None:
     again = client.post(f"/needs/{need_id}/cancel", params={"lang": "en"})
     assert again.status_code == 409 and "only an open or assigned need can change" in again.text
     other = _raise(client, person.id, "counselling")
+    login(client, "worker2")  # another community's worker: the need is not found, and nothing changes
+    assert client.get(f"/needs/{other}").status_code == 404
+    for act, form in (("assign", {"assignee": "worker2"}), ("refuse", {"ground": "other", "reason": "x"})):
+        assert client.post(f"/needs/{other}/{act}", data=form).status_code == 404
+    assert client.post(f"/needs/{other}/cancel").status_code == 404
+    assert _need(url, other).status == "open" and _need(url, other).refusals == 0
+    login(client, "worker1")
     assert client.post(f"/needs/{other}/cancel").status_code == 303
     assert _need(url, other).status == "cancelled"
 
@@ -256,6 +263,10 @@ def test_the_hotline_records_a_call_that_opens_a_need(client: TestClient, url: s
     assert future.status_code == 422 and 'data-field="called_at"' in future.text
     bad_id = client.post("/needs/hotline", data={**call, "raise_document_number": "110101199003070000"})
     assert bad_id.status_code == 422 and 'data-field="raises"' in bad_id.text
+    unknown = client.post(
+        "/needs/hotline", data={**call, "raise_kind": "", "raise_document_number": "", "need_id": "999"}
+    )
+    assert unknown.status_code == 422 and 'data-field="need_id"' in unknown.text
     no_kind = client.post("/needs/hotline", data={**call, "raise_kind": ""}, params={"lang": "en"})
     assert no_kind.status_code == 422 and "choose the kind of need" in no_kind.text
     assert (_count(url, HotlineRecord), _count(url, ClosureNeed)) == (calls, needs)

@@ -50,7 +50,7 @@ from fangkong.services.closure_services.service import (
     refuse_need,
     workers_for,
 )
-from fangkong.services.jurisdictions.service import place_names
+from fangkong.services.jurisdictions.service import names_of_places, place_names
 from fangkong.services.persons.models import Person
 from fangkong.services.persons.schemas import mask_phone
 from fangkong.services.persons.service import people_by_document, read_person
@@ -412,7 +412,10 @@ def _escalations(
             session, actor, jurisdiction_code=jurisdiction_code or None, offset=offset, limit=PAGE, reason="console"
         )
         communities = _communities(session, actor)
-        places = place_names(session, actor)
+        # escalation climbs above the worker's own scope: its places are named from the store, not the scope
+        places = names_of_places(
+            session, [s.to_jurisdiction_code for s, _ in rows] + [n.jurisdiction_code for _, n in rows]
+        )
     except FangkongError as exc:
         return error_page(request, actor, exc)
 
@@ -672,7 +675,7 @@ def _need_page(
         steps, _ = list_escalations(session, actor, need_id, limit=50, reason="console")
         findings = refusal_findings(session, need)
         workers = workers_for(session, need) if actor.may(Permission.write_persons) else []
-        places = place_names(session, actor)
+        places = names_of_places(session, [need.jurisdiction_code, *(s.to_jurisdiction_code for s in steps)])
         medical = is_medical(need.kind, policy.at(local_day(now)))
     except FangkongError as exc:
         return error_page(request, actor, exc)
