@@ -65,6 +65,16 @@ ERRORS: dict[str, str] = {
     "{} is later than the {}-hour deadline": "{0} 晚于 {1} 小时的办理时限",
     "{} is not after the need was raised": "{0} 不晚于需求提出时间",
     "{} is not an active user serving the person's jurisdiction": "{0} 不是服务该人员所在辖区的在用账号",
+    # the needs worked from the console (web/closure_pages.py)
+    "choose the kind of need": "请选择需求类别",
+    "choose the worker it goes to": "请选择承办人",
+    "give the person's ID number": "请填写服务对象的证件号码",
+    "not a valid resident ID number (its form, birth date or check digit)": (
+        "不是有效的居民身份证号码（格式、出生日期或校验码有误）"
+    ),
+    "only the command centre runs the escalation from the console": "只有指挥部可以在工作台立即上报超时需求",
+    "{} is not a date and time": "{0} 不是有效的日期时间",
+    "your role does not raise needs": "您的角色不能登记需求",
     # ---- supplies (measure 13: drug and equipment reserves) ----
     "a day's dispensed quantity cannot be negative": "单日发放数量不能为负数",
     "a supply site named {} exists": "已有名为 {0} 的物资点",
