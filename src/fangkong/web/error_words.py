@@ -468,7 +468,6 @@ ERRORS: dict[str, str] = {
     "the same arrival as row {}": "与第 {0} 行为同一次抵达",
     "this arrival is already recorded (arrival {})": "该次抵达已登记（抵达记录 {0}）",
     "{} is in the future: record an arrival made": "{0} 尚未到来：请登记已发生的抵达",
-    "{} is not a date and time": "{0} 不是日期时间",
     "{} is not yes or no": "{0} 不是“是”或“否”",
     "{} is the province of {}: not a cross-province arrival": "{0} 即为 {1} 所在省份：不属跨省流动",
     "{} is Hong Kong, Macao or Taiwan: arrivals from there are entries, not cross-province arrivals": (
