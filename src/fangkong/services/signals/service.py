@@ -11,6 +11,7 @@ not audited as person reads; a re-derivation is audited as the change it makes."
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -205,7 +206,7 @@ def _replace_derived(
     first: date,
     last: date,
     root: str,
-    derived: dict[tuple[str, date], tuple[int, int | None]],
+    derived: Mapping[tuple[str, date], tuple[int, int | None]],
 ) -> DeriveSummary:
     """Replace the derived counts of `channel` from `first` to `last` in the subtree `root` by `derived`
     ((jurisdiction, day) -> (count, tests)); a (jurisdiction, day) with an imported count keeps it."""
