@@ -469,6 +469,15 @@ ERRORS: dict[str, str] = {
     "this arrival is already recorded (arrival {})": "该次抵达已登记（抵达记录 {0}）",
     "{} is in the future: record an arrival made": "{0} 尚未到来：请登记已发生的抵达",
     "{} is not yes or no": "{0} 不是“是”或“否”",
+    # ---- early warning (measure 15) ----
+    "a confirmed cluster links the infections it led to": "确认为聚集性疫情时须关联相应感染者",
+    "a false alarm links no infection": "排除的预警不关联感染者",
+    "alert {} is already verified": "预警 {0} 已核实",
+    "no active account {}": "没有在用账号 {0}",
+    "{} is not a list of infection numbers": "{0} 不是感染者编号列表",
+    "{} is not an outcome (confirmed or false_alarm)": "{0} 不是核实结果（确认或排除）",
+    "{} is not derived from the store (derived: {})": "{0} 不由系统数据汇总（可汇总：{1}）",
+    "{} works outside the alert's jurisdiction": "{0} 不在该预警所在辖区工作",
     "{} is the province of {}: not a cross-province arrival": "{0} 即为 {1} 所在省份：不属跨省流动",
     "{} is Hong Kong, Macao or Taiwan: arrivals from there are entries, not cross-province arrivals": (
         "{0} 为港澳台地区：自该地抵达属入境，不属跨省流动"

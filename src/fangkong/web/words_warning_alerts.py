@@ -54,6 +54,5 @@ WORDS: dict[str, dict[str, str]] = {
     "wa_saved_verified": {"zh": "已保存核实结果。", "en": "Outcome saved."},
     "list_entity_warning_alert": {"zh": "预警", "en": "Early-warning alert"},
     "list_entity_warning_alerts": {"zh": "预警列表", "en": "Early-warning alerts"},
-    "error_field_assignee": {"zh": "核实人", "en": "assignee"},
     "error_field_infection_ids": {"zh": "关联感染者", "en": "infections"},
 }
