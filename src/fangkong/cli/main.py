@@ -19,6 +19,7 @@ from fangkong.cli import (
     store,
     supplies,
     vaccination,
+    warning,
 )
 from fangkong.services import logs
 
@@ -58,6 +59,7 @@ app.add_typer(supplies.supplies_app, name="supplies")
 app.add_typer(vaccination.vaccination_app, name="vaccination")
 app.add_typer(key_populations.keypop_app, name="keypop")
 app.add_typer(closure.needs_app, name="needs")
+app.add_typer(warning.warning_app, name="warning")
 
 
 if __name__ == "__main__":

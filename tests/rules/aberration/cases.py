@@ -46,9 +46,7 @@ def fixture_cases() -> tuple[FixtureCase, ...]:
         spacing = int(series["spacing"])
         start = date.fromisoformat(series["start"]) + timedelta(days=spacing * row["skip"])
         counts = tuple(series["counts"][row["skip"] :])
-        case = Case(
-            row["name"], counts, spacing, Method(row["method"]), row["alpha"], row["baseline"], row["years"]
-        )
+        case = Case(row["name"], counts, spacing, Method(row["method"]), row["alpha"], row["baseline"], row["years"])
         days = tuple(start + timedelta(days=spacing * i) for i in range(len(counts)))
         r = Judgement(tuple(row["indexes"]), tuple(row["upperbound"]), tuple(row["alarm"]))
         found.append(FixtureCase(case, days, r))

@@ -111,7 +111,7 @@ def main() -> None:
                 "alpha": case.alpha,
                 "baseline": case.baseline,
                 "years": case.years,
-                **{k: v for k, v in asdict(judged[case.name]).items()},
+                **asdict(judged[case.name]),
             }
             for case, name, skip in table
         ],

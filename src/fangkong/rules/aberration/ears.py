@@ -13,10 +13,10 @@ Pure: numbers in, numbers out.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from statistics import NormalDist
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import norm
 
 from fangkong.policy.terms import Method
 
@@ -33,9 +33,9 @@ def first_judged(method: Method, baseline: int) -> int:
     return baseline + _EXTRA[method]
 
 
-def _baseline_stats(x: npt.NDArray[np.float64], ends: npt.NDArray[np.int64], baseline: int) -> tuple[
-    npt.NDArray[np.float64], npt.NDArray[np.float64]
-]:
+def _baseline_stats(
+    x: npt.NDArray[np.float64], ends: npt.NDArray[np.int64], baseline: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """The mean and sample standard deviation (n - 1, as R's sd) of the `baseline` values x[e - baseline + 1 .. e]
     for each e in `ends`."""
     windows = x[ends[:, None] - np.arange(baseline - 1, -1, -1)[None, :]]
@@ -51,7 +51,7 @@ def ears(
     if method not in EARS_METHODS:
         raise ValueError(f"{method} is not an EARS method")
     x = np.asarray(counts, dtype=np.float64)
-    z = float(norm.ppf(1.0 - alpha))
+    z = NormalDist().inv_cdf(1.0 - alpha)  # Wichura's AS 241, as R's qnorm
     start = first_judged(method, baseline)
     judged = np.arange(start, len(x), dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):

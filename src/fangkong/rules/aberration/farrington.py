@@ -20,12 +20,12 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import numpy.typing as npt
-import statsmodels.api as sm
-from scipy.stats import norm
-from scipy.stats import t as student_t
+import statsmodels.api as sm  # type: ignore[import-untyped]
+from scipy.stats import t as student_t  # type: ignore[import-untyped]
 
 POWERS = {"none": 1.0, "1/2": 0.5, "2/3": 2.0 / 3.0}
 
@@ -70,7 +70,7 @@ class _Fit:
     summary_dispersion: float
 
 
-class _RPoisson(sm.families.Poisson):
+class _RPoisson(sm.families.Poisson):  # type: ignore[misc]
     """The Poisson family started where R's glm starts it (mustart = y + 0.1), so that statsmodels' IRLS takes R's
     steps and, stopped by R's test, lands on R's estimate (to the float), not only near the same maximum."""
 
@@ -84,7 +84,9 @@ _EPSILON = 1e-8
 _MAX_ITERATIONS = 25
 
 
-def _glm(y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], weights: npt.NDArray[np.float64] | None) -> _Fit | None:
+def _glm(
+    y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], weights: npt.NDArray[np.float64] | None
+) -> _Fit | None:
     """R's `glm(y ~ x, family = quasipoisson, weights = weights)` by statsmodels' IRLS: None where it does not
     converge. The scale is left at 1 while fitting (R's deviance test reads the unscaled deviance); the dispersion is
     Pearson's X² / df, computed here as R's summary does."""
@@ -103,7 +105,7 @@ def _glm(y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], weights: npt.ND
     # those of the final μ; summary.glm, hatvalues and predict.glm read both so.
     working = np.asarray(model.weights, dtype=np.float64)
     df_resid = len(y) - x.shape[1]
-    cov_unscaled = np.linalg.inv(x.T @ (working[:, None] * x))
+    cov_unscaled = np.asarray(np.linalg.inv(x.T @ (working[:, None] * x)), dtype=np.float64)
     squared = ((y - mu) / mu) ** 2
     dispersion = float(np.sum(working * squared) / df_resid)
     summary = dispersion if weights is None else float(np.sum(weights * squared) / df_resid)
@@ -167,7 +169,7 @@ def _upper(mu0: float, se_fit: float, phi: float, settings: FarringtonSettings) 
         se = math.sqrt(0.25 * tau)
     else:
         se = math.sqrt(4.0 / 9.0 * mu0 ** (1.0 / 3.0) * tau)
-    return float((mu0**exponent + float(norm.ppf(1.0 - settings.alpha)) * se) ** (1.0 / exponent))
+    return float((mu0**exponent + NormalDist().inv_cdf(1.0 - settings.alpha) * se) ** (1.0 / exponent))
 
 
 def judge_one(counts: npt.NDArray[np.float64], k: int, freq: int, settings: FarringtonSettings) -> tuple[float, bool]:
