@@ -1,6 +1,6 @@
 """Write the fixtures the early-warning methods are held equal to (measure 15): a table of series — flat, trending,
 seasonal (weekly across the year, daily across the week), with an outbreak (and a past one the Farrington method must
-down-weight), with zeros, over-dispersed; daily and weekly — each judged by R surveillance's earsC (C1, C2, C3) and
+down-weight), with zeros, over-dispersed, constant; daily and weekly — each judged by R surveillance's earsC (C1, C2, C3) and
 farringtonFlexible with their defaults and with a few flags changed.
 
 Run from the repository root when the table or surveillance changes, and commit the result:
@@ -56,6 +56,7 @@ def _series() -> dict[str, tuple[int, list[int]]]:
         "weekly-outbreak": (7, outbreak_weeks),
         "weekly-zeros": (7, zeros_weeks),
         "weekly-overdispersed": (7, over(np.full(WEEKS, 15.0), 3.0)),
+        "weekly-constant": (7, [10] * WEEKS),
         "daily-flat": (1, poisson(np.full(DAYS, 30.0))),
         "daily-trend": (1, poisson(4.0 + 0.01 * days)),
         "daily-weekday": (1, poisson(25.0 * weekday)),

@@ -188,7 +188,10 @@ def judge_one(counts: npt.NDArray[np.float64], k: int, freq: int, settings: Farr
     fit, phi = fitted
     if fit.beta.shape[0] > 1:
         mu_trend, _ = _predict(fit, x0)
-        t_value = fit.beta[1] / math.sqrt(fit.summary_dispersion * fit.cov_unscaled[1, 1])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # A series without noise has a zero dispersion: t is ±inf and p is 0, as in R. (0/0 would make R stop
+            # with "missing value where TRUE/FALSE needed"; here p is NaN and the trend is not kept.)
+            t_value = float(np.float64(fit.beta[1]) / np.sqrt(fit.summary_dispersion * fit.cov_unscaled[1, 1]))
         p_value = 2.0 * float(student_t.sf(abs(t_value), fit.df_resid))
         keep = b >= 3 and p_value < settings.trend_p and mu_trend <= float(np.max(y))
         if not keep:
