@@ -1,7 +1,7 @@
 """Write the fixtures the early-warning methods are held equal to (measure 15): a table of series — flat, trending,
 seasonal (weekly across the year, daily across the week), with an outbreak (and a past one the Farrington method must
-down-weight), with zeros, over-dispersed, constant; daily and weekly — each judged by R surveillance's earsC (C1, C2, C3) and
-farringtonFlexible with their defaults and with a few flags changed.
+down-weight), with zeros, over-dispersed, constant; daily and weekly — each judged by R surveillance's earsC (C1, C2,
+C3) and farringtonFlexible with their defaults and with a few flags changed.
 
 Run from the repository root when the table or surveillance changes, and commit the result:
     python -m tests.rules.aberration.make_fixtures

@@ -41,6 +41,7 @@ def test_c1_and_c2_bound_is_mean_plus_z_sd_of_the_baseline(counts: list[int], la
         i = (j.day - START).days
         window = counts[i - 7 - lag : i - lag]
         expected = statistics.fmean(window) + z * statistics.stdev(window)
+        assert j.upperbound is not None
         assert j.upperbound == pytest.approx(expected, rel=1e-9, abs=1e-9)
         assert j.alarm == (j.count > j.upperbound)
 
