@@ -47,23 +47,18 @@ def _window_sums(
     return sums[0], sums[1]
 
 
-def _mean_sd(
-    s: npt.NDArray[np.float64], q: npt.NDArray[np.float64], baseline: int
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """The mean and sample standard deviation (n - 1, as R's sd), computed in place of the sums: b·Σx² - (Σx)² is a
-    whole number, exact."""
-    q *= baseline
-    q -= s * s
-    q /= baseline * (baseline - 1)
-    np.sqrt(q, out=q)
-    s /= baseline
-    return s, q
-
-
 def _block(
-    x: npt.NDArray[np.float64], method: Method, baseline: int, z: float, min_sigma: float
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """One block of series: as `rules.aberration.ears` on each row."""
+    x: npt.NDArray[np.float64],
+    method: Method,
+    baseline: int,
+    z: float,
+    min_sigma: float,
+    upper: npt.NDArray[np.float64],
+    alarm: npt.NDArray[np.bool_],
+) -> None:
+    """One block of series, as `rules.aberration.ears` on each row, written into `upper` and `alarm` (the block's
+    rows of the result). The mean and sample standard deviation (n - 1, as R's sd) come from the exact sums:
+    b·Σx² - (Σx)² is a whole number."""
     n = x.shape[1]
     start = first_judged(method, baseline)
     now = x[:, start:]
@@ -71,19 +66,32 @@ def _block(
         if method is not Method.ears_c3:
             lag = 1 if method is Method.ears_c1 else 3
             s, q = _window_sums(x, start - lag, n - 1 - lag, baseline)
-            mean, upper = _mean_sd(s, q, baseline)
-            np.maximum(upper, min_sigma, out=upper)
-            upper *= z
-            upper += mean  # mean + z · max(sd, min_sigma), in place
+            q *= baseline
+            q -= s * s
+            q /= baseline * (baseline - 1)
+            np.sqrt(q, out=q)  # the standard deviation
+            if min_sigma > 0:
+                np.maximum(q, min_sigma, out=q)
+            q *= z
+            s /= baseline  # the mean
+            np.add(s, q, out=upper)
         else:
             s, q = _window_sums(x, start - 5, n - 4, baseline)  # C2's baselines: the judged days and the 2 before
-            mean, sd = _mean_sd(s, q, baseline)
-            sigma = np.maximum(sd, min_sigma)
-            c2 = (x[:, start - 2 :] - mean) / sigma
-            excess = np.maximum(0.0, c2[:, :-2] - 1.0) + np.maximum(0.0, c2[:, 1:-1] - 1.0)
-            upper = np.maximum(0.0, now + sigma[:, 2:] * (z - excess))
-        alarm = now > upper  # False where the bound is NaN
-    return upper, alarm
+            q *= baseline
+            q -= s * s
+            q /= baseline * (baseline - 1)
+            np.sqrt(q, out=q)
+            sigma = np.maximum(q, min_sigma)
+            s /= baseline
+            c2 = (x[:, start - 2 :] - s) / sigma
+            c2 -= 1.0
+            np.maximum(c2, 0.0, out=c2)
+            excess = c2[:, :-2] + c2[:, 1:-1]
+            np.subtract(z, excess, out=excess)
+            excess *= sigma[:, 2:]
+            excess += now
+            np.maximum(excess, 0.0, out=upper)
+        np.greater(now, upper, out=alarm)  # False where the bound is NaN
 
 
 def ears_matrix(
@@ -113,7 +121,8 @@ def ears_matrix(
 
     def run(top: int) -> None:
         rows = slice(top, top + BLOCK_ROWS)
-        upper[rows], alarm[rows] = _block(matrix[rows].astype(np.float64), method, baseline, z, settings.ears_min_sigma)
+        block = matrix[rows].astype(np.float64)
+        _block(block, method, baseline, z, settings.ears_min_sigma, upper[rows], alarm[rows])
 
     # numpy releases the GIL in its loops: blocks on threads use every core
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
