@@ -141,17 +141,23 @@ def spacing_of(days: Sequence[date], rows: Sequence[int]) -> int:
     spacing = (days[1] - days[0]).days
     for i in range(1, len(days)):
         step = (days[i] - days[i - 1]).days
-        where = f"{days[i].isoformat()} after {days[i - 1].isoformat()}"
+        day, before = days[i].isoformat(), days[i - 1].isoformat()
         if step == 0:
             raise RowError(rows[i], "date", f"{days[i].isoformat()} appears twice in the series")
         if step < 0:
-            raise RowError(rows[i], "date", f"{where}: the dates of a series must go forward")
+            raise RowError(rows[i], "date", f"{day} after {before}: the dates of a series must go forward")
         if i == 1 and step not in (DAILY, WEEKLY):
-            raise RowError(rows[i], "date", f"{where}: a series is daily (1 day apart) or weekly (7 days apart)")
+            raise RowError(
+                rows[i], "date", f"{day} after {before}: a series is daily (1 day apart) or weekly (7 days apart)"
+            )
         if step != spacing:
             if step % spacing == 0:
-                raise RowError(rows[i], "date", f"{where}: a gap in a series whose dates are {spacing} days apart")
-            raise RowError(rows[i], "date", f"{where}: mixed spacing in a series whose dates are {spacing} days apart")
+                raise RowError(
+                    rows[i], "date", f"{day} after {before}: a gap in a series whose dates are {spacing} days apart"
+                )
+            raise RowError(
+                rows[i], "date", f"{day} after {before}: mixed spacing in a series whose dates are {spacing} days apart"
+            )
     return spacing
 
 
