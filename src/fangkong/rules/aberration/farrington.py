@@ -87,9 +87,9 @@ _MAX_ITERATIONS = 25
 def _glm(
     y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], weights: npt.NDArray[np.float64] | None
 ) -> _Fit | None:
-    """R's `glm(y ~ x, family = quasipoisson, weights = weights)` by statsmodels' IRLS: None where it does not
-    converge. The scale is left at 1 while fitting (R's deviance test reads the unscaled deviance); the dispersion is
-    Pearson's X² / df, computed here as R's summary does."""
+    """R's `glm(y ~ x, family = quasipoisson, weights = weights)` by statsmodels' IRLS: None where the unweighted
+    fit does not converge (surveillance checks only that one). The scale is left at 1 while fitting (R's deviance
+    test reads the unscaled deviance); the dispersions are computed here as R's summary computes them."""
     model = sm.GLM(y, x, family=_RPoisson(), var_weights=weights)
     with warnings.catch_warnings():
         # A perfect fit (all zeros) warns in statsmodels as R's glm does; the bound still follows from the estimate.
@@ -97,15 +97,18 @@ def _glm(
         result = model.fit(
             method="IRLS", maxiter=_MAX_ITERATIONS, tol=0.1 * _EPSILON, atol=0.1 * _EPSILON, rtol=_EPSILON
         )
-    if not result.converged:
-        return None
+    if not result.converged and weights is None:
+        return None  # R refits without the trend, or gives NA (the reweighted fit R takes as it comes)
     beta = np.asarray(result.params, dtype=np.float64)
     mu = np.exp(x @ beta)
     # As R's glm.fit: the working weights (prior weight · μ) are those of the last iteration's start, the residuals
     # those of the final μ; summary.glm, hatvalues and predict.glm read both so.
     working = np.asarray(model.weights, dtype=np.float64)
     df_resid = len(y) - x.shape[1]
-    cov_unscaled = np.asarray(np.linalg.inv(x.T @ (working[:, None] * x)), dtype=np.float64)
+    try:
+        cov_unscaled = np.asarray(np.linalg.inv(x.T @ (working[:, None] * x)), dtype=np.float64)
+    except np.linalg.LinAlgError:  # weights underflowed to 0: R's summary would give NaN; no bound
+        return None
     squared = ((y - mu) / mu) ** 2
     dispersion = float(np.sum(working * squared) / df_resid)
     summary = dispersion if weights is None else float(np.sum(weights * squared) / df_resid)
