@@ -143,3 +143,13 @@ def test_a_count_that_is_not_a_whole_number_of_at_least_0_is_refused(bad: object
 def test_clock_independent(counts: list[int], method: Method) -> None:
     assume(len(counts) >= needed(method, 1, SETTINGS))
     assert_clock_independent(lambda: judge(daily(len(counts)), counts, method, SETTINGS))
+
+
+def test_numpy_counts_are_whole_numbers_too() -> None:
+    """Counts read into numpy (a store's or a file's column) are judged as the same Python ints."""
+    import numpy as np
+
+    counts = [3, 4, 5, 3, 4, 5, 6, 3, 9, 20]
+    assert judge(daily(10), list(np.array(counts)), Method.ears_c1, SETTINGS) == judge(
+        daily(10), counts, Method.ears_c1, SETTINGS
+    )

@@ -18,6 +18,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from numbers import Integral
 
 from pydantic import BaseModel, ConfigDict
 
@@ -192,7 +193,7 @@ def judge(
     if len(counts) != len(days) or len(row_of) != len(days):
         raise InvalidInput("count", f"{len(counts)} counts for {len(days)} dates")
     for row, count in zip(row_of, counts, strict=True):
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        if isinstance(count, bool) or not isinstance(count, Integral) or count < 0:
             raise RowError(row, "count", f"{count!r} is not a whole number of at least 0")
     spacing = spacing_of(days, row_of)
     need = needed(method, spacing, settings)
@@ -215,10 +216,10 @@ def judge(
     return [
         Judged(
             day=days[first + i],
-            count=counts[first + i],
+            count=int(counts[first + i]),
             upperbound=None if math.isnan(u) else float(u),
             alarm=bool(a),
-            reasons=_reasons(counts[first + i], float(u), bool(a), method, settings),
+            reasons=_reasons(int(counts[first + i]), float(u), bool(a), method, settings),
         )
         for i, (u, a) in enumerate(zip(upper.tolist(), alarm.tolist(), strict=True))
     ]
