@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from numbers import Integral
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -95,32 +96,32 @@ class Settings:
 def warning_settings(policy: PolicyAt) -> Settings:
     """The methods' values in force (measure 15, `warning.*`); NotInForce before the 20 measures."""
 
-    def value(path: str) -> object:
+    def value(path: str) -> Any:  # checked against the parameter's `type:` when the policy was loaded
         return policy.get(f"warning.{path}").value
 
     power = str(value("farrington.power"))
     if power not in POWERS:
         raise InvalidInput("warning.farrington.power", f"{power!r} is not one of {', '.join(POWERS)}")
     farrington = FarringtonSettings(
-        years_back=int(str(value("farrington.years_back"))),
-        half_window=int(str(value("farrington.half_window"))),
-        alpha=float(str(value("farrington.alpha"))),
+        years_back=int(value("farrington.years_back")),
+        half_window=int(value("farrington.half_window")),
+        alpha=float(value("farrington.alpha")),
         reweight=bool(value("farrington.reweight")),
-        weights_threshold=float(str(value("farrington.weights_threshold"))),
+        weights_threshold=float(value("farrington.weights_threshold")),
         trend=bool(value("farrington.trend")),
-        trend_p=float(str(value("farrington.trend_p"))),
-        limit_cases=int(str(value("farrington.limit_cases"))),
-        limit_periods=int(str(value("farrington.limit_periods"))),
+        trend_p=float(value("farrington.trend_p")),
+        limit_cases=int(value("farrington.limit_cases")),
+        limit_periods=int(value("farrington.limit_periods")),
         power=power,
     )
     return Settings(
-        ears_baseline=int(str(value("ears.baseline_days"))),
-        ears_min_sigma=float(str(value("ears.min_sigma"))),
-        ears_alpha={m: float(str(value(f"ears.alpha.{m.value.removeprefix('ears-')}"))) for m in _ears.EARS_METHODS},
+        ears_baseline=int(value("ears.baseline_days")),
+        ears_min_sigma=float(value("ears.min_sigma")),
+        ears_alpha={m: float(value(f"ears.alpha.{m.value.removeprefix('ears-')}")) for m in _ears.EARS_METHODS},
         farrington=farrington,
         epochs_per_year={
-            WEEKLY: int(str(value("epochs_per_year.weekly"))),
-            DAILY: int(str(value("epochs_per_year.daily"))),
+            WEEKLY: int(value("epochs_per_year.weekly")),
+            DAILY: int(value("epochs_per_year.daily")),
         },
         clause=policy.get("warning.ears.baseline_days").source.clause,
     )
