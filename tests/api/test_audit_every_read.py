@@ -23,15 +23,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangkong.services.access import SYSTEM
+from fangkong.services.arrivals.models import Arrival
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.audit_log import AUDIT_ACTIONS, AUDIT_ENTITIES
 from fangkong.services.closure_services.demo import demo_needs
 from fangkong.services.closure_services.models import ClosureNeed
 from fangkong.services.demo import COUNTY, DEMO_PASSWORD, DEMO_TODAY
 from fangkong.services.health_codes.models import HealthCode
+from fangkong.services.key_populations.models import KeyInstitution
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.persons.models import Person
 from fangkong.services.supplies.models import SupplyRequest
+from fangkong.services.warning_alerts.models import WarningAlert
 from fangkong.web.app import create_console
 from fangkong.web.i18n import MESSAGES
 from tests.api.helpers import Clock
@@ -195,6 +198,11 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
         "a site's ledger: quantities and days; a dispensation's person is an id the requests' audited read names"
     ),
     ("GET", "/api/supplies/requests"): Reads("command", "/api/supplies/requests"),
+    # ---- early-warning signals (issue 20, measure 15) ----
+    ("GET", "/api/signals"): AGGREGATE,
+    ("GET", "/api/signals/series"): AGGREGATE,
+    ("POST", "/api/signals/import"): CHANGE,
+    ("POST", "/api/signals/derive"): CHANGE,
     # ---- vaccination (issue 19, measure 12) ----
     ("GET", "/api/vaccination/coverage"): AGGREGATE,
     ("GET", "/api/vaccination/doses-due"): AGGREGATE,
@@ -228,12 +236,28 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/needs"): Reads("command", "/needs"),
     ("POST", "/needs/{need_id}/take"): CHANGE,
     ("POST", "/needs/{need_id}/done"): CHANGE,
+    # the needs worked from the console (issue 19, measure 17)
+    ("GET", "/needs/new"): Reads("command", "/needs/new?person_id={person_id}"),
+    ("POST", "/needs/new"): CHANGE,
+    ("GET", "/needs/{need_id}"): Reads("command", "/needs/{need_id}"),
+    ("POST", "/needs/{need_id}/assign"): CHANGE,
+    ("POST", "/needs/{need_id}/cancel"): CHANGE,
+    ("POST", "/needs/{need_id}/refuse"): CHANGE,
+    ("GET", "/needs/escalations"): Reads("command", "/needs/escalations"),
+    ("POST", "/needs/escalate"): CHANGE,
+    ("GET", "/needs/points"): NotPersonal("receiving points: places and hours, no person"),
+    ("POST", "/needs/points"): CHANGE,
+    ("GET", "/needs/hotline"): Reads("command", "/needs/hotline"),
+    ("POST", "/needs/hotline"): CHANGE,
     ("GET", "/supplies"): AGGREGATE,
     ("GET", "/supplies.csv"): AGGREGATE,
     ("GET", "/supplies/sites/{site_id}"): Reads("command", "/supplies/sites/{supply_site_id}"),
     ("POST", "/supplies/sites/{site_id}/movements"): CHANGE,
     ("POST", "/supplies/sites/{site_id}/allocate"): CHANGE,
     ("GET", "/key-populations"): Reads("command", "/key-populations"),
+    ("GET", "/signals"): AGGREGATE,
+    ("GET", "/signals/data.json"): AGGREGATE,
+    ("POST", "/signals/import"): CHANGE,
     ("GET", "/vaccination"): AGGREGATE,
     ("GET", "/vaccination/data.json"): AGGREGATE,
     ("GET", "/vaccination/outreach"): Reads("command", "/vaccination/outreach?on=2022-11-16"),
@@ -242,6 +266,16 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/persons/{person_id}/vaccinations"): CHANGE,
     ("POST", "/key-populations/{entry_id}/checks"): CHANGE,
     ("POST", "/institution-alerts/{alert_id}/items/{step}/done"): CHANGE,
+    ("POST", "/key-populations"): CHANGE,
+    ("POST", "/key-populations/{entry_id}/change"): CHANGE,
+    ("POST", "/key-populations/{entry_id}/end"): CHANGE,
+    ("POST", "/key-institutions"): CHANGE,
+    ("POST", "/key-institutions/{institution_id}/edit"): CHANGE,
+    ("POST", "/key-institutions/{institution_id}/closures"): CHANGE,
+    ("POST", "/institution-closures/{closure_id}/end"): CHANGE,
+    ("POST", "/key-institutions/{institution_id}/alerts"): CHANGE,
+    ("POST", "/key-institutions/{institution_id}/members"): CHANGE,
+    ("POST", "/institution-members/{member_id}/end"): CHANGE,
     # ---- key populations and key institutions (measure 14) ----
     ("GET", "/api/key-populations"): Reads("command", "/api/key-populations"),
     ("POST", "/api/key-populations"): CHANGE,
@@ -260,7 +294,35 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/api/key-institutions/{institution_id}/closures"): CHANGE,
     ("POST", "/api/key-institutions/{institution_id}/alerts"): CHANGE,
     ("GET", "/api/institution-alerts"): Reads("command", "/api/institution-alerts"),
+    # ---- arrivals from other provinces and the landing check (measure 15) ----
+    ("POST", "/api/arrivals"): CHANGE,
+    ("POST", "/api/arrivals/import"): CHANGE,
+    ("GET", "/api/arrivals"): Reads("command", "/api/arrivals?from=2022-11-09&to=2022-11-16"),
+    ("GET", "/api/arrivals/{arrival_id}"): Reads("command", "/api/arrivals/{arrival_id}"),
+    ("POST", "/api/arrivals/{arrival_id}/follow-ups"): CHANGE,
+    ("GET", "/api/arrival-counts"): AGGREGATE,
+    ("GET", "/arrivals"): Reads("worker1", "/arrivals"),
+    ("POST", "/arrivals/new"): CHANGE,
+    ("POST", "/arrivals/{arrival_id}/follow-ups"): CHANGE,
+    # ---- the four earlies (measure 15) ----
+    ("GET", "/api/four-earlies"): Reads("command", "/api/four-earlies?from=2022-11-09&to=2022-11-16"),
+    ("GET", "/four-earlies"): Reads("command", "/four-earlies"),
+    # ---- early-warning alerts (measure 15) ----
+    ("GET", "/api/warning-alerts"): Reads("command", "/api/warning-alerts"),
+    ("GET", "/api/warning-alerts/{alert_id}"): Reads("command", "/api/warning-alerts/{alert_id}"),
+    ("POST", "/api/warning-alerts/{alert_id}/assign"): CHANGE,
+    ("POST", "/api/warning-alerts/{alert_id}/verify"): CHANGE,
+    ("GET", "/warning-alerts"): Reads("command", "/warning-alerts"),
+    ("POST", "/warning-alerts/{alert_id}/assign"): CHANGE,
+    ("POST", "/warning-alerts/{alert_id}/verify"): CHANGE,
     ("POST", "/api/institution-alerts/{alert_id}/items/{step}/done"): CHANGE,
+    ("GET", "/api/key-institutions/{institution_id}/members"): Reads(
+        "command", "/api/key-institutions/{institution_id}/members"
+    ),
+    ("POST", "/api/key-institutions/{institution_id}/members"): CHANGE,
+    ("POST", "/api/institution-members/{member_id}/end"): CHANGE,
+    ("POST", "/api/institution-members/import"): CHANGE,
+    ("POST", "/api/institution-closures/{closure_id}/end"): CHANGE,
     # ---- the console ----
     ("MOUNT", "/console-static"): META,
     ("GET", "/favicon.ico"): META,
@@ -373,8 +435,14 @@ def ids_of(client: TestClient) -> dict[str, Any]:
         # a supply site whose page lists patients' requests (the demo's shortage of oxygen concentrators)
         supply_site = s.scalar(select(SupplyRequest.site_id).order_by(SupplyRequest.id))
         need = s.scalar(select(ClosureNeed.id).order_by(ClosureNeed.id))
+        arrival = s.scalar(select(Arrival.id).order_by(Arrival.id))
+        alert = s.scalar(select(WarningAlert.id).order_by(WarningAlert.id))
+        institution = s.scalar(select(KeyInstitution.id).order_by(KeyInstitution.id))  # the demo's nursing home
     return {
+        "institution_id": institution,
         "need_id": need,
+        "arrival_id": arrival,
+        "alert_id": alert,
         "supply_site_id": supply_site,
         "person_id": order.person_id,
         "order_id": order.id,

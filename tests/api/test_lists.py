@@ -109,6 +109,10 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/needs/{need_id}/escalations",
         "/api/receiving-points",
         "/api/hotline",
+        "/api/arrivals",
+        "/api/signals",
+        "/api/key-institutions/{institution_id}/members",
+        "/api/warning-alerts",
     }
 
 

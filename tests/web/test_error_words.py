@@ -61,6 +61,7 @@ PASSED_ON = {
     # refusal of services/key_populations/service.py (walked there) passed on with its row number
     ("services/key_populations/imports.py", "check.problems[0].text"),
     ("services/key_populations/imports.py", "e.message"),
+    ("services/arrivals/imports.py", "e.message"),
     ("services/closure_services/service.py", "exc.message"),  # a need raised by a call: its refusal under raises.
 }
 # the rules' message that `visits` passes on (rules.home_visit builds it; the reason test does not walk it)

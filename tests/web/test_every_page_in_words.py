@@ -66,6 +66,11 @@ def pages(url: str) -> list[str]:
         "/supplies?alert=any",
         "/vaccination/outreach",  # the elderly to ask (measure 12): reasons with products named
         "/facilities/1",  # the demo's designated hospital (measure 11)
+        "/needs/1",  # the demo's overdue, escalated medicine need (measure 17)
+        "/needs/new",
+        "/needs/escalations",
+        "/needs/points",
+        "/needs/hotline",
         "/forms/order",
         "/forms/results",
         "/forms/area",

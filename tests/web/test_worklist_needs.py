@@ -4,10 +4,13 @@ English, with no raw identifier on the page; the API's work list carries the sam
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from fangkong.services.access import SYSTEM
 from fangkong.services.closure_services.demo import demo_needs
@@ -57,3 +60,31 @@ def test_the_api_work_list_has_the_needs(client: TestClient) -> None:
     assert {"medicine", "dialysis"} <= set(kinds)
     assert kinds["medicine"]["overdue"] is True and kinds["dialysis"]["overdue"] is False
     assert day["totals"]["needs_open"] == len(day["needs_open"])
+
+
+def _needs_rows(text: str) -> list[dict[str, str]]:
+    assert text.startswith("\ufeff")
+    return [row for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))) if row["section"] == "needs_open"]
+
+
+def test_the_export_carries_the_open_needs_in_words(client: TestClient) -> None:
+    """The CSV and XLSX of the day's lists hold the open needs (measure 17): person, kind and urgency in the reader's
+    words, deadline, assignee and lateness; the export is audited as the list is."""
+    zh = _needs_rows(client.get("/worklists.csv", params={"lang": "zh"}).text)
+    by_kind = {row["need"]: row for row in zh}
+    assert {"购药", "血液透析"} <= set(by_kind)
+    late = by_kind["购药"]
+    assert late["overdue"] == "已超时" and late["urgency"] == "急需（一天内）" and late["assignee"] == "未分派"
+    assert late["deadline"] == "2022-11-15 09:00" and late["name"] and late["person_id"]
+    assert by_kind["血液透析"]["overdue"] == "未超时"
+    en = {row["need"]: row for row in _needs_rows(client.get("/worklists.csv", params={"lang": "en"}).text)}
+    assert en["Medicine"]["overdue"] == "Overdue" and en["Hemodialysis"]["urgency"] == "Urgent (within a day)"
+    assert en["Medicine"]["detail"] == "escalated 2 level(s) up"
+    xlsx = client.get("/worklists.xlsx", params={"lang": "en"})
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = rows[0]
+    needs = [dict(zip(header, row, strict=True)) for row in rows[1:] if row[0] == "needs_open"]
+    assert {n["need"] for n in needs} >= {"Medicine", "Hemodialysis"}
+    assert all(n["deadline"] and n["overdue"] in ("Overdue", "In time") for n in needs)

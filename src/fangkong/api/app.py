@@ -17,11 +17,13 @@ from fangkong.api import (
     errors,
     raw_files,
     routes_areas,
+    routes_arrivals,
     routes_auth,
     routes_capacity,
     routes_care,
     routes_check,
     routes_closure,
+    routes_four_earlies,
     routes_infections,
     routes_key_populations,
     routes_lab,
@@ -30,11 +32,13 @@ from fangkong.api import (
     routes_overreach,
     routes_person_rights,
     routes_persons,
+    routes_signals,
     routes_sites,
     routes_supplies,
     routes_users,
     routes_vaccination,
     routes_visits,
+    routes_warning_alerts,
     security_headers,
 )
 from fangkong.api.body_limit import BodyLimit
@@ -123,6 +127,10 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_users.router,
         routes_person_rights.router,
         routes_vaccination.router,
+        routes_arrivals.router,
+        routes_four_earlies.router,
+        routes_warning_alerts.router,
+        routes_signals.router,
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
         app.include_router(router)

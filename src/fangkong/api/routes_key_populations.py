@@ -14,12 +14,14 @@ from fangkong.api.pages import Limit, Offset, Page
 from fangkong.api.raw_files import FILE_BODY, ContentType, Filename, RawBody
 from fangkong.bounds import Day, Moment, StoreId
 from fangkong.errors import InvalidInput
+from fangkong.services.calendar import local_day
 from fangkong.services.file_imports.batches import ImportSummary
 from fangkong.services.file_imports.rows import format_of
 from fangkong.services.jurisdictions.service import scope_root
 from fangkong.services.key_populations import institutions as inst
+from fangkong.services.key_populations import members
 from fangkong.services.key_populations import service as registry
-from fangkong.services.key_populations.imports import import_entries
+from fangkong.services.key_populations.imports import import_entries, import_members
 from fangkong.services.key_populations.models import AlertItem, InstitutionAlert
 
 router = APIRouter(prefix="/api", tags=["key populations"])
@@ -345,3 +347,80 @@ def done(alert_id: StoreId, step: str, body: DoneIn, session: DbSession, actor: 
     inst.mark_done(session, actor, alert_id, step, now=now, done_at=body.done_at)
     alert = inst.get_alert(session, actor, alert_id)
     return _alert(alert, inst.items_of(session, alert.id), now)
+
+
+# ---- the residents and staff of key institutions ---------------------------------------------------------------
+
+
+class MemberRead(BaseModel):
+    """A resident or member of staff of a key institution, from a day to a day (m20.14)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    institution_id: int
+    person_id: int
+    role: str
+    started_on: date
+    ended_on: date | None
+
+
+class MemberEnd(BaseModel):
+    ended_on: Day
+
+
+class ClosureEnd(BaseModel):
+    ends_on: Day
+
+
+@router.get("/key-institutions/{institution_id}/members", response_model=Page[MemberRead])
+def members_of(
+    institution_id: StoreId,
+    session: DbSession,
+    actor: CurrentActor,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    on: Annotated[Day | None, Query(description="only those living or working there on this day")] = None,
+    role: Annotated[str | None, Query(description="resident or staff")] = None,
+) -> Page[MemberRead]:
+    """The residents and staff of a key institution, residents first (measure 14; audited read naming them)."""
+    rows, total = members.list_members(session, actor, institution_id, on=on, role=role, offset=offset, limit=limit)
+    return Page(items=[MemberRead.model_validate(m) for m, _ in rows], total=total, offset=offset, limit=limit)
+
+
+@router.post(
+    "/key-institutions/{institution_id}/members", response_model=MemberRead, status_code=status.HTTP_201_CREATED
+)
+def add_member(
+    institution_id: StoreId, body: members.MemberIn, session: DbSession, actor: CurrentActor, now: Now
+) -> MemberRead:
+    """Record a person as a resident or member of staff of the institution (measure 14): an infection recorded for
+    them while they are there raises the institution's alert by itself."""
+    return MemberRead.model_validate(members.add_member(session, actor, institution_id, body, today=local_day(now)))
+
+
+@router.post("/institution-members/{member_id}/end", response_model=MemberRead)
+def end_member(member_id: StoreId, body: MemberEnd, session: DbSession, actor: CurrentActor, now: Now) -> MemberRead:
+    """A resident or member of staff who left on a day; the membership stays as history (measure 14)."""
+    return MemberRead.model_validate(members.end_member(session, actor, member_id, body.ended_on, today=local_day(now)))
+
+
+@router.post("/institution-members/import", response_model=ImportSummary, openapi_extra=FILE_BODY)
+def members_import(
+    body: RawBody,
+    session: DbSession,
+    actor: CurrentActor,
+    now: Now,
+    filename: Filename = None,
+    content_type: ContentType = None,
+) -> ImportSummary:
+    """Residents and staff (measure 14): `institution` (its name), `document_number`, `role` (resident or staff),
+    `started_on` and optionally `ended_on`. All rows or none; the same file twice changes nothing — as `fangkong
+    keypop import-members`."""
+    return import_members(session, actor, body, format_of(filename, content_type), now=now, filename=filename)
+
+
+@router.post("/institution-closures/{closure_id}/end", response_model=ClosureRead)
+def end_closure(closure_id: StoreId, body: ClosureEnd, session: DbSession, actor: CurrentActor) -> ClosureRead:
+    """End an open period of closed management on a day (measure 14)."""
+    return ClosureRead.model_validate(inst.end_closure(session, actor, closure_id, body.ends_on))

@@ -19,9 +19,13 @@ Persons are cut in chunks that the cores compute at once (numpy releases the GIL
 Tables: `residents(person_id, community_id, birth_date)` and `doses(person_id, product, dose_number, given_on)`,
 as Arrow IPC files (`residents.arrow`, `doses.arrow`: memory-mapped, nothing decoded) or Parquet. Output:
 coverage rows (community_id, band_from, band_to, persons, any_dose, full_course, boosted; a band with nobody left out)
-and the outreach list (person_id, community_id, age, status, booster_due_from), the oldest first. Outreach outcomes
-(contraindications, refusals, later dates: `services.vaccination`) are not read here: the bulk list is who is due,
-before the store's outcomes are applied.
+and the outreach list (person_id, community_id, age, status, booster_due_from, moved_up_by) in the rule's order.
+
+Two optional tables make the list the one the store's `outreach_list` gives: `asked(person_id, outcome, asked_on,
+later_on)`, what came of asking (a contraindication, a refusal within `vaccination.outreach.refusal_quiet_days`, a
+later date agreed not yet come leave a person off, `rules.vaccination.outreach`), and `key_people(person_id, kind)`,
+one row per kind of an open key-population entry (measure 14): within an age band, a kind of
+`vaccination.outreach.priority_kinds` moves an elder up (`rules.vaccination.outreach_priority`).
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ import pyarrow.parquet as pq
 
 from fangkong.errors import InvalidInput
 from fangkong.policy import PolicyAt
-from fangkong.policy.terms import VaccinationStatus
+from fangkong.policy.terms import KeyPopulationKind, OutreachOutcome, VaccinationStatus
 from fangkong.rules.vaccination import products
 
 from .timebase import epoch_day
@@ -55,6 +59,8 @@ PARAMETERS = (
     "vaccination.booster.months_after_course.elderly",
     "vaccination.booster.months_after_course.others",
     "vaccination.coverage.age_bands",
+    "vaccination.outreach.refusal_quiet_days",
+    "vaccination.outreach.priority_kinds",
 )
 # The statuses in the order of their codes in the pass (0 unvaccinated … 3 boosted).
 STATUSES = tuple(
@@ -90,6 +96,8 @@ class Parameters:
     months_elderly: int
     months_others: int
     bands: tuple[int, ...]
+    quiet_days: int  # after a refusal, days off the list
+    priority_kinds: tuple[str, ...]  # registry kinds that move an elder up, in order
 
     @classmethod
     def of(cls, rules: PolicyAt) -> Parameters:
@@ -106,6 +114,8 @@ class Parameters:
             months_elderly=int(rules.integer("vaccination.booster.months_after_course.elderly").value or 0),
             months_others=int(rules.integer("vaccination.booster.months_after_course.others").value or 0),
             bands=tuple(rules.get("vaccination.coverage.age_bands").value or ()),
+            quiet_days=int(rules.integer("vaccination.outreach.refusal_quiet_days").value or 0),
+            priority_kinds=tuple(str(k) for k in (rules.get("vaccination.outreach.priority_kinds").value or ())),
         )
 
 
@@ -193,12 +203,22 @@ class CoverageRun:
     outreach: pa.Table
 
 
-def coverage_pass(residents: pa.Table, doses: pa.Table, rules: PolicyAt, on: date) -> CoverageRun:
+def coverage_pass(
+    residents: pa.Table,
+    doses: pa.Table,
+    rules: PolicyAt,
+    on: date,
+    *,
+    asked: pa.Table | None = None,
+    key_people: pa.Table | None = None,
+) -> CoverageRun:
     """Coverage by community × age band and the outreach list of the elderly on `on` (m20.12), each person's status
-    as `rules.vaccination.vaccination_status` gives it. Doses of persons not among the residents are not counted.
+    as `rules.vaccination.vaccination_status` gives it. Doses of persons not among the residents are not counted; so
+    are outcomes and registry kinds of persons not among them.
 
     Raises InvalidInput naming `product` for a product not in force and `given_on` for a dose before the birth date
-    (as the rule does), `person_id` for a resident listed twice."""
+    (as the rule does), `person_id` for a resident listed twice, `outcome` for an outcome not known and `kind` for a
+    key-population kind not known."""
     p = Parameters.of(rules)
     today = epoch_day(on)
     person = _ints(residents.column("person_id")).astype(np.int64, copy=False)
@@ -364,10 +384,75 @@ def coverage_pass(residents: pa.Table, doses: pa.Table, rules: PolicyAt, on: dat
             f"a dose on {date(1970, 1, 1) + timedelta(days=int(day[starts[who]]))} is before the birth date "
             f"{date(1970, 1, 1) + timedelta(days=int(birth[who]))}",
         )
+    listed = np.flatnonzero((age >= p.elderly_age) & ((status < 2) | ((status == 2) & (due_from <= today))))
+    if asked is not None and asked.num_rows:
+        listed = listed[~_held_off(person, asked, listed, today, p.quiet_days)]
+    kind_rank = _kind_ranks(person, key_people, listed, p.priority_kinds)
     return CoverageRun(
         coverage=_coverage_rows(community, band, status, p.bands),
-        outreach=_outreach_rows(person, community, age, status, due_from, today, p.elderly_age),
+        outreach=_outreach_rows(person, community, age, band, status, due_from, listed, kind_rank, p.priority_kinds),
     )
+
+
+def _positions(person: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `ids` stands among the residents (`person`, sorted), and whether it is one of them."""
+    n = len(person)
+    at = np.searchsorted(person, ids)
+    found = (at < n) & (person[np.minimum(at, max(n - 1, 0))] == ids) if n else np.zeros(len(ids), dtype=bool)
+    return at, found
+
+
+def _strings(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
+    """A string column as codes into its distinct values (dictionary-encoded columns are read as they lie)."""
+    encoded = pc.dictionary_encode(column).combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not pa.types.is_dictionary(encoded.type):
+        encoded = pc.dictionary_encode(encoded)
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    return np.asarray(codes, dtype=np.int64), [str(v) for v in encoded.dictionary.to_pylist()]
+
+
+def _held_off(person: np.ndarray, asked: pa.Table, listed: np.ndarray, today: int, quiet_days: int) -> np.ndarray:
+    """Of the elders `listed` (indices of residents), those an outcome keeps off the list on `today`, as
+    `rules.vaccination.outreach` reads the outcomes asked on or before the day: a contraindication ever, a refusal
+    fewer than `quiet_days` days ago, a later date agreed that has not come."""
+    codes, names = _strings(asked.column("outcome"))
+    known = {o.value for o in OutreachOutcome}
+    unknown = [v for v in names if v not in known]
+    if unknown:
+        raise InvalidInput("outcome", f"{unknown[0]!r} is not an outreach outcome ({', '.join(sorted(known))})")
+    kind = np.array([names.index(o.value) if o.value in names else -1 for o in OutreachOutcome])
+    asked_on = _days(asked.column("asked_on"))
+    later = asked.column("later_on")
+    later_on = _days(pc.fill_null(later, pa.scalar(0, later.type)) if later.null_count else later)
+    has_later = ~np.asarray(later.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    contraindication, refusal, later_date = (codes == kind[i] for i in range(3))
+    holds = (asked_on <= today) & (
+        contraindication | (refusal & (today - asked_on < quiet_days)) | (later_date & has_later & (today < later_on))
+    )
+    at, found = _positions(person, _ints(asked.column("person_id")).astype(np.int64, copy=False))
+    off = np.zeros(len(person), dtype=bool)
+    off[at[found & holds]] = True
+    held_off: np.ndarray = off[listed]
+    return held_off
+
+
+def _kind_ranks(
+    person: np.ndarray, key_people: pa.Table | None, listed: np.ndarray, order: tuple[str, ...]
+) -> np.ndarray:
+    """For the elders `listed`, the place in `order` of the first priority kind they hold on the registry;
+    len(order) for none (`rules.vaccination.outreach_priority`)."""
+    rank = np.full(len(person), len(order), dtype=np.int16)
+    if key_people is not None and key_people.num_rows:
+        codes, names = _strings(key_people.column("kind"))
+        known = {k.value for k in KeyPopulationKind}
+        unknown = [v for v in names if v not in known]
+        if unknown:
+            raise InvalidInput("kind", f"{unknown[0]!r} is not a key-population kind")
+        place = np.array([order.index(v) if v in order else len(order) for v in names], dtype=np.int16)
+        at, found = _positions(person, _ints(key_people.column("person_id")).astype(np.int64, copy=False))
+        np.minimum.at(rank, at[found], place[codes[found]])
+    ranks: np.ndarray = rank[listed]
+    return ranks
 
 
 def _dense_counts(dose_person: np.ndarray, day: np.ndarray, first: int, n: int) -> np.ndarray | None:
@@ -443,15 +528,23 @@ def _outreach_rows(
     person: np.ndarray,
     community: np.ndarray,
     age: np.ndarray,
+    band: np.ndarray,
     status: np.ndarray,
     due_from: np.ndarray,
-    today: int,
-    elderly_age: int,
+    listed: np.ndarray,
+    kind_rank: np.ndarray,
+    order: tuple[str, ...],
 ) -> pa.Table:
-    """The elderly unvaccinated, with the course unfinished or due a booster on the day, the oldest first (persons of
-    one age in person order: a stable radix sort of the ages)."""
-    listed = np.flatnonzero((age >= elderly_age) & ((status < 2) | ((status == 2) & (due_from <= today))))
-    listed = listed[np.argsort(-age[listed], kind="stable")]
+    """The elders `listed` in the rule's order (`outreach_priority`): older age bands first, then a priority kind held
+    (in `order`), then the oldest, then person order — one stable radix sort of a small integer key."""
+    bands = band[listed].astype(np.int32)
+    top = int(bands.max(initial=0))
+    older = np.clip(255 - age[listed].astype(np.int32), 0, 255)
+    key = ((top - bands) * (len(order) + 1) + kind_rank) * 256 + older
+    if int(key.max(initial=0)) < 1 << 15:
+        key = key.astype(np.int16)  # numpy sorts 16-bit integers by radix
+    ranked = np.argsort(key, kind="stable")
+    listed, ranks = listed[ranked], kind_rank[ranked]
     due = due_from[listed]
     return pa.table(
         {
@@ -460,6 +553,9 @@ def _outreach_rows(
             "age": age[listed].astype(np.int32),
             "status": pa.DictionaryArray.from_arrays(pa.array(status[listed]), pa.array(STATUSES)),
             "booster_due_from": pa.array(due, mask=due == NONE).cast(pa.date32()),
+            "moved_up_by": pa.DictionaryArray.from_arrays(
+                pa.array(ranks.astype(np.int16), mask=ranks >= len(order)), pa.array(order, pa.string())
+            ),
         }
     )
 
@@ -477,9 +573,24 @@ def read_table(folder: Path, name: str) -> pa.Table:
     return pq.read_table(path)
 
 
+def read_optional(folder: Path, name: str) -> pa.Table | None:
+    """A table of `read_table`'s layout that a job can do without: None when the folder has no such file."""
+    if not (folder / f"{name}.arrow").exists() and not (folder / f"{name}.parquet").exists():
+        return None
+    return read_table(folder, name)
+
+
 def run_coverage(folder: Path, rules: PolicyAt, on: date) -> CoverageRun:
-    """`bulk run vaccination_coverage`: the residents and doses of `folder`, the pass for `on` (m20.12)."""
-    return coverage_pass(read_table(folder, "residents"), read_table(folder, "doses"), rules, on)
+    """`bulk run vaccination_coverage`: the residents and doses of `folder`, with what came of asking (`asked`) and
+    the registry's kinds (`key_people`) where the folder has them, the pass for `on` (m20.12, m20.14)."""
+    return coverage_pass(
+        read_table(folder, "residents"),
+        read_table(folder, "doses"),
+        rules,
+        on,
+        asked=read_optional(folder, "asked"),
+        key_people=read_optional(folder, "key_people"),
+    )
 
 
 # --- a synthetic province (seeded) -----------------------------------------------------------------------------------
@@ -572,18 +683,69 @@ def province(residents: int, *, seed: int = 20221111, communities: int | None = 
     return residents_table, doses_table
 
 
-def write_province(residents: pa.Table, doses: pa.Table, folder: Path, today: date) -> None:
+def outreach_history(residents: pa.Table, *, seed: int = 20221111) -> tuple[pa.Table, pa.Table]:
+    """What came of asking in a synthetic province and its registry (seeded): about 6 % of the elderly asked before
+    1 Dec 2022 (half refused, a quarter a later date agreed, a quarter a contraindication), and about 8 % of the
+    elderly on the key-population registry with one or two kinds (living alone, disabled, an underlying disease,
+    a cancer in treatment)."""
+    rng = np.random.default_rng(seed + 1)
+    person = _ints(residents.column("person_id")).astype(np.int64, copy=False)
+    birth = _days(residents.column("birth_date"))
+    elderly = person[birth <= epoch_day(date(1962, 12, 1))]
+    asked = elderly[rng.random(len(elderly)) < 0.06]
+    outcome = rng.choice(np.array([0, 1, 2], dtype=np.int8), len(asked), p=[0.25, 0.5, 0.25])
+    asked_on = epoch_day(date(2022, 12, 1)) - rng.integers(1, 120, len(asked)).astype(np.int32)
+    later_on = asked_on + rng.integers(7, 90, len(asked)).astype(np.int32)
+    names = [OutreachOutcome.contraindication.value, OutreachOutcome.refusal.value, OutreachOutcome.later_date.value]
+    asked_table = pa.table(
+        {
+            "person_id": asked,
+            "outcome": pa.DictionaryArray.from_arrays(pa.array(outcome), pa.array(names)),
+            "asked_on": pa.array(asked_on, pa.int32()).cast(pa.date32()),
+            "later_on": pa.array(later_on, pa.int32(), mask=outcome != 2).cast(pa.date32()),
+        }
+    )
+    kinds = [
+        KeyPopulationKind.elderly_living_alone.value,
+        KeyPopulationKind.elderly_disabled.value,
+        KeyPopulationKind.underlying_disease.value,
+        KeyPopulationKind.cancer_treatment.value,
+    ]
+    held = elderly[rng.random(len(elderly)) < 0.08]
+    two = rng.random(len(held)) < 0.3
+    who = np.concatenate([held, held[two]])
+    kind = np.concatenate([rng.integers(0, 4, len(held)), rng.integers(0, 4, int(two.sum()))]).astype(
+        np.int8
+    )  # a second kind may repeat the first: the registry keeps one row per kind held, duplicates harmless
+    key_table = pa.table({"person_id": who, "kind": pa.DictionaryArray.from_arrays(pa.array(kind), pa.array(kinds))})
+    return asked_table, key_table
+
+
+def write_province(
+    residents: pa.Table,
+    doses: pa.Table,
+    folder: Path,
+    today: date,
+    *,
+    asked: pa.Table | None = None,
+    key_people: pa.Table | None = None,
+) -> None:
     """Write the tables as `read_table` reads them fastest (Arrow IPC, uncompressed), with `export.json` naming the
     day."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, table in (("residents", residents), ("doses", doses)):
+    tables = [("residents", residents), ("doses", doses), ("asked", asked), ("key_people", key_people)]
+    for name, table in tables:
+        if table is None:
+            continue
         with pa.OSFile(str(folder / f"{name}.arrow"), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
     (folder / "export.json").write_text(json.dumps({"today": today.isoformat()}), encoding="utf-8")
 
 
 def generate_vaccination(folder: Path, residents: int, today: date, *, seed: int = 20221111) -> tuple[int, int]:
-    """Write a synthetic province's residents and doses to `folder`; the numbers of residents and doses."""
+    """Write a synthetic province's residents and doses to `folder`, with what came of asking and the registry's
+    kinds; the numbers of residents and doses."""
     people, doses = province(residents, seed=seed)
-    write_province(people, doses, folder, today)
+    asked, key_people = outreach_history(people, seed=seed)
+    write_province(people, doses, folder, today, asked=asked, key_people=key_people)
     return int(people.num_rows), int(doses.num_rows)

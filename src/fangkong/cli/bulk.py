@@ -11,6 +11,7 @@ fangkong bulk supplies DIR [--sites 50000 --items 200]   a synthetic province's 
 fangkong bulk run days_of_supply --data DIR [--on DATE]   days of supply and reorder alerts per site and item
 fangkong bulk vaccination DIR [--residents 20000000]   a synthetic province's residents and doses (measure 12)
 fangkong bulk run vaccination_coverage --data DIR [--on DATE]   coverage by community × age band, outreach list
+    (the folder's optional asked and key_people tables: outcomes of asking, registry kinds)
 
 On DuckDB (the default) health codes and work lists run their vectorized passes (the figures in bench/RESULTS.md),
 Spark the same jobs' SQL; both give the same rows.
@@ -205,7 +206,10 @@ def run(
             pq.write_table(moved, changes)
             console.print(f"changes written to {changes}")
     if result.outreach is not None:
-        console.print(f"outreach: {result.outreach.num_rows:,} elderly people to ask, the oldest first")
+        console.print(
+            f"outreach: {result.outreach.num_rows:,} elderly people to ask, older age bands first, key people "
+            "moved up within a band (outcomes recorded in asked.arrow/parquet leave people off)"
+        )
     if out is not None:
         pq.write_table(result.rows, out)
         console.print(f"rows written to {out}")

@@ -1,6 +1,7 @@
 """`fangkong keypop import FILE --as USER`: key-population registry entries of measure 14 (m20.14) from CSV or
-JSON, keyed by document number, graded by `rules.risk_grade` on the day of the import. Runs as a named staff account
-(its role and jurisdiction)."""
+JSON, keyed by document number, graded by `rules.risk_grade` on the day of the import; `fangkong keypop
+import-members FILE --as USER`: the residents and staff of key institutions (a command of its own: `import` takes
+the file directly). Runs as a named staff account (its role and jurisdiction)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from fangkong.cli.common import (
 )
 from fangkong.cli.store import Db
 from fangkong.services.calendar import local_day, system_clock
-from fangkong.services.key_populations.imports import import_entries
+from fangkong.services.key_populations.imports import import_entries, import_members
 from fangkong.services.settings import database_url
 from fangkong.services.store import unit_of_work, upgrade
 
@@ -51,3 +52,28 @@ def import_file(
         console.print(
             f"import {summary.import_id}: {summary.rows} rows, {summary.added} new, {updated} updated", highlight=False
         )
+
+
+@keypop_app.command("import-members")
+@reports_errors
+def import_members_file(
+    path: ImportFile,
+    username: StaffUser,
+    fmt: FormatOption = None,
+    db: Db = None,
+) -> None:
+    """Import the residents and staff of key institutions: `institution` (its name), `document_number`, `role`
+    (resident or staff), `started_on` and optionally `ended_on`. An infection recorded for a current member raises the
+    institution's alert by itself. All or nothing; a second import of the same file changes nothing."""
+    url = database_url(db)
+    upgrade(url)
+    chosen = file_format(fmt, path)
+    now = system_clock()
+    with unit_of_work(sessions_on(url, today=local_day(now))) as session:
+        summary = import_members(
+            session, staff_actor(session, username), path.read_bytes(), chosen, now=now, filename=path.name
+        )
+    if summary.already_imported:
+        console.print(f"already imported as import {summary.import_id}: nothing changed", highlight=False)
+    else:
+        console.print(f"import {summary.import_id}: {summary.rows} rows, {summary.added} members", highlight=False)

@@ -6,6 +6,7 @@ import typer
 
 from fangkong.cli import (
     areas,
+    arrivals,
     backup,
     bulk,
     cases,
@@ -16,6 +17,7 @@ from fangkong.cli import (
     policy,
     resources,
     retention,
+    signals,
     store,
     supplies,
     vaccination,
@@ -57,8 +59,10 @@ app.add_typer(bulk.bulk_app, name="bulk")
 app.add_typer(resources.resources_app, name="resources")
 app.add_typer(supplies.supplies_app, name="supplies")
 app.add_typer(vaccination.vaccination_app, name="vaccination")
+app.add_typer(signals.signals_app, name="signals")
 app.add_typer(key_populations.keypop_app, name="keypop")
 app.add_typer(closure.needs_app, name="needs")
+app.add_typer(arrivals.arrivals_app, name="arrivals")
 app.add_typer(warning.warning_app, name="warning")
 
 

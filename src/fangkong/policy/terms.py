@@ -400,6 +400,70 @@ class RefusalGround(StrEnum):
     other = "other"  # 其他
 
 
+class LandingStatus(StrEnum):
+    """Where the test on arrival of a person crossing provinces stands (measure 15: 对跨省流动的务工人员开展“落地检”;
+    voluntary and free, movement not restricted)."""
+
+    not_owed = "not_owed"  # 无需落地检
+    due = "due"  # 待检测
+    tested = "tested"  # 已检测
+    positive = "positive"  # 检测阳性
+    missed = "missed"  # 未按时检测
+    closed = "closed"  # 随访结束
+
+
+class ArrivalFollowUpOutcome(StrEnum):
+    """What came of following up an arrival who missed the test on arrival (measure 15; a reminder only, the test is
+    voluntary: m20-docs.testing)."""
+
+    reminded = "reminded"  # 已提醒
+    tested_elsewhere = "tested_elsewhere"  # 已在别处检测
+    left = "left"  # 已离开
+    unreachable = "unreachable"  # 联系不上
+    declined = "declined"  # 本人不愿检测
+
+
+class EarlyStep(StrEnum):
+    """The "four earlies" of measure 15 (早发现、早报告、早隔离、早治疗), each measured on every infection."""
+
+    detection = "detection"  # 早发现: onset to the positive sample
+    reporting = "reporting"  # 早报告: confirmation to report
+    isolation = "isolation"  # 早隔离: confirmation to the close contacts under management
+    treatment = "treatment"  # 早治疗: confirmation to admission at the level of care severity asks
+
+
+class SignalChannel(StrEnum):
+    """Where a daily count of an early-warning signal comes from (measure 15, m20.15: 进一步完善疫情多渠道监测预警和
+    多点触发机制 — multi-channel monitoring, early warning and multi-point triggering). Each is counted per
+    jurisdiction and day; nucleic-acid positivity carries its denominator (the tests) beside the positives."""
+
+    fever_clinic = "fever_clinic"  # 发热门诊就诊人次
+    antipyretic_sales = "antipyretic_sales"  # 药店退烧药销售
+    cough_cold_sales = "cough_cold_sales"  # 药店止咳、感冒药销售
+    antigen_kit_sales = "antigen_kit_sales"  # 药店抗原检测试剂销售
+    nucleic_acid_positivity = "nucleic_acid_positivity"  # 核酸检测阳性（阳性数/检测数）
+    sentinel_ili = "sentinel_ili"  # 哨点医院流感样病例
+    school_absence = "school_absence"  # 学校缺勤
+    workplace_absence = "workplace_absence"  # 单位缺勤
+    interprovincial_arrivals = "interprovincial_arrivals"  # 跨省流入人员
+
+
+class WarningAlertKind(StrEnum):
+    """Why an early-warning alert was raised (measure 15: 多点触发, multi-point triggering)."""
+
+    multi_channel = "multi_channel"  # 多渠道同时预警
+    strong_signal = "strong_signal"  # 单一渠道强信号
+
+
+class WarningAlertStatus(StrEnum):
+    """Where an early-warning alert's verification stands (measure 15)."""
+
+    open = "open"  # 待核实
+    assigned = "assigned"  # 核实中
+    confirmed = "confirmed"  # 确认为聚集性疫情
+    false_alarm = "false_alarm"  # 排除（误报）
+
+
 class Method(StrEnum):
     """An aberration-detection method that judges a daily or weekly count series (measure 15: 完善多渠道监测预警机制,
     多点触发): the EARS C1, C2 and C3 methods and the improved Farrington method, each equal to R `surveillance`'s

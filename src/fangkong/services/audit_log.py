@@ -57,6 +57,13 @@ AUDIT_ENTITIES = (
     "key_populations",
     "key_population_overdue",
     "institution_alerts",
+    "key_institutions",
+    "institution_members",
+    # arrivals from other provinces, the landing check and the four earlies (measure 15)
+    "arrivals",
+    "four_earlies",
+    # early-warning signals re-derived from the store (measure 15)
+    "signals",
 )
 AUDIT_SORTS = ("at", "-at")
 

@@ -21,6 +21,7 @@ from fangkong.rules.resident_id import check_digit
 from fangkong.services.access import SYSTEM, Actor, Role
 from fangkong.services.areas.service import Delineation, delineate
 from fangkong.services.areas.shapes import import_areas
+from fangkong.services.arrivals.demo import demo_arrivals
 from fangkong.services.calendar import local_instant
 from fangkong.services.campaigns.service import CampaignCreate, RoundRecord, propose, record_round
 from fangkong.services.care.demo import demo_care
@@ -36,6 +37,7 @@ from fangkong.services.orders.service import place_order
 from fangkong.services.orders.worklists import record_sampling
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
+from fangkong.services.signals.demo import demo_signals
 from fangkong.services.sites.schemas import AssignmentCreate, SiteCreate
 from fangkong.services.sites.service import assign_room, create_site
 from fangkong.services.supplies.demo import demo_supplies
@@ -250,9 +252,11 @@ def load_demo(
     demo_visits(session, SYSTEM, DEMO_TODAY, communities[0])  # this morning's home visits, one with a fever
     demo_care(session, SYSTEM, DEMO_TODAY, COUNTY, communities, policy=policy)  # hospitals, beds, a severity mix
     demo_supplies(session, SYSTEM, DEMO_TODAY, COUNTY)  # medicines and equipment with two weeks of dispensing
+    demo_arrivals(session, SYSTEM, DEMO_TODAY, communities[0])  # arrivals from other provinces and their tests
     demo_vaccinations(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # doses: most adults boosted, elders less so
     demo_key_populations(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # key people, their checks, a nursing home
     demo_needs(session, SYSTEM, DEMO_TODAY, COUNTY)  # needs in closure, one overdue; hotline calls
+    demo_signals(session, SYSTEM, DEMO_TODAY, COUNTY)  # eight weeks of early-warning signals, an outbreak at the end
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 

@@ -1,7 +1,8 @@
 """What follows an infection, in one flow for the lab import and the API alike: whoever is under management is
 transferred to a designated or makeshift hospital — every active order of theirs ends in transfer (section 3 of
 the 20 measures) —; and a new infection restarts the clean days of every risk area its home lies in (measure 4)
-and has its close contacts proposed from its home and venue scans (measure 2). A positive after the infection's
+and has its close contacts proposed from its home and venue scans (measure 2); an infection of a resident or a member
+of staff of a key institution raises the institution's alert (measure 14). A positive after the infection's
 discharge is a re-positive: noted on the infection, and noted as not counted by the risk areas its person lives in
 (the 21 Nov 2022 risk-area plan).
 
@@ -34,6 +35,7 @@ from fangkong.services.infections.service import (
     record_re_positive,
     record_result_infection,
 )
+from fangkong.services.key_populations.members import alert_on_infection
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.orders.schemas import OrderChange, OrderCreate
 from fangkong.services.orders.service import place_order, release, supersede_active_orders, transfer_active_orders
@@ -61,6 +63,7 @@ class FollowUp:
     proposed: int  # close contacts proposed
     re_positive: bool = False  # a new re-positive after the infection's discharge, not a new case
     note: RePositive | None = None  # the re-positive noted (new or found again)
+    institution_alerts: int = 0  # key institutions alerted because the person lives or works there (measure 14)
 
 
 def follow_infection(
@@ -85,11 +88,23 @@ def follow_infection(
         )
     elif created:
         isolate_at_home(session, actor, infection, on=on, today=today, policy=policy)
+    # a resident or member of staff of a nursing home (or the like) alerts it (measure 14); once per institution and
+    # infection, so a positive that arrives again raises nothing new
+    alerted = len(alert_on_infection(session, actor, infection, on=on, now=now, policy=policy))
     if not created:
-        return FollowUp(infection, created=False, transferred=transferred, risk_areas=0, proposed=0)
+        return FollowUp(
+            infection, created=False, transferred=transferred, risk_areas=0, proposed=0, institution_alerts=alerted
+        )
     areas = note_infection(session, actor, infection, policy)  # a risk area it lives in starts its clean days again
     proposed = propose_contacts(session, actor, infection.id, now=now, policy=policy)
-    return FollowUp(infection, created=True, transferred=transferred, risk_areas=len(areas), proposed=len(proposed))
+    return FollowUp(
+        infection,
+        created=True,
+        transferred=transferred,
+        risk_areas=len(areas),
+        proposed=len(proposed),
+        institution_alerts=alerted,
+    )
 
 
 def infection_from_result(

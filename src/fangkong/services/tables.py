@@ -8,6 +8,7 @@ from fangkong.services.areas.models import (
     RiskAreaScreening,
     SpilloverCandidate,
 )
+from fangkong.services.arrivals.models import Arrival, ArrivalFollowUp
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.campaigns.models import Campaign
 from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
@@ -20,6 +21,7 @@ from fangkong.services.key_populations.models import (
     AlertItem,
     ClosedManagement,
     InstitutionAlert,
+    InstitutionMember,
     KeyInstitution,
     KeyPerson,
     KeyPersonCheck,
@@ -28,6 +30,7 @@ from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, Sampling
 from fangkong.services.overreach.models import OverreachFinding
 from fangkong.services.persons.models import AddressChange, Person
+from fangkong.services.signals.models import SignalCount
 from fangkong.services.sites.models import IsolationSite, Room, RoomAssignment
 from fangkong.services.stranded.models import StrandedPerson
 from fangkong.services.supplies.models import SupplyItem, SupplyMovement, SupplyRequest, SupplySite, SupplyStock
@@ -35,11 +38,14 @@ from fangkong.services.tracing.models import ContactCandidate, Venue, VenueScan
 from fangkong.services.users.models import ApiToken, User
 from fangkong.services.vaccination.models import VaccinationDose, VaccinationOutreach
 from fangkong.services.visits.models import HomeVisit
+from fangkong.services.warning_alerts.models import WarningAlert
 
 __all__ = [
     "AddressChange",
     "AlertItem",
     "ApiToken",
+    "Arrival",
+    "ArrivalFollowUp",
     "AuditEntry",
     "Campaign",
     "CareFacility",
@@ -54,6 +60,7 @@ __all__ = [
     "Infection",
     "InfectionSeverity",
     "InstitutionAlert",
+    "InstitutionMember",
     "IsolationSite",
     "Jurisdiction",
     "KeyInstitution",
@@ -77,6 +84,7 @@ __all__ = [
     "Sample",
     "SampleMember",
     "Sampling",
+    "SignalCount",
     "SpilloverCandidate",
     "StaffAbsence",
     "StrandedPerson",
@@ -92,4 +100,5 @@ __all__ = [
     "VaccinationOutreach",
     "Venue",
     "VenueScan",
+    "WarningAlert",
 ]

@@ -11,6 +11,7 @@ from fangkong.api.app import create_app
 from fangkong.policy import Policy
 from fangkong.services.calendar import Clock, system_clock
 from fangkong.web import (
+    arrival_pages,
     campaign_pages,
     capacity_pages,
     care_pages,
@@ -18,6 +19,7 @@ from fangkong.web import (
     command_pages,
     csrf,
     forms,
+    four_earlies_pages,
     infection_pages,
     key_populations_pages,
     list_pages,
@@ -26,11 +28,13 @@ from fangkong.web import (
     policy_pages,
     retention_pages,
     risk_area_pages,
+    signals_pages,
     supplies_pages,
     trend_pages,
     user_pages,
     vaccination_pages,
     visit_pages,
+    warning_alert_pages,
     worklist_pages,
 )
 
@@ -46,6 +50,9 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(pages.router, dependencies=checked)
     app.include_router(worklist_pages.router, dependencies=checked)
     app.include_router(closure_pages.router, dependencies=checked)
+    app.include_router(arrival_pages.router, dependencies=checked)
+    app.include_router(four_earlies_pages.router, dependencies=checked)
+    app.include_router(warning_alert_pages.router, dependencies=checked)
     app.include_router(person_pages.router, dependencies=checked)
     app.include_router(forms.router, dependencies=checked)
     app.include_router(risk_area_pages.router, dependencies=checked)
@@ -63,5 +70,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(supplies_pages.router, dependencies=checked)
     app.include_router(key_populations_pages.router, dependencies=checked)
     app.include_router(vaccination_pages.router, dependencies=checked)
+    app.include_router(signals_pages.router, dependencies=checked)
     pages.install(app)
     return app

@@ -23,6 +23,18 @@ from fangkong.web.i18n import MESSAGES
 
 # English template -> Chinese template ({0}, {1}, ... are the English fields in order; a literal brace is doubled).
 ERRORS: dict[str, str] = {
+    # ---- early-warning signals (measure 15: services/signals) ----
+    "only nucleic-acid positivity has tests": "只有核酸检测阳性需填写检测数",
+    "another import stored counts for the same days meanwhile: import the file again": (
+        "另一次导入刚刚写入了相同日期的数据：请重新导入该文件"
+    ),
+    "stored as {} by import {}: a conflicting count": "已由第 {1} 次导入记为 {0}，与本次数值不一致",
+    "{} days asked; at most {} at once": "所请求的日期共 {0} 天，一次最多 {1} 天",
+    "{} is more than {}": "{0} 超过 {1}",
+    "{} is negative": "{0} 为负数",
+    "{} is outside your jurisdiction": "{0} 不在您的辖区内",
+    "{} positives out of {} tests: more positives than tests": "{1} 人次检测中阳性 {0} 人次：阳性数多于检测数",
+    "the same jurisdiction, channel and date are in row {}": "同一辖区、渠道和日期已在第 {0} 行出现",
     # ---- vaccination (measure 12: services/vaccination, rules/vaccination.py) ----
     "a contraindication needs its reason": "接种禁忌须写明原因",
     "a dose on {} is before the birth date {}": "{0} 的接种早于出生日期 {1}",
@@ -53,6 +65,16 @@ ERRORS: dict[str, str] = {
     "{} is later than the {}-hour deadline": "{0} 晚于 {1} 小时的办理时限",
     "{} is not after the need was raised": "{0} 不晚于需求提出时间",
     "{} is not an active user serving the person's jurisdiction": "{0} 不是服务该人员所在辖区的在用账号",
+    # the needs worked from the console (web/closure_pages.py)
+    "choose the kind of need": "请选择需求类别",
+    "choose the worker it goes to": "请选择承办人",
+    "give the person's ID number": "请填写服务对象的证件号码",
+    "not a valid resident ID number (its form, birth date or check digit)": (
+        "不是有效的居民身份证号码（格式、出生日期或校验码有误）"
+    ),
+    "only the command centre runs the escalation from the console": "只有指挥部可以在工作台立即上报超时需求",
+    "{} is not a date and time": "{0} 不是有效的日期时间",
+    "your role does not raise needs": "您的角色不能登记需求",
     # ---- supplies (measure 13: drug and equipment reserves) ----
     "a day's dispensed quantity cannot be negative": "单日发放数量不能为负数",
     "a supply site named {} exists": "已有名为 {0} 的物资点",
@@ -97,6 +119,18 @@ ERRORS: dict[str, str] = {
     "{} was done at {}": "{0} 已于 {1} 完成",
     "{} is not a key-population kind": "{0} 不是重点人群类别",
     "{} is not a risk grade": "{0} 不是风险等级",
+    # the console's forms and the residents and staff of key institutions (measure 14)
+    "at this grade a check is due at least every {} days": "按此风险等级至少每 {0} 天随访一次",
+    "overlaps the membership from {}": "与自 {0} 起的在册期重叠",
+    "membership {} ended on {}": "在册记录 {0} 已于 {1} 结束",
+    "no closed management {}": "没有封闭管理期 {0}",
+    "no closed management {} in your jurisdiction": "您的辖区内没有封闭管理期 {0}",
+    "the closed management from {} ended on {}": "自 {0} 起的封闭管理已于 {1} 结束",
+    "no key institution of this name in your jurisdiction": "您的辖区内没有此名称的重点机构",
+    "not a day (YYYY-MM-DD)": "不是有效日期（年-月-日）",
+    "not a day this store keeps": "不是系统可记录的日期",
+    "give the person's ID number or open their page": "请填写证件号码，或从人员页面进入",
+    "give a whole number of days": "请填写整数天数",
     # ---- values that cannot be read ----
     "{} is not a date": "{0} 不是有效日期",
     "{} is not a dose number": "{0} 不是有效剂次",
@@ -423,6 +457,22 @@ ERRORS: dict[str, str] = {
     "{} is not an alert": "{0} 不是预警类型",
     # ---- the care console (measure 11): a stale discharge or death button ----
     "infection {} is not staying in this facility": "感染者 {0} 目前不在本机构住院",
+    # ---- landing checks (measure 15) ----
+    "{} is not a province code (two digits of GB/T 2260, e.g. 44 for Guangdong)": (
+        "{0} 不是省级行政区划代码（GB/T 2260 的前两位，如广东为 44）"
+    ),
+    "arrival {} is not to be reminded now (tested, still in time, no test owed, or follow-up over)": (
+        "抵达记录 {0} 当前无需提醒（已检测、仍在时限内、无需落地检或随访已结束）"
+    ),
+    "no such place in your jurisdiction": "本辖区内没有该地点",
+    "the same arrival as row {}": "与第 {0} 行为同一次抵达",
+    "this arrival is already recorded (arrival {})": "该次抵达已登记（抵达记录 {0}）",
+    "{} is in the future: record an arrival made": "{0} 尚未到来：请登记已发生的抵达",
+    "{} is not yes or no": "{0} 不是“是”或“否”",
+    "{} is the province of {}: not a cross-province arrival": "{0} 即为 {1} 所在省份：不属跨省流动",
+    "{} is Hong Kong, Macao or Taiwan: arrivals from there are entries, not cross-province arrivals": (
+        "{0} 为港澳台地区：自该地抵达属入境，不属跨省流动"
+    ),
     # ---- early warning (measure 15: rules/aberration, `fangkong warning detect`) ----
     "{} appears twice in the series": "序列中日期 {0} 重复",
     "{} after {}: the dates of a series must go forward": "{1} 之后为 {0}：序列日期须按先后排列",
@@ -456,6 +506,9 @@ NOT_FOUND: dict[str, str] = {
     "key person": "重点人群登记",
     "key institution": "重点机构",
     "institution alert": "机构预警",
+    "institution member": "机构在册人员",
+    "arrival": "抵达记录",
+    "warning alert": "预警",
     "supply site": "物资点",
     "need": "需求",
     "supply item": "物品",

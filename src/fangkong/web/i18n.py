@@ -298,37 +298,45 @@ def _gather() -> None:
     """Each part of the console keeps its words beside it (`words_*.py`); one table serves them all, and a key
     defined twice is a mistake caught at import."""
     from fangkong.web import (
+        words_arrivals,
         words_care,
         words_closure,
         words_command,
         words_epidemiology,
         words_errors,
+        words_four_earlies,
         words_key_populations,
         words_lists,
         words_retention,
         words_security,
+        words_signals,
         words_supplies,
         words_trends,
         words_users,
         words_vaccination,
         words_visits,
+        words_warning_alerts,
     )
 
     for part in (
+        words_arrivals,
         words_care,
         words_closure,
         words_command,
         words_epidemiology,
         words_errors,
+        words_four_earlies,
         words_key_populations,
         words_lists,
         words_retention,
         words_security,
+        words_signals,
         words_supplies,
         words_trends,
         words_users,
         words_vaccination,
         words_visits,
+        words_warning_alerts,
     ):
         for key, entry in part.WORDS.items():
             if key in MESSAGES:

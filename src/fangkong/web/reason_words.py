@@ -375,6 +375,47 @@ CATALOGUE: dict[str, str] = {
     "booster due": "应接种加强针",
     "no dose yet": "尚未接种",
     "primary course not completed": "未完成全程基础免疫",
+    # ---- landing checks (measure 15) ----
+    "no test on arrival under this version": "本版本不开展落地检",
+    "voluntary and free, sampled and gone: movement is not restricted whatever the test's state": (
+        "自愿、免费、即采即走：无论是否检测，均不限制流动"
+    ),
+    "arrived from another province: a test on arrival within {} hours": "跨省抵达：抵达后 {0} 小时内落地检",
+    "sampled {}: positive": "{0} 采样：阳性",
+    "sampled {}: in time": "{0} 采样：按时",
+    "sampled {}, after the window: late": "{0} 采样，已超出时限：延迟",
+    "result not reported yet": "结果尚未报告",
+    "follow-up ended on {}: {}": "{0} 随访结束：{1}",
+    "not tested by {}: remind them within {} days of arrival": "{0} 前未检测：抵达后 {1} 天内提醒",
+    "not tested, and {} days since arrival have passed: no more reminders": "未检测，抵达已超过 {0} 天：不再提醒",
+    # ---- the four earlies (measure 15) ----
+    "{}: no deadline in this version": "{0}：本版本无时限要求",
+    "{}: not yet, {} {} so far (deadline {} {})": "{0}：尚未完成，已 {1} {2}（时限 {3} {4}）",
+    "{}: not yet, {} {} so far: late (deadline {} {})": "{0}：尚未完成，已 {1} {2}：已超时（时限 {3} {4}）",
+    "{}: {} {}, {} (deadline {} {})": "{0}：{1} {2}，{3}（时限 {4} {5}）",
+    "early detection: no onset recorded (no symptoms): not measured": "早发现：无发病日期（无症状）：不计入",
+    "early isolation: no close contacts proposed: not measured": "早隔离：无密切接触者：不计入",
+    "early treatment: {}: not measured": "早治疗：{0}：不计入",
+    "early detection": "早发现",
+    "early reporting": "早报告",
+    "early isolation of the close contacts": "早隔离（密切接触者）",
+    "early treatment": "早治疗",
+    "hours": "小时",
+    "days": "天",
+    "on time": "按时",
+    "late": "超时",
+    "no severity recorded": "未记录病情分级",
+    "care at home": "居家治疗",
+    # ---- multi-point triggering (measure 15) ----
+    "{} channels alarmed within {} days: {}": "{1} 天内有 {0} 个渠道预警：{2}",
+    "verify within {} hours": "{0} 小时内核实",
+    "{} counted {} on {}, at least {} times its upper bound {}: a strong signal": (
+        "{0} 于 {2} 计数 {1}，达到预警上限 {4} 的 {3} 倍以上：强信号"
+    ),
+    "{} channel alarmed within {} days ({}), not strongly: no alert": (
+        "{1} 天内仅 {0} 个渠道预警（{2}），且非强信号：不预警"
+    ),
+    "no channel alarmed within {} days: no alert": "{0} 天内无渠道预警：不预警",
     # ---- aberration (measure 15) ----
     "count {} above the upper bound {}: an aberration to verify": "计数 {0} 高于预警上限 {1}：出现异常信号，待核实",
     "count {} not above the upper bound {}": "计数 {0} 未超过预警上限 {1}",
@@ -501,6 +542,19 @@ VOCAB: dict[str, str] = {
     "cansino_ad5_inhaled": "康希诺吸入用腺病毒载体疫苗",
     "zhifei_zf2001": "智飞重组蛋白疫苗",
     # key populations and key institutions (measure 14: key_populations.*)
+    "ears-c2": "EARS C2 法",
+    "fever clinic": "发热门诊就诊",
+    "antipyretic sales": "退烧药销售",
+    "cough cold sales": "止咳感冒药销售",
+    "antigen kit sales": "抗原试剂销售",
+    "nucleic acid positivity": "核酸阳性率",
+    "sentinel ili": "哨点流感样病例",
+    "school absence": "学校缺勤",
+    "workplace absence": "单位缺勤",
+    "interprovincial arrivals": "跨省流入人员",
+    "tested elsewhere": "已在别处检测",
+    "declined": "本人不愿检测",
+    "left": "已离开",
     "elderly_living_alone": "独居老人",
     "elderly_disabled": "失能老人",
     "underlying_disease": "基础性疾病患者",

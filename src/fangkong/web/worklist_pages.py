@@ -26,7 +26,8 @@ from fangkong.services.infection_follow_up import release_order
 from fangkong.services.jurisdictions.service import get_jurisdiction, place_names
 from fangkong.services.orders.schemas import OrderChange
 from fangkong.services.orders.worklists import SECTIONS, WorkList, record_sampling, work_list
-from fangkong.web.pages import CurrentActor, Db, day_param, error_page, now_of, render, today_of
+from fangkong.web.i18n import translate
+from fangkong.web.pages import CurrentActor, Db, _lang, day_param, error_page, now_of, render, today_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -194,9 +195,39 @@ def release(
 
 
 HEADER = ["section", "person_id", "name", "jurisdiction_code", "address", "category", "phase", "where", "detail"]
+# the open needs' own columns (measure 17), blank on the other sections' rows
+NEED_HEADER = ["need", "urgency", "deadline", "assignee", "overdue"]
 
 
-def _rows(wl: WorkList) -> list[list[Any]]:
+def _need_rows(wl: WorkList, lang: str) -> list[list[Any]]:
+    """The open needs as export rows: kind, urgency, lateness and escalation said in `lang`, the deadline on the
+    jurisdiction's clock (the export is read by people, as the page is)."""
+    rows: list[list[Any]] = []
+    for n in wl.needs_open:
+        escalated = translate("need_escalated", lang).format(n=n.escalation_level) if n.escalation_level else ""
+        rows.append(
+            [
+                "needs_open",
+                n.person_id,
+                n.person_name,
+                n.jurisdiction_code,
+                n.address,
+                "",
+                "",
+                "",
+                escalated,
+                translate(f"need_kind_{n.kind}", lang),
+                translate(f"need_urgency_{n.urgency}", lang),
+                f"{local_time(n.deadline):%Y-%m-%d %H:%M}",
+                n.assignee or translate("need_unassigned", lang),
+                translate("need_overdue" if n.overdue else "need_in_time", lang),
+            ]
+        )
+    return rows
+
+
+def _rows(wl: WorkList, lang: str) -> list[list[Any]]:
+    blank = [""] * len(NEED_HEADER)
     rows: list[list[Any]] = []
     for t in wl.tests_due:
         rows.append(
@@ -241,7 +272,7 @@ def _rows(wl: WorkList) -> list[list[Any]]:
                 f"{r.reason} due {local_time(r.due_at):%Y-%m-%d %H:%M}",
             ]
         )
-    return rows
+    return [row + blank for row in rows] + _need_rows(wl, lang)
 
 
 @router.get("/worklists.{fmt}")
@@ -254,21 +285,25 @@ def worklists_export(
     jurisdiction_code: str | None = None,
     where: str | None = None,
 ) -> Response:
-    """The day's lists as one CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese names) or XLSX."""
+    """The day's lists as one CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese names) or XLSX, the
+    open needs under closure with them (measure 17), said in the reader's language."""
     if fmt not in ("csv", "xlsx"):
         return error_page(request, actor, NotFound("export format", fmt))
     try:
         day = day_param(on, today_of(request))
-        wl = work_list(session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None)
+        now = now_of(request) if day == today_of(request) else None  # lateness as the page shows it
+        wl = work_list(
+            session, actor, on=day, jurisdiction_code=jurisdiction_code or None, where=where or None, now=now
+        )
     except FangkongError as exc:
         return error_page(request, actor, exc)
     _audited(session, actor, wl, "worklist_export", fmt=fmt)
-    rows = _rows(wl)
+    rows = _rows(wl, _lang(request))
     name = f"worklist-{day}.{fmt}"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(HEADER)
+        writer.writerow(HEADER + NEED_HEADER)
         writer.writerows(rows)
         return Response(
             "\ufeff" + out.getvalue(),
@@ -280,7 +315,7 @@ def worklists_export(
     book = Workbook()
     sheet = book.active
     sheet.title = str(day)
-    sheet.append(HEADER)
+    sheet.append(HEADER + NEED_HEADER)
     for row in rows:
         sheet.append(row)
     data = io.BytesIO()

@@ -21,14 +21,14 @@ from fangkong.policy import Policy
 from fangkong.policy.terms import AreaLevel, NeedKind, NeedStatus, RefusalGround, Urgency, parse_term
 from fangkong.rules.closure_needs import CLOSED, escalation, first_diagnosis_refusal, need_deadline
 from fangkong.rules.decision import Reason
-from fangkong.services.access import Actor, Permission
+from fangkong.services.access import Actor, Permission, Role
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day
 from fangkong.services.health_codes.facts import areas_in_force, residents_of
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope, scope_root
-from fangkong.services.overreach.models import FindingKind
+from fangkong.services.overreach.models import FindingKind, OverreachFinding
 from fangkong.services.overreach.service import record_finding
 from fangkong.services.paging import page_of
 from fangkong.services.persons.models import Person
@@ -572,5 +572,83 @@ def list_calls(
             entity_id="hotline",
             reason=reason,
             detail={"calls": unlinked},
+        )
+    return rows, total
+
+
+# ---- what the console needs beside the API (issue 19: the needs queue worked from the console) ------------------
+
+
+def read_need(session: Session, actor: Actor, need_id: int, *, reason: str | None = None) -> ClosureNeed:
+    """One need of a person in the actor's subtree, the read noted in the person's trail (measure 17)."""
+    need = need_in_scope(session, actor, need_id)
+    record(session, actor, action="read", entity="person", entity_id=need.person_id, reason=reason)
+    return need
+
+
+def workers_for(session: Session, need: ClosureNeed) -> list[User]:
+    """The active staff a need may be routed to (`assign_need` accepts them): those whose jurisdiction covers the
+    person's and whose role may act on a need, by username."""
+    rows = session.execute(
+        select(User, Jurisdiction.path)
+        .join(Jurisdiction, Jurisdiction.code == User.jurisdiction_code)
+        .where(User.active.is_(True))
+        .order_by(User.username)
+    ).all()
+    return [
+        user
+        for user, path in rows
+        if need.jurisdiction_path.startswith(path)
+        and Actor(user.username, Role(user.role), path).may(Permission.write_persons)
+    ]
+
+
+def refusal_findings(session: Session, need: ClosureNeed) -> list[OverreachFinding]:
+    """The over-reach findings recorded against a need's refusals (m20.16, m20.17), first first."""
+    return list(
+        session.scalars(
+            select(OverreachFinding)
+            .where(
+                OverreachFinding.kind == FindingKind.refused_care.value,
+                OverreachFinding.jurisdiction_code == need.jurisdiction_code,
+                OverreachFinding.subject.startswith(f"{need.kind} need {need.id} refused", autoescape=True),
+            )
+            .order_by(OverreachFinding.id)
+        )
+    )
+
+
+def list_all_escalations(
+    session: Session,
+    actor: Actor,
+    *,
+    jurisdiction_code: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    reason: str | None = None,
+) -> tuple[list[tuple[NeedEscalation, ClosureNeed]], int]:
+    """Every escalation of a need in the actor's subtree (or a jurisdiction inside it), newest first, with its need
+    (measure 17, closure-escalation); each listed need is noted in its person's trail."""
+    actor.require(Permission.read_persons)
+    root = scope_root(session, actor, jurisdiction_code)
+    stmt = (
+        select(NeedEscalation)
+        .join(ClosureNeed, ClosureNeed.id == NeedEscalation.need_id)
+        .where(ClosureNeed.jurisdiction_path.startswith(root))
+        .order_by(NeedEscalation.at.desc(), NeedEscalation.id.desc())
+    )
+    steps, total = page_of(session, stmt, offset=offset, limit=limit)
+    wanted = {step.need_id for step in steps}
+    needs = {n.id: n for n in session.scalars(select(ClosureNeed).where(ClosureNeed.id.in_(wanted)))}
+    rows = [(step, needs[step.need_id]) for step in steps]
+    for step, need in rows:
+        record(
+            session,
+            actor,
+            action="listed",
+            entity="person",
+            entity_id=need.person_id,
+            reason=reason,
+            detail={"need": need.id, "escalation": step.id},
         )
     return rows, total

@@ -1,7 +1,8 @@
 """The demo county's key people and a nursing home (measure 14; issue 19: "The demo county gets ... key people, a
 nursing home"). Issue 19's scenario: an unvaccinated 82-year-old living alone, a pregnant woman and a dialysis patient
 in one building of the first community; a few of the demo's own elderly residents with underlying diseases; their
-plans with a few checks; one nursing home with residents and staff under closed management."""
+plans with a few checks; one nursing home under closed management with a few of the community's people recorded as
+its residents and staff."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from fangkong.services.access import Actor
 from fangkong.services.calendar import local_instant
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
 from fangkong.services.key_populations.institutions import InstitutionIn, add_closure, create_institution
-from fangkong.services.key_populations.models import KeyInstitution
+from fangkong.services.key_populations.members import MemberIn, add_member
+from fangkong.services.key_populations.models import KeyInstitution, KeyPerson
 from fangkong.services.key_populations.service import EntryIn, add_entry, open_entry, record_check
 from fangkong.services.persons.models import Person
 from fangkong.services.persons.schemas import PersonCreate
@@ -26,6 +28,8 @@ from fangkong.services.persons.service import create_person
 NURSING_HOME = "示范养老院 Demo nursing home"
 CHECKER = "worker1"  # the demo's community worker of the first community
 ELDERLY_REGISTERED = 3  # how many of the demo's own residents aged 60 and over are put on the registry
+DEMO_RESIDENTS = 3  # the community's oldest people (not on the registry) living in the nursing home
+DEMO_STAFF = 2  # adults of the community working there
 
 
 @dataclass(frozen=True)
@@ -135,4 +139,40 @@ def demo_key_populations(
         InstitutionIn(name=NURSING_HOME, kind="nursing_home", jurisdiction_code=community.code, residents=86, staff=24),
     )
     add_closure(session, actor, home.id, today - timedelta(days=2), None)
+    _members(session, actor, home.id, community.code, today, exclude=set(registered_persons(session, registered)))
     return len(registered)
+
+
+def registered_persons(session: Session, entry_ids: list[int]) -> list[int]:
+    """The persons of registry entries."""
+    return list(session.scalars(select(KeyPerson.person_id).where(KeyPerson.id.in_(entry_ids))))
+
+
+def _members(session: Session, actor: Actor, home_id: int, community: str, today: date, *, exclude: set[int]) -> None:
+    """A few of the community's oldest residents live in the nursing home and a few adults work there (measure 14),
+    so that the console shows them and an infection among them raises the home's alert by itself."""
+    people = session.scalars(
+        select(Person)
+        .where(Person.jurisdiction_code == community, Person.birth_date.is_not(None))
+        .order_by(Person.birth_date, Person.id)
+    ).all()
+    candidates = [p for p in people if p.id not in exclude]
+    residents = candidates[:DEMO_RESIDENTS]
+    staff_born_after = date(today.year - 55, today.month, today.day)
+    staff = [p for p in candidates[DEMO_RESIDENTS:] if p.birth_date is not None and p.birth_date > staff_born_after]
+    for n, person in enumerate(residents):
+        add_member(
+            session,
+            actor,
+            home_id,
+            MemberIn(person_id=person.id, role="resident", started_on=today - timedelta(days=400 - 90 * n)),
+            today=today,
+        )
+    for n, person in enumerate(staff[:DEMO_STAFF]):
+        add_member(
+            session,
+            actor,
+            home_id,
+            MemberIn(person_id=person.id, role="staff", started_on=today - timedelta(days=700 - 120 * n)),
+            today=today,
+        )

@@ -75,6 +75,7 @@ def create_institution(session: Session, actor: Actor, data: InstitutionIn) -> K
     institution = KeyInstitution(**values, created_by=actor.username)
     session.add(institution)
     session.flush()
+    record(session, actor, action="create", entity="key_institutions", entity_id=institution.id, detail=values)
     return institution
 
 
@@ -118,6 +119,7 @@ def update_institution(
     for column, value in values.items():
         setattr(institution, column, value)
     session.flush()
+    record(session, actor, action="update", entity="key_institutions", entity_id=institution.id, detail=values)
     return institution
 
 
@@ -153,6 +155,14 @@ def add_closure(
     )
     session.add(period)
     session.flush()
+    record(
+        session,
+        actor,
+        action="update",
+        entity="key_institutions",
+        entity_id=institution.id,
+        detail={"closure": period.id, "starts_on": str(starts_on), "ends_on": str(ends_on) if ends_on else None},
+    )
     return period
 
 
@@ -190,6 +200,23 @@ def raise_alert(
     )
     if session.scalar(done) is not None:
         raise InvalidInput("infection_id", f"infection {infection.id} already raised an alert for this institution")
+    return alert_for(session, actor, institution, infection, now, infected=infected, policy=policy)
+
+
+def alert_for(
+    session: Session,
+    actor: Actor,
+    institution: KeyInstitution,
+    infection: Infection,
+    now: datetime,
+    *,
+    infected: str,
+    policy: Policy | None = None,
+    detail: dict[str, Any] | None = None,
+) -> InstitutionAlert:
+    """The alert of an institution and an infection already checked (found, in scope, not alerted before) with the
+    checklist of `rules.institution_alert` (m20.14): what `raise_alert` stores by hand and the infection follow-up by
+    itself for a member (`members.alert_on_infection`). Audited as a creation naming the infected person."""
     decision = institution_alert(infected, now, (policy or load_policy()).at(local_day(now)))
     alert = InstitutionAlert(
         institution_id=institution.id,
@@ -219,7 +246,12 @@ def raise_alert(
         action="create",
         entity="institution_alerts",
         entity_id=alert.id,
-        detail={"institution": institution.id, "infection": infection.id, "person": infection.person_id},
+        detail={
+            "institution": institution.id,
+            "infection": infection.id,
+            "person": infection.person_id,
+            **(detail or {}),
+        },
     )
     return alert
 
@@ -309,3 +341,31 @@ def list_alerts(
 def is_overdue(item: AlertItem, at: datetime) -> bool:
     """An item not done whose deadline has passed (measure 14)."""
     return item.done_at is None and item.due_at < at
+
+
+def end_closure(session: Session, actor: Actor, closure_id: int, ends_on: date) -> ClosedManagement:
+    """End an institution's open closed-management period on a day (measure 14). Refuses a period not found or out
+    of scope and one already ended (`closure_id`), an end before its start (`ends_on`)."""
+    actor.require(Permission.manage_sites)
+    period = session.get(ClosedManagement, closure_id)
+    if period is None:
+        raise InvalidInput("closure_id", f"no closed management {closure_id}")
+    try:
+        get_institution(session, actor, period.institution_id)
+    except NotFound:
+        raise InvalidInput("closure_id", f"no closed management {closure_id} in your jurisdiction") from None
+    if period.ends_on is not None:
+        raise InvalidInput("closure_id", f"the closed management from {period.starts_on} ended on {period.ends_on}")
+    if ends_on < period.starts_on:
+        raise InvalidInput("ends_on", f"{ends_on} is before {period.starts_on}")
+    period.ends_on = ends_on
+    session.flush()
+    record(
+        session,
+        actor,
+        action="update",
+        entity="key_institutions",
+        entity_id=period.institution_id,
+        detail={"closure_ended": period.id},
+    )
+    return period

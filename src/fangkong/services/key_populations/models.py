@@ -109,3 +109,20 @@ class AlertItem(Base):
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     done_by: Mapped[str | None] = mapped_column(String(100))
     reasons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+
+
+class InstitutionMember(Base):
+    """A person living or working in a key institution (measure 14: 养老院、儿童福利院、精神专科医院 "residents and
+    staff"), from a day to a day (still there while `ended_on` is None). An infection recorded for a current member
+    raises the institution's alert by itself (`key_populations.members.alert_on_infection`)."""
+
+    __tablename__ = "institution_member"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("key_institution.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # InfectedRole: resident or staff
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -48,6 +48,7 @@ class EntryIn(BaseModel):
     vaccination_status: str = VaccinationStatus.unvaccinated.value
     checker: str | None = None
     note: str | None = None
+    check_every_days: int | None = None  # shorter than the grade asks, when the worker sees a need; None: the grade's
 
 
 def _age(birth: date | None, on: datetime) -> int | None:
@@ -119,6 +120,7 @@ def add_entry(
     if open_entry(session, person.id) is not None:
         raise InvalidInput("person_id", f"person {person.id} is already on the key-population registry")
     kinds, status, grade = _graded(session, person, data, now, policy)
+    every = _every(grade, data.check_every_days)
     entry = KeyPerson(
         person_id=person.id,
         kinds=kinds,
@@ -127,17 +129,30 @@ def add_entry(
         started_at=now,
         recorded_by=actor.username,
     )
-    _apply(entry, status, grade)
+    _apply(entry, status, grade, every)
     session.add(entry)
     session.flush()
     record(session, actor, action="create", entity="person", entity_id=person.id, detail={"key_population": entry.id})
     return entry
 
 
-def _apply(entry: KeyPerson, status: VaccinationStatus, grade: Grade) -> None:
+def _every(grade: Grade, wanted: int | None) -> int:
+    """How often the person is checked (m20.14): the grade's interval (`key_populations.check_every_days.*`), or a
+    shorter one the worker chose; a longer one would check the person less than their grade asks and is refused
+    naming `check_every_days`."""
+    if wanted is None:
+        return grade.check_every_days
+    if isinstance(wanted, bool) or not 1 <= wanted <= grade.check_every_days:
+        raise InvalidInput(
+            "check_every_days", f"at this grade a check is due at least every {grade.check_every_days} days"
+        )
+    return wanted
+
+
+def _apply(entry: KeyPerson, status: VaccinationStatus, grade: Grade, every: int) -> None:
     entry.vaccination_status = status.value
     entry.grade = grade.grade.value
-    entry.check_every_days = grade.check_every_days
+    entry.check_every_days = every
     entry.reasons = [r.model_dump() for r in grade.reasons]
     entry.policy = grade.policy
 
@@ -145,17 +160,19 @@ def _apply(entry: KeyPerson, status: VaccinationStatus, grade: Grade) -> None:
 def update_entry(
     session: Session, actor: Actor, data: EntryIn, *, now: datetime, policy: Policy | None = None
 ) -> KeyPerson:
-    """Change an open entry's kinds, vaccination status, checker or note and grade it again (measure 14)."""
+    """Change an open entry's kinds, vaccination status, checker, how often they are checked or note, and grade it
+    again (measure 14)."""
     actor.require(Permission.write_persons)
     person = _person(session, actor, data.person_id)
     entry = open_entry(session, person.id)
     if entry is None:
         raise InvalidInput("person_id", f"person {person.id} is not on the key-population registry")
     kinds, status, grade = _graded(session, person, data, now, policy)
+    every = _every(grade, data.check_every_days)
     entry.kinds = kinds
     entry.note = _note(data.note)
     entry.checker = _checker(data.checker)
-    _apply(entry, status, grade)
+    _apply(entry, status, grade, every)
     session.flush()
     record(session, actor, action="update", entity="person", entity_id=person.id, detail={"key_population": entry.id})
     return entry

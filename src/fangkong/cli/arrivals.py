@@ -1,0 +1,101 @@
+"""`fangkong arrivals import FILE --as USER` and `fangkong arrivals due --as USER`: arrivals from other provinces and
+their test on arrival, the landing check of measure 15 (m20.15) — voluntary and free, movement not restricted
+(m20-docs.testing); ended by the new ten (n10.2). Runs as a named staff account (its role and jurisdiction)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from fangkong.cli.common import (
+    FormatOption,
+    ImportFile,
+    StaffUser,
+    console,
+    file_format,
+    reports_errors,
+    sessions_on,
+    staff_actor,
+)
+from fangkong.cli.store import Db
+from fangkong.errors import InvalidInput
+from fangkong.services.arrivals.imports import import_arrivals
+from fangkong.services.arrivals.service import work_list
+from fangkong.services.calendar import assume_local, local_day, local_time, system_clock
+from fangkong.services.settings import database_url
+from fangkong.services.store import unit_of_work, upgrade
+
+
+def _instant(said: str | None) -> datetime:
+    if said is None:
+        return system_clock()
+    try:
+        return assume_local(datetime.fromisoformat(said))
+    except ValueError:
+        raise InvalidInput("--now", f"{said!r} is not an ISO 8601 date-time") from None
+
+
+arrivals_app = typer.Typer(
+    help="Arrivals from other provinces and the test on arrival (measure 15).", no_args_is_help=True
+)
+
+
+@arrivals_app.command("import")
+@reports_errors
+def import_file(path: ImportFile, username: StaffUser, fmt: FormatOption = None, db: Db = None) -> None:
+    """Import arrivals: `document_number, arrived_at, from_province` (two digits of GB/T 2260) and optionally
+    `from_place, jurisdiction_code, migrant_worker, employer, note`. All or nothing; a second import of the same file
+    changes nothing; an arrival already recorded is left as it is."""
+    url = database_url(db)
+    upgrade(url)
+    chosen = file_format(fmt, path)
+    now = system_clock()
+    with unit_of_work(sessions_on(url, today=local_day(now))) as session:
+        summary = import_arrivals(
+            session, staff_actor(session, username), path.read_bytes(), chosen, now=now, filename=path.name
+        )
+    if summary.already_imported:
+        console.print(f"already imported as import {summary.import_id}: nothing changed", highlight=False)
+    else:
+        already = summary.outcomes.get("already_recorded", 0)
+        console.print(
+            f"import {summary.import_id}: {summary.rows} rows, {summary.added} new, {already} already recorded",
+            highlight=False,
+        )
+
+
+@arrivals_app.command("due")
+@reports_errors
+def due(
+    username: StaffUser,
+    now: Annotated[
+        str | None, typer.Option("--now", help="the instant to judge at (ISO 8601; default: now; a drill's day)")
+    ] = None,
+    db: Db = None,
+    fail_on_due: Annotated[bool, typer.Option(help="exit 3 when anyone is on the list (for scripts)")] = False,
+) -> None:
+    """Today's landing-check list of the account's jurisdiction: arrivals still due a test (soonest deadline first),
+    then those who missed it and are still to be reminded. A reminder only: the test is voluntary."""
+    url = database_url(db)
+    upgrade(url)
+    at = _instant(now)
+    with unit_of_work(sessions_on(url, today=local_day(at))) as session:
+        listed = work_list(session, staff_actor(session, username), now=at)
+        table = Table("person", "arrived", "from", "state", "due by", "remind until")
+        for s in listed:
+            d = s.decision
+            table.add_row(
+                s.arrival.person.name,
+                f"{local_time(s.arrival.arrived_at):%Y-%m-%d %H:%M}",
+                s.arrival.from_province,
+                d.status.value.replace("_", " "),
+                f"{local_time(d.due_by):%Y-%m-%d %H:%M}" if d.due_by else "",
+                f"{local_time(d.follow_up_until):%Y-%m-%d %H:%M}" if d.follow_up_until and d.follow_up else "",
+            )
+    console.print(table)
+    console.print(f"{len(listed)} on the list", highlight=False)
+    if fail_on_due and listed:
+        raise typer.Exit(3)

@@ -1,0 +1,1 @@
+"""Early-warning alerts raised by multi-point triggering and their verification (measure 15)."""

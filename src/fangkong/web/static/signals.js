@@ -1,0 +1,82 @@
+// The signals board's charts (Apache ECharts, vendored; measure 15): one request for /signals/data.json, whose
+// titles, series and axis names come in the page's language, then one line chart per channel — the daily count, a
+// day with no count left as a gap (never drawn as zero). Where a series carries an upper bound (the aberration
+// methods') it is drawn as a dashed line, and the days that alarmed are marked; both are empty until the methods are
+// wired in. The table under each chart holds the same figures, so a chart stays hidden (the table serves) when
+// scripts, the library or the request fail.
+(function () {
+  "use strict";
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  function option(chart, data) {
+    var s = chart.series;
+    var series = [{
+      name: s.name,
+      type: "line",
+      data: s.data,
+      connectNulls: false,  // a gap is a day with no count, not a zero
+      symbolSize: 4,
+      lineStyle: { width: 2 }
+    }];
+    if (s.upperbound && s.upperbound.length) {
+      series.push({
+        name: data.upperbound_name,
+        type: "line",
+        data: s.upperbound,
+        symbol: "none",
+        lineStyle: { type: "dashed", width: 2 }
+      });
+    }
+    if (s.alarm && s.alarm.length) {
+      var marks = [];
+      s.alarm.forEach(function (alarmed, i) {
+        if (alarmed && s.data[i] !== null) {
+          marks.push({ coord: [i, s.data[i]], value: data.alarm_name });
+        }
+      });
+      series[0].markPoint = { symbol: "triangle", symbolSize: 14, label: { show: false }, data: marks };
+    }
+    return {
+      animation: !still,
+      aria: { enabled: true, label: { enabled: false }, decal: { show: true } },
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { top: 40, left: 8, right: 24, bottom: 32, containLabel: true },
+      xAxis: {
+        type: "category",
+        name: data.x_axis,
+        nameLocation: "middle",
+        nameGap: 28,
+        data: data.days.map(function (d) { return d.slice(5); })
+      },
+      yAxis: { type: "value", name: data.y_axis, minInterval: 1 },
+      series: series
+    };
+  }
+
+  function draw(data) {
+    var drawn = [];
+    data.charts.forEach(function (chart) {
+      var el = document.getElementById("chart-" + chart.id);
+      if (!el) { return; }
+      el.hidden = false;  // shown before init: ECharts measures the box it draws in
+      var c = echarts.init(el);
+      c.setOption(option(chart, data));
+      el.dataset.drawn = "yes";
+      drawn.push(c);
+    });
+    window.addEventListener("resize", function () { drawn.forEach(function (c) { c.resize(); }); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var holder = document.getElementById("signals-charts");
+    if (!holder || !window.echarts || !window.fetch) { return; }
+    fetch(holder.dataset.src, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error(String(r.status))); })
+      .then(draw)
+      .catch(function () {
+        var failed = document.getElementById("signals-failed");
+        if (failed) { failed.hidden = false; }
+      });
+  });
+})();
