@@ -70,7 +70,8 @@ HOME_VISIT = "{} °C is outside {}–{} °C: measure again"
 
 def _sources() -> list[Path]:
     services = [p for p in sorted((SRC / "services").rglob("*.py")) if "migrations" not in p.parts]
-    return [*services, *sorted((SRC / "web").glob("*.py")), *sorted((SRC / "rules").glob("*.py"))]
+    # rglob: rules/aberration is a package
+    return [*services, *sorted((SRC / "web").glob("*.py")), *sorted((SRC / "rules").rglob("*.py"))]
 
 
 def _walk() -> tuple[set[str], set[str], set[str], set[tuple[str, str]]]:

@@ -224,7 +224,7 @@ class RuleTexts:
 def _module_dicts() -> dict[str, ast.Dict]:
     """The module-level dicts of the rules (LABELS, FINDING_LABELS...), by name: a label is imported elsewhere."""
     out: dict[str, ast.Dict] = {}
-    for path in RULES.glob("*.py"):
+    for path in RULES.rglob("*.py"):
         for n in ast.parse(path.read_text(encoding="utf-8")).body:
             if isinstance(n, ast.Assign) and isinstance(n.value, ast.Dict):
                 out |= {t.id: n.value for t in n.targets if isinstance(t, ast.Name)}
@@ -243,7 +243,7 @@ def _rule_texts() -> tuple[set[str], set[str]]:
     dicts = _module_dicts()
     reasons: set[str] = set()
     phrases: set[str] = set()
-    for path in sorted(RULES.glob("*.py")):
+    for path in sorted(RULES.rglob("*.py")):  # rules/aberration is a package
         module = RuleTexts(path, dicts)
         reasons |= module.reasons()
         phrases |= module.phrases

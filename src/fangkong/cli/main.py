@@ -21,6 +21,7 @@ from fangkong.cli import (
     store,
     supplies,
     vaccination,
+    warning,
 )
 from fangkong.services import logs
 
@@ -62,6 +63,7 @@ app.add_typer(signals.signals_app, name="signals")
 app.add_typer(key_populations.keypop_app, name="keypop")
 app.add_typer(closure.needs_app, name="needs")
 app.add_typer(arrivals.arrivals_app, name="arrivals")
+app.add_typer(warning.warning_app, name="warning")
 
 
 if __name__ == "__main__":

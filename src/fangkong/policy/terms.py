@@ -462,3 +462,14 @@ class WarningAlertStatus(StrEnum):
     assigned = "assigned"  # 核实中
     confirmed = "confirmed"  # 确认为聚集性疫情
     false_alarm = "false_alarm"  # 排除（误报）
+
+
+class Method(StrEnum):
+    """An aberration-detection method that judges a daily or weekly count series (measure 15: 完善多渠道监测预警机制,
+    多点触发): the EARS C1, C2 and C3 methods and the improved Farrington method, each equal to R `surveillance`'s
+    `earsC` and `farringtonFlexible` (rules/aberration)."""
+
+    ears_c1 = "ears-c1"  # EARS C1：前 7 天均值加标准差
+    ears_c2 = "ears-c2"  # EARS C2：隔 2 天的前 7 天
+    ears_c3 = "ears-c3"  # EARS C3：近 3 天 C2 累积
+    farrington = "farrington"  # 改进 Farrington 法：往年同期准泊松回归

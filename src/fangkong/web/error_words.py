@@ -482,6 +482,32 @@ ERRORS: dict[str, str] = {
     "{} is Hong Kong, Macao or Taiwan: arrivals from there are entries, not cross-province arrivals": (
         "{0} 为港澳台地区：自该地抵达属入境，不属跨省流动"
     ),
+    # ---- early warning (measure 15: rules/aberration, `fangkong warning detect`) ----
+    "{} appears twice in the series": "序列中日期 {0} 重复",
+    "{} after {}: the dates of a series must go forward": "{1} 之后为 {0}：序列日期须按先后排列",
+    "{} after {}: a series is daily (1 day apart) or weekly (7 days apart)": (
+        "{1} 之后为 {0}：序列须为逐日（间隔 1 天）或逐周（间隔 7 天）"
+    ),
+    "{} after {}: a gap in a series whose dates are {} days apart": "{1} 之后为 {0}：日期间隔为 {2} 天的序列中有缺失",
+    "{} after {}: mixed spacing in a series whose dates are {} days apart": (
+        "{1} 之后为 {0}：日期间隔为 {2} 天的序列中混有其他间隔"
+    ),
+    "{} is not a whole number of at least 0": "{0} 不是大于等于 0 的整数",
+    "{} counts for {} dates": "{1} 个日期却有 {0} 个计数",
+    "the series has {} {}; {} needs at least {} to judge its last one": (
+        "序列仅有 {0} {1}；{2} 方法至少需要 {3} 期才能判断最后一期"
+    ),
+    "days": "天",
+    "weeks": "周",
+    "{} is not between 0 and 1": "{0} 不在 0 与 1 之间",
+    "the baseline is the EARS methods' days; Farrington's is its years": (
+        "基线天数仅用于 EARS 方法；往年同期回归法请设定回溯年数"
+    ),
+    "{} days: the least baseline is 3 (as surveillance's earsC)": "{0} 天：基线至少为 3 天（与 R 软件包的 earsC 相同）",
+    "the past years are the Farrington method's; EARS uses its baseline days": (
+        "回溯年数仅用于往年同期回归法；EARS 方法使用基线天数"
+    ),
+    "{}: at least 1 past year": "{0}：至少回溯 1 年",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".

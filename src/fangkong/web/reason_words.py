@@ -416,6 +416,13 @@ CATALOGUE: dict[str, str] = {
         "{1} 天内仅 {0} 个渠道预警（{2}），且非强信号：不预警"
     ),
     "no channel alarmed within {} days: no alert": "{0} 天内无渠道预警：不预警",
+    # ---- aberration (measure 15) ----
+    "count {} above the upper bound {}: an aberration to verify": "计数 {0} 高于预警上限 {1}：出现异常信号，待核实",
+    "count {} not above the upper bound {}": "计数 {0} 未超过预警上限 {1}",
+    "fewer than {} cases in the last {} periods: no upper bound, no alarm": (
+        "最近 {1} 期病例少于 {0} 例：不设预警上限，不预警"
+    ),
+    "the baseline does not vary: no upper bound, no alarm": "基线无波动：不设预警上限，不预警",
 }
 
 # Words of the closed vocabularies the rules interpolate (policy data values, enum values), where the console's own
@@ -567,6 +574,9 @@ VOCAB: dict[str, str] = {
     "needs_help": "需要帮助",
     "unwell": "身体不适",
     "unreachable": "未联系上",
+    # ---- warning.farrington.power (measure 15): surveillance's powertrans ----
+    "2/3": "2/3 次幂变换",
+    "1/2": "平方根变换",
 }
 
 # What the console's table knows under a prefix (a colour, an infection's kind, a campaign's condition and scope).
