@@ -312,6 +312,7 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/api/warning-alerts/{alert_id}"): Reads("command", "/api/warning-alerts/{alert_id}"),
     ("POST", "/api/warning-alerts/{alert_id}/assign"): CHANGE,
     ("POST", "/api/warning-alerts/{alert_id}/verify"): CHANGE,
+    ("POST", "/api/warning-alerts/run"): CHANGE,
     ("GET", "/warning-alerts"): Reads("command", "/warning-alerts"),
     ("POST", "/warning-alerts/{alert_id}/assign"): CHANGE,
     ("POST", "/warning-alerts/{alert_id}/verify"): CHANGE,

@@ -6,13 +6,14 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
-from fangkong.api.deps import CurrentActor, DbSession, Now
+from fangkong.api.deps import CurrentActor, DbSession, Now, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
-from fangkong.bounds import StoreId
+from fangkong.bounds import Day, StoreId
 from fangkong.rules.decision import Reason
 from fangkong.services.warning_alerts import service as alerts
+from fangkong.services.warning_alerts.job import run_triggers
 from fangkong.services.warning_alerts.models import WarningAlert
 
 router = APIRouter(prefix="/api", tags=["early warning"])
@@ -108,3 +109,44 @@ def assign(alert_id: StoreId, body: alerts.AlertAssign, session: DbSession, acto
 def verify(alert_id: StoreId, body: alerts.AlertVerify, session: DbSession, actor: CurrentActor, now: Now) -> AlertRead:
     """Close the alert: a confirmed cluster, linked to the infections it led to, or a false alarm."""
     return read(alerts.verify_alert(session, actor, alert_id, body, now=now), now)
+
+
+class RunIn(BaseModel):
+    """The day to judge (default today) and, to try another, a method (default `multi_point.method` in force)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    on: Day | None = None
+    method: str | None = Field(default=None, description="ears-c1, ears-c2, ears-c3 or farrington")
+
+
+class RunRead(BaseModel):
+    """What the daily job did: series judged, alarms found in the window, alerts raised (new), alerts already raised
+    that day, and the series left aside — with a day missing (never read as zero) or too short for the method."""
+
+    on: date
+    method: str
+    judged: int
+    alarms: int
+    raised: list[AlertRead]
+    already: int
+    gaps: list[tuple[str, str]]
+    short: list[tuple[str, str]]
+
+
+@router.post("/warning-alerts/run", response_model=RunRead)
+def run(body: RunIn, session: DbSession, actor: CurrentActor, now: Now, today: Today, policy: Rules) -> RunRead:
+    """The daily job: judge every signal series of your jurisdiction and raise the alerts multi-point triggering
+    calls for (measure 15); run twice on a day, it raises nothing twice — as `fangkong warning run`."""
+    on = body.on or today
+    done = run_triggers(session, actor, on=on, now=now, policy=policy, method=body.method)
+    return RunRead(
+        on=done.on,
+        method=done.method,
+        judged=done.judged,
+        alarms=len(done.alarms),
+        raised=[read(a, now) for a in done.raised],
+        already=done.already,
+        gaps=done.gaps,
+        short=done.short,
+    )

@@ -10,19 +10,33 @@ the row and field on stderr, exits 2 and prints no result."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from fangkong.cli.common import EXIT_BAD_INPUT, console, reports_errors, rules_for
+from fangkong.cli.common import (
+    EXIT_BAD_INPUT,
+    StaffUser,
+    console,
+    parse_date,
+    reports_errors,
+    rules_for,
+    sessions_on,
+    staff_actor,
+)
+from fangkong.cli.store import Db
 from fangkong.errors import InvalidInput, RowError
 from fangkong.policy import load_policy
 from fangkong.policy.terms import Method
 from fangkong.rules.aberration import Judged, judge, warning_settings
+from fangkong.services.calendar import local_day, local_instant, system_clock
 from fangkong.services.file_imports.rows import limited, records, text_of
+from fangkong.services.settings import database_url
+from fangkong.services.store import unit_of_work, upgrade
+from fangkong.services.warning_alerts.job import run_triggers
 
 warning_app = typer.Typer(
     help="Early warning: aberration detection on count series (measure 15).", no_args_is_help=True
@@ -126,3 +140,32 @@ def detect_command(
         upper = "—" if j.upperbound is None else f"{j.upperbound:.2f}"
         table.add_row(name, j.day.isoformat(), str(j.count), upper, "[bold red]alarm[/]" if j.alarm else "")
     console.print(table)
+
+
+@warning_app.command("run")
+@reports_errors
+def run_command(
+    username: StaffUser,
+    on: Annotated[str | None, typer.Option("--on", help="the day to judge, YYYY-MM-DD (default: today)")] = None,
+    method: Annotated[str | None, typer.Option(help="another method than the one in force")] = None,
+    db: Db = None,
+) -> None:
+    """The daily job (measure 15): judge every signal series of the account's jurisdiction with the method in force
+    and raise the alerts multi-point triggering calls for; run twice on a day, it raises nothing twice."""
+    url = database_url(db)
+    upgrade(url)
+    now = system_clock()
+    day = parse_date(on, "--on") if on else local_day(now)
+    at = now if day == local_day(now) else local_instant(day, time(7))
+    with unit_of_work(sessions_on(url, today=day)) as session:
+        done = run_triggers(
+            session, staff_actor(session, username), on=day, now=at, policy=load_policy(), method=method
+        )
+        raised = [(a.jurisdiction_code, a.kind, ", ".join(a.channels)) for a in done.raised]
+    for code, kind, channels in raised:
+        console.print(f"alert: {code} {kind.replace('_', ' ')}: {channels}", highlight=False)
+    console.print(
+        f"{day} ({done.method}): {done.judged} series judged, {len(done.alarms)} alarms, {len(raised)} alerts raised, "
+        f"{done.already} already raised; {len(done.gaps)} series with a day missing, {len(done.short)} too short",
+        highlight=False,
+    )

@@ -47,6 +47,7 @@ from fangkong.services.users.passwords import DEMO_PASSWORD as DEMO_PASSWORD  # 
 from fangkong.services.users.service import create_user, opens_with
 from fangkong.services.vaccination.demo import demo_vaccinations
 from fangkong.services.visits.demo import demo_visits
+from fangkong.services.warning_alerts.demo import demo_alerts
 
 DEMO_TODAY = date(2022, 11, 16)
 # the demo's staff accounts, each with DEMO_PASSWORD (published): `serve` on a public address refuses while one
@@ -257,6 +258,7 @@ def load_demo(
     demo_key_populations(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # key people, their checks, a nursing home
     demo_needs(session, SYSTEM, DEMO_TODAY, COUNTY)  # needs in closure, one overdue; hotline calls
     demo_signals(session, SYSTEM, DEMO_TODAY, COUNTY)  # eight weeks of early-warning signals, an outbreak at the end
+    demo_alerts(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # the daily job's alerts, one verified
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 
