@@ -38,7 +38,7 @@ class JobRun:
     on: date
     method: str
     judged: int = 0
-    alarms: list[ChannelAlarm] = field(default_factory=list)
+    alarms: list[tuple[str, ChannelAlarm]] = field(default_factory=list)  # (jurisdiction, alarm)
     raised: list[WarningAlert] = field(default_factory=list)
     already: int = 0
     gaps: list[tuple[str, str]] = field(default_factory=list)  # (jurisdiction, channel) with a day missing
@@ -91,7 +91,7 @@ def run_triggers(
             if j.alarm and j.day >= first_judged and j.upperbound is not None:
                 alarm = ChannelAlarm(channel=channel, day=j.day, count=j.count, upperbound=float(j.upperbound))
                 alarms[code].append(alarm)
-                run.alarms.append(alarm)
+                run.alarms.append((code, alarm))
     for code, found in sorted(alarms.items()):
         trigger = multi_point_trigger(found, on, now, rules)
         if not trigger.raised or trigger.kind is None or trigger.verify_by is None:
