@@ -18,8 +18,8 @@ from fangkong.services.access import Actor, Role
 from fangkong.services.calendar import local_instant
 from fangkong.services.demo import COUNTY, DEMO_TODAY
 from fangkong.services.four_earlies import four_earlies_report
-from fangkong.services.signals.demo import OUTBREAK_DAYS
 from fangkong.services.infections.models import Infection
+from fangkong.services.signals.demo import OUTBREAK_DAYS
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.services.warning_alerts.job import run_triggers
 from fangkong.services.warning_alerts.models import WarningAlert
