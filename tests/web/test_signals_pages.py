@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from fangkong.policy.terms import SignalChannel
+from fangkong.policy import load_policy
+from fangkong.policy.terms import Method, SignalChannel
+from fangkong.rules.aberration import judge, warning_settings
 from fangkong.services.access import SYSTEM
 from fangkong.services.demo import COUNTY
 from fangkong.services.signals.demo import demo_signals
@@ -68,16 +71,36 @@ def test_the_board_in_both_languages(client: TestClient) -> None:
     assert 'enctype="multipart/form-data"' in en.text and 'name="csrf_token"' in en.text
 
 
-def test_the_chart_data_carries_every_day_and_room_for_the_methods(client: TestClient) -> None:
+def test_the_chart_data_carries_every_day_and_the_methods_bounds(client: TestClient) -> None:
     data = client.get(f"/signals/data.json?lang=en&from=2022-11-03&to={DRILL_DAY}").json()
     assert data["days"][0] == "2022-11-03" and data["days"][-1] == DRILL_DAY.isoformat() and len(data["days"]) == 14
     charts = {c["id"]: c for c in data["charts"]}
     assert set(charts) == {c.value for c in SignalChannel}
     for chart in charts.values():
-        assert chart["series"]["upperbound"] == [] and chart["series"]["alarm"] == []
+        assert len(chart["series"]["upperbound"]) == len(chart["series"]["alarm"]) == 14
         assert len(chart["series"]["data"]) == 14
     sales = charts["antipyretic_sales"]["series"]["data"]
     assert sales[-1] > 1.5 * max(sales[:9])  # the outbreak: the last days rise in pharmacy sales
+    # the bounds are the method in force (EARS C2) on the whole series, the board's first days judged from the days
+    # before it: the same numbers as the rule given the county's eight weeks by hand
+    whole = client.get(f"/signals/data.json?lang=en&channel=antipyretic_sales&from=2022-09-01&to={DRILL_DAY}").json()
+    counted = [
+        (d, c) for d, c in zip(whole["days"], whole["charts"][0]["series"]["data"], strict=True) if c is not None
+    ]
+    rules = load_policy().at(DRILL_DAY)
+    judged = {
+        j.day.isoformat(): j
+        for j in judge(
+            [date.fromisoformat(d) for d, _ in counted],
+            [c for _, c in counted],
+            Method.ears_c2,
+            warning_settings(rules),
+        )
+    }
+    chart = charts["antipyretic_sales"]["series"]
+    for day, upper, alarm in zip(data["days"], chart["upperbound"], chart["alarm"], strict=True):
+        assert upper == pytest.approx(judged[day].upperbound, rel=1e-3) and alarm == judged[day].alarm
+    assert any(chart["alarm"][-5:])  # the outbreak alarms in its last days
     assert charts["fever_clinic"]["title"] == "Fever-clinic visits"
     zh = client.get("/signals/data.json?lang=zh&channel=fever_clinic").json()
     assert [c["title"] for c in zh["charts"]] == ["发热门诊就诊人次"]

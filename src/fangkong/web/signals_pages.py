@@ -26,6 +26,7 @@ from fangkong.services.file_imports.batches import ImportSummary
 from fangkong.services.file_imports.rows import format_of
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import scope_root
+from fangkong.services.signals.detection import Bounds, bounds_of
 from fangkong.services.signals.imports import import_signals
 from fangkong.services.signals.service import READ, WRITE, Series, checked_range, series
 from fangkong.services.store import unit_of_work
@@ -74,12 +75,29 @@ def _board(
     return code, shown, query
 
 
-def _rows(s: Series) -> list[dict[str, Any]]:
-    """The table's rows: the day, the count (None: no count) and, for positivity, the tests and the rate."""
+def _bounds(request: Request, session: Db, actor: Actor, shown: list[Series]) -> list[Bounds]:
+    """Each series' upper bounds and alarms by the method in force (`services.signals.detection`)."""
+    return [
+        bounds_of(
+            session,
+            actor,
+            jurisdiction_code=s.jurisdiction_code,
+            channel=s.channel.value,
+            days=s.days,
+            today=today_of(request),
+            policy=request.app.state.policy,
+        )
+        for s in shown
+    ]
+
+
+def _rows(s: Series, b: Bounds) -> list[dict[str, Any]]:
+    """The table's rows: the day, the count (None: no count) and, for positivity, the tests and the rate; the
+    method's upper bound and whether the day alarmed (None: not judged)."""
     out = []
-    for day, count, tests in zip(s.days, s.counts, s.tests, strict=True):
+    for day, count, tests, upper, alarm in zip(s.days, s.counts, s.tests, b.upperbound, b.alarm, strict=True):
         rate = round(100 * count / tests, 2) if count is not None and tests else None
-        out.append({"day": day, "count": count, "tests": tests, "rate": rate})
+        out.append({"day": day, "count": count, "tests": tests, "rate": rate, "upper": upper, "alarm": alarm})
     return out
 
 
@@ -110,7 +128,10 @@ def _page(
         status=status,
         actor=actor,
         place=place,
-        shown=[{"channel": s.channel.value, "present": s.present, "rows": _rows(s)} for s in shown],
+        shown=[
+            {"channel": s.channel.value, "present": s.present, "rows": _rows(s, b), "method": b.method}
+            for s, b in zip(shown, _bounds(request, session, actor, shown), strict=True)
+        ],
         any_counted=any(s.present for s in shown),
         chosen=query,
         channels=[c.value for c in SignalChannel],
@@ -172,6 +193,7 @@ def signals_data(
     def t(key: str) -> str:
         return translate(key, lang)
 
+    bounds = _bounds(request, session, actor, shown)
     charts = [
         {
             "id": s.channel.value,
@@ -179,11 +201,11 @@ def signals_data(
             "series": {
                 "name": t("sig_positives" if s.channel is WITH_TESTS else "sig_count"),
                 "data": s.counts,
-                "upperbound": [],  # the aberration methods' upper bound per day, when wired in
-                "alarm": [],  # whether each day alarmed, when wired in
+                "upperbound": [round(u, 3) if u is not None else None for u in b.upperbound],
+                "alarm": b.alarm,
             },
         }
-        for s in shown
+        for s, b in zip(shown, bounds, strict=True)
     ]
     days = shown[0].days if shown else []
     return JSONResponse(

@@ -28,6 +28,14 @@ WORDS: dict[str, dict[str, str]] = {
     "sig_table": {"zh": "逐日数据", "en": "Day by day"},
     "sig_upperbound": {"zh": "预警阈值", "en": "Upper bound"},
     "sig_alarm": {"zh": "预警", "en": "Alarm"},
+    "sig_no_alarm": {"zh": "正常", "en": "none"},
+    "sig_method_ears-c1": {"zh": "预警上限按 EARS C1 法计算", "en": "upper bound by EARS C1"},
+    "sig_method_ears-c2": {"zh": "预警上限按 EARS C2 法计算", "en": "upper bound by EARS C2"},
+    "sig_method_ears-c3": {"zh": "预警上限按 EARS C3 法计算", "en": "upper bound by EARS C3"},
+    "sig_method_farrington": {
+        "zh": "预警上限按改进 Farrington 法计算",
+        "en": "upper bound by the improved Farrington method",
+    },
     "sig_x_axis": {"zh": "日期", "en": "Day"},
     "sig_y_axis": {"zh": "每日计数", "en": "Daily count"},
     "sig_no_chart": {

@@ -1,8 +1,8 @@
 // The signals board's charts (Apache ECharts, vendored; measure 15): one request for /signals/data.json, whose
 // titles, series and axis names come in the page's language, then one line chart per channel — the daily count, a
 // day with no count left as a gap (never drawn as zero). Where a series carries an upper bound (the aberration
-// methods') it is drawn as a dashed line, and the days that alarmed are marked; both are empty until the methods are
-// wired in. The table under each chart holds the same figures, so a chart stays hidden (the table serves) when
+// methods in force, services/signals/detection.py) it is drawn as a dashed line, and the days that alarmed are
+// marked. The table under each chart holds the same figures, so a chart stays hidden (the table serves) when
 // scripts, the library or the request fail.
 (function () {
   "use strict";
