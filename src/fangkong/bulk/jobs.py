@@ -19,7 +19,16 @@ from fangkong.policy.health_codes import colour_tables
 from fangkong.policy.terms import Category
 from fangkong.rules.bed_projection import projection_parameters
 
-from . import bed_projection, contacts, days_of_supply, health_codes, lab_outcomes, vaccination_coverage, work_lists
+from . import (
+    bed_projection,
+    contacts,
+    days_of_supply,
+    early_warning,
+    health_codes,
+    lab_outcomes,
+    vaccination_coverage,
+    work_lists,
+)
 from .engines import Engine
 from .scan_index import ScanIndex
 from .timebase import epoch_day, fixed_offset
@@ -32,6 +41,7 @@ JOBS = (
     "bed_projection",
     "days_of_supply",
     "vaccination_coverage",
+    "early_warning",
 )
 TABLES = {
     "contacts": ("cases", "scans"),
@@ -41,6 +51,7 @@ TABLES = {
     "bed_projection": bed_projection.TABLES,
     "days_of_supply": days_of_supply.TABLES,
     "vaccination_coverage": vaccination_coverage.TABLES,
+    "early_warning": early_warning.TABLES,
 }
 # The parameters whose sources a day of lab results with no rows cites: the Ct cut-offs and a positive pool's hold.
 LAB_PARAMETERS = (
@@ -77,6 +88,7 @@ class JobRun:
     cite: tuple[str, ...]
     changes: pa.Table | None = None  # health codes with `before`: (person_id, from_colour, to_colour)
     outreach: pa.Table | None = None  # vaccination coverage: the elderly to ask, the oldest first
+    alerts: pa.Table | None = None  # early warning: each community's alert on the day
 
 
 # What answers a job on DuckDB when the SQL is not asked for: the passes the benchmarks time (bench/*.py).
@@ -85,6 +97,7 @@ FAST = {
     "work_lists": "schedule in memory",
     "days_of_supply": "numpy",
     "vaccination_coverage": "numpy",
+    "early_warning": "numpy",
 }
 
 
@@ -169,6 +182,11 @@ def run_job(
         covered = vaccination_coverage.run_coverage(folder, rules, on)
         cited = vaccination_coverage.cites(rules)
         return JobRun(job, on, rules.version, FAST[job], covered.coverage, cited, outreach=covered.outreach)
+    if job == "early_warning":
+        # measure 15: every series judged, the alarms of the window, each community's alert
+        warned = early_warning.run_early_warning(folder, rules, on)
+        cited = early_warning.cites(rules)
+        return JobRun(job, on, rules.version, FAST[job], warned.alarms, cited, alerts=warned.alerts)
     if job == "lab_outcomes":
         engine.arrow("lab_classes", lab_outcomes.lab_classes(engine.query(lab_outcomes.CLASSES_SQL), policy))
         rows = engine.query(lab_outcomes.lab_outcomes_sql())

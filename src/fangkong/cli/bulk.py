@@ -12,6 +12,8 @@ fangkong bulk run days_of_supply --data DIR [--on DATE]   days of supply and reo
 fangkong bulk vaccination DIR [--residents 20000000]   a synthetic province's residents and doses (measure 12)
 fangkong bulk run vaccination_coverage --data DIR [--on DATE]   coverage by community × age band, outreach list
     (the folder's optional asked and key_people tables: outcomes of asking, registry kinds)
+fangkong bulk signals DIR [--communities 20000 --days 730]   a synthetic province's early-warning signals (measure 15)
+fangkong bulk run early_warning --data DIR [--on DATE]   every series judged, alarms, each community's alert
 
 On DuckDB (the default) health codes and work lists run their vectorized passes (the figures in bench/RESULTS.md),
 Spark the same jobs' SQL; both give the same rows.
@@ -86,8 +88,8 @@ def run(
     job: Annotated[
         str,
         typer.Argument(
-            help="contacts, health_codes, work_lists, lab_outcomes, bed_projection, days_of_supply or "
-            "vaccination_coverage"
+            help="contacts, health_codes, work_lists, lab_outcomes, bed_projection, days_of_supply, "
+            "vaccination_coverage or early_warning"
         ),
     ],
     data: Annotated[Path, typer.Option(help="the folder of tables (a city, or an export in its layout)")],
@@ -154,6 +156,7 @@ def run(
         "bed_projection": "kind",
         "days_of_supply": "alert",
         "vaccination_coverage": None,
+        "early_warning": "channel",
     }[job]
     if job == "bed_projection":
         from fangkong.bulk.bed_projection import run_outs
@@ -205,6 +208,10 @@ def run(
         if changes is not None:
             pq.write_table(moved, changes)
             console.print(f"changes written to {changes}")
+    if result.alerts is not None:
+        kinds = pc.value_counts(result.alerts.column("kind")).to_pylist() if result.alerts.num_rows else []
+        said = ", ".join(f"{int(k['counts']):,} {str(k['values']).replace('_', ' ')}" for k in kinds) or "none"
+        console.print(f"alerts: {result.alerts.num_rows:,} communities ({said}); the alarms above are per channel")
     if result.outreach is not None:
         console.print(
             f"outreach: {result.outreach.num_rows:,} elderly people to ask, older age bands first, key people "
@@ -216,6 +223,9 @@ def run(
         if result.outreach is not None:
             pq.write_table(result.outreach, out.with_suffix(".outreach.parquet"))
             console.print(f"outreach list written to {out.with_suffix('.outreach.parquet')}")
+        if result.alerts is not None:
+            pq.write_table(result.alerts, out.with_suffix(".alerts.parquet"))
+            console.print(f"alerts written to {out.with_suffix('.alerts.parquet')}")
 
 
 @bulk_app.command("beds")
@@ -311,3 +321,25 @@ def export(
     with unit_of_work(session_factory(make_engine(url))) as session:
         counts = export_tables(session, _actor(session, username), folder, on=day, jurisdiction_code=jurisdiction)
     console.print(f"{day}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" → {folder}", highlight=False)
+
+
+@bulk_app.command("signals")
+@reports_errors
+def signals(
+    folder: Annotated[Path, typer.Argument(help="where the province's Arrow file goes (replaced if there)")],
+    communities: Annotated[int, typer.Option(help="communities (6 channels each)")] = 20_000,
+    days: Annotated[int, typer.Option(help="days of counts up to --today")] = 730,
+    seed: Annotated[int, typer.Option(help="the same seed gives the same province")] = 20221111,
+    today: Annotated[str, typer.Option(help="the province's last day of counts")] = "2022-11-16",
+) -> None:
+    """Generate a synthetic province's early-warning signals (measure 15): daily counts of 6 channels per community
+    with a weekly pattern and outbreaks in about 1 % of communities (`bulk run early_warning` reads them)."""
+    from fangkong.bulk.early_warning import generate_signals
+    from fangkong.errors import InvalidInput
+
+    if not 1 <= communities <= 1_000_000:
+        raise InvalidInput("communities", "between 1 and 1000000")
+    if not 30 <= days <= 3_660:
+        raise InvalidInput("days", "between 30 and 3660")
+    series = generate_signals(folder, communities, days, parse_date(today, "--today"), seed=seed)
+    console.print(f"{series:,} series of {days:,} days ({communities:,} communities × 6 channels) to {today}: {folder}")
