@@ -39,7 +39,7 @@ def by_rule(table: pa.Table, on: date) -> tuple[set[tuple[object, ...]], set[tup
             if j.alarm and j.upperbound is not None and j.day > on - timedelta(days=window):
                 alarms.add((row["community_id"], row["channel"], j.day, j.count, round(j.upperbound, 9)))
                 found[row["community_id"]].append(ChannelAlarm(row["channel"], j.day, j.count, j.upperbound))
-    alerts = set()
+    alerts: set[tuple[object, ...]] = set()
     for community, its in found.items():
         trigger = multi_point_trigger(its, on, datetime(2022, 11, 16, tzinfo=UTC), RULES)
         if trigger.raised and trigger.kind is not None:
@@ -49,7 +49,7 @@ def by_rule(table: pa.Table, on: date) -> tuple[set[tuple[object, ...]], set[tup
 
 def by_bulk(table: pa.Table, on: date) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
     run = early_warning_pass(table, RULES, on)
-    alarms = {
+    alarms: set[tuple[object, ...]] = {
         (r["community_id"], r["channel"], r["day"], r["count"], round(r["upperbound"], 9))
         for r in run.alarms.to_pylist()
     }
