@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fangkong.policy import Policy
 from fangkong.services.access import Actor, Role
+from fangkong.services.arrivals.models import Arrival, ArrivalFollowUp
 from fangkong.services.closure_services.models import ClosureNeed, HotlineRecord
 from fangkong.services.key_populations.models import KeyPerson, KeyPersonCheck
 from fangkong.services.retention.export import person_export
@@ -84,6 +85,22 @@ def _protected(session: Session) -> int:
             recorded_by="w",
         )
     )
+    arrival = Arrival(
+        person_id=person.id,
+        arrived_at=AT,
+        from_province="44",
+        from_place="Dongguan, her sister's",
+        jurisdiction_code=HOME,
+        migrant_worker=True,
+        employer="Site 7",
+        note="came with her son",
+        recorded_by="w",
+    )
+    session.add(arrival)
+    session.flush()
+    session.add(
+        ArrivalFollowUp(arrival_id=arrival.id, at=AT, outcome="reminded", note="at her sister's", recorded_by="w")
+    )
     session.flush()
     return person.id
 
@@ -98,6 +115,8 @@ def test_the_export_carries_the_protection_records(sessions: sessionmaker[Sessio
     assert export["needs"][0]["hotline"][0]["summary"] == "her son called"
     assert export["infections"][0]["severities"] == [] and export["infections"][0]["stays"] == []
     assert export["supply_requests"] == [] and export["supply_dispensations"] == []
+    assert export["arrivals"][0]["employer"] == "Site 7" and export["arrivals"][0]["follow_ups"][0]["note"]
+    assert export["institution_memberships"] == []
 
 
 def test_anonymising_blanks_their_words_and_keeps_the_facts(
@@ -118,3 +137,7 @@ def test_anonymising_blanks_their_words_and_keeps_the_facts(
         assert (need.address, need.detail, need.done_note) == ("", None, None) and need.kind == "medicine"
         call = session.scalars(select(HotlineRecord)).one()
         assert (call.caller_phone, call.summary) == ("", "")
+        arrival = session.scalars(select(Arrival)).one()
+        assert (arrival.from_place, arrival.employer, arrival.note) == (None, None, None)
+        assert arrival.from_province == "44"  # the fact stays
+        assert session.scalars(select(ArrivalFollowUp.note)).one() is None

@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 from fangkong.services.access import Actor, Permission
 from fangkong.services.appeals.models import Ticket
 from fangkong.services.areas.models import SpilloverCandidate
+from fangkong.services.arrivals.models import Arrival, ArrivalFollowUp
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.audit.service import record
 from fangkong.services.care.models import CareStay, InfectionSeverity
 from fangkong.services.closure_services.models import ClosureNeed, HotlineRecord, NeedEscalation
 from fangkong.services.health_codes.models import HealthCode, HealthCodeChange
 from fangkong.services.infections.models import Infection, RePositive
-from fangkong.services.key_populations.models import KeyPerson, KeyPersonCheck
+from fangkong.services.key_populations.models import InstitutionMember, KeyPerson, KeyPersonCheck
 from fangkong.services.lab.models import LabResult, Retest, Sample, SampleMember, TemporaryControl
 from fangkong.services.orders.models import ManagementOrder, OrderEvent, Sampling
 from fangkong.services.persons.models import AddressChange
@@ -51,9 +52,11 @@ def _rows(session: Session, stmt: Any) -> list[dict[str, Any]]:
 
 def _protection(session: Session, person_id: int) -> dict[str, Any]:
     """The records of measures 11 to 17 about the person: doses and outreach, the key-population registry and its
-    checks, needs during closure with their escalations and hotline calls, medicine requests and dispensations."""
+    checks, needs during closure with their escalations and hotline calls, medicine requests and dispensations, the
+    homes they live or work in, and their arrivals from other provinces with the follow-ups."""
     keys = session.scalars(select(KeyPerson).where(KeyPerson.person_id == person_id).order_by(KeyPerson.id))
     needs = session.scalars(select(ClosureNeed).where(ClosureNeed.person_id == person_id).order_by(ClosureNeed.id))
+    arrivals = session.scalars(select(Arrival).where(Arrival.person_id == person_id).order_by(Arrival.id))
 
     def of(model: Any, column: Any, key: int) -> list[dict[str, Any]]:
         return _rows(session, select(model).where(column == key).order_by(model.id))
@@ -74,6 +77,10 @@ def _protection(session: Session, person_id: int) -> dict[str, Any]:
         ],
         "supply_requests": of(SupplyRequest, SupplyRequest.person_id, person_id),
         "supply_dispensations": of(SupplyMovement, SupplyMovement.person_id, person_id),
+        "institution_memberships": of(InstitutionMember, InstitutionMember.person_id, person_id),
+        "arrivals": [
+            {**row(a), "follow_ups": of(ArrivalFollowUp, ArrivalFollowUp.arrival_id, a.id)} for a in list(arrivals)
+        ],
     }
 
 

@@ -20,6 +20,7 @@ from fangkong.policy import Policy, repealed
 from fangkong.policy.terms import NeedStatus
 from fangkong.services.access import Actor, Permission
 from fangkong.services.appeals.models import Ticket, TicketStatus
+from fangkong.services.arrivals.models import Arrival, ArrivalFollowUp
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day
 from fangkong.services.closure_services.models import ClosureNeed, HotlineRecord
@@ -228,6 +229,10 @@ def anonymise_person(session: Session, person: Person, *, today: date) -> None:
         update(HotlineRecord).where(HotlineRecord.need_id.in_(need_ids)).values(caller_phone="", summary="")
     )
     session.execute(update(SupplyMovement).where(SupplyMovement.person_id == pid).values(note=None))
+    # measure 15: the landing check — where they came from and who employs them may name them; the days stay
+    arrival_ids = select(Arrival.id).where(Arrival.person_id == pid).scalar_subquery()
+    session.execute(update(Arrival).where(Arrival.person_id == pid).values(from_place=None, employer=None, note=None))
+    session.execute(update(ArrivalFollowUp).where(ArrivalFollowUp.arrival_id.in_(arrival_ids)).values(note=None))
     # the staff's own words on their orders (why placed, released, cancelled) may name them or others; the rules'
     # reasons and citations stay
     session.execute(update(ManagementOrder).where(ManagementOrder.person_id == pid).values(status_reason=None))
