@@ -120,3 +120,16 @@ def test_the_page_is_audited(client: TestClient, url: str) -> None:
         ).all()
     engine.dispose()
     assert entries and all(e.detail.get("persons") for e in entries)
+
+
+def test_the_work_list_shows_todays_landing_checks(client: TestClient) -> None:
+    """The community worker's day (measure 15): the landing checks sit on the work list beside tests and needs, each
+    leading to its follow-up form."""
+    page = client.get("/worklists").text
+    section = page[page.index('id="landing_checks"') :]
+    assert "刘春燕" in section and "陈大勇" in section and "黄建国" not in section
+    assert 'href="/arrivals#today-' in section
+    en = client.get("/worklists?lang=en").text
+    assert "Today's list" in en and "Missed" in en
+    past = client.get("/worklists?on=2022-11-15").text
+    assert 'id="landing_checks"' not in past

@@ -20,6 +20,7 @@ from fangkong.api.deps import Rules
 from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, InvalidInput, NotFound, http_status
 from fangkong.services.access import Actor
+from fangkong.services.arrivals.service import work_list as arrivals_due
 from fangkong.services.audit.reads import read_of
 from fangkong.services.calendar import local_time
 from fangkong.services.infection_follow_up import release_order
@@ -32,11 +33,14 @@ from fangkong.web.pages import CurrentActor, Db, _lang, day_param, error_page, n
 router = APIRouter(include_in_schema=False)
 
 
-def _audited(session: Session, actor: Actor, wl: WorkList, kind: str, **detail: Any) -> None:
+def _audited(
+    session: Session, actor: Actor, wl: WorkList, kind: str, *, also: list[int] | None = None, **detail: Any
+) -> None:
     """One audit entry for the day's lists as shown or exported: everyone on any of them (issue 17)."""
     persons = [r.person_id for rows in (wl.tests_due, wl.phase_changes, wl.releases, wl.overdue_tests) for r in rows]
     persons += [r.person_id for r in wl.retests_due]
     persons += [n.person_id for n in wl.needs_open]
+    persons += also or []
     on = {"on": wl.on.isoformat(), **detail}
     read_of(session, actor, kind, persons, entity_id=wl.jurisdiction_code, detail=on)
 
@@ -62,9 +66,11 @@ def _page(
         place = get_jurisdiction(session, wl.jurisdiction_code).name
         # the communities to pick from, by name (a worker's own is the only one)
         communities = {c: n for c, n in place_names(session, actor).items() if "·" not in n}
+        # today's landing checks (measure 15): arrivals still due the test, or missed and to be reminded
+        landing = arrivals_due(session, actor, now=now) if now is not None else []
     except FangkongError as exc:
         return error_page(request, actor, exc)
-    _audited(session, actor, wl, "worklist")
+    _audited(session, actor, wl, "worklist", also=[s.arrival.person_id for s in landing])
     return render(
         request,
         "worklists.html",
@@ -78,6 +84,7 @@ def _page(
         jurisdiction_code=jurisdiction_code or "",
         sections=SECTIONS,
         communities=communities,
+        landing=landing,
         problem=problem,
         notice=notice,
     )
