@@ -130,6 +130,6 @@ def test_the_work_list_shows_todays_landing_checks(client: TestClient) -> None:
     assert "刘春燕" in section and "陈大勇" in section and "黄建国" not in section
     assert 'href="/arrivals#today-' in section
     en = client.get("/worklists?lang=en").text
-    assert "Today's list" in en and "Missed" in en
+    assert "Today&#39;s list" in en and "Missed" in en
     past = client.get("/worklists?on=2022-11-15").text
     assert 'id="landing_checks"' not in past
