@@ -19,7 +19,7 @@ from fangkong.services.warning_alerts.models import WarningAlert
 router = APIRouter(prefix="/api", tags=["early warning"])
 
 
-class AlertRead(BaseModel):
+class WarningAlertRead(BaseModel):
     """An alert: the jurisdiction and day, why (several channels, or one strong), the alarms that raised it, the
     verification deadline and whether it has passed, who verifies it and what came of it."""
 
@@ -43,8 +43,8 @@ class AlertRead(BaseModel):
     infection_ids: list[int]
 
 
-def read(alert: WarningAlert, now: datetime) -> AlertRead:
-    return AlertRead(
+def read(alert: WarningAlert, now: datetime) -> WarningAlertRead:
+    return WarningAlertRead(
         id=alert.id,
         jurisdiction_code=alert.jurisdiction_code,
         raised_on=alert.raised_on,
@@ -66,7 +66,7 @@ def read(alert: WarningAlert, now: datetime) -> AlertRead:
     )
 
 
-@router.get("/warning-alerts", response_model=Page[AlertRead])
+@router.get("/warning-alerts", response_model=Page[WarningAlertRead])
 def alert_list(
     session: DbSession,
     actor: CurrentActor,
@@ -77,7 +77,7 @@ def alert_list(
     status: Annotated[str | None, Query(description="open, assigned, confirmed or false_alarm")] = None,
     kind: Annotated[str | None, Query(description="multi_channel or strong_signal")] = None,
     overdue: Annotated[bool | None, Query(description="only those past their verification deadline")] = None,
-) -> Page[AlertRead]:
+) -> Page[WarningAlertRead]:
     """Alerts of your jurisdiction, the earliest verification deadline first among those open."""
     rows, total = alerts.list_alerts(
         session,
@@ -93,20 +93,24 @@ def alert_list(
     return Page(items=[read(a, now) for a in rows], total=total, offset=offset, limit=limit)
 
 
-@router.get("/warning-alerts/{alert_id}", response_model=AlertRead)
-def alert(alert_id: StoreId, session: DbSession, actor: CurrentActor, now: Now) -> AlertRead:
+@router.get("/warning-alerts/{alert_id}", response_model=WarningAlertRead)
+def alert(alert_id: StoreId, session: DbSession, actor: CurrentActor, now: Now) -> WarningAlertRead:
     """One alert (the read names the persons of the infections it links)."""
     return read(alerts.read_alert(session, actor, alert_id), now)
 
 
-@router.post("/warning-alerts/{alert_id}/assign", response_model=AlertRead)
-def assign(alert_id: StoreId, body: alerts.AlertAssign, session: DbSession, actor: CurrentActor, now: Now) -> AlertRead:
+@router.post("/warning-alerts/{alert_id}/assign", response_model=WarningAlertRead)
+def assign(
+    alert_id: StoreId, body: alerts.AlertAssign, session: DbSession, actor: CurrentActor, now: Now
+) -> WarningAlertRead:
     """Give the verification to a worker whose jurisdiction covers the alert's."""
     return read(alerts.assign_alert(session, actor, alert_id, body, now=now), now)
 
 
-@router.post("/warning-alerts/{alert_id}/verify", response_model=AlertRead)
-def verify(alert_id: StoreId, body: alerts.AlertVerify, session: DbSession, actor: CurrentActor, now: Now) -> AlertRead:
+@router.post("/warning-alerts/{alert_id}/verify", response_model=WarningAlertRead)
+def verify(
+    alert_id: StoreId, body: alerts.AlertVerify, session: DbSession, actor: CurrentActor, now: Now
+) -> WarningAlertRead:
     """Close the alert: a confirmed cluster, linked to the infections it led to, or a false alarm."""
     return read(alerts.verify_alert(session, actor, alert_id, body, now=now), now)
 
@@ -128,7 +132,7 @@ class RunRead(BaseModel):
     method: str
     judged: int
     alarms: int
-    raised: list[AlertRead]
+    raised: list[WarningAlertRead]
     already: int
     gaps: list[tuple[str, str]]
     short: list[tuple[str, str]]

@@ -62,8 +62,10 @@ AUDIT_ENTITIES = (
     # arrivals from other provinces, the landing check and the four earlies (measure 15)
     "arrivals",
     "four_earlies",
-    # early-warning signals re-derived from the store (measure 15)
+    # early-warning signals re-derived from the store, and the alerts raised from them (measure 15)
     "signals",
+    "warning_alert",
+    "warning_alerts",
 )
 AUDIT_SORTS = ("at", "-at")
 
