@@ -15,8 +15,9 @@ from fangkong.cli.common import (
     ImportFile,
     StaffUser,
     console,
-    file_format,
+    import_as,
     reports_errors,
+    say_imported,
     sessions_on,
     staff_actor,
 )
@@ -49,22 +50,16 @@ def import_file(path: ImportFile, username: StaffUser, fmt: FormatOption = None,
     """Import arrivals: `document_number, arrived_at, from_province` (two digits of GB/T 2260) and optionally
     `from_place, jurisdiction_code, migrant_worker, employer, note`. All or nothing; a second import of the same file
     changes nothing; an arrival already recorded is left as it is."""
-    url = database_url(db)
-    upgrade(url)
-    chosen = file_format(fmt, path)
-    now = system_clock()
-    with unit_of_work(sessions_on(url, today=local_day(now))) as session:
-        summary = import_arrivals(
-            session, staff_actor(session, username), path.read_bytes(), chosen, now=now, filename=path.name
-        )
-    if summary.already_imported:
-        console.print(f"already imported as import {summary.import_id}: nothing changed", highlight=False)
-    else:
-        already = summary.outcomes.get("already_recorded", 0)
-        console.print(
-            f"import {summary.import_id}: {summary.rows} rows, {summary.added} new, {already} already recorded",
-            highlight=False,
-        )
+    summary = import_as(
+        path,
+        username,
+        fmt,
+        db,
+        lambda session, actor, data, chosen, now: import_arrivals(
+            session, actor, data, chosen, now=now, filename=path.name
+        ),
+    )
+    say_imported(summary, also=f", {summary.outcomes.get('already_recorded', 0)} already recorded")
 
 
 @arrivals_app.command("due")

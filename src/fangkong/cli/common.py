@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Literal, ParamSpec, TypeVar
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fangkong.errors import FangkongError, InvalidInput, RowError
 from fangkong.policy import Policy, PolicyAt
 from fangkong.services.access import Actor
+from fangkong.services.file_imports.batches import ImportSummary
 
 console = Console()
 errors = Console(stderr=True)
@@ -95,3 +96,32 @@ def file_format(fmt: str | None, path: Path) -> Literal["csv", "json"]:
     if fmt is not None:
         raise InvalidInput("--format", f"{fmt!r} is not one of csv, json")
     return format_of(path.name)
+
+
+# An import run by a command: (session, the staff actor, the file's bytes, its format, the instant) -> its summary.
+Importer = Callable[[Session, Actor, bytes, Literal["csv", "json"], datetime], ImportSummary]
+
+
+def import_as(path: Path, username: str, fmt: str | None, db: str | None, run: Importer) -> ImportSummary:
+    """Run one file import as a staff account on the store (migrated first), all in one unit of work, on the day
+    of the real clock; the import's own summary."""
+    from fangkong.services.calendar import local_day, system_clock
+    from fangkong.services.settings import database_url
+    from fangkong.services.store import unit_of_work, upgrade
+
+    url = database_url(db)
+    upgrade(url)
+    chosen = file_format(fmt, path)
+    now = system_clock()
+    with unit_of_work(sessions_on(url, today=local_day(now))) as session:
+        return run(session, staff_actor(session, username), path.read_bytes(), chosen, now)
+
+
+def say_imported(summary: ImportSummary, *, added: str = "new", also: str = "") -> None:
+    """What an import did, in one line: already imported (nothing changed), or its rows and what it added."""
+    if summary.already_imported:
+        console.print(f"already imported as import {summary.import_id}: nothing changed", highlight=False)
+    else:
+        console.print(
+            f"import {summary.import_id}: {summary.rows} rows, {summary.added} {added}{also}", highlight=False
+        )

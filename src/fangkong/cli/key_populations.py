@@ -11,17 +11,12 @@ from fangkong.cli.common import (
     FormatOption,
     ImportFile,
     StaffUser,
-    console,
-    file_format,
+    import_as,
     reports_errors,
-    sessions_on,
-    staff_actor,
+    say_imported,
 )
 from fangkong.cli.store import Db
-from fangkong.services.calendar import local_day, system_clock
 from fangkong.services.key_populations.imports import import_entries, import_members
-from fangkong.services.settings import database_url
-from fangkong.services.store import unit_of_work, upgrade
 
 keypop_app = typer.Typer(help="The key-population registry (measure 14).", no_args_is_help=True)
 
@@ -37,21 +32,16 @@ def import_file(
     """Import registry entries: `document_number, kinds` (kinds separated by `;`) and optionally `vaccination_status,
     checker, note`. A person already on the registry is updated and graded again. All or nothing; a second import of
     the same file changes nothing; a resident ID that fails its check digit refuses the file naming the row."""
-    url = database_url(db)
-    upgrade(url)
-    chosen = file_format(fmt, path)
-    now = system_clock()
-    with unit_of_work(sessions_on(url, today=local_day(now))) as session:
-        summary = import_entries(
-            session, staff_actor(session, username), path.read_bytes(), chosen, now=now, filename=path.name
-        )
-    if summary.already_imported:
-        console.print(f"already imported as import {summary.import_id}: nothing changed", highlight=False)
-    else:
-        updated = summary.outcomes.get("updated", 0)
-        console.print(
-            f"import {summary.import_id}: {summary.rows} rows, {summary.added} new, {updated} updated", highlight=False
-        )
+    summary = import_as(
+        path,
+        username,
+        fmt,
+        db,
+        lambda session, actor, data, chosen, now: import_entries(
+            session, actor, data, chosen, now=now, filename=path.name
+        ),
+    )
+    say_imported(summary, also=f", {summary.outcomes.get('updated', 0)} updated")
 
 
 @keypop_app.command("import-members")
@@ -65,15 +55,13 @@ def import_members_file(
     """Import the residents and staff of key institutions: `institution` (its name), `document_number`, `role`
     (resident or staff), `started_on` and optionally `ended_on`. An infection recorded for a current member raises the
     institution's alert by itself. All or nothing; a second import of the same file changes nothing."""
-    url = database_url(db)
-    upgrade(url)
-    chosen = file_format(fmt, path)
-    now = system_clock()
-    with unit_of_work(sessions_on(url, today=local_day(now))) as session:
-        summary = import_members(
-            session, staff_actor(session, username), path.read_bytes(), chosen, now=now, filename=path.name
-        )
-    if summary.already_imported:
-        console.print(f"already imported as import {summary.import_id}: nothing changed", highlight=False)
-    else:
-        console.print(f"import {summary.import_id}: {summary.rows} rows, {summary.added} members", highlight=False)
+    summary = import_as(
+        path,
+        username,
+        fmt,
+        db,
+        lambda session, actor, data, chosen, now: import_members(
+            session, actor, data, chosen, now=now, filename=path.name
+        ),
+    )
+    say_imported(summary, added="members")

@@ -14,9 +14,10 @@ from fangkong.cli.common import (
     ImportFile,
     StaffUser,
     console,
-    file_format,
+    import_as,
     parse_date,
     reports_errors,
+    say_imported,
     sessions_on,
     staff_actor,
 )
@@ -35,18 +36,16 @@ signals_app = typer.Typer(help="Early-warning signals: daily counts per channel 
 def import_file(path: ImportFile, username: StaffUser, fmt: FormatOption = None, db: Db = None) -> None:
     """Import daily counts: jurisdiction, channel, date, count and, for nucleic_acid_positivity, tests. All rows or
     none."""
-    url = database_url(db)
-    upgrade(url)
-    chosen = file_format(fmt, path)
-    today = local_day(system_clock())
-    with unit_of_work(sessions_on(url, today=today)) as session:
-        summary = import_signals(
-            session, staff_actor(session, username), path.read_bytes(), chosen, today=today, filename=path.name
-        )
-    if summary.already_imported:
-        console.print(f"already imported as import {summary.import_id}: nothing changed", highlight=False)
-    else:
-        console.print(f"import {summary.import_id}: {summary.rows} rows, {summary.added} new", highlight=False)
+    summary = import_as(
+        path,
+        username,
+        fmt,
+        db,
+        lambda session, actor, data, chosen, now: import_signals(
+            session, actor, data, chosen, today=local_day(now), filename=path.name
+        ),
+    )
+    say_imported(summary)
 
 
 @signals_app.command("derive")

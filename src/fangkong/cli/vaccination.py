@@ -16,8 +16,9 @@ from fangkong.cli.common import (
     ImportFile,
     StaffUser,
     console,
-    file_format,
+    import_as,
     reports_errors,
+    say_imported,
     sessions_on,
     staff_actor,
 )
@@ -45,24 +46,16 @@ def import_file(
 ) -> None:
     """Import doses: document_number, product, dose_number, given_on and optionally document_type (resident_id when
     left out: its check character is verified), manufacturer, site, lot. All rows or none."""
-    url = database_url(db)
-    upgrade(url)
-    chosen = file_format(fmt, path)
-    today = local_day(system_clock())
-    with unit_of_work(sessions_on(url, today=today)) as session:
-        summary = import_doses(
-            session,
-            staff_actor(session, username),
-            path.read_bytes(),
-            chosen,
-            today=today,
-            policy=load_policy(),
-            filename=path.name,
-        )
-    if summary.already_imported:
-        console.print(f"already imported as import {summary.import_id}: nothing changed", highlight=False)
-    else:
-        console.print(f"import {summary.import_id}: {summary.rows} rows, {summary.added} new", highlight=False)
+    summary = import_as(
+        path,
+        username,
+        fmt,
+        db,
+        lambda session, actor, data, chosen, now: import_doses(
+            session, actor, data, chosen, today=local_day(now), policy=load_policy(), filename=path.name
+        ),
+    )
+    say_imported(summary)
 
 
 @vaccination_app.command("status")
