@@ -18,6 +18,7 @@ from fangkong.web import (
     closure_pages,
     command_pages,
     csrf,
+    export_pages,
     forms,
     four_earlies_pages,
     infection_pages,
@@ -71,5 +72,7 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(key_populations_pages.router, dependencies=checked)
     app.include_router(vaccination_pages.router, dependencies=checked)
     app.include_router(signals_pages.router, dependencies=checked)
+    # ---- issue 16 A: the infections', contacts' and risk areas' exports ----
+    app.include_router(export_pages.router, dependencies=checked)
     pages.install(app)
     return app

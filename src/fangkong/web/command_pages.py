@@ -513,6 +513,8 @@ def risk_areas(
         levels=LEVELS,
         sorts=list(AREA_SORTS),
         link=list_link("/risk-areas", {**filters, "offset": offset}),
+        csv_url=list_link("/risk-areas.csv", {k: v for k, v in filters.items() if k != "limit"})(),
+        xlsx_url=list_link("/risk-areas.xlsx", {k: v for k, v in filters.items() if k != "limit"})(),
     )
 
 
