@@ -399,6 +399,7 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/infections.{fmt}"): Reads("command", "/infections.csv"),
     ("GET", "/contacts.{fmt}"): Reads("command", "/contacts.xlsx"),
     ("GET", "/risk-areas.{fmt}"): AGGREGATE,
+    ("POST", "/persons/{person_id}/sampled"): CHANGE,
 }
 
 

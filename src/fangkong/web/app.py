@@ -29,6 +29,7 @@ from fangkong.web import (
     policy_pages,
     retention_pages,
     risk_area_pages,
+    sample_pages,
     signals_pages,
     supplies_pages,
     trend_pages,
@@ -74,5 +75,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(signals_pages.router, dependencies=checked)
     # ---- issue 16 A: the infections', contacts' and risk areas' exports ----
     app.include_router(export_pages.router, dependencies=checked)
+    app.include_router(sample_pages.router, dependencies=checked)
     pages.install(app)
     return app
