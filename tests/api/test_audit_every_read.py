@@ -395,6 +395,11 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/infections/{infection_id}/admit"): CHANGE,
     ("GET", "/capacity"): AGGREGATE,
     ("GET", "/capacity/data.json"): AGGREGATE,
+    # ---- issue 16 A: the exports of the infections, the close-contact proposals and the risk areas ----
+    ("GET", "/infections.{fmt}"): Reads("command", "/infections.csv"),
+    ("GET", "/contacts.{fmt}"): Reads("command", "/contacts.xlsx"),
+    ("GET", "/risk-areas.{fmt}"): AGGREGATE,
+    ("POST", "/persons/{person_id}/sampled"): CHANGE,
 }
 
 

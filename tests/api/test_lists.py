@@ -315,3 +315,21 @@ def test_people_are_found_by_phone_and_sorted_on_the_server(api: Api, people: li
     assert shown == sorted(shown, reverse=True) and len(shown) == 9
     r = api.client.get("/api/persons", params={"sort": "phone"}, headers=api.as_("epi"))
     assert r.status_code == 422 and r.json()["error"]["field"] == "sort"
+
+
+def test_work_lists_are_searched_and_sorted_on_the_server(api: Api, people: list[dict[str, Any]]) -> None:
+    # issue 16: the day's lists take a name or address search and a sort, as the other lists do
+    for p in people[:7]:
+        place(api, p["id"])
+    names = [
+        t["person_name"] for t in get(api, "worker_a", "/api/worklists", on="2022-11-14", sort="name")["tests_due"]
+    ]
+    assert names == sorted(names) and len(names) == 7
+    back = get(api, "worker_a", "/api/worklists", on="2022-11-14", sort="-name")["tests_due"]
+    assert [t["person_name"] for t in back] == names[::-1]
+    found = get(api, "worker_a", "/api/worklists", on="2022-11-14", q="wang 3")
+    assert [t["person_name"] for t in found["tests_due"]] == ["Wang 3"] and found["totals"]["tests_due"] == 1
+    first = get(api, "worker_a", "/api/worklists", on="2022-11-14", sort="-name", limit=2)
+    assert [t["person_name"] for t in first["tests_due"]] == names[::-1][:2]
+    r = api.client.get("/api/worklists", params={"sort": "phone"}, headers=api.as_("worker_a"))
+    assert r.status_code == 422 and error(r)["field"] == "sort", r.text

@@ -159,6 +159,10 @@ def worklist(
     category: Annotated[str | None, Query(description="only orders of this category")] = None,
     where: Annotated[str | None, Query(description="tests due at a centralized_site or on a home_visit")] = None,
     overdue_days: Annotated[int, Query(ge=0, le=60, description="how far back overdue tests are listed")] = 7,
+    q: Annotated[str | None, Query(max_length=100, description="only people whose name or address holds this")] = None,
+    sort: Annotated[
+        str, Query(max_length=20, description="address, name, category or place; a leading - reverses it")
+    ] = "address",
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> WorkList:
@@ -174,7 +178,7 @@ def worklist(
         overdue_days=overdue_days,
         now=now if (on or today) == today else None,
     )
-    answered = day.page(offset, limit)
+    answered = day.arranged(sort=sort, q=q).page(offset, limit)
     record(
         session,
         actor,
@@ -185,6 +189,8 @@ def worklist(
             "on": day.on.isoformat(),
             "category": category,
             "where": where,
+            "q": q,
+            "sort": sort,
             **named(i.person_id for i in _everyone(answered)),
         },
     )

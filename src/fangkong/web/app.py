@@ -18,6 +18,7 @@ from fangkong.web import (
     closure_pages,
     command_pages,
     csrf,
+    export_pages,
     forms,
     four_earlies_pages,
     infection_pages,
@@ -28,6 +29,7 @@ from fangkong.web import (
     policy_pages,
     retention_pages,
     risk_area_pages,
+    sample_pages,
     signals_pages,
     supplies_pages,
     trend_pages,
@@ -71,5 +73,8 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(key_populations_pages.router, dependencies=checked)
     app.include_router(vaccination_pages.router, dependencies=checked)
     app.include_router(signals_pages.router, dependencies=checked)
+    # ---- issue 16 A: the infections', contacts' and risk areas' exports ----
+    app.include_router(export_pages.router, dependencies=checked)
+    app.include_router(sample_pages.router, dependencies=checked)
     pages.install(app)
     return app

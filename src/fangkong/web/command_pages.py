@@ -34,6 +34,7 @@ from fangkong.services.orders.service import stored_plan
 from fangkong.services.orders.transitions import PlanChange, TransitionPreview, apply_transition, preview_transition
 from fangkong.services.overreach.models import FindingKind
 from fangkong.services.overreach.service import FINDING_SORTS, list_findings, report
+from fangkong.services.paging import MAX_LIMIT
 from fangkong.services.persons.service import listed_names
 from fangkong.services.tracing.timeliness import timeliness_report
 from fangkong.web.pages import CurrentActor, Db, day_param, error_page, list_link, now_of, render, today_of
@@ -456,11 +457,19 @@ def risk_areas(
     county: str = "",
     sort: str = "-delineated_on",
     offset: int = 0,
+    limit: int = PAGE,
 ) -> HTMLResponse:
     """The risk areas by name, level, delineation day and clock: the days without a new infection, and the day
     the area lowers under the rules in force (measure 4: a high-risk area with no new infection for 5 days
     becomes low-risk); each opens the area's page with its history."""
-    filters = {"level": level, "status": status, "county": county, "sort": sort}
+    # the page size travels with the filters only when it is not the default (issue 16: sort, filter, page)
+    filters = {
+        "level": level,
+        "status": status,
+        "county": county,
+        "sort": sort,
+        "limit": "" if limit == PAGE else limit,
+    }
     today = today_of(request)
     problem = None
     code = 200
@@ -477,7 +486,7 @@ def risk_areas(
             jurisdiction_code=county or None,
             sort=sort,
             offset=max(offset, 0),
-            limit=PAGE,
+            limit=limit,
         )
     except Forbidden as exc:
         return error_page(request, actor, exc)
@@ -494,7 +503,7 @@ def risk_areas(
         rows=rows,
         total=total,
         offset=offset,
-        page=PAGE,
+        page=limit if 1 <= limit <= MAX_LIMIT else PAGE,
         filters=filters,
         problem=problem,
         clocks=clocks,
@@ -504,6 +513,8 @@ def risk_areas(
         levels=LEVELS,
         sorts=list(AREA_SORTS),
         link=list_link("/risk-areas", {**filters, "offset": offset}),
+        csv_url=list_link("/risk-areas.csv", {k: v for k, v in filters.items() if k != "limit"})(),
+        xlsx_url=list_link("/risk-areas.xlsx", {k: v for k, v in filters.items() if k != "limit"})(),
     )
 
 

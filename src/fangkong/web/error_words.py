@@ -508,6 +508,10 @@ ERRORS: dict[str, str] = {
         "回溯年数仅用于往年同期回归法；EARS 方法使用基线天数"
     ),
     "{}: at least 1 past year": "{0}：至少回溯 1 年",
+    # ---- issue 16 A: the lists' exports and one test recorded by hand ----
+    "{} is not one of yes, no": "{0} 不是可选值之一（是、否）",
+    "say the day the sample was taken": "请填写采样日期",
+    "{} is not a test of {}": "{0} 不是 {1} 的检测",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".

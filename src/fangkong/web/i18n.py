@@ -316,6 +316,8 @@ def _gather() -> None:
         words_vaccination,
         words_visits,
         words_warning_alerts,
+        # ---- issue 16 A: list gaps (work list, exports, one test by hand) ----
+        words_worklists,
     )
 
     for part in (
@@ -337,6 +339,8 @@ def _gather() -> None:
         words_vaccination,
         words_visits,
         words_warning_alerts,
+        # ---- issue 16 A: list gaps (work list, exports, one test by hand) ----
+        words_worklists,
     ):
         for key, entry in part.WORDS.items():
             if key in MESSAGES:

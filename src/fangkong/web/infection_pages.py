@@ -110,6 +110,8 @@ def infections(
         places=FOUND_IN,
         sorts=list(INFECTION_SORTS),
         link=link,
+        csv_url=list_link("/infections.csv", filters)(),
+        xlsx_url=list_link("/infections.xlsx", filters)(),
     )
 
 
@@ -267,4 +269,6 @@ def contacts(
         statuses=[s.value for s in CandidateStatus],
         problem=problem,
         link=link,
+        csv_url=list_link("/contacts.csv", {"status": status})(),
+        xlsx_url=list_link("/contacts.xlsx", {"status": status})(),
     )

@@ -174,8 +174,11 @@ async def person_submit(request: Request, session: Db, actor: CurrentActor) -> R
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
-def person_page(request: Request, session: Db, actor: CurrentActor, policy: Rules, person_id: int) -> HTMLResponse:
-    return _person(request, session, actor, policy, person_id)
+def person_page(
+    request: Request, session: Db, actor: CurrentActor, policy: Rules, person_id: int, sampled: str = ""
+) -> HTMLResponse:
+    # `sampled`: the day of a test just recorded from this page (web/sample_pages.py), said back to the worker
+    return _person(request, session, actor, policy, person_id, sampled=sampled)
 
 
 def _person(
@@ -187,6 +190,8 @@ def _person(
     *,
     problem: dict[str, Any] | None = None,
     vaccination_problem: dict[str, Any] | None = None,
+    sample_problem: dict[str, Any] | None = None,
+    sampled: str = "",
     status: int = 200,
 ) -> HTMLResponse:
     today = today_of(request)
@@ -213,6 +218,8 @@ def _person(
         jurisdiction=place.name if place else overview.person.jurisdiction_code,
         problem=problem,
         vaccination=vaccination,  # measure 12: doses, status and the form (vaccination_pages)
+        sample_problem=sample_problem,  # one test recorded by hand, refused (sample_pages)
+        sampled=sampled,
     )
 
 

@@ -7,6 +7,7 @@ What community workers and isolation-site managers open each morning, for one da
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -88,6 +89,8 @@ class NeedDue(BaseModel):
 
 
 SECTIONS = ("tests_due", "phase_changes", "releases", "overdue_tests", "retests_due", "needs_open")
+# the keys a day's lists are sorted by (a leading "-" reverses): the rows' own fields, blank where a list has none
+WORKLIST_SORTS = {"address": "address", "name": "person_name", "category": "category", "place": "jurisdiction_code"}
 
 
 class WorkList(BaseModel):
@@ -104,6 +107,22 @@ class WorkList(BaseModel):
     totals: dict[str, int] = {}
     offset: int = 0
     limit: int | None = None
+
+    def arranged(self, *, sort: str = "address", q: str | None = None) -> WorkList:
+        """Every list kept to the people whose name or address holds `q` (any case), and sorted by `sort`
+        (`WORKLIST_SORTS`, a leading "-" reverses it; ties keep the lists' own order: place, address, order)."""
+        key = sort.removeprefix("-")
+        if key not in WORKLIST_SORTS:
+            raise InvalidInput("sort", f"{sort!r} is not one of {', '.join(WORKLIST_SORTS)} (a leading - reverses it)")
+        field = WORKLIST_SORTS[key]
+        needle = (q or "").strip().casefold()
+
+        def kept(rows: list[Any]) -> list[Any]:
+            if needle:
+                rows = [r for r in rows if needle in r.person_name.casefold() or needle in r.address.casefold()]
+            return sorted(rows, key=lambda r: str(getattr(r, field, "") or ""), reverse=sort.startswith("-"))
+
+        return self.model_copy(update={name: kept(getattr(self, name)) for name in SECTIONS})
 
     def page(self, offset: int, limit: int) -> WorkList:
         if offset < 0:

@@ -1,0 +1,13 @@
+"""The console's words for the lists' last gaps (issue 16): the work list's search, sort and pages, the exports of
+the infections, contacts and risk areas, and one test recorded by hand; Simplified Chinese and English."""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    # ---- the work list (/worklists) ----
+    "wl_search": {"zh": "姓名或地址", "en": "Name or address contains"},
+    # ---- one test recorded by hand (the person page) ----
+    "sample_day": {"zh": "采样日期", "en": "Day the sample was taken"},
+    "sample_record": {"zh": "记录一次采样", "en": "Record this test"},
+    "sample_recorded": {"zh": "已记录 {day} 的采样", "en": "Sample of {day} recorded"},
+}
