@@ -97,3 +97,42 @@ def test_run_command_smoke(tmp_path: Path) -> None:
         proc.terminate()
         proc.communicate(timeout=10)  # also closes the pipe
     assert (tmp_path / "fangkong.sqlite3").exists()
+
+
+# ---- i16b: the README's table of who does what in the console ----
+def _role_table() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Who does what in the console", 1)[1].split("\n## ", 1)[0]
+    return "\n".join(line for line in section.splitlines() if line.startswith("|"))
+
+
+def test_readme_s_role_table_lists_every_page_of_every_role_s_menu(tmp_path: Path) -> None:
+    """Every role (the administrator and the isolation-site manager too) has a row in README's table, and every
+    page of its console menu is named there as `/path` (issue 16)."""
+    from tests.web.helpers import add_admin, add_site_manager, console, demo_store, sign_in
+    from tests.web.test_every_page_in_words import nav_pages
+
+    table = _role_table()
+    rows = {
+        "command": "command centre",
+        "epi": "epidemiologist",
+        "worker1": "community worker",
+        "supervisor": "supervisor",
+        "viewer": "viewer",
+        "lab": "lab",
+        "admin": "administrator",
+        "site": "isolation-site manager",
+    }
+    url = demo_store(tmp_path, persons=5)
+    add_admin(url)
+    add_site_manager(url)
+    missing: list[str] = []
+    with console(url, follow_redirects=True) as client:
+        for username, row in rows.items():
+            if not re.search(rf"^\| {re.escape(row)} \(", table, re.M):
+                missing.append(f"no row for the {row}")
+            sign_in(client, username)
+            menu = nav_pages(client)
+            assert menu, username
+            missing += [f"{username}'s {page}" for page in menu if f"`{page}`" not in table]
+    assert missing == []

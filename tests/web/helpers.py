@@ -85,3 +85,24 @@ def login(client: TestClient, username: str) -> None:
     client.cookies.clear()
     r = client.post("/login", data={"username": username, "password": DEMO_PASSWORD, "next": "/"})
     assert r.status_code in (200, 303), r.text
+
+
+# ---- i16b: every role, the isolation-site manager too ----
+SITE_PASSWORD = "harbour lantern meadow"  # the isolation-site manager the demo lacks (username `site`)
+
+
+def add_site_manager(url: str) -> None:
+    """An isolation-site manager of the demo county (username `site`), for the pages as that role sees them."""
+    with unit_of_work(session_factory(make_engine(url))) as session:
+        create_user(
+            session, None, username="site", password=SITE_PASSWORD, role="site_manager", jurisdiction_code=COUNTY
+        )
+
+
+def sign_in(client: TestClient, username: str) -> None:
+    """Log any role in, the administrator and site manager the tests add too, whether or not the client follows
+    redirects (any earlier login forgotten)."""
+    client.cookies.clear()
+    password = {"admin": ADMIN_PASSWORD, "site": SITE_PASSWORD}.get(username, DEMO_PASSWORD)
+    r = client.post("/login", data={"username": username, "password": password, "next": "/"})
+    assert r.status_code in (200, 303) and "/login" not in str(r.url), r.text

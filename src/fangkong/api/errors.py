@@ -222,6 +222,22 @@ def _malformed_json(exc: RequestValidationError) -> JSONResponse | None:
     return _body(422, f"malformed JSON at line {line}, column {column}: {reason}", "body")
 
 
+def validation_parts(exc: RequestValidationError) -> tuple[str, str | None]:
+    """The first problem of a request that did not validate: (its message, the field it names)."""
+    first = exc.errors()[0]
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+    return str(first.get("msg", "invalid")), ".".join(loc) or None
+
+
+def validation_body(exc: RequestValidationError) -> JSONResponse:
+    """A request that did not validate: the one error body naming the field (malformed JSON by line and column)."""
+    malformed = _malformed_json(exc)
+    if malformed is not None:
+        return malformed
+    message, field = validation_parts(exc)
+    return _body(422, message, field)
+
+
 def http_error_body(exc: StarletteHTTPException) -> JSONResponse:
     """An unknown address or a method a route does not take: the one error body, not the framework's."""
     message = {404: "no such address", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
@@ -242,12 +258,7 @@ def busy_body() -> JSONResponse:
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        malformed = _malformed_json(exc)
-        if malformed is not None:
-            return malformed
-        first = exc.errors()[0]
-        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
-        return _body(422, str(first.get("msg", "invalid")), ".".join(loc) or None)
+        return validation_body(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

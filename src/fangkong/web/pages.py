@@ -4,6 +4,7 @@ same scoping, masking and audit) as the API; nothing a role may not see is rende
 
 from __future__ import annotations
 
+import inspect
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -13,12 +14,21 @@ from urllib.parse import urlencode
 
 import sqlalchemy.exc
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fangkong.api.deps import DbSession, Rules, get_now, get_wall_now
-from fangkong.api.errors import BUSY_RETRY_AFTER, busy_body, error_parts, http_error_body, record_refused_read
+from fangkong.api.errors import (
+    BUSY_RETRY_AFTER,
+    busy_body,
+    error_parts,
+    http_error_body,
+    record_refused_read,
+    validation_body,
+    validation_parts,
+)
 from fangkong.api.routes_auth import client_address
 from fangkong.errors import (
     FangkongError,
@@ -40,9 +50,9 @@ from fangkong.services.sites.service import list_sites, occupancy
 from fangkong.services.trends import place_names
 from fangkong.services.users.service import actor_for_token, issue_token, revoke_token
 from fangkong.web import csrf
-from fangkong.web.error_words import field_words_in_page
+from fangkong.web.error_words import field_words, field_words_in_page
 from fangkong.web.i18n import DEFAULT, LANGUAGES, translate
-from fangkong.web.reason_words import said_in_page
+from fangkong.web.reason_words import said, said_in_page
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "fk_token"
@@ -139,6 +149,37 @@ def install(app: FastAPI) -> None:
             return http_error_body(exc)
         key = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "detail")
         return render(request, "error.html", status=exc.status_code, title=key, message=request.url.path)
+
+    api_refusal = app.exception_handlers[FangkongError]
+
+    @app.exception_handler(FangkongError)
+    async def _refused(request: Request, exc: FangkongError) -> Response:
+        """A refusal no console route caught (the lab opening `/contacts`): the API's body under /api and for a
+        console's data (`*.json`), a page in the reader's language elsewhere (issue 16), audited as the API's is."""
+        answered = api_refusal(request, exc)  # its audit too: a finding of over-reach, a refused read
+        body = await answered if inspect.isawaitable(answered) else answered
+        path = request.url.path
+        if path.startswith("/api") or path.endswith(".json"):
+            return body
+        status = http_status(exc)
+        key = {404: "not_found", 403: "forbidden"}.get(status, "detail")
+        message, _, _, _ = error_parts(exc)
+        actor = getattr(request.state, "actor", None)
+        return render(request, "error.html", status=status, actor=actor, title=key, message=message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        """An address or a form the route cannot read (`/persons/abc`): the API's error body under /api and for a
+        console's data (`*.json`), a page in the reader's language naming the field elsewhere (issue 16)."""
+        path = request.url.path
+        if path.startswith("/api") or path in ("/docs", "/openapi.json") or path.endswith(".json"):
+            return validation_body(exc)
+        message, field = validation_parts(exc)
+        lang = _lang(request)
+        said_message = said(message, lang)
+        if field:
+            said_message = f"{field_words(field, lang)}: {said_message}"
+        return render(request, "error.html", status=422, title="invalid_input", message=said_message)
 
     @app.exception_handler(sqlalchemy.exc.TimeoutError)
     async def _busy(request: Request, _: sqlalchemy.exc.TimeoutError) -> Response:

@@ -721,9 +721,24 @@ def said(reason: object, lang: str) -> str:
     """A reason's text in `lang`: the English unchanged for "en"; in Chinese for "zh" as far as the catalogue says
     it (a text it does not know stays in English)."""
     text = text_of(reason)
-    if lang != "zh" or not text:
+    if not text:
         return text
+    if lang != "zh":
+        return _en(text)
     return _zh(text)[0]
+
+
+ROLE_REFUSAL = re.compile(r"role ([a-z_]+) may not (.+)")
+
+
+def _en(text: str) -> str:
+    """The English as a reader says it: a refusal names the role by its words, not its id ("role read_only may not
+    place orders" reads "The Read only role may not place orders"; issue 16)."""
+    found = ROLE_REFUSAL.fullmatch(text)
+    role = MESSAGES.get(f"role_{found.group(1)}") if found else None
+    if found is None or role is None:
+        return text
+    return f"The {role['en']} role may not {found.group(2)}"
 
 
 @pass_context

@@ -66,4 +66,7 @@ WORDS: dict[str, dict[str, str]] = {
     "error_field_venue_code": {"zh": "场所码", "en": "Venue code"},
     "error_field_version": {"zh": "版本", "en": "Version"},
     "error_field_visited_on": {"zh": "上门日期", "en": "Visited on"},
+    # ---- i16b: safety of the console's pages (an address or a form that cannot be read: an HTML page) ----
+    "invalid_input": {"zh": "输入有误", "en": "Not valid"},
+    "error_field_b": {"zh": "版本 B", "en": "Version B"},
 }
