@@ -508,6 +508,22 @@ ERRORS: dict[str, str] = {
         "回溯年数仅用于往年同期回归法；EARS 方法使用基线天数"
     ),
     "{}: at least 1 past year": "{0}：至少回溯 1 年",
+    # ---- enterprises and parks (measure 19; issue 21: services/enterprises, rules/enterprises.py) ----
+    "a check is recorded on or after the day it was made": "检查须在当天或之后登记",
+    "a name of 1 to 200 characters": "名称须为 1 至 200 个字符",
+    "a park named {} already exists": "名为 {0} 的园区已存在",
+    "a plan is for one enterprise or for one park": "一份方案只对应一家企业或一个园区",
+    "an enterprise named {} already exists": "名为 {0} 的企业已存在",
+    "an enterprise or park must lie in a jurisdiction": "企业或园区必须属于某个辖区",
+    "it already has its plan: one enterprise, one policy": "已有防控方案：一企一策",
+    "the chain names nobody at {}": "责任链在 {0} 一级没有责任人",
+    "the enterprise is already stopped": "该企业已停产",
+    "unknown enterprise {}": "未知企业 {0}",
+    "unknown park {}": "未知园区 {0}",
+    "who checked": "请填写检查人",
+    "why production is to stop": "请填写停产原因",
+    "{} is not a level of the chain ({})": "{0} 不是责任链的层级（{1}）",
+    "{} is not a level of this plan's chain ({})": "{0} 不是本方案责任链的层级（{1}）",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
@@ -536,6 +552,10 @@ NOT_FOUND: dict[str, str] = {
     "spill-over candidate": "外溢候选人",
     "export format": "导出格式",
     "facility": "医疗机构",
+    # enterprises and parks (measure 19; issue 21)
+    "enterprise": "企业",
+    "park": "工业园区",
+    "plan": "防控方案",
 }
 
 # Pydantic v2's messages (pydantic_core's templates, with a `{}` for each of their fields) that reach a console form
