@@ -2,10 +2,11 @@
 
 (19): "formulate epidemic prevention and control plans with 'one enterprise, one policy' and 'one park, one
 policy' (一企一策、一园一策) ... a responsibility system from enterprise and park management to workshop
-teams ... strictly check the epidemic-related risks of returning personnel and confirm their health before they
-return to work ... fully ensure the smooth flow of logistics, and key enterprises related to the industrial chain
-and people's livelihood may not be asked to stop production: implement the 'white list' system" (m20.19). (16): "it is strictly forbidden to ... stop
-production ... without approval" (严禁未经批准随意停产, m20.16).
+teams ... strictly check the epidemic-related risks of returning personnel and confirm their health before
+they return to work ... fully ensure the smooth flow of logistics, and key enterprises related to the
+industrial chain and people's livelihood may not be asked to stop production: implement the 'white list'
+system" (m20.19). (16): "it is strictly forbidden to ... stop production ... without approval"
+(严禁未经批准随意停产, m20.16).
 
 - `judge_stop_order`: the over-reach guard's verdict on an order stopping an enterprise's production, table-driven
   per version: white-listed → refused (m20.19, every version); other → allowed only with a recorded approval (m20.16;

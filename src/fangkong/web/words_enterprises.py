@@ -15,11 +15,13 @@ WORDS: dict[str, dict[str, str]] = {
     "ent_nav": {"zh": "企业园区", "en": "Enterprises"},
     "ent_title": {"zh": "企业和工业园区", "en": "Enterprises and industrial parks"},
     "ent_intro": {
-        "zh": "摸清辖区内企业（含民营企业）和工业园区底数，一企一策、一园一策；"
-        "建立从管理层到车间班组的防控责任链和防控台账；"
+        "zh": "摸清辖区内企业（含民营企业）和工业园区底数，"
+        "一企一策、一园一策；建立从管理层到车间班组的防控责任链和防控台账；"
         "返岗人员返岗前核验风险区和管控状态；"
-        "白名单内的重点企业不得要求停产，其他企业停产须经批准。",
-        "en": "Every enterprise (private ones included) and industrial park of the jurisdiction, one plan each; a chain "
+        "白名单内的重点企业不得要求停产，"
+        "其他企业停产须经批准。",
+        "en": "Every enterprise (private ones included) and industrial park of the jurisdiction, one plan each; "
+        "a chain "
         "of responsibility from management to workshop team and a ledger of checks; returning workers checked "
         "against the risk areas and their management status before returning to work; key enterprises on the white "
         "list may not be told to stop production, and any other stop needs an approval.",
