@@ -343,6 +343,8 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/api/enterprises/{enterprise_id}/stop"): CHANGE,
     ("GET", "/api/enterprises/{enterprise_id}/stop-orders"): NotPersonal("stop orders of an enterprise: no person"),
     ("POST", "/api/logistics/check"): NotPersonal("a decision on a driver: nothing stored, nothing answered of them"),
+    ("GET", "/enterprises"): NotPersonal("parks, enterprises, their plans and ledgers: no resident named"),
+    ("POST", "/enterprises/{enterprise_id}/stop"): CHANGE,
     # ---- the console ----
     ("MOUNT", "/console-static"): META,
     ("GET", "/favicon.ico"): META,

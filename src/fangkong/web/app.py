@@ -18,6 +18,7 @@ from fangkong.web import (
     closure_pages,
     command_pages,
     csrf,
+    enterprise_pages,  # enterprises and parks (measure 19; issue 21)
     forms,
     four_earlies_pages,
     infection_pages,
@@ -71,5 +72,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(key_populations_pages.router, dependencies=checked)
     app.include_router(vaccination_pages.router, dependencies=checked)
     app.include_router(signals_pages.router, dependencies=checked)
+    app.include_router(enterprise_pages.router, dependencies=checked)  # enterprises and parks (issue 21)
     pages.install(app)
     return app
