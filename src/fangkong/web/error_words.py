@@ -524,6 +524,7 @@ ERRORS: dict[str, str] = {
     "why production is to stop": "请填写停产原因",
     "{} is not a level of the chain ({})": "{0} 不是责任链的层级（{1}）",
     "{} is not a level of this plan's chain ({})": "{0} 不是本方案责任链的层级（{1}）",
+    "the same enterprise as row {}": "与第 {0} 行是同一家企业",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
