@@ -8,11 +8,11 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from fangkong.api.deps import CurrentActor, DbSession, Rules, Today
 from fangkong.api.pages import Limit, Offset, Page
-from fangkong.bounds import StoreId
+from fangkong.bounds import Flag, StoreId
 from fangkong.rules.decision import Reason
 from fangkong.rules.enterprises import LogisticsDecision
 from fangkong.services.enterprises import service as enterprises
@@ -94,7 +94,9 @@ class StopOrderRead(BaseModel):
 
 
 class WhiteListIn(BaseModel):
-    white_listed: bool
+    model_config = ConfigDict(extra="forbid")
+
+    white_listed: Flag
 
 
 def park_read(p: EnterprisePark) -> ParkRead:
@@ -186,8 +188,10 @@ def enterprise_list(
     actor: CurrentActor,
     offset: Offset = 0,
     limit: Limit = 50,
-    jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
-    park_id: Annotated[int | None, Query(description="only the enterprises of this park")] = None,
+    jurisdiction_code: Annotated[
+        str | None, Query(max_length=32, description="a jurisdiction inside your scope")
+    ] = None,
+    park_id: Annotated[StoreId | None, Query(description="only the enterprises of this park")] = None,
     white_listed: Annotated[
         bool | None, Query(description="only those on (true) or off (false) the white list")
     ] = None,

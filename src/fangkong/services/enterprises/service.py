@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fangkong.bounds import whole_count
+from fangkong.bounds import Count, Day, Flag, StoreId, whole_count
 from fangkong.errors import Conflict, InvalidInput, NotFound, Refused
 from fangkong.policy import Policy
 from fangkong.rules.decision import Reason
@@ -53,19 +53,19 @@ class ParkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(default="", max_length=200)
-    jurisdiction_code: str | None = None
+    jurisdiction_code: str | None = Field(default=None, max_length=32)
 
 
 class EnterpriseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(default="", max_length=200)
-    ownership: str = "private"
+    ownership: str = Field(default="private", max_length=16)
     jurisdiction_code: str | None = None
-    park_id: int | None = None
-    workers: int = 0
-    white_listed: bool = False
-    key_supply_chain: bool = False
+    park_id: StoreId | None = None
+    workers: Count = 0
+    white_listed: Flag = False
+    key_supply_chain: Flag = False
 
 
 class PlanIn(BaseModel):
@@ -73,29 +73,29 @@ class PlanIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    enterprise_id: int | None = None
-    park_id: int | None = None
+    enterprise_id: StoreId | None = None
+    park_id: StoreId | None = None
     chain: dict[str, str] = Field(default_factory=dict)
     measures: str = Field(default="", max_length=4000)
-    adopted_on: date | None = None
+    adopted_on: Day | None = None
 
 
 class PlanCheckIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    checked_on: date | None = None
-    level: str
+    checked_on: Day | None = None
+    level: str = Field(max_length=32)
     checker: str = Field(max_length=100)
-    passed: bool
+    passed: Flag
     note: str = Field(default="", max_length=2000)
 
 
 class ReturnCheckIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int
-    returning_from: str | None = None  # the jurisdiction (a building, a community) the worker comes back from
-    on: date | None = None
+    person_id: StoreId
+    returning_from: str | None = Field(default=None, max_length=32)  # where the worker comes back from
+    on: Day | None = None
 
 
 class StopOrderIn(BaseModel):
@@ -104,17 +104,17 @@ class StopOrderIn(BaseModel):
     reason: str = Field(default="", max_length=2000)
     approved_by: str | None = Field(default=None, max_length=100)
     approval_ref: str | None = Field(default=None, max_length=100)
-    on: date | None = None
+    on: Day | None = None
 
 
 class LogisticsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    enterprise_id: int | None = None  # a key supply chain when its enterprise is one
-    key_supply_chain: bool = False
-    departing_from: str | None = None  # a jurisdiction code
-    driver_person_id: int | None = None
-    on: date | None = None
+    enterprise_id: StoreId | None = None  # a key supply chain when its enterprise is one
+    key_supply_chain: Flag = False
+    departing_from: str | None = Field(default=None, max_length=32)  # a jurisdiction code
+    driver_person_id: StoreId | None = None
+    on: Day | None = None
 
 
 # ---- the registry -----------------------------------------------------------------------------------------------
