@@ -29,6 +29,7 @@ from fangkong.services.audit_log import AUDIT_ACTIONS, AUDIT_ENTITIES
 from fangkong.services.closure_services.demo import demo_needs
 from fangkong.services.closure_services.models import ClosureNeed
 from fangkong.services.demo import COUNTY, DEMO_PASSWORD, DEMO_TODAY
+from fangkong.services.enterprises.models import Enterprise
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.key_populations.models import KeyInstitution
 from fangkong.services.orders.models import ManagementOrder
@@ -324,6 +325,26 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/api/institution-members/{member_id}/end"): CHANGE,
     ("POST", "/api/institution-members/import"): CHANGE,
     ("POST", "/api/institution-closures/{closure_id}/end"): CHANGE,
+    # ---- enterprises and parks (measure 19; issue 21) ----
+    ("GET", "/api/parks"): NotPersonal("industrial parks: no person named"),
+    ("POST", "/api/parks"): CHANGE,
+    ("GET", "/api/enterprises"): NotPersonal("enterprises and their plans: no person named"),
+    ("POST", "/api/enterprises"): CHANGE,
+    ("GET", "/api/enterprises/{enterprise_id}"): NotPersonal("an enterprise: no person named"),
+    ("POST", "/api/enterprises/{enterprise_id}/white-list"): CHANGE,
+    ("POST", "/api/enterprise-plans"): CHANGE,
+    ("GET", "/api/enterprise-plans/{plan_id}"): NotPersonal("a plan's chain of responsibility: staff in their roles"),
+    ("GET", "/api/enterprise-plans/{plan_id}/checks"): NotPersonal("a plan's ledger of checks: no resident named"),
+    ("POST", "/api/enterprise-plans/{plan_id}/checks"): CHANGE,
+    ("POST", "/api/enterprises/{enterprise_id}/return-checks"): CHANGE,
+    ("GET", "/api/enterprises/{enterprise_id}/return-checks"): Reads(
+        "command", "/api/enterprises/{enterprise_id}/return-checks"
+    ),
+    ("POST", "/api/enterprises/{enterprise_id}/stop"): CHANGE,
+    ("GET", "/api/enterprises/{enterprise_id}/stop-orders"): NotPersonal("stop orders of an enterprise: no person"),
+    ("POST", "/api/logistics/check"): NotPersonal("a decision on a driver: nothing stored, nothing answered of them"),
+    ("GET", "/enterprises"): NotPersonal("parks, enterprises, their plans and ledgers: no resident named"),
+    ("POST", "/enterprises/{enterprise_id}/stop"): CHANGE,
     # ---- the console ----
     ("MOUNT", "/console-static"): META,
     ("GET", "/favicon.ico"): META,
@@ -444,7 +465,9 @@ def ids_of(client: TestClient) -> dict[str, Any]:
         arrival = s.scalar(select(Arrival.id).order_by(Arrival.id))
         alert = s.scalar(select(WarningAlert.id).order_by(WarningAlert.id))
         institution = s.scalar(select(KeyInstitution.id).order_by(KeyInstitution.id))  # the demo's nursing home
+        enterprise = s.scalar(select(Enterprise.id).where(Enterprise.white_listed.is_(True)))  # issue 21
     return {
+        "enterprise_id": enterprise,
         "institution_id": institution,
         "need_id": need,
         "arrival_id": arrival,

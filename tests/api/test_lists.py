@@ -113,6 +113,12 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/signals",
         "/api/key-institutions/{institution_id}/members",
         "/api/warning-alerts",
+        # enterprises and parks (measure 19; issue 21)
+        "/api/parks",
+        "/api/enterprises",
+        "/api/enterprise-plans/{plan_id}/checks",
+        "/api/enterprises/{enterprise_id}/return-checks",
+        "/api/enterprises/{enterprise_id}/stop-orders",
     }
 
 

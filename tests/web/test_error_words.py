@@ -63,6 +63,9 @@ PASSED_ON = {
     ("services/key_populations/imports.py", "e.message"),
     ("services/arrivals/imports.py", "e.message"),
     ("services/closure_services/service.py", "exc.message"),  # a need raised by a call: its refusal under raises.
+    # enterprises and parks (issue 21): the guard's refusal of a stop order is the rules' reason (reason_words)
+    ("services/enterprises/service.py", "cited.text"),
+    ("services/enterprises/imports.py", "e.message"),  # a refusal of services/enterprises/service.py, with its row
 }
 # the rules' message that `visits` passes on (rules.home_visit builds it; the reason test does not walk it)
 HOME_VISIT = "{} °C is outside {}–{} °C: measure again"

@@ -11,6 +11,7 @@ from fangkong.cli import (
     bulk,
     cases,
     closure,
+    enterprises,
     key_populations,
     lab,
     plan,
@@ -64,6 +65,8 @@ app.add_typer(key_populations.keypop_app, name="keypop")
 app.add_typer(closure.needs_app, name="needs")
 app.add_typer(arrivals.arrivals_app, name="arrivals")
 app.add_typer(warning.warning_app, name="warning")
+# enterprises and parks (measure 19; issue 21)
+app.add_typer(enterprises.enterprises_app, name="enterprises")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,13 @@ AUDIT_ENTITIES = (
     "signals",
     "warning_alert",
     "warning_alerts",
+    # enterprises and parks, their plans and ledgers, returning workers' checks, stop orders (measure 19)
+    "enterprise_parks",
+    "enterprises",
+    "enterprise_plans",
+    "enterprise_plan_checks",
+    "enterprise_return_checks",
+    "enterprise_stop_orders",
 )
 AUDIT_SORTS = ("at", "-at")
 

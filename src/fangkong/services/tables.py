@@ -102,3 +102,22 @@ __all__ = [
     "VenueScan",
     "WarningAlert",
 ]
+
+# ---- enterprises and parks (measure 19; issue 21) ----
+from fangkong.services.enterprises.models import (
+    Enterprise,
+    EnterprisePark,
+    EnterprisePlan,
+    EnterprisePlanCheck,
+    EnterpriseReturnCheck,
+    EnterpriseStopOrder,
+)
+
+__all__ += [
+    "Enterprise",
+    "EnterprisePark",
+    "EnterprisePlan",
+    "EnterprisePlanCheck",
+    "EnterpriseReturnCheck",
+    "EnterpriseStopOrder",
+]

@@ -19,6 +19,7 @@ from fangkong.web import (
     command_pages,
     csrf,
     export_pages,
+    enterprise_pages,  # enterprises and parks (measure 19; issue 21)
     forms,
     four_earlies_pages,
     infection_pages,
@@ -76,5 +77,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     # ---- issue 16 A: the infections', contacts' and risk areas' exports ----
     app.include_router(export_pages.router, dependencies=checked)
     app.include_router(sample_pages.router, dependencies=checked)
+    app.include_router(enterprise_pages.router, dependencies=checked)  # enterprises and parks (issue 21)
     pages.install(app)
     return app

@@ -512,6 +512,23 @@ ERRORS: dict[str, str] = {
     "{} is not one of yes, no": "{0} 不是可选值之一（是、否）",
     "say the day the sample was taken": "请填写采样日期",
     "{} is not a test of {}": "{0} 不是 {1} 的检测",
+    # ---- enterprises and parks (measure 19; issue 21: services/enterprises, rules/enterprises.py) ----
+    "a check is recorded on or after the day it was made": "检查须在当天或之后登记",
+    "a name of 1 to 200 characters": "名称须为 1 至 200 个字符",
+    "a park named {} already exists": "名为 {0} 的园区已存在",
+    "a plan is for one enterprise or for one park": "一份方案只对应一家企业或一个园区",
+    "an enterprise named {} already exists": "名为 {0} 的企业已存在",
+    "an enterprise or park must lie in a jurisdiction": "企业或园区必须属于某个辖区",
+    "it already has its plan: one enterprise, one policy": "已有防控方案：一企一策",
+    "the chain names nobody at {}": "责任链在 {0} 一级没有责任人",
+    "the enterprise is already stopped": "该企业已停产",
+    "unknown enterprise {}": "未知企业 {0}",
+    "unknown park {}": "未知园区 {0}",
+    "who checked": "请填写检查人",
+    "why production is to stop": "请填写停产原因",
+    "{} is not a level of the chain ({})": "{0} 不是责任链的层级（{1}）",
+    "{} is not a level of this plan's chain ({})": "{0} 不是本方案责任链的层级（{1}）",
+    "the same enterprise as row {}": "与第 {0} 行是同一家企业",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
@@ -540,6 +557,10 @@ NOT_FOUND: dict[str, str] = {
     "spill-over candidate": "外溢候选人",
     "export format": "导出格式",
     "facility": "医疗机构",
+    # enterprises and parks (measure 19; issue 21)
+    "enterprise": "企业",
+    "park": "工业园区",
+    "plan": "防控方案",
 }
 
 # Pydantic v2's messages (pydantic_core's templates, with a `{}` for each of their fields) that reach a console form

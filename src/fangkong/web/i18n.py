@@ -302,6 +302,7 @@ def _gather() -> None:
         words_care,
         words_closure,
         words_command,
+        words_enterprises,  # enterprises and parks (measure 19; issue 21)
         words_epidemiology,
         words_errors,
         words_four_earlies,
@@ -341,6 +342,7 @@ def _gather() -> None:
         words_warning_alerts,
         # ---- issue 16 A: list gaps (work list, exports, one test by hand) ----
         words_worklists,
+        words_enterprises,  # enterprises and parks (measure 19; issue 21)
     ):
         for key, entry in part.WORDS.items():
             if key in MESSAGES:

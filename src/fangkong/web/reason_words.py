@@ -423,6 +423,24 @@ CATALOGUE: dict[str, str] = {
         "最近 {1} 期病例少于 {0} 例：不设预警上限，不预警"
     ),
     "the baseline does not vary: no upper bound, no alarm": "基线无波动：不设预警上限，不预警",
+    # ---- enterprises and parks (measure 19; issue 21: rules/enterprises.py) ----
+    "no stop of production on epidemic grounds under these rules": "按现行规则，不得以疫情防控为由要求停产",
+    "stopping production needs a recorded approval": "停产须有登记在案的批准",
+    "a stop of production without approval adds to the national rules": "未经批准停产属于层层加码",
+    "stop of production approved": "停产已经批准",
+    "no return check under these rules": "按现行规则，不再进行返岗核验",
+    "under a management order: returns to work when it ends": "正在接受管控：管控结束后返岗",
+    "comes from a high-risk area: returns to work when the area is lifted": "来自高风险区：风险区解除后返岗",
+    "not in a high-risk area and not under management: cleared to return": "不在高风险区且未被管控：可以返岗",
+    "the driver is under a management order: another driver takes the vehicle": (
+        "司机正在接受管控：由其他司机驾驶该车辆"
+    ),
+    "key supply chain: keeps moving": "重点产业链供应链：保障通行",
+    "not a key supply chain and leaving a high-risk area: the ordinary rules apply": (
+        "非重点产业链供应链且从高风险区出发：按一般规则管理"
+    ),
+    "not in a high-risk area: moves": "不在高风险区：正常通行",
+    "management, workshop, team": "管理层、车间、班组",
 }
 
 # Words of the closed vocabularies the rules interpolate (policy data values, enum values), where the console's own

@@ -1,0 +1,1 @@
+"""Enterprises and industrial parks, their plans, checks and stop orders (measure 19; issue 21)."""

@@ -1,0 +1,127 @@
+"""Enterprises and industrial parks in the console (measure 19, m20.19; with m20.16): the parks and enterprises of the
+reader's jurisdiction, each with its plan's chain of responsibility and ledger of checks, whether it is on the white
+list of key enterprises, and a form to order a stop of production that the guard judges — a white-listed enterprise
+refused with its clause, another refused without an approval — each refusal kept as an over-reach finding as the API
+keeps it. Everything goes through `services.enterprises` as the API does."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fangkong.api.errors import error_parts
+from fangkong.errors import FangkongError, Refused, http_status
+from fangkong.services.access import Actor
+from fangkong.services.enterprises.models import EnterprisePlanCheck
+from fangkong.services.enterprises.service import (
+    StopOrderIn,
+    list_enterprises,
+    list_parks,
+    order_stop,
+    plan_of,
+)
+from fangkong.services.jurisdictions.models import Jurisdiction
+from fangkong.services.overreach.service import record_refusal
+from fangkong.web.pages import CurrentActor, Db, error_page, render, today_of
+
+router = APIRouter(include_in_schema=False)
+PAGE = 50
+
+
+def _page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    white: str,
+    offset: int,
+    *,
+    saved: str = "",
+    problem: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    offset = max(0, offset)
+    white_listed = {"yes": True, "no": False}.get(white)
+    rows, total = list_enterprises(session, actor, white_listed=white_listed, offset=offset, limit=PAGE)
+    parks, _ = list_parks(session, actor, limit=PAGE)
+    codes = sorted({e.jurisdiction_code for e in rows} | {p.jurisdiction_code for p in parks})
+    names = dict(
+        session.execute(select(Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.code.in_(codes))).all()
+    )
+    plans = {e.id: plan_of(session, enterprise_id=e.id) for e in rows}
+    park_plans = {p.id: plan_of(session, park_id=p.id) for p in parks}
+    plan_ids = [p.id for p in [*plans.values(), *park_plans.values()] if p is not None]
+    ledger: dict[int, list[EnterprisePlanCheck]] = {i: [] for i in plan_ids}
+    for check in session.scalars(
+        select(EnterprisePlanCheck)
+        .where(EnterprisePlanCheck.plan_id.in_(plan_ids))
+        .order_by(EnterprisePlanCheck.checked_on, EnterprisePlanCheck.id)
+    ):
+        ledger[check.plan_id].append(check)
+
+    def link(**change: Any) -> str:
+        current = {"white": white, "offset": offset} | change
+        return "/enterprises?" + urlencode({k: v for k, v in current.items() if v not in ("", None, 0)})
+
+    return render(
+        request,
+        "enterprises.html",
+        status=status,
+        actor=actor,
+        rows=rows,
+        total=total,
+        parks=parks,
+        park_names={p.id: p.name for p in parks},
+        names=names,
+        plans=plans,
+        park_plans=park_plans,
+        ledger=ledger,
+        white=white,
+        offset=offset,
+        page=PAGE,
+        link=link,
+        saved=saved,
+        problem=problem,
+    )
+
+
+@router.get("/enterprises", response_class=HTMLResponse)
+def enterprises(
+    request: Request, session: Db, actor: CurrentActor, white: str = "", offset: int = 0, saved: str = ""
+) -> HTMLResponse:
+    """The parks and enterprises of the reader's jurisdiction with their plans, ledgers and the white list."""
+    try:
+        return _page(request, session, actor, white, offset, saved=saved)
+    except FangkongError as exc:
+        return error_page(request, actor, exc)
+
+
+@router.post("/enterprises/{enterprise_id}/stop", response_class=HTMLResponse)
+def stop(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    enterprise_id: int,
+    reason: Annotated[str, Form()] = "",
+    approved_by: Annotated[str, Form()] = "",
+    approval_ref: Annotated[str, Form()] = "",
+) -> Response:
+    """An order stopping production, judged by the guard (m20.19, m20.16)."""
+    try:
+        data = StopOrderIn(reason=reason, approved_by=approved_by or None, approval_ref=approval_ref or None)
+        order_stop(session, actor, enterprise_id, data, today=today_of(request), policy=request.app.state.policy)
+    except FangkongError as exc:
+        session.rollback()
+        if isinstance(exc, Refused):
+            record_refusal(session, actor, exc, on=today_of(request), subject=f"console {request.url.path}")
+        message, field, clause, _ = error_parts(exc)
+        problem = {"field": field, "message": message, "clause": clause, "form": f"stop-{enterprise_id}"}
+        try:
+            return _page(request, session, actor, "", 0, problem=problem, status=http_status(exc))
+        except FangkongError as inner:
+            return error_page(request, actor, inner)
+    return RedirectResponse("/enterprises?" + urlencode({"saved": "stopped"}), status_code=303)
