@@ -28,6 +28,7 @@ from fangkong.services.audit.models import AuditEntry
 from fangkong.services.audit_log import AUDIT_ACTIONS, AUDIT_ENTITIES
 from fangkong.services.closure_services.demo import demo_needs
 from fangkong.services.closure_services.models import ClosureNeed
+from fangkong.services.complaints.models import Complaint
 from fangkong.services.demo import COUNTY, DEMO_PASSWORD, DEMO_TODAY
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.key_populations.models import KeyInstitution
@@ -395,6 +396,19 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/infections/{infection_id}/admit"): CHANGE,
     ("GET", "/capacity"): AGGREGATE,
     ("GET", "/capacity/data.json"): AGGREGATE,
+    # ---- complaints (issue 21, measures 18 and 16) ----
+    ("GET", "/api/complaints"): Reads("command", "/api/complaints"),
+    ("POST", "/api/complaints"): CHANGE,
+    ("POST", "/api/complaints/escalations"): CHANGE,
+    ("GET", "/api/complaints/{complaint_id}"): Reads("command", "/api/complaints/{complaint_id}"),
+    ("POST", "/api/complaints/{complaint_id}/route"): CHANGE,
+    ("POST", "/api/complaints/{complaint_id}/answer"): CHANGE,
+    ("POST", "/api/complaints/{complaint_id}/close"): CHANGE,
+    ("GET", "/api/complaints/{complaint_id}/escalations"): Reads(
+        "command", "/api/complaints/{complaint_id}/escalations"
+    ),
+    ("POST", "/api/complaints/{complaint_id}/case"): CHANGE,
+    ("GET", "/api/public/cases"): NotPersonal("published typical cases: refused while they hold personal data"),
 }
 
 
@@ -439,6 +453,7 @@ def ids_of(client: TestClient) -> dict[str, Any]:
         arrival = s.scalar(select(Arrival.id).order_by(Arrival.id))
         alert = s.scalar(select(WarningAlert.id).order_by(WarningAlert.id))
         institution = s.scalar(select(KeyInstitution.id).order_by(KeyInstitution.id))  # the demo's nursing home
+        complaint = s.scalar(select(Complaint.id).order_by(Complaint.id))  # complaints (issue 21)
     return {
         "institution_id": institution,
         "need_id": need,
@@ -450,6 +465,7 @@ def ids_of(client: TestClient) -> dict[str, Any]:
         "infection_id": 1,
         "campaign_id": 1,
         "token": token,
+        "complaint_id": complaint,  # complaints (issue 21)
     }
 
 

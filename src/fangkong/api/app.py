@@ -23,6 +23,7 @@ from fangkong.api import (
     routes_care,
     routes_check,
     routes_closure,
+    routes_complaints,  # ---- complaints (issue 21) ----
     routes_four_earlies,
     routes_infections,
     routes_key_populations,
@@ -131,6 +132,8 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_four_earlies.router,
         routes_warning_alerts.router,
         routes_signals.router,
+        # ---- complaints (issue 21) ----
+        routes_complaints.router,
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
         app.include_router(router)

@@ -66,6 +66,9 @@ AUDIT_ENTITIES = (
     "signals",
     "warning_alert",
     "warning_alerts",
+    # ---- complaints (issue 21): one complaint read, and the complaint lists (measures 18 and 16) ----
+    "complaint",
+    "complaints",
 )
 AUDIT_SORTS = ("at", "-at")
 

@@ -26,6 +26,7 @@ from fangkong.services.calendar import local_instant
 from fangkong.services.campaigns.service import CampaignCreate, RoundRecord, propose, record_round
 from fangkong.services.care.demo import demo_care
 from fangkong.services.closure_services.demo import demo_needs
+from fangkong.services.complaints.demo import demo_complaints  # complaints (issue 21)
 from fangkong.services.health_codes.service import recompute
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
@@ -260,6 +261,7 @@ def load_demo(
     demo_signals(session, SYSTEM, DEMO_TODAY, COUNTY)  # eight weeks of early-warning signals, an outbreak at the end
     demo_alerts(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # the daily job's alerts, one verified
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
+    demo_complaints(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # complaints (issue 21): a clue, one late
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 
 

@@ -102,3 +102,8 @@ __all__ = [
     "VenueScan",
     "WarningAlert",
 ]
+
+# ---- complaints (issue 21) ----
+from fangkong.services.complaints.models import Complaint, ComplaintCase, ComplaintEscalation
+
+__all__ += ["Complaint", "ComplaintCase", "ComplaintEscalation"]

@@ -302,6 +302,7 @@ def _gather() -> None:
         words_care,
         words_closure,
         words_command,
+        words_complaints,  # complaints (issue 21)
         words_epidemiology,
         words_errors,
         words_four_earlies,
@@ -337,6 +338,7 @@ def _gather() -> None:
         words_vaccination,
         words_visits,
         words_warning_alerts,
+        words_complaints,  # complaints (issue 21)
     ):
         for key, entry in part.WORDS.items():
             if key in MESSAGES:
