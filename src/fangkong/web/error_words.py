@@ -508,6 +508,19 @@ ERRORS: dict[str, str] = {
         "回溯年数仅用于往年同期回归法；EARS 方法使用基线天数"
     ),
     "{}: at least 1 past year": "{0}：至少回溯 1 年",
+    # ---- complaints (issue 21, measures 18 and 16) ----
+    "a complaint closes only with feedback to the person who complained": "须向投诉人反馈后方可办结",
+    "complaint {} is already published": "投诉 {0} 已发布为典型案例",
+    "complaint {} is {}: only a closed complaint is published": "投诉 {0} 状态为{1}：只有已办结的投诉可以发布",
+    "complaint {} is {}: this step is not open to it": "投诉 {0} 状态为{1}：不能进行此操作",
+    "holds {}: a published case holds no personal data ({})": "含有{0}：公开通报的案例不得含个人信息（{1}）",
+    "must not be blank: a typical case says what happened and how it was put right": (
+        "不能为空：典型案例须写明基本情况和整改情况"
+    ),
+    "say what happened: a complaint with no content cannot be routed": "请填写反映内容：没有内容的投诉无法转办",
+    "say what was found and done": "请写明核查情况和处理结果",
+    "{} is in the future: record a complaint received": "{0} 尚未到来：请登记已受理的投诉",
+    "{} is in the past: a deadline is still to come": "{0} 已过去：答复时限须在此后",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
@@ -536,6 +549,7 @@ NOT_FOUND: dict[str, str] = {
     "spill-over candidate": "外溢候选人",
     "export format": "导出格式",
     "facility": "医疗机构",
+    "complaint": "投诉",  # complaints (issue 21)
 }
 
 # Pydantic v2's messages (pydantic_core's templates, with a `{}` for each of their fields) that reach a console form
