@@ -409,6 +409,13 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ),
     ("POST", "/api/complaints/{complaint_id}/case"): CHANGE,
     ("GET", "/api/public/cases"): NotPersonal("published typical cases: refused while they hold personal data"),
+    ("GET", "/complaints"): Reads("command", "/complaints"),
+    ("POST", "/complaints"): CHANGE,
+    ("GET", "/complaints/{complaint_id}"): Reads("command", "/complaints/{complaint_id}"),
+    ("POST", "/complaints/{complaint_id}/answer"): CHANGE,
+    ("POST", "/complaints/{complaint_id}/close"): CHANGE,
+    ("POST", "/complaints/{complaint_id}/case"): CHANGE,
+    ("GET", "/public/cases"): NotPersonal("published typical cases: refused while they hold personal data"),
 }
 
 

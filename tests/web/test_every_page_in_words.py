@@ -78,6 +78,9 @@ def pages(url: str) -> list[str]:
         "/self-check?category=close_contact&on=2022-11-15",
         "/self-check",
         *ANALYST_PAGES,
+        "/complaints/1",  # complaints (issue 21): the demo's closed-school clue, answered, closed and published
+        "/complaints/4",  # the demo's sealed-building clue received this morning (open: the answer forms)
+        "/public/cases",
         "/no/such/page",
     ]
 

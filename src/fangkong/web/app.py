@@ -17,6 +17,7 @@ from fangkong.web import (
     care_pages,
     closure_pages,
     command_pages,
+    complaint_pages,  # complaints (issue 21)
     csrf,
     forms,
     four_earlies_pages,
@@ -71,5 +72,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(key_populations_pages.router, dependencies=checked)
     app.include_router(vaccination_pages.router, dependencies=checked)
     app.include_router(signals_pages.router, dependencies=checked)
+    app.include_router(complaint_pages.router, dependencies=checked)  # complaints (issue 21)
     pages.install(app)
     return app
