@@ -11,6 +11,7 @@ from fangkong.cli import (
     bulk,
     cases,
     closure,
+    complaints,  # complaints (issue 21)
     key_populations,
     lab,
     plan,
@@ -64,6 +65,7 @@ app.add_typer(key_populations.keypop_app, name="keypop")
 app.add_typer(closure.needs_app, name="needs")
 app.add_typer(arrivals.arrivals_app, name="arrivals")
 app.add_typer(warning.warning_app, name="warning")
+app.add_typer(complaints.complaints_app, name="complaints")  # complaints (issue 21)
 
 
 if __name__ == "__main__":
