@@ -28,6 +28,7 @@ from fangkong.services.audit.models import AuditEntry
 from fangkong.services.audit_log import AUDIT_ACTIONS, AUDIT_ENTITIES
 from fangkong.services.closure_services.demo import demo_needs
 from fangkong.services.closure_services.models import ClosureNeed
+from fangkong.services.complaints.models import Complaint
 from fangkong.services.demo import COUNTY, DEMO_PASSWORD, DEMO_TODAY
 from fangkong.services.enterprises.models import Enterprise
 from fangkong.services.health_codes.models import HealthCode
@@ -421,6 +422,26 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/contacts.{fmt}"): Reads("command", "/contacts.xlsx"),
     ("GET", "/risk-areas.{fmt}"): AGGREGATE,
     ("POST", "/persons/{person_id}/sampled"): CHANGE,
+    # ---- complaints (issue 21, measures 18 and 16) ----
+    ("GET", "/api/complaints"): Reads("command", "/api/complaints"),
+    ("POST", "/api/complaints"): CHANGE,
+    ("POST", "/api/complaints/escalations"): CHANGE,
+    ("GET", "/api/complaints/{complaint_id}"): Reads("command", "/api/complaints/{complaint_id}"),
+    ("POST", "/api/complaints/{complaint_id}/route"): CHANGE,
+    ("POST", "/api/complaints/{complaint_id}/answer"): CHANGE,
+    ("POST", "/api/complaints/{complaint_id}/close"): CHANGE,
+    ("GET", "/api/complaints/{complaint_id}/escalations"): Reads(
+        "command", "/api/complaints/{complaint_id}/escalations"
+    ),
+    ("POST", "/api/complaints/{complaint_id}/case"): CHANGE,
+    ("GET", "/api/public/cases"): NotPersonal("published typical cases: refused while they hold personal data"),
+    ("GET", "/complaints"): Reads("command", "/complaints"),
+    ("POST", "/complaints"): CHANGE,
+    ("GET", "/complaints/{complaint_id}"): Reads("command", "/complaints/{complaint_id}"),
+    ("POST", "/complaints/{complaint_id}/answer"): CHANGE,
+    ("POST", "/complaints/{complaint_id}/close"): CHANGE,
+    ("POST", "/complaints/{complaint_id}/case"): CHANGE,
+    ("GET", "/public/cases"): NotPersonal("published typical cases: refused while they hold personal data"),
 }
 
 
@@ -466,6 +487,7 @@ def ids_of(client: TestClient) -> dict[str, Any]:
         alert = s.scalar(select(WarningAlert.id).order_by(WarningAlert.id))
         institution = s.scalar(select(KeyInstitution.id).order_by(KeyInstitution.id))  # the demo's nursing home
         enterprise = s.scalar(select(Enterprise.id).where(Enterprise.white_listed.is_(True)))  # issue 21
+        complaint = s.scalar(select(Complaint.id).order_by(Complaint.id))  # complaints (issue 21)
     return {
         "enterprise_id": enterprise,
         "institution_id": institution,
@@ -478,6 +500,7 @@ def ids_of(client: TestClient) -> dict[str, Any]:
         "infection_id": 1,
         "campaign_id": 1,
         "token": token,
+        "complaint_id": complaint,  # complaints (issue 21)
     }
 
 

@@ -102,6 +102,9 @@ def pages(url: str) -> list[str]:
         "/self-check",
         *ANALYST_PAGES,
         "/policy/diff?a=m20&b=n10",
+        "/complaints/1",  # complaints (issue 21): the demo's closed-school clue, answered, closed and published
+        "/complaints/4",  # the demo's sealed-building clue received this morning (open: the answer forms)
+        "/public/cases",
         "/no/such/page",
         "/persons/not-a-number",  # an address the route cannot read: a page naming the field
         "/worklists?on=not-a-date",

@@ -24,6 +24,7 @@ from fangkong.api import (
     routes_check,
     routes_closure,
     routes_enterprises,  # enterprises and parks (measure 19; issue 21)
+    routes_complaints,  # ---- complaints (issue 21) ----
     routes_four_earlies,
     routes_infections,
     routes_key_populations,
@@ -133,6 +134,8 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_warning_alerts.router,
         routes_signals.router,
         routes_enterprises.router,  # enterprises and parks (measure 19; issue 21)
+        # ---- complaints (issue 21) ----
+        routes_complaints.router,
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
         app.include_router(router)

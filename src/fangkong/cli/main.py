@@ -12,6 +12,7 @@ from fangkong.cli import (
     cases,
     closure,
     enterprises,
+    complaints,  # complaints (issue 21)
     key_populations,
     lab,
     plan,
@@ -67,6 +68,7 @@ app.add_typer(arrivals.arrivals_app, name="arrivals")
 app.add_typer(warning.warning_app, name="warning")
 # enterprises and parks (measure 19; issue 21)
 app.add_typer(enterprises.enterprises_app, name="enterprises")
+app.add_typer(complaints.complaints_app, name="complaints")  # complaints (issue 21)
 
 
 if __name__ == "__main__":

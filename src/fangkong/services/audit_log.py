@@ -73,6 +73,9 @@ AUDIT_ENTITIES = (
     "enterprise_plan_checks",
     "enterprise_return_checks",
     "enterprise_stop_orders",
+    # ---- complaints (issue 21): one complaint read, and the complaint lists (measures 18 and 16) ----
+    "complaint",
+    "complaints",
 )
 AUDIT_SORTS = ("at", "-at")
 

@@ -27,6 +27,7 @@ from fangkong.services.campaigns.service import CampaignCreate, RoundRecord, pro
 from fangkong.services.care.demo import demo_care
 from fangkong.services.closure_services.demo import demo_needs
 from fangkong.services.enterprises.demo import demo_enterprises
+from fangkong.services.complaints.demo import demo_complaints  # complaints (issue 21)
 from fangkong.services.health_codes.service import recompute
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel
@@ -262,6 +263,7 @@ def load_demo(
     demo_alerts(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # the daily job's alerts, one verified
     demo_enterprises(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # a park, a white-listed enterprise (issue 21)
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
+    demo_complaints(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # complaints (issue 21): a clue, one late
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 
 

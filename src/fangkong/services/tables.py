@@ -121,3 +121,7 @@ __all__ += [
     "EnterpriseReturnCheck",
     "EnterpriseStopOrder",
 ]
+# ---- complaints (issue 21) ----
+from fangkong.services.complaints.models import Complaint, ComplaintCase, ComplaintEscalation
+
+__all__ += ["Complaint", "ComplaintCase", "ComplaintEscalation"]

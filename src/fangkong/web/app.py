@@ -17,6 +17,7 @@ from fangkong.web import (
     care_pages,
     closure_pages,
     command_pages,
+    complaint_pages,  # complaints (issue 21)
     csrf,
     export_pages,
     enterprise_pages,  # enterprises and parks (measure 19; issue 21)
@@ -78,5 +79,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(export_pages.router, dependencies=checked)
     app.include_router(sample_pages.router, dependencies=checked)
     app.include_router(enterprise_pages.router, dependencies=checked)  # enterprises and parks (issue 21)
+    app.include_router(complaint_pages.router, dependencies=checked)  # complaints (issue 21)
     pages.install(app)
     return app

@@ -529,6 +529,19 @@ ERRORS: dict[str, str] = {
     "{} is not a level of the chain ({})": "{0} 不是责任链的层级（{1}）",
     "{} is not a level of this plan's chain ({})": "{0} 不是本方案责任链的层级（{1}）",
     "the same enterprise as row {}": "与第 {0} 行是同一家企业",
+    # ---- complaints (issue 21, measures 18 and 16) ----
+    "a complaint closes only with feedback to the person who complained": "须向投诉人反馈后方可办结",
+    "complaint {} is already published": "投诉 {0} 已发布为典型案例",
+    "complaint {} is {}: only a closed complaint is published": "投诉 {0} 状态为{1}：只有已办结的投诉可以发布",
+    "complaint {} is {}: this step is not open to it": "投诉 {0} 状态为{1}：不能进行此操作",
+    "holds {}: a published case holds no personal data ({})": "含有{0}：公开通报的案例不得含个人信息（{1}）",
+    "must not be blank: a typical case says what happened and how it was put right": (
+        "不能为空：典型案例须写明基本情况和整改情况"
+    ),
+    "say what happened: a complaint with no content cannot be routed": "请填写反映内容：没有内容的投诉无法转办",
+    "say what was found and done": "请写明核查情况和处理结果",
+    "{} is in the future: record a complaint received": "{0} 尚未到来：请登记已受理的投诉",
+    "{} is in the past: a deadline is still to come": "{0} 已过去：答复时限须在此后",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
@@ -561,6 +574,7 @@ NOT_FOUND: dict[str, str] = {
     "enterprise": "企业",
     "park": "工业园区",
     "plan": "防控方案",
+    "complaint": "投诉",  # complaints (issue 21)
 }
 
 # Pydantic v2's messages (pydantic_core's templates, with a `{}` for each of their fields) that reach a console form

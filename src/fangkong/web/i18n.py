@@ -303,6 +303,7 @@ def _gather() -> None:
         words_closure,
         words_command,
         words_enterprises,  # enterprises and parks (measure 19; issue 21)
+        words_complaints,  # complaints (issue 21)
         words_epidemiology,
         words_errors,
         words_four_earlies,
@@ -343,6 +344,7 @@ def _gather() -> None:
         # ---- issue 16 A: list gaps (work list, exports, one test by hand) ----
         words_worklists,
         words_enterprises,  # enterprises and parks (measure 19; issue 21)
+        words_complaints,  # complaints (issue 21)
     ):
         for key, entry in part.WORDS.items():
             if key in MESSAGES:

@@ -441,6 +441,22 @@ CATALOGUE: dict[str, str] = {
     ),
     "not in a high-risk area: moves": "不在高风险区：正常通行",
     "management, workshop, team": "管理层、车间、班组",
+    # ---- complaints.py (issue 21: complaints and clues, measures 18 and 16) ----
+    "the default urgency of this kind of complaint is {}": "此类投诉默认紧急程度为{0}",
+    "{} complaint: answered within {} hours of its receipt": "{0}投诉：须在受理后 {1} 小时内答复",
+    "the complaint is answered or closed: not late": "投诉已答复或已办结：未超时",
+    "still not answered {} hours after its deadline: escalated two levels up": (
+        "超过答复时限 {0} 小时仍未答复：上报上两级"
+    ),
+    "not a clue of over-reach": "不属于层层加码线索",
+    "{} states no national rule for this clue": "{0} 对此类线索没有国家规定",
+    "inside a high-risk area in force: its controls apply": "位于现行高风险区内：执行高风险区管控措施",
+    "clue of over-reach: {}": "层层加码线索：{0}",
+    "the national rule the clue says was broken": "线索所反映违反的国家规定",
+    "a building reported sealed where no high-risk area is in force": "反映无高风险区却封控楼栋",
+    "a medical visit reported refused": "反映就医被拒",
+    "a school reported closed outside a high-risk area": "反映高风险区外学校被停课",
+    "a white-listed enterprise reported told to stop production": "反映白名单企业被要求停产",
 }
 
 # Words of the closed vocabularies the rules interpolate (policy data values, enum values), where the console's own

@@ -18,6 +18,8 @@ class FindingKind(StrEnum):
     local_action = "local_action"  # an action a locality proposed
     refusal = "refusal"  # an action the services refused under the national rules
     refused_care = "refused_care"  # medical care refused because of a person's code or area (m20.17, m20.16)
+    # ---- complaints (issue 21) ----
+    complaint_clue = "complaint_clue"  # a complaint reporting over-reach (measure 16's clues; m20.18 hotlines)
 
 
 class OverreachFinding(Base):
