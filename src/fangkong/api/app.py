@@ -19,6 +19,7 @@ from fangkong.api import (
     routes_areas,
     routes_arrivals,
     routes_auth,
+    routes_campuses,
     routes_capacity,
     routes_care,
     routes_check,
@@ -131,6 +132,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_four_earlies.router,
         routes_warning_alerts.router,
         routes_signals.router,
+        routes_campuses.router,  # campuses (issue 21)
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
         app.include_router(router)

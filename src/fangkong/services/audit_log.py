@@ -66,6 +66,9 @@ AUDIT_ENTITIES = (
     "signals",
     "warning_alert",
     "warning_alerts",
+    # campuses (issue 21, measure 18): the registry and the outbreak responses
+    "campus",
+    "campus_response",
 )
 AUDIT_SORTS = ("at", "-at")
 

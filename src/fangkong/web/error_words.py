@@ -508,6 +508,21 @@ ERRORS: dict[str, str] = {
         "回溯年数仅用于往年同期回归法；EARS 方法使用基线天数"
     ),
     "{}: at least 1 past year": "{0}：至少回溯 1 年",
+    # ---- campuses (issue 21, measure 18) ----
+    "a campus has a code": "校园须有编码",
+    "a campus has a name": "校园须有名称",
+    "a campus {} is already registered": "校园 {0} 已登记",
+    "a closure lasts at least one day": "封闭至少 1 天",
+    "campus {} already has an open response ({})": "校园 {0} 已有进行中的应急处置（{1}）",
+    "campus {} belongs to another jurisdiction": "校园 {0} 属于其他辖区",
+    "campus {} is not closed: there is no closure to extend": "校园 {0} 未封闭，无可延长的封闭",
+    "no campus {} in your jurisdiction": "您的辖区内没有校园 {0}",
+    "task {} is already done": "任务 {0} 已完成",
+    "{} has already passed": "{0} 已过",
+    "{} is after today": "{0} 晚于今天",
+    "{} is before today": "{0} 早于今天",
+    "{} is not a task of a response under {}": "{0} 不是 {1} 规定的应急处置任务",
+    "{} is not one of open, done": "{0} 不是“进行中”或“已完成”",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
@@ -536,6 +551,10 @@ NOT_FOUND: dict[str, str] = {
     "spill-over candidate": "外溢候选人",
     "export format": "导出格式",
     "facility": "医疗机构",
+    # campuses (issue 21)
+    "campus": "校园",
+    "campus response": "校园疫情应急处置",
+    "campus task": "应急处置任务",
 }
 
 # Pydantic v2's messages (pydantic_core's templates, with a `{}` for each of their fields) that reach a console form

@@ -18,6 +18,9 @@ class FindingKind(StrEnum):
     local_action = "local_action"  # an action a locality proposed
     refusal = "refusal"  # an action the services refused under the national rules
     refused_care = "refused_care"  # medical care refused because of a person's code or area (m20.17, m20.16)
+    # campuses (issue 21, measure 18)
+    campus_closure = "campus_closure"  # a campus closed, classes suspended or kept closed beyond the rules
+    campus_off_campus = "campus_off_campus"  # a rule stricter on teachers, students, families off campus
 
 
 class OverreachFinding(Base):
