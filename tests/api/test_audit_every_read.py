@@ -408,6 +408,11 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/api/campus-tasks"): AGGREGATE,
     ("POST", "/api/campus-tasks/{task_id}/done"): CHANGE,
     ("POST", "/api/campus-tasks/escalate"): CHANGE,
+    ("GET", "/campuses"): AGGREGATE,
+    ("GET", "/campuses/{campus_id}"): AGGREGATE,
+    ("POST", "/campuses/{campus_id}/responses"): CHANGE,
+    ("POST", "/campuses/{campus_id}/closures"): CHANGE,
+    ("POST", "/campus-tasks/{task_id}/done"): CHANGE,
 }
 
 

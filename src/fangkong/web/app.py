@@ -13,6 +13,7 @@ from fangkong.services.calendar import Clock, system_clock
 from fangkong.web import (
     arrival_pages,
     campaign_pages,
+    campus_pages,
     capacity_pages,
     care_pages,
     closure_pages,
@@ -71,5 +72,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(key_populations_pages.router, dependencies=checked)
     app.include_router(vaccination_pages.router, dependencies=checked)
     app.include_router(signals_pages.router, dependencies=checked)
+    app.include_router(campus_pages.router, dependencies=checked)  # campuses (issue 21)
     pages.install(app)
     return app

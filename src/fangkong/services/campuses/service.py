@@ -452,7 +452,7 @@ def request_closure(
             on=first,
             jurisdiction_code=campus.jurisdiction_code,
             kind=FindingKind.campus_closure,
-            subject=f"{kind.value} of {campus.name} for {data.days} days",
+            subject=f"{kind.value.replace('_', ' ')} of {campus.name} for {data.days} days",
             verdict="over_reach",
             reasons=verdict.reasons,
             detail={"campus": campus.id, "kind": kind.value, "days": data.days, "field": verdict.field},
