@@ -9,6 +9,7 @@ from fangkong.cli import (
     arrivals,
     backup,
     bulk,
+    campuses,
     cases,
     closure,
     key_populations,
@@ -64,6 +65,7 @@ app.add_typer(key_populations.keypop_app, name="keypop")
 app.add_typer(closure.needs_app, name="needs")
 app.add_typer(arrivals.arrivals_app, name="arrivals")
 app.add_typer(warning.warning_app, name="warning")
+app.add_typer(campuses.campuses_app, name="campuses")  # campuses (issue 21)
 
 
 if __name__ == "__main__":

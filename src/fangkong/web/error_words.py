@@ -523,6 +523,9 @@ ERRORS: dict[str, str] = {
     "{} is before today": "{0} 早于今天",
     "{} is not a task of a response under {}": "{0} 不是 {1} 规定的应急处置任务",
     "{} is not one of open, done": "{0} 不是“进行中”或“已完成”",
+    "the same campus as row {}": "与第 {0} 行是同一所学校",
+    "{} is not a count": "{0} 不是人数",
+    "{} is not a number of days": "{0} 不是天数",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
