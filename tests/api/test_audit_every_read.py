@@ -442,6 +442,24 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/complaints/{complaint_id}/close"): CHANGE,
     ("POST", "/complaints/{complaint_id}/case"): CHANGE,
     ("GET", "/public/cases"): NotPersonal("published typical cases: refused while they hold personal data"),
+    # ---- campuses (issue 21, measure 18): counts of students and staff, staff accounts, no resident named ----
+    ("GET", "/api/campuses"): AGGREGATE,
+    ("POST", "/api/campuses"): CHANGE,
+    ("GET", "/api/campuses/{campus_id}"): AGGREGATE,
+    ("GET", "/api/campuses/{campus_id}/closures"): AGGREGATE,
+    ("POST", "/api/campuses/{campus_id}/closures"): CHANGE,
+    ("POST", "/api/campuses/{campus_id}/off-campus-rules"): CHANGE,
+    ("GET", "/api/campus-responses"): AGGREGATE,
+    ("POST", "/api/campus-responses"): CHANGE,
+    ("GET", "/api/campus-responses/{response_id}"): AGGREGATE,
+    ("GET", "/api/campus-tasks"): AGGREGATE,
+    ("POST", "/api/campus-tasks/{task_id}/done"): CHANGE,
+    ("POST", "/api/campus-tasks/escalate"): CHANGE,
+    ("GET", "/campuses"): AGGREGATE,
+    ("GET", "/campuses/{campus_id}"): AGGREGATE,
+    ("POST", "/campuses/{campus_id}/responses"): CHANGE,
+    ("POST", "/campuses/{campus_id}/closures"): CHANGE,
+    ("POST", "/campus-tasks/{task_id}/done"): CHANGE,
 }
 
 

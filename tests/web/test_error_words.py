@@ -66,6 +66,9 @@ PASSED_ON = {
     # enterprises and parks (issue 21): the guard's refusal of a stop order is the rules' reason (reason_words)
     ("services/enterprises/service.py", "cited.text"),
     ("services/enterprises/imports.py", "e.message"),  # a refusal of services/enterprises/service.py, with its row
+    # campuses (issue 21): a refusal of services/campuses/service.py passed on with its row; a form's pydantic message
+    ("services/campuses/imports.py", "e.message"),
+    ("web/campus_pages.py", "first['msg']"),
 }
 # the rules' message that `visits` passes on (rules.home_visit builds it; the reason test does not walk it)
 HOME_VISIT = "{} °C is outside {}–{} °C: measure again"

@@ -19,6 +19,7 @@ from fangkong.api import (
     routes_areas,
     routes_arrivals,
     routes_auth,
+    routes_campuses,
     routes_capacity,
     routes_care,
     routes_check,
@@ -136,6 +137,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         routes_enterprises.router,  # enterprises and parks (measure 19; issue 21)
         # ---- complaints (issue 21) ----
         routes_complaints.router,
+        routes_campuses.router,  # campuses (issue 21)
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
         app.include_router(router)

@@ -9,6 +9,7 @@ from fangkong.cli import (
     arrivals,
     backup,
     bulk,
+    campuses,
     cases,
     closure,
     enterprises,
@@ -69,6 +70,7 @@ app.add_typer(warning.warning_app, name="warning")
 # enterprises and parks (measure 19; issue 21)
 app.add_typer(enterprises.enterprises_app, name="enterprises")
 app.add_typer(complaints.complaints_app, name="complaints")  # complaints (issue 21)
+app.add_typer(campuses.campuses_app, name="campuses")  # campuses (issue 21)
 
 
 if __name__ == "__main__":

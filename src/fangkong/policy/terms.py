@@ -473,3 +473,42 @@ class Method(StrEnum):
     ears_c2 = "ears-c2"  # EARS C2：隔 2 天的前 7 天
     ears_c3 = "ears-c3"  # EARS C3：近 3 天 C2 累积
     farrington = "farrington"  # 改进 Farrington 法：往年同期准泊松回归
+
+
+# ---- campuses (issue 21, measure 18) ----
+
+
+class CampusKind(StrEnum):
+    """A school or university of the campus registry (measure 18: 校园疫情防控)."""
+
+    kindergarten = "kindergarten"  # 幼儿园
+    primary_school = "primary_school"  # 小学
+    secondary_school = "secondary_school"  # 中学
+    vocational_school = "vocational_school"  # 职业学校
+    university = "university"  # 高等学校
+
+
+class CampusTaskKind(StrEnum):
+    """The tasks of a campus outbreak response measure 18 names (优先保障校园转运隔离、核酸检测、流调溯源、环境消杀、
+    生活物资保障)."""
+
+    transfer_isolation = "transfer_isolation"  # 转运隔离
+    nucleic_acid_testing = "nucleic_acid_testing"  # 核酸检测
+    tracing = "tracing"  # 流调溯源
+    disinfection = "disinfection"  # 环境消杀
+    supplies = "supplies"  # 生活物资保障（留校学生）
+
+
+class CampusTaskStatus(StrEnum):
+    """Where a response task stands."""
+
+    open = "open"  # 进行中
+    done = "done"  # 已完成
+
+
+class CampusClosureKind(StrEnum):
+    """A closure of a campus the guard judges (measures 16, 18: 随意停课、关闭校园、封闭时间过长)."""
+
+    close_campus = "close_campus"  # 封闭校园
+    suspend_classes = "suspend_classes"  # 停课（停止线下教学）
+    extend_closure = "extend_closure"  # 延长封闭

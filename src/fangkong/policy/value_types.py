@@ -11,6 +11,7 @@ from fangkong.policy.terms import (
     AllocationGroup,
     AreaLevel,
     CampaignCondition,
+    CampusTaskKind,
     CareLevel,
     Facility,
     KeyPopulationKind,
@@ -133,6 +134,8 @@ VALUE_TYPES: dict[str, TypeAdapter[Any]] = {
     "alert_steps": TypeAdapter(tuple[AlertStep, ...]),
     "urgency": TypeAdapter(Urgency),
     "need_kinds": TypeAdapter(tuple[NeedKind, ...]),
+    # campuses (issue 21, measure 18)
+    "campus_tasks": TypeAdapter(tuple[CampusTaskKind, ...]),
 }
 
 # Kept for readers of the data: the testing conditions measure 6 names.

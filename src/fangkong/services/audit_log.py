@@ -76,6 +76,9 @@ AUDIT_ENTITIES = (
     # ---- complaints (issue 21): one complaint read, and the complaint lists (measures 18 and 16) ----
     "complaint",
     "complaints",
+    # campuses (issue 21, measure 18): the registry and the outbreak responses
+    "campus",
+    "campus_response",
 )
 AUDIT_SORTS = ("at", "-at")
 

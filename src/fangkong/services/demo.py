@@ -24,6 +24,7 @@ from fangkong.services.areas.shapes import import_areas
 from fangkong.services.arrivals.demo import demo_arrivals
 from fangkong.services.calendar import local_instant
 from fangkong.services.campaigns.service import CampaignCreate, RoundRecord, propose, record_round
+from fangkong.services.campuses.demo import demo_campuses
 from fangkong.services.care.demo import demo_care
 from fangkong.services.closure_services.demo import demo_needs
 from fangkong.services.enterprises.demo import demo_enterprises
@@ -262,6 +263,7 @@ def load_demo(
     demo_signals(session, SYSTEM, DEMO_TODAY, COUNTY)  # eight weeks of early-warning signals, an outbreak at the end
     demo_alerts(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # the daily job's alerts, one verified
     demo_enterprises(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # a park, a white-listed enterprise (issue 21)
+    demo_campuses(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # campuses (issue 21): two schools, one response
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
     demo_complaints(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # complaints (issue 21): a clue, one late
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))

@@ -11,6 +11,7 @@ from fangkong.services.areas.models import (
 from fangkong.services.arrivals.models import Arrival, ArrivalFollowUp
 from fangkong.services.audit.models import AuditEntry
 from fangkong.services.campaigns.models import Campaign
+from fangkong.services.campuses.models import Campus, CampusClosure, CampusResponse, CampusTask
 from fangkong.services.care.models import CareFacility, CareStay, InfectionSeverity, StaffAbsence
 from fangkong.services.closure_services.models import ClosureNeed, HotlineRecord, NeedEscalation, ReceivingPoint
 from fangkong.services.file_imports.models import LabImport
@@ -48,6 +49,10 @@ __all__ = [
     "ArrivalFollowUp",
     "AuditEntry",
     "Campaign",
+    "Campus",
+    "CampusClosure",
+    "CampusResponse",
+    "CampusTask",
     "CareFacility",
     "CareStay",
     "ClosedManagement",

@@ -13,6 +13,7 @@ from fangkong.services.calendar import Clock, system_clock
 from fangkong.web import (
     arrival_pages,
     campaign_pages,
+    campus_pages,
     capacity_pages,
     care_pages,
     closure_pages,
@@ -80,5 +81,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(sample_pages.router, dependencies=checked)
     app.include_router(enterprise_pages.router, dependencies=checked)  # enterprises and parks (issue 21)
     app.include_router(complaint_pages.router, dependencies=checked)  # complaints (issue 21)
+    app.include_router(campus_pages.router, dependencies=checked)  # campuses (issue 21)
     pages.install(app)
     return app

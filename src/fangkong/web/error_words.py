@@ -542,6 +542,24 @@ ERRORS: dict[str, str] = {
     "say what was found and done": "请写明核查情况和处理结果",
     "{} is in the future: record a complaint received": "{0} 尚未到来：请登记已受理的投诉",
     "{} is in the past: a deadline is still to come": "{0} 已过去：答复时限须在此后",
+    # ---- campuses (issue 21, measure 18) ----
+    "a campus has a code": "校园须有编码",
+    "a campus has a name": "校园须有名称",
+    "a campus {} is already registered": "校园 {0} 已登记",
+    "a closure lasts at least one day": "封闭至少 1 天",
+    "campus {} already has an open response ({})": "校园 {0} 已有进行中的应急处置（{1}）",
+    "campus {} belongs to another jurisdiction": "校园 {0} 属于其他辖区",
+    "campus {} is not closed: there is no closure to extend": "校园 {0} 未封闭，无可延长的封闭",
+    "no campus {} in your jurisdiction": "您的辖区内没有校园 {0}",
+    "task {} is already done": "任务 {0} 已完成",
+    "{} has already passed": "{0} 已过",
+    "{} is after today": "{0} 晚于今天",
+    "{} is before today": "{0} 早于今天",
+    "{} is not a task of a response under {}": "{0} 不是 {1} 规定的应急处置任务",
+    "{} is not one of open, done": "{0} 不是“进行中”或“已完成”",
+    "the same campus as row {}": "与第 {0} 行是同一所学校",
+    "{} is not a count": "{0} 不是人数",
+    "{} is not a number of days": "{0} 不是天数",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
@@ -575,6 +593,10 @@ NOT_FOUND: dict[str, str] = {
     "park": "工业园区",
     "plan": "防控方案",
     "complaint": "投诉",  # complaints (issue 21)
+    # campuses (issue 21)
+    "campus": "校园",
+    "campus response": "校园疫情应急处置",
+    "campus task": "应急处置任务",
 }
 
 # Pydantic v2's messages (pydantic_core's templates, with a `{}` for each of their fields) that reach a console form

@@ -299,6 +299,7 @@ def _gather() -> None:
     defined twice is a mistake caught at import."""
     from fangkong.web import (
         words_arrivals,
+        words_campuses,
         words_care,
         words_closure,
         words_command,
@@ -324,6 +325,7 @@ def _gather() -> None:
 
     for part in (
         words_arrivals,
+        words_campuses,
         words_care,
         words_closure,
         words_command,

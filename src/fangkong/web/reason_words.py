@@ -457,6 +457,22 @@ CATALOGUE: dict[str, str] = {
     "a medical visit reported refused": "反映就医被拒",
     "a school reported closed outside a high-risk area": "反映高风险区外学校被停课",
     "a white-listed enterprise reported told to stop production": "反映白名单企业被要求停产",
+    # ---- campuses.py (issue 21, measure 18) ----
+    "a campus outbreak response opens {} tasks": "校园疫情应急处置启动 {0} 项任务",
+    "a campus without an outbreak holds normal offline teaching": "没有疫情的学校开展正常的线下教学活动",
+    "closing a campus or suspending classes needs a recorded approval": "封闭校园或停课须有审批记录",
+    "due {} hours after the response opened": "应急处置启动后 {0} 小时内完成",
+    "no national rule on them": "国家对此无统一规定",
+    "one approval covers at most {} days; a longer closure needs a new approval": (
+        "一次审批最长封闭 {0} 天；延长封闭须重新审批"
+    ),
+    "the off-campus follow the rules everyone else follows": "校外居住的师生员工及家属与其他人员执行相同规定",
+    "the same rules as everyone else": "与其他人员执行相同规定",
+    "{} days of management for people nobody else manages": "对其他人员不管控的人群管控 {0} 天",
+    "{} for {} days is longer than the rules allow": "{0} {1} 天，超过规定时长",
+    "{} for {} days, approved": "{0} {1} 天，已审批",
+    "{} without an approval record adds to the national rules": "{0} 无审批记录，属于层层加码",
+    "{} without an outbreak adds to the national rules": "学校无疫情而{0}，属于层层加码",
 }
 
 # Words of the closed vocabularies the rules interpolate (policy data values, enum values), where the console's own
@@ -611,6 +627,15 @@ VOCAB: dict[str, str] = {
     # ---- warning.farrington.power (measure 15): surveillance's powertrans ----
     "2/3": "2/3 次幂变换",
     "1/2": "平方根变换",
+    # ---- campuses (issue 21, measure 18): the tasks of a response ----
+    "transfer_isolation": "转运隔离",
+    "nucleic_acid_testing": "核酸检测",
+    "tracing": "流调溯源",
+    "disinfection": "环境消杀",
+    "supplies": "生活物资保障",
+    "close campus": "封闭校园",
+    "suspend classes": "停课",
+    "extend closure": "延长封闭",
 }
 
 # What the console's table knows under a prefix (a colour, an infection's kind, a campaign's condition and scope).

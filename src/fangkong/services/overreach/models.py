@@ -20,6 +20,9 @@ class FindingKind(StrEnum):
     refused_care = "refused_care"  # medical care refused because of a person's code or area (m20.17, m20.16)
     # ---- complaints (issue 21) ----
     complaint_clue = "complaint_clue"  # a complaint reporting over-reach (measure 16's clues; m20.18 hotlines)
+    # campuses (issue 21, measure 18)
+    campus_closure = "campus_closure"  # a campus closed, classes suspended or kept closed beyond the rules
+    campus_off_campus = "campus_off_campus"  # a rule stricter on teachers, students, families off campus
 
 
 class OverreachFinding(Base):
