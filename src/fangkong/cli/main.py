@@ -18,6 +18,7 @@ from fangkong.cli import (
     resources,
     retention,
     signals,
+    sim,
     store,
     supplies,
     vaccination,
@@ -64,6 +65,8 @@ app.add_typer(key_populations.keypop_app, name="keypop")
 app.add_typer(closure.needs_app, name="needs")
 app.add_typer(arrivals.arrivals_app, name="arrivals")
 app.add_typer(warning.warning_app, name="warning")
+# sim (issue 22)
+app.add_typer(sim.sim_app, name="sim")
 
 
 if __name__ == "__main__":
