@@ -211,6 +211,27 @@ class Simulation:
         out = dict.fromkeys(SERIES, 0)
         seed = self.spec.seed
 
+        # 0. close contacts of the cases found `trace_delay_days` ago: household members and classmates or
+        #    co-workers (coverage), managed from their last exposure (the case's finding), from today
+        cases = self.trace_queue.pop(t - p.trace_delay_days, None)
+        close = CATEGORY_CODES[Category.close_contact]
+        if cases is not None and close in rules.plans:
+            found_on = t - p.trace_delay_days
+            contacts = self._contacts(cases, t)
+            if contacts.size:
+                self.plan_cat[contacts] = close
+                self.anchor[contacts] = found_on
+                out["new_close_contacts"] = int(contacts.size)
+                second = CATEGORY_CODES[Category.secondary_close_contact]
+                if rules.secondary:
+                    mark = xp.zeros(c.households, dtype=bool)
+                    mark[c.household[contacts]] = True
+                    sec = xp.nonzero(mark[c.household])[0]
+                    sec = sec[(self.plan_cat[sec] == 0) & ~self.found[sec] & (self.state[sec] != DEAD)]
+                    self.plan_cat[sec] = second
+                    self.anchor[sec] = t
+                    out["new_secondary_contacts"] = int(sec.size)
+
         # 1. plans: today's phase of everyone under one, by the plan of the rules in force today (recomputed from
         #    its anchor: the transition of a new version; a category no longer managed is released)
         self.phase[:] = 0
@@ -284,27 +305,6 @@ class Simulation:
                     self.anchor[new] = t
             self.trace_queue[t] = new
         out["found"] = int(new.size)
-
-        # 4. close contacts of the cases found `trace_delay_days` ago: household members and classmates or
-        #    co-workers (coverage), managed from their last exposure (the case's finding)
-        cases = self.trace_queue.pop(t - p.trace_delay_days, None)
-        close = CATEGORY_CODES[Category.close_contact]
-        if cases is not None and close in rules.plans:
-            found_on = t - p.trace_delay_days
-            contacts = self._contacts(cases, t)
-            if contacts.size:
-                self.plan_cat[contacts] = close
-                self.anchor[contacts] = found_on
-                out["new_close_contacts"] = int(contacts.size)
-                second = CATEGORY_CODES[Category.secondary_close_contact]
-                if rules.secondary:
-                    mark = xp.zeros(c.households, dtype=bool)
-                    mark[c.household[contacts]] = True
-                    sec = xp.nonzero(mark[c.household])[0]
-                    sec = sec[(self.plan_cat[sec] == 0) & ~self.found[sec] & (self.state[sec] != DEAD)]
-                    self.plan_cat[sec] = second
-                    self.anchor[sec] = t
-                    out["new_secondary_contacts"] = int(sec.size)
 
         # 5. transmission
         removed = self.hosp_iso | (self.phase == 1) | (self.state == DEAD)

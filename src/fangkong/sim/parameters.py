@@ -80,6 +80,8 @@ class SimParameters:
                 raise InvalidInput(f.name, f"{value!r} is not a probability (0 to 1)")
             if value < 0:
                 raise InvalidInput(f.name, f"{value!r} is negative")
+            if f.name == "trace_delay_days" and value < 1:
+                raise InvalidInput(f.name, f"{value!r}: at least 1 (contacts are traced after the case is found)")
             if f.name in ("households_per_building", "buildings_per_community", "group_size", "preferred_pool") and (
                 value < 1
             ):
