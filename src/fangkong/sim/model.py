@@ -146,7 +146,15 @@ class Simulation:
         self.plan_cat = xp.zeros(n, dtype=xp.int8)
         self.anchor = xp.zeros(n, dtype=xp.int16)
         self.phase = xp.zeros(n, dtype=xp.int8)
-        self.report_day = xp.full(n, -1, dtype=xp.int16)
+        self.reports: dict[int, Any] = {}
+        self.active = xp.zeros(0, dtype=xp.int64)
+        self.counts = [n, 0, 0, 0, 0]
+        self.hh_start = xp.searchsorted(self.city.household, xp.arange(self.city.households + 1))
+        self.community_size = xp.bincount(self.city.community, minlength=self.city.communities)
+        in_group = self.city.group >= 0
+        self.group_order = xp.nonzero(in_group)[0][xp.argsort(self.city.group[in_group], kind="stable")]
+        sizes = xp.bincount(self.city.group[in_group], minlength=self.city.groups)
+        self.group_start = xp.concatenate([xp.zeros(1, dtype=xp.int64), xp.cumsum(sizes)])
         self.last_found = {
             "building": xp.full(self.city.buildings, -(10**6), dtype=xp.int32),
             "community": xp.full(self.city.communities, -(10**6), dtype=xp.int32),
@@ -158,6 +166,7 @@ class Simulation:
         self.series = {name: np.zeros(spec.days, dtype=np.int64) for name in SERIES}
         self.versions: list[str] = []
         self.beta = self._beta()
+        self.susceptibility = (self.beta * (1.0 - self.params.ve_infection * self.city.vaccinated)).astype(xp.float32)
         self.t = 0
         self._seed_infections()
 
@@ -192,7 +201,12 @@ class Simulation:
         onset = t + c.latent[who].astype(xp.int64)
         u = crn.uniform(xp, crn.key(self.spec.seed, Purpose.report), who)
         reported = c.symptomatic[who] & (u < p.report_probability)
-        self.report_day[who] = xp.where(reported, onset + p.report_delay_days, -1).astype(xp.int16)
+        for day in xp.unique(onset[reported] + p.report_delay_days).tolist():
+            due = who[reported & (onset + p.report_delay_days == day)]
+            self.reports[day] = xp.concatenate([self.reports[day], due]) if day in self.reports else due
+        self.active = xp.concatenate([self.active, who])
+        self.counts[SUSCEPTIBLE] -= int(who.size)
+        self.counts[EXPOSED] += int(who.size)
         admit = onset + c.admission_delay
         top = self.ward_diff.size - 1
         for diff, needs, stay in ((self.ward_diff, c.inpatient, c.stay), (self.icu_diff, c.icu, c.icu_stay)):
@@ -224,9 +238,7 @@ class Simulation:
                 out["new_close_contacts"] = int(contacts.size)
                 second = CATEGORY_CODES[Category.secondary_close_contact]
                 if rules.secondary:
-                    mark = xp.zeros(c.households, dtype=bool)
-                    mark[c.household[contacts]] = True
-                    sec = xp.nonzero(mark[c.household])[0]
+                    sec = _members(xp, self.hh_start, xp.unique(c.household[contacts]))
                     sec = sec[(self.plan_cat[sec] == 0) & ~self.found[sec] & (self.state[sec] != DEAD)]
                     self.plan_cat[sec] = second
                     self.anchor[sec] = t
@@ -283,7 +295,7 @@ class Simulation:
         if positive.size:
             u = crn.uniform(xp, crn.key(seed, Purpose.test, t), positive)
             positive = positive[u < p.test_sensitivity]
-        reported = xp.nonzero(self.report_day == t)[0]
+        reported = self.reports.pop(t, xp.zeros(0, dtype=xp.int64))
         new = xp.unique(xp.concatenate([positive, reported]))
         new = new[~self.found[new] & ((self.state[new] == EXPOSED) | (self.state[new] == INFECTIOUS))]
         if new.size:
@@ -306,53 +318,67 @@ class Simulation:
             self.trace_queue[t] = new
         out["found"] = int(new.size)
 
-        # 5. transmission
-        removed = self.hosp_iso | (self.phase == 1) | (self.state == DEAD)
-        home_only = self.phase == 2
-        if in_high is not None:
-            home_only = home_only | in_high
-        goes_out = ~removed & ~home_only
-        in_group = goes_out & (c.group >= 0)
-        in_community = goes_out & (self.phase != 3)
-        inf = self.state == INFECTIOUS
-        hh_i = xp.bincount(c.household[inf & ~removed], minlength=c.households)
-        g_i = xp.bincount(c.group[inf & in_group], minlength=c.groups)
-        c_i = xp.bincount(c.community[inf & in_community], minlength=c.communities)
-        c_n = xp.maximum(xp.bincount(c.community[in_community], minlength=c.communities), 1)
-        sus = xp.nonzero((self.state == SUSCEPTIBLE) & ~removed)[0]
-        force = p.household_weight * hh_i[c.household[sus]].astype(xp.float64)
-        force += xp.where(in_group[sus], p.group_weight * g_i[xp.maximum(c.group[sus], 0)], 0.0)
-        cs = c.community[sus]
-        force += xp.where(in_community[sus], p.community_weight * COMMUNITY_CONTACTS * c_i[cs] / c_n[cs], 0.0)
-        at_risk = force > 0
-        sus, force = sus[at_risk], force[at_risk]
-        force *= self.beta * (1.0 - p.ve_infection * c.vaccinated[sus])
-        u = crn.uniform(xp, crn.key(seed, Purpose.infection, t), sus)
-        infected = sus[u < -xp.expm1(-force)]
+        # 5. transmission: the force of infection on everyone (contiguous gathers: people are in household and
+        #    community order), drawn only for the susceptible under some force
+        removed = self.hosp_iso | (self.phase == 1)
+        removed |= self.state == DEAD
+        goes_out = ~removed
+        if managed.size or in_high is not None:
+            goes_out &= self.phase != 2
+            if in_high is not None:
+                goes_out &= ~in_high
+        in_community = goes_out & (self.phase != 3) if managed.size else goes_out
+        active = self.active
+        src = active[self.state[active] == INFECTIOUS]
+        src = src[~removed[src]]
+        infected = xp.zeros(0, dtype=xp.int64)
+        if src.size:
+            hh_i = xp.bincount(c.household[src], minlength=c.households)
+            g_src = src[goes_out[src] & (c.group[src] >= 0)]
+            g_i = xp.bincount(c.group[g_src] + 1, minlength=c.groups + 1)
+            g_i[0] = 0
+            c_src = src[in_community[src]]
+            c_i = xp.bincount(c.community[c_src], minlength=c.communities)
+            staying = xp.nonzero(~in_community)[0]
+            c_n = xp.maximum(self.community_size - xp.bincount(c.community[staying], minlength=c.communities), 1)
+            force = (p.household_weight * hh_i).astype(xp.float32)[c.household]
+            pressure = (p.community_weight * COMMUNITY_CONTACTS * c_i / c_n).astype(xp.float32)
+            force += pressure[c.community] * in_community
+            force += (p.group_weight * g_i).astype(xp.float32)[c.group + 1] * goes_out
+            cand = xp.nonzero((force > 0) & (self.state == SUSCEPTIBLE) & ~removed)[0]
+            f = force[cand] * self.susceptibility[cand]
+            u = crn.uniform(xp, crn.key(seed, Purpose.infection, t), cand)
+            infected = cand[u < -xp.expm1(-f)]
         out["new_infections"] = int(infected.size) + (self.seeded if t == 0 else 0)
 
         # 6. the course of infection: exposed → infectious → recovered or dead (the next day's state)
-        active = xp.nonzero((self.state == EXPOSED) | (self.state == INFECTIOUS))[0]
         since = t + 1 - self.inf_day[active].astype(xp.int64)
         lat = c.latent[active]
         becomes = active[(self.state[active] == EXPOSED) & (since >= lat)]
         self.state[becomes] = INFECTIOUS
-        over = active[since >= lat + c.infectious[active]]
+        ended = since >= lat + c.infectious[active]
+        over = active[ended]
+        self.active = active[~ended]
         if over.size:
             dies = c.dies[over]
             self.state[over] = xp.where(dies, DEAD, RECOVERED).astype(xp.int8)
             out["deaths"] = int(dies.sum())
             out["missed"] = int((~self.found[over]).sum())
             self.hosp_iso[over] = False
+            self.counts[RECOVERED] += int(over.size) - out["deaths"]
+            self.counts[DEAD] += out["deaths"]
+        self.counts[EXPOSED] -= int(becomes.size)
+        self.counts[INFECTIOUS] += int(becomes.size) - int(over.size)
         if infected.size:
             self._infect(infected, t)
 
         # 7. the day's counts (after the day: states as they stand at night)
         for i, name in enumerate(STATES):
-            out[name] = int((self.state == i).sum())
-        phases = xp.bincount(self.phase, minlength=5)
-        for i, name in enumerate(PHASE_SERIES, start=1):
-            out[name] = int(phases[i])
+            out[name] = self.counts[i]
+        if managed.size:
+            phases = xp.bincount(self.phase[managed], minlength=5)
+            for i, name in enumerate(PHASE_SERIES, start=1):
+                out[name] = int(phases[i])
         out["room_nights"] = out["centralized_isolation"]
         out["hospital_isolated"] = int(self.hosp_iso.sum())
         out["ward_beds"] = int(self.ward_diff[: t + 1].sum())
@@ -362,17 +388,16 @@ class Simulation:
         self.t += 1
 
     def _contacts(self, cases: Any, t: int) -> Any:
+        """Household members and classmates or co-workers of `cases` found by tracing (coverage by layer)."""
         xp, c, p = self.xp, self.city, self.params
-        seed = self.spec.seed
-        hh = xp.zeros(c.households, dtype=bool)
-        hh[c.household[cases]] = True
-        grp = xp.zeros(c.groups + 1, dtype=bool)
-        grp[c.group[cases] + 1] = True
-        grp[0] = False
-        cand_h = xp.nonzero(hh[c.household])[0]
-        cand_h = cand_h[crn.uniform(xp, crn.key(seed, Purpose.trace, t), cand_h) < p.trace_coverage_household]
-        cand_g = xp.nonzero(grp[c.group + 1])[0]
-        cand_g = cand_g[crn.uniform(xp, crn.key(seed, Purpose.trace, t), cand_g) < p.trace_coverage_group]
+        stream = crn.key(self.spec.seed, Purpose.trace, t)
+        households = xp.unique(c.household[cases])
+        cand_h = _members(xp, self.hh_start, households)
+        cand_h = cand_h[crn.uniform(xp, stream, cand_h) < p.trace_coverage_household]
+        groups = xp.unique(c.group[cases])
+        groups = groups[groups >= 0]
+        cand_g = self.group_order[_members(xp, self.group_start, groups)]
+        cand_g = cand_g[crn.uniform(xp, stream, cand_g) < p.trace_coverage_group]
         found = xp.unique(xp.concatenate([cand_h, cand_g]))
         return found[~self.found[found] & (self.state[found] != DEAD)]
 
@@ -395,6 +420,17 @@ class Simulation:
                 "groups": c.groups,
             },
         )
+
+
+def _members(xp: Any, starts: Any, which: Any) -> Any:
+    """The positions of the members of `which` in a grouping given by its start offsets (CSR)."""
+    first = starts[which]
+    counts = starts[which + 1] - first
+    total = int(counts.sum())
+    if total == 0:
+        return xp.zeros(0, dtype=xp.int64)
+    shift = xp.repeat(first - (xp.cumsum(counts) - counts), counts)
+    return (xp.arange(total) + shift).astype(xp.int64)
 
 
 def _params_dict(params: Any) -> dict[str, Any]:
