@@ -163,6 +163,8 @@ class Simulation:
         self.ward_diff = xp.zeros(horizon, dtype=xp.int64)
         self.icu_diff = xp.zeros(horizon, dtype=xp.int64)
         self.trace_queue: dict[int, Any] = {}
+        self.in_high: Any = None
+        self.counted = xp.zeros(0, dtype=xp.int64)
         self.series = {name: np.zeros(spec.days, dtype=np.int64) for name in SERIES}
         self.versions: list[str] = []
         self.beta = self._beta()
@@ -271,24 +273,17 @@ class Simulation:
         test_ids = xp.concatenate(tested) if tested else xp.zeros(0, dtype=xp.int64)
         out["tubes"] += int(test_ids.size)
 
-        # 2. high-risk areas: high from the day an infection is found in the unit until the clean days have passed
-        #    (the downgrade takes effect the day after the last clean day: rules.risk_area)
-        in_high = None
-        if rules.area_unit is not None and rules.clean_days is not None:
-            highs = {u: (t - last) <= rules.clean_days for u, last in self.last_found.items()}
-            areas = int(highs["building"].sum() + highs["community"].sum())
-            if areas:
-                in_high = highs["building"][c.building] | highs["community"][c.community]
-                in_high &= ~self.hosp_iso & (self.phase != 1) & (self.state != DEAD)
-                out["high_risk_areas"] = areas
-                out["people_in_high_risk"] = int(in_high.sum())
-                # everyone inside is screened each day (assumption), in pools of the size the version allows
-                pool = pool_size(rules.pool_sizes, p.preferred_pool)
-                counts = xp.bincount(c.building[in_high], minlength=c.buildings)
-                tubes = -(-counts // pool)
-                out["tubes"] += int(tubes.sum())
-                out["pooled_tubes"] += int(tubes[counts > 1].sum()) if pool > 1 else 0
-                test_ids = xp.concatenate([test_ids, xp.nonzero(in_high)[0]])
+        # 2. area screening: everyone in a high-risk area as the day begins is tested (daily: an assumption), in
+        #    pools of the largest size the version allows up to the preferred one
+        inside = self.in_high
+        if inside is not None and rules.area_unit is not None:
+            inside = inside & ~self.hosp_iso & (self.phase != 1) & (self.state != DEAD)
+            pool = pool_size(rules.pool_sizes, p.preferred_pool)
+            counts = xp.bincount(c.building[inside], minlength=c.buildings)
+            tubes = -(-counts // pool)
+            out["tubes"] += int(tubes.sum())
+            out["pooled_tubes"] += int(tubes[counts > 1].sum()) if pool > 1 else 0
+            test_ids = xp.concatenate([test_ids, xp.nonzero(inside)[0]])
 
         # 3. found: positive tests of the infectious, and symptomatic infections reported
         positive = test_ids[self.state[test_ids] == INFECTIOUS]
@@ -303,6 +298,7 @@ class Simulation:
             by_test = ~xp.isin(new, reported)
             out["found_by_test"] = int(by_test.sum())
             counted = new[self.phase[new] != 1]  # found in centralized isolation: no risk area (excluded finding)
+            self.counted = counted
             if rules.area_unit is not None:
                 unit = self.last_found[rules.area_unit]
                 unit[getattr(c, rules.area_unit)[counted]] = t
@@ -316,7 +312,25 @@ class Simulation:
                     self.plan_cat[new] = home
                     self.anchor[new] = t
             self.trace_queue[t] = new
+        else:
+            self.counted = new
         out["found"] = int(new.size)
+
+        # 4. high-risk areas: high from the day an infection is found in the unit until the clean days have passed
+        #    (the downgrade takes effect the day after the last clean day, as rules.risk_area counts)
+        in_high = None
+        self.highs: dict[str, Any] = {}
+        if rules.area_unit is not None and rules.clean_days is not None:
+            highs = {u: (t - last) <= rules.clean_days for u, last in self.last_found.items()}
+            self.highs = highs
+            areas = int(highs["building"].sum() + highs["community"].sum())
+            if areas:
+                in_high = highs["building"][c.building] | highs["community"][c.community]
+                out["high_risk_areas"] = areas
+                out["people_in_high_risk"] = int(
+                    (in_high & ~self.hosp_iso & (self.phase != 1) & (self.state != DEAD)).sum()
+                )
+        self.in_high = in_high
 
         # 5. transmission: the force of infection on everyone (contiguous gathers: people are in household and
         #    community order), drawn only for the susceptible under some force
