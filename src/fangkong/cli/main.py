@@ -21,6 +21,7 @@ from fangkong.cli import (
     resources,
     retention,
     signals,
+    sim,
     store,
     supplies,
     vaccination,
@@ -71,6 +72,8 @@ app.add_typer(warning.warning_app, name="warning")
 app.add_typer(enterprises.enterprises_app, name="enterprises")
 app.add_typer(complaints.complaints_app, name="complaints")  # complaints (issue 21)
 app.add_typer(campuses.campuses_app, name="campuses")  # campuses (issue 21)
+# sim (issue 22)
+app.add_typer(sim.sim_app, name="sim")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,74 @@
+"""Policy impact simulation (issue 22): 1 M people × 60 days under the 20 measures, target under 3 s; the city's
+building timed apart, peak memory reported; with no interventions too (the epidemic's whole course). Where Covasim
+is installed, a Covasim run of the same size and days in the same run (it is a reference outside CI, not a
+dependency: `pip install covasim` in a scratch environment).
+
+    .venv/bin/python bench/sim_speed.py [--population 1000000] [--days 60] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import peak_mb, result, say
+
+from fangkong.policy import load_policy
+from fangkong.sim.city import build_city
+from fangkong.sim.model import RunSpec, Simulation
+from fangkong.sim.parameters import SimParameters
+from fangkong.sim.policy_link import Schedule
+
+TARGET_S = 3.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--population", type=int, default=1_000_000)
+    ap.add_argument("--days", type=int, default=60)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    policy = load_policy()
+    params = SimParameters()
+    t0 = time.perf_counter()
+    city = build_city(args.population, args.seed, params, policy.for_version(policy.default_version))
+    city_s = time.perf_counter() - t0
+    say(f"city of {args.population:,}: {city_s:.2f} s ({city.households:,} households, {city.buildings:,} buildings)")
+    figures: dict[str, object] = {"population": args.population, "days": args.days, "city_s": round(city_s, 3)}
+    for name in ("m20", "none"):
+        times = []
+        for _ in range(args.runs):
+            sim = Simulation(RunSpec(args.population, args.days, args.seed, Schedule(name)), policy, params, city=city)
+            t = time.perf_counter()
+            run = sim.run()
+            times.append(time.perf_counter() - t)
+        best = min(times)
+        say(
+            f"{name}: best {best:.2f} s of {', '.join(f'{x:.2f}' for x in times)}; "
+            f"{run.total('new_infections'):,.0f} infections, peak rooms {run.peak('room_nights'):,.0f}, "
+            f"tubes {run.total('tubes'):,.0f}"
+        )
+        figures[f"{name}_s"] = round(best, 3)
+        figures[f"{name}_infections"] = int(run.total("new_infections"))
+    figures["target_s"] = TARGET_S
+    figures["met"] = bool(figures["m20_s"] <= TARGET_S)  # type: ignore[operator]
+    try:
+        import covasim as cv  # type: ignore[import-not-found]
+    except ImportError:
+        say("Covasim not installed: no comparison in this run")
+    else:
+        t = time.perf_counter()
+        cv.Sim(pop_size=args.population, n_days=args.days, pop_type="hybrid", verbose=0).run()
+        figures["covasim_s"] = round(time.perf_counter() - t, 2)
+        say(f"Covasim {cv.__version__}: {figures['covasim_s']} s")
+    say(f"peak memory {peak_mb():,.0f} MB")
+    result("sim_speed", **figures)
+
+
+if __name__ == "__main__":
+    main()

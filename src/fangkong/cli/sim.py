@@ -1,0 +1,158 @@
+"""`fangkong sim`: what a version of the rules costs and what it prevents, on a synthetic city (issue 22).
+
+fangkong sim run --policy m20 [--switch 2022-12-07:n10] --population 100000 --days 60 --seed 1 [--json] [--out F]
+fangkong sim compare v9 m20 [n10 classb none] --seeds 10 --population 100000 --days 60 [--json] [--out F]
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from fangkong.cli.common import console, parse_date, reports_errors
+
+sim_app = typer.Typer(help="Policy impact simulation on a synthetic city (issue 22).", no_args_is_help=True)
+
+Population = Annotated[int, typer.Option(help="people in the synthetic city")]
+Days = Annotated[int, typer.Option(help="days simulated")]
+Start = Annotated[str, typer.Option(help="the first simulated day (the demo county's drill day by default)")]
+Params = Annotated[list[str] | None, typer.Option("--param", help="NAME=VALUE: a simulator parameter")]
+Switches = Annotated[list[str] | None, typer.Option("--switch", help="DATE:VERSION, the version from that date on")]
+AsJson = Annotated[bool, typer.Option("--json", help="the whole result as JSON on standard output")]
+Out = Annotated[Path | None, typer.Option(help="save the result (JSON, with its parameters and code version)")]
+
+SHOWN = (
+    ("infections", "infections"),
+    ("found", "found"),
+    ("missed", "missed"),
+    ("room_nights", "isolation room-nights"),
+    ("peak_rooms", "peak rooms"),
+    ("tubes", "tubes"),
+    ("peak_high_risk_areas", "peak high-risk areas"),
+    ("peak_ward_beds", "peak ward beds"),
+    ("peak_icu_beds", "peak ICU beds"),
+    ("deaths", "deaths"),
+)
+
+
+def _write(out: Path | None, payload: dict[str, object]) -> None:
+    if out is not None:
+        out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+@sim_app.command("run")
+@reports_errors
+def run(
+    policy_name: Annotated[str, typer.Option("--policy", help="v9, m20, n10, classb or none")] = "m20",
+    switch: Switches = None,
+    population: Population = 100_000,
+    days: Days = 60,
+    seed: Annotated[int, typer.Option(help="the same seed gives the same run")] = 1,
+    start: Start = "2022-11-16",
+    param: Params = None,
+    as_json: AsJson = False,
+    out: Out = None,
+) -> None:
+    """One run: the day-by-day series of one policy (and its switches) on one seed."""
+    from fangkong.policy import load_policy
+    from fangkong.sim.model import RunSpec, Simulation
+    from fangkong.sim.parameters import SimParameters
+    from fangkong.sim.policy_link import Schedule, check_version, parse_switch
+
+    policy = load_policy()
+    first = parse_date(start, "--start")
+    check_version(policy, policy_name, "policy")
+    switches = tuple(sorted(parse_switch(policy, s, first, days) for s in switch or ()))
+    params = SimParameters().with_overrides(param or [])
+    spec = RunSpec(population, days, seed, Schedule(policy_name, switches), first).check(policy)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True
+    ) as progress:
+        task = progress.add_task("building the city", total=days)
+        sim = Simulation(spec, policy, params)
+        progress.update(task, description=f"simulating {policy_name}")
+        result = sim.run(lambda t: progress.update(task, completed=t))
+    payload = result.as_json()
+    _write(out, payload)
+    if as_json:
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    table = Table(title=f"{policy_name}, {population:,} people, {days} days, seed {seed}")
+    for col in ("", "total", "peak a day"):
+        table.add_column(col, justify="right" if col else "left")
+    for name in ("new_infections", "found", "missed", "room_nights", "tubes", "high_risk_areas", "deaths"):
+        table.add_row(name.replace("_", " "), f"{result.total(name):,.0f}", f"{result.peak(name):,.0f}")
+    for name in ("ward_beds", "icu_beds"):
+        table.add_row(name.replace("_", " "), "", f"{result.peak(name):,.0f}")
+    console.print(table)
+    console.print("versions: " + " → ".join(dict.fromkeys(result.versions)))
+
+
+@sim_app.command("compare")
+@reports_errors
+def compare_cmd(
+    policies: Annotated[list[str], typer.Argument(help="two or more of v9, m20, n10, classb, none")],
+    seeds: Annotated[int, typer.Option(help="replicates (seeds 0 .. K-1 from --first-seed)")] = 5,
+    first_seed: Annotated[int, typer.Option(help="the first seed")] = 0,
+    population: Population = 100_000,
+    days: Days = 60,
+    start: Start = "2022-11-16",
+    param: Params = None,
+    as_json: AsJson = False,
+    out: Out = None,
+) -> None:
+    """Policies side by side on the same cities and random numbers: means with 95 % intervals over seeds, and each
+    policy's difference from the first (paired by seed)."""
+    from fangkong.policy import load_policy
+    from fangkong.sim.compare import compare
+    from fangkong.sim.parameters import SimParameters
+    from fangkong.sim.policy_link import check_version
+
+    policy = load_policy()
+    first = parse_date(start, "--start")
+    for name in policies:
+        check_version(policy, name, "policies")
+    params = SimParameters().with_overrides(param or [])
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True
+    ) as progress:
+        task = progress.add_task("simulating", total=seeds * len(policies))
+        result = compare(
+            policy,
+            policies,
+            population=population,
+            days=days,
+            seeds=seeds,
+            first_seed=first_seed,
+            start=first,
+            params=params,
+            progress=lambda: progress.advance(task),
+        )
+    payload = result.as_json()
+    _write(out, payload)
+    if as_json:
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    table = Table(title=f"{population:,} people, {days} days from {first}, {seeds} seeds: mean [95 % interval]")
+    table.add_column("")
+    for name in policies:
+        table.add_column(name, justify="right")
+    for name in policies[1:]:
+        table.add_column(f"{name} − {policies[0]}", justify="right")
+    for key, label in SHOWN:
+        cells = [_cell(result.summary[p][key]) for p in policies]
+        cells += [_cell(result.differences[p][key]) for p in policies[1:]]
+        table.add_row(label, *cells)
+    console.print(table)
+
+
+def _cell(i: object) -> str:
+    from fangkong.sim.compare import Interval
+
+    assert isinstance(i, Interval)
+    return f"{i.mean:,.0f} [{i.low:,.0f}, {i.high:,.0f}]"

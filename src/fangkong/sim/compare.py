@@ -1,0 +1,133 @@
+"""Several policies over several seeds: the same city and the same random numbers for each policy under one seed
+(common random numbers), so a difference between two policies under one seed is the policy's alone; the summary
+gives each figure's mean and its 95 % interval over seeds, and each policy's difference from the first, paired by
+seed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+import fangkong
+from fangkong.errors import InvalidInput
+from fangkong.policy import Policy
+from fangkong.sim.city import build_city
+from fangkong.sim.model import DRILL_DAY, RunResult, RunSpec, Simulation
+from fangkong.sim.parameters import SimParameters
+from fangkong.sim.policy_link import Schedule, check_version
+
+FIGURES: dict[str, Callable[[RunResult], float]] = {
+    "infections": lambda r: r.total("new_infections"),
+    "found": lambda r: r.total("found"),
+    "missed": lambda r: r.total("missed"),
+    "close_contacts": lambda r: r.total("new_close_contacts"),
+    "room_nights": lambda r: r.total("room_nights"),
+    "room_nights_per_contact": lambda r: r.total("room_nights") / max(r.total("new_close_contacts"), 1.0),
+    "peak_rooms": lambda r: r.peak("room_nights"),
+    "tubes": lambda r: r.total("tubes"),
+    "peak_tubes_a_day": lambda r: r.peak("tubes"),
+    "pooled_tubes": lambda r: r.total("pooled_tubes"),
+    "high_risk_area_days": lambda r: r.total("high_risk_areas"),
+    "peak_high_risk_areas": lambda r: r.peak("high_risk_areas"),
+    "people_days_in_high_risk": lambda r: r.total("people_in_high_risk"),
+    "peak_ward_beds": lambda r: r.peak("ward_beds"),
+    "peak_icu_beds": lambda r: r.peak("icu_beds"),
+    "deaths": lambda r: r.total("deaths"),
+}
+"""The summary's figures, each from one run."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    mean: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Interval:
+        a = np.asarray(values, dtype=np.float64)
+        return cls(float(a.mean()), float(np.percentile(a, 2.5)), float(np.percentile(a, 97.5)))
+
+    def as_json(self) -> dict[str, float]:
+        return {"mean": round(self.mean, 3), "low": round(self.low, 3), "high": round(self.high, 3)}
+
+
+@dataclass
+class Comparison:
+    policies: tuple[str, ...]
+    seeds: tuple[int, ...]
+    population: int
+    days: int
+    start: date
+    runs: dict[str, list[RunResult]]
+    summary: dict[str, dict[str, Interval]] = field(default_factory=dict)
+    differences: dict[str, dict[str, Interval]] = field(default_factory=dict)
+    code_version: str = fangkong.__version__
+
+    def as_json(self) -> dict[str, Any]:
+        first = self.runs[self.policies[0]][0]
+        return {
+            "policies": list(self.policies),
+            "seeds": list(self.seeds),
+            "population": self.population,
+            "days": self.days,
+            "start": self.start.isoformat(),
+            "parameters": first.params,
+            "code_version": self.code_version,
+            "summary": {p: {k: v.as_json() for k, v in figs.items()} for p, figs in self.summary.items()},
+            "difference_from_first": {
+                p: {k: v.as_json() for k, v in figs.items()} for p, figs in self.differences.items()
+            },
+            "mean_series": {
+                p: {k: np.mean([r.series[k] for r in runs], axis=0).round(3).tolist() for k in runs[0].series}
+                for p, runs in self.runs.items()
+            },
+        }
+
+
+def compare(
+    policy: Policy,
+    policies: Sequence[str],
+    *,
+    population: int,
+    days: int,
+    seeds: int,
+    first_seed: int = 0,
+    start: date = DRILL_DAY,
+    params: SimParameters | None = None,
+    switches: Sequence[tuple[date, str]] = (),
+    xp: Any = np,
+    progress: Callable[[], None] | None = None,
+) -> Comparison:
+    """Each of `policies` (versions or "none") over `seeds` seeds from `first_seed`, on the same cities."""
+    if len(policies) < 2:
+        raise InvalidInput("policies", "name two policies or more to compare")
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or not 1 <= seeds <= 1000:
+        raise InvalidInput("seeds", f"{seeds!r}: 1 to 1000 seeds")
+    for name in policies:
+        check_version(policy, name, "policies")
+    chosen = (params or SimParameters()).check()
+    runs: dict[str, list[RunResult]] = {p: [] for p in policies}
+    seed_list = tuple(range(first_seed, first_seed + seeds))
+    for seed in seed_list:
+        city = None
+        for name in policies:
+            spec = RunSpec(population, days, seed, Schedule(name, tuple(switches)), start).check(policy)
+            if city is None:
+                city = build_city(population, seed, chosen, policy.for_version(policy.default_version), xp)
+            runs[name].append(Simulation(spec, policy, chosen, xp, city=city).run())
+            if progress is not None:
+                progress()
+    out = Comparison(tuple(policies), seed_list, population, days, start, runs)
+    base = runs[policies[0]]
+    for name in policies:
+        out.summary[name] = {k: Interval.of([f(r) for r in runs[name]]) for k, f in FIGURES.items()}
+        if name != policies[0]:
+            out.differences[name] = {
+                k: Interval.of([f(r) - f(b) for r, b in zip(runs[name], base, strict=True)]) for k, f in FIGURES.items()
+            }
+    return out

@@ -1,0 +1,466 @@
+"""The day step of the simulator: transmission in households, classes and workplaces and communities; infections
+found by symptoms and by the tests of the plans and of high-risk areas; close contacts traced and managed by the
+plan of the rules in force; risk areas delineated and downgraded; beds, deaths, rooms and tubes counted.
+
+Array code is written against `xp` (numpy by default; CuPy offers the same calls). One run is one seed and one
+schedule of versions; `sim.compare` runs several.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+import fangkong
+from fangkong.errors import InvalidInput
+from fangkong.policy import Policy
+from fangkong.policy.terms import Category
+from fangkong.sim import crn
+from fangkong.sim.city import BYTES_PER_PERSON, City, build_city
+from fangkong.sim.crn import Purpose
+from fangkong.sim.policy_link import CATEGORY_CODES, DayRules, Schedule, pool_size, rules_source
+
+SUSCEPTIBLE, EXPOSED, INFECTIOUS, RECOVERED, DEAD = range(5)
+STATES = ("susceptible", "exposed", "infectious", "recovered", "dead")
+PHASE_SERIES = ("centralized_isolation", "home_isolation", "home_health_monitoring", "testing_only")
+COMMUNITY_CONTACTS = 20  # Covasim's default community contacts a day
+DRILL_DAY = date(2022, 11, 16)  # the demo county's drill day: the default first day of a run
+MAX_DAYS = 730
+
+SERIES = (
+    "new_infections",
+    "found",
+    "found_by_test",
+    "missed",
+    *STATES,
+    *PHASE_SERIES,
+    "new_close_contacts",
+    "new_secondary_contacts",
+    "hospital_isolated",
+    "room_nights",
+    "tubes",
+    "pooled_tubes",
+    "high_risk_areas",
+    "people_in_high_risk",
+    "ward_beds",
+    "icu_beds",
+    "deaths",
+)
+"""Every series a run records, one value per day. `room_nights` is the people in centralized isolation that night
+(its maximum is the peak rooms needed, one person a room); `missed` the infections that ended unfound that day."""
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    population: int
+    days: int
+    seed: int
+    schedule: Schedule
+    start: date = DRILL_DAY
+
+    def check(self, policy: Policy) -> RunSpec:
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise InvalidInput("seed", f"{self.seed!r} is not a whole number 0 or more")
+        if isinstance(self.population, bool) or not isinstance(self.population, int) or self.population < 1:
+            raise InvalidInput("population", f"{self.population!r}: at least 1 person")
+        room = available_memory()
+        if self.population * BYTES_PER_PERSON > room:
+            most = room // BYTES_PER_PERSON
+            raise InvalidInput(
+                "population",
+                f"{self.population:,} people need more memory than this machine has (at most about {most:,})",
+            )
+        if isinstance(self.days, bool) or not isinstance(self.days, int) or not 1 <= self.days <= MAX_DAYS:
+            raise InvalidInput("days", f"{self.days!r}: 1 to {MAX_DAYS} days")
+        last = self.start + timedelta(days=self.days - 1)
+        for on, _ in self.schedule.switches:
+            if not self.start < on <= last:
+                raise InvalidInput("switch", f"{on.isoformat()} is outside the run ({self.start}..{last})")
+        return self
+
+
+def available_memory() -> int:
+    """Physical memory of this machine, in bytes."""
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError):  # pragma: no cover - not Linux
+        return 16 * 2**30
+
+
+@dataclass
+class RunResult:
+    """A run's series by day, what produced it (the parameters, the schedule, the code version)."""
+
+    spec: RunSpec
+    params: dict[str, Any]
+    series: dict[str, np.ndarray]
+    versions: list[str]
+    code_version: str = fangkong.__version__
+    city: dict[str, int] = field(default_factory=dict)
+
+    def total(self, name: str) -> float:
+        return float(self.series[name].sum())
+
+    def peak(self, name: str) -> float:
+        return float(self.series[name].max())
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "population": self.spec.population,
+            "days": self.spec.days,
+            "seed": self.spec.seed,
+            "start": self.spec.start.isoformat(),
+            "policy": self.spec.schedule.first,
+            "switches": [{"on": on.isoformat(), "version": v} for on, v in self.spec.schedule.switches],
+            "versions": self.versions,
+            "parameters": self.params,
+            "code_version": self.code_version,
+            "city": self.city,
+            "series": {k: [int(x) for x in v.tolist()] for k, v in self.series.items()},
+        }
+
+
+class Simulation:
+    """One run: the city, the state of every person, and the day step."""
+
+    def __init__(self, spec: RunSpec, policy: Policy, params: Any, xp: Any = np, city: City | None = None) -> None:
+        from fangkong.sim.parameters import SimParameters
+
+        self.spec = spec.check(policy)
+        self.params: SimParameters = params.check()
+        self.xp = xp
+        self.rules_on: Callable[[date], DayRules] = rules_source(policy, spec.schedule)
+        self.city = city or build_city(
+            spec.population, spec.seed, self.params, policy.for_version(policy.default_version), xp
+        )
+        n = self.city.n
+        self.state = xp.zeros(n, dtype=xp.int8)
+        self.inf_day = xp.full(n, -1, dtype=xp.int16)
+        self.found = xp.zeros(n, dtype=bool)
+        self.hosp_iso = xp.zeros(n, dtype=bool)
+        self.plan_cat = xp.zeros(n, dtype=xp.int8)
+        self.anchor = xp.zeros(n, dtype=xp.int16)
+        self.phase = xp.zeros(n, dtype=xp.int8)
+        self.reports: dict[int, Any] = {}
+        self.active = xp.zeros(0, dtype=xp.int64)
+        self.counts = [n, 0, 0, 0, 0]
+        self.hh_start = xp.searchsorted(self.city.household, xp.arange(self.city.households + 1))
+        self.community_size = xp.bincount(self.city.community, minlength=self.city.communities)
+        in_group = self.city.group >= 0
+        self.group_order = xp.nonzero(in_group)[0][xp.argsort(self.city.group[in_group], kind="stable")]
+        sizes = xp.bincount(self.city.group[in_group], minlength=self.city.groups)
+        self.group_start = xp.concatenate([xp.zeros(1, dtype=xp.int64), xp.cumsum(sizes)])
+        self.last_found = {
+            "building": xp.full(self.city.buildings, -(10**6), dtype=xp.int32),
+            "community": xp.full(self.city.communities, -(10**6), dtype=xp.int32),
+        }
+        horizon = spec.days + 128
+        self.ward_diff = xp.zeros(horizon, dtype=xp.int64)
+        self.icu_diff = xp.zeros(horizon, dtype=xp.int64)
+        self.trace_queue: dict[int, Any] = {}
+        self.in_high: Any = None
+        self.counted = xp.zeros(0, dtype=xp.int64)
+        self.series = {name: np.zeros(spec.days, dtype=np.int64) for name in SERIES}
+        self.versions: list[str] = []
+        self.beta = self._beta()
+        self.susceptibility = (self.beta * (1.0 - self.params.ve_infection * self.city.vaccinated)).astype(xp.float32)
+        self.t = 0
+        self._seed_infections()
+
+    # ---- set-up ----------------------------------------------------------------------------------
+    def _beta(self) -> float:
+        """The transmission rate per weighted contact-day that gives R0 (next-generation approximation over the
+        city's own household and group sizes and the community contacts)."""
+        xp, c, p = self.xp, self.city, self.params
+        hh_size = xp.bincount(c.household, minlength=c.households)
+        in_group = c.group >= 0
+        g_size = xp.bincount(c.group[in_group], minlength=c.groups)
+        household = float((hh_size[c.household] - 1).mean())
+        group = float(xp.where(in_group, g_size[xp.maximum(c.group, 0)] - 1, 0).mean())
+        weight = p.household_weight * household + p.group_weight * group + p.community_weight * COMMUNITY_CONTACTS
+        return p.r0 / (p.infectious_mean_days * weight)
+
+    def _seed_infections(self) -> None:
+        xp = self.xp
+        ids = xp.arange(self.city.n, dtype=xp.int64)
+        u = crn.uniform(xp, crn.key(self.spec.seed, Purpose.seed_infection), ids)
+        share = max(self.params.seeds_per_100k / 1e5, 1.0 / self.city.n)
+        first = xp.nonzero(u < share)[0]
+        if first.size == 0:
+            first = ids[:1]
+        self._infect(first, 0)
+        self.seeded = int(first.size)
+
+    def _infect(self, who: Any, t: int) -> None:
+        xp, c, p = self.xp, self.city, self.params
+        self.state[who] = EXPOSED
+        self.inf_day[who] = t
+        onset = t + c.latent[who].astype(xp.int64)
+        u = crn.uniform(xp, crn.key(self.spec.seed, Purpose.report), who)
+        reported = c.symptomatic[who] & (u < p.report_probability)
+        for day in xp.unique(onset[reported] + p.report_delay_days).tolist():
+            due = who[reported & (onset + p.report_delay_days == day)]
+            self.reports[day] = xp.concatenate([self.reports[day], due]) if day in self.reports else due
+        self.active = xp.concatenate([self.active, who])
+        self.counts[SUSCEPTIBLE] -= int(who.size)
+        self.counts[EXPOSED] += int(who.size)
+        admit = onset + c.admission_delay
+        top = self.ward_diff.size - 1
+        for diff, needs, stay in ((self.ward_diff, c.inpatient, c.stay), (self.icu_diff, c.icu, c.icu_stay)):
+            sel = needs[who]
+            if bool(sel.any()):
+                a = xp.minimum(admit[sel], top)
+                xp.add.at(diff, a, 1)
+                xp.add.at(diff, xp.minimum(a + stay[who][sel], top), -1)
+
+    # ---- the day ---------------------------------------------------------------------------------
+    def step(self) -> None:
+        xp, c, p, t = self.xp, self.city, self.params, self.t
+        today = self.spec.start + timedelta(days=t)
+        rules = self.rules_on(today)
+        self.versions.append(rules.version)
+        out = dict.fromkeys(SERIES, 0)
+        seed = self.spec.seed
+
+        # 0. close contacts of the cases found `trace_delay_days` ago: household members and classmates or
+        #    co-workers (coverage), managed from their last exposure (the case's finding), from today
+        cases = self.trace_queue.pop(t - p.trace_delay_days, None)
+        close = CATEGORY_CODES[Category.close_contact]
+        if cases is not None and close in rules.plans:
+            found_on = t - p.trace_delay_days
+            contacts = self._contacts(cases, t)
+            if contacts.size:
+                self.plan_cat[contacts] = close
+                self.anchor[contacts] = found_on
+                out["new_close_contacts"] = int(contacts.size)
+                second = CATEGORY_CODES[Category.secondary_close_contact]
+                if rules.secondary:
+                    sec = _members(xp, self.hh_start, xp.unique(c.household[contacts]))
+                    sec = sec[(self.plan_cat[sec] == 0) & ~self.found[sec] & (self.state[sec] != DEAD)]
+                    self.plan_cat[sec] = second
+                    self.anchor[sec] = t
+                    out["new_secondary_contacts"] = int(sec.size)
+
+        # 1. plans: today's phase of everyone under one, by the plan of the rules in force today (recomputed from
+        #    its anchor: the transition of a new version; a category no longer managed is released)
+        self.phase[:] = 0
+        managed = xp.nonzero(self.plan_cat > 0)[0]
+        tested: list[Any] = []
+        if managed.size:
+            cats = self.plan_cat[managed]
+            for code in CATEGORY_CODES.values():
+                sel = managed[cats == code]
+                if sel.size == 0:
+                    continue
+                table = rules.plans.get(code)
+                if table is None:
+                    self.plan_cat[sel] = 0
+                    continue
+                pos = t - self.anchor[sel].astype(xp.int64) - table.offset
+                length = len(table.kinds)
+                ended = pos >= length
+                self.plan_cat[sel[ended]] = 0
+                inside = (pos >= 0) & ~ended
+                kinds = xp.asarray(np.asarray(table.kinds, dtype=np.int8))
+                tests = xp.asarray(np.asarray(table.tests, dtype=bool))
+                self.phase[sel[inside]] = kinds[pos[inside]]
+                tested.append(sel[inside][tests[pos[inside]]])
+        test_ids = xp.concatenate(tested) if tested else xp.zeros(0, dtype=xp.int64)
+        out["tubes"] += int(test_ids.size)
+
+        # 2. area screening: everyone in a high-risk area as the day begins is tested (daily: an assumption), in
+        #    pools of the largest size the version allows up to the preferred one
+        inside = self.in_high
+        if inside is not None and rules.area_unit is not None:
+            inside = inside & ~self.hosp_iso & (self.phase != 1) & (self.state != DEAD)
+            pool = pool_size(rules.pool_sizes, p.preferred_pool)
+            counts = xp.bincount(c.building[inside], minlength=c.buildings)
+            tubes = -(-counts // pool)
+            out["tubes"] += int(tubes.sum())
+            out["pooled_tubes"] += int(tubes[counts > 1].sum()) if pool > 1 else 0
+            test_ids = xp.concatenate([test_ids, xp.nonzero(inside)[0]])
+
+        # 3. found: positive tests of the infectious, and symptomatic infections reported
+        positive = test_ids[self.state[test_ids] == INFECTIOUS]
+        if positive.size:
+            u = crn.uniform(xp, crn.key(seed, Purpose.test, t), positive)
+            positive = positive[u < p.test_sensitivity]
+        reported = self.reports.pop(t, xp.zeros(0, dtype=xp.int64))
+        new = xp.unique(xp.concatenate([positive, reported]))
+        new = new[~self.found[new] & ((self.state[new] == EXPOSED) | (self.state[new] == INFECTIOUS))]
+        if new.size:
+            self.found[new] = True
+            by_test = ~xp.isin(new, reported)
+            out["found_by_test"] = int(by_test.sum())
+            counted = new[self.phase[new] != 1]  # found in centralized isolation: no risk area (excluded finding)
+            self.counted = counted
+            if rules.area_unit is not None:
+                unit = self.last_found[rules.area_unit]
+                unit[getattr(c, rules.area_unit)[counted]] = t
+            if rules.transferred:
+                self.hosp_iso[new] = True
+                self.plan_cat[new] = 0
+                self.phase[new] = 0
+            else:
+                home = CATEGORY_CODES[Category.mild_infection]
+                if home in rules.plans:
+                    self.plan_cat[new] = home
+                    self.anchor[new] = t
+            self.trace_queue[t] = new
+        else:
+            self.counted = new
+        out["found"] = int(new.size)
+
+        # 4. high-risk areas: high from the day an infection is found in the unit until the clean days have passed
+        #    (the downgrade takes effect the day after the last clean day, as rules.risk_area counts)
+        in_high = None
+        self.highs: dict[str, Any] = {}
+        if rules.area_unit is not None and rules.clean_days is not None:
+            highs = {u: (t - last) <= rules.clean_days for u, last in self.last_found.items()}
+            self.highs = highs
+            areas = int(highs["building"].sum() + highs["community"].sum())
+            if areas:
+                in_high = highs["building"][c.building] | highs["community"][c.community]
+                out["high_risk_areas"] = areas
+                out["people_in_high_risk"] = int(
+                    (in_high & ~self.hosp_iso & (self.phase != 1) & (self.state != DEAD)).sum()
+                )
+        self.in_high = in_high
+
+        # 5. transmission: the force of infection on everyone (contiguous gathers: people are in household and
+        #    community order), drawn only for the susceptible under some force
+        removed = self.hosp_iso | (self.phase == 1)
+        removed |= self.state == DEAD
+        goes_out = ~removed
+        if managed.size or in_high is not None:
+            goes_out &= self.phase != 2
+            if in_high is not None:
+                goes_out &= ~in_high
+        in_community = goes_out & (self.phase != 3) if managed.size else goes_out
+        active = self.active
+        src = active[self.state[active] == INFECTIOUS]
+        src = src[~removed[src]]
+        infected = xp.zeros(0, dtype=xp.int64)
+        if src.size:
+            hh_i = xp.bincount(c.household[src], minlength=c.households)
+            g_src = src[goes_out[src] & (c.group[src] >= 0)]
+            g_i = xp.bincount(c.group[g_src] + 1, minlength=c.groups + 1)
+            g_i[0] = 0
+            c_src = src[in_community[src]]
+            c_i = xp.bincount(c.community[c_src], minlength=c.communities)
+            staying = xp.nonzero(~in_community)[0]
+            c_n = xp.maximum(self.community_size - xp.bincount(c.community[staying], minlength=c.communities), 1)
+            force = (p.household_weight * hh_i).astype(xp.float32)[c.household]
+            pressure = (p.community_weight * COMMUNITY_CONTACTS * c_i / c_n).astype(xp.float32)
+            force += pressure[c.community] * in_community
+            force += (p.group_weight * g_i).astype(xp.float32)[c.group + 1] * goes_out
+            cand = xp.nonzero((force > 0) & (self.state == SUSCEPTIBLE) & ~removed)[0]
+            f = force[cand] * self.susceptibility[cand]
+            u = crn.uniform(xp, crn.key(seed, Purpose.infection, t), cand)
+            infected = cand[u < -xp.expm1(-f)]
+        out["new_infections"] = int(infected.size) + (self.seeded if t == 0 else 0)
+
+        # 6. the course of infection: exposed → infectious → recovered or dead (the next day's state)
+        since = t + 1 - self.inf_day[active].astype(xp.int64)
+        lat = c.latent[active]
+        becomes = active[(self.state[active] == EXPOSED) & (since >= lat)]
+        self.state[becomes] = INFECTIOUS
+        ended = since >= lat + c.infectious[active]
+        over = active[ended]
+        self.active = active[~ended]
+        if over.size:
+            dies = c.dies[over]
+            self.state[over] = xp.where(dies, DEAD, RECOVERED).astype(xp.int8)
+            out["deaths"] = int(dies.sum())
+            out["missed"] = int((~self.found[over]).sum())
+            self.hosp_iso[over] = False
+            self.counts[RECOVERED] += int(over.size) - out["deaths"]
+            self.counts[DEAD] += out["deaths"]
+        self.counts[EXPOSED] -= int(becomes.size)
+        self.counts[INFECTIOUS] += int(becomes.size) - int(over.size)
+        if infected.size:
+            self._infect(infected, t)
+
+        # 7. the day's counts (after the day: states as they stand at night)
+        for i, name in enumerate(STATES):
+            out[name] = self.counts[i]
+        if managed.size:
+            phases = xp.bincount(self.phase[managed], minlength=5)
+            for i, name in enumerate(PHASE_SERIES, start=1):
+                out[name] = int(phases[i])
+        out["room_nights"] = out["centralized_isolation"]
+        out["hospital_isolated"] = int(self.hosp_iso.sum())
+        out["ward_beds"] = int(self.ward_diff[: t + 1].sum())
+        out["icu_beds"] = int(self.icu_diff[: t + 1].sum())
+        for name, value in out.items():
+            self.series[name][t] = value
+        self.t += 1
+
+    def _contacts(self, cases: Any, t: int) -> Any:
+        """Household members and classmates or co-workers of `cases` found by tracing (coverage by layer)."""
+        xp, c, p = self.xp, self.city, self.params
+        stream = crn.key(self.spec.seed, Purpose.trace, t)
+        households = xp.unique(c.household[cases])
+        cand_h = _members(xp, self.hh_start, households)
+        cand_h = cand_h[crn.uniform(xp, stream, cand_h) < p.trace_coverage_household]
+        groups = xp.unique(c.group[cases])
+        groups = groups[groups >= 0]
+        cand_g = self.group_order[_members(xp, self.group_start, groups)]
+        cand_g = cand_g[crn.uniform(xp, stream, cand_g) < p.trace_coverage_group]
+        found = xp.unique(xp.concatenate([cand_h, cand_g]))
+        return found[~self.found[found] & (self.state[found] != DEAD)]
+
+    def run(self, progress: Callable[[int], None] | None = None) -> RunResult:
+        while self.t < self.spec.days:
+            self.step()
+            if progress is not None:
+                progress(self.t)
+        c = self.city
+        return RunResult(
+            spec=self.spec,
+            params=_params_dict(self.params),
+            series=self.series,
+            versions=self.versions,
+            city={
+                "people": c.n,
+                "households": c.households,
+                "buildings": c.buildings,
+                "communities": c.communities,
+                "groups": c.groups,
+            },
+        )
+
+
+def _members(xp: Any, starts: Any, which: Any) -> Any:
+    """The positions of the members of `which` in a grouping given by its start offsets (CSR)."""
+    first = starts[which]
+    counts = starts[which + 1] - first
+    total = int(counts.sum())
+    if total == 0:
+        return xp.zeros(0, dtype=xp.int64)
+    shift = xp.repeat(first - (xp.cumsum(counts) - counts), counts)
+    return (xp.arange(total) + shift).astype(xp.int64)
+
+
+def _params_dict(params: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(params).items()}
+
+
+def simulate(
+    spec: RunSpec,
+    policy: Policy,
+    params: Any = None,
+    xp: Any = np,
+    progress: Callable[[int], None] | None = None,
+) -> RunResult:
+    """One run of `spec` under the rules of `policy` (a version a day, as the schedule says)."""
+    from fangkong.sim.parameters import SimParameters
+
+    return Simulation(spec, policy, params or SimParameters(), xp).run(progress)

@@ -1,0 +1,124 @@
+"""The simulator's own parameters: the city, the virus, the vaccines and how the work on the ground is done.
+
+None of these is a rule: the rules (who is a close contact, for how long, where, with which tests; risk areas and
+their downgrade; pooling) come from `policy.at(date)` each simulated day (`sim.policy_link`). What is here is what the
+notices do not say: each value names where it comes from (`SOURCES`). Values marked "assumption" are modelling
+choices of this simulator, listed in docs/simulation.md, to be replaced by a calibration.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+
+from fangkong.errors import InvalidInput
+
+# Where each value comes from (docs/simulation.md repeats them with the full references).
+COVASIM = "Covasim defaults (Kerr et al., PLoS Comput Biol 2021; covasim/parameters.py)"
+CAI = "Cai et al., Nat Med 2022, 'Modeling transmission of SARS-CoV-2 Omicron in China'"
+CENSUS = "China 7th national population census, 2020 (age structure; mean household size 2.62)"
+NHC = "National Health Commission press conference, 29 Nov 2022 (coverage of people aged 60+ and 80+)"
+BRANDAL = "Brandal et al., Euro Surveill 2021;26(50) (Omicron incubation, median 3 days)"
+ASSUMPTION = "assumption (docs/simulation.md)"
+
+# The age structure: shares of the population in 10-year bands 0-9 ... 80+ (census 2020, rounded).
+AGE_BANDS = (0, 10, 20, 30, 40, 50, 60, 70, 80)
+AGE_SHARES = (0.115, 0.117, 0.118, 0.155, 0.140, 0.160, 0.110, 0.060, 0.025)
+
+# Probability an infection is symptomatic, by 10-year band (Covasim's prognoses, symp_probs).
+SYMPTOMATIC = (0.50, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90)
+# Infection fatality by band for the unvaccinated, scaled by (1 - VE against death) for the vaccinated: Omicron
+# (Covasim's death_probs × severe × critical for wild type, divided by the Omicron reduction Cai et al. assume).
+IFR_UNVACCINATED = (0.00002, 0.00002, 0.0001, 0.0003, 0.0008, 0.0025, 0.010, 0.030, 0.090)
+
+
+@dataclass(frozen=True)
+class SimParameters:
+    """Every number the simulator uses that is not a rule. `check` refuses a value out of range, naming it."""
+
+    # the city
+    household_mean: float = 2.62  # CENSUS
+    households_per_building: int = 24  # ASSUMPTION: a residential building (楼栋) of 6 floors × 4 households
+    buildings_per_community: int = 40  # ASSUMPTION: a community (社区) of ~2,500 people
+    group_size: int = 20  # ASSUMPTION: a class or a workplace team (Covasim: 20 school, 16 work contacts)
+    employed_share: float = 0.70  # ASSUMPTION: of people aged 20-64 (covasim: work layer ages 20-64)
+    # the virus (Omicron BA.2 / BA.5)
+    r0: float = 3.9  # CAI: R0 of the no-NPI scenario
+    latent_mean_days: float = 3.0  # BRANDAL (incubation) less one presymptomatic day
+    latent_sd_days: float = 1.0  # ASSUMPTION
+    infectious_mean_days: float = 8.0  # COVASIM: asym2rec / mild2rec lognormal mean
+    infectious_sd_days: float = 2.0  # COVASIM
+    household_weight: float = 3.0  # COVASIM: beta_layer h
+    group_weight: float = 0.6  # COVASIM: beta_layer s, w
+    community_weight: float = 0.3  # COVASIM: beta_layer c
+    # vaccines: shares fully vaccinated by band 0-9 ... 80+ (NHC for 60+ and 80+; the rest ASSUMPTION near 90 %)
+    vaccinated: tuple[float, ...] = (0.20, 0.92, 0.92, 0.92, 0.92, 0.90, 0.86, 0.86, 0.657)
+    ve_infection: float = 0.20  # CAI: waned protection against infection months after the last dose (order of)
+    ve_death: float = 0.70  # CAI: protection of two or three doses of inactivated vaccine against death (order of)
+    # the work on the ground
+    report_probability: float = 0.5  # ASSUMPTION: a symptomatic infection gets tested and reported
+    report_delay_days: int = 2  # ASSUMPTION: from symptoms to a positive result
+    test_sensitivity: float = 0.85  # ASSUMPTION: a PCR test of an infectious person
+    trace_delay_days: int = 1  # ASSUMPTION: from a positive result to the close contacts determined
+    trace_coverage_household: float = 1.0  # ASSUMPTION
+    trace_coverage_group: float = 0.8  # ASSUMPTION: classmates and co-workers found
+    preferred_pool: int = 10  # ASSUMPTION: 10-in-1 pools where the version allows that size
+    seeds_per_100k: float = 5.0  # ASSUMPTION: infections on day 1 per 100,000 people
+
+    def check(self) -> SimParameters:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "vaccinated":
+                if len(value) != len(AGE_BANDS) or any(not 0.0 <= v <= 1.0 for v in value):
+                    raise InvalidInput(f.name, f"{len(AGE_BANDS)} shares between 0 and 1 expected")
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise InvalidInput(f.name, f"{value!r} is not a number")
+            probability = f.name.endswith(("_share", "_probability", "_coverage_household", "_coverage_group"))
+            probability = probability or f.name.startswith("ve_") or f.name == "test_sensitivity"
+            if probability and not 0.0 <= value <= 1.0:
+                raise InvalidInput(f.name, f"{value!r} is not a probability (0 to 1)")
+            if value < 0:
+                raise InvalidInput(f.name, f"{value!r} is negative")
+            if f.name == "trace_delay_days" and value < 1:
+                raise InvalidInput(f.name, f"{value!r}: at least 1 (contacts are traced after the case is found)")
+            if f.name in ("households_per_building", "buildings_per_community", "group_size", "preferred_pool") and (
+                value < 1
+            ):
+                raise InvalidInput(f.name, f"{value!r}: at least 1")
+        return self
+
+    def with_overrides(self, pairs: list[str]) -> SimParameters:
+        """`name=value` pairs (the CLI's `--param`), each checked; an unknown name or a bad value names the field."""
+        known = {f.name: f for f in fields(self) if f.name != "vaccinated"}
+        changes: dict[str, float | int] = {}
+        for pair in pairs:
+            name, sep, raw = pair.partition("=")
+            name = name.strip()
+            if not sep or name not in known:
+                raise InvalidInput("param", f"{pair!r}: expected NAME=VALUE, NAME one of {', '.join(sorted(known))}")
+            kind = type(getattr(self, name))
+            try:
+                changes[name] = kind(raw) if kind is float else int(raw)
+            except ValueError:
+                raise InvalidInput(name, f"{raw!r} is not a {'number' if kind is float else 'whole number'}") from None
+        return replace(self, **changes).check()  # type: ignore[arg-type]
+
+
+CITED = {
+    "household_mean": CENSUS,
+    "age_shares": CENSUS,
+    "r0": CAI,
+    "latent_mean_days": BRANDAL,
+    "infectious_mean_days": COVASIM,
+    "infectious_sd_days": COVASIM,
+    "household_weight": COVASIM,
+    "group_weight": COVASIM,
+    "community_weight": COVASIM,
+    "symptomatic": COVASIM,
+    "ifr_unvaccinated": COVASIM + "; " + CAI,
+    "vaccinated": NHC,
+    "ve_infection": CAI,
+    "ve_death": CAI,
+}
+"""The cited values; every other value of `SimParameters` is an assumption (docs/simulation.md)."""

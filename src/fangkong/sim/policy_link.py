@@ -1,0 +1,196 @@
+"""What the simulator takes from the rules in force on a simulated day: the same policy objects and rule functions
+as the engine (DESIGN.md section 2), turned into small tables the array code indexes.
+
+A close contact's plan is `rules.plans.management_plan` for the day 1 `rules.plans.first_day` gives — exactly what the
+engine gives a real close contact with the same last exposure (tests/sim/test_plan_equality.py). Risk areas use the
+delineation unit, the clean days and the level of a downgrade of `risk_area.*`; pooling the pool sizes the version
+allows (`pool.sizes`); found infections go to hospital or home isolation as `management.infection.*` and
+`management.mild_infection.*` say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from fangkong.errors import InvalidInput
+from fangkong.policy import Policy, PolicyAt
+from fangkong.policy.terms import Category, PhaseKind
+from fangkong.rules.plans import Plan, first_day, management_plan
+
+NO_POLICY = "none"
+"""The policy name of a run without interventions (nobody traced, isolated, tested or sealed)."""
+
+# phase codes in the simulator's arrays (0: under no plan)
+PHASE_CODES = {
+    PhaseKind.centralized_isolation: 1,
+    PhaseKind.home_isolation: 2,
+    PhaseKind.home_health_monitoring: 3,
+    PhaseKind.testing_only: 4,
+}
+PHASES = tuple(PHASE_CODES)
+
+# plan categories in the simulator's arrays (0: none)
+CATEGORIES = (Category.close_contact, Category.secondary_close_contact, Category.mild_infection)
+CATEGORY_CODES = {c: i + 1 for i, c in enumerate(CATEGORIES)}
+
+
+@dataclass(frozen=True)
+class PlanTable:
+    """A plan as the arrays use it: day 1 is `offset` days after the anchor (last exposure, positive sample); then
+    one phase code and one test flag per day of the plan."""
+
+    offset: int
+    kinds: tuple[int, ...]
+    tests: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class DayRules:
+    """The rules the simulator applies on one day."""
+
+    version: str
+    plans: dict[int, PlanTable]  # category code → its plan (absent: the category is not managed)
+    transferred: bool  # a found infection goes to a designated or makeshift hospital
+    area_unit: str | None  # "building" or "community" (None: no high-risk areas)
+    clean_days: int | None  # clean days for a high-risk area's downgrade
+    pool_sizes: tuple[int, ...]  # pool sizes whose results may be used (`pool.sizes`)
+    secondary: bool  # close contacts' household members are determined (secondary close contacts)
+
+
+def plan_for(category: Category, anchor_on: date, rules: PolicyAt) -> Plan | None:
+    """The engine's plan for a person of `category` whose anchor fact (last exposure; a positive sample) is on
+    `anchor_on`: `first_day` then `management_plan`, as tracing and orders call them. None where it is refused."""
+    start, _ = first_day(category, anchor_on, rules)
+    plan = management_plan(category, start, rules)
+    return plan if isinstance(plan, Plan) else None
+
+
+def plan_table(category: Category, rules: PolicyAt) -> PlanTable | None:
+    """The plan of `category` under `rules` as a table; the anchor day is the rules' own day (a plan's shape does not
+    depend on its date within one state of the rules)."""
+    anchor = rules.on
+    plan = plan_for(category, anchor, rules)
+    if plan is None:
+        return None
+    kinds: list[int] = []
+    tests: list[bool] = []
+    tested = set(plan.test_dates)
+    day = plan.start
+    while day < plan.released_on:
+        phase = plan.phase_on(day)
+        kinds.append(PHASE_CODES[phase.kind] if phase is not None else 0)
+        tests.append(day in tested)
+        day += timedelta(days=1)
+    return PlanTable(offset=(plan.start - anchor).days, kinds=tuple(kinds), tests=tuple(tests))
+
+
+# the delineation units the policy names, as the simulated city has them
+UNITS = {
+    "residential compound or village": "community",
+    "unit or building": "building",
+    "building, unit, floor or household": "building",
+}
+
+
+def day_rules(rules: PolicyAt) -> DayRules:
+    """Everything the simulator needs from the rules in force on `rules.on`."""
+    plans = {}
+    for category in CATEGORIES:
+        determined = rules.find(f"management.{category.value}.determined")
+        if determined is None or not determined.value:
+            continue
+        table = plan_table(category, rules)
+        if table is not None:
+            plans[CATEGORY_CODES[category]] = table
+    transferred = rules.find("management.infection.transferred_to_hospital")
+    levels = rules.texts("risk_area.levels").value or ()
+    unit = rules.text("risk_area.delineation_unit").value
+    clean = rules.find("risk_area.high.clean_days_to_downgrade")
+    area_unit = UNITS.get(unit or "", "building") if "high" in levels and unit else None
+    sizes = rules.get("pool.sizes").value or (1,)
+    return DayRules(
+        version=rules.version,
+        plans=plans,
+        transferred=bool(transferred is not None and transferred.value),
+        area_unit=area_unit,
+        clean_days=clean.value if clean is not None else None,
+        pool_sizes=tuple(sizes),
+        secondary=CATEGORY_CODES[Category.secondary_close_contact] in plans,
+    )
+
+
+def pool_size(sizes: tuple[int, ...], preferred: int) -> int:
+    """The largest pool size the version allows up to the preferred one (10-in-1); 1 where it allows no pooling."""
+    allowed = [s for s in sizes if s <= preferred]
+    return max(allowed) if allowed else 1
+
+
+def no_rules() -> DayRules:
+    return DayRules(
+        version=NO_POLICY,
+        plans={},
+        transferred=False,
+        area_unit=None,
+        clean_days=None,
+        pool_sizes=(1,),
+        secondary=False,
+    )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Which version applies on which day: the first from the start, then each switch from its date."""
+
+    first: str
+    switches: tuple[tuple[date, str], ...] = ()
+
+    def version_on(self, day: date) -> str:
+        version = self.first
+        for on, v in self.switches:
+            if on <= day:
+                version = v
+        return version
+
+
+def check_version(policy: Policy, version: str, field: str) -> str:
+    if version != NO_POLICY and version not in policy.versions:
+        known = ", ".join([*policy.versions, NO_POLICY])
+        raise InvalidInput(field, f"unknown version {version!r}; known: {known}")
+    return version
+
+
+def parse_switch(policy: Policy, text: str, start: date, days: int) -> tuple[date, str]:
+    """`DATE:VERSION` (the CLI's `--switch`): the date within the run, the version known."""
+    raw_date, sep, version = text.partition(":")
+    if not sep:
+        raise InvalidInput("switch", f"{text!r}: expected DATE:VERSION, e.g. 2022-12-07:n10")
+    try:
+        on = date.fromisoformat(raw_date)
+    except ValueError:
+        raise InvalidInput("switch", f"{raw_date!r} is not a date (YYYY-MM-DD)") from None
+    last = start + timedelta(days=days - 1)
+    if not start < on <= last:
+        raise InvalidInput(
+            "switch", f"{on.isoformat()} is outside the run ({(start + timedelta(days=1)).isoformat()}..{last})"
+        )
+    return on, check_version(policy, version, "switch")
+
+
+def rules_source(policy: Policy, schedule: Schedule) -> Callable[[date], DayRules]:
+    """The rules of each simulated day, memoised by (version, the state of its rules): `policy.for_version(v, day)`
+    for the version the schedule names that day (a version's rules move to the nearest day of its span)."""
+    cache: dict[tuple[str, date], DayRules] = {}
+
+    def on(day: date) -> DayRules:
+        version = schedule.version_on(day)
+        if version == NO_POLICY:
+            return no_rules()
+        rules = policy.for_version(version, day)
+        k = (version, rules.on)
+        if k not in cache:
+            cache[k] = day_rules(rules)
+        return cache[k]
+
+    return on

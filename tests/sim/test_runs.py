@@ -1,0 +1,111 @@
+"""Runs: common random numbers, reproducibility by seed, conservation, the switch of version on its date."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from fangkong.policy import Policy
+from fangkong.sim import crn
+from fangkong.sim.compare import compare
+from fangkong.sim.model import SERIES, STATES, RunResult, RunSpec, simulate
+from fangkong.sim.parameters import SimParameters
+from fangkong.sim.policy_link import Schedule
+
+N, DAYS = 5000, 30
+BUSY = SimParameters(seeds_per_100k=200)
+
+
+def _run(
+    policy: Policy,
+    first: str,
+    seed: int = 1,
+    params: SimParameters = BUSY,
+    switches: tuple[tuple[date, str], ...] = (),
+) -> RunResult:
+    return simulate(RunSpec(N, DAYS, seed, Schedule(first, switches)), policy, params)
+
+
+def test_a_draw_is_the_same_whoever_else_is_drawn() -> None:
+    stream = crn.key(7, crn.Purpose.infection, 3)
+    everyone = crn.uniform(np, stream, np.arange(1000))
+    some = np.array([999, 17, 3])
+    assert np.array_equal(crn.uniform(np, stream, some), everyone[some])
+    assert not np.array_equal(crn.uniform(np, crn.key(7, crn.Purpose.infection, 4), some), everyone[some])
+    assert 0.45 < everyone.mean() < 0.55
+
+
+def test_a_policy_change_that_affects_no_one_changes_no_series(policy: Policy) -> None:
+    """Class B determines no contact, delineates no area, isolates no infection: exactly as no intervention."""
+    none, classb = _run(policy, "none"), _run(policy, "classb")
+    assert none.total("new_infections") > 100
+    for name in SERIES:
+        assert np.array_equal(none.series[name], classb.series[name]), name
+
+
+def test_a_change_that_only_touches_tubes_changes_only_tubes(policy: Policy) -> None:
+    """Pools of 20 instead of 10 (both allowed by the rules) use fewer tubes; nobody's course changes."""
+    ten = _run(policy, "m20")
+    twenty = _run(policy, "m20", params=SimParameters(seeds_per_100k=200, preferred_pool=20))
+    assert ten.total("people_in_high_risk") > 0
+    assert twenty.total("tubes") < ten.total("tubes")
+    for name in SERIES:
+        if name not in ("tubes", "pooled_tubes"):
+            assert np.array_equal(ten.series[name], twenty.series[name]), name
+
+
+def test_reproducible_by_seed(policy: Policy) -> None:
+    a, b, other = _run(policy, "m20", 5), _run(policy, "m20", 5), _run(policy, "m20", 6)
+    for name in SERIES:
+        assert np.array_equal(a.series[name], b.series[name]), name
+    assert any(not np.array_equal(a.series[n], other.series[n]) for n in SERIES)
+
+
+@pytest.mark.parametrize("first", ["none", "v9", "m20", "n10"])
+def test_everyone_is_in_exactly_one_state_each_day(policy: Policy, first: str) -> None:
+    r = _run(policy, first)
+    total = np.sum([r.series[s] for s in STATES], axis=0)
+    assert (total == N).all()
+    managed = np.sum([r.series[p] for p in ("centralized_isolation", "home_isolation", "home_health_monitoring")], 0)
+    assert (managed <= N - r.series["dead"]).all()
+    # infections: every one of them is, at the end, exposed, infectious, recovered or dead
+    assert r.total("new_infections") == N - r.series["susceptible"][-1]
+    assert (np.diff(r.series["dead"]) == r.series["deaths"][1:]).all()
+    assert r.total("found") <= r.total("new_infections")
+
+
+def test_the_switch_takes_effect_on_its_date(policy: Policy) -> None:
+    on = date(2022, 11, 16) + timedelta(days=12)
+    r = _run(policy, "m20", switches=((on, "n10"),))
+    day = 12
+    assert r.versions[:day] == ["m20"] * day and r.versions[day:] == ["n10"] * (DAYS - day)
+    central = r.series["centralized_isolation"]
+    assert central[day - 1] > 0  # m20: close contacts 5 days in centralized isolation
+    assert (central[day:] == 0).all()  # n10 from its date: home isolation, recomputed from each plan's start
+    assert r.series["home_isolation"][day] > 0
+    # up to the day before the switch, the run is m20's own
+    plain = _run(policy, "m20")
+    for name in SERIES:
+        assert np.array_equal(plain.series[name][:day], r.series[name][:day]), name
+
+
+def test_classb_releases_everyone_on_its_date(policy: Policy) -> None:
+    on = date(2022, 11, 16) + timedelta(days=10)
+    r = _run(policy, "v9", switches=((on, "classb"),))
+    assert r.series["centralized_isolation"][9] > 0
+    for name in ("centralized_isolation", "home_isolation", "new_close_contacts", "high_risk_areas"):
+        assert (r.series[name][10:] == 0).all(), name
+
+
+def test_compare_pairs_seeds_and_gives_intervals(policy: Policy) -> None:
+    c = compare(policy, ["v9", "m20"], population=3000, days=20, seeds=3, params=BUSY)
+    s = c.summary["m20"]["room_nights"]
+    assert s.low <= s.mean <= s.high
+    d = c.differences["m20"]["infections"]
+    pairs = [
+        b.total("new_infections") - a.total("new_infections") for a, b in zip(c.runs["v9"], c.runs["m20"], strict=True)
+    ]
+    assert d.mean == pytest.approx(np.mean(pairs))
+    assert c.as_json()["code_version"]
