@@ -16,7 +16,7 @@ from alembic import op
 from fangkong.services.store import UtcDateTime
 
 revision = "0031"
-down_revision = "0029"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 

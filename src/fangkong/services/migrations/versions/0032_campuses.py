@@ -16,7 +16,7 @@ from alembic import op
 from fangkong.services.store import UtcDateTime
 
 revision = "0032"
-down_revision = "0029"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 
