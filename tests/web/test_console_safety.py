@@ -1,5 +1,5 @@
 """Safety of the console's pages, role by role (issue 16): every link of a role's menu answers 200 (the lab's menu has
-no link that answers 403); a role that cannot submit a form is not shown it (the viewer none, the lab only its
+no link that answers 403); a role that cannot submit a form is not shown it (the viewer and supervisor none, the lab its
 uploads); an unknown address is an HTML page in the reader's language; an address or a query the route cannot read
 (a 422) is an HTML page naming the field in words, not the API's JSON."""
 
@@ -21,8 +21,8 @@ from tests.web.test_every_page_in_words import linked_pages, nav_pages, visible
 ROLES = ("command", "epi", "worker1", "supervisor", "viewer", "lab", "admin", "site")
 POST_FORM = re.compile(r'<form\b[^>]*\bmethod="post"[^>]*>', re.I)
 ACTION = re.compile(r'action="([^"]*)"')
-# the forms a role may be shown: logging out for everyone; the lab its uploads
-ALLOWED = {"viewer": {"/logout"}, "lab": {"/logout", "/forms/results"}}
+# the forms a role may be shown: logging out for everyone; the lab its uploads (the supervisor only reads)
+ALLOWED = {"viewer": {"/logout"}, "lab": {"/logout", "/forms/results"}, "supervisor": {"/logout"}}
 
 
 @pytest.fixture(scope="module")
