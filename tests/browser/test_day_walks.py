@@ -7,7 +7,9 @@ build/screenshots/."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+import re
+
+from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, expect
 
 from fangkong.services.demo import DEMO_PASSWORD
 from tests.browser.live import Live, logged_in, shot
@@ -129,3 +131,47 @@ def test_every_target_on_the_worker_s_phone_pages_is_big_enough_to_tap(browser: 
             small += [f"{path} [{lang}]: {s}" for s in page.evaluate(TOO_SMALL, TARGETS)]
         page.context.close()
     assert small == [], "\n".join(small)
+
+
+def test_the_lab_s_day_in_both_languages(browser: Browser, live: Live) -> None:
+    """The lab uploads its samples and results from its menu, in Chinese, then finds them on its imports page with
+    their outcomes and consequences in words (no identifier, no English in Chinese), then the same in English."""
+    lab = logged_in(browser, live, "lab")
+    expect(lab.locator("#main-nav a")).to_have_count(4)  # uploads, imports, policy, self-check: nothing refused
+    files = [
+        (
+            "samples",
+            "walk-samples.csv",
+            "barcode,pool_size,sampling_point,collected_at,members\n"
+            f"LW-1,1,Hotel,2022-11-16T07:00:00+08:00,{live.document}\n",
+        ),
+        (
+            "results",
+            "walk-results.csv",
+            "barcode,lab,reported_at,ct_orf1ab,ct_n\nLW-1,Lab,2022-11-16T08:00:00+08:00,25,26\n",
+        ),
+    ]
+    for kind, name, text in files:
+        lab.locator("#main-nav a[href='/forms/results']").click()
+        expect(lab.locator("h1")).to_contain_text("上传检测结果")
+        lab.select_option("select[name=kind]", kind)
+        payload: FilePayload = {"name": name, "mimeType": "text/csv", "buffer": text.encode()}
+        lab.set_input_files("input[name=file]", files=[payload])
+        lab.click("#results-form button[type=submit]")
+        expect(lab.locator("#import-summary")).to_be_visible()
+    lab.locator("#main-nav a[href='/lab/imports']").click()
+    expect(lab.locator("h1")).to_have_text("导入记录")
+    rows = lab.locator("#imports tbody tr")
+    expect(rows.first).to_contain_text("walk-results.csv")
+    expect(rows.first).to_contain_text("已接收")
+    expect(rows.nth(1)).to_contain_text("walk-samples.csv")
+    for cell in ("td:nth-child(3)", "td:nth-child(5)", "td:nth-child(6)"):
+        text = rows.first.locator(cell).inner_text()
+        assert not re.search(r"[A-Za-z]{3,}", text), f"English in the Chinese imports page: {text!r}"
+    shot(lab, "lab-imports")
+    lab.click("#switch-language")
+    expect(lab.locator("h1")).to_have_text("Imports")
+    expect(rows.first).to_contain_text("Accepted")
+    expect(rows.first).to_contain_text("Lab results")
+    shot(lab, "lab-imports-en")
+    lab.close()

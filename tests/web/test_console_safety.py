@@ -1,5 +1,5 @@
 """Safety of the console's pages, role by role (issue 16): every link of a role's menu answers 200 (the lab's menu has
-no link that answers 403); a role that cannot submit a form is not shown it (the viewer none, the lab only its
+no link that answers 403); a role that cannot submit a form is not shown it (the viewer and supervisor none, the lab its
 uploads); an unknown address is an HTML page in the reader's language; an address or a query the route cannot read
 (a 422) is an HTML page naming the field in words, not the API's JSON."""
 
@@ -16,13 +16,13 @@ from fangkong.services.infections.models import Infection
 from fangkong.services.orders.models import ManagementOrder
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from tests.web.helpers import add_admin, add_site_manager, console, demo_store, sign_in
-from tests.web.test_every_page_in_words import nav_pages, visible
+from tests.web.test_every_page_in_words import linked_pages, nav_pages, visible
 
 ROLES = ("command", "epi", "worker1", "supervisor", "viewer", "lab", "admin", "site")
 POST_FORM = re.compile(r'<form\b[^>]*\bmethod="post"[^>]*>', re.I)
 ACTION = re.compile(r'action="([^"]*)"')
-# the forms a role may be shown: logging out for everyone; the lab its uploads
-ALLOWED = {"viewer": {"/logout"}, "lab": {"/logout", "/forms/results"}}
+# the forms a role may be shown: logging out for everyone; the lab its uploads (the supervisor only reads)
+ALLOWED = {"viewer": {"/logout"}, "lab": {"/logout", "/forms/results"}, "supervisor": {"/logout"}}
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +114,30 @@ def test_the_console_s_data_and_the_api_keep_the_error_body(client: TestClient) 
     r = client.get("/contacts", params={"lang": "en"})
     assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
     assert "The Laboratory role may not read persons" in visible(r.text)
+
+
+@pytest.mark.parametrize("role", ["lab", "viewer", "site"])
+def test_no_link_on_the_menu_s_pages_is_refused(client: TestClient, role: str) -> None:
+    """Beyond the menu: every link the menu's pages show (one of each address shape) answers without a refusal."""
+    sign_in(client, role)
+    refused = {}
+    for link in linked_pages(client, nav_pages(client)):
+        status = client.get(link).status_code
+        if status in (401, 403):
+            refused[link] = status
+    assert refused == {}
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", ("输入有误", "管控令编号")), ("en", ("Not valid", "Order number"))])
+def test_a_form_the_console_cannot_read_is_a_page_in_words(
+    client: TestClient, lang: str, words: tuple[str, str]
+) -> None:
+    """A form posted with a field its route cannot read (a release of order "abc"): a page naming the field in the
+    reader's language, nothing changed."""
+    sign_in(client, "worker1")
+    client.get("/policy", params={"lang": lang})
+    r = client.post("/worklists/release", data={"order_id": "abc", "row_version": "1"})
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("text/html")
+    text = visible(r.text)
+    assert all(w in text for w in words), text

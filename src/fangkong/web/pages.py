@@ -165,7 +165,10 @@ def install(app: FastAPI) -> None:
         key = {404: "not_found", 403: "forbidden"}.get(status, "detail")
         message, _, _, _ = error_parts(exc)
         actor = getattr(request.state, "actor", None)
-        return render(request, "error.html", status=status, actor=actor, title=key, message=message)
+        page = render(request, "error.html", status=status, actor=actor, title=key, message=message)
+        if "Retry-After" in body.headers:  # too many attempts: when to try again, as the API says it
+            page.headers["Retry-After"] = body.headers["Retry-After"]
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -214,4 +214,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Past infections already managed",
     },
     "cmd_consequence_isolations_extended": {"zh": "延长居家隔离", "en": "Isolations extended"},
+    # ---- i16b: values the pages showed as identifiers (found by the translation test) ----
+    "cmd_result_replaced_derived": {"zh": "替换此前推算的计数", "en": "Derived counts replaced"},
+    "cmd_finding_kind_refused_care": {"zh": "因健康码或风险区拒绝就医", "en": "Medical care refused"},
 }
