@@ -525,6 +525,7 @@ ERRORS: dict[str, str] = {
     "{} is not a level of the chain ({})": "{0} 不是责任链的层级（{1}）",
     "{} is not a level of this plan's chain ({})": "{0} 不是本方案责任链的层级（{1}）",
     "the same enterprise as row {}": "与第 {0} 行是同一家企业",
+    "the number of a person": "请填写人员编号",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
