@@ -346,6 +346,7 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/api/logistics/check"): NotPersonal("a decision on a driver: nothing stored, nothing answered of them"),
     ("GET", "/enterprises"): NotPersonal("parks, enterprises, their plans and ledgers: no resident named"),
     ("POST", "/enterprises/{enterprise_id}/stop"): CHANGE,
+    ("POST", "/enterprises/{enterprise_id}/return-checks"): CHANGE,
     # ---- the console ----
     ("MOUNT", "/console-static"): META,
     ("GET", "/favicon.ico"): META,

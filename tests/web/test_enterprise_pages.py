@@ -68,3 +68,11 @@ def test_stop_orders_through_the_console(client: TestClient, url: str) -> None:
     )
     assert done.status_code == 303
     assert "Stopped (approved)" in client.get("/enterprises?lang=en").text
+
+
+def test_returning_worker_through_the_console(client: TestClient, url: str) -> None:
+    white, _ = _ids(url)
+    bad = client.post(f"/enterprises/{white}/return-checks", data={"person_id": "x"})
+    assert bad.status_code == 422 and 'data-field="person_id"' in bad.text
+    held = client.post(f"/enterprises/{white}/return-checks", data={"person_id": "1"}, params={"lang": "en"})
+    assert held.status_code == 200 and 'id="returned"' in held.text and "m20.19" in held.text

@@ -322,3 +322,22 @@ QUESTIONS: dict[str, tuple[type[_Given], Callable[[Any, Policy], dict[str, Any]]
     "need_deadline": (NeedDeadlineGiven, ask_need_deadline),
     "need_refusal": (NeedRefusalGiven, ask_need_refusal),
 }
+
+
+# ---- enterprises and parks (measure 19; issue 21) ----
+class StopOrderGiven(_Given):
+    """An order stopping an enterprise's production (measures 19 and 16): white-listed or not, approved or not."""
+
+    date: dt.date
+    white_listed: bool = False
+    approved_by: str | None = None
+
+
+def ask_stop_order(g: StopOrderGiven, policy: Policy) -> dict[str, Any]:
+    from fangkong.rules.enterprises import judge_stop_order
+
+    d = judge_stop_order(g.white_listed, g.approved_by, _rules(policy, g.date, g.policy))
+    return _decision(d, allowed=d.allowed, needs_approval=d.needs_approval)
+
+
+QUESTIONS["stop_order"] = (StopOrderGiven, ask_stop_order)

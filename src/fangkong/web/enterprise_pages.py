@@ -15,15 +15,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.api.errors import error_parts
-from fangkong.errors import FangkongError, Refused, http_status
+from fangkong.errors import FangkongError, InvalidInput, Refused, http_status
 from fangkong.services.access import Actor
-from fangkong.services.enterprises.models import EnterprisePlanCheck
+from fangkong.services.enterprises.models import EnterprisePlanCheck, EnterpriseReturnCheck
 from fangkong.services.enterprises.service import (
+    ReturnCheckIn,
     StopOrderIn,
+    check_returning_worker,
     list_enterprises,
     list_parks,
     order_stop,
     plan_of,
+    reasons_of,
 )
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.overreach.service import record_refusal
@@ -43,6 +46,7 @@ def _page(
     saved: str = "",
     problem: dict[str, Any] | None = None,
     status: int = 200,
+    returned: EnterpriseReturnCheck | None = None,
 ) -> HTMLResponse:
     offset = max(0, offset)
     white_listed = {"yes": True, "no": False}.get(white)
@@ -86,6 +90,8 @@ def _page(
         link=link,
         saved=saved,
         problem=problem,
+        returned=returned,
+        returned_reasons=reasons_of(returned.reasons) if returned is not None else [],
     )
 
 
@@ -118,10 +124,38 @@ def stop(
         session.rollback()
         if isinstance(exc, Refused):
             record_refusal(session, actor, exc, on=today_of(request), subject=f"console {request.url.path}")
-        message, field, clause, _ = error_parts(exc)
-        problem = {"field": field, "message": message, "clause": clause, "form": f"stop-{enterprise_id}"}
-        try:
-            return _page(request, session, actor, "", 0, problem=problem, status=http_status(exc))
-        except FangkongError as inner:
-            return error_page(request, actor, inner)
+        return _refused(request, session, actor, exc, f"stop-{enterprise_id}")
     return RedirectResponse("/enterprises?" + urlencode({"saved": "stopped"}), status_code=303)
+
+
+def _refused(request: Request, session: Session, actor: Actor, exc: FangkongError, form: str) -> HTMLResponse:
+    message, field, clause, _ = error_parts(exc)
+    problem = {"field": field, "message": message, "clause": clause, "form": form}
+    try:
+        return _page(request, session, actor, "", 0, problem=problem, status=http_status(exc))
+    except FangkongError as inner:
+        return error_page(request, actor, inner)
+
+
+@router.post("/enterprises/{enterprise_id}/return-checks", response_class=HTMLResponse)
+def return_check(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    enterprise_id: int,
+    person_id: Annotated[str, Form()] = "",
+    returning_from: Annotated[str, Form()] = "",
+) -> Response:
+    """A returning worker checked against the risk areas and their management status (m20.19); the page says
+    whether the worker is cleared or held, and why."""
+    try:
+        if not person_id.strip().isdigit():
+            raise InvalidInput("person_id", "the number of a person")
+        data = ReturnCheckIn(person_id=int(person_id), returning_from=returning_from.strip() or None)
+        check = check_returning_worker(
+            session, actor, enterprise_id, data, today=today_of(request), policy=request.app.state.policy
+        )
+    except FangkongError as exc:
+        session.rollback()
+        return _refused(request, session, actor, exc, f"return-{enterprise_id}")
+    return _page(request, session, actor, "", 0, returned=check)

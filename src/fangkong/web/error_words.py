@@ -560,6 +560,7 @@ ERRORS: dict[str, str] = {
     "the same campus as row {}": "与第 {0} 行是同一所学校",
     "{} is not a count": "{0} 不是人数",
     "{} is not a number of days": "{0} 不是天数",
+    "the number of a person": "请填写人员编号",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
