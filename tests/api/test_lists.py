@@ -113,6 +113,10 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/signals",
         "/api/key-institutions/{institution_id}/members",
         "/api/warning-alerts",
+        # ---- complaints (issue 21) ----
+        "/api/complaints",
+        "/api/complaints/{complaint_id}/escalations",
+        "/api/public/cases",
     }
 
 
