@@ -90,4 +90,16 @@ WORDS: dict[str, dict[str, str]] = {
     "cp_overdue_only": {"zh": "只看超时", "en": "Overdue only"},
     "cp_filter": {"zh": "筛选", "en": "Filter"},
     "cmd_finding_kind_complaint_clue": {"zh": "投诉举报线索", "en": "Complaint clue"},
+    # the fields a refusal names (`problem.field|field_words`)
+    "error_field_content": {"zh": "反映内容", "en": "What happened"},
+    "error_field_feedback": {"zh": "向投诉人反馈", "en": "Feedback to the complainant"},
+    "error_field_answer": {"zh": "答复", "en": "Answer"},
+    "error_field_rectification": {"zh": "整改情况", "en": "Rectification"},
+    "error_field_received_at": {"zh": "受理时间", "en": "Received"},
+    "error_field_complainant_name": {"zh": "投诉人姓名", "en": "Complainant's name"},
+    "error_field_complainant_phone": {"zh": "投诉人电话", "en": "Complainant's phone"},
+    "error_field_complainant_id_number": {"zh": "投诉人证件号码", "en": "Complainant's ID number"},
+    "error_field_department": {"zh": "承办部门", "en": "Department"},
+    "error_field_complainant_kind": {"zh": "投诉人类别", "en": "Complainant"},
+    "error_field_affected": {"zh": "涉及人员", "en": "Who is affected"},
 }
