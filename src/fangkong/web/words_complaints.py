@@ -88,6 +88,7 @@ WORDS: dict[str, dict[str, str]] = {
     "cp_open_complaint": {"zh": "查看投诉", "en": "Open the complaint"},
     "cp_back": {"zh": "返回投诉列表", "en": "Back to the complaints"},
     "cp_overdue_only": {"zh": "只看超时", "en": "Overdue only"},
+    "cp_clues_only": {"zh": "只看层层加码线索", "en": "Clues of over-reach only"},
     "cp_filter": {"zh": "筛选", "en": "Filter"},
     "cmd_finding_kind_complaint_clue": {"zh": "投诉举报线索", "en": "Complaint clue"},
     # the fields a refusal names (`problem.field|field_words`)
