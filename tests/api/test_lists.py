@@ -119,6 +119,10 @@ def test_no_list_in_the_api_is_a_bare_array(api: Api) -> None:
         "/api/enterprise-plans/{plan_id}/checks",
         "/api/enterprises/{enterprise_id}/return-checks",
         "/api/enterprises/{enterprise_id}/stop-orders",
+        # ---- complaints (issue 21) ----
+        "/api/complaints",
+        "/api/complaints/{complaint_id}/escalations",
+        "/api/public/cases",
     }
 
 

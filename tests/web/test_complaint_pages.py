@@ -79,6 +79,8 @@ def test_the_supervisor_sees_the_clue_and_the_public_its_cases(url: str) -> None
         login(c, "supervisor")
         page = c.get("/overreach?kind=complaint_clue&lang=en").text
         assert "Building sealed without a risk area" in page and 'href="/complaints/' in page
+        clues = c.get("/complaints?clues=yes&lang=en").text  # the supervisor's view of clues and rectifications
+        assert "School closed" in clues and "Rectification" in clues and "2 complaints" in clues
     with console(url) as anonymous:
         public = anonymous.get("/public/cases?lang=en")
         assert public.status_code == 200 and "A school without cases" in public.text

@@ -69,6 +69,9 @@ PASSED_ON = {
     # campuses (issue 21): a refusal of services/campuses/service.py passed on with its row; a form's pydantic message
     ("services/campuses/imports.py", "e.message"),
     ("web/campus_pages.py", "first['msg']"),
+    # complaints (issue 21): a refusal of services/complaints/service.py and pydantic's message, with its row
+    ("services/complaints/imports.py", "e.message"),
+    ("services/complaints/imports.py", "first['msg']"),
 }
 # the rules' message that `visits` passes on (rules.home_visit builds it; the reason test does not walk it)
 HOME_VISIT = "{} °C is outside {}–{} °C: measure again"

@@ -77,6 +77,7 @@ def _queue(
         status=filters.get("status") or None,
         category=filters.get("category") or None,
         overdue=True if filters.get("overdue") == "yes" else None,
+        clues=True if filters.get("clues") == "yes" else None,
         offset=offset,
         limit=PAGE,
     )
@@ -116,12 +117,14 @@ def complaints(
     status: str = "",
     category: str = "",
     overdue: str = "",
+    clues: str = "",
     offset: int = 0,
     saved: str = "",
 ) -> HTMLResponse:
-    """The complaint queue (measure 18), the earliest deadline first; complainants masked."""
+    """The complaint queue (measure 18), the earliest deadline first; complainants masked. `clues=yes`: only the
+    clues of over-reach (the supervisor's view of clues and their rectifications)."""
     try:
-        filters = {"status": status, "category": category, "overdue": overdue}
+        filters = {"status": status, "category": category, "overdue": overdue, "clues": clues}
         return _queue(request, session, actor, filters, offset, saved=saved)
     except FangkongError as exc:
         return error_page(request, actor, exc)
