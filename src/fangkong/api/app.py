@@ -24,8 +24,8 @@ from fangkong.api import (
     routes_care,
     routes_check,
     routes_closure,
-    routes_enterprises,  # enterprises and parks (measure 19; issue 21)
     routes_complaints,  # ---- complaints (issue 21) ----
+    routes_enterprises,  # enterprises and parks (measure 19; issue 21)
     routes_four_earlies,
     routes_infections,
     routes_key_populations,

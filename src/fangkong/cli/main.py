@@ -12,8 +12,8 @@ from fangkong.cli import (
     campuses,
     cases,
     closure,
-    enterprises,
     complaints,  # complaints (issue 21)
+    enterprises,
     key_populations,
     lab,
     plan,

@@ -27,8 +27,8 @@ from fangkong.services.campaigns.service import CampaignCreate, RoundRecord, pro
 from fangkong.services.campuses.demo import demo_campuses
 from fangkong.services.care.demo import demo_care
 from fangkong.services.closure_services.demo import demo_needs
-from fangkong.services.enterprises.demo import demo_enterprises
 from fangkong.services.complaints.demo import demo_complaints  # complaints (issue 21)
+from fangkong.services.enterprises.demo import demo_enterprises
 from fangkong.services.health_codes.service import recompute
 from fangkong.services.infections.models import Infection
 from fangkong.services.jurisdictions.models import Jurisdiction, JurisdictionLevel

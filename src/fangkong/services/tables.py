@@ -127,6 +127,6 @@ __all__ += [
     "EnterpriseStopOrder",
 ]
 # ---- complaints (issue 21) ----
-from fangkong.services.complaints.models import Complaint, ComplaintCase, ComplaintEscalation
+from fangkong.services.complaints.models import Complaint, ComplaintCase, ComplaintEscalation  # noqa: E402
 
 __all__ += ["Complaint", "ComplaintCase", "ComplaintEscalation"]

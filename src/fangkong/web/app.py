@@ -20,8 +20,8 @@ from fangkong.web import (
     command_pages,
     complaint_pages,  # complaints (issue 21)
     csrf,
-    export_pages,
     enterprise_pages,  # enterprises and parks (measure 19; issue 21)
+    export_pages,
     forms,
     four_earlies_pages,
     infection_pages,

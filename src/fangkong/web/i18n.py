@@ -303,8 +303,8 @@ def _gather() -> None:
         words_care,
         words_closure,
         words_command,
-        words_enterprises,  # enterprises and parks (measure 19; issue 21)
         words_complaints,  # complaints (issue 21)
+        words_enterprises,  # enterprises and parks (measure 19; issue 21)
         words_epidemiology,
         words_errors,
         words_four_earlies,
