@@ -168,7 +168,7 @@ class Simulation:
         self.series = {name: np.zeros(spec.days, dtype=np.int64) for name in SERIES}
         self.versions: list[str] = []
         self.beta = self._beta()
-        self.susceptibility = (self.beta * (1.0 - self.params.ve_infection * self.city.vaccinated)).astype(xp.float32)
+        self.susceptibility = (self.beta * (1.0 - self.city.protection)).astype(xp.float32)
         self.t = 0
         self._seed_infections()
 
