@@ -151,6 +151,7 @@ class Simulation:
         self.counts = [n, 0, 0, 0, 0]
         self.hh_start = xp.searchsorted(self.city.household, xp.arange(self.city.households + 1))
         self.community_size = xp.bincount(self.city.community, minlength=self.city.communities)
+        self.community_start = xp.searchsorted(self.city.community, xp.arange(self.city.communities + 1))
         in_group = self.city.group >= 0
         self.group_order = xp.nonzero(in_group)[0][xp.argsort(self.city.group[in_group], kind="stable")]
         sizes = xp.bincount(self.city.group[in_group], minlength=self.city.groups)
@@ -332,8 +333,7 @@ class Simulation:
                 )
         self.in_high = in_high
 
-        # 5. transmission: the force of infection on everyone (contiguous gathers: people are in household and
-        #    community order), drawn only for the susceptible under some force
+        # 5. transmission: the force of infection on the susceptible under some force, and their draws
         removed = self.hosp_iso | (self.phase == 1)
         removed |= self.state == DEAD
         goes_out = ~removed
@@ -355,12 +355,36 @@ class Simulation:
             c_i = xp.bincount(c.community[c_src], minlength=c.communities)
             staying = xp.nonzero(~in_community)[0]
             c_n = xp.maximum(self.community_size - xp.bincount(c.community[staying], minlength=c.communities), 1)
-            force = (p.household_weight * hh_i).astype(xp.float32)[c.household]
             pressure = (p.community_weight * COMMUNITY_CONTACTS * c_i / c_n).astype(xp.float32)
-            force += pressure[c.community] * in_community
-            force += (p.group_weight * g_i).astype(xp.float32)[c.group + 1] * goes_out
-            cand = xp.nonzero((force > 0) & (self.state == SUSCEPTIBLE) & ~removed)[0]
-            f = force[cand] * self.susceptibility[cand]
+            hh_w = (p.household_weight * hh_i).astype(xp.float32)
+            g_w = (p.group_weight * g_i).astype(xp.float32)
+            c_hit = xp.nonzero(c_i)[0]
+            if int(self.community_size[c_hit].sum()) > c.n // 4:
+                # much of the city under some force: everyone at once, contiguous gathers (people are in household
+                # and community order)
+                force = hh_w[c.household]
+                force += pressure[c.community] * in_community
+                force += g_w[c.group + 1] * goes_out
+                cand = xp.nonzero((force > 0) & (self.state == SUSCEPTIBLE) & ~removed)[0]
+                force = force[cand]
+            else:
+                # a few places: only the members of households, groups and communities with an infectious person
+                mark = xp.zeros(c.n, dtype=bool)
+                mark[_members(xp, self.hh_start, xp.unique(c.household[src]))] = True
+                g_hit = xp.nonzero(g_i)[0]
+                if g_hit.size:
+                    mark[self.group_order[_members(xp, self.group_start, g_hit - 1)]] = True
+                if c_hit.size:
+                    mark[_members(xp, self.community_start, c_hit)] = True
+                mark &= self.state == SUSCEPTIBLE
+                mark &= ~removed
+                cand = xp.nonzero(mark)[0]
+                force = hh_w[c.household[cand]]
+                force += pressure[c.community[cand]] * in_community[cand]
+                force += g_w[c.group[cand] + 1] * goes_out[cand]
+                keep = force > 0
+                cand, force = cand[keep], force[keep]
+            f = force * self.susceptibility[cand]
             u = crn.uniform(xp, crn.key(seed, Purpose.infection, t), cand)
             infected = cand[u < -xp.expm1(-f)]
         out["new_infections"] = int(infected.size) + (self.seeded if t == 0 else 0)
