@@ -143,6 +143,8 @@ class Simulation:
         self.inf_day = xp.full(n, -1, dtype=xp.int16)
         self.found = xp.zeros(n, dtype=bool)
         self.hosp_iso = xp.zeros(n, dtype=bool)
+        self.gone = xp.zeros(n, dtype=bool)  # in hospital isolation or dead: in no layer
+        self.hosp_count = 0
         self.plan_cat = xp.zeros(n, dtype=xp.int8)
         self.anchor = xp.zeros(n, dtype=xp.int16)
         self.phase = xp.zeros(n, dtype=xp.int8)
@@ -164,7 +166,7 @@ class Simulation:
         self.ward_diff = xp.zeros(horizon, dtype=xp.int64)
         self.icu_diff = xp.zeros(horizon, dtype=xp.int64)
         self.trace_queue: dict[int, Any] = {}
-        self.in_high: Any = None
+        self.high_ids: Any = None  # people in a high-risk area at the end of the day
         self.counted = xp.zeros(0, dtype=xp.int64)
         self.series = {name: np.zeros(spec.days, dtype=np.int64) for name in SERIES}
         self.versions: list[str] = []
@@ -276,15 +278,15 @@ class Simulation:
 
         # 2. area screening: everyone in a high-risk area as the day begins is tested (daily: an assumption), in
         #    pools of the largest size the version allows up to the preferred one
-        inside = self.in_high
+        inside = self.high_ids
         if inside is not None and rules.area_unit is not None:
-            inside = inside & ~self.hosp_iso & (self.phase != 1) & (self.state != DEAD)
+            inside = inside[~self.gone[inside] & (self.phase[inside] != 1)]
             pool = pool_size(rules.pool_sizes, p.preferred_pool)
             counts = xp.bincount(c.building[inside], minlength=c.buildings)
             tubes = -(-counts // pool)
             out["tubes"] += int(tubes.sum())
             out["pooled_tubes"] += int(tubes[counts > 1].sum()) if pool > 1 else 0
-            test_ids = xp.concatenate([test_ids, xp.nonzero(inside)[0]])
+            test_ids = xp.concatenate([test_ids, inside])
 
         # 3. found: positive tests of the infectious, and symptomatic infections reported
         positive = test_ids[self.state[test_ids] == INFECTIOUS]
@@ -304,7 +306,10 @@ class Simulation:
                 unit = self.last_found[rules.area_unit]
                 unit[getattr(c, rules.area_unit)[counted]] = t
             if rules.transferred:
+                fresh = int((~self.hosp_iso[new]).sum())
                 self.hosp_iso[new] = True
+                self.gone[new] = True
+                self.hosp_count += fresh
                 self.plan_cat[new] = 0
                 self.phase[new] = 0
             else:
@@ -328,14 +333,13 @@ class Simulation:
             if areas:
                 in_high = highs["building"][c.building] | highs["community"][c.community]
                 out["high_risk_areas"] = areas
-                out["people_in_high_risk"] = int(
-                    (in_high & ~self.hosp_iso & (self.phase != 1) & (self.state != DEAD)).sum()
-                )
-        self.in_high = in_high
 
         # 5. transmission: the force of infection on the susceptible under some force, and their draws
-        removed = self.hosp_iso | (self.phase == 1)
-        removed |= self.state == DEAD
+        removed = self.gone | (self.phase == 1)
+        self.high_ids = None
+        if in_high is not None:
+            self.high_ids = xp.nonzero(in_high & ~removed)[0]
+            out["people_in_high_risk"] = int(self.high_ids.size)
         goes_out = ~removed
         if managed.size or in_high is not None:
             goes_out &= self.phase != 2
@@ -402,7 +406,9 @@ class Simulation:
             self.state[over] = xp.where(dies, DEAD, RECOVERED).astype(xp.int8)
             out["deaths"] = int(dies.sum())
             out["missed"] = int((~self.found[over]).sum())
+            self.hosp_count -= int(self.hosp_iso[over].sum())
             self.hosp_iso[over] = False
+            self.gone[over] = dies
             self.counts[RECOVERED] += int(over.size) - out["deaths"]
             self.counts[DEAD] += out["deaths"]
         self.counts[EXPOSED] -= int(becomes.size)
@@ -418,7 +424,7 @@ class Simulation:
             for i, name in enumerate(PHASE_SERIES, start=1):
                 out[name] = int(phases[i])
         out["room_nights"] = out["centralized_isolation"]
-        out["hospital_isolated"] = int(self.hosp_iso.sum())
+        out["hospital_isolated"] = self.hosp_count
         out["ward_beds"] = int(self.ward_diff[: t + 1].sum())
         out["icu_beds"] = int(self.icu_diff[: t + 1].sum())
         for name, value in out.items():
