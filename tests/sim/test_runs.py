@@ -109,3 +109,33 @@ def test_compare_pairs_seeds_and_gives_intervals(policy: Policy) -> None:
     ]
     assert d.mean == pytest.approx(np.mean(pairs))
     assert c.as_json()["code_version"]
+
+
+def test_the_history_of_november_and_december(policy: Policy) -> None:
+    """v9 from 1 Nov, the 20 measures on 11 Nov, the new ten on 7 Dec: each version from its own date."""
+    switches = ((date(2022, 11, 11), "m20"), (date(2022, 12, 7), "n10"))
+    spec = RunSpec(2000, 45, 1, Schedule("v9", switches), date(2022, 11, 1))
+    r = simulate(spec, policy, BUSY)
+    assert r.versions[:10] == ["v9"] * 10
+    assert r.versions[10:36] == ["m20"] * 26
+    assert r.versions[36:] == ["n10"] * 9
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"ve_death": 1.3}, "ve_death"),
+        ({"trace_coverage_group": -0.1}, "trace_coverage_group"),
+        ({"trace_delay_days": 0}, "trace_delay_days"),
+        ({"boosted": (1.0,) * 9}, "boosted"),
+        ({"vaccinated": (0.5,) * 3}, "vaccinated"),
+    ],
+)
+def test_parameters_out_of_range_are_refused(change: dict[str, object], field: str) -> None:
+    from dataclasses import replace
+
+    from fangkong.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as caught:
+        replace(SimParameters(), **change).check()  # type: ignore[arg-type]
+    assert caught.value.field == field

@@ -32,6 +32,7 @@ SHOWN = (
     ("missed", "missed"),
     ("room_nights", "isolation room-nights"),
     ("peak_rooms", "peak rooms"),
+    ("room_nights_per_contact", "room-nights per close contact"),
     ("tubes", "tubes"),
     ("peak_high_risk_areas", "peak high-risk areas"),
     ("peak_ward_beds", "peak ward beds"),
@@ -155,4 +156,6 @@ def _cell(i: object) -> str:
     from fangkong.sim.compare import Interval
 
     assert isinstance(i, Interval)
+    if abs(i.mean) < 10 and i.mean != int(i.mean):
+        return f"{i.mean:,.1f} [{i.low:,.1f}, {i.high:,.1f}]"
     return f"{i.mean:,.0f} [{i.low:,.0f}, {i.high:,.0f}]"

@@ -37,7 +37,8 @@ class City:
     building: Any  # int32
     community: Any  # int32
     group: Any  # int32 class or team, -1: none
-    vaccinated: Any  # bool
+    vaccinated: Any  # bool: fully vaccinated (two doses or more)
+    protection: Any  # float32: protection against infection today, from the doses and their waning
     latent: Any  # int16 days from infection to infectious
     infectious: Any  # int16 days infectious
     symptomatic: Any  # bool
@@ -97,7 +98,14 @@ def build_city(n: int, seed: int, params: SimParameters, severity_rules: PolicyA
     group[shuffled] = (classes + xp.arange(shuffled.size) // params.group_size).astype(xp.int32)
     groups = classes + int(-(-shuffled.size // params.group_size))
     vacc_share = xp.asarray(np.asarray(params.vaccinated))[band]
-    vaccinated = crn.uniform(xp, crn.key(seed, Purpose.vaccinated), ids) < vacc_share
+    u_vacc = crn.uniform(xp, crn.key(seed, Purpose.vaccinated), ids)
+    vaccinated = u_vacc < vacc_share
+    # the boosted are a subset of the fully vaccinated (the same draw, a smaller share)
+    boosted = u_vacc < xp.asarray(np.asarray(params.boosted))[band]
+    months = crn.uniform(xp, crn.key(seed, Purpose.last_dose), ids) * params.months_since_dose_max
+    waned = 0.5 ** (months / params.waning_half_life_months)
+    ve = xp.where(boosted, params.ve_infection_booster, xp.where(vaccinated, params.ve_infection_primary, 0.0))
+    protection = (ve * waned).astype(xp.float32)
     latent = _lognormal_days(xp, crn.key(seed, Purpose.latent), ids, params.latent_mean_days, params.latent_sd_days)
     infectious = _lognormal_days(
         xp, crn.key(seed, Purpose.infectious), ids, params.infectious_mean_days, params.infectious_sd_days
@@ -129,6 +137,7 @@ def build_city(n: int, seed: int, params: SimParameters, severity_rules: PolicyA
         community=community,
         group=group,
         vaccinated=vaccinated,
+        protection=protection,
         latent=latent,
         infectious=infectious,
         symptomatic=symptomatic,

@@ -38,6 +38,8 @@ class Purpose(IntEnum):
     test = 15
     trace = 16
     icu_stay = 17
+    booster = 18
+    last_dose = 19
 
 
 def key(seed: int, purpose: Purpose, day: int = -1) -> int:

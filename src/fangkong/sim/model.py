@@ -143,6 +143,8 @@ class Simulation:
         self.inf_day = xp.full(n, -1, dtype=xp.int16)
         self.found = xp.zeros(n, dtype=bool)
         self.hosp_iso = xp.zeros(n, dtype=bool)
+        self.gone = xp.zeros(n, dtype=bool)  # in hospital isolation or dead: in no layer
+        self.hosp_count = 0
         self.plan_cat = xp.zeros(n, dtype=xp.int8)
         self.anchor = xp.zeros(n, dtype=xp.int16)
         self.phase = xp.zeros(n, dtype=xp.int8)
@@ -151,6 +153,7 @@ class Simulation:
         self.counts = [n, 0, 0, 0, 0]
         self.hh_start = xp.searchsorted(self.city.household, xp.arange(self.city.households + 1))
         self.community_size = xp.bincount(self.city.community, minlength=self.city.communities)
+        self.community_start = xp.searchsorted(self.city.community, xp.arange(self.city.communities + 1))
         in_group = self.city.group >= 0
         self.group_order = xp.nonzero(in_group)[0][xp.argsort(self.city.group[in_group], kind="stable")]
         sizes = xp.bincount(self.city.group[in_group], minlength=self.city.groups)
@@ -163,12 +166,12 @@ class Simulation:
         self.ward_diff = xp.zeros(horizon, dtype=xp.int64)
         self.icu_diff = xp.zeros(horizon, dtype=xp.int64)
         self.trace_queue: dict[int, Any] = {}
-        self.in_high: Any = None
+        self.high_ids: Any = None  # people in a high-risk area at the end of the day
         self.counted = xp.zeros(0, dtype=xp.int64)
         self.series = {name: np.zeros(spec.days, dtype=np.int64) for name in SERIES}
         self.versions: list[str] = []
         self.beta = self._beta()
-        self.susceptibility = (self.beta * (1.0 - self.params.ve_infection * self.city.vaccinated)).astype(xp.float32)
+        self.susceptibility = (self.beta * (1.0 - self.city.protection)).astype(xp.float32)
         self.t = 0
         self._seed_infections()
 
@@ -275,15 +278,15 @@ class Simulation:
 
         # 2. area screening: everyone in a high-risk area as the day begins is tested (daily: an assumption), in
         #    pools of the largest size the version allows up to the preferred one
-        inside = self.in_high
+        inside = self.high_ids
         if inside is not None and rules.area_unit is not None:
-            inside = inside & ~self.hosp_iso & (self.phase != 1) & (self.state != DEAD)
+            inside = inside[~self.gone[inside] & (self.phase[inside] != 1)]
             pool = pool_size(rules.pool_sizes, p.preferred_pool)
             counts = xp.bincount(c.building[inside], minlength=c.buildings)
             tubes = -(-counts // pool)
             out["tubes"] += int(tubes.sum())
             out["pooled_tubes"] += int(tubes[counts > 1].sum()) if pool > 1 else 0
-            test_ids = xp.concatenate([test_ids, xp.nonzero(inside)[0]])
+            test_ids = xp.concatenate([test_ids, inside])
 
         # 3. found: positive tests of the infectious, and symptomatic infections reported
         positive = test_ids[self.state[test_ids] == INFECTIOUS]
@@ -303,7 +306,10 @@ class Simulation:
                 unit = self.last_found[rules.area_unit]
                 unit[getattr(c, rules.area_unit)[counted]] = t
             if rules.transferred:
+                fresh = int((~self.hosp_iso[new]).sum())
                 self.hosp_iso[new] = True
+                self.gone[new] = True
+                self.hosp_count += fresh
                 self.plan_cat[new] = 0
                 self.phase[new] = 0
             else:
@@ -327,15 +333,13 @@ class Simulation:
             if areas:
                 in_high = highs["building"][c.building] | highs["community"][c.community]
                 out["high_risk_areas"] = areas
-                out["people_in_high_risk"] = int(
-                    (in_high & ~self.hosp_iso & (self.phase != 1) & (self.state != DEAD)).sum()
-                )
-        self.in_high = in_high
 
-        # 5. transmission: the force of infection on everyone (contiguous gathers: people are in household and
-        #    community order), drawn only for the susceptible under some force
-        removed = self.hosp_iso | (self.phase == 1)
-        removed |= self.state == DEAD
+        # 5. transmission: the force of infection on the susceptible under some force, and their draws
+        removed = self.gone | (self.phase == 1)
+        self.high_ids = None
+        if in_high is not None:
+            self.high_ids = xp.nonzero(in_high & ~removed)[0]
+            out["people_in_high_risk"] = int(self.high_ids.size)
         goes_out = ~removed
         if managed.size or in_high is not None:
             goes_out &= self.phase != 2
@@ -355,12 +359,36 @@ class Simulation:
             c_i = xp.bincount(c.community[c_src], minlength=c.communities)
             staying = xp.nonzero(~in_community)[0]
             c_n = xp.maximum(self.community_size - xp.bincount(c.community[staying], minlength=c.communities), 1)
-            force = (p.household_weight * hh_i).astype(xp.float32)[c.household]
             pressure = (p.community_weight * COMMUNITY_CONTACTS * c_i / c_n).astype(xp.float32)
-            force += pressure[c.community] * in_community
-            force += (p.group_weight * g_i).astype(xp.float32)[c.group + 1] * goes_out
-            cand = xp.nonzero((force > 0) & (self.state == SUSCEPTIBLE) & ~removed)[0]
-            f = force[cand] * self.susceptibility[cand]
+            hh_w = (p.household_weight * hh_i).astype(xp.float32)
+            g_w = (p.group_weight * g_i).astype(xp.float32)
+            c_hit = xp.nonzero(c_i)[0]
+            if int(self.community_size[c_hit].sum()) > c.n // 4:
+                # much of the city under some force: everyone at once, contiguous gathers (people are in household
+                # and community order)
+                force = hh_w[c.household]
+                force += pressure[c.community] * in_community
+                force += g_w[c.group + 1] * goes_out
+                cand = xp.nonzero((force > 0) & (self.state == SUSCEPTIBLE) & ~removed)[0]
+                force = force[cand]
+            else:
+                # a few places: only the members of households, groups and communities with an infectious person
+                mark = xp.zeros(c.n, dtype=bool)
+                mark[_members(xp, self.hh_start, xp.unique(c.household[src]))] = True
+                g_hit = xp.nonzero(g_i)[0]
+                if g_hit.size:
+                    mark[self.group_order[_members(xp, self.group_start, g_hit - 1)]] = True
+                if c_hit.size:
+                    mark[_members(xp, self.community_start, c_hit)] = True
+                mark &= self.state == SUSCEPTIBLE
+                mark &= ~removed
+                cand = xp.nonzero(mark)[0]
+                force = hh_w[c.household[cand]]
+                force += pressure[c.community[cand]] * in_community[cand]
+                force += g_w[c.group[cand] + 1] * goes_out[cand]
+                keep = force > 0
+                cand, force = cand[keep], force[keep]
+            f = force * self.susceptibility[cand]
             u = crn.uniform(xp, crn.key(seed, Purpose.infection, t), cand)
             infected = cand[u < -xp.expm1(-f)]
         out["new_infections"] = int(infected.size) + (self.seeded if t == 0 else 0)
@@ -378,7 +406,9 @@ class Simulation:
             self.state[over] = xp.where(dies, DEAD, RECOVERED).astype(xp.int8)
             out["deaths"] = int(dies.sum())
             out["missed"] = int((~self.found[over]).sum())
+            self.hosp_count -= int(self.hosp_iso[over].sum())
             self.hosp_iso[over] = False
+            self.gone[over] = dies
             self.counts[RECOVERED] += int(over.size) - out["deaths"]
             self.counts[DEAD] += out["deaths"]
         self.counts[EXPOSED] -= int(becomes.size)
@@ -394,7 +424,7 @@ class Simulation:
             for i, name in enumerate(PHASE_SERIES, start=1):
                 out[name] = int(phases[i])
         out["room_nights"] = out["centralized_isolation"]
-        out["hospital_isolated"] = int(self.hosp_iso.sum())
+        out["hospital_isolated"] = self.hosp_count
         out["ward_beds"] = int(self.ward_diff[: t + 1].sum())
         out["icu_beds"] = int(self.icu_diff[: t + 1].sum())
         for name, value in out.items():

@@ -37,7 +37,6 @@ class SimParameters:
     """Every number the simulator uses that is not a rule. `check` refuses a value out of range, naming it."""
 
     # the city
-    household_mean: float = 2.62  # CENSUS
     households_per_building: int = 24  # ASSUMPTION: a residential building (楼栋) of 6 floors × 4 households
     buildings_per_community: int = 40  # ASSUMPTION: a community (社区) of ~2,500 people
     group_size: int = 20  # ASSUMPTION: a class or a workplace team (Covasim: 20 school, 16 work contacts)
@@ -53,7 +52,12 @@ class SimParameters:
     community_weight: float = 0.3  # COVASIM: beta_layer c
     # vaccines: shares fully vaccinated by band 0-9 ... 80+ (NHC for 60+ and 80+; the rest ASSUMPTION near 90 %)
     vaccinated: tuple[float, ...] = (0.20, 0.92, 0.92, 0.92, 0.92, 0.90, 0.86, 0.86, 0.657)
-    ve_infection: float = 0.20  # CAI: waned protection against infection months after the last dose (order of)
+    # shares with a booster (a third dose) by band (NHC: 68.7 % of 60+, 40 % of 80+; the rest ASSUMPTION)
+    boosted: tuple[float, ...] = (0.0, 0.10, 0.70, 0.72, 0.72, 0.72, 0.70, 0.69, 0.40)
+    ve_infection_primary: float = 0.30  # CAI (order of): two doses of inactivated vaccine against Omicron infection
+    ve_infection_booster: float = 0.50  # CAI (order of): after a booster
+    waning_half_life_months: float = 4.0  # ASSUMPTION: protection against infection halves every 4 months
+    months_since_dose_max: float = 12.0  # ASSUMPTION: last doses spread evenly over the year before the run
     ve_death: float = 0.70  # CAI: protection of two or three doses of inactivated vaccine against death (order of)
     # the work on the ground
     report_probability: float = 0.5  # ASSUMPTION: a symptomatic infection gets tested and reported
@@ -68,7 +72,7 @@ class SimParameters:
     def check(self) -> SimParameters:
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name == "vaccinated":
+            if isinstance(value, tuple):
                 if len(value) != len(AGE_BANDS) or any(not 0.0 <= v <= 1.0 for v in value):
                     raise InvalidInput(f.name, f"{len(AGE_BANDS)} shares between 0 and 1 expected")
                 continue
@@ -86,11 +90,15 @@ class SimParameters:
                 value < 1
             ):
                 raise InvalidInput(f.name, f"{value!r}: at least 1")
+        if any(b > v for b, v in zip(self.boosted, self.vaccinated, strict=True)):
+            raise InvalidInput("boosted", "more people boosted than fully vaccinated in an age band")
+        if self.waning_half_life_months <= 0:
+            raise InvalidInput("waning_half_life_months", "must be above 0")
         return self
 
     def with_overrides(self, pairs: list[str]) -> SimParameters:
         """`name=value` pairs (the CLI's `--param`), each checked; an unknown name or a bad value names the field."""
-        known = {f.name: f for f in fields(self) if f.name != "vaccinated"}
+        known = {f.name: f for f in fields(self) if not isinstance(getattr(self, f.name), tuple)}
         changes: dict[str, float | int] = {}
         for pair in pairs:
             name, sep, raw = pair.partition("=")
@@ -106,7 +114,7 @@ class SimParameters:
 
 
 CITED = {
-    "household_mean": CENSUS,
+    "household_sizes": CENSUS,
     "age_shares": CENSUS,
     "r0": CAI,
     "latent_mean_days": BRANDAL,
@@ -118,7 +126,9 @@ CITED = {
     "symptomatic": COVASIM,
     "ifr_unvaccinated": COVASIM + "; " + CAI,
     "vaccinated": NHC,
-    "ve_infection": CAI,
+    "boosted": NHC,
+    "ve_infection_primary": CAI,
+    "ve_infection_booster": CAI,
     "ve_death": CAI,
 }
 """The cited values; every other value of `SimParameters` is an assumption (docs/simulation.md)."""

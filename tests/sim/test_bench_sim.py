@@ -1,0 +1,24 @@
+"""`bench/sim_speed.py` still runs (a tiny city; no time asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.paths import ROOT
+
+
+def test_sim_speed_runs_tiny() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "sim_speed.py"), "--population", "3000", "--days", "10", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    figures = json.loads(line.removeprefix("RESULT "))
+    assert figures["bench"] == "sim_speed" and figures["population"] == 3000
+    assert figures["m20_infections"] <= figures["none_infections"]
