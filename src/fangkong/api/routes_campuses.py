@@ -165,17 +165,19 @@ def campus(campus_id: StoreId, session: DbSession, actor: CurrentActor) -> Campu
     return read_campus(campuses.campus_in_scope(session, actor, campus_id))
 
 
-@router.get("/campuses/{campus_id}/closures", response_model=list[CampusClosureRead])
-def closure_list(campus_id: StoreId, session: DbSession, actor: CurrentActor) -> list[CampusClosureRead]:
+@router.get("/campuses/{campus_id}/closures", response_model=Page[CampusClosureRead])
+def closure_list(
+    campus_id: StoreId, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 50
+) -> Page[CampusClosureRead]:
     """The approved closures of a campus, with their approval records, the earliest first."""
-    return [read_closure(c) for c in campuses.list_closures(session, actor, campus_id)]
+    rows, total = campuses.list_closures(session, actor, campus_id, offset=offset, limit=limit)
+    return Page(items=[read_closure(c) for c in rows], total=total, offset=offset, limit=limit)
 
 
 @router.post(
     "/campuses/{campus_id}/closures",
     response_model=campuses.ClosureOutcome,
     status_code=status.HTTP_201_CREATED,
-    responses={422: {"description": "refused by the over-reach guard: a finding is recorded"}},
 )
 def closure(
     campus_id: StoreId, body: campuses.ClosureRequest, session: DbSession, actor: CurrentActor, now: Now, policy: Rules

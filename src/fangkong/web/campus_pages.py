@@ -125,7 +125,7 @@ def _campus_page(
         responses=responses,
         tasks=tasks,
         late=late,
-        closures=list_closures(session, actor, campus.id),
+        closures=list_closures(session, actor, campus.id, limit=PAGE)[0],
         closure_kinds=CLOSURE_KINDS,
         saved=saved,
         problem=problem,

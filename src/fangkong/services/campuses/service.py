@@ -490,10 +490,13 @@ def request_closure(
     )
 
 
-def list_closures(session: Session, actor: Actor, campus_id: int) -> list[CampusClosure]:
+def list_closures(
+    session: Session, actor: Actor, campus_id: int, *, offset: int = 0, limit: int = 50
+) -> tuple[list[CampusClosure], int]:
+    """A campus's approved closures with their approval records, the earliest first."""
     campus = campus_in_scope(session, actor, campus_id)
-    stmt = select(CampusClosure).where(CampusClosure.campus_id == campus.id).order_by(CampusClosure.first_day)
-    return list(session.scalars(stmt))
+    stmt = select(CampusClosure).where(CampusClosure.campus_id == campus.id)
+    return page_of(session, stmt.order_by(CampusClosure.first_day, CampusClosure.id), offset=offset, limit=limit)
 
 
 def check_off_campus_rule(
