@@ -219,7 +219,7 @@ def response_list(
     offset: Offset = 0,
     limit: Limit = 50,
     jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
-    campus_id: Annotated[int | None, Query(ge=1, description="one campus's responses")] = None,
+    campus_id: Annotated[StoreId | None, Query(description="one campus's responses")] = None,
     status: Annotated[str | None, Query(description="open or done")] = None,
 ) -> Page[CampusResponseRead]:
     """Outbreak responses of your jurisdiction, open ones first, with their tasks."""

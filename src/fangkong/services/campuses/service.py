@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import Day, Moment, StoreId
 from fangkong.errors import Conflict, InvalidInput, NotFound
 from fangkong.policy import Policy
 from fangkong.policy.terms import CampusClosureKind, CampusKind, CampusTaskKind, CampusTaskStatus, parse_term
@@ -60,7 +61,7 @@ class TaskPlan(BaseModel):
 
     kind: str
     owner: str | None = Field(default=None, max_length=100)
-    deadline: datetime | None = None
+    deadline: Moment | None = None
 
 
 class ResponseOpen(BaseModel):
@@ -68,8 +69,8 @@ class ResponseOpen(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    campus_id: int = Field(ge=1)
-    outbreak_on: date
+    campus_id: StoreId
+    outbreak_on: Day
     owner: str = Field(min_length=1, max_length=100, description="the username who owns every task not given one")
     note: str | None = Field(default=None, max_length=2000)
     tasks: list[TaskPlan] = Field(default_factory=list, max_length=20)
@@ -88,14 +89,14 @@ class Approval(BaseModel):
 
     reference: str = Field(min_length=1, max_length=100)
     approved_by: str = Field(min_length=1, max_length=100)
-    approved_on: date
+    approved_on: Day
 
 
 class ClosureRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: str = Field(description="close_campus, suspend_classes or extend_closure")
-    first_day: date | None = Field(default=None, description="default: today (an extension: the day after the last)")
+    first_day: Day | None = Field(default=None, description="default: today (an extension: the day after the last)")
     days: int = Field(ge=1, le=366)
     approval: Approval | None = None
 
