@@ -18,17 +18,15 @@ from fangkong.policy import Policy
 from fangkong.services.access import SYSTEM
 from fangkong.services.calendar import local_instant
 from fangkong.services.campuses.demo import DEMO_SCHOOL, demo_campuses
+from fangkong.services.campuses.guard import Approval, ClosureRequest, request_closure
 from fangkong.services.campuses.models import Campus, CampusTask
 from fangkong.services.campuses.service import (
-    Approval,
     CampusCreate,
-    ClosureRequest,
     ResponseOpen,
     complete_task,
     escalate_late,
     open_response,
     register_campus,
-    request_closure,
     tasks_of,
     upsert_campus,
 )

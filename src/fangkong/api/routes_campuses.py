@@ -15,6 +15,7 @@ from fangkong.api.pages import Limit, Offset, Page
 from fangkong.bounds import Day, StoreId
 from fangkong.rules.campuses import is_late
 from fangkong.rules.decision import Reason
+from fangkong.services.campuses import guard
 from fangkong.services.campuses import service as campuses
 from fangkong.services.campuses.models import Campus, CampusClosure, CampusResponse, CampusTask
 
@@ -170,22 +171,22 @@ def closure_list(
     campus_id: StoreId, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 50
 ) -> Page[CampusClosureRead]:
     """The approved closures of a campus, with their approval records, the earliest first."""
-    rows, total = campuses.list_closures(session, actor, campus_id, offset=offset, limit=limit)
+    rows, total = guard.list_closures(session, actor, campus_id, offset=offset, limit=limit)
     return Page(items=[read_closure(c) for c in rows], total=total, offset=offset, limit=limit)
 
 
 @router.post(
     "/campuses/{campus_id}/closures",
-    response_model=campuses.ClosureOutcome,
+    response_model=guard.ClosureOutcome,
     status_code=status.HTTP_201_CREATED,
 )
 def closure(
-    campus_id: StoreId, body: campuses.ClosureRequest, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
-) -> campuses.ClosureOutcome | JSONResponse:
+    campus_id: StoreId, body: guard.ClosureRequest, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+) -> guard.ClosureOutcome | JSONResponse:
     """Close a campus, suspend its classes or keep a closure on: with an approval record, within the days one
     approval covers (and, from the new 10, only with an outbreak). Refused, the answer is 422 naming the field and the
     clause, and an over-reach finding is recorded for the supervisors (nothing else changes)."""
-    outcome = campuses.request_closure(session, actor, campus_id, body, now=now, policy=policy)
+    outcome = guard.request_closure(session, actor, campus_id, body, now=now, policy=policy)
     if outcome.allowed:
         return outcome
     first = outcome.reasons[-1] if outcome.reasons else None
@@ -202,13 +203,13 @@ def closure(
     )
 
 
-@router.post("/campuses/{campus_id}/off-campus-rules", response_model=campuses.OffCampusOutcome)
+@router.post("/campuses/{campus_id}/off-campus-rules", response_model=guard.OffCampusOutcome)
 def off_campus_rule(
-    campus_id: StoreId, body: campuses.OffCampusRule, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
-) -> campuses.OffCampusOutcome:
+    campus_id: StoreId, body: guard.OffCampusRule, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+) -> guard.OffCampusOutcome:
     """Check a rule proposed for the campus's teachers, students or staff families living off campus against the
     rules everyone else follows; a stricter one is reported as an over-reach finding."""
-    return campuses.check_off_campus_rule(session, actor, campus_id, body, now=now, policy=policy)
+    return guard.check_off_campus_rule(session, actor, campus_id, body, now=now, policy=policy)
 
 
 @router.get("/campus-responses", response_model=Page[CampusResponseRead])
