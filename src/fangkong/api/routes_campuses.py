@@ -15,6 +15,7 @@ from fangkong.api.pages import Limit, Offset, Page
 from fangkong.bounds import Day, StoreId
 from fangkong.rules.campuses import is_late
 from fangkong.rules.decision import Reason
+from fangkong.services.campuses import guard
 from fangkong.services.campuses import service as campuses
 from fangkong.services.campuses.models import Campus, CampusClosure, CampusResponse, CampusTask
 
@@ -165,25 +166,27 @@ def campus(campus_id: StoreId, session: DbSession, actor: CurrentActor) -> Campu
     return read_campus(campuses.campus_in_scope(session, actor, campus_id))
 
 
-@router.get("/campuses/{campus_id}/closures", response_model=list[CampusClosureRead])
-def closure_list(campus_id: StoreId, session: DbSession, actor: CurrentActor) -> list[CampusClosureRead]:
+@router.get("/campuses/{campus_id}/closures", response_model=Page[CampusClosureRead])
+def closure_list(
+    campus_id: StoreId, session: DbSession, actor: CurrentActor, offset: Offset = 0, limit: Limit = 50
+) -> Page[CampusClosureRead]:
     """The approved closures of a campus, with their approval records, the earliest first."""
-    return [read_closure(c) for c in campuses.list_closures(session, actor, campus_id)]
+    rows, total = guard.list_closures(session, actor, campus_id, offset=offset, limit=limit)
+    return Page(items=[read_closure(c) for c in rows], total=total, offset=offset, limit=limit)
 
 
 @router.post(
     "/campuses/{campus_id}/closures",
-    response_model=campuses.ClosureOutcome,
+    response_model=guard.ClosureOutcome,
     status_code=status.HTTP_201_CREATED,
-    responses={422: {"description": "refused by the over-reach guard: a finding is recorded"}},
 )
 def closure(
-    campus_id: StoreId, body: campuses.ClosureRequest, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
-) -> campuses.ClosureOutcome | JSONResponse:
+    campus_id: StoreId, body: guard.ClosureRequest, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+) -> guard.ClosureOutcome | JSONResponse:
     """Close a campus, suspend its classes or keep a closure on: with an approval record, within the days one
     approval covers (and, from the new 10, only with an outbreak). Refused, the answer is 422 naming the field and the
     clause, and an over-reach finding is recorded for the supervisors (nothing else changes)."""
-    outcome = campuses.request_closure(session, actor, campus_id, body, now=now, policy=policy)
+    outcome = guard.request_closure(session, actor, campus_id, body, now=now, policy=policy)
     if outcome.allowed:
         return outcome
     first = outcome.reasons[-1] if outcome.reasons else None
@@ -200,13 +203,13 @@ def closure(
     )
 
 
-@router.post("/campuses/{campus_id}/off-campus-rules", response_model=campuses.OffCampusOutcome)
+@router.post("/campuses/{campus_id}/off-campus-rules", response_model=guard.OffCampusOutcome)
 def off_campus_rule(
-    campus_id: StoreId, body: campuses.OffCampusRule, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
-) -> campuses.OffCampusOutcome:
+    campus_id: StoreId, body: guard.OffCampusRule, session: DbSession, actor: CurrentActor, now: Now, policy: Rules
+) -> guard.OffCampusOutcome:
     """Check a rule proposed for the campus's teachers, students or staff families living off campus against the
     rules everyone else follows; a stricter one is reported as an over-reach finding."""
-    return campuses.check_off_campus_rule(session, actor, campus_id, body, now=now, policy=policy)
+    return guard.check_off_campus_rule(session, actor, campus_id, body, now=now, policy=policy)
 
 
 @router.get("/campus-responses", response_model=Page[CampusResponseRead])
@@ -217,7 +220,7 @@ def response_list(
     offset: Offset = 0,
     limit: Limit = 50,
     jurisdiction_code: Annotated[str | None, Query(description="a jurisdiction inside your scope")] = None,
-    campus_id: Annotated[int | None, Query(ge=1, description="one campus's responses")] = None,
+    campus_id: Annotated[StoreId | None, Query(description="one campus's responses")] = None,
     status: Annotated[str | None, Query(description="open or done")] = None,
 ) -> Page[CampusResponseRead]:
     """Outbreak responses of your jurisdiction, open ones first, with their tasks."""

@@ -21,18 +21,15 @@ from fangkong.errors import FangkongError, InvalidInput, http_status
 from fangkong.policy.terms import CampusClosureKind, CampusKind
 from fangkong.rules.campuses import is_late
 from fangkong.services.access import Actor
+from fangkong.services.campuses.guard import Approval, ClosureRequest, list_closures, request_closure
 from fangkong.services.campuses.service import (
-    Approval,
-    ClosureRequest,
     ResponseOpen,
     TaskDone,
     campus_in_scope,
     complete_task,
     list_campuses,
-    list_closures,
     list_responses,
     open_response,
-    request_closure,
     tasks_of,
 )
 from fangkong.services.jurisdictions.models import Jurisdiction
@@ -125,7 +122,7 @@ def _campus_page(
         responses=responses,
         tasks=tasks,
         late=late,
-        closures=list_closures(session, actor, campus.id),
+        closures=list_closures(session, actor, campus.id, limit=PAGE)[0],
         closure_kinds=CLOSURE_KINDS,
         saved=saved,
         problem=problem,

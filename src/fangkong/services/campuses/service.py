@@ -1,6 +1,6 @@
 """Campuses as a service (measure 18, with 16): the registry of schools and universities of a jurisdiction, the
-outbreak response with the tasks the measure names tracked to done, late tasks escalated once, and the over-reach
-guard on closures (an approval record or a refusal recorded as a finding) and on rules for the off-campus.
+outbreak response with the tasks the measure names tracked to done, late tasks escalated once. The over-reach guard
+on closures and on rules for the off-campus is `guard.py`.
 
 Services never commit (one transaction per request or command); every change is an audit entry. The registry holds
 counts and staff accounts, no resident's personal data.
@@ -8,30 +8,26 @@ counts and staff accounts, no resident's personal data.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fangkong.bounds import Day, Moment, StoreId
 from fangkong.errors import Conflict, InvalidInput, NotFound
 from fangkong.policy import Policy
-from fangkong.policy.terms import CampusClosureKind, CampusKind, CampusTaskKind, CampusTaskStatus, parse_term
-from fangkong.rules.campuses import judge_closure, judge_off_campus_rule, response_tasks, task_deadline
-from fangkong.rules.decision import Reason
-from fangkong.rules.overreach import ProposedPhase
-from fangkong.rules.plans import parse_category
+from fangkong.policy.terms import CampusKind, CampusTaskKind, CampusTaskStatus, parse_term
+from fangkong.rules.campuses import response_tasks, task_deadline
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope, scope_root
-from fangkong.services.overreach.models import FindingKind
-from fangkong.services.overreach.service import record_finding
 from fangkong.services.paging import page_of
 from fangkong.services.users.models import User
 
-from .models import Campus, CampusClosure, CampusResponse, CampusTask
+from .models import Campus, CampusResponse, CampusTask
 
 READ = Permission.read_persons  # every member of staff who reads the county's records
 WRITE = Permission.manage_areas  # the command centre and the epidemiologists run the response
@@ -60,7 +56,7 @@ class TaskPlan(BaseModel):
 
     kind: str
     owner: str | None = Field(default=None, max_length=100)
-    deadline: datetime | None = None
+    deadline: Moment | None = None
 
 
 class ResponseOpen(BaseModel):
@@ -68,8 +64,8 @@ class ResponseOpen(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    campus_id: int = Field(ge=1)
-    outbreak_on: date
+    campus_id: StoreId
+    outbreak_on: Day
     owner: str = Field(min_length=1, max_length=100, description="the username who owns every task not given one")
     note: str | None = Field(default=None, max_length=2000)
     tasks: list[TaskPlan] = Field(default_factory=list, max_length=20)
@@ -79,52 +75,6 @@ class TaskDone(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: str | None = Field(default=None, max_length=2000)
-
-
-class Approval(BaseModel):
-    """The approval record a closure needs: its reference, who approved it and on which day."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    reference: str = Field(min_length=1, max_length=100)
-    approved_by: str = Field(min_length=1, max_length=100)
-    approved_on: date
-
-
-class ClosureRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: str = Field(description="close_campus, suspend_classes or extend_closure")
-    first_day: date | None = Field(default=None, description="default: today (an extension: the day after the last)")
-    days: int = Field(ge=1, le=366)
-    approval: Approval | None = None
-
-
-class ClosureOutcome(BaseModel):
-    """Allowed (the closure recorded) or refused (a finding recorded, nothing else changed)."""
-
-    allowed: bool
-    field: str | None
-    reasons: list[Reason]
-    closure_id: int | None
-    finding_id: int | None
-
-
-class OffCampusRule(BaseModel):
-    """A rule a locality proposes for teachers, students or staff families of a campus living off campus: the
-    category they would be managed as (none: ordinary residents) and its phases."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    category: str | None = None
-    phases: list[ProposedPhase] = Field(default_factory=list, max_length=10)
-    description: str = Field(default="", max_length=400)
-
-
-class OffCampusOutcome(BaseModel):
-    over_reach: bool
-    reasons: list[Reason]
-    finding_id: int | None
 
 
 # ---- the registry -------------------------------------------------------------------------------------------
@@ -410,118 +360,6 @@ def list_tasks(
         overdue = (CampusTask.status == CampusTaskStatus.open.value) & (CampusTask.deadline < now)
         stmt = stmt.where(overdue if late else ~overdue)
     return page_of(session, stmt.order_by(CampusTask.deadline, CampusTask.id), offset=offset, limit=limit)
-
-
-# ---- the over-reach guard -----------------------------------------------------------------------------------
-
-
-def _has_outbreak(session: Session, campus: Campus) -> bool:
-    found = session.scalar(
-        select(CampusResponse.id).where(CampusResponse.campus_id == campus.id, CampusResponse.status == "open")
-    )
-    return found is not None
-
-
-def request_closure(
-    session: Session, actor: Actor, campus_id: int, data: ClosureRequest, *, now: datetime, policy: Policy
-) -> ClosureOutcome:
-    """Judge a closure of a campus (m20.16, m20.18, n10.10): allowed, it is recorded with its approval and the
-    campus is closed to its last day; refused, an over-reach finding is recorded and nothing else changes."""
-    actor.require(WRITE)
-    campus = campus_in_scope(session, actor, campus_id)
-    kind = parse_term(CampusClosureKind, data.kind, "kind")
-    today = local_day(now)
-    first = data.first_day
-    if kind is CampusClosureKind.extend_closure:
-        if campus.closed_until is None or campus.closed_until < today:
-            raise InvalidInput("kind", f"campus {campus.id} is not closed: there is no closure to extend")
-        first = first or campus.closed_until + timedelta(days=1)
-    first = first or today
-    if first < today:
-        raise InvalidInput("first_day", f"{first.isoformat()} is before today")
-    if data.approval is not None and data.approval.approved_on > today:
-        raise InvalidInput("approval.approved_on", f"{data.approval.approved_on.isoformat()} is after today")
-    rules = policy.at(first)
-    verdict = judge_closure(
-        kind, data.days, approved=data.approval is not None, outbreak=_has_outbreak(session, campus), policy=rules
-    )
-    if not verdict.allowed:
-        finding = record_finding(
-            session,
-            actor,
-            on=first,
-            jurisdiction_code=campus.jurisdiction_code,
-            kind=FindingKind.campus_closure,
-            subject=f"{kind.value.replace('_', ' ')} of {campus.name} for {data.days} days",
-            verdict="over_reach",
-            reasons=verdict.reasons,
-            detail={"campus": campus.id, "kind": kind.value, "days": data.days, "field": verdict.field},
-        )
-        return ClosureOutcome(
-            allowed=False, field=verdict.field, reasons=list(verdict.reasons), closure_id=None, finding_id=finding.id
-        )
-    approval = data.approval
-    last = first + timedelta(days=data.days - 1)
-    closure = CampusClosure(
-        campus_id=campus.id,
-        kind=kind.value,
-        first_day=first,
-        last_day=last,
-        approval_ref=approval.reference.strip() if approval else "",
-        approved_by=approval.approved_by.strip() if approval else "",
-        approved_on=approval.approved_on if approval else today,
-        policy=rules.version,
-        reasons=[r.model_dump() for r in verdict.reasons],
-        recorded_by=actor.username,
-    )
-    session.add(closure)
-    campus.closed_until = max(last, campus.closed_until or last)
-    session.flush()
-    record(
-        session,
-        actor,
-        action="update",
-        entity="campus",
-        entity_id=campus.id,
-        detail={"closure": closure.id, "kind": kind.value, "until": last.isoformat()},
-    )
-    return ClosureOutcome(
-        allowed=True, field=None, reasons=list(verdict.reasons), closure_id=closure.id, finding_id=None
-    )
-
-
-def list_closures(session: Session, actor: Actor, campus_id: int) -> list[CampusClosure]:
-    campus = campus_in_scope(session, actor, campus_id)
-    stmt = select(CampusClosure).where(CampusClosure.campus_id == campus.id).order_by(CampusClosure.first_day)
-    return list(session.scalars(stmt))
-
-
-def check_off_campus_rule(
-    session: Session, actor: Actor, campus_id: int, data: OffCampusRule, *, now: datetime, policy: Policy
-) -> OffCampusOutcome:
-    """Compare a rule proposed for a campus's off-campus teachers, students or families with the rule everyone else
-    follows (m20.18); a stricter one is reported: an over-reach finding for the supervisors."""
-    actor.require(WRITE)
-    campus = campus_in_scope(session, actor, campus_id)
-    category = parse_category(data.category) if data.category else None
-    today = local_day(now)
-    verdict = judge_off_campus_rule(category, data.phases, policy.at(today))
-    finding = None
-    if verdict.over_reach:
-        finding = record_finding(
-            session,
-            actor,
-            on=today,
-            jurisdiction_code=campus.jurisdiction_code,
-            kind=FindingKind.campus_off_campus,
-            subject=f"{campus.name}: {data.description or 'a rule for the off-campus'}",
-            verdict="over_reach",
-            reasons=verdict.reasons,
-            detail={"campus": campus.id, **data.model_dump(mode="json", exclude_defaults=True)},
-        )
-    return OffCampusOutcome(
-        over_reach=verdict.over_reach, reasons=list(verdict.reasons), finding_id=finding.id if finding else None
-    )
 
 
 def jurisdiction_name(session: Session, code: str) -> str:
