@@ -37,7 +37,7 @@ def test_the_list_and_a_campus_in_both_languages(client: TestClient) -> None:
     assert "示范区第一中学" in zh.text and "寄宿制" in zh.text and "中学" in zh.text and "共 2 所" in zh.text
     en = client.get("/campuses?lang=en")
     assert "Secondary school" in en.text and "Boarding" in en.text and "2 campuses" in en.text
-    for raw in ("cp_kind_", ">secondary_school<", ">primary_school<"):
+    for raw in ("campus_kind_", ">secondary_school<", ">primary_school<"):
         assert raw not in zh.text and raw not in en.text
     primary = int(zh.text.split('id="open-responses"')[1].split('href="/campuses/')[1].split('"')[0])
     page = client.get(f"/campuses/{primary}?lang=zh")
