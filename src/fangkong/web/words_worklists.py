@@ -6,6 +6,8 @@ from __future__ import annotations
 WORDS: dict[str, dict[str, str]] = {
     # ---- the work list (/worklists) ----
     "wl_search": {"zh": "姓名或地址", "en": "Name or address contains"},
+    # ---- the orders list's filter behind the dashboard's "under management" tile ----
+    "list_managed_today": {"zh": "今日在管（管控期覆盖今天）", "en": "Under management today"},
     # ---- one test recorded by hand (the person page) ----
     "sample_day": {"zh": "采样日期", "en": "Day the sample was taken"},
     "sample_record": {"zh": "记录一次采样", "en": "Record this test"},
