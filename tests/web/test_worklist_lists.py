@@ -126,3 +126,10 @@ def test_the_export_follows_the_filters(client: TestClient) -> None:
     assert rows and all(name in line for line in rows)
     whole = client.get("/worklists.csv").content.decode("utf-8-sig")
     assert len([x for x in whole.splitlines() if x.startswith("tests_due,")]) > len(rows)
+
+
+def test_on_a_phone_the_sort_is_also_a_choice_in_the_filters(client: TestClient) -> None:
+    page = client.get("/worklists?sort=-name&lang=en").text
+    chooser = page.split('<select name="sort" id="sort">', 1)[1].split("</select>", 1)[0]
+    assert '<option value="-name" selected>Name · reversed</option>' in chooser
+    assert len(re.findall("<option", chooser)) == 8

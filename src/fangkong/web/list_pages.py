@@ -102,6 +102,7 @@ class OrderFilters:
     start_to: str = ""
     due: str = ""  # "yes": active orders whose plan has ended by today (a release is due)
     sort: str = "-start"
+    managed: str = ""  # "yes": active orders whose plan covers today (the dashboard's "under management" tile)
 
     def service_args(self, today: date) -> dict[str, Any]:
         return {
@@ -113,6 +114,7 @@ class OrderFilters:
             "start_to": _day(self.start_to, "start_to"),
             "ends_by": today if self.due else None,
             "sort": self.sort,
+            "under_management_on": today if self.managed else None,
         }
 
 
@@ -125,8 +127,9 @@ def order_filters(
     start_to: str = "",
     due: str = "",
     sort: str = "-start",
+    managed: str = "",
 ) -> OrderFilters:
-    return OrderFilters(q, status, category, jurisdiction_code, start_from, start_to, due, sort)
+    return OrderFilters(q, status, category, jurisdiction_code, start_from, start_to, due, sort, managed)
 
 
 Filters = Annotated[OrderFilters, Depends(order_filters)]
