@@ -57,7 +57,7 @@ def test_every_link_of_the_menu_answers(client: TestClient, role: str) -> None:
 
 def test_the_lab_s_menu_is_its_uploads_and_imports(client: TestClient) -> None:
     sign_in(client, "lab")
-    assert nav_pages(client) == ["/forms/results", "/lab/imports", "/policy", "/self-check"]
+    assert nav_pages(client) == ["/forms/results", "/lab/imports", "/policy", "/self-check", "/public/cases"]
 
 
 @pytest.mark.parametrize("role", sorted(ALLOWED))

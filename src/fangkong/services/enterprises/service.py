@@ -391,8 +391,9 @@ def check_returning_worker(
     session: Session, actor: Actor, enterprise_id: int, data: ReturnCheckIn, *, today: date, policy: Policy
 ) -> EnterpriseReturnCheck:
     """A worker returning from elsewhere checked against the risk areas and their own management status before
-    returning to work (m20.19), through the risk-area and order records; the check is kept."""
-    actor.require(Permission.read_persons)
+    returning to work (m20.19), through the risk-area and order records; the check is kept (a record written, so
+    made by those who write persons' records: not a viewer or a supervisor)."""
+    actor.require(Permission.write_persons)
     enterprise = get_enterprise(session, actor, enterprise_id)
     person = person_in_scope(session, actor, data.person_id)
     if data.returning_from is not None:
