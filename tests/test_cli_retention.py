@@ -56,11 +56,16 @@ def test_the_daily_job_dry_then_for_real_then_idempotent(store: Path) -> None:
     assert _anonymised(store) == would
     with sqlite3.connect(store) as conn:
         audited = conn.execute(
-            "SELECT count(*) FROM audit_log WHERE action = 'anonymise' AND actor = 'retention job'"
+            "SELECT count(*) FROM audit_log"
+            " WHERE action = 'anonymise' AND actor = 'retention job' AND entity = 'person'"
+        ).fetchone()[0]
+        complaints = conn.execute(
+            "SELECT count(*) FROM complaint WHERE closed_at IS NOT NULL AND complainant_name IS NOT NULL"
         ).fetchone()[0]
     assert audited == would
+    assert complaints == 0 and "complaints anonymised: 0" not in done.output  # the demo's closed one is forgotten
     again = runner.invoke(app, ["retention", "run", "--db", url, "--today", "2022-12-31"])
-    assert "0 anonymised" in again.output
+    assert "0 anonymised" in again.output and "complaints anonymised: 0" in again.output
 
 
 def test_a_bad_day_is_refused(store: Path) -> None:

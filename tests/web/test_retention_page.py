@@ -89,11 +89,11 @@ def dry_run(url: str, on: date) -> RetentionRun:
         return run_retention(session, actor_for_user(session, admin), load_policy(), today=on, dry_run=True)
 
 
-def entries(url: str, action: str) -> list[tuple[str, str, str | None]]:
+def entries(url: str, action: str, entity: str = "person") -> list[tuple[str, str, str | None]]:
     with unit_of_work(session_factory(make_engine(url))) as session:
         rows = session.execute(
             select(AuditEntry.actor, AuditEntry.entity_id, AuditEntry.reason)
-            .where(AuditEntry.action == action)
+            .where(AuditEntry.action == action, AuditEntry.entity == entity)
             .order_by(AuditEntry.id)
         )
         return [(a, e, r) for a, e, r in rows]

@@ -62,7 +62,7 @@ def retention_run(
     verb = "would be anonymised" if run.dry_run else "anonymised"
     console.print(
         f"{run.today}: {run.anonymised} {verb} (management ended on or before {run.cutoff}; kept {run.retention_days} "
-        f"days, {run.clause}); kept: {kept}",
+        f"days, {run.clause}); kept: {kept}; complaints {verb}: {run.complaints_anonymised}",
         highlight=False,
     )
 
