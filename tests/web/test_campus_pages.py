@@ -65,7 +65,9 @@ def test_a_closure_without_approval_is_refused_and_recorded(client: TestClient) 
     assert refused.status_code == 422
     assert "封闭校园或停课须有审批记录" in refused.text and "层层加码" in refused.text
     findings = client.get("/overreach?lang=en").text
-    assert "close campus of" in findings
+    assert "Close the campus · 3 days" in findings and f'href="/campuses/{school}"' in findings
+    assert "close campus of" not in findings  # the subject in words, not the service's English
+    assert "封闭校园 · 3 天" in client.get("/overreach?lang=zh").text
     approved = client.post(
         f"/campuses/{school}/closures",
         data={

@@ -74,4 +74,7 @@ WORDS: dict[str, dict[str, str]] = {
     "list_entity_campus_response": {"zh": "校园疫情应急处置", "en": "Campus outbreak response"},
     "cmd_finding_kind_campus_closure": {"zh": "封闭校园或停课", "en": "Campus closure"},
     "cmd_finding_kind_campus_off_campus": {"zh": "对校外师生家属加码", "en": "Stricter rule for the off-campus"},
+    # the over-reach page's line for a refused closure
+    "campus_finding_days": {"zh": "{n} 天", "en": "{n} days"},
+    "campus_open_campus": {"zh": "查看校园", "en": "Open the campus"},
 }
