@@ -4,7 +4,6 @@ their test on arrival, the landing check of measure 15 (m20.15) — voluntary an
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -16,28 +15,18 @@ from fangkong.cli.common import (
     StaffUser,
     console,
     import_as,
+    instant,
     reports_errors,
     say_imported,
     sessions_on,
     staff_actor,
 )
 from fangkong.cli.store import Db
-from fangkong.errors import InvalidInput
 from fangkong.services.arrivals.imports import import_arrivals
 from fangkong.services.arrivals.service import work_list
-from fangkong.services.calendar import assume_local, local_day, local_time, system_clock
+from fangkong.services.calendar import local_day, local_time
 from fangkong.services.settings import database_url
 from fangkong.services.store import unit_of_work, upgrade
-
-
-def _instant(said: str | None) -> datetime:
-    if said is None:
-        return system_clock()
-    try:
-        return assume_local(datetime.fromisoformat(said))
-    except ValueError:
-        raise InvalidInput("--now", f"{said!r} is not an ISO 8601 date-time") from None
-
 
 arrivals_app = typer.Typer(
     help="Arrivals from other provinces and the test on arrival (measure 15).", no_args_is_help=True
@@ -76,7 +65,7 @@ def due(
     then those who missed it and are still to be reminded. A reminder only: the test is voluntary."""
     url = database_url(db)
     upgrade(url)
-    at = _instant(now)
+    at = instant(now)
     with unit_of_work(sessions_on(url, today=local_day(at))) as session:
         listed = work_list(session, staff_actor(session, username), now=at)
         table = Table("person", "arrived", "from", "state", "due by", "remind until")

@@ -5,40 +5,23 @@ task not done by its deadline to the jurisdiction above the campus's — once pe
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
-
 import typer
 
 from fangkong.cli.common import (
     FormatOption,
     ImportFile,
+    NowOption,
     StaffUser,
-    console,
     import_as,
     reports_errors,
+    run_job,
     say_imported,
-    sessions_on,
-    staff_actor,
 )
 from fangkong.cli.store import Db
-from fangkong.errors import InvalidInput
-from fangkong.services.calendar import assume_local, local_day, system_clock
 from fangkong.services.campuses.imports import import_campuses
 from fangkong.services.campuses.service import escalate_late
-from fangkong.services.settings import database_url
-from fangkong.services.store import unit_of_work, upgrade
 
 campuses_app = typer.Typer(help="Campuses: the registry and outbreak responses (measure 18).", no_args_is_help=True)
-
-
-def _instant(said: str | None) -> datetime:
-    if said is None:
-        return system_clock()
-    try:
-        return assume_local(datetime.fromisoformat(said))
-    except ValueError:
-        raise InvalidInput("--now", f"{said!r} is not an ISO 8601 date-time") from None
 
 
 @campuses_app.command("import")
@@ -64,20 +47,15 @@ def import_file(path: ImportFile, username: StaffUser, fmt: FormatOption = None,
 
 @campuses_app.command("escalate")
 @reports_errors
-def escalate(
-    username: StaffUser,
-    now: Annotated[
-        str | None, typer.Option("--now", help="the instant to judge lateness at (ISO 8601; default: now)")
-    ] = None,
-    db: Db = None,
-) -> None:
+def escalate(username: StaffUser, now: NowOption = None, db: Db = None) -> None:
     """Escalate every late response task of your jurisdiction to the jurisdiction above the campus's, once."""
-    url = database_url(db)
-    upgrade(url)
-    at = _instant(now)
-    with unit_of_work(sessions_on(url, today=local_day(at))) as session:
-        made = escalate_late(session, staff_actor(session, username), now=at)
-        lines = [(t.id, t.response_id, t.kind, t.escalated_to) for t in made]
-    for task_id, response_id, kind, to in lines:
-        console.print(f"task {task_id} ({kind}) of response {response_id}: escalated to {to}", highlight=False)
-    console.print(f"{len(lines)} escalations", highlight=False)
+    run_job(
+        username,
+        now,
+        db,
+        lambda session, actor, at: [
+            f"task {t.id} ({t.kind}) of response {t.response_id}: escalated to {t.escalated_to}"
+            for t in escalate_late(session, actor, now=at)
+        ],
+        counted="escalations",
+    )

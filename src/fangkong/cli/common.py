@@ -117,6 +117,44 @@ def import_as(path: Path, username: str, fmt: str | None, db: str | None, run: I
         return run(session, staff_actor(session, username), path.read_bytes(), chosen, now)
 
 
+NowOption = Annotated[
+    str | None, typer.Option("--now", help="the instant to judge lateness at (ISO 8601; default: now)")
+]
+
+
+def instant(said: str | None) -> datetime:
+    """The instant a periodic job judges at: `--now` read in the jurisdiction's zone, else the real clock."""
+    from fangkong.services.calendar import assume_local, system_clock
+
+    if said is None:
+        return system_clock()
+    try:
+        return assume_local(datetime.fromisoformat(said))
+    except ValueError:
+        raise InvalidInput("--now", f"{said!r} is not an ISO 8601 date-time") from None
+
+
+# A periodic job run by a command: (session, the staff actor, the instant) -> a line for each thing it did.
+Job = Callable[[Session, Actor, datetime], list[str]]
+
+
+def run_job(username: str, now: str | None, db: str | None, job: Job, *, counted: str) -> None:
+    """Run a periodic job (the escalations) as a staff account on the store (migrated first), in one unit of work
+    on the day of its instant; print what it did, a line each, and how many."""
+    from fangkong.services.calendar import local_day
+    from fangkong.services.settings import database_url
+    from fangkong.services.store import unit_of_work, upgrade
+
+    url = database_url(db)
+    upgrade(url)
+    at = instant(now)
+    with unit_of_work(sessions_on(url, today=local_day(at))) as session:
+        lines = job(session, staff_actor(session, username), at)
+    for line in lines:
+        console.print(line, highlight=False)
+    console.print(f"{len(lines)} {counted}", highlight=False)
+
+
 def say_imported(summary: ImportSummary, *, added: str = "new", also: str = "") -> None:
     """What an import did, in one line: already imported (nothing changed), or its rows and what it added."""
     if summary.already_imported:

@@ -6,62 +6,40 @@ receives a hotline centre's export, all or nothing; a second import of the same 
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
-
 import typer
 
 from fangkong.cli.common import (
     FormatOption,
     ImportFile,
+    NowOption,
     StaffUser,
-    console,
     import_as,
     reports_errors,
+    run_job,
     say_imported,
-    sessions_on,
-    staff_actor,
 )
 from fangkong.cli.store import Db
-from fangkong.errors import InvalidInput
 from fangkong.policy import load_policy
-from fangkong.services.calendar import assume_local, local_day, system_clock
 from fangkong.services.complaints.imports import import_complaints
 from fangkong.services.complaints.service import escalate_late
-from fangkong.services.settings import database_url
-from fangkong.services.store import unit_of_work, upgrade
 
 complaints_app = typer.Typer(help="Complaints and hotline calls (接诉即办, measures 18 and 16).", no_args_is_help=True)
 
 
-def _instant(said: str | None) -> datetime:
-    if said is None:
-        return system_clock()
-    try:
-        return assume_local(datetime.fromisoformat(said))
-    except ValueError:
-        raise InvalidInput("--now", f"{said!r} is not an ISO 8601 date-time") from None
-
-
 @complaints_app.command("escalate")
 @reports_errors
-def escalate(
-    username: StaffUser,
-    now: Annotated[
-        str | None, typer.Option("--now", help="the instant to judge lateness at (ISO 8601; default: now)")
-    ] = None,
-    db: Db = None,
-) -> None:
+def escalate(username: StaffUser, now: NowOption = None, db: Db = None) -> None:
     """Escalate every late complaint in your jurisdiction: one level up at its deadline, two levels up later."""
-    url = database_url(db)
-    upgrade(url)
-    at = _instant(now)
-    with unit_of_work(sessions_on(url, today=local_day(at))) as session:
-        made = escalate_late(session, staff_actor(session, username), now=at, policy=load_policy())
-        lines = [(e.complaint_id, e.level, e.to_jurisdiction_code) for e in made]
-    for complaint_id, level, to in lines:
-        console.print(f"complaint {complaint_id}: escalated to level {level} ({to})", highlight=False)
-    console.print(f"{len(lines)} escalations", highlight=False)
+    run_job(
+        username,
+        now,
+        db,
+        lambda session, actor, at: [
+            f"complaint {e.complaint_id}: escalated to level {e.level} ({e.to_jurisdiction_code})"
+            for e in escalate_late(session, actor, now=at, policy=load_policy())
+        ],
+        counted="escalations",
+    )
 
 
 @complaints_app.command("import")
