@@ -171,9 +171,23 @@ def candidates(
     infection_id: StoreId | None = None,
     status: Annotated[str | None, Query(description="proposed, confirmed or dismissed")] = None,
     category: Annotated[str | None, Query(description="close_contact or secondary_close_contact")] = None,
+    sort: Annotated[
+        str,
+        Query(
+            max_length=20,
+            description="proposed_at, last_exposure, evidence, decision or infection; a leading - reverses it",
+        ),
+    ] = "proposed_at",
 ) -> Page[CandidateRead]:
     rows, total = list_candidates(
-        session, actor, infection_id=infection_id, status=status, category=category, offset=offset, limit=limit
+        session,
+        actor,
+        infection_id=infection_id,
+        status=status,
+        category=category,
+        sort=sort,
+        offset=offset,
+        limit=limit,
     )
     read_of(session, actor, "contact_candidates", [c.person_id for c in rows])
     return Page(items=[_cand(c) for c in rows], total=total, offset=offset, limit=limit)

@@ -131,13 +131,17 @@ def infections_export(
 
 
 @router.get("/contacts.{fmt}")
-def contacts_export(request: Request, session: Db, actor: CurrentActor, fmt: str, status: str = "proposed") -> Response:
+def contacts_export(
+    request: Request, session: Db, actor: CurrentActor, fmt: str, status: str = "proposed", sort: str = "proposed_at"
+) -> Response:
     """The close-contact proposals of the queue's status (all of them when none is chosen): who, the evidence, the
     last exposure, the status, and whose contact they are."""
     if fmt not in FORMATS:
         return error_page(request, actor, NotFound("export format", fmt))
     try:
-        rows = list(_every(lambda o, n: list_candidates(session, actor, status=status or None, offset=o, limit=n)))
+        rows = list(
+            _every(lambda o, n: list_candidates(session, actor, status=status or None, sort=sort, offset=o, limit=n))
+        )
         asked = {c.infection_id for c in rows}
         pairs = select(Infection.id, Infection.person_id).where(Infection.id.in_(asked))
         sources: dict[int, int] = dict(session.execute(pairs).all()) if asked else {}
@@ -145,7 +149,7 @@ def contacts_export(request: Request, session: Db, actor: CurrentActor, fmt: str
         return error_page(request, actor, exc)
     persons = [c.person_id for c in rows] + list(sources.values())
     names = listed_names(session, actor, persons, "console close contacts export")
-    _exported(session, actor, "contact_candidates", fmt, {"status": status}, persons, len(rows))
+    _exported(session, actor, "contact_candidates", fmt, {"status": status, "sort": sort}, persons, len(rows))
     lang = _lang(request)
 
     def t(key: str) -> str:

@@ -240,21 +240,29 @@ def _about(exc: FangkongError, name: str) -> FangkongError:
 
 @router.get("/contacts", response_class=HTMLResponse)
 def contacts(
-    request: Request, session: Db, actor: CurrentActor, status: str = "proposed", offset: int = 0
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    status: str = "proposed",
+    sort: str = "proposed_at",
+    offset: int = 0,
 ) -> HTMLResponse:
-    """Close-contact proposals across infections (still waiting, by default): the epidemiologist's queue."""
+    """Close-contact proposals across infections (still waiting, by default): the epidemiologist's queue, sorted by
+    any of its columns on the server."""
     problem = None
     rows: list[ContactCandidate] = []
     total = 0
     code = 200
     try:
-        rows, total = list_candidates(session, actor, status=status or None, offset=max(offset, 0), limit=PAGE)
+        rows, total = list_candidates(
+            session, actor, status=status or None, sort=sort, offset=max(offset, 0), limit=PAGE
+        )
     except FangkongError as exc:
         session.rollback()
         problem, code = _problem(exc), http_status(exc)
     names = listed_names(session, actor, [c.person_id for c in rows], "console close contacts")
 
-    link = list_link("/contacts", {"status": status, "offset": offset})
+    link = list_link("/contacts", {"status": status, "sort": sort, "offset": offset})
     return render(
         request,
         "contacts.html",
@@ -266,9 +274,10 @@ def contacts(
         offset=offset,
         page=PAGE,
         status_filter=status,
+        sort=sort,
         statuses=[s.value for s in CandidateStatus],
         problem=problem,
         link=link,
-        csv_url=list_link("/contacts.csv", {"status": status})(),
-        xlsx_url=list_link("/contacts.xlsx", {"status": status})(),
+        csv_url=list_link("/contacts.csv", {"status": status, "sort": sort})(),
+        xlsx_url=list_link("/contacts.xlsx", {"status": status, "sort": sort})(),
     )

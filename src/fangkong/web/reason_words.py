@@ -636,6 +636,10 @@ VOCAB: dict[str, str] = {
     "close campus": "封闭校园",
     "suspend classes": "停课",
     "extend closure": "延长封闭",
+    # the close-contact queue's sorts (issue 16)
+    "proposed_at": "提出时间",
+    "evidence": "依据",
+    "decision": "研判结果",
 }
 
 # What the console's table knows under a prefix (a colour, an infection's kind, a campaign's condition and scope).

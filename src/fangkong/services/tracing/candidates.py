@@ -329,6 +329,16 @@ def propose_secondary(
     return _store(session, actor, infection.id, found, "secondary_close_contact", now, via=candidate.id)
 
 
+# the orders a list of proposals can be read in (a leading "-" reverses one); the id keeps ties in proposal order
+CANDIDATE_SORTS = {
+    "proposed_at": ContactCandidate.id,  # ids are given in the order proposals are made
+    "last_exposure": ContactCandidate.last_exposure,
+    "evidence": ContactCandidate.source,
+    "decision": ContactCandidate.status,
+    "infection": ContactCandidate.infection_id,
+}
+
+
 def list_candidates(
     session: Session,
     actor: Actor,
@@ -336,10 +346,17 @@ def list_candidates(
     infection_id: int | None = None,
     status: str | None = None,
     category: str | None = None,
+    sort: str = "proposed_at",
     offset: int = 0,
     limit: int = 50,
 ) -> tuple[list[ContactCandidate], int]:
+    """Close-contact proposals in the actor's scope, filtered, in the order `sort` names (`CANDIDATE_SORTS`)."""
     actor.require(Permission.read_persons)
+    key = sort.removeprefix("-")
+    if key not in CANDIDATE_SORTS:
+        raise InvalidInput("sort", f"{sort!r} is not one of {', '.join(CANDIDATE_SORTS)} (a leading - reverses it)")
+    column = CANDIDATE_SORTS[key]
+    order = column.desc() if sort.startswith("-") else column.asc()
     stmt = (
         select(ContactCandidate)
         .join(Person, ContactCandidate.person_id == Person.id)
@@ -357,4 +374,4 @@ def list_candidates(
         if category not in ("close_contact", "secondary_close_contact"):
             raise InvalidInput("category", "close_contact or secondary_close_contact")
         stmt = stmt.where(ContactCandidate.category == category)
-    return page_of(session, stmt.order_by(ContactCandidate.id), offset=offset, limit=limit)
+    return page_of(session, stmt.order_by(order, ContactCandidate.id), offset=offset, limit=limit)
