@@ -113,16 +113,16 @@ def test_the_charts_need_a_login_and_a_reader(client: TestClient) -> None:
 def test_the_dashboard_tiles_lead_to_the_lists_behind_them(client: TestClient) -> None:
     login(client, "command")
     html = client.get("/", params={"lang": "en"}).text
-    tiles = re.findall(r'<a class="tile[^"]*" href="([^"]+)">', html)
+    tiles = re.findall(r'<a class="tile[^"]*" href="([^"]+)"', html)
     assert tiles == [
-        "/orders?status=active",
+        "/orders?status=active&amp;managed=yes",
         "/worklists",
         "/worklists#releases",
         "/worklists#phase_changes",
         "/worklists#overdue_tests",
         "/worklists#retests_due",
         "/infections?confirmed_from=2022-11-16&amp;confirmed_to=2022-11-16",
-        "/risk-areas?level=high",
+        "/risk-areas?level=high&amp;status=active",
     ]
     worklists = client.get("/worklists").text
     for tile in tiles:
