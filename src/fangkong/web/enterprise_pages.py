@@ -16,17 +16,23 @@ from sqlalchemy.orm import Session
 
 from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, InvalidInput, Refused, http_status
+from fangkong.rules.enterprises import chain_levels
 from fangkong.services.access import Actor
 from fangkong.services.enterprises.models import EnterprisePlanCheck, EnterpriseReturnCheck
 from fangkong.services.enterprises.service import (
+    PlanCheckIn,
+    PlanIn,
     ReturnCheckIn,
     StopOrderIn,
+    adopt_plan,
     check_returning_worker,
     list_enterprises,
     list_parks,
     order_stop,
     plan_of,
     reasons_of,
+    record_plan_check,
+    set_white_list,
 )
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.overreach.service import record_refusal
@@ -92,6 +98,7 @@ def _page(
         problem=problem,
         returned=returned,
         returned_reasons=reasons_of(returned.reasons) if returned is not None else [],
+        levels=chain_levels(request.app.state.policy.at(today_of(request))),
     )
 
 
@@ -159,3 +166,77 @@ def return_check(
         session.rollback()
         return _refused(request, session, actor, exc, f"return-{enterprise_id}")
     return _page(request, session, actor, "", 0, returned=check)
+
+
+# ---- the plan, its ledger and the white list from the console (measure 19: 一企一策, 台账, 白名单) ----------------
+
+
+def _done(saved: str) -> RedirectResponse:
+    return RedirectResponse("/enterprises?" + urlencode({"saved": saved}), status_code=303)
+
+
+@router.post("/enterprises/plans", response_class=HTMLResponse)
+async def adopt(request: Request, session: Db, actor: CurrentActor) -> Response:
+    """Adopt the one plan of an enterprise or a park: who answers for it at each level of the chain (m20.19)."""
+    form = await request.form()
+    said = {key: str(value) for key, value in form.items()}
+    target = "enterprise_id" if said.get("enterprise_id") else "park_id"
+    form_id = f"plan-{said.get(target, '')}" if target == "enterprise_id" else f"park-plan-{said.get(target, '')}"
+    try:
+        if not said.get(target, "").isdigit():
+            raise InvalidInput(target, "the number of an enterprise or park")
+        levels = chain_levels(request.app.state.policy.at(today_of(request)))
+        data = PlanIn.model_validate(
+            {
+                target: int(said[target]),
+                "chain": {level: said.get(f"chain_{level}", "").strip() for level in levels},
+                "measures": said.get("measures", "").strip(),
+            }
+        )
+        adopt_plan(session, actor, data, today=today_of(request), policy=request.app.state.policy)
+    except FangkongError as exc:
+        session.rollback()
+        return _refused(request, session, actor, exc, form_id)
+    return _done("plan")
+
+
+@router.post("/enterprises/plans/{plan_id}/checks", response_class=HTMLResponse)
+def ledger_check(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    plan_id: int,
+    level: Annotated[str, Form()] = "",
+    checker: Annotated[str, Form()] = "",
+    passed: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """A line of a plan's ledger: a check at one level of its chain, passed or not (m20.19)."""
+    try:
+        if passed not in ("yes", "no"):
+            raise InvalidInput("passed", f"{passed!r} is not one of yes, no")
+        data = PlanCheckIn(level=level, checker=checker, passed=passed == "yes", note=note.strip())
+        record_plan_check(session, actor, plan_id, data, today=today_of(request))
+    except FangkongError as exc:
+        session.rollback()
+        return _refused(request, session, actor, exc, f"check-{plan_id}")
+    return _done("checked")
+
+
+@router.post("/enterprises/{enterprise_id}/white-list", response_class=HTMLResponse)
+def white_list(
+    request: Request,
+    session: Db,
+    actor: CurrentActor,
+    enterprise_id: int,
+    white_listed: Annotated[str, Form()] = "",
+) -> Response:
+    """Put an enterprise on the white list of key enterprises (industrial chains, livelihoods), or take it off."""
+    try:
+        if white_listed not in ("yes", "no"):
+            raise InvalidInput("white_listed", f"{white_listed!r} is not one of yes, no")
+        set_white_list(session, actor, enterprise_id, white_listed == "yes")
+    except FangkongError as exc:
+        session.rollback()
+        return _refused(request, session, actor, exc, f"white-{enterprise_id}")
+    return _done("white_listed")

@@ -561,6 +561,7 @@ ERRORS: dict[str, str] = {
     "{} is not a count": "{0} 不是人数",
     "{} is not a number of days": "{0} 不是天数",
     "the number of a person": "请填写人员编号",
+    "the number of an enterprise or park": "请填写企业或园区编号",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".

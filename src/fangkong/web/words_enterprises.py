@@ -81,4 +81,18 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Coming back from (jurisdiction code, optional)",
     },
     "ent_return_submit": {"zh": "返岗核验", "en": "Check before return to work"},
+    # the plan, its ledger and the white list from the console
+    "ent_adopt_plan": {"zh": "制定防控方案", "en": "Adopt its plan"},
+    "ent_measures": {"zh": "防控措施", "en": "Measures"},
+    "ent_adopt_submit": {"zh": "保存方案", "en": "Save the plan"},
+    "ent_record_check": {"zh": "登记检查", "en": "Record a check"},
+    "ent_check_level": {"zh": "检查层级", "en": "Level checked"},
+    "ent_check_passed": {"zh": "结果", "en": "Result"},
+    "ent_check_note": {"zh": "备注", "en": "Note"},
+    "ent_check_submit": {"zh": "登记", "en": "Record"},
+    "ent_white_on": {"zh": "列入白名单", "en": "Put on the white list"},
+    "ent_white_off": {"zh": "移出白名单", "en": "Take off the white list"},
+    "ent_saved_plan": {"zh": "防控方案已保存。", "en": "The plan is saved."},
+    "ent_saved_checked": {"zh": "检查已登记。", "en": "The check is recorded."},
+    "ent_saved_white_listed": {"zh": "白名单已更新。", "en": "The white list is updated."},
 }
