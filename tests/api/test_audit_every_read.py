@@ -347,6 +347,9 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("GET", "/enterprises"): NotPersonal("parks, enterprises, their plans and ledgers: no resident named"),
     ("POST", "/enterprises/{enterprise_id}/stop"): CHANGE,
     ("POST", "/enterprises/{enterprise_id}/return-checks"): CHANGE,
+    ("POST", "/enterprises/plans"): CHANGE,
+    ("POST", "/enterprises/plans/{plan_id}/checks"): CHANGE,
+    ("POST", "/enterprises/{enterprise_id}/white-list"): CHANGE,
     # ---- the console ----
     ("MOUNT", "/console-static"): META,
     ("GET", "/favicon.ico"): META,
