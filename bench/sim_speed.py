@@ -24,7 +24,13 @@ from fangkong.sim.model import RunSpec, Simulation
 from fangkong.sim.parameters import SimParameters
 from fangkong.sim.policy_link import Schedule
 
-TARGET_S = 3.0
+TARGET_S = 3.0  # 1 M people × 60 days (issue 22)
+TARGET_10M_S = 40.0  # 10 M people × 60 days
+
+
+def target_for(population: int) -> float:
+    """The issue's target for a run of this size: 3 s up to 1 M people, 40 s up to 10 M (none is set beyond)."""
+    return TARGET_S if population <= 1_000_000 else TARGET_10M_S
 
 
 def main() -> None:
@@ -59,8 +65,8 @@ def main() -> None:
         )
         figures[f"{name}_s"] = round(best, 3)
         figures[f"{name}_infections"] = int(run.total("new_infections"))
-    figures["target_s"] = TARGET_S
-    figures["met"] = bool(figures["m20_s"] <= TARGET_S)  # type: ignore[operator]
+    figures["target_s"] = target_for(args.population)
+    figures["met"] = bool(figures["m20_s"] <= figures["target_s"])  # type: ignore[operator]
     try:
         import covasim as cv  # type: ignore[import-not-found]
     except ImportError:
