@@ -47,12 +47,16 @@ SERIES = (
     "pooled_tubes",
     "high_risk_areas",
     "people_in_high_risk",
+    "new_symptomatic",
+    "ward_admissions",
+    "icu_admissions",
     "ward_beds",
     "icu_beds",
     "deaths",
 )
 """Every series a run records, one value per day. `room_nights` is the people in centralized isolation that night
-(its maximum is the peak rooms needed, one person a room); `missed` the infections that ended unfound that day."""
+(its maximum is the peak rooms needed, one person a room); `missed` the infections that ended unfound that day;
+`new_symptomatic` the symptom onsets that day, `ward_admissions` and `icu_admissions` the admissions that day."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,9 @@ class Simulation:
         horizon = spec.days + 128
         self.ward_diff = xp.zeros(horizon, dtype=xp.int64)
         self.icu_diff = xp.zeros(horizon, dtype=xp.int64)
+        self.onsets = xp.zeros(horizon, dtype=xp.int64)
+        self.ward_in = xp.zeros(horizon, dtype=xp.int64)
+        self.icu_in = xp.zeros(horizon, dtype=xp.int64)
         self.trace_queue: dict[int, Any] = {}
         self.high_ids: Any = None  # people in a high-risk area at the end of the day
         self.counted = xp.zeros(0, dtype=xp.int64)
@@ -214,11 +221,18 @@ class Simulation:
         self.counts[EXPOSED] += int(who.size)
         admit = onset + c.admission_delay
         top = self.ward_diff.size - 1
-        for diff, needs, stay in ((self.ward_diff, c.inpatient, c.stay), (self.icu_diff, c.icu, c.icu_stay)):
+        symptomatic = c.symptomatic[who]
+        if bool(symptomatic.any()):
+            xp.add.at(self.onsets, xp.minimum(onset[symptomatic], top), 1)
+        for diff, admitted, needs, stay in (
+            (self.ward_diff, self.ward_in, c.inpatient, c.stay),
+            (self.icu_diff, self.icu_in, c.icu, c.icu_stay),
+        ):
             sel = needs[who]
             if bool(sel.any()):
                 a = xp.minimum(admit[sel], top)
                 xp.add.at(diff, a, 1)
+                xp.add.at(admitted, a, 1)
                 xp.add.at(diff, xp.minimum(a + stay[who][sel], top), -1)
 
     # ---- the day ---------------------------------------------------------------------------------
@@ -427,6 +441,9 @@ class Simulation:
         out["hospital_isolated"] = self.hosp_count
         out["ward_beds"] = int(self.ward_diff[: t + 1].sum())
         out["icu_beds"] = int(self.icu_diff[: t + 1].sum())
+        out["new_symptomatic"] = int(self.onsets[t])
+        out["ward_admissions"] = int(self.ward_in[t])
+        out["icu_admissions"] = int(self.icu_in[t])
         for name, value in out.items():
             self.series[name][t] = value
         self.t += 1
