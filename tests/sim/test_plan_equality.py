@@ -3,15 +3,23 @@ simulated day, each person under a plan is in the phase `rules.plans.management_
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import pytest
 
-from fangkong.policy import Policy
+from fangkong.errors import InvalidInput
+from fangkong.policy import Policy, PolicyAt
 from fangkong.policy.terms import Category
+from fangkong.rules.plans import switch_home_isolation
 from fangkong.sim.model import RunSpec, Simulation
 from fangkong.sim.parameters import SimParameters
 from fangkong.sim.policy_link import CATEGORY_CODES, PHASE_CODES, Schedule, plan_for
+
+
+def ineligible_central(rules: PolicyAt) -> bool:
+    where = rules.find("management.home_isolation_ineligible.isolated_in")
+    return where is not None and where.value == "centralized_isolation"
 
 
 @pytest.mark.parametrize(
@@ -22,7 +30,8 @@ def test_simulated_plans_are_the_rules_plans(policy: Policy, first: str, switche
     from datetime import date
 
     schedule = Schedule(first, tuple((date.fromisoformat(d), v) for d, v in switches))
-    sim = Simulation(RunSpec(6000, 24, 3, schedule), policy, SimParameters(seeds_per_100k=200))
+    params = SimParameters(seeds_per_100k=200, entrants_per_100k_daily=200, spillover_share=0.2)
+    sim = Simulation(RunSpec(6000, 24, 3, schedule), policy, params)
     checked = dict.fromkeys(CATEGORY_CODES.values(), 0)
     while sim.t < sim.spec.days:
         sim.step()
@@ -36,11 +45,17 @@ def test_simulated_plans_are_the_rules_plans(policy: Policy, first: str, switche
                     continue  # found today: the day's phase is still the one they were under (a contact's, or none)
                 plan = plan_for(category, anchor_on, rules)
                 assert plan is not None
+                if bool(sim.city.home_ineligible[person]) and ineligible_central(rules):
+                    # section 3: the engine moves the home-isolation days of someone who cannot isolate at home
+                    with contextlib.suppress(InvalidInput):  # refused: the plan has no home isolation
+                        plan, _ = switch_home_isolation(plan, plan.start, rules)
                 phase = plan.phase_on(today)
                 expected = PHASE_CODES[phase.kind] if phase is not None else 0
                 assert int(sim.phase[person]) == expected, (person, category, anchor_on, today)
                 checked[code] += 1
     assert checked[CATEGORY_CODES[Category.close_contact]] > 0
+    assert checked[CATEGORY_CODES[Category.entry_personnel]] > 0  # entrants: 7 + 3 (v9), 5 + 3 (m20.10)
+    assert checked[CATEGORY_CODES[Category.high_risk_spillover]] > 0  # left an area: centralized (v9), home (m20.3)
     if first == "v9":
         assert checked[CATEGORY_CODES[Category.secondary_close_contact]] > 0
     if first == "n10":  # infections isolated at home by their own plan (n10.3), anchored on the positive sample

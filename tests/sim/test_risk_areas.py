@@ -46,8 +46,8 @@ def test_areas_follow_the_risk_area_rule(policy: Policy, first: str, unit: str) 
         while day <= last:
             level = area_level(start, day, days, screened(days), rules_on).level
             if level is not AreaLevel.high and day > start:
-                later = [d for d in days if d > day]
-                if later:  # downgraded, then a new outbreak: a new delineation
+                later = [d for d in days if d >= day]
+                if later:  # downgraded, then a new outbreak (on the day of the downgrade, too): a new delineation
                     start = day = later[0]
                     continue
             assert (day in high[u]) == (level is AreaLevel.high), (u, day, days, level)

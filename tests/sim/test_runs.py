@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -78,15 +79,19 @@ def test_everyone_is_in_exactly_one_state_each_day(policy: Policy, first: str) -
 
 def test_the_switch_takes_effect_on_its_date(policy: Policy) -> None:
     on = date(2022, 11, 16) + timedelta(days=12)
-    r = _run(policy, "m20", switches=((on, "n10"),))
+    everyone_home = replace(BUSY, home_isolation_ineligible_share=0.0)  # nobody moved to central rooms (section 3)
+    r = _run(policy, "m20", params=everyone_home, switches=((on, "n10"),))
     day = 12
     assert r.versions[:day] == ["m20"] * day and r.versions[day:] == ["n10"] * (DAYS - day)
-    central = r.series["centralized_isolation"]
+    central = r.series["room_nights_close_contacts"]
     assert central[day - 1] > 0  # m20: close contacts 5 days in centralized isolation
     assert (central[day:] == 0).all()  # n10 from its date: home isolation, recomputed from each plan's start
+    # entrants stay 5 days in centralized isolation under both (m20.10; the new ten leave it until Class B)
+    rooms = sum(r.series[f"room_nights_{who}"] for who in ("close_contacts", "entrants", "spillover"))
+    assert np.array_equal(rooms, r.series["room_nights"])
     assert r.series["home_isolation"][day] > 0
     # up to the day before the switch, the run is m20's own
-    plain = _run(policy, "m20")
+    plain = _run(policy, "m20", params=everyone_home)
     for name in SERIES:
         assert np.array_equal(plain.series[name][:day], r.series[name][:day]), name
 

@@ -47,6 +47,7 @@ class City:
     dies: Any  # bool: would die if infected
     stay: Any  # int16 days in a ward bed
     icu_stay: Any  # int16 days in an ICU bed
+    home_ineligible: Any  # bool: the household cannot isolate at home (no room of one's own; a household trait)
     households: int
     buildings: int
     communities: int
@@ -128,6 +129,10 @@ def build_city(n: int, seed: int, params: SimParameters, severity_rules: PolicyA
     )
     ifr = xp.asarray(IFR_UNVACCINATED)[band] * xp.where(vaccinated, 1.0 - params.ve_death, 1.0)
     dies = crn.uniform(xp, crn.key(seed, Purpose.death), ids) < ifr
+    home_ineligible = (
+        crn.uniform(xp, crn.key(seed, Purpose.home_ineligible), household.astype(xp.int64))
+        < params.home_isolation_ineligible_share
+    )
     return City(
         n=n,
         age=age,
@@ -146,6 +151,7 @@ def build_city(n: int, seed: int, params: SimParameters, severity_rules: PolicyA
         dies=dies,
         stay=stay,
         icu_stay=icu_stay,
+        home_ineligible=home_ineligible,
         households=households,
         buildings=buildings,
         communities=communities,

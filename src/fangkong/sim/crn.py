@@ -40,6 +40,14 @@ class Purpose(IntEnum):
     icu_stay = 17
     booster = 18
     last_dose = 19
+    spillover = 20
+    entrant_count = 21
+    entrant = 22
+    entrant_infected = 23
+    city_count = 24
+    city_pick = 25
+    city_infection = 26
+    home_ineligible = 27
 
 
 def key(seed: int, purpose: Purpose, day: int = -1) -> int:

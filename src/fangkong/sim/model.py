@@ -41,12 +41,20 @@ SERIES = (
     *PHASE_SERIES,
     "new_close_contacts",
     "new_secondary_contacts",
+    "new_entrants",
+    "imported_infections",
+    "new_spillover",
     "hospital_isolated",
     "room_nights",
+    "room_nights_close_contacts",
+    "room_nights_entrants",
+    "room_nights_spillover",
     "tubes",
     "pooled_tubes",
     "high_risk_areas",
     "people_in_high_risk",
+    "medium_risk_areas",
+    "people_in_medium_risk",
     "new_symptomatic",
     "ward_admissions",
     "icu_admissions",
@@ -56,6 +64,8 @@ SERIES = (
 )
 """Every series a run records, one value per day. `room_nights` is the people in centralized isolation that night
 (its maximum is the peak rooms needed, one person a room); `missed` the infections that ended unfound that day;
+`room_nights_*` the same by who is in the room (close contacts, entrants, people who were outside an area when it was
+delineated); `imported_infections` the entrants infected on arrival (counted in `new_infections` too);
 `new_symptomatic` the symptom onsets that day, `ward_admissions` and `icu_admissions` the admissions that day."""
 
 
@@ -158,6 +168,14 @@ class Simulation:
         self.hh_start = xp.searchsorted(self.city.household, xp.arange(self.city.households + 1))
         self.community_size = xp.bincount(self.city.community, minlength=self.city.communities)
         self.community_start = xp.searchsorted(self.city.community, xp.arange(self.city.communities + 1))
+        self.unit_start = {
+            "building": xp.searchsorted(self.city.building, xp.arange(self.city.buildings + 1)),
+            "community": self.community_start,
+        }
+        self.was_high = {
+            "building": xp.zeros(self.city.buildings, dtype=bool),
+            "community": xp.zeros(self.city.communities, dtype=bool),
+        }
         in_group = self.city.group >= 0
         self.group_order = xp.nonzero(in_group)[0][xp.argsort(self.city.group[in_group], kind="stable")]
         sizes = xp.bincount(self.city.group[in_group], minlength=self.city.groups)
@@ -179,6 +197,7 @@ class Simulation:
         self.versions: list[str] = []
         self.beta = self._beta()
         self.susceptibility = (self.beta * (1.0 - self.city.protection)).astype(xp.float32)
+        self.max_susceptibility = float(self.susceptibility.max())
         self.t = 0
         self._seed_infections()
 
@@ -263,6 +282,21 @@ class Simulation:
                     self.anchor[sec] = t
                     out["new_secondary_contacts"] = int(sec.size)
 
+        # 0b. entrants arriving today (measure 10): the same people under every policy (common random numbers); a
+        #     share infected on arrival; under the entrants' plan where the version has one, else free in the city
+        arrivals = self._arrivals(t)
+        imported = xp.zeros(0, dtype=xp.int64)
+        if arrivals.size:
+            out["new_entrants"] = int(arrivals.size)
+            entry = CATEGORY_CODES[Category.entry_personnel]
+            if entry in rules.plans:
+                self.plan_cat[arrivals] = entry
+                self.anchor[arrivals] = t
+            fresh = arrivals[self.state[arrivals] == SUSCEPTIBLE]
+            u = crn.uniform(xp, crn.key(seed, Purpose.entrant_infected, t), fresh)
+            imported = fresh[u < p.entrant_infected_share]
+            out["imported_infections"] = int(imported.size)
+
         # 1. plans: today's phase of everyone under one, by the plan of the rules in force today (recomputed from
         #    its anchor: the transition of a new version; a category no longer managed is released)
         self.phase[:] = 0
@@ -287,6 +321,10 @@ class Simulation:
                 tests = xp.asarray(np.asarray(table.tests, dtype=bool))
                 self.phase[sel[inside]] = kinds[pos[inside]]
                 tested.append(sel[inside][tests[pos[inside]]])
+        if managed.size and rules.ineligible_centralized:
+            # section 3: who cannot isolate at home spends the plan's home-isolation days in centralized isolation
+            moved = managed[(self.phase[managed] == 2) & c.home_ineligible[managed]]
+            self.phase[moved] = 1
         test_ids = xp.concatenate(tested) if tested else xp.zeros(0, dtype=xp.int64)
         out["tubes"] += int(test_ids.size)
 
@@ -338,7 +376,9 @@ class Simulation:
 
         # 4. high-risk areas: high from the day an infection is found in the unit until the clean days have passed
         #    (the downgrade takes effect the day after the last clean day, as rules.risk_area counts)
+        #    then medium-risk for further clean days where the version downgrades to medium (the 9th edition)
         in_high = None
+        in_medium = None
         self.highs: dict[str, Any] = {}
         if rules.area_unit is not None and rules.clean_days is not None:
             highs = {u: (t - last) <= rules.clean_days for u, last in self.last_found.items()}
@@ -347,19 +387,42 @@ class Simulation:
             if areas:
                 in_high = highs["building"][c.building] | highs["community"][c.community]
                 out["high_risk_areas"] = areas
+                out["new_spillover"] = self._spill_over(rules, highs, t)
+            if rules.medium_days is not None:
+                top = rules.clean_days + rules.medium_days
+                mediums = {
+                    u: ((t - last) > rules.clean_days) & ((t - last) <= top) for u, last in self.last_found.items()
+                }
+                count = int(mediums["building"].sum() + mediums["community"].sum())
+                if count:
+                    in_medium = mediums["building"][c.building] | mediums["community"][c.community]
+                    if in_high is not None:
+                        in_medium &= ~in_high
+                    out["medium_risk_areas"] = count
+            self.was_high = highs
+        else:
+            self.was_high = {u: xp.zeros_like(v) for u, v in self.was_high.items()}
 
         # 5. transmission: the force of infection on the susceptible under some force, and their draws
+        #    (a medium-risk area's people stay inside it: no class or work, the community kept)
         removed = self.gone | (self.phase == 1)
         self.high_ids = None
         if in_high is not None:
             self.high_ids = xp.nonzero(in_high & ~removed)[0]
             out["people_in_high_risk"] = int(self.high_ids.size)
+        if in_medium is not None:
+            medium_ids = xp.nonzero(in_medium & ~removed)[0]
+            out["people_in_medium_risk"] = int(medium_ids.size)
+            self.high_ids = medium_ids if self.high_ids is None else xp.concatenate([self.high_ids, medium_ids])
         goes_out = ~removed
         if managed.size or in_high is not None:
             goes_out &= self.phase != 2
             if in_high is not None:
                 goes_out &= ~in_high
         in_community = goes_out & (self.phase != 3) if managed.size else goes_out
+        if in_medium is not None:
+            in_community = in_community | (in_medium & ~removed & (self.phase != 2))
+            goes_out &= ~in_medium
         active = self.active
         src = active[self.state[active] == INFECTIOUS]
         src = src[~removed[src]]
@@ -373,7 +436,8 @@ class Simulation:
             c_i = xp.bincount(c.community[c_src], minlength=c.communities)
             staying = xp.nonzero(~in_community)[0]
             c_n = xp.maximum(self.community_size - xp.bincount(c.community[staying], minlength=c.communities), 1)
-            pressure = (p.community_weight * COMMUNITY_CONTACTS * c_i / c_n).astype(xp.float32)
+            local = 1.0 - p.citywide_share
+            pressure = (p.community_weight * COMMUNITY_CONTACTS * local * c_i / c_n).astype(xp.float32)
             hh_w = (p.household_weight * hh_i).astype(xp.float32)
             g_w = (p.group_weight * g_i).astype(xp.float32)
             c_hit = xp.nonzero(c_i)[0]
@@ -405,7 +469,15 @@ class Simulation:
             f = force * self.susceptibility[cand]
             u = crn.uniform(xp, crn.key(seed, Purpose.infection, t), cand)
             infected = cand[u < -xp.expm1(-f)]
+            city_goers = in_community if in_medium is None else in_community & ~in_medium
+            city_src = int(city_goers[src].sum())
+            if city_src and p.citywide_share > 0:
+                crowd = c.n - int(staying.size) - (int((in_medium & ~removed).sum()) if in_medium is not None else 0)
+                rate = p.community_weight * COMMUNITY_CONTACTS * p.citywide_share * city_src / max(crowd, 1)
+                infected = xp.union1d(infected, self._citywide(rate, city_goers, removed, t))
         out["new_infections"] = int(infected.size) + (self.seeded if t == 0 else 0)
+        if imported.size:
+            out["new_infections"] += int((~xp.isin(imported, infected)).sum())
 
         # 6. the course of infection: exposed → infectious → recovered or dead (the next day's state)
         since = t + 1 - self.inf_day[active].astype(xp.int64)
@@ -427,6 +499,8 @@ class Simulation:
             self.counts[DEAD] += out["deaths"]
         self.counts[EXPOSED] -= int(becomes.size)
         self.counts[INFECTIOUS] += int(becomes.size) - int(over.size)
+        if imported.size:
+            infected = xp.concatenate([infected[~xp.isin(infected, imported)], imported])
         if infected.size:
             self._infect(infected, t)
 
@@ -438,6 +512,11 @@ class Simulation:
             for i, name in enumerate(PHASE_SERIES, start=1):
                 out[name] = int(phases[i])
         out["room_nights"] = out["centralized_isolation"]
+        if out["room_nights"]:
+            rooms = xp.bincount(self.plan_cat[managed][self.phase[managed] == 1], minlength=len(CATEGORY_CODES) + 1)
+            out["room_nights_close_contacts"] = int(rooms[CATEGORY_CODES[Category.close_contact]])
+            out["room_nights_entrants"] = int(rooms[CATEGORY_CODES[Category.entry_personnel]])
+            out["room_nights_spillover"] = int(rooms[CATEGORY_CODES[Category.high_risk_spillover]])
         out["hospital_isolated"] = self.hosp_count
         out["ward_beds"] = int(self.ward_diff[: t + 1].sum())
         out["icu_beds"] = int(self.icu_diff[: t + 1].sum())
@@ -461,6 +540,68 @@ class Simulation:
         cand_g = cand_g[crn.uniform(xp, stream, cand_g) < p.trace_coverage_group]
         found = xp.unique(xp.concatenate([cand_h, cand_g]))
         return found[~self.found[found] & (self.state[found] != DEAD)]
+
+    def _citywide(self, rate: float, goers: Any, removed: Any, t: int) -> Any:
+        """Infections from the city-wide share of community contacts (markets, transit, eating out): a force `rate`
+        (per weighted contact-day, before susceptibility) on everyone who goes out. Drawn by thinning, so only the
+        people it may reach are touched: K = rate × max susceptibility × N picks with replacement (each person picked
+        with probability 1 - exp(-rate × max susceptibility)), each pick kept with its own probability's share.
+        The picks are a prefix of one keyed sequence, so a policy with more city-wide force picks a superset of the
+        people a policy with less picks (common random numbers)."""
+        xp, c = self.xp, self.city
+        most = rate * self.max_susceptibility
+        expected = most * c.n
+        whole = int(expected)
+        one = xp.zeros(1, dtype=xp.int64)
+        extra = crn.uniform(xp, crn.key(self.spec.seed, Purpose.city_count, t), one)[0] < expected - whole
+        picks = whole + int(bool(extra))
+        if picks == 0:
+            return xp.zeros(0, dtype=xp.int64)
+        u = crn.uniform(xp, crn.key(self.spec.seed, Purpose.city_pick, t), xp.arange(picks, dtype=xp.int64))
+        cand = xp.unique(xp.minimum((u * c.n).astype(xp.int64), c.n - 1))
+        cand = cand[(self.state[cand] == SUSCEPTIBLE) & goers[cand] & ~removed[cand]]
+        keep = -xp.expm1(-rate * self.susceptibility[cand].astype(xp.float64)) / -np.expm1(-most)
+        u = crn.uniform(xp, crn.key(self.spec.seed, Purpose.city_infection, t), cand)
+        return cand[u < keep]
+
+    def _arrivals(self, t: int) -> Any:
+        """Today's entrants: residents back from abroad, `entrants_per_100k_daily` on average (the fraction of one
+        drawn), picked by common random numbers; the dead, the found and people already under a plan are not."""
+        xp, c, p = self.xp, self.city, self.params
+        expected = p.entrants_per_100k_daily * c.n / 1e5
+        if expected <= 0:
+            return xp.zeros(0, dtype=xp.int64)
+        whole = int(expected)
+        one = xp.zeros(1, dtype=xp.int64)
+        count = whole + int(
+            bool(crn.uniform(xp, crn.key(self.spec.seed, Purpose.entrant_count, t), one)[0] < expected - whole)
+        )
+        if count == 0:
+            return xp.zeros(0, dtype=xp.int64)
+        u = crn.uniform(xp, crn.key(self.spec.seed, Purpose.entrant, t), xp.arange(count, dtype=xp.int64))
+        who = xp.unique(xp.minimum((u * c.n).astype(xp.int64), c.n - 1))
+        return who[(self.state[who] != DEAD) & ~self.found[who] & ~self.gone[who] & (self.plan_cat[who] == 0)]
+
+    def _spill_over(self, rules: DayRules, highs: dict[str, Any], t: int) -> int:
+        """Residents outside an area on the day it becomes high-risk (`spillover_share`: at work, away) are managed
+        as people who left it (measure 3), anchored on that day, where the version manages them."""
+        xp, p = self.xp, self.params
+        code = CATEGORY_CODES[Category.high_risk_spillover]
+        if code not in rules.plans or p.spillover_share <= 0:
+            return 0
+        total = 0
+        for unit, high in highs.items():
+            fresh = xp.nonzero(high & ~self.was_high[unit])[0]
+            if fresh.size == 0:
+                continue
+            people = _members(xp, self.unit_start[unit], fresh)
+            people = people[(self.plan_cat[people] == 0) & ~self.found[people] & ~self.gone[people]]
+            people = people[self.state[people] != DEAD]
+            away = people[crn.uniform(xp, crn.key(self.spec.seed, Purpose.spillover, t), people) < p.spillover_share]
+            self.plan_cat[away] = code
+            self.anchor[away] = t
+            total += int(away.size)
+        return total
 
     def run(self, progress: Callable[[int], None] | None = None) -> RunResult:
         while self.t < self.spec.days:

@@ -50,6 +50,9 @@ class SimParameters:
     household_weight: float = 3.0  # COVASIM: beta_layer h
     group_weight: float = 0.6  # COVASIM: beta_layer s, w
     community_weight: float = 0.3  # COVASIM: beta_layer c
+    citywide_share: float = (
+        0.5  # ASSUMPTION: of community contacts, made across the city (markets, transit, eating out)
+    )
     # vaccines: shares fully vaccinated by band 0-9 ... 80+ (NHC for 60+ and 80+; the rest ASSUMPTION near 90 %)
     vaccinated: tuple[float, ...] = (0.20, 0.92, 0.92, 0.92, 0.92, 0.90, 0.86, 0.86, 0.657)
     # shares with a booster (a third dose) by band (NHC: 68.7 % of 60+, 40 % of 80+; the rest ASSUMPTION)
@@ -68,6 +71,10 @@ class SimParameters:
     trace_coverage_group: float = 0.8  # ASSUMPTION: classmates and co-workers found
     preferred_pool: int = 10  # ASSUMPTION: 10-in-1 pools where the version allows that size
     seeds_per_100k: float = 5.0  # ASSUMPTION: infections on day 1 per 100,000 people
+    home_isolation_ineligible_share: float = 0.2  # ASSUMPTION: households without a room and bathroom of one's own
+    spillover_share: float = 0.05  # ASSUMPTION: residents outside an area when it is delineated (at work, away)
+    entrants_per_100k_daily: float = 1.0  # ASSUMPTION: inbound entrants a day per 100,000 residents (order of)
+    entrant_infected_share: float = 0.02  # ASSUMPTION: of entrants, infected on arrival
 
     def check(self) -> SimParameters:
         for f in fields(self):

@@ -5,7 +5,10 @@ A close contact's plan is `rules.plans.management_plan` for the day 1 `rules.pla
 engine gives a real close contact with the same last exposure (tests/sim/test_plan_equality.py). Risk areas use the
 delineation unit, the clean days and the level of a downgrade of `risk_area.*`; pooling the pool sizes the version
 allows (`pool.sizes`); found infections go to hospital or home isolation as `management.infection.*` and
-`management.mild_infection.*` say.
+`management.mild_infection.*` say. A downgraded high-risk area stays medium-risk where the version has that level
+(`risk_area.high.downgrade_to`, `risk_area.medium.clean_days_to_low_after_high`); people who were outside an area when
+it was delineated, and entrants, get the plans of `management.high_risk_spillover.*` and
+`management.entry_personnel.*`.
 """
 
 from __future__ import annotations
@@ -32,7 +35,13 @@ PHASE_CODES = {
 PHASES = tuple(PHASE_CODES)
 
 # plan categories in the simulator's arrays (0: none)
-CATEGORIES = (Category.close_contact, Category.secondary_close_contact, Category.mild_infection)
+CATEGORIES = (
+    Category.close_contact,
+    Category.secondary_close_contact,
+    Category.mild_infection,
+    Category.entry_personnel,
+    Category.high_risk_spillover,
+)
 CATEGORY_CODES = {c: i + 1 for i, c in enumerate(CATEGORIES)}
 
 
@@ -55,8 +64,10 @@ class DayRules:
     transferred: bool  # a found infection goes to a designated or makeshift hospital
     area_unit: str | None  # "building" or "community" (None: no high-risk areas)
     clean_days: int | None  # clean days for a high-risk area's downgrade
+    medium_days: int | None  # further clean days a downgraded area stays medium-risk (None: downgraded to low)
     pool_sizes: tuple[int, ...]  # pool sizes whose results may be used (`pool.sizes`)
     secondary: bool  # close contacts' household members are determined (secondary close contacts)
+    ineligible_centralized: bool = False  # the home-isolation days of someone who cannot isolate at home are central
 
 
 def plan_for(category: Category, anchor_on: date, rules: PolicyAt) -> Plan | None:
@@ -108,16 +119,27 @@ def day_rules(rules: PolicyAt) -> DayRules:
     levels = rules.texts("risk_area.levels").value or ()
     unit = rules.text("risk_area.delineation_unit").value
     clean = rules.find("risk_area.high.clean_days_to_downgrade")
+    downgrade_to = rules.find("risk_area.high.downgrade_to")
+    medium = rules.find("risk_area.medium.clean_days_to_low_after_high")
+    medium_days = (
+        medium.value
+        if "medium" in levels and downgrade_to is not None and downgrade_to.value == "medium" and medium is not None
+        else None
+    )
     area_unit = UNITS.get(unit or "", "building") if "high" in levels and unit else None
     sizes = rules.get("pool.sizes").value or (1,)
+    ineligible_to = rules.find("management.home_isolation_ineligible.isolated_in")
     return DayRules(
         version=rules.version,
         plans=plans,
         transferred=bool(transferred is not None and transferred.value),
         area_unit=area_unit,
         clean_days=clean.value if clean is not None else None,
+        medium_days=medium_days,
         pool_sizes=tuple(sizes),
         secondary=CATEGORY_CODES[Category.secondary_close_contact] in plans,
+        ineligible_centralized=ineligible_to is not None
+        and ineligible_to.value == PhaseKind.centralized_isolation.value,
     )
 
 
@@ -134,6 +156,7 @@ def no_rules() -> DayRules:
         transferred=False,
         area_unit=None,
         clean_days=None,
+        medium_days=None,
         pool_sizes=(1,),
         secondary=False,
     )
