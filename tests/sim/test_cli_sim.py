@@ -51,6 +51,10 @@ def test_compare_table(tmp_path: Path) -> None:
         (["compare", "v9", "m21"], "policies"),
         (["compare", "v9"], "policies"),
         (["compare", "v9", "m20", "--seeds", "0"], "seeds"),
+        (["compare", "v9", "m20", "--png", "/no/such/folder/c.png"], "png"),
+        (["compare", "v9", "m20", "--html", "/no/such/folder/c.html"], "html"),
+        (["run", "--param", "spillover_share=1.3"], "spillover_share"),
+        (["run", "--param", "entrants_per_100k_daily=-1"], "entrants_per_100k_daily"),
     ],
 )
 def test_bad_input(tmp_path: Path, args: list[str], field: str) -> None:
@@ -59,3 +63,21 @@ def test_bad_input(tmp_path: Path, args: list[str], field: str) -> None:
     assert done.exit_code == 2, done.output
     assert field in done.output
     assert not out.exists()
+
+
+def test_compare_charts(tmp_path: Path) -> None:
+    """The charts as a PNG and as one HTML page that needs no network (ECharts and the data inlined)."""
+    png, page = tmp_path / "c.png", tmp_path / "c.html"
+    args = ["sim", "compare", "v9", "m20", "--seeds", "2", *SMALL, "--png", str(png), "--html", str(page)]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+    text = page.read_text(encoding="utf-8")
+    assert "echarts" in text and 'id="sim-data"' in text
+    assert "<script src=" not in text and "http://" not in text.split("<script>", 2)[2]
+    data = json.loads(text.split('<script id="sim-data" type="application/json">')[1].split("</script>")[0])
+    assert set(data["policies"]) == {"v9", "m20"}
+    room = data["data"]["cumulative_room_nights"]["v9"]
+    assert len(room["mean"]) == 15 and room["mean"] == sorted(room["mean"])
+    assert all(lo <= hi for lo, hi in zip(room["low"], room["high"], strict=True))
+    assert "centralized-isolation room-nights" in text

@@ -2,6 +2,7 @@
 
 fangkong sim run --policy m20 [--switch 2022-12-07:n10] --population 100000 --days 60 --seed 1 [--json] [--out F]
 fangkong sim compare v9 m20 [n10 classb none] --seeds 10 --population 100000 --days 60 [--json] [--out F]
+    [--png F] [--html F]
 """
 
 from __future__ import annotations
@@ -31,14 +32,27 @@ SHOWN = (
     ("found", "found"),
     ("missed", "missed"),
     ("room_nights", "isolation room-nights"),
+    ("room_nights_close_contacts", "  of close contacts"),
+    ("room_nights_spillover", "  of people outside a sealed area"),
+    ("room_nights_entrants", "  of entrants"),
     ("peak_rooms", "peak rooms"),
     ("room_nights_per_contact", "room-nights per close contact"),
     ("tubes", "tubes"),
     ("peak_high_risk_areas", "peak high-risk areas"),
+    ("peak_medium_risk_areas", "peak medium-risk areas"),
     ("peak_ward_beds", "peak ward beds"),
     ("peak_icu_beds", "peak ICU beds"),
     ("deaths", "deaths"),
 )
+
+
+def _check_outputs(**paths: Path | None) -> None:
+    """Refuse, before anything runs, a file to be written into a folder that does not exist (nothing is written)."""
+    from fangkong.errors import InvalidInput
+
+    for name, path in paths.items():
+        if path is not None and not path.resolve().parent.is_dir():
+            raise InvalidInput(name, f"{path}: the folder {path.parent} does not exist")
 
 
 def _write(out: Path | None, payload: dict[str, object]) -> None:
@@ -65,6 +79,7 @@ def run(
     from fangkong.sim.parameters import SimParameters
     from fangkong.sim.policy_link import Schedule, check_version, parse_switch
 
+    _check_outputs(out=out)
     policy = load_policy()
     first = parse_date(start, "--start")
     check_version(policy, policy_name, "policy")
@@ -106,6 +121,8 @@ def compare_cmd(
     param: Params = None,
     as_json: AsJson = False,
     out: Out = None,
+    png: Annotated[Path | None, typer.Option(help="draw the charts into a PNG file")] = None,
+    html: Annotated[Path | None, typer.Option(help="write the charts and the table as one HTML page (offline)")] = None,
 ) -> None:
     """Policies side by side on the same cities and random numbers: means with 95 % intervals over seeds, and each
     policy's difference from the first (paired by seed)."""
@@ -114,6 +131,7 @@ def compare_cmd(
     from fangkong.sim.parameters import SimParameters
     from fangkong.sim.policy_link import check_version
 
+    _check_outputs(out=out, png=png, html=html)
     policy = load_policy()
     first = parse_date(start, "--start")
     for name in policies:
@@ -136,6 +154,13 @@ def compare_cmd(
         )
     payload = result.as_json()
     _write(out, payload)
+    if png is not None or html is not None:
+        from fangkong.cli.sim_charts import write_html, write_png
+
+        if png is not None:
+            write_png(payload, png)
+        if html is not None:
+            write_html(payload, html)
     if as_json:
         typer.echo(json.dumps(payload, ensure_ascii=False))
         return

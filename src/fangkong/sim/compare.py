@@ -49,6 +49,9 @@ FIGURES: dict[str, Callable[[RunResult], float]] = {
 }
 """The summary's figures, each from one run."""
 
+CHARTED = ("new_infections", "room_nights", "tubes", "people_in_high_risk", "ward_beds", "icu_beds", "deaths")
+"""The series drawn with their 95 % band over seeds (`series_interval`) besides their mean."""
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -93,6 +96,16 @@ class Comparison:
             },
             "mean_series": {
                 p: {k: np.mean([r.series[k] for r in runs], axis=0).round(3).tolist() for k in runs[0].series}
+                for p, runs in self.runs.items()
+            },
+            "series_interval": {
+                p: {
+                    k: {
+                        "low": np.percentile([r.series[k] for r in runs], 2.5, axis=0).round(3).tolist(),
+                        "high": np.percentile([r.series[k] for r in runs], 97.5, axis=0).round(3).tolist(),
+                    }
+                    for k in CHARTED
+                }
                 for p, runs in self.runs.items()
             },
         }
