@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -47,10 +48,14 @@ def main() -> None:
     city_s = time.perf_counter() - t0
     say(f"city of {args.population:,}: {city_s:.2f} s ({city.households:,} households, {city.buildings:,} buildings)")
     figures: dict[str, object] = {"population": args.population, "days": args.days, "city_s": round(city_s, 3)}
-    for name in ("m20", "none"):
+    # m20 on its own usually stops the default 5 seed infections per 100,000 within days; an outbreak found late
+    # (200 per 100,000 on day 1) runs the rules' heavy path — tracing, rooms, areas, campaigns — for the whole run
+    late = replace(params, seeds_per_100k=200.0)
+    for name, version, chosen in (("m20", "m20", params), ("m20_late", "m20", late), ("none", "none", params)):
         times, cpu = [], []
         for _ in range(args.runs):
-            sim = Simulation(RunSpec(args.population, args.days, args.seed, Schedule(name)), policy, params, city=city)
+            spec = RunSpec(args.population, args.days, args.seed, Schedule(version))
+            sim = Simulation(spec, policy, chosen, city=city)
             t, c = time.perf_counter(), time.process_time()
             run = sim.run()
             times.append(time.perf_counter() - t)
@@ -66,7 +71,8 @@ def main() -> None:
         figures[f"{name}_s"] = round(best, 3)
         figures[f"{name}_infections"] = int(run.total("new_infections"))
     figures["target_s"] = target_for(args.population)
-    figures["met"] = bool(figures["m20_s"] <= figures["target_s"])  # type: ignore[operator]
+    slowest = max(figures["m20_s"], figures["m20_late_s"])  # type: ignore[type-var]
+    figures["met"] = bool(slowest <= figures["target_s"])  # type: ignore[operator]
     try:
         import covasim as cv  # type: ignore[import-not-found]
     except ImportError:

@@ -100,3 +100,29 @@ def test_city_wide_contacts_reach_beyond_the_seeded_communities(policy: Policy) 
         infected = sim.state != 0
         reached.append(len(set(sim.city.community[infected].tolist())))
     assert reached[1] > reached[0]
+
+
+def test_area_wide_testing_follows_each_versions_rule(policy: Policy) -> None:
+    """v9 tests the whole city while there is an outbreak; m20 only where its conditions all hold (m20.6: source and
+    chain unclear, long community transmission), so no sooner than v9; the new ten and Class B never (n10.2)."""
+    params = replace(BUSY, seeds_per_100k=60)
+    runs = {v: _run(policy, v, params) for v in ("v9", "m20", "n10", "classb")}
+    v9, m20 = runs["v9"], runs["m20"]
+    assert v9.total("campaign_rounds") > 0 and v9.total("campaign_tubes") > 0
+    first_found = int(np.argmax(v9.series["found"] > 0))
+    assert int(np.argmax(v9.series["campaign_rounds"] > 0)) > first_found  # the day after an outbreak is found
+    if m20.total("campaign_rounds"):
+        assert int(np.argmax(m20.series["campaign_rounds"] > 0)) >= int(np.argmax(m20.series["found"] > 0)) + 5
+    for version in ("n10", "classb"):
+        assert runs[version].total("campaign_rounds") == 0 and runs[version].total("campaign_tubes") == 0
+
+    # a stricter reading of "long community transmission" (every day of the week) never starts testing sooner (up to
+    # the first round the runs are the same, by common random numbers; after it, fewer infections need fewer rounds)
+    def first_round(r: RunResult) -> int:
+        rounds = r.series["campaign_rounds"]
+        return int(np.argmax(rounds > 0)) if rounds.any() else DAYS
+
+    strict = _run(policy, "m20", replace(params, long_transmission_days=7))
+    loose = _run(policy, "m20", replace(params, long_transmission_days=1))
+    assert first_round(strict) >= first_round(m20) >= first_round(loose)
+    assert loose.total("campaign_rounds") > 0

@@ -51,6 +51,8 @@ SERIES = (
     "room_nights_spillover",
     "tubes",
     "pooled_tubes",
+    "campaign_rounds",
+    "campaign_tubes",
     "high_risk_areas",
     "people_in_high_risk",
     "medium_risk_areas",
@@ -194,6 +196,9 @@ class Simulation:
         self.high_ids: Any = None  # people in a high-risk area at the end of the day
         self.counted = xp.zeros(0, dtype=xp.int64)
         self.series = {name: np.zeros(spec.days, dtype=np.int64) for name in SERIES}
+        self.found_community = np.zeros(spec.days, dtype=np.int64)  # found outside centralized isolation, by day
+        self.found_unplanned = np.zeros(spec.days, dtype=np.int64)  # ... and under no plan (source, chain unclear)
+        self.building_size = xp.bincount(self.city.building, minlength=self.city.buildings)
         self.versions: list[str] = []
         self.beta = self._beta()
         self.susceptibility = (self.beta * (1.0 - self.city.protection)).astype(xp.float32)
@@ -340,6 +345,12 @@ class Simulation:
             out["pooled_tubes"] += int(tubes[counts > 1].sum()) if pool > 1 else 0
             test_ids = xp.concatenate([test_ids, inside])
 
+        # 2b. area-wide testing where there is an outbreak, as the version allows it (everyone in the city once a day,
+        #     no one twice: m20.6), pooled by building
+        if self._campaign_today(rules, t):
+            out["campaign_rounds"] = 1
+            test_ids = xp.concatenate([test_ids, self._campaign(test_ids, rules, out)])
+
         # 3. found: positive tests of the infectious, and symptomatic infections reported
         positive = test_ids[self.state[test_ids] == INFECTIOUS]
         if positive.size:
@@ -354,6 +365,8 @@ class Simulation:
             out["found_by_test"] = int(by_test.sum())
             counted = new[self.phase[new] != 1]  # found in centralized isolation: no risk area (excluded finding)
             self.counted = counted
+            self.found_community[t] = int(counted.size)
+            self.found_unplanned[t] = int((self.plan_cat[counted] == 0).sum())
             if rules.area_unit is not None:
                 unit = self.last_found[rules.area_unit]
                 unit[getattr(c, rules.area_unit)[counted]] = t
@@ -540,6 +553,45 @@ class Simulation:
         cand_g = cand_g[crn.uniform(xp, stream, cand_g) < p.trace_coverage_group]
         found = xp.unique(xp.concatenate([cand_h, cand_g]))
         return found[~self.found[found] & (self.state[found] != DEAD)]
+
+    def _campaign_today(self, rules: DayRules, t: int) -> bool:
+        """Whether today is a round of area-wide testing (`testing_campaign.area_wide_with_outbreak`): where there is
+        an outbreak — an infection found outside centralized isolation within the last clean rounds — and, under
+        `only_with_conditions`, the version's conditions hold: the source and the chain are unclear (infections found
+        under no plan in that window) and transmission in the community is long (found under no plan on
+        `long_transmission_days` of the last 7 days); all of them or any one, as `area_wide_conditions_rule` says."""
+        if rules.campaign == "never" or t == 0:
+            return False
+        window = rules.campaign_clean_rounds or self.params.campaign_clean_rounds
+        recent = slice(max(t - window, 0), t)
+        if not self.found_community[recent].any():
+            return False
+        if rules.campaign == "allowed":
+            return True
+        unclear = bool(self.found_unplanned[recent].any())
+        week = self.found_unplanned[max(t - 7, 0) : t]
+        held = {
+            "source_unclear": unclear,
+            "chain_unclear": unclear,
+            "long_community_transmission": int((week > 0).sum()) >= self.params.long_transmission_days,
+        }
+        checks = [held.get(c, False) for c in rules.campaign_conditions]
+        return bool(checks) and (all(checks) if rules.campaign_all else any(checks))
+
+    def _campaign(self, tested: Any, rules: DayRules, out: dict[str, int]) -> Any:
+        """One round: everyone not in hospital isolation, not dead, not in centralized isolation (tested by their
+        plan) and not tested already today; the tubes pooled by building. Returns the infectious among them (the
+        only ones a test can find; the rest are counted in the tubes)."""
+        xp, c, p = self.xp, self.city, self.params
+        skip = xp.unique(xp.concatenate([xp.nonzero(self.gone | (self.phase == 1))[0], tested]))
+        counts = self.building_size - xp.bincount(c.building[skip], minlength=c.buildings)
+        pool = pool_size(rules.pool_sizes, p.preferred_pool)
+        tubes = -(-counts // pool)
+        out["campaign_tubes"] = int(tubes.sum())
+        out["tubes"] += out["campaign_tubes"]
+        out["pooled_tubes"] += int(tubes[counts > 1].sum()) if pool > 1 else 0
+        infectious = self.active[self.state[self.active] == INFECTIOUS]
+        return infectious[~xp.isin(infectious, skip)]
 
     def _citywide(self, rate: float, goers: Any, removed: Any, t: int) -> Any:
         """Infections from the city-wide share of community contacts (markets, transit, eating out): a force `rate`

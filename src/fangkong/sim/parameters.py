@@ -69,6 +69,8 @@ class SimParameters:
     trace_delay_days: int = 1  # ASSUMPTION: from a positive result to the close contacts determined
     trace_coverage_household: float = 1.0  # ASSUMPTION
     trace_coverage_group: float = 0.8  # ASSUMPTION: classmates and co-workers found
+    campaign_clean_rounds: int = 3  # ASSUMPTION: where the version sets no stop rule, 3 clean daily rounds stop one
+    long_transmission_days: int = 5  # ASSUMPTION: "long community transmission": unplanned finds on 5 of 7 days
     preferred_pool: int = 10  # ASSUMPTION: 10-in-1 pools where the version allows that size
     seeds_per_100k: float = 5.0  # ASSUMPTION: infections on day 1 per 100,000 people
     home_isolation_ineligible_share: float = 0.2  # ASSUMPTION: households without a room and bathroom of one's own
@@ -93,12 +95,18 @@ class SimParameters:
                 raise InvalidInput(f.name, f"{value!r} is negative")
             if f.name == "trace_delay_days" and value < 1:
                 raise InvalidInput(f.name, f"{value!r}: at least 1 (contacts are traced after the case is found)")
-            if f.name in ("households_per_building", "buildings_per_community", "group_size", "preferred_pool") and (
-                value < 1
-            ):
+            if f.name in (
+                "households_per_building",
+                "buildings_per_community",
+                "group_size",
+                "preferred_pool",
+                "campaign_clean_rounds",
+            ) and (value < 1):
                 raise InvalidInput(f.name, f"{value!r}: at least 1")
         if any(b > v for b, v in zip(self.boosted, self.vaccinated, strict=True)):
             raise InvalidInput("boosted", "more people boosted than fully vaccinated in an age band")
+        if not 1 <= self.long_transmission_days <= 7:
+            raise InvalidInput("long_transmission_days", f"{self.long_transmission_days!r}: 1 to 7 (days of a week)")
         if self.waning_half_life_months <= 0:
             raise InvalidInput("waning_half_life_months", "must be above 0")
         return self
