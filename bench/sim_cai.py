@@ -37,7 +37,8 @@ IMPORTATIONS = ("entrants_per_100k_daily",)  # importations, where SimParameters
 # the abstract and results, as reported by China Daily, 12 May 2022 ("112 million symptomatic cases, 5.1 million
 # hospital admissions, 2.7 million ICU admissions and nearly 1.6 million deaths over a six-month simulation period",
 # ICU peak demand 15.6 times the existing capacity, people aged 60+ over 90 % of ICU admissions) and the South China
-# Morning Post as quoted on 12 May 2022 (80 symptomatic cases per 1,000 people; 74.7 % of deaths unvaccinated people aged 60+).
+# Morning Post as quoted on 12 May 2022 (80 symptomatic cases per 1,000 people; 74.7 % of deaths unvaccinated people
+# aged 60+).
 CAI = {
     "new_symptomatic": 112.2e6,
     "ward_admissions": 5.1e6,  # hospital (non-ICU) admissions
