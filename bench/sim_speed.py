@@ -1,9 +1,10 @@
 """Policy impact simulation (issue 22): 1 M people × 60 days under the 20 measures, target under 3 s; the city's
 building timed apart, peak memory reported; with no interventions too (the epidemic's whole course). Where Covasim
-is installed, a Covasim run of the same size and days in the same run (it is a reference outside CI, not a
-dependency: `pip install covasim` in a scratch environment).
+is installed, a Covasim run of the same size and days in the same run, in a process of its own (its wall time and
+peak memory; `--no-covasim` leaves it out). Covasim is a reference outside CI, not a dependency: `pip install
+covasim` in a scratch environment (bench/sim_covasim.py says how).
 
-    .venv/bin/python bench/sim_speed.py [--population 1000000] [--days 60] [--runs 3]
+    .venv/bin/python bench/sim_speed.py [--population 1000000] [--days 60] [--runs 3] [--no-covasim]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import peak_mb, result, say
+from sim_covasim import covasim_module, timed_child
 
 from fangkong.policy import load_policy
 from fangkong.sim.city import build_city
@@ -40,6 +42,7 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=60)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-covasim", dest="covasim", action="store_false", help="no Covasim run, even if installed")
     args = ap.parse_args()
     policy = load_policy()
     params = SimParameters()
@@ -73,15 +76,27 @@ def main() -> None:
     figures["target_s"] = target_for(args.population)
     slowest = max(figures["m20_s"], figures["m20_late_s"])  # type: ignore[type-var]
     figures["met"] = bool(slowest <= figures["target_s"])  # type: ignore[operator]
-    try:
-        import covasim as cv  # type: ignore[import-not-found]
-    except ImportError:
-        say("Covasim not installed: no comparison in this run")
+    cv = covasim_module() if args.covasim else None
+    if cv is None:
+        say("Covasim not installed: no comparison in this run" if args.covasim else "Covasim left out (--no-covasim)")
     else:
-        t = time.perf_counter()
-        cv.Sim(pop_size=args.population, n_days=args.days, pop_type="hybrid", verbose=0).run()
-        figures["covasim_s"] = round(time.perf_counter() - t, 2)
-        say(f"Covasim {cv.__version__}: {figures['covasim_s']} s")
+        # Covasim's default hybrid sim with no interventions: its people and networks, then its days
+        child = timed_child("covasim", args.population, args.days, args.seed)
+        # against fangkong's own run with no interventions: the same epidemic, the same work per day
+        fangkong_s = city_s + float(figures["none_s"])  # type: ignore[arg-type]
+        ratio = round((child["setup_s"] + child["run_s"]) / fangkong_s, 1)
+        figures.update(
+            covasim=cv.__version__,
+            covasim_setup_s=child["setup_s"],
+            covasim_s=child["run_s"],
+            covasim_peak_mb=child["peak_mb"],
+            covasim_over_none=ratio,
+        )
+        say(
+            f"Covasim {cv.__version__} (no interventions): set-up {child['setup_s']:.2f} s, "
+            f"run {child['run_s']:.2f} s; peak memory {child['peak_mb']:,} MB; "
+            f"{ratio}× fangkong's city and no-intervention run together"
+        )
     say(f"peak memory {peak_mb():,.0f} MB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     figures["load_average"] = round(os.getloadavg()[0], 1)
     result("sim_speed", **figures)
