@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from fangkong.errors import NotInForce
+from fangkong.errors import InvalidInput, NotInForce
 from fangkong.policy import load_policy
 from fangkong.policy.terms import Urgency
 from fangkong.rules.closure_needs import NEED_LADDER
 from fangkong.rules.complaints import COMPLAINT_LADDER
-from fangkong.rules.escalation import Ladder, climb
+from fangkong.rules.escalation import Ladder, bring_forward, climb
 
 POLICY = load_policy()
 V9, M20, N10, CLASSB = date(2022, 10, 1), date(2022, 11, 20), date(2022, 12, 10), date(2023, 2, 1)
@@ -126,3 +126,34 @@ def test_a_new_ladder_is_only_its_words() -> None:
     assert [r.text for r in e.reasons] == ["the request is withdrawn: not late"]
     e = climb(other, True, Urgency.urgent, DUE, DUE + timedelta(hours=12), POLICY.at(M20))
     assert e.reasons[1].text == "still not handled 12 hours after its deadline: escalated two levels up"
+
+
+# (hours after the start the deadline is asked for, or None; the deadline kept, in hours; an earlier one said; refused)
+FORWARD_CASES = [
+    (None, 24, False, False),
+    (24, 24, False, False),
+    (6, 6, True, False),
+    (0.5, 0.5, True, False),
+    (0, None, False, True),
+    (-1, None, False, True),
+    (25, None, False, True),
+]
+
+
+@pytest.mark.parametrize(("asked", "kept", "said", "refused"), FORWARD_CASES, ids=str)
+def test_bring_forward(asked: float | None, kept: float | None, said: bool, refused: bool) -> None:
+    """A requested deadline (m20.17, m20.18) brings the urgency's forward, never puts it off, never before the start
+    (`closure.deadline_hours.urgent`: 24 h under m20)."""
+    found = POLICY.at(M20).integer("closure.deadline_hours.urgent")
+    requested = None if asked is None else DUE + timedelta(hours=asked)
+    if refused:
+        with pytest.raises(InvalidInput) as err:
+            bring_forward(DUE + timedelta(hours=24), requested, found, not_before=DUE, too_early="is too early")
+        assert err.value.field == "deadline"
+        assert err.value.message.endswith("is later than the 24-hour deadline" if (asked or 0) > 24 else "is too early")
+        return
+    deadline, reason = bring_forward(DUE + timedelta(hours=24), requested, found, not_before=DUE, too_early="-")
+    assert deadline == DUE + timedelta(hours=kept or 0)
+    assert (reason is not None) is said
+    if reason is not None:
+        assert (reason.clause, reason.text) == ("m20.17", "an earlier deadline was asked for")

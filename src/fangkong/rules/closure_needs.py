@@ -20,11 +20,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from fangkong.errors import InvalidInput
 from fangkong.policy import InForce, PolicyAt, repealed
 from fangkong.policy.terms import NeedKind, NeedStatus, RefusalGround, Urgency, parse_term
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
-from fangkong.rules.escalation import Escalation, Ladder, climb
+from fangkong.rules.escalation import Escalation, Ladder, bring_forward, climb
 
 # Most urgent first: the order the property tests and the queue use (a more urgent need is never due later).
 URGENCY_ORDER = (Urgency.emergency, Urgency.urgent, Urgency.routine)
@@ -97,14 +96,11 @@ def need_deadline(
     hours = _hours(found)
     deadline = raised_at + timedelta(hours=hours)
     reasons.append(because(found, f"{level.value} need: due {hours} hours after it is raised"))
-    if requested is not None:
-        if requested <= raised_at:
-            raise InvalidInput("deadline", f"{requested.isoformat()} is not after the need was raised")
-        if requested > deadline:
-            raise InvalidInput("deadline", f"{requested.isoformat()} is later than the {hours}-hour deadline")
-        if requested < deadline:
-            deadline = requested
-            reasons.append(because(found, "an earlier deadline was asked for"))
+    deadline, earlier = bring_forward(
+        deadline, requested, found, not_before=raised_at, too_early="is not after the need was raised"
+    )
+    if earlier is not None:
+        reasons.append(earlier)
     return NeedDeadline(
         **policy_fields(policy), kind=k, urgency=level, hours=hours, deadline=deadline, reasons=tuple(reasons)
     )

@@ -23,11 +23,10 @@ import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from fangkong.errors import InvalidInput
 from fangkong.policy import InForce, PolicyAt, repealed
 from fangkong.policy.terms import Urgency, parse_term
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
-from fangkong.rules.escalation import Escalation, Ladder, climb
+from fangkong.rules.escalation import Escalation, Ladder, bring_forward, climb
 
 
 class ComplaintCategory(StrEnum):
@@ -144,14 +143,16 @@ def response_deadline(
     hours = _hours(found)
     deadline = received_at + timedelta(hours=hours)
     reasons.append(because(found, f"{level.value} complaint: answered within {hours} hours of its receipt"))
-    if requested is not None:
-        if requested <= now or requested <= received_at:
-            raise InvalidInput("deadline", f"{requested.isoformat()} is in the past: a deadline is still to come")
-        if requested > deadline:
-            raise InvalidInput("deadline", f"{requested.isoformat()} is later than the {hours}-hour deadline")
-        if requested < deadline:
-            deadline = requested
-            reasons.append(because(found, "an earlier deadline was asked for"))
+    # a requested deadline at or before the receipt or `now` is in the past
+    deadline, earlier = bring_forward(
+        deadline,
+        requested,
+        found,
+        not_before=max(now, received_at),
+        too_early="is in the past: a deadline is still to come",
+    )
+    if earlier is not None:
+        reasons.append(earlier)
     return ResponseDeadline(
         **policy_fields(policy), category=cat, urgency=level, hours=hours, deadline=deadline, reasons=tuple(reasons)
     )

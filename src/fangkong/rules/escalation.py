@@ -9,6 +9,7 @@ cites that parameter's clause, so a need cites measure 17 and a complaint measur
 
 - `Ladder`: what one kind of item calls its parameters and itself (the prefix, the noun and its words).
 - `climb`: whether an item is late at `now` and the level it should have reached.
+- `bring_forward`: the deadline the ladder starts from, when an earlier one than the urgency's is asked for.
 
 Pure functions: no store, no clock (the instants are passed in).
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from fangkong.errors import InvalidInput
 from fangkong.policy import InForce, PolicyAt, repealed
 from fangkong.policy.terms import Urgency
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
@@ -77,3 +79,22 @@ def climb(
     said = f"still not {ladder.done} {hours} hours after its deadline: escalated two levels up"
     reasons = (first, because(second, said))
     return Escalation(**policy_fields(policy), late=True, level=MAX_LEVEL, next_at=None, reasons=reasons)
+
+
+def bring_forward(
+    deadline: datetime, requested: datetime | None, found: InForce[int | None], *, not_before: datetime, too_early: str
+) -> tuple[datetime, Reason | None]:
+    """The deadline of a need (m20.17) or complaint (m20.18), `requested` earlier than the urgency's `deadline` (the
+    `found` hours, `<prefix>.deadline_hours` or `<prefix>.response_hours`): brought forward, never put off, and the
+    reason citing those hours (None when nothing changed). Raises InvalidInput naming `deadline` for a requested
+    deadline at or before `not_before` (the message ends with `too_early`) or later than the urgency's."""
+    if requested is None:
+        return deadline, None
+    if requested <= not_before:
+        raise InvalidInput("deadline", f"{requested.isoformat()} {too_early}")
+    if requested > deadline:
+        hours = _hours(found)
+        raise InvalidInput("deadline", f"{requested.isoformat()} is later than the {hours}-hour deadline")
+    if requested < deadline:
+        return requested, because(found, "an earlier deadline was asked for")
+    return deadline, None
