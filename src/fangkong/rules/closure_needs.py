@@ -20,16 +20,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from fangkong.errors import InvalidInput
 from fangkong.policy import InForce, PolicyAt, repealed
 from fangkong.policy.terms import NeedKind, NeedStatus, RefusalGround, Urgency, parse_term
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
+from fangkong.rules.escalation import Escalation, Ladder, bring_forward, climb
 
 # Most urgent first: the order the property tests and the queue use (a more urgent need is never due later).
 URGENCY_ORDER = (Urgency.emergency, Urgency.urgent, Urgency.routine)
 # A need that is met, refused or withdrawn is not late, whatever its deadline.
 CLOSED = frozenset({NeedStatus.done, NeedStatus.refused, NeedStatus.cancelled})
-MAX_LEVEL = 2  # one level up at the deadline, a second later (closure-escalation)
+# the needs' escalation parameters (`closure.escalation.*`) and the words their reasons use
+NEED_LADDER = Ladder(prefix="closure", noun="need", closed="met, refused or withdrawn", done="met")
 OVERREACH_GROUNDS = frozenset({RefusalGround.health_code, RefusalGround.risk_area})
 
 
@@ -40,16 +41,6 @@ class NeedDeadline(Decision):
     urgency: Urgency
     hours: int
     deadline: datetime
-
-
-class Escalation(Decision):
-    """Whether a need is late and the escalation level it should have reached (0: none; 1: one level above the
-    person's jurisdiction, at the deadline; 2: two levels above, `closure.escalation.second_after_hours` later).
-    `next_at` is when the next level falls due (None when the need is closed or at the last level)."""
-
-    late: bool
-    level: int
-    next_at: datetime | None
 
 
 class RefusalVerdict(Decision):
@@ -105,14 +96,11 @@ def need_deadline(
     hours = _hours(found)
     deadline = raised_at + timedelta(hours=hours)
     reasons.append(because(found, f"{level.value} need: due {hours} hours after it is raised"))
-    if requested is not None:
-        if requested <= raised_at:
-            raise InvalidInput("deadline", f"{requested.isoformat()} is not after the need was raised")
-        if requested > deadline:
-            raise InvalidInput("deadline", f"{requested.isoformat()} is later than the {hours}-hour deadline")
-        if requested < deadline:
-            deadline = requested
-            reasons.append(because(found, "an earlier deadline was asked for"))
+    deadline, earlier = bring_forward(
+        deadline, requested, found, not_before=raised_at, too_early="is not after the need was raised"
+    )
+    if earlier is not None:
+        reasons.append(earlier)
     return NeedDeadline(
         **policy_fields(policy), kind=k, urgency=level, hours=hours, deadline=deadline, reasons=tuple(reasons)
     )
@@ -123,26 +111,10 @@ def escalation(
 ) -> Escalation:
     """Whether a need is late at `now` and the level it should have been escalated to (measure 17, m20.17;
     `closure.escalation.second_after_hours.<urgency>`): level 1 from the deadline, level 2 that many hours later.
-    A need met, refused or withdrawn is never late."""
+    A need met, refused or withdrawn is never late. The ladder is the complaints' too (rules.escalation)."""
     st = status if isinstance(status, NeedStatus) else parse_term(NeedStatus, status, "status")
     level = _urgency(urgency, "urgency") or Urgency.routine
-    second = policy.integer(f"closure.escalation.second_after_hours.{level.value}")
-    gap = timedelta(hours=_hours(second))
-    if st in CLOSED:
-        reasons: tuple[Reason, ...] = (because(second, "the need is met, refused or withdrawn: not late"),)
-        return Escalation(**policy_fields(policy), late=False, level=0, next_at=None, reasons=reasons)
-    if now < deadline:
-        reasons = (because(second, f"not late: due {deadline.isoformat()}"),)
-        return Escalation(**policy_fields(policy), late=False, level=0, next_at=deadline, reasons=reasons)
-    if now < deadline + gap:
-        reasons = (because(second, f"late since {deadline.isoformat()}: escalated one level up"),)
-        return Escalation(**policy_fields(policy), late=True, level=1, next_at=deadline + gap, reasons=reasons)
-    hours = int(gap.total_seconds() // 3600)
-    reasons = (
-        because(second, f"late since {deadline.isoformat()}: escalated one level up"),
-        because(second, f"still not met {hours} hours after its deadline: escalated two levels up"),
-    )
-    return Escalation(**policy_fields(policy), late=True, level=MAX_LEVEL, next_at=None, reasons=reasons)
+    return climb(NEED_LADDER, st not in CLOSED, level, deadline, now, policy)
 
 
 def is_medical(kind: NeedKind | str, policy: PolicyAt) -> bool:

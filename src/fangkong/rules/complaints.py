@@ -23,10 +23,10 @@ import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from fangkong.errors import InvalidInput
 from fangkong.policy import InForce, PolicyAt, repealed
 from fangkong.policy.terms import Urgency, parse_term
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
+from fangkong.rules.escalation import Escalation, Ladder, bring_forward, climb
 
 
 class ComplaintCategory(StrEnum):
@@ -85,7 +85,8 @@ class ComplaintStatus(StrEnum):
 
 
 LATE_STATUSES = frozenset({ComplaintStatus.open})  # an answered or closed complaint is not late
-MAX_LEVEL = 2
+# the complaints' escalation parameters (`complaints.escalation.*`) and the words their reasons use
+COMPLAINT_LADDER = Ladder(prefix="complaints", noun="complaint", closed="answered or closed", done="answered")
 
 
 class ResponseDeadline(Decision):
@@ -95,12 +96,6 @@ class ResponseDeadline(Decision):
     urgency: Urgency
     hours: int
     deadline: datetime
-
-
-class Escalation(Decision):
-    late: bool
-    level: int
-    next_at: datetime | None
 
 
 class ClueVerdict(Decision):
@@ -148,14 +143,16 @@ def response_deadline(
     hours = _hours(found)
     deadline = received_at + timedelta(hours=hours)
     reasons.append(because(found, f"{level.value} complaint: answered within {hours} hours of its receipt"))
-    if requested is not None:
-        if requested <= now or requested <= received_at:
-            raise InvalidInput("deadline", f"{requested.isoformat()} is in the past: a deadline is still to come")
-        if requested > deadline:
-            raise InvalidInput("deadline", f"{requested.isoformat()} is later than the {hours}-hour deadline")
-        if requested < deadline:
-            deadline = requested
-            reasons.append(because(found, "an earlier deadline was asked for"))
+    # a requested deadline at or before the receipt or `now` is in the past
+    deadline, earlier = bring_forward(
+        deadline,
+        requested,
+        found,
+        not_before=max(now, received_at),
+        too_early="is in the past: a deadline is still to come",
+    )
+    if earlier is not None:
+        reasons.append(earlier)
     return ResponseDeadline(
         **policy_fields(policy), category=cat, urgency=level, hours=hours, deadline=deadline, reasons=tuple(reasons)
     )
@@ -166,26 +163,10 @@ def escalation(
 ) -> Escalation:
     """Whether a complaint is late at `now` and the level it should have been escalated to (measure 18;
     `complaints.escalation.second_after_hours.<urgency>`): level 1 from the deadline, level 2 that many hours later.
-    A complaint answered or closed is never late."""
+    A complaint answered or closed is never late. The ladder is the closure needs' too (rules.escalation)."""
     st = status if isinstance(status, ComplaintStatus) else parse_term(ComplaintStatus, status, "status")
     level = urgency if isinstance(urgency, Urgency) else parse_term(Urgency, urgency, "urgency")
-    second = policy.integer(f"complaints.escalation.second_after_hours.{level.value}")
-    gap = timedelta(hours=_hours(second))
-    if st not in LATE_STATUSES:
-        reasons: tuple[Reason, ...] = (because(second, "the complaint is answered or closed: not late"),)
-        return Escalation(**policy_fields(policy), late=False, level=0, next_at=None, reasons=reasons)
-    if now < deadline:
-        reasons = (because(second, f"not late: due {deadline.isoformat()}"),)
-        return Escalation(**policy_fields(policy), late=False, level=0, next_at=deadline, reasons=reasons)
-    if now < deadline + gap:
-        reasons = (because(second, f"late since {deadline.isoformat()}: escalated one level up"),)
-        return Escalation(**policy_fields(policy), late=True, level=1, next_at=deadline + gap, reasons=reasons)
-    hours = int(gap.total_seconds() // 3600)
-    reasons = (
-        because(second, f"late since {deadline.isoformat()}: escalated one level up"),
-        because(second, f"still not answered {hours} hours after its deadline: escalated two levels up"),
-    )
-    return Escalation(**policy_fields(policy), late=True, level=MAX_LEVEL, next_at=None, reasons=reasons)
+    return climb(COMPLAINT_LADDER, st in LATE_STATUSES, level, deadline, now, policy)
 
 
 _CLUE_TEXT = {

@@ -6,16 +6,13 @@ through `services.complaints` as the API does; a refused form is shown again wit
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-from urllib.parse import urlencode
+from typing import Annotated, Any, Unpack
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.api.deps import Rules
-from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, http_status
 from fangkong.rules.complaints import Channel, ComplainantKind, ComplaintCategory, ComplaintStatus, Department
 from fangkong.services.access import Actor, Permission
@@ -36,12 +33,11 @@ from fangkong.services.complaints.service import (
     receive_complaint,
     to_read,
 )
-from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import list_jurisdictions
 from fangkong.web.pages import CurrentActor, Db, error_page, now_of, render
+from fangkong.web.queue import PAGE, Queue, Shown, problem_of
 
 router = APIRouter(include_in_schema=False)
-PAGE = 50
 VOCAB = {
     "statuses": tuple(s.value for s in ComplaintStatus),
     "categories": tuple(c.value for c in ComplaintCategory),
@@ -52,59 +48,28 @@ VOCAB = {
 }
 
 
-def _problem(exc: FangkongError, form: str) -> dict[str, Any]:
-    message, field, clause, _ = error_parts(exc)
-    return {"field": field, "message": message, "clause": clause, "form": form}
-
-
 def _queue(
-    request: Request,
-    session: Session,
-    actor: Actor,
-    filters: dict[str, str],
-    offset: int,
-    *,
-    saved: str = "",
-    problem: dict[str, Any] | None = None,
-    status: int = 200,
+    request: Request, session: Session, actor: Actor, filters: dict[str, str], offset: int, **shown: Unpack[Shown]
 ) -> HTMLResponse:
-    now = now_of(request)
-    offset = max(0, offset)
+    q = Queue.at(request, session, actor, "/complaints", filters, offset)
     rows, total = list_complaints(
         session,
         actor,
-        now=now,
+        now=q.now,
         status=filters.get("status") or None,
         category=filters.get("category") or None,
         overdue=True if filters.get("overdue") == "yes" else None,
         clues=True if filters.get("clues") == "yes" else None,
-        offset=offset,
+        offset=q.offset,
         limit=PAGE,
     )
-    codes = {c.jurisdiction_code for c in rows}
-    names = dict(
-        session.execute(select(Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.code.in_(codes))).all()
-    )
-
-    def link(**change: Any) -> str:
-        current = {**filters, "offset": offset} | change
-        return "/complaints?" + urlencode({k: v for k, v in current.items() if v not in ("", None, 0)})
-
-    return render(
-        request,
+    return q.render(
         "complaints.html",
-        status=status,
-        actor=actor,
-        rows=[to_read(c, now=now) for c in rows],
-        total=total,
-        names=names,
+        [to_read(c, now=q.now) for c in rows],
+        total,
+        shown,
+        names=q.names(c.jurisdiction_code for c in rows),
         places=list_jurisdictions(session, actor) if actor.may(Permission.write_persons) else [],
-        filters=filters,
-        offset=offset,
-        page=PAGE,
-        link=link,
-        saved=saved,
-        problem=problem,
         **VOCAB,
     )
 
@@ -165,7 +130,7 @@ def receive(
     except FangkongError as exc:
         session.rollback()
         try:
-            return _queue(request, session, actor, {}, 0, problem=_problem(exc, "receive"), status=http_status(exc))
+            return _queue(request, session, actor, {}, 0, problem=problem_of(exc, "receive"), status=http_status(exc))
         except FangkongError as inner:
             return error_page(request, actor, inner)
     return RedirectResponse(f"/complaints/{c.id}?saved=received", status_code=303)
@@ -213,7 +178,7 @@ def _refused(
 ) -> Response:
     session.rollback()
     try:
-        return _one(request, session, actor, complaint_id, problem=_problem(exc, form), status=http_status(exc))
+        return _one(request, session, actor, complaint_id, problem=problem_of(exc, form), status=http_status(exc))
     except FangkongError as inner:
         return error_page(request, actor, inner)
 

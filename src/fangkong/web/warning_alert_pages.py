@@ -6,19 +6,16 @@ it as a confirmed cluster linked to its infections or a false alarm. Everything 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Unpack
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fangkong.api.errors import error_parts
 from fangkong.errors import FangkongError, InvalidInput, http_status
 from fangkong.policy.terms import WarningAlertKind, WarningAlertStatus
 from fangkong.services.access import Actor
-from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.warning_alerts.service import (
     AlertAssign,
     AlertVerify,
@@ -27,72 +24,44 @@ from fangkong.services.warning_alerts.service import (
     list_alerts,
     verify_alert,
 )
-from fangkong.web.pages import CurrentActor, Db, error_page, now_of, render
+from fangkong.web.pages import CurrentActor, Db, error_page, now_of
+from fangkong.web.queue import PAGE, Queue, Shown, problem_of
 
 router = APIRouter(include_in_schema=False)
-PAGE = 50
 STATUSES = tuple(s.value for s in WarningAlertStatus)
 KINDS = tuple(k.value for k in WarningAlertKind)
 
 
 def _page(
-    request: Request,
-    session: Session,
-    actor: Actor,
-    filters: dict[str, str],
-    offset: int,
-    *,
-    saved: str = "",
-    problem: dict[str, Any] | None = None,
-    status: int = 200,
+    request: Request, session: Session, actor: Actor, filters: dict[str, str], offset: int, **shown: Unpack[Shown]
 ) -> HTMLResponse:
-    now = now_of(request)
-    offset = max(0, offset)
+    q = Queue.at(request, session, actor, "/warning-alerts", filters, offset)
     rows, total = list_alerts(
         session,
         actor,
-        now=now,
+        now=q.now,
         status=filters.get("status") or None,
         kind=filters.get("kind") or None,
         overdue=True if filters.get("overdue") == "yes" else None,
-        offset=offset,
+        offset=q.offset,
         limit=PAGE,
     )
-    codes = sorted({a.jurisdiction_code for a in rows})
-    names = dict(
-        session.execute(select(Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.code.in_(codes))).all()
-    )
-
-    def link(**change: Any) -> str:
-        current = {**filters, "offset": offset} | change
-        return "/warning-alerts?" + urlencode({k: v for k, v in current.items() if v not in ("", None, 0)})
-
-    return render(
-        request,
+    return q.render(
         "warning_alerts.html",
-        status=status,
-        actor=actor,
-        rows=rows,
-        total=total,
-        names=names,
-        overdue={a.id: is_overdue(a, now) for a in rows},
-        filters=filters,
-        offset=offset,
-        page=PAGE,
-        link=link,
+        rows,
+        total,
+        shown,
+        names=q.names(a.jurisdiction_code for a in rows),
+        overdue={a.id: is_overdue(a, q.now) for a in rows},
         statuses=STATUSES,
         kinds=KINDS,
-        saved=saved,
-        problem=problem,
     )
 
 
 def _refused(request: Request, session: Session, actor: Actor, exc: FangkongError, form: str) -> HTMLResponse:
     session.rollback()
-    message, field, clause, _ = error_parts(exc)
-    problem = {"field": field, "message": message, "clause": clause, "form": form}
     try:
-        return _page(request, session, actor, {}, 0, problem=problem, status=http_status(exc))
+        return _page(request, session, actor, {}, 0, problem=problem_of(exc, form), status=http_status(exc))
     except FangkongError as inner:
         return error_page(request, actor, inner)
 

@@ -10,6 +10,7 @@ person is audited; nothing is stored when a field is refused.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from fangkong.rules.decision import Reason
 from fangkong.services.access import Actor, Permission, Role
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day
+from fangkong.services.escalation import escalate_rows
 from fangkong.services.health_codes.facts import areas_in_force, residents_of
 from fangkong.services.health_codes.models import HealthCode
 from fangkong.services.jurisdictions.models import Jurisdiction
@@ -324,12 +326,6 @@ def refuse_need(
     )
 
 
-def _up(path: str, levels: int) -> str:
-    """The code of the jurisdiction `levels` above the one at `path` (the root if the tree is shallower)."""
-    codes = [c for c in path.split("/") if c]
-    return codes[max(0, len(codes) - 1 - levels)]
-
-
 def escalate_late(session: Session, actor: Actor, *, now: datetime, policy: Policy) -> list[NeedEscalation]:
     """Escalate every late need in the actor's subtree (measure 17; closure-escalation): one level above the person's
     jurisdiction at the deadline, two levels above later; each level once, however often the job runs."""
@@ -344,33 +340,18 @@ def escalate_late(session: Session, actor: Actor, *, now: datetime, policy: Poli
         )
         .order_by(ClosureNeed.deadline, ClosureNeed.id)
     ).all()
-    made: list[NeedEscalation] = []
-    for need in late:
-        decision = escalation(need.status, need.urgency, need.deadline, now, rules)
-        for level in range(need.escalation_level + 1, decision.level + 1):
-            step = NeedEscalation(
-                need_id=need.id,
-                level=level,
-                to_jurisdiction_code=_up(need.jurisdiction_path, level),
-                at=now,
-                by=actor.username,
-                reasons=[r.model_dump() for r in decision.reasons[:level]],
-            )
-            session.add(step)
-            made.append(step)
-        need.escalation_level = max(need.escalation_level, decision.level)
-    session.flush()
-    people = {n.id: n.person_id for n in late}
-    for step in made:
-        record(
-            session,
-            actor,
-            action="update",
-            entity="person",
-            entity_id=people[step.need_id],
-            detail={"need": step.need_id, "escalated": step.level, "to": step.to_jurisdiction_code},
+
+    # the trail is the person's: a need is part of their record
+    def audit(need: ClosureNeed, made: NeedEscalation) -> tuple[str, int, dict[str, Any]]:
+        return (
+            "person",
+            need.person_id,
+            {"need": made.need_id, "escalated": made.level, "to": made.to_jurisdiction_code},
         )
-    return made
+
+    return escalate_rows(
+        session, actor, late, rule=escalation, rules=rules, now=now, step=NeedEscalation, owner="need_id", audit=audit
+    )
 
 
 NEED_SORTS = ("deadline", "-deadline", "raised_at", "-raised_at")

@@ -10,6 +10,7 @@ stored when a field is refused.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -35,6 +36,7 @@ from fangkong.rules.decision import Reason
 from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.calendar import local_day
+from fangkong.services.escalation import escalate_rows
 from fangkong.services.health_codes.facts import areas_in_force
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.jurisdictions.service import jurisdiction_in_scope, scope_root
@@ -358,11 +360,6 @@ def close_complaint(
 # ---- escalation ------------------------------------------------------------------------------------------------
 
 
-def _up(path: str, levels: int) -> str:
-    codes = [c for c in path.split("/") if c]
-    return codes[max(0, len(codes) - 1 - levels)]
-
-
 def escalate_late(session: Session, actor: Actor, *, now: datetime, policy: Policy) -> list[ComplaintEscalation]:
     """Escalate every complaint in the actor's subtree not answered by its deadline (complaints-escalation): one level
     above its jurisdiction at the deadline, two levels above later; each level once, however often the job runs."""
@@ -377,32 +374,21 @@ def escalate_late(session: Session, actor: Actor, *, now: datetime, policy: Poli
         )
         .order_by(Complaint.deadline, Complaint.id)
     ).all()
-    made: list[ComplaintEscalation] = []
-    for c in late:
-        decision = escalation(c.status, c.urgency, c.deadline, now, rules)
-        for level in range(c.escalation_level + 1, decision.level + 1):
-            step = ComplaintEscalation(
-                complaint_id=c.id,
-                level=level,
-                to_jurisdiction_code=_up(c.jurisdiction_path, level),
-                at=now,
-                by=actor.username,
-                reasons=[r.model_dump() for r in decision.reasons[:level]],
-            )
-            session.add(step)
-            made.append(step)
-        c.escalation_level = max(c.escalation_level, decision.level)
-    session.flush()
-    for step in made:
-        record(
-            session,
-            actor,
-            action="update",
-            entity="complaint",
-            entity_id=step.complaint_id,
-            detail={"escalated": step.level, "to": step.to_jurisdiction_code},
-        )
-    return made
+
+    def audit(c: Complaint, made: ComplaintEscalation) -> tuple[str, int, dict[str, Any]]:
+        return "complaint", made.complaint_id, {"escalated": made.level, "to": made.to_jurisdiction_code}
+
+    return escalate_rows(
+        session,
+        actor,
+        late,
+        rule=escalation,
+        rules=rules,
+        now=now,
+        step=ComplaintEscalation,
+        owner="complaint_id",
+        audit=audit,
+    )
 
 
 # ---- lists ----------------------------------------------------------------------------------------------------
