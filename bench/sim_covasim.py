@@ -61,6 +61,8 @@ def no_vaccination(params: SimParameters) -> SimParameters:
     zero = (0.0,) * len(AGE_BANDS)
     changes: dict[str, Any] = {"vaccinated": zero, "boosted": zero}
     names = {f.name for f in fields(params)}
+    if "citywide_share" in names:  # Covasim's community contacts are random across the city: all of fangkong's too
+        changes["citywide_share"] = 1.0
     changes.update({name: type(getattr(params, name))(0) for name in IMPORTATIONS if name in names})
     return replace(params, **changes).check()
 

@@ -164,7 +164,11 @@ def compare_cmd(
     if as_json:
         typer.echo(json.dumps(payload, ensure_ascii=False))
         return
-    table = Table(title=f"{population:,} people, {days} days from {first}, {seeds} seeds: mean [95 % interval]")
+    table = Table(
+        title=f"{population:,} people, {days} days from {first}, {seeds} seeds",
+        caption="each policy: mean [where 95 % of the seeds lie]; a difference, paired by seed: mean (95 % confidence "
+        "interval of the mean) [where 95 % of the seeds lie]",
+    )
     table.add_column("")
     for name in policies:
         table.add_column(name, justify="right")
@@ -172,15 +176,18 @@ def compare_cmd(
         table.add_column(f"{name} − {policies[0]}", justify="right")
     for key, label in SHOWN:
         cells = [_cell(result.summary[p][key]) for p in policies]
-        cells += [_cell(result.differences[p][key]) for p in policies[1:]]
+        cells += [_cell(result.differences[p][key], with_mean=True) for p in policies[1:]]
         table.add_row(label, *cells)
     console.print(table)
 
 
-def _cell(i: object) -> str:
+def _cell(i: object, with_mean: bool = False) -> str:
     from fangkong.sim.compare import Interval
 
     assert isinstance(i, Interval)
-    if abs(i.mean) < 10 and i.mean != int(i.mean):
-        return f"{i.mean:,.1f} [{i.low:,.1f}, {i.high:,.1f}]"
-    return f"{i.mean:,.0f} [{i.low:,.0f}, {i.high:,.0f}]"
+    fine = abs(i.mean) < 10 and i.mean != int(i.mean)
+    f = "{:,.1f}" if fine else "{:,.0f}"
+    text = f.format(i.mean)
+    if with_mean:
+        text += f" ({f.format(i.mean_low)}, {f.format(i.mean_high)})"
+    return text + f" [{f.format(i.low)}, {f.format(i.high)}]"

@@ -162,10 +162,15 @@ def _summary_table(result: dict[str, Any]) -> str:
         if key not in result["summary"][first]:
             continue
         cells = [_cell(result["summary"][p][key]) for p in policies]
-        cells += [_cell(result["difference_from_first"][p][key]) for p in policies[1:]]
+        cells += [_cell(result["difference_from_first"][p][key], with_mean=True) for p in policies[1:]]
         rows.append(f"<tr><td>{html.escape(label)}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    return f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table>"
+    note = (
+        "<p>Each policy: mean [where 95 % of the seeds lie]. A difference, paired by seed: mean (95 % confidence "
+        "interval of the mean) [where 95 % of the seeds lie].</p>"
+    )
+    return f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table>{note}"
 
 
-def _cell(i: dict[str, float]) -> str:
-    return f"{i['mean']:,.0f} [{i['low']:,.0f}, {i['high']:,.0f}]"
+def _cell(i: dict[str, float], with_mean: bool = False) -> str:
+    mean = f" ({i['mean_low']:,.0f}, {i['mean_high']:,.0f})" if with_mean and "mean_low" in i else ""
+    return f"{i['mean']:,.0f}{mean} [{i['low']:,.0f}, {i['high']:,.0f}]"
