@@ -23,7 +23,7 @@ from fangkong.sim.parameters import AGE_SHARES, IFR_UNVACCINATED, SYMPTOMATIC, S
 # Household sizes 1..6 (census 2020 shares, 6 and more folded into 6); mean about 2.6.
 HOUSEHOLD_SIZES = (1, 2, 3, 4, 5, 6)
 HOUSEHOLD_SHARES = (0.254, 0.297, 0.209, 0.132, 0.065, 0.043)
-BYTES_PER_PERSON = 64  # the city and the run's state, measured (bench/sim_speed.py)
+BYTES_PER_PERSON = 200  # the city and the run's peak state: 1.7 GB for 10 M people (bench/sim_speed.py), with room
 
 
 @dataclass(frozen=True)
