@@ -74,10 +74,9 @@ def test_a_run_is_saved_with_its_request_and_audited(session: Session, policy: P
     assert again.result["seeds"] == [7, 8] and again.result["policies"] == ["m20", "none"]
     assert again.result["code_version"] == again.code_version == fangkong.__version__
     # the simulator's own result: the same request gives the same figures
-    direct = compare(
-        policy, ["m20", "none"], population=2_000, days=15, seeds=2, first_seed=7, switches=[(date(2022, 11, 25), "n10")]
-    ).as_json()
-    assert again.result["summary"] == direct["summary"]
+    switches = [(date(2022, 11, 25), "n10")]
+    direct = compare(policy, ["m20", "none"], population=2_000, days=15, seeds=2, first_seed=7, switches=switches)
+    assert again.result["summary"] == direct.as_json()["summary"]
     entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "simulation").order_by(AuditEntry.id.desc()))
     assert entry is not None and entry.action == "create" and entry.entity_id == str(saved.id)
     assert entry.actor == "command" and entry.detail["policies"] == ["m20", "none"]

@@ -83,13 +83,14 @@ def test_a_comparison_in_both_languages(client: TestClient) -> None:
 
 def test_the_charts_data_in_words(client: TestClient) -> None:
     cid = _demo_id(client)
-    for lang, infections, first in (("zh", "每日新增感染", "第九版防控方案"), ("en", "New infections a day", "9th edition of the plan")):
+    words = (("zh", "每日新增感染", "第九版防控方案"), ("en", "New infections a day", "9th edition of the plan"))
+    for lang, infections, first in words:
         data = client.get(f"/simulations/{cid}/data.json?lang={lang}").json()
         assert len(data["days"]) == 60 and data["days"][0] == "2022-11-16"
         charts = {c["id"]: c for c in data["charts"]}
         assert list(charts) == [c for c, _, _ in CHARTS]
         assert charts["new_infections"]["title"] == infections
-        assert [s["name"] for s in charts["beds"]["series"]][0] == first
+        assert charts["beds"]["series"][0]["name"] == first
         assert all(len(s["data"]) == 60 for c in charts.values() for s in c["series"])
         for c in charts.values():
             assert not SNAKE.findall(" ".join([c["title"], c["y_axis"], *(s["name"] for s in c["series"])]))

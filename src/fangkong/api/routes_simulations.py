@@ -76,9 +76,7 @@ def simulation_list(
 ) -> Page[ComparisonSummary]:
     """The saved comparisons, newest first, without their results."""
     rows, total = simulations.list_comparisons(session, actor, offset=offset, limit=limit)
-    return Page(
-        items=[ComparisonSummary(**_summary(r)) for r in rows], total=total, offset=offset, limit=limit
-    )
+    return Page(items=[ComparisonSummary(**_summary(r)) for r in rows], total=total, offset=offset, limit=limit)
 
 
 @router.get("/{comparison_id}", response_model=ComparisonRead)

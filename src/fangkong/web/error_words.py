@@ -572,7 +572,6 @@ ERRORS: dict[str, str] = {
     "{} as the first seed: between 0 and {}": "起始种子 {0}：须在 0 至 {1} 之间",
     "{} switches: at most {}": "版本切换 {0} 次：最多 {1} 次",
     "{} is outside the run ({} to {})": "{0} 不在模拟期内（{1} 至 {2}）",
-    "{} is not a whole number": "{0} 不是整数",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".

@@ -7,9 +7,9 @@ WORDS: dict[str, dict[str, str]] = {
     "simc_nav": {"zh": "政策模拟", "en": "Policy simulation"},
     "simc_title": {"zh": "政策影响模拟", "en": "Policy impact simulation"},
     "simc_intro": {
-        "zh": "在与示范区同等规模的模拟城市上，比较不同版本防控规定的代价（集中隔离间夜、核酸检测管数、高风险区）和效果"
-        "（感染、住院、死亡）。每个随机种子下，各方案使用同一座城市和同一组随机数，差异只来自方案本身；结果给出均值及 95% "
-        "区间，连同参数和生成结果的程序版本一并保存。模拟城市为合成数据，不含任何真实人员。",
+        "zh": "在与示范区同等规模的模拟城市上，比较不同版本防控规定的代价（集中隔离间夜、核酸检测管数、高风险区）"
+        "和效果（感染、住院、死亡）。每个随机种子下，各方案使用同一座城市和同一组随机数，差异只来自方案本身；"
+        "结果给出均值及 95% 区间，连同参数和生成结果的程序版本一并保存。模拟城市为合成数据，不含任何真实人员。",
         "en": "On a synthetic city the size of the demo county, compare what versions of the rules cost (centralized-"
         "isolation room-nights, test tubes, high-risk areas) and what they prevent (infections, admissions, deaths). "
         "Under each seed every policy runs on the same city with the same random numbers, so a difference is the "
@@ -45,8 +45,8 @@ WORDS: dict[str, dict[str, str]] = {
     "simc_summary": {"zh": "结果汇总（均值 [95% 区间]）", "en": "Summary (mean [95 % interval])"},
     "simc_summary_hint": {
         "zh": "均值及 95% 区间来自各随机种子；“与{first}之差”按同一种子配对计算，区间不含 0 时差异较为确定。",
-        "en": "Means and 95 % intervals over the seeds; each \u201cdifference from {first}\u201d is paired by seed — an "
-        "interval that does not contain 0 is a difference the seeds agree on.",
+        "en": "Means and 95 % intervals over the seeds; each difference from {first} is paired by seed — an interval "
+        "that does not contain 0 is a difference the seeds agree on.",
     },
     "simc_figure": {"zh": "指标", "en": "Figure"},
     "simc_difference_from": {"zh": "{policy}与{first}之差", "en": "{policy} minus {first}"},
