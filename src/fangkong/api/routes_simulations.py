@@ -65,7 +65,8 @@ def simulation_run(
 ) -> ComparisonRead:
     """Compare 2–5 policies (v9, m20, n10, classb, none) on a city of 1,000–200,000 people over 1–120 days and 1–10
     seeds, the same city and random numbers for each policy under a seed; saved with the code version. The request
-    waits for the run (seconds at the largest). A value outside the limits is refused naming its field (422)."""
+    waits for the run (about half a minute at the largest). A value outside the limits is refused naming its field
+    (422)."""
     saved = simulations.run_comparison(session, actor, body, policy=policy)
     return ComparisonRead(**_summary(saved), result=saved.result)
 
