@@ -29,6 +29,6 @@ class SimulationComparison(Base):
     first_seed: Mapped[int] = mapped_column(Integer, default=0)
     start: Mapped[date] = mapped_column(Date)
     switches: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # [{"on": "2022-12-07", "version": …}]
-    result: Mapped[dict[str, Any]] = deferred(mapped_column(JSON))  # large: a list never loads it
+    result: Mapped[dict[str, Any]] = deferred(mapped_column(JSON, nullable=False))  # large: a list never loads it
     code_version: Mapped[str] = mapped_column(String(40))
     elapsed_seconds: Mapped[float] = mapped_column(Float)
