@@ -464,6 +464,14 @@ ROUTES: dict[tuple[str, str], Reads | NotPersonal] = {
     ("POST", "/campuses/{campus_id}/responses"): CHANGE,
     ("POST", "/campuses/{campus_id}/closures"): CHANGE,
     ("POST", "/campus-tasks/{task_id}/done"): CHANGE,
+    # ---- policy comparisons (issue 22): a synthetic city, no resident in it; a run is audited as a change ----
+    ("POST", "/api/simulations"): CHANGE,
+    ("GET", "/api/simulations"): AGGREGATE,
+    ("GET", "/api/simulations/{comparison_id}"): AGGREGATE,
+    ("GET", "/simulations"): AGGREGATE,
+    ("POST", "/simulations"): CHANGE,
+    ("GET", "/simulations/{comparison_id}"): AGGREGATE,
+    ("GET", "/simulations/{comparison_id}/data.json"): AGGREGATE,
 }
 
 

@@ -58,6 +58,7 @@ def records(live: Live) -> list[str]:
         "/persons/new",
         "/visits/new",
         "/contacts",
+        "/simulations/1",  # the demo's saved policy comparison: summary table and charts (issue 22)
     ]
 
 

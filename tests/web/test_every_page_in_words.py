@@ -106,6 +106,8 @@ def pages(url: str) -> list[str]:
         "/complaints/1",  # complaints (issue 21): the demo's closed-school clue, answered, closed and published
         "/complaints/4",  # the demo's sealed-building clue received this morning (open: the answer forms)
         "/public/cases",
+        "/simulations",  # policy comparisons (issue 22): the form and the saved ones
+        "/simulations/1",  # the demo's comparison (v9, m20, n10)
         "/no/such/page",
         "/persons/not-a-number",  # an address the route cannot read: a page naming the field
         "/worklists?on=not-a-date",

@@ -36,6 +36,7 @@ from fangkong.api import (
     routes_person_rights,
     routes_persons,
     routes_signals,
+    routes_simulations,  # saved policy comparisons (issue 22)
     routes_sites,
     routes_supplies,
     routes_users,
@@ -138,6 +139,7 @@ def create_app(database_url: str, *, clock: Clock = system_clock, policy: Policy
         # ---- complaints (issue 21) ----
         routes_complaints.router,
         routes_campuses.router,  # campuses (issue 21)
+        routes_simulations.router,  # saved policy comparisons (issue 22)
     ):
         errors.at_the_edges(router)  # every status in the OpenAPI, unknown query parameters refused (issue 17)
         app.include_router(router)

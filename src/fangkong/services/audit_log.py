@@ -79,6 +79,8 @@ AUDIT_ENTITIES = (
     # campuses (issue 21, measure 18): the registry and the outbreak responses
     "campus",
     "campus_response",
+    # the policy comparisons the command centre ran on the synthetic city (issue 22)
+    "simulation",
 )
 AUDIT_SORTS = ("at", "-at")
 

@@ -41,6 +41,7 @@ from fangkong.services.orders.worklists import record_sampling
 from fangkong.services.persons.schemas import PersonCreate
 from fangkong.services.persons.service import create_person
 from fangkong.services.signals.demo import demo_signals
+from fangkong.services.simulations.demo import demo_comparison  # saved policy comparisons (issue 22)
 from fangkong.services.sites.schemas import AssignmentCreate, SiteCreate
 from fangkong.services.sites.service import assign_room, create_site
 from fangkong.services.supplies.demo import demo_supplies
@@ -266,6 +267,8 @@ def load_demo(
     demo_campuses(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # campuses (issue 21): two schools, one response
     recompute(session, SYSTEM, DEMO_TODAY, policy=policy)  # everyone's health code for the drill day
     demo_complaints(session, SYSTEM, DEMO_TODAY, COUNTY, policy=policy)  # complaints (issue 21): a clue, one late
+    # issue 22: v9, m20 and n10 compared on a city of the county's size, saved as the command centre ran it
+    demo_comparison(session, Actor("command", Role.command_centre, SYSTEM.jurisdiction_path), policy=policy)
     return DemoSummary(True, persons, orders, tuple(u for u, _, _ in users))
 
 

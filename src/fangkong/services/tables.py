@@ -130,3 +130,7 @@ __all__ += [
 from fangkong.services.complaints.models import Complaint, ComplaintCase, ComplaintEscalation  # noqa: E402
 
 __all__ += ["Complaint", "ComplaintCase", "ComplaintEscalation"]
+# ---- saved policy comparisons (issue 22) ----
+from fangkong.services.simulations.models import SimulationComparison  # noqa: E402
+
+__all__ += ["SimulationComparison"]

@@ -34,6 +34,7 @@ from fangkong.web import (
     risk_area_pages,
     sample_pages,
     signals_pages,
+    simulation_pages,  # policy comparisons (issue 22)
     supplies_pages,
     trend_pages,
     user_pages,
@@ -82,5 +83,6 @@ def create_console(database_url: str, *, clock: Clock = system_clock, policy: Po
     app.include_router(enterprise_pages.router, dependencies=checked)  # enterprises and parks (issue 21)
     app.include_router(complaint_pages.router, dependencies=checked)  # complaints (issue 21)
     app.include_router(campus_pages.router, dependencies=checked)  # campuses (issue 21)
+    app.include_router(simulation_pages.router, dependencies=checked)  # policy comparisons (issue 22)
     pages.install(app)
     return app

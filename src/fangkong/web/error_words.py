@@ -562,6 +562,16 @@ ERRORS: dict[str, str] = {
     "{} is not a number of days": "{0} 不是天数",
     "the number of a person": "请填写人员编号",
     "the number of an enterprise or park": "请填写企业或园区编号",
+    # ---- policy comparisons (issue 22: services/simulations, web/simulation_pages.py) ----
+    "{} chosen: choose between {} and {} policies": "已选 {0} 个：请选择 {1} 至 {2} 个方案",
+    "{} is not a policy; the policies are {}": "{0} 不是可比较的方案；可选方案为 {1}",
+    "{} is chosen twice": "{0} 被选了两次",
+    "{} people: between {} and {}": "{0} 人：须在 {1} 至 {2} 人之间",
+    "{} days: between {} and {}": "{0} 天：须在 {1} 至 {2} 天之间",
+    "{} seeds: between {} and {}": "{0} 个种子：须在 {1} 至 {2} 个之间",
+    "{} as the first seed: between 0 and {}": "起始种子 {0}：须在 0 至 {1} 之间",
+    "{} switches: at most {}": "版本切换 {0} 次：最多 {1} 次",
+    "{} is outside the run ({} to {})": "{0} 不在模拟期内（{1} 至 {2}）",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".
@@ -599,6 +609,7 @@ NOT_FOUND: dict[str, str] = {
     "campus": "校园",
     "campus response": "校园疫情应急处置",
     "campus task": "应急处置任务",
+    "comparison": "政策模拟比较",  # policy comparisons (issue 22)
 }
 
 # Pydantic v2's messages (pydantic_core's templates, with a `{}` for each of their fields) that reach a console form

@@ -313,6 +313,7 @@ def _gather() -> None:
         words_retention,
         words_security,
         words_signals,
+        words_simulations,  # policy comparisons (issue 22)
         words_supplies,
         words_trends,
         words_users,
@@ -347,6 +348,7 @@ def _gather() -> None:
         words_worklists,
         words_enterprises,  # enterprises and parks (measure 19; issue 21)
         words_complaints,  # complaints (issue 21)
+        words_simulations,  # policy comparisons (issue 22)
     ):
         for key, entry in part.WORDS.items():
             if key in MESSAGES:

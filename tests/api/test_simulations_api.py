@@ -1,0 +1,88 @@
+"""Policy comparisons through the API (issue 22), on the demo county: a run answers 201 with its request, result and
+code version and is then listed (newest first, without its result) and read; each limit is a 422 naming its field
+(nothing saved), a number written as text or as true/false too; an unknown comparison is 404; a role other than the
+command centre's is 403."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import fangkong
+from fangkong.sim.compare import FIGURES
+from tests.api.helpers import Demo, error
+
+BODY: dict[str, Any] = {"policies": ["v9", "m20"], "population": 3_000, "days": 20, "seeds": 2}
+
+
+def test_run_list_and_read(demo: Demo) -> None:
+    made = demo.post("command", "/api/simulations", BODY, status=201)
+    assert made["policies"] == ["v9", "m20"] and made["population"] == 3_000 and made["seeds"] == 2
+    assert made["first_seed"] == 0 and made["start"] == "2022-11-16" and made["switches"] == []
+    assert made["requested_by"] == "command" and made["code_version"] == fangkong.__version__
+    result = made["result"]
+    assert set(result["summary"]["m20"]) == set(FIGURES)
+    assert set(result["summary"]["m20"]["room_nights"]) == {"mean", "low", "high"}
+    assert set(result["difference_from_first"]) == {"m20"}
+    assert len(result["mean_series"]["v9"]["room_nights"]) == 20
+    listed = demo.get("command", "/api/simulations")
+    assert listed["total"] == 2  # the demo's and this one
+    assert listed["items"][0]["id"] == made["id"] and "result" not in listed["items"][0]
+    assert listed["items"][1]["policies"] == ["v9", "m20", "n10"]  # the demo's
+    assert demo.get("command", "/api/simulations", limit=1, offset=1)["items"][0]["population"] == 20_000
+    read = demo.get("command", f"/api/simulations/{made['id']}")
+    assert read["result"]["summary"] == result["summary"]
+
+
+def test_switches_are_kept(demo: Demo) -> None:
+    body = {**BODY, "first_seed": 3, "switches": [{"on": "2022-11-30", "version": "n10"}]}
+    made = demo.post("command", "/api/simulations", body, status=201)
+    assert made["switches"] == [{"on": "2022-11-30", "version": "n10"}] and made["result"]["seeds"] == [3, 4]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"policies": ["v9"]}, "policies"),
+        ({"policies": ["v9", "v9"]}, "policies"),
+        ({"policies": ["v9", "m21"]}, "policies"),
+        ({"policies": ["v9", "m20", "n10", "classb", "none", "m20"]}, "policies"),
+        ({"population": 999}, "population"),
+        ({"population": 200_001}, "population"),
+        ({"population": "3000"}, "population"),
+        ({"population": True}, "population"),
+        ({"days": 0}, "days"),
+        ({"days": 121}, "days"),
+        ({"seeds": 0}, "seeds"),
+        ({"seeds": 11}, "seeds"),
+        ({"first_seed": -1}, "first_seed"),
+        ({"start": "not a day"}, "start"),
+        ({"switches": [{"on": "2023-03-01", "version": "n10"}]}, "switches[0].on"),
+        ({"switches": [{"on": "2022-11-20", "version": "v10"}]}, "switches[0].version"),
+    ],
+)
+def test_each_limit_is_a_422_naming_its_field(demo: Demo, change: dict[str, Any], field: str) -> None:
+    r = demo.client.post("/api/simulations", json={**BODY, **change}, headers=demo.as_("command"))
+    assert r.status_code == 422, r.text
+    assert error(r)["field"] == field
+    assert demo.get("command", "/api/simulations")["total"] == 1
+
+
+def test_a_missing_field_is_named(demo: Demo) -> None:
+    r = demo.client.post("/api/simulations", json={"policies": ["v9", "m20"]}, headers=demo.as_("command"))
+    assert r.status_code == 422 and error(r)["field"] in ("population", "days", "seeds")
+
+
+def test_an_unknown_comparison_is_404(demo: Demo) -> None:
+    r = demo.client.get("/api/simulations/999", headers=demo.as_("command"))
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize("who", ["epi", "worker1", "supervisor", "viewer", "lab"])
+def test_other_roles_are_403(demo: Demo, who: str) -> None:
+    headers = demo.as_(who)
+    assert demo.client.post("/api/simulations", json=BODY, headers=headers).status_code == 403
+    assert demo.client.get("/api/simulations", headers=headers).status_code == 403
+    assert demo.client.get("/api/simulations/1", headers=headers).status_code == 403
+    assert demo.client.get("/api/simulations").status_code == 401

@@ -1,0 +1,141 @@
+"""Saved policy comparisons through the service (issue 22), on the demo county's store (SQLite, and PostgreSQL where
+one is given): the demo holds one comparison (v9, m20, n10 on 20,000 people, 60 days, 3 seeds) with its request,
+result and code version; a run is saved and audited as a change; the list is newest first without results; each
+limit of the console is refused naming its field and saves nothing; only the command centre and the administrator
+may run or read; the result is the simulator's own, the same for the same request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import fangkong
+from fangkong.errors import Forbidden, InvalidInput, NotFound
+from fangkong.policy import Policy
+from fangkong.services.access import Actor, Role
+from fangkong.services.audit.models import AuditEntry
+from fangkong.services.simulations.demo import DEMO_REQUEST, demo_comparison
+from fangkong.services.simulations.models import SimulationComparison
+from fangkong.services.simulations.service import (
+    ComparisonRequest,
+    Switch,
+    comparison,
+    list_comparisons,
+    run_comparison,
+)
+from fangkong.services.store import make_engine, session_factory, unit_of_work
+from fangkong.sim.compare import FIGURES, compare
+from tests.stores import BACKENDS, Templates
+
+COMMAND = Actor("command", Role.command_centre, "/")
+ADMIN = Actor("root", Role.admin, "/")
+SMALL = ComparisonRequest(policies=["m20", "none"], population=2_000, days=15, seeds=2)
+
+
+@pytest.fixture(params=BACKENDS)
+def session(request: pytest.FixtureRequest, tmp_path: Path, store_templates: Templates) -> Iterator[Session]:
+    with store_templates.store(request.param, "demo_20", tmp_path) as url:
+        engine = make_engine(url)
+        with unit_of_work(session_factory(engine)) as s:
+            yield s
+        engine.dispose()
+
+
+def _count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(SimulationComparison)) or 0)
+
+
+def test_the_demo_holds_one_comparison(session: Session, policy: Policy) -> None:
+    rows, total = list_comparisons(session, COMMAND)
+    assert total == 1
+    saved = comparison(session, COMMAND, rows[0].id)
+    assert (saved.policies, saved.population, saved.days, saved.seeds) == (["v9", "m20", "n10"], 20_000, 60, 3)
+    assert saved.start == date(2022, 11, 16) and saved.first_seed == 0 and saved.switches == []
+    assert saved.requested_by == "command" and saved.code_version == fangkong.__version__
+    assert set(saved.result["summary"]) == {"v9", "m20", "n10"}
+    assert set(saved.result["summary"]["m20"]) == set(FIGURES)
+    assert set(saved.result["difference_from_first"]) == {"m20", "n10"}
+    assert len(saved.result["mean_series"]["n10"]["new_infections"]) == 60
+    assert demo_comparison(session, COMMAND, policy=policy) == 0  # already there: nothing added
+    assert _count(session) == 1
+
+
+def test_a_run_is_saved_with_its_request_and_audited(session: Session, policy: Policy) -> None:
+    request = SMALL.model_copy(update={"first_seed": 7, "switches": [Switch(on=date(2022, 11, 25), version="n10")]})
+    saved = run_comparison(session, COMMAND, request, policy=policy)
+    assert saved.id is not None and saved.elapsed_seconds >= 0
+    assert saved.switches == [{"on": "2022-11-25", "version": "n10"}]
+    again = comparison(session, ADMIN, saved.id)
+    assert again.result["seeds"] == [7, 8] and again.result["policies"] == ["m20", "none"]
+    assert again.result["code_version"] == again.code_version == fangkong.__version__
+    # the simulator's own result: the same request gives the same figures
+    switches = [(date(2022, 11, 25), "n10")]
+    direct = compare(policy, ["m20", "none"], population=2_000, days=15, seeds=2, first_seed=7, switches=switches)
+    assert again.result["summary"] == direct.as_json()["summary"]
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "simulation").order_by(AuditEntry.id.desc()))
+    assert entry is not None and entry.action == "create" and entry.entity_id == str(saved.id)
+    assert entry.actor == "command" and entry.detail["policies"] == ["m20", "none"]
+    rows, total = list_comparisons(session, COMMAND)
+    assert total == 2 and rows[0].id == saved.id  # newest first
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"policies": ["m20"]}, "policies"),
+        ({"policies": ["v9", "m20", "n10", "classb", "none", "v9"]}, "policies"),
+        ({"policies": ["m20", "v10"]}, "policies"),
+        ({"policies": ["m20", "m20"]}, "policies"),
+        ({"population": 999}, "population"),
+        ({"population": 200_001}, "population"),
+        ({"days": 0}, "days"),
+        ({"days": 121}, "days"),
+        ({"seeds": 0}, "seeds"),
+        ({"seeds": 11}, "seeds"),
+        ({"first_seed": -1}, "first_seed"),
+        ({"first_seed": 1_000_001}, "first_seed"),
+        ({"switches": [Switch(on=date(2022, 11, 16), version="n10")]}, "switches[0].on"),
+        ({"switches": [Switch(on=date(2022, 12, 30), version="n10")]}, "switches[0].on"),
+        ({"switches": [Switch(on=date(2022, 11, 20), version="v10")]}, "switches[0].version"),
+        ({"switches": [Switch(on=date(2022, 11, 20), version="n10")] * 6}, "switches"),
+    ],
+)
+def test_each_limit_is_refused_naming_its_field(
+    session: Session, policy: Policy, change: dict[str, object], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        run_comparison(session, COMMAND, SMALL.model_copy(update=change), policy=policy)
+    assert refused.value.field == field
+    assert _count(session) == 1
+
+
+def test_the_limits_themselves_are_allowed(session: Session, policy: Policy) -> None:
+    lowest = SMALL.model_copy(update={"population": 1_000, "days": 1, "seeds": 1})
+    assert run_comparison(session, COMMAND, lowest, policy=policy).days == 1
+    five = SMALL.model_copy(update={"policies": ["v9", "m20", "n10", "classb", "none"], "days": 2, "seeds": 1})
+    assert len(run_comparison(session, COMMAND, five, policy=policy).result["summary"]) == 5
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.command_centre, Role.admin)])
+def test_only_the_command_centre_and_the_administrator(session: Session, policy: Policy, role: Role) -> None:
+    other = Actor("someone", role, "/")
+    with pytest.raises(Forbidden):
+        run_comparison(session, other, SMALL, policy=policy)
+    with pytest.raises(Forbidden):
+        list_comparisons(session, other)
+    with pytest.raises(Forbidden):
+        comparison(session, other, 1)
+
+
+def test_an_unknown_comparison(session: Session) -> None:
+    with pytest.raises(NotFound):
+        comparison(session, COMMAND, 999)
+
+
+def test_the_demo_request_is_within_the_limits() -> None:
+    assert DEMO_REQUEST.policies == ["v9", "m20", "n10"] and DEMO_REQUEST.population == 20_000
