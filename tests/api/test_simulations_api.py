@@ -23,7 +23,7 @@ def test_run_list_and_read(demo: Demo) -> None:
     assert made["requested_by"] == "command" and made["code_version"] == fangkong.__version__
     result = made["result"]
     assert set(result["summary"]["m20"]) == set(FIGURES)
-    assert set(result["summary"]["m20"]["room_nights"]) == {"mean", "low", "high"}
+    assert set(result["summary"]["m20"]["room_nights"]) == {"mean", "low", "high", "mean_low", "mean_high"}
     assert set(result["difference_from_first"]) == {"m20"}
     assert len(result["mean_series"]["v9"]["room_nights"]) == 20
     listed = demo.get("command", "/api/simulations")

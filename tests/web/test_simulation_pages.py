@@ -70,9 +70,10 @@ def test_a_comparison_in_both_languages(client: TestClient) -> None:
     en = client.get(f"/simulations/{cid}?lang=en")
     text = html.unescape(en.text)
     assert "Centralized-isolation room-nights" in text and "The 20 measures minus 9th edition of the plan" in text
-    # mean [low – high] per policy
+    # mean [low – high] per policy; a difference also has its mean's confidence interval: mean (low – high) [low – high]
     row = text.split('id="figure-room_nights"')[1].split("</tr>")[0]
-    assert len(re.findall(r"\d \[[-\d.,]+ – [-\d.,]+\]", row)) == 5  # 3 policies, 2 differences
+    assert len(re.findall(r"\d \[[-\d.,]+ – [-\d.,]+\]", row)) == 3  # 3 policies
+    assert len(re.findall(r"\d \([-\d.,]+ – [-\d.,]+\) \[[-\d.,]+ – [-\d.,]+\]", row)) == 2  # 2 differences
     for chart, _, _ in CHARTS:
         assert f'id="chart-{chart}"' in en.text
     assert 'data-src="/simulations/' in en.text and "<script>" not in en.text  # no inline script

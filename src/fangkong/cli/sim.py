@@ -38,6 +38,7 @@ SHOWN = (
     ("peak_rooms", "peak rooms"),
     ("room_nights_per_contact", "room-nights per close contact"),
     ("tubes", "tubes"),
+    ("campaign_days", "days of area-wide testing"),
     ("peak_high_risk_areas", "peak high-risk areas"),
     ("peak_medium_risk_areas", "peak medium-risk areas"),
     ("peak_ward_beds", "peak ward beds"),

@@ -26,16 +26,17 @@ FIGURES: dict[str, Callable[[RunResult], float]] = {
     "missed": lambda r: r.total("missed"),
     "close_contacts": lambda r: r.total("new_close_contacts"),
     "room_nights": lambda r: r.total("room_nights"),
-    "room_nights_per_contact": lambda r: (
-        r.total("room_nights_close_contacts") / max(r.total("new_close_contacts"), 1.0)
-    ),
     "room_nights_close_contacts": lambda r: r.total("room_nights_close_contacts"),
     "room_nights_entrants": lambda r: r.total("room_nights_entrants"),
     "room_nights_spillover": lambda r: r.total("room_nights_spillover"),
+    "room_nights_per_contact": lambda r: (
+        r.total("room_nights_close_contacts") / max(r.total("new_close_contacts"), 1.0)
+    ),
     "peak_rooms": lambda r: r.peak("room_nights"),
     "tubes": lambda r: r.total("tubes"),
     "peak_tubes_a_day": lambda r: r.peak("tubes"),
     "pooled_tubes": lambda r: r.total("pooled_tubes"),
+    "campaign_days": lambda r: r.total("campaign_rounds"),
     "high_risk_area_days": lambda r: r.total("high_risk_areas"),
     "peak_high_risk_areas": lambda r: r.peak("high_risk_areas"),
     "peak_medium_risk_areas": lambda r: r.peak("medium_risk_areas"),

@@ -67,8 +67,13 @@ def number(value: float) -> str:
 
 
 def interval(cell: dict[str, float], signed: bool = False) -> str:
+    """Mean [where 95 % of the seeds lie]; a difference (`signed`) also gets the 95 % confidence interval of its
+    mean in round brackets, where the saved result has it."""
     sign = "+" if signed and cell["mean"] > 0 else ""
-    return f"{sign}{number(cell['mean'])} [{number(cell['low'])} – {number(cell['high'])}]"
+    mean = ""
+    if signed and "mean_low" in cell:
+        mean = f" ({number(cell['mean_low'])} – {number(cell['mean_high'])})"
+    return f"{sign}{number(cell['mean'])}{mean} [{number(cell['low'])} – {number(cell['high'])}]"
 
 
 def _whole(text: str, field: str) -> int:

@@ -44,9 +44,11 @@ WORDS: dict[str, dict[str, str]] = {
     "simc_request": {"zh": "比较条件", "en": "What was asked"},
     "simc_summary": {"zh": "结果汇总（均值 [95% 区间]）", "en": "Summary (mean [95 % interval])"},
     "simc_summary_hint": {
-        "zh": "均值及 95% 区间来自各随机种子；“与{first}之差”按同一种子配对计算，区间不含 0 时差异较为确定。",
-        "en": "Means and 95 % intervals over the seeds; each difference from {first} is paired by seed — an interval "
-        "that does not contain 0 is a difference the seeds agree on.",
+        "zh": "方括号内为 95% 的随机种子所在的区间；“与{first}之差”按同一种子配对计算，圆括号内为均值的 95% 置信区间——"
+        "不含 0 时，平均而言差异是确定的；方括号区间不含 0 时，每次疫情都如此。",
+        "en": "In square brackets, where 95 % of the seeds lie. Each difference from {first} is paired by seed; in "
+        "round brackets the 95 % confidence interval of its mean — without 0 in it, the difference holds on average; "
+        "without 0 in the square brackets, it holds for nearly every outbreak.",
     },
     "simc_figure": {"zh": "指标", "en": "Figure"},
     "simc_difference_from": {"zh": "{policy}与{first}之差", "en": "{policy} minus {first}"},
@@ -73,9 +75,14 @@ WORDS: dict[str, dict[str, str]] = {
     "simc_fig_room_nights": {"zh": "集中隔离间夜", "en": "Centralized-isolation room-nights"},
     "simc_fig_room_nights_per_contact": {"zh": "每名密接的集中隔离间夜", "en": "Room-nights per close contact"},
     "simc_fig_peak_rooms": {"zh": "集中隔离房间峰值", "en": "Peak isolation rooms"},
+    "simc_fig_room_nights_close_contacts": {"zh": "其中：密切接触者", "en": "of which close contacts"},
+    "simc_fig_room_nights_entrants": {"zh": "其中：入境人员", "en": "of which entrants"},
+    "simc_fig_room_nights_spillover": {"zh": "其中：高风险区外溢人员", "en": "of which people outside a sealed area"},
+    "simc_fig_peak_medium_risk_areas": {"zh": "中风险区数峰值", "en": "Peak medium-risk areas"},
     "simc_fig_tubes": {"zh": "核酸检测管数", "en": "Test tubes"},
     "simc_fig_peak_tubes_a_day": {"zh": "单日检测管数峰值", "en": "Peak tubes in a day"},
     "simc_fig_pooled_tubes": {"zh": "混检管数", "en": "Pooled tubes"},
+    "simc_fig_campaign_days": {"zh": "区域全员核酸检测天数", "en": "Days of area-wide testing"},
     "simc_fig_high_risk_area_days": {"zh": "高风险区·天", "en": "High-risk area-days"},
     "simc_fig_peak_high_risk_areas": {"zh": "高风险区数峰值", "en": "Peak high-risk areas"},
     "simc_fig_people_days_in_high_risk": {"zh": "高风险区内人·天", "en": "Person-days in high-risk areas"},
