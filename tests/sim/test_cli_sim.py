@@ -33,6 +33,7 @@ def test_compare_table(tmp_path: Path) -> None:
     done = runner.invoke(app, ["sim", "compare", "v9", "m20", "--seeds", "2", *SMALL, "--out", str(out)])
     assert done.exit_code == 0, done.output
     assert "m20 − v9" in done.output and "room-nights" in done.output
+    assert "[where 95 % of the seeds lie]" in " ".join(done.output.split())
     saved = json.loads(out.read_text(encoding="utf-8"))
     assert set(saved["summary"]) == {"v9", "m20"} and "m20" in saved["difference_from_first"]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -167,8 +168,10 @@ def compare_cmd(
         return
     table = Table(
         title=f"{population:,} people, {days} days from {first}, {seeds} seeds",
-        caption="each policy: mean [where 95 % of the seeds lie]; a difference, paired by seed: mean (95 % confidence "
-        "interval of the mean) [where 95 % of the seeds lie]",
+        caption=escape(
+            "each policy: mean [where 95 % of the seeds lie]; a difference, paired by seed: mean (95 % confidence "
+            "interval of the mean) [where 95 % of the seeds lie]"
+        ),
     )
     table.add_column("")
     for name in policies:
