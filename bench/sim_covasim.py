@@ -217,6 +217,7 @@ def crosscheck(args: argparse.Namespace, cv: Any | None) -> dict[str, Any]:
         say("Covasim not installed: fangkong's side only (see the docstring for the scratch environment)")
         return out
     target = out["fangkong"]["growth_per_day"]
+    counter = Simulation(RunSpec(n, 1, 1, Schedule("none")), load_policy(), params)  # seed 1's city: the R0 count
     variants = [("same beta", beta)]
     if args.calibrate:
         b_cal, steps = calibrate(cv, n, days, 1, beta, target, params, args.calibration_tries)
@@ -228,8 +229,8 @@ def crosscheck(args: argparse.Namespace, cv: Any | None) -> dict[str, Any]:
             t = time.perf_counter()
             rows.append(curve(run_covasim(cv, n, days, seed, b, params), n))
             secs.append(time.perf_counter() - t)
-        # R0 by the same next-generation count as fangkong's `_beta`: proportional to beta, the contacts matched
-        r0 = params.r0 * b / beta
+        # R0 by the same next-generation count as fangkong's `_beta`, on fangkong's city (the contacts matched)
+        r0 = counter.next_generation_r0(b)
         say(
             f"Covasim {cv.__version__}, {label} {b:.5f} (next-generation R0 {r0:.2f}): attack rate "
             f"{spread(rows, 'attack_rate')}, peak day {spread(rows, 'peak_day')}, peak "
@@ -320,7 +321,7 @@ def timed_child(which: str, n: int, days: int, seed: int) -> dict[str, Any]:
 
 def speed(n: int, days: int, seed: int, with_covasim: bool) -> dict[str, Any]:
     """fangkong under m20 and with no interventions and (where installed) Covasim with none, at n × days, the same
-    run. The ratio is Covasim's to fangkong's no-intervention run: the same epidemic, so the same work a day (under
+    run. The ratio is Covasim's to fangkong's no-intervention run: the same size, both with no intervention (under
     m20 fangkong's outbreak stays small, which would flatter it)."""
     out: dict[str, Any] = {"speed_population": n, "speed_days": days}
     sides = ["fangkong-m20", "fangkong-none"] + (["covasim"] if with_covasim else [])

@@ -208,35 +208,37 @@ class Simulation:
 
     # ---- set-up ----------------------------------------------------------------------------------
     def _beta(self) -> float:
-        """The transmission rate per weighted contact-day that gives R0: the next-generation count of a first case's
-        infections in a fully susceptible city, by bisection. Household members, classmates and co-workers are the
-        same people every day, so each of them is infected at most once over the infectious days D: a probability
-        1 - exp(-w β D) per person, averaged over the city's own D, household and group sizes. Community contacts
-        are other people each day: w β D × the contacts a day. (A rate counted as if every contact-day were a new
-        person gave R0 = 3.5 for a nominal 3.9; bench/sim_covasim.py measured it.)"""
-        xp, c, p = self.xp, self.city, self.params
-        hh_size = xp.bincount(c.household, minlength=c.households)
-        in_group = c.group >= 0
-        g_size = xp.bincount(c.group[in_group], minlength=c.groups)
-        household = float((hh_size[c.household] - 1).mean())
-        group = float(xp.where(in_group, g_size[xp.maximum(c.group, 0)] - 1, 0).mean())
-        counts = np.asarray(xp.bincount(c.infectious.astype(xp.int64)).tolist(), dtype=np.float64)
-        days = np.arange(counts.size, dtype=np.float64)
-        share = counts / counts.sum()
-        mean_days = float((share * days).sum())
-
-        def r0_of(beta: float) -> float:
-            saturating = household * (1.0 - np.exp(-p.household_weight * beta * days))
-            saturating += group * (1.0 - np.exp(-p.group_weight * beta * days))
-            return float((share * saturating).sum()) + p.community_weight * COMMUNITY_CONTACTS * beta * mean_days
-
+        """The transmission rate per weighted contact-day that gives R0 (`next_generation_r0`), by bisection. (A rate
+        counted as if every contact-day were a new person gave R0 = 3.5 for a nominal 3.9; bench/sim_covasim.py
+        measured it.)"""
+        target = self.params.r0
         low, high = 0.0, 1.0
-        while r0_of(high) < p.r0:
+        while self.next_generation_r0(high) < target:
             high *= 2.0
         for _ in range(60):
             mid = (low + high) / 2.0
-            low, high = (mid, high) if r0_of(mid) < p.r0 else (low, mid)
+            low, high = (mid, high) if self.next_generation_r0(mid) < target else (low, mid)
         return (low + high) / 2.0
+
+    def next_generation_r0(self, beta: float) -> float:
+        """A first case's expected infections in this city, fully susceptible, at rate `beta`: household members,
+        classmates and co-workers are the same people every day, so each of them is infected at most once over the
+        infectious days D — a probability 1 - exp(-w β D) per person, averaged over the city's own D, household and
+        group sizes; community contacts are other people each day: w β D × the contacts a day."""
+        xp, c, p = self.xp, self.city, self.params
+        if not hasattr(self, "_r0_terms"):
+            hh_size = xp.bincount(c.household, minlength=c.households)
+            in_group = c.group >= 0
+            g_size = xp.bincount(c.group[in_group], minlength=c.groups)
+            household = float((hh_size[c.household] - 1).mean())
+            group = float(xp.where(in_group, g_size[xp.maximum(c.group, 0)] - 1, 0).mean())
+            counts = np.asarray(xp.bincount(c.infectious.astype(xp.int64)).tolist(), dtype=np.float64)
+            self._r0_terms = (household, group, counts / counts.sum(), np.arange(counts.size, dtype=np.float64))
+        household, group, share, days = self._r0_terms
+        saturating = household * (1.0 - np.exp(-p.household_weight * beta * days))
+        saturating += group * (1.0 - np.exp(-p.group_weight * beta * days))
+        mean_days = float((share * days).sum())
+        return float((share * saturating).sum()) + p.community_weight * COMMUNITY_CONTACTS * beta * mean_days
 
     def _seed_infections(self) -> None:
         xp = self.xp
