@@ -22,3 +22,27 @@ def test_sim_speed_runs_tiny() -> None:
     figures = json.loads(line.removeprefix("RESULT "))
     assert figures["bench"] == "sim_speed" and figures["population"] == 3000
     assert figures["m20_infections"] <= figures["none_infections"]
+
+
+def test_sim_sensitivity_runs_tiny() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "sim_sensitivity.py"),
+            "--population",
+            "2000",
+            "--days",
+            "8",
+            "--seeds",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    figures = json.loads(line.removeprefix("RESULT "))
+    assert figures["bench"] == "sim_sensitivity" and len(figures["rows"]) == 10
+    assert "| defaults |" in done.stdout
