@@ -29,8 +29,8 @@ def test_run_list_and_read(demo: Demo) -> None:
     listed = demo.get("command", "/api/simulations")
     assert listed["total"] == 2  # the demo's and this one
     assert listed["items"][0]["id"] == made["id"] and "result" not in listed["items"][0]
-    assert listed["items"][1]["policies"] == ["v9", "m20", "n10"]  # the demo's
-    assert demo.get("command", "/api/simulations", limit=1, offset=1)["items"][0]["population"] == 20_000
+    assert listed["items"][1]["policies"] == ["v9", "m20"]  # the demo's
+    assert demo.get("command", "/api/simulations", limit=1, offset=1)["items"][0]["population"] == 100_000
     read = demo.get("command", f"/api/simulations/{made['id']}")
     assert read["result"]["summary"] == result["summary"]
 

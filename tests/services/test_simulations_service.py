@@ -1,5 +1,5 @@
 """Saved policy comparisons through the service (issue 22), on the demo county's store (SQLite, and PostgreSQL where
-one is given): the demo holds one comparison (v9, m20, n10 on 20,000 people, 60 days, 3 seeds) with its request,
+one is given): the demo holds one comparison (v9 and m20 on 100,000 people, 60 days, 10 seeds) with its request,
 result and code version; a run is saved and audited as a change; the list is newest first without results; each
 limit of the console is refused naming its field and saves nothing; only the command centre and the administrator
 may run or read; the result is the simulator's own, the same for the same request."""
@@ -54,13 +54,18 @@ def test_the_demo_holds_one_comparison(session: Session, policy: Policy) -> None
     rows, total = list_comparisons(session, COMMAND)
     assert total == 1
     saved = comparison(session, COMMAND, rows[0].id)
-    assert (saved.policies, saved.population, saved.days, saved.seeds) == (["v9", "m20", "n10"], 20_000, 60, 3)
+    assert (saved.policies, saved.population, saved.days, saved.seeds) == (["v9", "m20"], 100_000, 60, 10)
     assert saved.start == date(2022, 11, 16) and saved.first_seed == 0 and saved.switches == []
     assert saved.requested_by == "command" and saved.code_version == fangkong.__version__
-    assert set(saved.result["summary"]) == {"v9", "m20", "n10"}
+    assert set(saved.result["summary"]) == {"v9", "m20"}
     assert set(saved.result["summary"]["m20"]) == set(FIGURES)
-    assert set(saved.result["difference_from_first"]) == {"m20", "n10"}
-    assert len(saved.result["mean_series"]["n10"]["new_infections"]) == 60
+    assert set(saved.result["difference_from_first"]) == {"m20"}
+    assert len(saved.result["mean_series"]["m20"]["new_infections"]) == 60
+    # issue 22's "done when": on the demo-sized city, fewer centralized room-nights under m20, the confidence interval
+    # of the mean difference below 0, and what it costs in infections
+    fewer = saved.result["difference_from_first"]["m20"]["room_nights"]
+    assert fewer["mean"] < 0 and fewer["mean_high"] < 0
+    assert saved.result["difference_from_first"]["m20"]["infections"]["mean"] > 0
     assert demo_comparison(session, COMMAND, policy=policy) == 0  # already there: nothing added
     assert _count(session) == 1
 
@@ -138,4 +143,4 @@ def test_an_unknown_comparison(session: Session) -> None:
 
 
 def test_the_demo_request_is_within_the_limits() -> None:
-    assert DEMO_REQUEST.policies == ["v9", "m20", "n10"] and DEMO_REQUEST.population == 20_000
+    assert DEMO_REQUEST.policies == ["v9", "m20"] and DEMO_REQUEST.population == 100_000
