@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
+from fangkong.services.demo import DEMO_PASSWORD
 from fangkong.web.simulation_pages import CHARTS
 from tests.browser.live import Live, logged_in, shot
 
@@ -45,11 +46,13 @@ def test_run_a_comparison_and_see_its_charts(browser: Browser, live: Live) -> No
 
 
 def test_the_demo_comparison_in_both_languages_on_a_phone(browser: Browser, live: Live) -> None:
-    page = logged_in(browser, live, "command")
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    phone.add_cookies(page.context.cookies())
     small = phone.new_page()
-    page.close()
+    small.goto(f"{live.base}/login")
+    small.fill("input[name=username]", "command")
+    small.fill("input[name=password]", DEMO_PASSWORD)
+    small.click("button[type=submit]")
+    expect(small.locator("#who")).to_contain_text("command")
     wide = []
     for lang in ("zh", "en"):
         small.goto(f"{live.base}/simulations?lang={lang}", wait_until="networkidle")
