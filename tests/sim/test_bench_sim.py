@@ -46,3 +46,17 @@ def test_sim_sensitivity_runs_tiny() -> None:
     figures = json.loads(line.removeprefix("RESULT "))
     assert figures["bench"] == "sim_sensitivity" and len(figures["rows"]) == 10
     assert "| defaults |" in done.stdout
+
+
+def test_sim_xp_names_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "sim_xp_names.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    figures = json.loads(line.removeprefix("RESULT "))
+    assert figures["outside_the_checked_set"] == [] and "bincount" in figures["used"]

@@ -81,7 +81,10 @@ def build_city(n: int, seed: int, params: SimParameters, severity_rules: PolicyA
     sizes = xp.asarray(HOUSEHOLD_SIZES)[
         _pick(xp, crn.uniform(xp, crn.key(seed, Purpose.household), xp.arange(sizes_n)), HOUSEHOLD_SHARES)
     ]
-    household = xp.repeat(xp.arange(sizes_n, dtype=xp.int32), sizes)[:n]
+    if xp is np:
+        household = np.repeat(np.arange(sizes_n, dtype=np.int32), sizes)[:n]
+    else:  # an accelerator's repeat takes its counts from the host (CuPy): each person's household by a search
+        household = xp.searchsorted(xp.cumsum(sizes), xp.arange(n), side="right").astype(xp.int32)
     households = int(household[-1]) + 1
     building = (household // params.households_per_building).astype(xp.int32)
     buildings = int(building[-1]) + 1

@@ -31,6 +31,7 @@ PHASE_SERIES = ("centralized_isolation", "home_isolation", "home_health_monitori
 COMMUNITY_CONTACTS = 20  # Covasim's default community contacts a day
 DRILL_DAY = date(2022, 11, 16)  # the demo county's drill day: the default first day of a run
 MAX_DAYS = 730
+DENSE_BLOCK = 1 << 22  # people a block on the dense path: its temporaries stay about 100 MB however large the city
 
 SERIES = (
     "new_infections",
@@ -475,14 +476,21 @@ class Simulation:
             hh_w = (p.household_weight * hh_i).astype(xp.float32)
             g_w = (p.group_weight * g_i).astype(xp.float32)
             c_hit = xp.nonzero(c_i)[0]
+            key = crn.key(seed, Purpose.infection, t)
             if int(self.community_size[c_hit].sum()) > c.n // 4:
                 # much of the city under some force: everyone at once, contiguous gathers (people are in household
-                # and community order)
-                force = hh_w[c.household]
-                force += pressure[c.community] * in_community
-                force += g_w[c.group + 1] * goes_out
-                cand = xp.nonzero((force > 0) & (self.state == SUSCEPTIBLE) & ~removed)[0]
-                force = force[cand]
+                # and community order), a block of people at a time so that the day's temporaries stay bounded
+                parts = []
+                for lo in range(0, c.n, DENSE_BLOCK):
+                    block = slice(lo, min(lo + DENSE_BLOCK, c.n))
+                    force = hh_w[c.household[block]]
+                    force += pressure[c.community[block]] * in_community[block]
+                    force += g_w[c.group[block] + 1] * goes_out[block]
+                    cand = xp.nonzero((force > 0) & (self.state[block] == SUSCEPTIBLE) & ~removed[block])[0]
+                    force = force[cand]
+                    cand = cand + lo
+                    parts.append(self._draw_infections(key, cand, force))
+                infected = xp.concatenate(parts) if len(parts) > 1 else parts[0]
             else:
                 # a few places: only the members of households, groups and communities with an infectious person
                 mark = xp.zeros(c.n, dtype=bool)
@@ -499,10 +507,7 @@ class Simulation:
                 force += pressure[c.community[cand]] * in_community[cand]
                 force += g_w[c.group[cand] + 1] * goes_out[cand]
                 keep = force > 0
-                cand, force = cand[keep], force[keep]
-            f = force * self.susceptibility[cand]
-            u = crn.uniform(xp, crn.key(seed, Purpose.infection, t), cand)
-            infected = cand[u < -xp.expm1(-f)]
+                infected = self._draw_infections(key, cand[keep], force[keep])
             city_goers = in_community if in_medium is None else in_community & ~in_medium
             city_src = int(city_goers[src].sum())
             if city_src and p.citywide_share > 0:
@@ -574,6 +579,13 @@ class Simulation:
         cand_g = cand_g[crn.uniform(xp, stream, cand_g) < p.trace_coverage_group]
         found = xp.unique(xp.concatenate([cand_h, cand_g]))
         return found[~self.found[found] & (self.state[found] != DEAD)]
+
+    def _draw_infections(self, key: int, cand: Any, force: Any) -> Any:
+        """Who of `cand`, under `force` (weighted infectious contacts today), is infected: each person's own draw."""
+        xp = self.xp
+        f = force * self.susceptibility[cand]
+        u = crn.uniform(xp, key, cand)
+        return cand[u < -xp.expm1(-f)]
 
     def _campaign_today(self, rules: DayRules, t: int) -> bool:
         """Whether today is a round of area-wide testing (`testing_campaign.area_wide_with_outbreak`): where there is
@@ -704,7 +716,13 @@ def _members(xp: Any, starts: Any, which: Any) -> Any:
     total = int(counts.sum())
     if total == 0:
         return xp.zeros(0, dtype=xp.int64)
-    shift = xp.repeat(first - (xp.cumsum(counts) - counts), counts)
+    ends = xp.cumsum(counts)
+    offset = first - (ends - counts)
+    if xp is np:
+        shift = np.repeat(offset, counts)
+    else:
+        # an accelerator's repeat takes its counts from the host (CuPy): each position's segment by a search instead
+        shift = offset[xp.searchsorted(ends, xp.arange(total), side="right")]
     return (xp.arange(total) + shift).astype(xp.int64)
 
 
