@@ -157,3 +157,19 @@ def test_the_dense_path_in_blocks_draws_the_same_infections(policy: Policy, monk
     assert whole.total("new_infections") > N // 4  # two communities: any infectious person takes the dense path
     for name in SERIES:
         assert np.array_equal(whole.series[name], blocks.series[name]), name
+
+
+def test_the_city_drawn_in_blocks_is_the_same_city(policy: Policy, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each person's own draws are made a block of people at a time; keyed by id, the block size changes nothing."""
+    from fangkong.sim import city
+
+    rules = policy.for_version(policy.default_version)
+    whole = city.build_city(7000, 5, BUSY, rules)
+    monkeypatch.setattr(city, "CITY_BLOCK", 999)
+    blocks = city.build_city(7000, 5, BUSY, rules)
+    for name, value in vars(whole).items():
+        other = getattr(blocks, name)
+        if isinstance(value, np.ndarray):
+            assert value.dtype == other.dtype and np.array_equal(value, other), name
+        else:
+            assert value == other, name

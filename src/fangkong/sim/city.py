@@ -23,6 +23,7 @@ from fangkong.sim.parameters import AGE_SHARES, IFR_UNVACCINATED, SYMPTOMATIC, S
 # Household sizes 1..6 (census 2020 shares, 6 and more folded into 6); mean about 2.6.
 HOUSEHOLD_SIZES = (1, 2, 3, 4, 5, 6)
 HOUSEHOLD_SHARES = (0.254, 0.297, 0.209, 0.132, 0.065, 0.043)
+CITY_BLOCK = 1 << 22  # people a block for their own draws: the city's temporaries stay bounded however large it is
 BYTES_PER_PERSON = 200  # the city and the run's peak state: 1.7 GB for 10 M people (bench/sim_speed.py), with room
 
 
@@ -71,11 +72,17 @@ def _pick(xp: Any, u: Any, shares: tuple[float, ...] | list[float]) -> Any:
 
 def build_city(n: int, seed: int, params: SimParameters, severity_rules: PolicyAt, xp: Any = np) -> City:
     """The city of `n` people for `seed`. Severity (ward and ICU need by age band and vaccination, lengths of stay)
-    is the capacity projection's (`projection.*`, measure 11) in `severity_rules`; the rest is `params`."""
-    ids = xp.arange(n, dtype=xp.int64)
-    band = _pick(xp, crn.uniform(xp, crn.key(seed, Purpose.age), ids), AGE_SHARES).astype(xp.int8)
-    within = crn.uniform(xp, crn.key(seed, Purpose.age, 1), ids)
-    age = (band.astype(xp.int16) * 10 + xp.floor(within * xp.where(band == 8, 15, 10))).astype(xp.int16)
+    is the capacity projection's (`projection.*`, measure 11) in `severity_rules`; the rest is `params`. Each
+    person's own draws are made a block of people at a time (`CITY_BLOCK`: the same draws, since each is keyed by the
+    person's id), so the temporaries of the draws stay bounded however large the city."""
+    band = xp.empty(n, dtype=xp.int8)
+    age = xp.empty(n, dtype=xp.int16)
+    for lo, hi in _blocks(n):
+        ids = xp.arange(lo, hi, dtype=xp.int64)
+        b = _pick(xp, crn.uniform(xp, crn.key(seed, Purpose.age), ids), AGE_SHARES).astype(xp.int8)
+        within = crn.uniform(xp, crn.key(seed, Purpose.age, 1), ids)
+        band[lo:hi] = b
+        age[lo:hi] = (b.astype(xp.int16) * 10 + xp.floor(within * xp.where(b == 8, 15, 10))).astype(xp.int16)
     # households: sizes drawn until the population is covered, people in id order
     sizes_n = n // 2 + 2
     sizes = xp.asarray(HOUSEHOLD_SIZES)[
@@ -85,6 +92,7 @@ def build_city(n: int, seed: int, params: SimParameters, severity_rules: PolicyA
         household = np.repeat(np.arange(sizes_n, dtype=np.int32), sizes)[:n]
     else:  # an accelerator's repeat takes its counts from the host (CuPy): each person's household by a search
         household = xp.searchsorted(xp.cumsum(sizes), xp.arange(n), side="right").astype(xp.int32)
+    del sizes
     households = int(household[-1]) + 1
     building = (household // params.households_per_building).astype(xp.int32)
     buildings = int(building[-1]) + 1
@@ -95,47 +103,33 @@ def build_city(n: int, seed: int, params: SimParameters, severity_rules: PolicyA
     pupils = xp.nonzero((age >= 6) & (age <= 19))[0]
     group[pupils] = (xp.arange(pupils.size) // params.group_size).astype(xp.int32)
     classes = int(-(-pupils.size // params.group_size))
+    del pupils
     adults = xp.nonzero((age >= 20) & (age <= 64))[0]
     u_job = crn.uniform(xp, crn.key(seed, Purpose.employed), adults)
     workers = adults[u_job < params.employed_share]
+    del adults, u_job
     shuffled = workers[xp.argsort(crn.uniform(xp, crn.key(seed, Purpose.employed, 1), workers))]
     group[shuffled] = (classes + xp.arange(shuffled.size) // params.group_size).astype(xp.int32)
     groups = classes + int(-(-shuffled.size // params.group_size))
-    vacc_share = xp.asarray(np.asarray(params.vaccinated))[band]
-    u_vacc = crn.uniform(xp, crn.key(seed, Purpose.vaccinated), ids)
-    vaccinated = u_vacc < vacc_share
-    # the boosted are a subset of the fully vaccinated (the same draw, a smaller share)
-    boosted = u_vacc < xp.asarray(np.asarray(params.boosted))[band]
-    months = crn.uniform(xp, crn.key(seed, Purpose.last_dose), ids) * params.months_since_dose_max
-    waned = 0.5 ** (months / params.waning_half_life_months)
-    ve = xp.where(boosted, params.ve_infection_booster, xp.where(vaccinated, params.ve_infection_primary, 0.0))
-    protection = (ve * waned).astype(xp.float32)
-    latent = _lognormal_days(xp, crn.key(seed, Purpose.latent), ids, params.latent_mean_days, params.latent_sd_days)
-    infectious = _lognormal_days(
-        xp, crn.key(seed, Purpose.infectious), ids, params.infectious_mean_days, params.infectious_sd_days
-    )
-    symptomatic = crn.uniform(xp, crn.key(seed, Purpose.symptomatic), ids) < xp.asarray(SYMPTOMATIC)[band]
-    # severity: the capacity projection's shares by its age bands (under 60, 60-79, 80+) and vaccination
+    del workers, shuffled
     proj = projection_parameters(severity_rules)
-    pband = xp.where(age >= 80, 2, xp.where(age >= 60, 1, 0))
-    bands = (AgeBand.under_60, AgeBand.from_60_to_79, AgeBand.from_80)
-    need: dict[str, Any] = {}
-    for kind in proj.stay:
-        table = np.array([[proj.need[(kind, b, v)] for v in (False, True)] for b in bands])
-        need[kind.value] = xp.asarray(table)[pband, vaccinated.astype(xp.int8)]
-    kinds = list(proj.stay)
-    inpatient = crn.uniform(xp, crn.key(seed, Purpose.inpatient), ids) < need[kinds[0].value]
-    icu = crn.uniform(xp, crn.key(seed, Purpose.icu), ids) < need[kinds[1].value]
-    stay = (_pick(xp, crn.uniform(xp, crn.key(seed, Purpose.stay), ids), proj.stay[kinds[0]]) + 1).astype(xp.int16)
-    icu_stay = (_pick(xp, crn.uniform(xp, crn.key(seed, Purpose.icu_stay), ids), proj.stay[kinds[1]]) + 1).astype(
-        xp.int16
-    )
-    ifr = xp.asarray(IFR_UNVACCINATED)[band] * xp.where(vaccinated, 1.0 - params.ve_death, 1.0)
-    dies = crn.uniform(xp, crn.key(seed, Purpose.death), ids) < ifr
-    home_ineligible = (
-        crn.uniform(xp, crn.key(seed, Purpose.home_ineligible), household.astype(xp.int64))
-        < params.home_isolation_ineligible_share
-    )
+    traits = {
+        "vaccinated": xp.empty(n, dtype=bool),
+        "protection": xp.empty(n, dtype=xp.float32),
+        "latent": xp.empty(n, dtype=xp.int16),
+        "infectious": xp.empty(n, dtype=xp.int16),
+        "symptomatic": xp.empty(n, dtype=bool),
+        "inpatient": xp.empty(n, dtype=bool),
+        "icu": xp.empty(n, dtype=bool),
+        "dies": xp.empty(n, dtype=bool),
+        "stay": xp.empty(n, dtype=xp.int16),
+        "icu_stay": xp.empty(n, dtype=xp.int16),
+        "home_ineligible": xp.empty(n, dtype=bool),
+    }
+    for lo, hi in _blocks(n):
+        drawn = _traits(xp, seed, params, proj, lo, hi, band[lo:hi], age[lo:hi], household[lo:hi])
+        for name, values in drawn.items():
+            traits[name][lo:hi] = values
     return City(
         n=n,
         age=age,
@@ -144,20 +138,79 @@ def build_city(n: int, seed: int, params: SimParameters, severity_rules: PolicyA
         building=building,
         community=community,
         group=group,
-        vaccinated=vaccinated,
-        protection=protection,
-        latent=latent,
-        infectious=infectious,
-        symptomatic=symptomatic,
-        inpatient=inpatient,
-        icu=icu,
-        dies=dies,
-        stay=stay,
-        icu_stay=icu_stay,
-        home_ineligible=home_ineligible,
+        vaccinated=traits["vaccinated"],
+        protection=traits["protection"],
+        latent=traits["latent"],
+        infectious=traits["infectious"],
+        symptomatic=traits["symptomatic"],
+        inpatient=traits["inpatient"],
+        icu=traits["icu"],
+        dies=traits["dies"],
+        stay=traits["stay"],
+        icu_stay=traits["icu_stay"],
+        home_ineligible=traits["home_ineligible"],
         households=households,
         buildings=buildings,
         communities=communities,
         groups=groups,
         admission_delay=proj.admission_delay_days,
     )
+
+
+def _blocks(n: int) -> list[tuple[int, int]]:
+    return [(lo, min(lo + CITY_BLOCK, n)) for lo in range(0, n, CITY_BLOCK)]
+
+
+def _traits(
+    xp: Any,
+    seed: int,
+    params: SimParameters,
+    proj: Any,
+    lo: int,
+    hi: int,
+    band: Any,
+    age: Any,
+    household: Any,
+) -> dict[str, Any]:
+    """People `lo`..`hi - 1`'s own course: vaccination and its waning, latent and infectious days, symptoms, ward and
+    ICU need and stay, death, and whether their household can isolate at home — each a draw keyed by their id."""
+    ids = xp.arange(lo, hi, dtype=xp.int64)
+    vacc_share = xp.asarray(np.asarray(params.vaccinated))[band]
+    u_vacc = crn.uniform(xp, crn.key(seed, Purpose.vaccinated), ids)
+    vaccinated = u_vacc < vacc_share
+    # the boosted are a subset of the fully vaccinated (the same draw, a smaller share)
+    boosted = u_vacc < xp.asarray(np.asarray(params.boosted))[band]
+    months = crn.uniform(xp, crn.key(seed, Purpose.last_dose), ids) * params.months_since_dose_max
+    waned = 0.5 ** (months / params.waning_half_life_months)
+    ve = xp.where(boosted, params.ve_infection_booster, xp.where(vaccinated, params.ve_infection_primary, 0.0))
+    out: dict[str, Any] = {"vaccinated": vaccinated, "protection": (ve * waned).astype(xp.float32)}
+    out["latent"] = _lognormal_days(
+        xp, crn.key(seed, Purpose.latent), ids, params.latent_mean_days, params.latent_sd_days
+    )
+    out["infectious"] = _lognormal_days(
+        xp, crn.key(seed, Purpose.infectious), ids, params.infectious_mean_days, params.infectious_sd_days
+    )
+    out["symptomatic"] = crn.uniform(xp, crn.key(seed, Purpose.symptomatic), ids) < xp.asarray(SYMPTOMATIC)[band]
+    # severity: the capacity projection's shares by its age bands (under 60, 60-79, 80+) and vaccination
+    pband = xp.where(age >= 80, 2, xp.where(age >= 60, 1, 0))
+    bands = (AgeBand.under_60, AgeBand.from_60_to_79, AgeBand.from_80)
+    need: dict[str, Any] = {}
+    for kind in proj.stay:
+        table = np.array([[proj.need[(kind, b, v)] for v in (False, True)] for b in bands])
+        need[kind.value] = xp.asarray(table)[pband, vaccinated.astype(xp.int8)]
+    kinds = list(proj.stay)
+    out["inpatient"] = crn.uniform(xp, crn.key(seed, Purpose.inpatient), ids) < need[kinds[0].value]
+    out["icu"] = crn.uniform(xp, crn.key(seed, Purpose.icu), ids) < need[kinds[1].value]
+    out["stay"] = (_pick(xp, crn.uniform(xp, crn.key(seed, Purpose.stay), ids), proj.stay[kinds[0]]) + 1).astype(
+        xp.int16
+    )
+    out["icu_stay"] = (
+        _pick(xp, crn.uniform(xp, crn.key(seed, Purpose.icu_stay), ids), proj.stay[kinds[1]]) + 1
+    ).astype(xp.int16)
+    ifr = xp.asarray(IFR_UNVACCINATED)[band] * xp.where(vaccinated, 1.0 - params.ve_death, 1.0)
+    out["dies"] = crn.uniform(xp, crn.key(seed, Purpose.death), ids) < ifr
+    out["home_ineligible"] = (
+        crn.uniform(xp, crn.key(seed, Purpose.home_ineligible), household.astype(xp.int64))
+        < params.home_isolation_ineligible_share
+    )
+    return out

@@ -25,6 +25,7 @@ CUPY_NAMES = frozenset(
         "concatenate",
         "cos",
         "cumsum",
+        "empty",
         "exp",
         "expm1",
         "float32",
