@@ -3,50 +3,34 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 import subprocess
 import sys
-from typing import Any
 
 import pytest
 
+from tests.bench_run import run_bench
 from tests.paths import ROOT
 
 
-def _run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
-def _result(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
-    assert done.returncode == 0, done.stdout + done.stderr
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-    return dict(json.loads(line.removeprefix("RESULT ")))
-
-
 def test_sim_covasim_help() -> None:
-    done = _run("sim_covasim.py", "--help")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "sim_covasim.py"), "--help"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "Covasim" in done.stdout and "--speed-population" in done.stdout
 
 
 @pytest.mark.skipif(importlib.util.find_spec("covasim") is not None, reason="Covasim installed: the run is long")
 def test_sim_covasim_runs_fangkong_side_without_covasim() -> None:
-    done = _run("sim_covasim.py", "--population", "3000", "--days", "40", "--seeds", "1", "--no-speed")
-    figures = _result(done)
-    assert "Covasim not installed" in done.stdout
+    figures, out = run_bench("sim_covasim.py", "--population", "3000", "--days", "40", "--seeds", "1", "--no-speed")
+    assert "Covasim not installed" in out
     cross = figures["crosscheck"]
     assert figures["bench"] == "sim_covasim" and figures["covasim"] is None
     assert cross["population"] == 3000 and cross["r0"] > 0 and 0 <= cross["fangkong"]["attack_rate"] <= 1
 
 
 def test_sim_cai_runs_tiny() -> None:
-    figures = _result(_run("sim_cai.py", "--population", "3000", "--days", "40", "--seeds", "1"))
+    figures, _ = run_bench("sim_cai.py", "--population", "3000", "--days", "40", "--seeds", "1")
     assert figures["bench"] == "sim_cai" and figures["population"] == 3000
     table = figures["table"]
     for name in ("new_symptomatic", "ward_admissions", "icu_admissions", "deaths"):
