@@ -1,5 +1,37 @@
 // The console's few behaviours, here rather than inline: the Content-Security-Policy runs no inline script
 // (api/security_headers.py).
+
+// The pages' charts (Apache ECharts, vendored): one request for the page's data (the holder's data-src), then one
+// chart per entry of its `charts`, drawn by the page's own `option(chart, data)`; `after(el, chart)` notes what a
+// page's tests read. A chart stays hidden, and the message under `failedId` is shown (the tables under each chart
+// hold the same figures), when the library or the request fails. Called on DOMContentLoaded, after every deferred
+// script has run.
+window.fkCharts = {
+  load: function (holderId, failedId, option, after) {
+    var holder = document.getElementById(holderId);
+    if (!holder || !window.echarts || !window.fetch) { return; }
+    fetch(holder.dataset.src, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error(String(r.status))); })
+      .then(function (data) {
+        var drawn = [];
+        data.charts.forEach(function (chart) {
+          var el = document.getElementById("chart-" + chart.id);
+          if (!el || (Array.isArray(chart.series) && !chart.series.length)) { return; }
+          el.hidden = false;  // shown before init: ECharts measures the box it draws in
+          var c = window.echarts.init(el);
+          c.setOption(option(chart, data));
+          el.dataset.drawn = "yes";
+          if (after) { after(el, chart); }
+          drawn.push(c);
+        });
+        window.addEventListener("resize", function () { drawn.forEach(function (c) { c.resize(); }); });
+      })
+      .catch(function () {
+        var failed = document.getElementById(failedId);
+        if (failed) { failed.hidden = false; }
+      });
+  }
+};
 document.addEventListener("DOMContentLoaded", function () {
   // the menu button on a phone opens and closes the navigation
   var toggle = document.getElementById("menu-toggle");

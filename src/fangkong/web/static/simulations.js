@@ -36,29 +36,7 @@
     };
   }
 
-  function draw(data) {
-    var drawn = [];
-    data.charts.forEach(function (chart) {
-      var el = document.getElementById("chart-" + chart.id);
-      if (!el || !chart.series.length) { return; }
-      el.hidden = false;  // shown before init: ECharts measures the box it draws in
-      var c = echarts.init(el);
-      c.setOption(option(chart, data));
-      el.dataset.drawn = "yes";
-      drawn.push(c);
-    });
-    window.addEventListener("resize", function () { drawn.forEach(function (c) { c.resize(); }); });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
-    var holder = document.getElementById("simulation-charts");
-    if (!holder || !window.echarts || !window.fetch) { return; }
-    fetch(holder.dataset.src, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error(String(r.status))); })
-      .then(draw)
-      .catch(function () {
-        var failed = document.getElementById("simulation-failed");
-        if (failed) { failed.hidden = false; }
-      });
+    window.fkCharts.load("simulation-charts", "simulation-failed", option);
   });
 })();
