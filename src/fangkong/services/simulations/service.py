@@ -119,10 +119,17 @@ def check_request(policy: Policy, data: ComparisonRequest) -> Checked:
     return Checked(tuple(data.policies), tuple(sorted(switches)))
 
 
-def run_comparison(session: Session, actor: Actor, data: ComparisonRequest, *, policy: Policy) -> SimulationComparison:
-    """Run the comparison now (common random numbers across policies, `fangkong.sim.compare`), save it with its
-    request, result, code version and the seconds it took, and audit the run."""
-    actor.require(RUN)
+@dataclass(frozen=True)
+class Computed:
+    """A comparison's result as it is saved: the JSON, the code version that produced it, the seconds it took."""
+
+    result: dict[str, Any]
+    code_version: str
+    elapsed_seconds: float
+
+
+def compute_comparison(policy: Policy, data: ComparisonRequest) -> Computed:
+    """Run the comparison (common random numbers across policies, `fangkong.sim.compare`); nothing is saved."""
     checked = check_request(policy, data)
     began = time.perf_counter()
     result = compare(
@@ -135,7 +142,18 @@ def run_comparison(session: Session, actor: Actor, data: ComparisonRequest, *, p
         start=data.start,
         switches=checked.switches,
     )
-    elapsed = time.perf_counter() - began
+    return Computed(result.as_json(), result.code_version, round(time.perf_counter() - began, 3))
+
+
+def run_comparison(
+    session: Session, actor: Actor, data: ComparisonRequest, *, policy: Policy, computed: Computed | None = None
+) -> SimulationComparison:
+    """Run the comparison now, save it with its request, result, code version and the seconds it took, and audit
+    the run. `computed`: the same request's result computed already (the demo's, once a process: a run is
+    deterministic in its request, the rules and the code)."""
+    actor.require(RUN)
+    checked = check_request(policy, data)
+    done = computed if computed is not None else compute_comparison(policy, data)
     saved = SimulationComparison(
         requested_by=actor.username,
         policies=list(checked.policies),
@@ -145,9 +163,9 @@ def run_comparison(session: Session, actor: Actor, data: ComparisonRequest, *, p
         first_seed=data.first_seed,
         start=data.start,
         switches=[{"on": on.isoformat(), "version": v} for on, v in checked.switches],
-        result=result.as_json(),
-        code_version=result.code_version,
-        elapsed_seconds=round(elapsed, 3),
+        result=done.result,
+        code_version=done.code_version,
+        elapsed_seconds=done.elapsed_seconds,
     )
     session.add(saved)
     session.flush()
