@@ -50,7 +50,9 @@ def test_no_page_breaks_the_policy_and_the_moved_behaviours_work(browser: Browse
     for path in PAGES:
         page.goto(f"{live.base}{path}", wait_until="networkidle")
     page.goto(f"{live.base}/docs", wait_until="networkidle")
-    expect(page.locator(".swagger-ui .info")).to_be_visible()  # Swagger UI started by its hashed script
+    # Swagger UI started by its hashed script; it lays out the whole OpenAPI (200-odd operations) before it shows the
+    # title, which takes longer than the default 5 s on a busy machine
+    expect(page.locator(".swagger-ui .info")).to_be_visible(timeout=30_000)
     page.goto(f"{live.base}/", wait_until="networkidle")
     widths = page.locator(".bar .fill").evaluate_all("bars => bars.map(b => b.style.width)")
     assert widths and all(w.endswith("%") for w in widths)  # the dashboard's bars, drawn by console.js

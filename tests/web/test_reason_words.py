@@ -236,6 +236,15 @@ def _module_dicts() -> dict[str, ast.Dict]:
 # written in its module (a stale entry here fails).
 BY_HAND = {
     "overreach.py": ("{} where the national rule has {}", "no management"),
+    # the escalation ladder's reasons, written whole where each ladder is defined (rules/escalation.py gives them)
+    "closure_needs.py": (
+        "the need is met, refused or withdrawn: not late",
+        "still not met {} hours after its deadline: escalated two levels up",
+    ),
+    "complaints.py": (
+        "the complaint is answered or closed: not late",
+        "still not answered {} hours after its deadline: escalated two levels up",
+    ),
 }
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from fangkong.errors import InvalidInput
 from fangkong.policy import InForce, PolicyAt, repealed
 from fangkong.policy.terms import NeedKind, NeedStatus, RefusalGround, Urgency, parse_term
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
@@ -30,7 +31,11 @@ URGENCY_ORDER = (Urgency.emergency, Urgency.urgent, Urgency.routine)
 # A need that is met, refused or withdrawn is not late, whatever its deadline.
 CLOSED = frozenset({NeedStatus.done, NeedStatus.refused, NeedStatus.cancelled})
 # the needs' escalation parameters (`closure.escalation.*`) and the words their reasons use
-NEED_LADDER = Ladder(prefix="closure", noun="need", closed="met, refused or withdrawn", done="met")
+NEED_LADDER = Ladder(
+    prefix="closure",
+    not_late="the need is met, refused or withdrawn: not late",
+    second_level="still not met {} hours after its deadline: escalated two levels up",
+)
 OVERREACH_GROUNDS = frozenset({RefusalGround.health_code, RefusalGround.risk_area})
 
 
@@ -96,9 +101,9 @@ def need_deadline(
     hours = _hours(found)
     deadline = raised_at + timedelta(hours=hours)
     reasons.append(because(found, f"{level.value} need: due {hours} hours after it is raised"))
-    deadline, earlier = bring_forward(
-        deadline, requested, found, not_before=raised_at, too_early="is not after the need was raised"
-    )
+    if requested is not None and requested <= raised_at:
+        raise InvalidInput("deadline", f"{requested.isoformat()} is not after the need was raised")
+    deadline, earlier = bring_forward(deadline, requested, found)
     if earlier is not None:
         reasons.append(earlier)
     return NeedDeadline(

@@ -23,6 +23,7 @@ import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from fangkong.errors import InvalidInput
 from fangkong.policy import InForce, PolicyAt, repealed
 from fangkong.policy.terms import Urgency, parse_term
 from fangkong.rules.decision import Decision, Reason, because, policy_fields
@@ -86,7 +87,11 @@ class ComplaintStatus(StrEnum):
 
 LATE_STATUSES = frozenset({ComplaintStatus.open})  # an answered or closed complaint is not late
 # the complaints' escalation parameters (`complaints.escalation.*`) and the words their reasons use
-COMPLAINT_LADDER = Ladder(prefix="complaints", noun="complaint", closed="answered or closed", done="answered")
+COMPLAINT_LADDER = Ladder(
+    prefix="complaints",
+    not_late="the complaint is answered or closed: not late",
+    second_level="still not answered {} hours after its deadline: escalated two levels up",
+)
 
 
 class ResponseDeadline(Decision):
@@ -144,13 +149,9 @@ def response_deadline(
     deadline = received_at + timedelta(hours=hours)
     reasons.append(because(found, f"{level.value} complaint: answered within {hours} hours of its receipt"))
     # a requested deadline at or before the receipt or `now` is in the past
-    deadline, earlier = bring_forward(
-        deadline,
-        requested,
-        found,
-        not_before=max(now, received_at),
-        too_early="is in the past: a deadline is still to come",
-    )
+    if requested is not None and requested <= max(now, received_at):
+        raise InvalidInput("deadline", f"{requested.isoformat()} is in the past: a deadline is still to come")
+    deadline, earlier = bring_forward(deadline, requested, found)
     if earlier is not None:
         reasons.append(earlier)
     return ResponseDeadline(

@@ -7,7 +7,7 @@ its jurisdiction; still late `<prefix>.escalation.second_after_hours.<urgency>` 
 no longer outstanding (a need met, refused or withdrawn; a complaint answered or closed) is never late. Every reason
 cites that parameter's clause, so a need cites measure 17 and a complaint measure 18.
 
-- `Ladder`: what one kind of item calls its parameters and itself (the prefix, the noun and its words).
+- `Ladder`: what one kind of item calls its parameters, and its two reasons that name it.
 - `climb`: whether an item is late at `now` and the level it should have reached.
 - `bring_forward`: the deadline the ladder starts from, when an earlier one than the urgency's is asked for.
 
@@ -29,16 +29,16 @@ MAX_LEVEL = 2  # one level up at the deadline, a second later (closure-escalatio
 
 @dataclass(frozen=True)
 class Ladder:
-    """What one kind of item calls its escalation parameters and itself, for the reasons' words.
+    """What one kind of item calls its escalation parameters, and the two reasons that name it, whole (each rules
+    module writes its own sentences, so the console's catalogue of reason texts finds them there).
 
-    `prefix`: the parameters' root (`<prefix>.escalation.second_after_hours.<urgency>`); `noun`: the item ("need");
-    `closed`: what makes it no longer outstanding ("met, refused or withdrawn"); `done`: what it is still not at the
-    second level ("met")."""
+    `prefix`: the parameters' root (`<prefix>.escalation.second_after_hours.<urgency>`); `not_late`: the reason of an
+    item no longer outstanding ("the need is met, refused or withdrawn: not late"); `second_level`: the reason of the
+    second level, `{}` the hours ("still not met {} hours after its deadline: escalated two levels up")."""
 
     prefix: str
-    noun: str
-    closed: str
-    done: str
+    not_late: str
+    second_level: str
 
 
 class Escalation(Decision):
@@ -67,7 +67,7 @@ def climb(
     second = policy.integer(f"{ladder.prefix}.escalation.second_after_hours.{urgency.value}")
     gap = timedelta(hours=_hours(second))
     if not outstanding:
-        reasons: tuple[Reason, ...] = (because(second, f"the {ladder.noun} is {ladder.closed}: not late"),)
+        reasons: tuple[Reason, ...] = (because(second, ladder.not_late),)
         return Escalation(**policy_fields(policy), late=False, level=0, next_at=None, reasons=reasons)
     if now < deadline:
         reasons = (because(second, f"not late: due {deadline.isoformat()}"),)
@@ -76,22 +76,20 @@ def climb(
     if now < deadline + gap:
         return Escalation(**policy_fields(policy), late=True, level=1, next_at=deadline + gap, reasons=(first,))
     hours = int(gap.total_seconds() // 3600)
-    said = f"still not {ladder.done} {hours} hours after its deadline: escalated two levels up"
-    reasons = (first, because(second, said))
+    reasons = (first, because(second, ladder.second_level.format(hours)))
     return Escalation(**policy_fields(policy), late=True, level=MAX_LEVEL, next_at=None, reasons=reasons)
 
 
 def bring_forward(
-    deadline: datetime, requested: datetime | None, found: InForce[int | None], *, not_before: datetime, too_early: str
+    deadline: datetime, requested: datetime | None, found: InForce[int | None]
 ) -> tuple[datetime, Reason | None]:
     """The deadline of a need (m20.17) or complaint (m20.18), `requested` earlier than the urgency's `deadline` (the
     `found` hours, `<prefix>.deadline_hours` or `<prefix>.response_hours`): brought forward, never put off, and the
     reason citing those hours (None when nothing changed). Raises InvalidInput naming `deadline` for a requested
-    deadline at or before `not_before` (the message ends with `too_early`) or later than the urgency's."""
+    deadline later than the urgency's; a requested deadline too early is each caller's own refusal (its words name
+    what it must come after)."""
     if requested is None:
         return deadline, None
-    if requested <= not_before:
-        raise InvalidInput("deadline", f"{requested.isoformat()} {too_early}")
     if requested > deadline:
         hours = _hours(found)
         raise InvalidInput("deadline", f"{requested.isoformat()} is later than the {hours}-hour deadline")
