@@ -144,3 +144,19 @@ def test_an_unknown_comparison(session: Session) -> None:
 
 def test_the_demo_request_is_within_the_limits() -> None:
     assert DEMO_REQUEST.policies == ["v9", "m20"] and DEMO_REQUEST.population == 100_000
+
+
+def test_a_request_over_the_person_day_budget_is_refused(
+    session: Session, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deployment caps the work of one request (people × days × seeds × policies); the refusal names the
+    population and saves nothing. By default the cap is the largest the limits allow."""
+    from fangkong.services.simulations.service import BUDGET_ENV, person_day_budget
+
+    assert person_day_budget() == 200_000 * 120 * 10 * 5
+    monkeypatch.setenv(BUDGET_ENV, "100000")
+    before = _count(session)
+    with pytest.raises(InvalidInput) as err:
+        run_comparison(session, COMMAND, SMALL.model_copy(update={"population": 5_000, "days": 20}), policy=policy)
+    assert err.value.field == "population" and "person-days" in err.value.message
+    assert _count(session) == before

@@ -567,6 +567,9 @@ ERRORS: dict[str, str] = {
     "{} is not a policy; the policies are {}": "{0} 不是可比较的方案；可选方案为 {1}",
     "{} is chosen twice": "{0} 被选了两次",
     "{} people: between {} and {}": "{0} 人：须在 {1} 至 {2} 人之间",
+    "{} person-days (people × days × seeds × policies): at most {} a request": (
+        "{0} 人·天（人口 × 天数 × 种子数 × 方案数）：每次请求至多 {1}"
+    ),
     "{} days: between {} and {}": "{0} 天：须在 {1} 至 {2} 天之间",
     "{} seeds: between {} and {}": "{0} 个种子：须在 {1} 至 {2} 个之间",
     "{} as the first seed: between 0 and {}": "起始种子 {0}：须在 0 至 {1} 之间",

@@ -11,6 +11,7 @@ one allowed — 200,000 people, 120 days, 10 seeds, 5 policies — must finish w
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -40,6 +41,10 @@ POLICIES = (2, 5)  # a comparison needs two; every version and "none" at most
 FIRST_SEED = (0, 1_000_000)  # any seed can be asked again; a bound keeps it a stored integer
 Whole = Annotated[int, Strict()]  # a number in a JSON body: 20000, not "20000" nor true
 MAX_SWITCHES = 5  # one switch of version per version at most
+BUDGET_ENV = "FANGKONG_SIM_MAX_PERSON_DAYS"
+"""The most work one request may ask for, in simulated person-days (people × days × seeds × policies). By default
+the largest the limits allow (1.2 billion: about 36 s here); a deployment whose requests must answer sooner lowers
+it."""
 DEFAULT_POPULATION = 20_000  # the form's first values: the demo county's size, two months, three seeds
 DEFAULT_DAYS = 60
 DEFAULT_SEEDS = 3
@@ -84,6 +89,13 @@ def _outside(value: int, bounds: tuple[int, int]) -> bool:
     return isinstance(value, bool) or not bounds[0] <= value <= bounds[1]
 
 
+def person_day_budget() -> int:
+    """`FANGKONG_SIM_MAX_PERSON_DAYS` where set (a whole number above 0), else the largest the limits allow."""
+    largest = POPULATION[1] * DAYS[1] * SEEDS[1] * POLICIES[1]
+    raw = os.environ.get(BUDGET_ENV, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else largest
+
+
 def check_request(policy: Policy, data: ComparisonRequest) -> Checked:
     """The console's limits, each refusal naming its field (the simulator's own checks come after, and pass)."""
     known = versions(policy)
@@ -106,6 +118,11 @@ def check_request(policy: Policy, data: ComparisonRequest) -> Checked:
         raise InvalidInput("first_seed", f"{data.first_seed} as the first seed: between 0 and {FIRST_SEED[1]}")
     if len(data.switches) > MAX_SWITCHES:
         raise InvalidInput("switches", f"{len(data.switches)} switches: at most {MAX_SWITCHES}")
+    work, budget = data.population * data.days * data.seeds * len(data.policies), person_day_budget()
+    if work > budget:
+        raise InvalidInput(
+            "population", f"{work} person-days (people × days × seeds × policies): at most {budget} a request"
+        )
     first, last = data.start + timedelta(days=1), data.start + timedelta(days=data.days - 1)
     switches = []
     for i, s in enumerate(data.switches):
