@@ -117,6 +117,18 @@ def logged_in(browser: Browser, live: Live, username: str) -> Page:
     return page
 
 
+def phone_logged_in(browser: Browser, live: Live, username: str) -> Page:
+    """A page at a phone's size (390 × 844, touch) signed in as `username`; close it with `page.context.close()`."""
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(f"{live.base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#who")).to_contain_text(username)
+    return page
+
+
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

@@ -10,9 +10,9 @@ from playwright.sync_api import Browser, expect
 
 from fangkong.services.access import SYSTEM
 from fangkong.services.campuses.demo import demo_campuses
-from fangkong.services.demo import COUNTY, DEMO_PASSWORD
+from fangkong.services.demo import COUNTY
 from fangkong.services.store import make_engine, session_factory, unit_of_work
-from tests.browser.live import Live, logged_in, shot
+from tests.browser.live import Live, logged_in, phone_logged_in, shot
 
 
 def _campuses(live: Live) -> None:
@@ -45,13 +45,8 @@ def test_a_response_and_a_closure_in_the_browser(browser: Browser, live: Live) -
     expect(page.locator("#closures")).to_contain_text("JPC-118")
     page.close()
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    small = phone.new_page()
-    small.goto(f"{live.base}/login")
-    small.fill("input[name=username]", "command")
-    small.fill("input[name=password]", DEMO_PASSWORD)
-    small.click("button[type=submit]")
-    expect(small.locator("#who")).to_contain_text("command")
+    small = phone_logged_in(browser, live, "command")
+    phone = small.context
     wide = []
     for lang in ("zh", "en"):
         small.goto(f"{live.base}/campuses?lang={lang}")

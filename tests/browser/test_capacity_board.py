@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from fangkong.services.care.demo import DESIGNATED
 from fangkong.services.care.models import CareFacility
-from fangkong.services.demo import DEMO_PASSWORD
 from fangkong.services.store import make_engine, session_factory, unit_of_work
-from tests.browser.live import Live, logged_in, shot
+from tests.browser.live import Live, logged_in, phone_logged_in, shot
 from tests.web.test_care_pages import add_wave
 
 
@@ -43,13 +42,8 @@ def test_the_board_draws_the_projection_and_marks_the_run_out(browser: Browser, 
     expect(page.locator("#run-out-icu")).to_contain_text(f"重症监护床位预计于 {_run_out(page)} 耗尽")
     page.close()
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    small = phone.new_page()
-    small.goto(f"{live.base}/login")
-    small.fill("input[name=username]", "command")
-    small.fill("input[name=password]", DEMO_PASSWORD)
-    small.click("button[type=submit]")
-    expect(small.locator("#who")).to_contain_text("command")
+    small = phone_logged_in(browser, live, "command")
+    phone = small.context
     wide = []
     for path in ("/capacity", "/facilities", f"/facilities/{designated}"):
         for lang in ("zh", "en"):

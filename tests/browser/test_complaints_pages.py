@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from fangkong.services.demo import DEMO_PASSWORD
-from tests.browser.live import Live, logged_in, shot
+from tests.browser.live import Live, logged_in, phone_logged_in, shot
 
 
 def test_the_queue_a_clue_closed_with_feedback_and_the_public_cases(browser: Browser, live: Live) -> None:
@@ -40,13 +39,8 @@ def test_the_queue_a_clue_closed_with_feedback_and_the_public_cases(browser: Bro
     expect(anonymous.locator("main")).to_contain_text("A school without cases")
     anonymous.close()
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    small = phone.new_page()
-    small.goto(f"{live.base}/login")
-    small.fill("input[name=username]", "worker2")
-    small.fill("input[name=password]", DEMO_PASSWORD)
-    small.click("button[type=submit]")
-    expect(small.locator("#who")).to_contain_text("worker2")
+    small = phone_logged_in(browser, live, "worker2")
+    phone = small.context
     wide = []
     for lang in ("zh", "en"):
         small.goto(f"{live.base}/complaints?lang={lang}")

@@ -8,10 +8,9 @@ from __future__ import annotations
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from fangkong.services.demo import DEMO_PASSWORD
 from fangkong.services.infections.models import Infection
 from fangkong.services.store import make_engine, session_factory, unit_of_work
-from tests.browser.live import Live, logged_in, shot, upload
+from tests.browser.live import Live, logged_in, phone_logged_in, shot, upload
 
 
 def test_a_day_in_the_console(browser: Browser, live: Live) -> None:
@@ -104,13 +103,8 @@ def no_sideways_scroll(page: Page) -> None:
 def test_a_community_worker_s_day_on_a_phone(browser: Browser, live: Live) -> None:
     """390×844, as a community worker carries it: the navigation folds under a menu button, the lists become
     cards, five people ticked as sampled leave the lists of tests owed and due, nothing scrolls sideways."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.goto(f"{live.base}/login")
-    page.fill("input[name=username]", "worker1")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("#who")).to_contain_text("worker1")
+    page = phone_logged_in(browser, live, "worker1")
+    context = page.context
     # the navigation is behind the menu button
     expect(page.locator("#main-nav")).to_be_hidden()
     page.tap("#menu-toggle")

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from fangkong.services.demo import DEMO_PASSWORD
-from tests.browser.live import Live, logged_in, shot
+from tests.browser.live import Live, logged_in, phone_logged_in, shot
 from tests.browser.test_accessibility import violations
 
 
@@ -27,13 +26,8 @@ def test_the_enterprises_page(browser: Browser, live: Live) -> None:
     expect(page.locator("body")).to_contain_text("m20.19")
     page.close()
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    small = phone.new_page()
-    small.goto(f"{live.base}/login")
-    small.fill("input[name=username]", "supervisor")
-    small.fill("input[name=password]", DEMO_PASSWORD)
-    small.click("button[type=submit]")
-    expect(small.locator("#who")).to_contain_text("supervisor")
+    small = phone_logged_in(browser, live, "supervisor")
+    phone = small.context
     for lang in ("zh", "en"):
         small.goto(f"{live.base}/enterprises?lang={lang}", wait_until="load")
         width = small.evaluate("document.documentElement.scrollWidth")

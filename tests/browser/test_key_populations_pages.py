@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from fangkong.services.access import SYSTEM
 from fangkong.services.calendar import local_instant
-from fangkong.services.demo import COUNTY, DEMO_PASSWORD, DEMO_TODAY
+from fangkong.services.demo import COUNTY, DEMO_TODAY
 from fangkong.services.infections.models import Infection
 from fangkong.services.key_populations.demo import NURSING_HOME, demo_key_populations
 from fangkong.services.key_populations.institutions import raise_alert
 from fangkong.services.key_populations.models import InstitutionAlert, KeyInstitution
 from fangkong.services.store import make_engine, session_factory, unit_of_work
-from tests.browser.live import Live, shot
+from tests.browser.live import Live, phone_logged_in, shot
 from tests.browser.test_accessibility import violations
 
 
@@ -35,13 +35,8 @@ def _seeded(live: Live) -> None:
 
 def test_key_populations_on_a_phone(browser: Browser, live: Live) -> None:
     _seeded(live)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.goto(f"{live.base}/login")
-    page.fill("input[name=username]", "worker1")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("#who")).to_contain_text("worker1")
+    page = phone_logged_in(browser, live, "worker1")
+    context = page.context
     wide: list[str] = []
     problems: list[str] = []
     for path in ("/key-populations", "/key-populations?grade=high"):

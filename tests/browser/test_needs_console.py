@@ -9,10 +9,9 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from fangkong.services.demo import DEMO_PASSWORD
 from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, session_factory, unit_of_work
-from tests.browser.live import C11, Live, shot
+from tests.browser.live import C11, Live, phone_logged_in, shot
 from tests.browser.test_accessibility import violations
 
 
@@ -24,13 +23,8 @@ def _person_of_c11(live: Live) -> int:
 
 def test_raise_route_refuse_flagged_on_a_phone(browser: Browser, live: Live) -> None:
     person_id = _person_of_c11(live)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.goto(f"{live.base}/login")
-    page.fill("input[name=username]", "worker1")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("#who")).to_contain_text("worker1")
+    page = phone_logged_in(browser, live, "worker1")
+    context = page.context
 
     page.goto(f"{live.base}/persons/{person_id}?lang=zh")
     page.click("#raise-need-for")

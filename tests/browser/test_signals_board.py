@@ -9,10 +9,10 @@ from datetime import date
 from playwright.sync_api import Browser, FilePayload, expect
 
 from fangkong.services.access import SYSTEM
-from fangkong.services.demo import COUNTY, DEMO_PASSWORD
+from fangkong.services.demo import COUNTY
 from fangkong.services.signals.demo import demo_signals
 from fangkong.services.store import make_engine, session_factory, unit_of_work
-from tests.browser.live import Live, logged_in, shot
+from tests.browser.live import Live, logged_in, phone_logged_in, shot
 
 
 def _signals(live: Live) -> None:
@@ -44,13 +44,8 @@ def test_the_board_draws_every_channel_and_fits_a_phone(browser: Browser, live: 
     expect(page.locator("#import-problem")).to_contain_text("Count")
     page.close()
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    small = phone.new_page()
-    small.goto(f"{live.base}/login")
-    small.fill("input[name=username]", "epi")
-    small.fill("input[name=password]", DEMO_PASSWORD)
-    small.click("button[type=submit]")
-    expect(small.locator("#who")).to_contain_text("epi")
+    small = phone_logged_in(browser, live, "epi")
+    phone = small.context
     wide = []
     for lang in ("zh", "en"):
         small.goto(f"{live.base}/signals?lang={lang}", wait_until="networkidle")

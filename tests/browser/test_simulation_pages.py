@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from fangkong.services.demo import DEMO_PASSWORD
 from fangkong.web.simulation_pages import CHARTS
-from tests.browser.live import Live, logged_in, shot
+from tests.browser.live import Live, logged_in, phone_logged_in, shot
 
 
 def test_run_a_comparison_and_see_its_charts(browser: Browser, live: Live) -> None:
@@ -46,13 +45,8 @@ def test_run_a_comparison_and_see_its_charts(browser: Browser, live: Live) -> No
 
 
 def test_the_demo_comparison_in_both_languages_on_a_phone(browser: Browser, live: Live) -> None:
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    small = phone.new_page()
-    small.goto(f"{live.base}/login")
-    small.fill("input[name=username]", "command")
-    small.fill("input[name=password]", DEMO_PASSWORD)
-    small.click("button[type=submit]")
-    expect(small.locator("#who")).to_contain_text("command")
+    small = phone_logged_in(browser, live, "command")
+    phone = small.context
     wide = []
     for lang in ("zh", "en"):
         small.goto(f"{live.base}/simulations?lang={lang}", wait_until="networkidle")

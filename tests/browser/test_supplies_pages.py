@@ -7,10 +7,9 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from fangkong.services.demo import DEMO_PASSWORD
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.services.supplies.models import SupplyItem, SupplySite, SupplyStock
-from tests.browser.live import Live, shot
+from tests.browser.live import Live, phone_logged_in, shot
 
 
 def _pharmacy(live: Live) -> int:
@@ -32,13 +31,8 @@ def _stock(live: Live, site_id: int, code: str) -> int:
 
 def test_supplies_on_a_phone(browser: Browser, live: Live) -> None:
     site_id = _pharmacy(live)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.goto(f"{live.base}/login")
-    page.fill("input[name=username]", "command")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("#who")).to_contain_text("command")
+    page = phone_logged_in(browser, live, "command")
+    context = page.context
     wide: list[str] = []
     for path in ("/supplies", "/supplies?alert=any", f"/supplies/sites/{site_id}"):
         for lang in ("zh", "en"):

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from fangkong.services.demo import DEMO_PASSWORD
-from tests.browser.live import Live, logged_in, shot
+from tests.browser.live import Live, logged_in, phone_logged_in, shot
 
 
 def test_the_board_draws_coverage_and_the_list_fits_a_phone(browser: Browser, live: Live) -> None:
@@ -22,13 +21,8 @@ def test_the_board_draws_coverage_and_the_list_fits_a_phone(browser: Browser, li
     shot(page, "vaccination-board")
     page.close()
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    small = phone.new_page()
-    small.goto(f"{live.base}/login")
-    small.fill("input[name=username]", "command")
-    small.fill("input[name=password]", DEMO_PASSWORD)
-    small.click("button[type=submit]")
-    expect(small.locator("#who")).to_contain_text("command")
+    small = phone_logged_in(browser, live, "command")
+    phone = small.context
     wide = []
     for path in ("/vaccination", "/vaccination/outreach"):
         for lang in ("zh", "en"):
