@@ -46,15 +46,22 @@ def test_a_policy_change_that_affects_no_one_changes_no_series(policy: Policy) -
         assert np.array_equal(none.series[name], classb.series[name]), name
 
 
-def test_a_change_that_only_touches_tubes_changes_only_tubes(policy: Policy) -> None:
-    """Pools of 20 instead of 10 (both allowed by the rules) use fewer tubes; nobody's course changes."""
+def test_pools_of_twenty_use_fewer_tubes_and_hold_more_people_a_positive_pool(policy: Policy) -> None:
+    """Pools of 20 instead of 10 (both allowed by the rules) use fewer tubes, and each positive pool holds up to 20
+    people until their single-tube retests; nothing differs before the first positive pool (common random numbers)."""
     ten = _run(policy, "m20")
     twenty = _run(policy, "m20", params=SimParameters(seeds_per_100k=200, preferred_pool=20))
     assert ten.total("people_in_high_risk") > 0
     assert twenty.total("tubes") < ten.total("tubes")
-    for name in SERIES:
-        if name not in ("tubes", "pooled_tubes", "campaign_tubes"):
-            assert np.array_equal(ten.series[name], twenty.series[name]), name
+    for run, size in ((ten, 10), (twenty, 20)):
+        assert run.total("positive_pools") > 0
+        assert (run.series["held"] <= size * run.series["positive_pools"]).all()
+        # every member held today is retested single-tube tomorrow (the dead excepted)
+        assert run.total("pool_retests") <= run.total("held")
+        assert run.total("pool_retests") >= run.total("held") - run.series["held"][-1] - run.total("deaths")
+    assert twenty.total("held") / twenty.total("positive_pools") > ten.total("held") / ten.total("positive_pools")
+    first = int(np.argmax((ten.series["positive_pools"] + twenty.series["positive_pools"]) > 0))
+    assert np.array_equal(ten.series["new_infections"][: first + 1], twenty.series["new_infections"][: first + 1])
 
 
 def test_reproducible_by_seed(policy: Policy) -> None:
@@ -72,7 +79,8 @@ def test_everyone_is_in_exactly_one_state_each_day(policy: Policy, first: str) -
     managed = np.sum([r.series[p] for p in ("centralized_isolation", "home_isolation", "home_health_monitoring")], 0)
     assert (managed <= N - r.series["dead"]).all()
     # infections: every one of them is, at the end, exposed, infectious, recovered or dead
-    assert r.total("new_infections") == N - r.series["susceptible"][-1]
+    # (and the entrants who arrive recovered from an infection abroad)
+    assert r.total("new_infections") + r.total("past_infected_entrants") == N - r.series["susceptible"][-1]
     assert (np.diff(r.series["dead"]) == r.series["deaths"][1:]).all()
     assert r.total("found") <= r.total("new_infections")
 

@@ -48,6 +48,10 @@ class Purpose(IntEnum):
     city_pick = 25
     city_infection = 26
     home_ineligible = 27
+    ct_peak = 28
+    ct_noise = 29
+    entrant_past = 30
+    entrant_past_day = 31
 
 
 def key(seed: int, purpose: Purpose, day: int = -1) -> int:

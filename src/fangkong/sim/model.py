@@ -23,7 +23,17 @@ from fangkong.policy.terms import Category
 from fangkong.sim import crn
 from fangkong.sim.city import BYTES_PER_PERSON, City, build_city
 from fangkong.sim.crn import Purpose
-from fangkong.sim.policy_link import CATEGORY_CODES, DayRules, Schedule, pool_size, rules_source
+from fangkong.sim.policy_link import (
+    CATEGORY_CODES,
+    NOT_DETECTED,
+    PAST_INFECTION,
+    POSITIVE,
+    RETEST,
+    DayRules,
+    Schedule,
+    pool_size,
+    rules_source,
+)
 
 SUSCEPTIBLE, EXPOSED, INFECTIOUS, RECOVERED, DEAD = range(5)
 STATES = ("susceptible", "exposed", "infectious", "recovered", "dead")
@@ -44,6 +54,7 @@ SERIES = (
     "new_secondary_contacts",
     "new_entrants",
     "imported_infections",
+    "past_infected_entrants",
     "new_spillover",
     "hospital_isolated",
     "room_nights",
@@ -54,6 +65,12 @@ SERIES = (
     "pooled_tubes",
     "campaign_rounds",
     "campaign_tubes",
+    "positive_pools",
+    "pool_retests",
+    "held",
+    "band_retests",
+    "past_infections",
+    "found_after_recovery",
     "high_risk_areas",
     "people_in_high_risk",
     "medium_risk_areas",
@@ -194,6 +211,10 @@ class Simulation:
         self.ward_in = xp.zeros(horizon, dtype=xp.int64)
         self.icu_in = xp.zeros(horizon, dtype=xp.int64)
         self.trace_queue: dict[int, Any] = {}
+        self.pool_due: dict[int, Any] = {}  # day → members of positive pools retested single-tube that day
+        self.band_due: dict[int, Any] = {}  # day → entrants retested after a result in the Ct band (section 3)
+        self.ended: dict[int, Any] = {}  # day → infections that ended that day (their Ct tail follows)
+        self.held_ids = xp.zeros(0, dtype=xp.int64)  # members of positive pools held today (temporary control)
         self.high_ids: Any = None  # people in a high-risk area at the end of the day
         self.counted = xp.zeros(0, dtype=xp.int64)
         self.series = {name: np.zeros(spec.days, dtype=np.int64) for name in SERIES}
@@ -323,12 +344,15 @@ class Simulation:
             u = crn.uniform(xp, crn.key(seed, Purpose.entrant_infected, t), fresh)
             imported = fresh[u < p.entrant_infected_share]
             out["imported_infections"] = int(imported.size)
+            out["past_infected_entrants"] = self._past_infected_entrants(fresh[u >= p.entrant_infected_share], t)
 
         # 1. plans: today's phase of everyone under one, by the plan of the rules in force today (recomputed from
         #    its anchor: the transition of a new version; a category no longer managed is released)
         self.phase[:] = 0
         managed = xp.nonzero(self.plan_cat > 0)[0]
         tested: list[Any] = []
+        release: list[Any] = []
+        entry_code = CATEGORY_CODES[Category.entry_personnel]
         if managed.size:
             cats = self.plan_cat[managed]
             for code in CATEGORY_CODES.values():
@@ -348,44 +372,64 @@ class Simulation:
                 tests = xp.asarray(np.asarray(table.tests, dtype=bool))
                 self.phase[sel[inside]] = kinds[pos[inside]]
                 tested.append(sel[inside][tests[pos[inside]]])
+                if code == entry_code and table.release_index >= 0:
+                    release.append(sel[inside][pos[inside] == table.release_index])
         if managed.size and rules.ineligible_centralized:
             # section 3: who cannot isolate at home spends the plan's home-isolation days in centralized isolation
             moved = managed[(self.phase[managed] == 2) & c.home_ineligible[managed]]
             self.phase[moved] = 1
-        test_ids = xp.concatenate(tested) if tested else xp.zeros(0, dtype=xp.int64)
+
+        # 1b. single tubes: the plans' tests, the retests of yesterday's positive pools, and the retests of entrants
+        #     whose result fell in the band (section 3), each read by its Ct as `rules.ct` reads it
+        pool_due = self.pool_due.pop(t, None)
+        band_due = self.band_due.pop(t, None)
+        singles = [*tested]
+        if pool_due is not None:
+            out["pool_retests"] = int(pool_due.size)
+            singles.append(pool_due)
+        if band_due is not None:
+            out["band_retests"] = int(band_due.size)
+            singles.append(band_due)
+        test_ids = xp.unique(xp.concatenate(singles)) if singles else xp.zeros(0, dtype=xp.int64)
+        test_ids = test_ids[~self.gone[test_ids]]
         out["tubes"] += int(test_ids.size)
+        positive = self._read_singles(test_ids, band_due, release, rules, out)
 
         # 2. area screening: everyone in a high-risk area as the day begins is tested (daily: an assumption), in
-        #    pools of the largest size the version allows up to the preferred one
+        #    pools of the largest size the version allows up to the preferred one, by building
+        self.held_ids = xp.zeros(0, dtype=xp.int64)
         inside = self.high_ids
         if inside is not None and rules.area_unit is not None:
-            inside = inside[~self.gone[inside] & (self.phase[inside] != 1)]
-            pool = pool_size(rules.pool_sizes, p.preferred_pool)
-            counts = xp.bincount(c.building[inside], minlength=c.buildings)
-            tubes = -(-counts // pool)
-            out["tubes"] += int(tubes.sum())
-            out["pooled_tubes"] += int(tubes[counts > 1].sum()) if pool > 1 else 0
+            inside = xp.sort(inside[~self.gone[inside] & (self.phase[inside] != 1)])
+            positive = xp.concatenate([positive, self._pooled(inside, rules, out, 0)])
             test_ids = xp.concatenate([test_ids, inside])
 
         # 2b. area-wide testing where there is an outbreak, as the version allows it (everyone in the city once a day,
         #     no one twice: m20.6), pooled by building
         if self._campaign_today(rules, t):
             out["campaign_rounds"] = 1
-            test_ids = xp.concatenate([test_ids, self._campaign(test_ids, rules, out)])
+            positive = xp.concatenate([positive, self._campaign(test_ids, rules, out)])
+        if self.held_ids.size:
+            self.held_ids = xp.unique(self.held_ids)
+            out["held"] = int(self.held_ids.size)
 
-        # 3. found: positive tests of the infectious, and symptomatic infections reported
-        positive = test_ids[self.state[test_ids] == INFECTIOUS]
-        if positive.size:
-            u = crn.uniform(xp, crn.key(seed, Purpose.test, t), positive)
-            positive = positive[u < p.test_sensitivity]
+        # 3. found: positive tests, and symptomatic infections reported; a positive whose infection is over (a
+        #    missed one, in its Ct tail) is found too — the rules read a tube, not a course of infection
         reported = self.reports.pop(t, xp.zeros(0, dtype=xp.int64))
         new = xp.unique(xp.concatenate([positive, reported]))
-        new = new[~self.found[new] & ((self.state[new] == EXPOSED) | (self.state[new] == INFECTIOUS))]
+        state = self.state[new]
+        late = new[~self.found[new] & (state == RECOVERED)]
+        if late.size:
+            self.found[late] = True
+            out["found_after_recovery"] = int(late.size)
+        new = new[~self.found[new] & ((state == EXPOSED) | (state == INFECTIOUS))]
         if new.size:
             self.found[new] = True
             by_test = ~xp.isin(new, reported)
             out["found_by_test"] = int(by_test.sum())
-            counted = new[self.phase[new] != 1]  # found in centralized isolation: no risk area (excluded finding)
+        traced = xp.concatenate([new, late]) if late.size else new
+        if traced.size:
+            counted = traced[self.phase[traced] != 1]  # found in centralized isolation: no risk area (excluded finding)
             self.counted = counted
             self.found_community[t] = int(counted.size)
             self.found_unplanned[t] = int((self.plan_cat[counted] == 0).sum())
@@ -397,16 +441,16 @@ class Simulation:
                 self.hosp_iso[new] = True
                 self.gone[new] = True
                 self.hosp_count += fresh
-                self.plan_cat[new] = 0
-                self.phase[new] = 0
+                self.plan_cat[traced] = 0
+                self.phase[traced] = 0
             else:
                 home = CATEGORY_CODES[Category.mild_infection]
                 if home in rules.plans:
-                    self.plan_cat[new] = home
-                    self.anchor[new] = t
-            self.trace_queue[t] = new
+                    self.plan_cat[traced] = home
+                    self.anchor[traced] = t
+            self.trace_queue[t] = traced
         else:
-            self.counted = new
+            self.counted = traced
         out["found"] = int(new.size)
 
         # 4. high-risk areas: high from the day an infection is found in the unit until the clean days have passed
@@ -458,6 +502,12 @@ class Simulation:
         if in_medium is not None:
             in_community = in_community | (in_medium & ~removed & (self.phase != 2))
             goes_out &= ~in_medium
+        if self.held_ids.size:
+            # a positive pool's members under temporary control until their retest: at home today
+            goes_out = goes_out.copy()
+            goes_out[self.held_ids] = False
+            in_community = in_community.copy()
+            in_community[self.held_ids] = False
         active = self.active
         src = active[self.state[active] == INFECTIOUS]
         src = src[~removed[src]]
@@ -536,6 +586,8 @@ class Simulation:
             self.gone[over] = dies
             self.counts[RECOVERED] += int(over.size) - out["deaths"]
             self.counts[DEAD] += out["deaths"]
+            self.ended[t] = xp.concatenate([self.ended[t], over[~dies]]) if t in self.ended else over[~dies]
+        self.ended.pop(t - p.ct_tail_days - 2, None)
         self.counts[EXPOSED] -= int(becomes.size)
         self.counts[INFECTIOUS] += int(becomes.size) - int(over.size)
         if imported.size:
@@ -611,20 +663,127 @@ class Simulation:
         checks = [held.get(c, False) for c in rules.campaign_conditions]
         return bool(checks) and (all(checks) if rules.campaign_all else any(checks))
 
-    def _campaign(self, tested: Any, rules: DayRules, out: dict[str, int]) -> Any:
+    def _campaign(self, tested: Any, rules: DayRules, out: dict[str, int], round_index: int = 0) -> Any:
         """One round: everyone not in hospital isolation, not dead, not in centralized isolation (tested by their
-        plan) and not tested already today; the tubes pooled by building. Returns the infectious among them (the
-        only ones a test can find; the rest are counted in the tubes)."""
-        xp, c, p = self.xp, self.city, self.params
-        skip = xp.unique(xp.concatenate([xp.nonzero(self.gone | (self.phase == 1))[0], tested]))
-        counts = self.building_size - xp.bincount(c.building[skip], minlength=c.buildings)
+        plan) and not tested already today, pooled by building. Returns the positives it finds (single tubes where
+        the version pools nothing; a positive pool's members are held and retested instead)."""
+        xp = self.xp
+        skip = self.gone | (self.phase == 1)
+        skip[tested] = True
+        people = xp.nonzero(~skip)[0]
+        before = out["tubes"]
+        found = self._pooled(people, rules, out, round_index)
+        out["campaign_tubes"] += out["tubes"] - before
+        return found
+
+    def _ct(self, who: Any, salt: int = 0) -> Any:
+        """The Ct of one tube of each of `who` today (`NOT_DETECTED` where no target is): each person's own curve —
+        from the first infectious day down to their peak (`ct_peak_mean`, spread `ct_peak_sd`) in
+        `ct_proliferation_days`, up to 35 when infectiousness ends, then to 40 over `ct_tail_days` (the band the
+        notices call a past infection) — plus the tube's own noise; a swab that collects no virus
+        (`test_sensitivity`) detects nothing. The same person's tube reads the same under every policy."""
+        xp, c, p, t = self.xp, self.city, self.params, self.t
+        ct = xp.full(who.size, NOT_DETECTED, dtype=xp.float64)
+        state = self.state[who]
+        infected = (state != SUSCEPTIBLE) & (state != DEAD)
+        if not bool(infected.any()):
+            return ct
+        ids = who[infected]
+        d = (t - self.inf_day[ids].astype(xp.int64)).astype(xp.float64)
+        start = c.latent[ids].astype(xp.float64)
+        length = c.infectious[ids].astype(xp.float64)
+        end = start + length
+        peak_day = start + xp.minimum(p.ct_proliferation_days, length - 0.5)
+        peak = p.ct_peak_mean + p.ct_peak_sd * crn.normal(xp, crn.key(self.spec.seed, Purpose.ct_peak), ids)
+        peak = xp.clip(peak, 12.0, 34.0)
+        rising = 40.0 - (40.0 - peak) * (d - start + 1.0) / (peak_day - start + 1.0)
+        falling = peak + (35.0 - peak) * (d - peak_day) / xp.maximum(end - peak_day, 1.0)
+        tail = 35.0 + 5.0 * (d - end) / p.ct_tail_days
+        curve = xp.where(d < peak_day, rising, xp.where(d < end, falling, tail))
+        curve = xp.where((d < start) | (d >= end + p.ct_tail_days), NOT_DETECTED, curve)
+        day = t * 4 + salt
+        curve = curve + p.ct_noise_sd * crn.normal(xp, crn.key(self.spec.seed, Purpose.ct_noise, day), ids)
+        swab = crn.uniform(xp, crn.key(self.spec.seed, Purpose.test, day), ids) < p.test_sensitivity
+        ct[infected] = xp.where(swab, curve, NOT_DETECTED)
+        return ct
+
+    def _read_singles(self, who: Any, band_due: Any, release: list[Any], rules: DayRules, out: dict[str, int]) -> Any:
+        """Single tubes read as `rules.ct.adjudicate_ct` reads them (`CtRules.judge`): returns the positives;
+        schedules the band's retests; puts the entrants judged past infections under their plan (m20.s3)."""
+        xp, t = self.xp, self.t
+        if who.size == 0:
+            return who
+        ct = self._ct(who)
+        follows = xp.isin(who, band_due) if band_due is not None else xp.zeros(who.size, dtype=bool)
+        # an entrant: under the entrants' plan, or the past-infection plan only entrants get (`rules.ct.ct_context`)
+        cat = self.plan_cat[who]
+        past_code = CATEGORY_CODES[Category.past_infection_ct35_40]
+        entrant = (cat == CATEGORY_CODES[Category.entry_personnel]) | (cat == past_code)
+        at_release = xp.isin(who, xp.concatenate(release)) if release else xp.zeros(who.size, dtype=bool)
+        outcome = rules.ct.judge(ct, entrant, follows, at_release, xp)
+        retest = who[outcome == RETEST]
+        if retest.size:
+            due = t + rules.ct.retest_days
+            self.band_due[due] = xp.concatenate([self.band_due[due], retest]) if due in self.band_due else retest
+        past = who[(outcome == PAST_INFECTION) & (cat != past_code)]  # judged again under its plan: the plan holds
+        if past.size:
+            out["past_infections"] = int(past.size)
+            if past_code in rules.plans:
+                self.plan_cat[past] = past_code
+                self.anchor[past] = t
+        return who[outcome == POSITIVE]
+
+    def _pooled(self, people: Any, rules: DayRules, out: dict[str, int], round_index: int) -> Any:
+        """Tubes of `people` (sorted by id, so each building's are together) pooled by building in pools of the
+        largest size the version allows up to the preferred one (`pool.sizes`). A pool reads as its lowest member's
+        Ct diluted log2(its size) cycles, with the kit's cut-off (`rules.pooling.pool_result`); a positive pool's
+        members are held where `pool.positive_members_held` says so and retested single-tube the next day. Where
+        the version pools nothing, each tube is read alone: returns those positives."""
+        xp, c, p, t = self.xp, self.city, self.params, self.t
         pool = pool_size(rules.pool_sizes, p.preferred_pool)
+        starts = xp.searchsorted(people, self.unit_start["building"])
+        counts = starts[1:] - starts[:-1]
         tubes = -(-counts // pool)
-        out["campaign_tubes"] = int(tubes.sum())
-        out["tubes"] += out["campaign_tubes"]
+        out["tubes"] += int(tubes.sum())
         out["pooled_tubes"] += int(tubes[counts > 1].sum()) if pool > 1 else 0
-        infectious = self.active[self.state[self.active] == INFECTIOUS]
-        return infectious[~xp.isin(infectious, skip)]
+        cand = self._infected_now()
+        if cand.size == 0 or people.size == 0:
+            return xp.zeros(0, dtype=xp.int64)
+        pos = xp.minimum(xp.searchsorted(people, cand), people.size - 1)
+        keep = people[pos] == cand
+        cand, pos = cand[keep], pos[keep]
+        ct = self._ct(cand, round_index)
+        seen = ct < NOT_DETECTED
+        cand, pos, ct = cand[seen], pos[seen], ct[seen]
+        if pool == 1 or cand.size == 0:
+            return cand[rules.ct.pool_positive(ct)] if cand.size else cand
+        b = c.building[cand]
+        rank = pos - starts[b]
+        first = pos - rank % pool
+        size = xp.minimum(pool, starts[b + 1] - first)
+        order = xp.lexsort(xp.stack([ct, first.astype(xp.float64)]))  # by pool, then its lowest Ct first
+        first, size, ct = first[order], size[order], ct[order]
+        heads = xp.concatenate([xp.ones(1, dtype=bool), first[1:] != first[:-1]])
+        diluted = ct[heads] + xp.log2(size[heads].astype(xp.float64))
+        hit = rules.ct.pool_positive(diluted)
+        if not bool(hit.any()):
+            return xp.zeros(0, dtype=xp.int64)
+        out["positive_pools"] += int(hit.sum())
+        members = people[_ranges(xp, first[heads][hit], size[heads][hit])]
+        if rules.ct.pool_hold:
+            self.held_ids = xp.concatenate([self.held_ids, members])
+        due = t + 1
+        self.pool_due[due] = xp.concatenate([self.pool_due[due], members]) if due in self.pool_due else members
+        return xp.zeros(0, dtype=xp.int64)
+
+    def _infected_now(self) -> Any:
+        """Everyone whose tube could hold virus today: infections in course and those ended within the Ct tail."""
+        xp = self.xp
+        parts = [self.active]
+        for day in range(self.t - self.params.ct_tail_days - 1, self.t + 1):
+            if day in self.ended:
+                parts.append(self.ended[day])
+        return xp.unique(xp.concatenate(parts))
 
     def _citywide(self, rate: float, goers: Any, removed: Any, t: int) -> Any:
         """Infections from the city-wide share of community contacts (markets, transit, eating out): a force `rate`
@@ -666,6 +825,26 @@ class Simulation:
         u = crn.uniform(xp, crn.key(self.spec.seed, Purpose.entrant, t), xp.arange(count, dtype=xp.int64))
         who = xp.unique(xp.minimum((u * c.n).astype(xp.int64), c.n - 1))
         return who[(self.state[who] != DEAD) & ~self.found[who] & ~self.gone[who] & (self.plan_cat[who] == 0)]
+
+    def _past_infected_entrants(self, fresh: Any, t: int) -> int:
+        """Entrants infected abroad weeks ago (`entrant_past_infection_share`): recovered on arrival, somewhere in
+        their Ct tail (35 to 40), so their tubes fall in the entrants' retest band (section 3) — the same people
+        under every policy."""
+        xp, c, p = self.xp, self.city, self.params
+        if fresh.size == 0 or p.entrant_past_infection_share <= 0:
+            return 0
+        u = crn.uniform(xp, crn.key(self.spec.seed, Purpose.entrant_past, t), fresh)
+        past = fresh[u < p.entrant_past_infection_share]
+        if past.size == 0:
+            return 0
+        into_tail = crn.uniform(xp, crn.key(self.spec.seed, Purpose.entrant_past_day, t), past) * p.ct_tail_days
+        course = c.latent[past].astype(xp.int64) + c.infectious[past].astype(xp.int64)
+        self.state[past] = RECOVERED
+        self.inf_day[past] = (t - course - into_tail.astype(xp.int64)).astype(xp.int16)
+        self.ended[t] = xp.concatenate([self.ended[t], past]) if t in self.ended else past
+        self.counts[SUSCEPTIBLE] -= int(past.size)
+        self.counts[RECOVERED] += int(past.size)
+        return int(past.size)
 
     def _spill_over(self, rules: DayRules, highs: dict[str, Any], t: int) -> int:
         """Residents outside an area on the day it becomes high-risk (`spillover_share`: at work, away) are managed
@@ -724,6 +903,16 @@ def _members(xp: Any, starts: Any, which: Any) -> Any:
         # an accelerator's repeat takes its counts from the host (CuPy): each position's segment by a search instead
         shift = offset[xp.searchsorted(ends, xp.arange(total), side="right")]
     return (xp.arange(total) + shift).astype(xp.int64)
+
+
+def _ranges(xp: Any, starts: Any, counts: Any) -> Any:
+    """The positions starts[i] .. starts[i] + counts[i] - 1 of every i, one after another."""
+    total = int(counts.sum())
+    if total == 0:
+        return xp.zeros(0, dtype=xp.int64)
+    ends = xp.cumsum(counts)
+    segment = xp.searchsorted(ends, xp.arange(total), side="right")
+    return (starts[segment] + xp.arange(total) - (ends - counts)[segment]).astype(xp.int64)
 
 
 def _params_dict(params: Any) -> dict[str, Any]:

@@ -19,6 +19,8 @@ CAI = "Cai et al., Nat Med 2022, 'Modeling transmission of SARS-CoV-2 Omicron in
 CENSUS = "China 7th national population census, 2020 (age structure; mean household size 2.62)"
 NHC = "National Health Commission press conference, 29 Nov 2022 (coverage of people aged 60+ and 80+)"
 BRANDAL = "Brandal et al., Euro Surveill 2021;26(50) (Omicron incubation, median 3 days)"
+HAY = "Hay et al., medRxiv 2022.01.13.22269257, 'Viral dynamics and duration of PCR positivity of the Omicron variant'"
+PCR = "PCR chemistry: a k-fold dilution reads log2(k) cycles later (one cycle doubles the target)"
 ASSUMPTION = "assumption (docs/simulation.md)"
 
 # The age structure: shares of the population in 10-year bands 0-9 ... 80+ (census 2020, rounded).
@@ -65,7 +67,13 @@ class SimParameters:
     # the work on the ground
     report_probability: float = 0.5  # ASSUMPTION: a symptomatic infection gets tested and reported
     report_delay_days: int = 2  # ASSUMPTION: from symptoms to a positive result
-    test_sensitivity: float = 0.85  # ASSUMPTION: a PCR test of an infectious person
+    test_sensitivity: float = 0.85  # ASSUMPTION: a swab of an infected person collects virus (its Ct decides the rest)
+    ct_peak_mean: float = 23.3  # HAY: mean peak Ct of Omicron infections
+    ct_peak_sd: float = 3.0  # ASSUMPTION: person-to-person spread of the peak (order of HAY's individual fits)
+    ct_proliferation_days: float = 2.0  # ASSUMPTION (order of HAY): from the first infectious day to the peak
+    ct_tail_days: int = 5  # ASSUMPTION: days after infectiousness in which Ct climbs from 35 to 40 (a "past infection")
+    ct_noise_sd: float = 1.0  # ASSUMPTION: one tube's Ct about its person's curve (replicate PCR runs)
+    entrant_past_infection_share: float = 0.05  # ASSUMPTION: of entrants, infected abroad and in the Ct 35-40 tail
     trace_delay_days: int = 1  # ASSUMPTION: from a positive result to the close contacts determined
     trace_coverage_household: float = 1.0  # ASSUMPTION
     trace_coverage_group: float = 0.8  # ASSUMPTION: classmates and co-workers found
@@ -89,6 +97,9 @@ class SimParameters:
                 raise InvalidInput(f.name, f"{value!r} is not a number")
             probability = f.name.endswith(("_share", "_probability", "_coverage_household", "_coverage_group"))
             probability = probability or f.name.startswith("ve_") or f.name == "test_sensitivity"
+            ct_scale = f.name.startswith("ct_") and f.name.endswith(("_mean", "_days"))
+            if ct_scale and not 0 < value <= 45:
+                raise InvalidInput(f.name, f"{value!r}: above 0 and at most 45")
             if probability and not 0.0 <= value <= 1.0:
                 raise InvalidInput(f.name, f"{value!r} is not a probability (0 to 1)")
             if value < 0:
@@ -145,5 +156,7 @@ CITED = {
     "ve_infection_primary": CAI,
     "ve_infection_booster": CAI,
     "ve_death": CAI,
+    "ct_peak_mean": HAY,
+    "pool_dilution": PCR,
 }
 """The cited values; every other value of `SimParameters` is an assumption (docs/simulation.md)."""

@@ -8,14 +8,21 @@ allows (`pool.sizes`); area-wide testing where there is an outbreak `testing_cam
 hospital or home isolation as `management.infection.*` and `management.mild_infection.*` say. A downgraded high-risk
 area stays medium-risk where the version has that level (`risk_area.high.downgrade_to`,
 `risk_area.medium.clean_days_to_low_after_high`); people who were outside an area when it was delineated, and
-entrants, get the plans of `management.high_risk_spillover.*` and `management.entry_personnel.*`.
+entrants, get the plans of `management.high_risk_spillover.*` and `management.entry_personnel.*`. Each test is read
+by its Ct as `rules.ct.adjudicate_ct` and `rules.pooling.pool_result` read it (`CtRules.judge`, held equal to them by
+tests/sim/test_ct.py): the kit's cut-off, the entrants' cut-off with its retest band, and a positive pool's members
+held and retested single-tube.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
 
 from fangkong.errors import InvalidInput
 from fangkong.policy import Policy, PolicyAt
@@ -41,6 +48,7 @@ CATEGORIES = (
     Category.mild_infection,
     Category.entry_personnel,
     Category.high_risk_spillover,
+    Category.past_infection_ct35_40,
 )
 CATEGORY_CODES = {c: i + 1 for i, c in enumerate(CATEGORIES)}
 
@@ -53,6 +61,84 @@ class PlanTable:
     offset: int
     kinds: tuple[int, ...]
     tests: tuple[bool, ...]
+
+    @property
+    def release_index(self) -> int:
+        """The day of the plan (0-based) of its release test: the last test of its last centralized-isolation phase
+        (a Ct in the entrants' band there calls for a risk assessment: `rules.ct.ct_context`); -1 where none."""
+        last = -1
+        for i, (kind, test) in enumerate(zip(self.kinds, self.tests, strict=True)):
+            if test and kind == PHASE_CODES[PhaseKind.centralized_isolation]:
+                last = i
+        return last
+
+
+NEGATIVE, POSITIVE, RETEST, PAST_INFECTION = range(4)
+"""What one single-tube result sets in motion (`rules.ct.CtDecision.action`): nothing; a found infection; a retest
+after the band's hours; a past infection (the entrants' home isolation)."""
+
+NOT_DETECTED = math.inf
+"""The Ct of a tube in which no target was detected (the rules' `None`)."""
+
+
+@dataclass(frozen=True)
+class CtRules:
+    """How a result is read on one day (`ct.*`, `pool.*`): the values the rule functions read, for arrays."""
+
+    general_below: float = 40.0  # ct.general.positive_below
+    entry_below: float | None = None  # ct.entry_personnel.positive_below (None: entrants read like everyone)
+    band_upper: float | None = None  # ct.entry_personnel.grey_band_upper
+    band_inclusive: bool = False  # ct.entry_personnel.grey_band_upper_inclusive
+    band_at_screening: bool = True  # ct.entry_personnel.grey_band_at_screening
+    retest_days: int = 1  # ct.entry_personnel.retest_after_hours, in whole days (24 h: the next day)
+    pool_hold: bool = True  # pool.positive_members_held
+
+    def judge(self, ct: Any, entrant: Any, follows_band: Any, release: Any, xp: Any = np) -> Any:
+        """One outcome code per single tube, as `rules.ct.adjudicate_ct` gives it: an entrant (under an entry plan,
+        or retested after a band result) by the entrants' cut-off where it is in force — below it positive; a
+        retest after a band result at or above it a past infection; a result in the band (at release, or at any
+        stage where the band applies at screening) retested; otherwise negative — and everyone else by the kit's
+        cut-off. A retest is always sampled the band's hours after the result it follows (the simulator schedules
+        it so), so the rules' "too early" branch does not arise."""
+        positive = ct < self.general_below
+        out = xp.where(positive, POSITIVE, NEGATIVE).astype(xp.int8)
+        if self.entry_below is None or self.band_upper is None:
+            return out
+        judged = entrant | follows_band
+        below = ct < self.entry_below
+        upper = (ct <= self.band_upper) if self.band_inclusive else (ct < self.band_upper)
+        band = ~below & upper & (release | self.band_at_screening)
+        entry = xp.where(
+            below,
+            POSITIVE,
+            xp.where(follows_band, PAST_INFECTION, xp.where(band, RETEST, NEGATIVE)),
+        ).astype(xp.int8)
+        return xp.where(judged, entry, out).astype(xp.int8)
+
+    def pool_positive(self, ct: Any) -> Any:
+        """A pool's tube is read with the kit's cut-off (`rules.pooling.pool_result`)."""
+        return ct < self.general_below
+
+
+def ct_rules(rules: PolicyAt) -> CtRules:
+    """The `ct.*` and `pool.*` values in force on `rules.on`."""
+    general = rules.number("ct.general.positive_below").value
+    entry = rules.find("ct.entry_personnel.positive_below")
+    upper = rules.find("ct.entry_personnel.grey_band_upper")
+    hours = rules.find("ct.entry_personnel.retest_after_hours")
+    inclusive = rules.find("ct.entry_personnel.grey_band_upper_inclusive")
+    at_screening = rules.find("ct.entry_personnel.grey_band_at_screening")
+    held = rules.find("pool.positive_members_held")
+    in_force = entry is not None and entry.value is not None and upper is not None and upper.value is not None
+    return CtRules(
+        general_below=float(general) if general is not None else 40.0,
+        entry_below=float(entry.value) if in_force and entry is not None else None,
+        band_upper=float(upper.value) if in_force and upper is not None else None,
+        band_inclusive=bool(inclusive is not None and inclusive.value),
+        band_at_screening=at_screening is None or bool(at_screening.value),
+        retest_days=max(1, math.ceil((hours.value or 24) / 24)) if hours is not None else 1,
+        pool_hold=held is None or bool(held.value),
+    )
 
 
 @dataclass(frozen=True)
@@ -72,6 +158,7 @@ class DayRules:
     campaign_conditions: tuple[str, ...] = ()  # the conditions of `only_with_conditions`
     campaign_all: bool = True  # every condition must hold (else any one)
     campaign_clean_rounds: int | None = None  # clean daily rounds after which a campaign stops (None: no rule)
+    ct: CtRules = field(default_factory=CtRules)  # how results are read (`ct.*`, `pool.*`)
 
 
 def plan_for(category: Category, anchor_on: date, rules: PolicyAt) -> Plan | None:
@@ -152,6 +239,7 @@ def day_rules(rules: PolicyAt) -> DayRules:
         campaign_conditions=tuple(conditions.value or ()) if conditions is not None else (),
         campaign_all=conditions_rule is None or conditions_rule.value != "any",
         campaign_clean_rounds=clean_rounds.value if clean_rounds is not None else None,
+        ct=ct_rules(rules),
     )
 
 

@@ -83,6 +83,18 @@ WORDS: dict[str, dict[str, str]] = {
     "simc_fig_peak_tubes_a_day": {"zh": "单日检测管数峰值", "en": "Peak tubes in a day"},
     "simc_fig_pooled_tubes": {"zh": "混检管数", "en": "Pooled tubes"},
     "simc_fig_campaign_days": {"zh": "区域全员核酸检测天数", "en": "Days of area-wide testing"},
+    "simc_fig_positive_pools": {"zh": "阳性混管数", "en": "Positive pools"},
+    "simc_fig_held_person_days": {
+        "zh": "混管阳性待复核的临时管控人·天",
+        "en": "Person-days held awaiting a pool's retest",
+    },
+    "simc_fig_pool_retests": {"zh": "混管阳性后的单管复核", "en": "Single-tube retests after a positive pool"},
+    "simc_fig_band_retests": {"zh": "入境人员Ct值35–40的24小时复检", "en": "Entrants' retests after a Ct of 35–40"},
+    "simc_fig_past_infections": {"zh": "判定为既往感染的入境人员", "en": "Entrants judged past infections"},
+    "simc_fig_found_after_recovery": {
+        "zh": "感染结束后才被检出的阳性",
+        "en": "Positives found after the infection ended",
+    },
     "simc_fig_high_risk_area_days": {"zh": "高风险区·天", "en": "High-risk area-days"},
     "simc_fig_peak_high_risk_areas": {"zh": "高风险区数峰值", "en": "Peak high-risk areas"},
     "simc_fig_people_days_in_high_risk": {"zh": "高风险区内人·天", "en": "Person-days in high-risk areas"},
