@@ -48,6 +48,7 @@ class Purpose(IntEnum):
     city_pick = 25
     city_infection = 26
     home_ineligible = 27
+    campaign_round = 28  # a second or third round of area-wide testing the same day: its own sampling
 
 
 def key(seed: int, purpose: Purpose, day: int = -1) -> int:

@@ -72,6 +72,7 @@ class DayRules:
     campaign_conditions: tuple[str, ...] = ()  # the conditions of `only_with_conditions`
     campaign_all: bool = True  # every condition must hold (else any one)
     campaign_clean_rounds: int | None = None  # clean daily rounds after which a campaign stops (None: no rule)
+    on: date | None = None  # the day of the rules (`PolicyAt.on`): the over-reach guard reviews on the same rules
 
 
 def plan_for(category: Category, anchor_on: date, rules: PolicyAt) -> Plan | None:
@@ -152,6 +153,7 @@ def day_rules(rules: PolicyAt) -> DayRules:
         campaign_conditions=tuple(conditions.value or ()) if conditions is not None else (),
         campaign_all=conditions_rule is None or conditions_rule.value != "any",
         campaign_clean_rounds=clean_rounds.value if clean_rounds is not None else None,
+        on=rules.on,
     )
 
 
