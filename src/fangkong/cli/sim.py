@@ -226,6 +226,10 @@ def compare_cmd(
         cells += [_cell(result.differences[p][key], with_mean=True) for p in policies[1:]]
         table.add_row(label, *cells)
     console.print(table)
+    for name, clauses in payload["refusals"].items():
+        if clauses:
+            refused = ", ".join(f"{clause} on {days:,.1f} days" for clause, days in clauses.items())
+            console.print(f"{name}: rounds refused by the over-reach guard, a run's mean: {refused}")
 
 
 def _cell(i: object, with_mean: bool = False) -> str:
