@@ -220,3 +220,18 @@ def test_cli_a_county_proposal(tmp_path: Path) -> None:
     run = runner.invoke(app, ["sim", "run", "--policy", "m20", *SMALL, "--local-campaign", "always", "--unguarded"])
     assert run.exit_code == 0, run.output
     assert "campaign overreach" in run.output
+
+
+def test_the_rounds_ask_xp_only_for_names_cupy_has(policy: Policy) -> None:
+    """Three rounds a day, over-reach included, on a recording namespace: the same run, CuPy's names only."""
+    from fangkong.sim.model import Simulation
+    from fangkong.sim.xp_names import CUPY_NAMES, Recording
+
+    xp = Recording(np)
+    local = LocalCampaign(when="first_case", tests_per_day=3, guarded=False)
+    spec = RunSpec(N, DAYS, 2, Schedule("m20"))
+    plain = Simulation(spec, policy, BUSY, local=local).run()
+    recorded = Simulation(spec, policy, BUSY, xp=xp, local=local).run()
+    assert plain.total("campaign_overreach") > 0 and plain.peak("campaign_rounds") == 3
+    assert _same_series(plain, recorded) == []
+    assert xp.seen <= CUPY_NAMES, f"not checked against CuPy: {sorted(xp.seen - CUPY_NAMES)}"
