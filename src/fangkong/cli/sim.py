@@ -3,13 +3,15 @@
 fangkong sim run --policy m20 [--switch 2022-12-07:n10] --population 100000 --days 60 --seed 1 [--json] [--out F]
 fangkong sim compare v9 m20 [n10 classb none] --seeds 10 --population 100000 --days 60 [--json] [--out F]
     [--png F] [--html F]
+Both take a county's own area-wide testing: --local-campaign first_case|always|where_allowed --tests-per-day N
+[--unguarded] (the over-reach guard refuses what the rule refuses; --unguarded runs it anyway and counts it).
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -17,6 +19,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from fangkong.cli.common import console, parse_date, reports_errors
+
+if TYPE_CHECKING:
+    from fangkong.sim.local_rules import LocalCampaign
 
 sim_app = typer.Typer(help="Policy impact simulation on a synthetic city (issue 22).", no_args_is_help=True)
 
@@ -27,6 +32,21 @@ Params = Annotated[list[str] | None, typer.Option("--param", help="NAME=VALUE: a
 Switches = Annotated[list[str] | None, typer.Option("--switch", help="DATE:VERSION, the version from that date on")]
 AsJson = Annotated[bool, typer.Option("--json", help="the whole result as JSON on standard output")]
 Out = Annotated[Path | None, typer.Option(help="save the result (JSON, with its parameters and code version)")]
+When = Annotated[
+    str,
+    typer.Option(
+        "--local-campaign",
+        help="a county's own area-wide testing: where_allowed (the national rule), first_case (daily from the first "
+        "case found outside centralized isolation) or always (daily, outbreak or not)",
+    ),
+]
+TestsPerDay = Annotated[
+    int, typer.Option("--tests-per-day", help="rounds of the county's area-wide testing a day (1-3)")
+]
+Unguarded = Annotated[
+    bool,
+    typer.Option("--unguarded", help="run refused rounds anyway and count them as over-reach (the guard refuses them)"),
+]
 
 SHOWN = (
     ("infections", "infections"),
@@ -44,6 +64,8 @@ SHOWN = (
     ("past_infections", "entrants judged past infections (Ct 35-40)"),
     ("found_after_recovery", "positives found after the infection ended"),
     ("campaign_days", "days of area-wide testing"),
+    ("campaign_refused", "  rounds refused by the over-reach guard"),
+    ("campaign_overreach", "  rounds run against the rule (unguarded)"),
     ("peak_high_risk_areas", "peak high-risk areas"),
     ("peak_medium_risk_areas", "peak medium-risk areas"),
     ("peak_ward_beds", "peak ward beds"),
@@ -59,6 +81,13 @@ def _check_outputs(**paths: Path | None) -> None:
     for name, path in paths.items():
         if path is not None and not path.resolve().parent.is_dir():
             raise InvalidInput(name, f"{path}: the folder {path.parent} does not exist")
+
+
+def _local(when: str, tests_per_day: int, unguarded: bool) -> LocalCampaign:
+    """The county's proposal, checked before anything runs (a bad value names its option; nothing is written)."""
+    from fangkong.sim.local_rules import LocalCampaign
+
+    return LocalCampaign(when=when, tests_per_day=tests_per_day, guarded=not unguarded).check()
 
 
 def _write(out: Path | None, payload: dict[str, object]) -> None:
@@ -78,6 +107,9 @@ def run(
     param: Params = None,
     as_json: AsJson = False,
     out: Out = None,
+    local_campaign: When = "where_allowed",
+    tests_per_day: TestsPerDay = 1,
+    unguarded: Unguarded = False,
 ) -> None:
     """One run: the day-by-day series of one policy (and its switches) on one seed."""
     from fangkong.policy import load_policy
@@ -86,6 +118,7 @@ def run(
     from fangkong.sim.policy_link import Schedule, check_version, parse_switch
 
     _check_outputs(out=out)
+    local = _local(local_campaign, tests_per_day, unguarded)
     policy = load_policy()
     first = parse_date(start, "--start")
     check_version(policy, policy_name, "policy")
@@ -96,7 +129,7 @@ def run(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True
     ) as progress:
         task = progress.add_task("building the city", total=days)
-        sim = Simulation(spec, policy, params)
+        sim = Simulation(spec, policy, params, local=local)
         progress.update(task, description=f"simulating {policy_name}")
         result = sim.run(lambda t: progress.update(task, completed=t))
     payload = result.as_json()
@@ -109,9 +142,14 @@ def run(
         table.add_column(col, justify="right" if col else "left")
     for name in ("new_infections", "found", "missed", "room_nights", "tubes", "high_risk_areas", "deaths"):
         table.add_row(name.replace("_", " "), f"{result.total(name):,.0f}", f"{result.peak(name):,.0f}")
+    for name in ("campaign_rounds", "campaign_refused", "campaign_overreach"):
+        table.add_row(name.replace("_", " "), f"{result.total(name):,.0f}", f"{result.peak(name):,.0f}")
     for name in ("ward_beds", "icu_beds"):
         table.add_row(name.replace("_", " "), "", f"{result.peak(name):,.0f}")
     console.print(table)
+    if result.refusals:
+        refused = ", ".join(f"{clause} on {days} days" for clause, days in result.refusals.items())
+        console.print(f"rounds refused by the over-reach guard: {refused}")
     console.print("versions: " + " → ".join(dict.fromkeys(result.versions)))
 
 
@@ -129,6 +167,9 @@ def compare_cmd(
     out: Out = None,
     png: Annotated[Path | None, typer.Option(help="draw the charts into a PNG file")] = None,
     html: Annotated[Path | None, typer.Option(help="write the charts and the table as one HTML page (offline)")] = None,
+    local_campaign: When = "where_allowed",
+    tests_per_day: TestsPerDay = 1,
+    unguarded: Unguarded = False,
 ) -> None:
     """Policies side by side on the same cities and random numbers: means with 95 % intervals over seeds, and each
     policy's difference from the first (paired by seed)."""
@@ -138,6 +179,7 @@ def compare_cmd(
     from fangkong.sim.policy_link import check_version
 
     _check_outputs(out=out, png=png, html=html)
+    local = _local(local_campaign, tests_per_day, unguarded)
     policy = load_policy()
     first = parse_date(start, "--start")
     for name in policies:
@@ -157,6 +199,7 @@ def compare_cmd(
             start=first,
             params=params,
             progress=lambda: progress.advance(task),
+            local=local,
         )
     payload = result.as_json()
     _write(out, payload)
@@ -187,6 +230,10 @@ def compare_cmd(
         cells += [_cell(result.differences[p][key], with_mean=True) for p in policies[1:]]
         table.add_row(label, *cells)
     console.print(table)
+    for name, clauses in payload["refusals"].items():
+        if clauses:
+            refused = ", ".join(f"{clause} on {days:,.1f} days" for clause, days in clauses.items())
+            console.print(f"{name}: rounds refused by the over-reach guard, a run's mean: {refused}")
 
 
 def _cell(i: object, with_mean: bool = False) -> str:

@@ -16,6 +16,7 @@ import fangkong
 from fangkong.errors import InvalidInput
 from fangkong.policy import Policy
 from fangkong.sim.city import build_city
+from fangkong.sim.local_rules import NATIONAL, LocalCampaign
 from fangkong.sim.model import DRILL_DAY, RunResult, RunSpec, Simulation
 from fangkong.sim.parameters import SimParameters
 from fangkong.sim.policy_link import Schedule, check_version
@@ -36,13 +37,15 @@ FIGURES: dict[str, Callable[[RunResult], float]] = {
     "tubes": lambda r: r.total("tubes"),
     "peak_tubes_a_day": lambda r: r.peak("tubes"),
     "pooled_tubes": lambda r: r.total("pooled_tubes"),
-    "campaign_days": lambda r: r.total("campaign_rounds"),
+    "campaign_days": lambda r: float((r.series["campaign_rounds"] > 0).sum()),
     "positive_pools": lambda r: r.total("positive_pools"),
     "held_person_days": lambda r: r.total("held"),
     "pool_retests": lambda r: r.total("pool_retests"),
     "band_retests": lambda r: r.total("band_retests"),
     "past_infections": lambda r: r.total("past_infections"),
     "found_after_recovery": lambda r: r.total("found_after_recovery"),
+    "campaign_refused": lambda r: r.total("campaign_refused"),
+    "campaign_overreach": lambda r: r.total("campaign_overreach"),
     "high_risk_area_days": lambda r: r.total("high_risk_areas"),
     "peak_high_risk_areas": lambda r: r.peak("high_risk_areas"),
     "peak_medium_risk_areas": lambda r: r.peak("medium_risk_areas"),
@@ -102,6 +105,7 @@ class Comparison:
     days: int
     start: date
     runs: dict[str, list[RunResult]]
+    local_campaign: LocalCampaign = NATIONAL
     summary: dict[str, dict[str, Interval]] = field(default_factory=dict)
     differences: dict[str, dict[str, Interval]] = field(default_factory=dict)
     code_version: str = fangkong.__version__
@@ -115,6 +119,11 @@ class Comparison:
             "days": self.days,
             "start": self.start.isoformat(),
             "parameters": first.params,
+            "local_campaign": self.local_campaign.as_json(),
+            "refusals": {
+                p: {k: float(np.mean([r.refusals.get(k, 0) for r in runs])) for k in _clauses(runs)}
+                for p, runs in self.runs.items()
+            },
             "code_version": self.code_version,
             "summary": {p: {k: v.as_json() for k, v in figs.items()} for p, figs in self.summary.items()},
             "difference_from_first": {
@@ -150,8 +159,11 @@ def compare(
     switches: Sequence[tuple[date, str]] = (),
     xp: Any = np,
     progress: Callable[[], None] | None = None,
+    local: LocalCampaign | None = None,
 ) -> Comparison:
-    """Each of `policies` (versions or "none") over `seeds` seeds from `first_seed`, on the same cities."""
+    """Each of `policies` (versions or "none") over `seeds` seeds from `first_seed`, on the same cities; with a
+    county's own area-wide testing proposal `local` where given, the same under every policy (each version's rule
+    reviews it)."""
     if len(policies) < 2:
         raise InvalidInput("policies", "name two policies or more to compare")
     if isinstance(seeds, bool) or not isinstance(seeds, int) or not 1 <= seeds <= 1000:
@@ -159,6 +171,7 @@ def compare(
     for name in policies:
         check_version(policy, name, "policies")
     chosen = (params or SimParameters()).check()
+    proposal = (local or NATIONAL).check()
     runs: dict[str, list[RunResult]] = {p: [] for p in policies}
     seed_list = tuple(range(first_seed, first_seed + seeds))
     for seed in seed_list:
@@ -167,10 +180,10 @@ def compare(
             spec = RunSpec(population, days, seed, Schedule(name, tuple(switches)), start).check(policy)
             if city is None:
                 city = build_city(population, seed, chosen, policy.for_version(policy.default_version), xp)
-            runs[name].append(Simulation(spec, policy, chosen, xp, city=city).run())
+            runs[name].append(Simulation(spec, policy, chosen, xp, city=city, local=proposal).run())
             if progress is not None:
                 progress()
-    out = Comparison(tuple(policies), seed_list, population, days, start, runs)
+    out = Comparison(tuple(policies), seed_list, population, days, start, runs, proposal)
     base = runs[policies[0]]
     for name in policies:
         out.summary[name] = {k: Interval.of([f(r) for r in runs[name]]) for k, f in FIGURES.items()}
@@ -179,3 +192,8 @@ def compare(
                 k: Interval.of([f(r) - f(b) for r, b in zip(runs[name], base, strict=True)]) for k, f in FIGURES.items()
             }
     return out
+
+
+def _clauses(runs: Sequence[RunResult]) -> list[str]:
+    """The clauses that refused a round in any of the runs, sorted."""
+    return sorted({k for r in runs for k in r.refusals})

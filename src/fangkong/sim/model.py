@@ -23,6 +23,13 @@ from fangkong.policy.terms import Category
 from fangkong.sim import crn
 from fangkong.sim.city import BYTES_PER_PERSON, City, build_city
 from fangkong.sim.crn import Purpose
+from fangkong.sim.local_rules import (
+    NATIONAL,
+    CampaignGuard,
+    LocalCampaign,
+    RoundsToday,
+    campaign_facts,
+)
 from fangkong.sim.policy_link import (
     CATEGORY_CODES,
     NOT_DETECTED,
@@ -71,6 +78,8 @@ SERIES = (
     "band_retests",
     "past_infections",
     "found_after_recovery",
+    "campaign_refused",
+    "campaign_overreach",
     "high_risk_areas",
     "people_in_high_risk",
     "medium_risk_areas",
@@ -86,7 +95,10 @@ SERIES = (
 (its maximum is the peak rooms needed, one person a room); `missed` the infections that ended unfound that day;
 `room_nights_*` the same by who is in the room (close contacts, entrants, people who were outside an area when it was
 delineated); `imported_infections` the entrants infected on arrival (counted in `new_infections` too);
-`new_symptomatic` the symptom onsets that day, `ward_admissions` and `icu_admissions` the admissions that day."""
+`new_symptomatic` the symptom onsets that day, `ward_admissions` and `icu_admissions` the admissions that day;
+`campaign_rounds` the rounds of area-wide testing held that day (more than one where a county's own proposal tests
+twice or three times a day), `campaign_refused` the rounds a county proposed that the over-reach guard refused,
+`campaign_overreach` the rounds run against the rule where the guard is off (`sim.local_rules`)."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +148,8 @@ class RunResult:
     versions: list[str]
     code_version: str = fangkong.__version__
     city: dict[str, int] = field(default_factory=dict)
+    local_campaign: LocalCampaign = NATIONAL
+    refusals: dict[str, int] = field(default_factory=dict)  # clause id → days the guard refused a round by it
 
     def total(self, name: str) -> float:
         return float(self.series[name].sum())
@@ -155,6 +169,8 @@ class RunResult:
             "parameters": self.params,
             "code_version": self.code_version,
             "city": self.city,
+            "local_campaign": self.local_campaign.as_json(),
+            "refusals": dict(self.refusals),
             "series": {k: [int(x) for x in v.tolist()] for k, v in self.series.items()},
         }
 
@@ -162,11 +178,22 @@ class RunResult:
 class Simulation:
     """One run: the city, the state of every person, and the day step."""
 
-    def __init__(self, spec: RunSpec, policy: Policy, params: Any, xp: Any = np, city: City | None = None) -> None:
+    def __init__(
+        self,
+        spec: RunSpec,
+        policy: Policy,
+        params: Any,
+        xp: Any = np,
+        city: City | None = None,
+        local: LocalCampaign | None = None,
+    ) -> None:
         from fangkong.sim.parameters import SimParameters
 
         self.spec = spec.check(policy)
         self.params: SimParameters = params.check()
+        self.local = (local or NATIONAL).check()
+        self.guard = CampaignGuard(policy, self.local)
+        self.refusals: dict[str, int] = {}
         self.xp = xp
         self.rules_on: Callable[[date], DayRules] = rules_source(policy, spec.schedule)
         self.city = city or build_city(
@@ -404,11 +431,20 @@ class Simulation:
             positive = xp.concatenate([positive, self._pooled(inside, rules, out, 0)])
             test_ids = xp.concatenate([test_ids, inside])
 
-        # 2b. area-wide testing where there is an outbreak, as the version allows it (everyone in the city once a day,
-        #     no one twice: m20.6), pooled by building
-        if self._campaign_today(rules, t):
-            out["campaign_rounds"] = 1
-            positive = xp.concatenate([positive, self._campaign(test_ids, rules, out)])
+        # 2b. area-wide testing as the county proposes it and the rule allows it (`review_campaign`; by default a
+        #     round a day where the version allows one: everyone in the city once, no one twice, m20.6), pooled by
+        #     building; a refused round is not run (guarded) or run as over-reach (unguarded). A second or third round
+        #     tests the same people again, each round's tubes their own (their own Ct draws)
+        rounds = self._campaign_today(rules, t)
+        if rounds.run:
+            out["campaign_rounds"] = rounds.run
+            for k in range(rounds.run):
+                positive = xp.concatenate([positive, self._campaign(test_ids, rules, out, k)])
+        out["campaign_refused"] = rounds.refused
+        out["campaign_overreach"] = rounds.overreach
+        if rounds.refused:
+            for clause in rounds.clauses:
+                self.refusals[clause] = self.refusals.get(clause, 0) + 1
         if self.held_ids.size:
             self.held_ids = xp.unique(self.held_ids)
             out["held"] = int(self.held_ids.size)
@@ -639,29 +675,18 @@ class Simulation:
         u = crn.uniform(xp, key, cand)
         return cand[u < -xp.expm1(-f)]
 
-    def _campaign_today(self, rules: DayRules, t: int) -> bool:
-        """Whether today is a round of area-wide testing (`testing_campaign.area_wide_with_outbreak`): where there is
-        an outbreak — an infection found outside centralized isolation within the last clean rounds — and, under
-        `only_with_conditions`, the version's conditions hold: the source and the chain are unclear (infections found
-        under no plan in that window) and transmission in the community is long (found under no plan on
-        `long_transmission_days` of the last 7 days); all of them or any one, as `area_wide_conditions_rule` says."""
-        if rules.campaign == "never" or t == 0:
-            return False
+    def _campaign_today(self, rules: DayRules, t: int) -> RoundsToday:
+        """Today's rounds of area-wide testing: the county's proposal (`sim.local_rules.LocalCampaign`; by default
+        a round a day where the version allows one) reviewed by the engine's rule (`review_campaign`, scope all
+        residents) with the day's facts — an outbreak: an infection found outside centralized isolation within the
+        last clean rounds (`testing_campaign.clean_rounds_to_stop`, else the parameter); the source and the chain
+        unclear: infections found under no plan in that window; long community transmission: found under no plan
+        on `long_transmission_days` of the last 7 days."""
         window = rules.campaign_clean_rounds or self.params.campaign_clean_rounds
-        recent = slice(max(t - window, 0), t)
-        if not self.found_community[recent].any():
-            return False
-        if rules.campaign == "allowed":
-            return True
-        unclear = bool(self.found_unplanned[recent].any())
-        week = self.found_unplanned[max(t - 7, 0) : t]
-        held = {
-            "source_unclear": unclear,
-            "chain_unclear": unclear,
-            "long_community_transmission": int((week > 0).sum()) >= self.params.long_transmission_days,
-        }
-        checks = [held.get(c, False) for c in rules.campaign_conditions]
-        return bool(checks) and (all(checks) if rules.campaign_all else any(checks))
+        facts = campaign_facts(
+            self.found_community, self.found_unplanned, t, window, self.params.long_transmission_days
+        )
+        return self.guard.today(rules, facts)
 
     def _campaign(self, tested: Any, rules: DayRules, out: dict[str, int], round_index: int = 0) -> Any:
         """One round: everyone not in hospital isolation, not dead, not in centralized isolation (tested by their
@@ -878,6 +903,8 @@ class Simulation:
             params=_params_dict(self.params),
             series=self.series,
             versions=self.versions,
+            local_campaign=self.local,
+            refusals=dict(sorted(self.refusals.items())),
             city={
                 "people": c.n,
                 "households": c.households,
@@ -927,8 +954,10 @@ def simulate(
     params: Any = None,
     xp: Any = np,
     progress: Callable[[int], None] | None = None,
+    local: LocalCampaign | None = None,
 ) -> RunResult:
-    """One run of `spec` under the rules of `policy` (a version a day, as the schedule says)."""
+    """One run of `spec` under the rules of `policy` (a version a day, as the schedule says), with a county's own
+    area-wide testing proposal `local` where given (reviewed by the over-reach guard)."""
     from fangkong.sim.parameters import SimParameters
 
-    return Simulation(spec, policy, params or SimParameters(), xp).run(progress)
+    return Simulation(spec, policy, params or SimParameters(), xp, local=local).run(progress)

@@ -4,7 +4,8 @@ as the engine (DESIGN.md section 2), turned into small tables the array code ind
 A close contact's plan is `rules.plans.management_plan` for the day 1 `rules.plans.first_day` gives — exactly what the
 engine gives a real close contact with the same last exposure (tests/sim/test_plan_equality.py). Risk areas use the
 delineation unit, the clean days and the level of a downgrade of `risk_area.*`; pooling the pool sizes the version
-allows (`pool.sizes`); area-wide testing where there is an outbreak `testing_campaign.*`; found infections go to
+allows (`pool.sizes`); the stop rule of area-wide testing `testing_campaign.clean_rounds_to_stop` (whether a round is
+allowed is `rules.testing_campaign.review_campaign`'s, asked by `sim.local_rules`); found infections go to
 hospital or home isolation as `management.infection.*` and `management.mild_infection.*` say. A downgraded high-risk
 area stays medium-risk where the version has that level (`risk_area.high.downgrade_to`,
 `risk_area.medium.clean_days_to_low_after_high`); people who were outside an area when it was delineated, and
@@ -154,11 +155,9 @@ class DayRules:
     pool_sizes: tuple[int, ...]  # pool sizes whose results may be used (`pool.sizes`)
     secondary: bool  # close contacts' household members are determined (secondary close contacts)
     ineligible_centralized: bool = False  # the home-isolation days of someone who cannot isolate at home are central
-    campaign: str = "never"  # area-wide testing where there is an outbreak: allowed, only_with_conditions, never
-    campaign_conditions: tuple[str, ...] = ()  # the conditions of `only_with_conditions`
-    campaign_all: bool = True  # every condition must hold (else any one)
     campaign_clean_rounds: int | None = None  # clean daily rounds after which a campaign stops (None: no rule)
     ct: CtRules = field(default_factory=CtRules)  # how results are read (`ct.*`, `pool.*`)
+    on: date | None = None  # the day of the rules (`PolicyAt.on`): the over-reach guard reviews on the same rules
 
 
 def plan_for(category: Category, anchor_on: date, rules: PolicyAt) -> Plan | None:
@@ -220,9 +219,6 @@ def day_rules(rules: PolicyAt) -> DayRules:
     area_unit = UNITS.get(unit or "", "building") if "high" in levels and unit else None
     sizes = rules.get("pool.sizes").value or (1,)
     ineligible_to = rules.find("management.home_isolation_ineligible.isolated_in")
-    campaign = rules.find("testing_campaign.area_wide_with_outbreak")
-    conditions = rules.find("testing_campaign.area_wide_conditions")
-    conditions_rule = rules.find("testing_campaign.area_wide_conditions_rule")
     clean_rounds = rules.find("testing_campaign.clean_rounds_to_stop")
     return DayRules(
         version=rules.version,
@@ -235,11 +231,9 @@ def day_rules(rules: PolicyAt) -> DayRules:
         secondary=CATEGORY_CODES[Category.secondary_close_contact] in plans,
         ineligible_centralized=ineligible_to is not None
         and ineligible_to.value == PhaseKind.centralized_isolation.value,
-        campaign=str(campaign.value) if campaign is not None and campaign.value else "never",
-        campaign_conditions=tuple(conditions.value or ()) if conditions is not None else (),
-        campaign_all=conditions_rule is None or conditions_rule.value != "any",
         campaign_clean_rounds=clean_rounds.value if clean_rounds is not None else None,
         ct=ct_rules(rules),
+        on=rules.on,
     )
 
 

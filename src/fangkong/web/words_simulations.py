@@ -95,6 +95,14 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "感染结束后才被检出的阳性",
         "en": "Positives found after the infection ended",
     },
+    "simc_fig_campaign_refused": {
+        "zh": "防层层加码拒绝的全员核酸检测轮次",
+        "en": "Area-wide testing rounds refused by the over-reach guard",
+    },
+    "simc_fig_campaign_overreach": {
+        "zh": "违规开展的全员核酸检测轮次",
+        "en": "Area-wide testing rounds run against the rules",
+    },
     "simc_fig_high_risk_area_days": {"zh": "高风险区·天", "en": "High-risk area-days"},
     "simc_fig_peak_high_risk_areas": {"zh": "高风险区数峰值", "en": "Peak high-risk areas"},
     "simc_fig_people_days_in_high_risk": {"zh": "高风险区内人·天", "en": "Person-days in high-risk areas"},
