@@ -9,6 +9,8 @@ hospital or home isolation as `management.infection.*` and `management.mild_infe
 area stays medium-risk where the version has that level (`risk_area.high.downgrade_to`,
 `risk_area.medium.clean_days_to_low_after_high`); people who were outside an area when it was delineated, and
 entrants, get the plans of `management.high_risk_spillover.*` and `management.entry_personnel.*`.
+Venue co-visitors are traced from `tracing.look_back_days` before onset (or sampling) to the finding, at most
+`tracing.venue_co_presence_minutes` apart (`rules.tracing.co_presence_gap`; none where it is null: Class B).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from fangkong.errors import InvalidInput
 from fangkong.policy import Policy, PolicyAt
 from fangkong.policy.terms import Category, PhaseKind
 from fangkong.rules.plans import Plan, first_day, management_plan
+from fangkong.rules.tracing import co_presence_gap
+from fangkong.sim.venues import SLOT_MINUTES
 
 NO_POLICY = "none"
 """The policy name of a run without interventions (nobody traced, isolated, tested or sealed)."""
@@ -72,6 +76,8 @@ class DayRules:
     campaign_conditions: tuple[str, ...] = ()  # the conditions of `only_with_conditions`
     campaign_all: bool = True  # every condition must hold (else any one)
     campaign_clean_rounds: int | None = None  # clean daily rounds after which a campaign stops (None: no rule)
+    look_back_days: int | None = None  # exposures count from this many days before onset or sampling (None: none)
+    venue_gap_slots: int | None = None  # venue slots two scans may be apart to be together (None: no venue tracing)
 
 
 def plan_for(category: Category, anchor_on: date, rules: PolicyAt) -> Plan | None:
@@ -137,6 +143,8 @@ def day_rules(rules: PolicyAt) -> DayRules:
     conditions = rules.find("testing_campaign.area_wide_conditions")
     conditions_rule = rules.find("testing_campaign.area_wide_conditions_rule")
     clean_rounds = rules.find("testing_campaign.clean_rounds_to_stop")
+    look_back = rules.find("tracing.look_back_days")
+    gap = co_presence_gap(rules) if rules.find("tracing.venue_co_presence_minutes") is not None else None
     return DayRules(
         version=rules.version,
         plans=plans,
@@ -152,6 +160,9 @@ def day_rules(rules: PolicyAt) -> DayRules:
         campaign_conditions=tuple(conditions.value or ()) if conditions is not None else (),
         campaign_all=conditions_rule is None or conditions_rule.value != "any",
         campaign_clean_rounds=clean_rounds.value if clean_rounds is not None else None,
+        look_back_days=look_back.value if look_back is not None else None,
+        # |k| slots apart is k × 30 minutes apart: together where that is within the co-presence minutes
+        venue_gap_slots=None if gap is None else int(gap.total_seconds()) // 60 // SLOT_MINUTES,
     )
 
 
