@@ -174,21 +174,26 @@ class Venues:
             kept = visits & scans
             if not bool(kept.any()):
                 continue
+            # the (venue, slot) places within the gap of a case's scanned visit, marked in a table of the cases'
+            # communities (ranked), so that each person of them is looked up once
             comm = self.community[cs[kept]].astype(xp.int64)
-            keys = xp.unique(comm * self.places + place[kept])
-            near = self.members(xp, self.community_start, xp.unique(comm))
-            near = near[self.was_in(near, day)]
+            hit = xp.zeros(self.communities, dtype=bool)
+            hit[comm] = True
+            rank = xp.where(hit, xp.cumsum(hit) - 1, -1)
+            ranked = xp.nonzero(hit)[0]
+            table = xp.zeros(int(ranked.size) * self.places, dtype=bool)
+            place = place[kept]
+            slot = place % self.slots
+            for shift in range(-gap_slots, gap_slots + 1):
+                inside = (slot + shift >= 0) & (slot + shift < self.slots)
+                table[(rank[comm] * self.places + place + shift)[inside]] = True
+            near = self.members(xp, self.community_start, ranked)
             visits, scans, place = self.draw(near, day)
             kept = visits & scans
             near, place = near[kept], place[kept]
-            base = self.community[near].astype(xp.int64) * self.places + place
-            slot = place % self.slots
-            together = xp.zeros(near.size, dtype=bool)
-            for shift in range(-gap_slots, gap_slots + 1):
-                inside = (slot + shift >= 0) & (slot + shift < self.slots)
-                key = base + shift
-                at = xp.minimum(xp.searchsorted(keys, key), keys.size - 1)
-                together |= inside & (keys[at] == key)
+            kept = self.was_in(near, day)
+            near, place = near[kept], place[kept]
+            together = table[rank[self.community[near]] * self.places + place]
             met = near[together]
             met = met[~xp.isin(met, cases)]
             people.append(met)
