@@ -21,7 +21,7 @@ probability p / (V S): p² (n_c − 1) / (V S) co-visitors a day in expectation.
 
 and the expected weighted contacts a day an infectious person makes are the same with the venues as without them,
 for any `venue_share`. The meetings are with other people each day (a given pair meets on a day with probability
-p² / (V S), 1 in 1,200 by default), so they add to R0 as community contacts do: linearly, w β D × the contacts a day
+p² / (V S), 1 in 2,400 by default), so they add to R0 as community contacts do: linearly, w β D × the contacts a day
 (`Simulation.next_generation_r0`, unchanged; tests/sim/test_venues.py checks the realised force). Like the mass
 action it replaces, w_c uses the people in the community that day: the layer moves where contacts are made, not how
 many.
