@@ -86,13 +86,21 @@ class Venues:
         """For `ids` on `day`: whether each visits a venue (if in the community that day), whether they scan, and the
         place: venue × S + slot within their own community (0 .. V S − 1). One hash a person: the low bits decide the
         visit, the next the scan, the top 22 the place."""
+        h = self._hash(ids, day)
+        return self._visits(h), self._scans(h), self._place(h)
+
+    def _hash(self, ids: Any, day: int) -> Any:
+        return crn.bits(self.xp, crn.key(self.seed, Purpose.venue, day), ids)
+
+    def _visits(self, h: Any) -> Any:
+        return (h & self.xp.uint64(_MASK)) < self.visit_below
+
+    def _scans(self, h: Any) -> Any:
+        return ((h >> self.xp.uint64(_FIELD)) & self.xp.uint64(_MASK)) < self.scan_below
+
+    def _place(self, h: Any) -> Any:
         xp = self.xp
-        h = crn.bits(xp, crn.key(self.seed, Purpose.venue, day), ids)
-        mask = xp.uint64(_MASK)
-        visits = (h & mask) < self.visit_below
-        scans = ((h >> xp.uint64(_FIELD)) & mask) < self.scan_below
-        place = (((h >> xp.uint64(2 * _FIELD)) * xp.uint64(self.places)) >> xp.uint64(64 - 2 * _FIELD)).astype(xp.int64)
-        return visits, scans, place
+        return (((h >> xp.uint64(2 * _FIELD)) * xp.uint64(self.places)) >> xp.uint64(64 - 2 * _FIELD)).astype(xp.int64)
 
     def remember(self, day: int, in_community: Any) -> None:
         """Keep who is in the community on `day` (one bit a person) for `venue_record_days` days."""
@@ -146,8 +154,9 @@ class Venues:
         sel = xp.nonzero((rank >= 0) & in_community[cand])[0]
         if sel.size == 0:
             return out
-        visits, _, place = self.draw(cand[sel], day)
-        sel, place = sel[visits], place[visits]
+        h = self._hash(cand[sel], day)  # the place only of who visits: half the work
+        visits = self._visits(h)
+        sel, place = sel[visits], self._place(h[visits])
         r = rank[sel]
         out[sel] = force.counts[r * self.places + place] * force.weight[r]
         return out
@@ -188,9 +197,9 @@ class Venues:
                 inside = (slot + shift >= 0) & (slot + shift < self.slots)
                 table[(rank[comm] * self.places + place + shift)[inside]] = True
             near = self.members(xp, self.community_start, ranked)
-            visits, scans, place = self.draw(near, day)
-            kept = visits & scans
-            near, place = near[kept], place[kept]
+            h = self._hash(near, day)
+            kept = self._visits(h) & self._scans(h)
+            near, place = near[kept], self._place(h[kept])
             kept = self.was_in(near, day)
             near, place = near[kept], place[kept]
             together = table[rank[self.community[near]] * self.places + place]
