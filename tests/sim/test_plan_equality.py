@@ -55,6 +55,7 @@ def test_simulated_plans_are_the_rules_plans(policy: Policy, first: str, switche
                 assert int(sim.phase[person]) == expected, (person, category, anchor_on, today)
                 checked[code] += 1
     assert checked[CATEGORY_CODES[Category.close_contact]] > 0
+    assert sim.series["new_venue_contacts"].sum() > 0  # among them, venue co-visitors anchored on their visit
     assert checked[CATEGORY_CODES[Category.entry_personnel]] > 0  # entrants: 7 + 3 (v9), 5 + 3 (m20.10)
     assert checked[CATEGORY_CODES[Category.high_risk_spillover]] > 0  # left an area: centralized (v9), home (m20.3)
     if first == "v9":

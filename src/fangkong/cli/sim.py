@@ -52,6 +52,8 @@ SHOWN = (
     ("infections", "infections"),
     ("found", "found"),
     ("missed", "missed"),
+    ("close_contacts", "close contacts"),
+    ("venue_contacts", "  of them found from venue scans"),
     ("room_nights", "isolation room-nights"),
     ("room_nights_close_contacts", "  of close contacts"),
     ("room_nights_spillover", "  of people outside a sealed area"),

@@ -26,6 +26,8 @@ FIGURES: dict[str, Callable[[RunResult], float]] = {
     "found": lambda r: r.total("found"),
     "missed": lambda r: r.total("missed"),
     "close_contacts": lambda r: r.total("new_close_contacts"),
+    "venue_contacts": lambda r: r.total("new_venue_contacts"),
+    "venue_infections": lambda r: r.total("venue_infections"),
     "room_nights": lambda r: r.total("room_nights"),
     "room_nights_close_contacts": lambda r: r.total("room_nights_close_contacts"),
     "room_nights_entrants": lambda r: r.total("room_nights_entrants"),

@@ -52,6 +52,7 @@ class Purpose(IntEnum):
     ct_noise = 29
     entrant_past = 30
     entrant_past_day = 31
+    venue = 32
 
 
 def key(seed: int, purpose: Purpose, day: int = -1) -> int:
@@ -59,13 +60,18 @@ def key(seed: int, purpose: Purpose, day: int = -1) -> int:
     return int(np.random.SeedSequence([seed, int(purpose), day + 1]).generate_state(1, np.uint64)[0])
 
 
-def uniform(xp: Any, stream: int, ids: Any) -> Any:
-    """Uniform draws in [0, 1), one per id, the same for the same (stream, id) whatever else is drawn."""
+def bits(xp: Any, stream: int, ids: Any) -> Any:
+    """The 64 random bits of each id's draw (uint64): several decisions cut from one hash, where one draw a person
+    decides several things at once (a venue visit: whether, where, when, scanned)."""
     z = ids.astype(xp.uint64) * xp.uint64(_GOLDEN) + xp.uint64(stream)
     z = (z ^ (z >> xp.uint64(30))) * xp.uint64(_M1)
     z = (z ^ (z >> xp.uint64(27))) * xp.uint64(_M2)
-    z = z ^ (z >> xp.uint64(31))
-    return (z >> xp.uint64(11)).astype(xp.float64) * (1.0 / 9007199254740992.0)
+    return z ^ (z >> xp.uint64(31))
+
+
+def uniform(xp: Any, stream: int, ids: Any) -> Any:
+    """Uniform draws in [0, 1), one per id, the same for the same (stream, id) whatever else is drawn."""
+    return (bits(xp, stream, ids) >> xp.uint64(11)).astype(xp.float64) * (1.0 / 9007199254740992.0)
 
 
 def normal(xp: Any, stream: int, ids: Any) -> Any:

@@ -41,6 +41,7 @@ from fangkong.sim.policy_link import (
     pool_size,
     rules_source,
 )
+from fangkong.sim.venues import Venues
 
 SUSCEPTIBLE, EXPOSED, INFECTIOUS, RECOVERED, DEAD = range(5)
 STATES = ("susceptible", "exposed", "infectious", "recovered", "dead")
@@ -52,6 +53,7 @@ DENSE_BLOCK = 1 << 22  # people a block on the dense path: its temporaries stay 
 
 SERIES = (
     "new_infections",
+    "venue_infections",
     "found",
     "found_by_test",
     "missed",
@@ -59,6 +61,7 @@ SERIES = (
     *PHASE_SERIES,
     "new_close_contacts",
     "new_secondary_contacts",
+    "new_venue_contacts",
     "new_entrants",
     "imported_infections",
     "past_infected_entrants",
@@ -98,7 +101,11 @@ delineated); `imported_infections` the entrants infected on arrival (counted in 
 `new_symptomatic` the symptom onsets that day, `ward_admissions` and `icu_admissions` the admissions that day;
 `campaign_rounds` the rounds of area-wide testing held that day (more than one where a county's own proposal tests
 twice or three times a day), `campaign_refused` the rounds a county proposed that the over-reach guard refused,
-`campaign_overreach` the rounds run against the rule where the guard is off (`sim.local_rules`)."""
+`campaign_overreach` the rounds run against the rule where the guard is off (`sim.local_rules`).;
+`venue_infections` the infections made at venues that day (among `new_infections`: each infection's share of the
+venue force in its force of infection, drawn from its own draw), `new_venue_contacts` the close contacts found from
+venue scans that day who are not household members, classmates or co-workers of a case traced that day (among
+`new_close_contacts`)."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +222,15 @@ class Simulation:
         self.hh_start = xp.searchsorted(self.city.household, xp.arange(self.city.households + 1))
         self.community_size = xp.bincount(self.city.community, minlength=self.city.communities)
         self.community_start = xp.searchsorted(self.city.community, xp.arange(self.city.communities + 1))
+        self.venues = Venues(
+            xp,
+            spec.seed,
+            self.params,
+            self.city.community,
+            self.community_start,
+            self.city.communities,
+            _members,
+        )
         self.unit_start = {
             "building": xp.searchsorted(self.city.building, xp.arange(self.city.buildings + 1)),
             "community": self.community_start,
@@ -339,15 +355,28 @@ class Simulation:
         seed = self.spec.seed
 
         # 0. close contacts of the cases found `trace_delay_days` ago: household members and classmates or
-        #    co-workers (coverage), managed from their last exposure (the case's finding), from today
+        #    co-workers (coverage), managed from their last exposure (the case's finding), from today; and the people
+        #    who scanned a venue a case scanned within the co-presence minutes inside its look-back window, managed
+        #    from that visit (their last exposure; a later one kept)
         cases = self.trace_queue.pop(t - p.trace_delay_days, None)
         close = CATEGORY_CODES[Category.close_contact]
         if cases is not None and close in rules.plans:
             found_on = t - p.trace_delay_days
             contacts = self._contacts(cases, t)
+            met, met_on = self._venue_contacts(cases, found_on, rules)
+            if met.size:
+                only = ~xp.isin(met, contacts)  # a household member or co-worker too: last exposed at the finding
+                met, met_on = met[only], met_on[only]
+                later = (self.plan_cat[met] == close) & (self.anchor[met].astype(xp.int64) > met_on)
+                self.plan_cat[met] = close
+                self.anchor[met] = xp.where(later, self.anchor[met].astype(xp.int64), met_on).astype(xp.int16)
+                out["new_venue_contacts"] = int(met.size)
             if contacts.size:
                 self.plan_cat[contacts] = close
                 self.anchor[contacts] = found_on
+            if met.size:
+                contacts = xp.concatenate([contacts, met])
+            if contacts.size:
                 out["new_close_contacts"] = int(contacts.size)
                 second = CATEGORY_CODES[Category.secondary_close_contact]
                 if rules.secondary:
@@ -544,6 +573,7 @@ class Simulation:
             goes_out[self.held_ids] = False
             in_community = in_community.copy()
             in_community[self.held_ids] = False
+        self.venues.remember(t, in_community)
         active = self.active
         src = active[self.state[active] == INFECTIOUS]
         src = src[~removed[src]]
@@ -557,8 +587,10 @@ class Simulation:
             c_i = xp.bincount(c.community[c_src], minlength=c.communities)
             staying = xp.nonzero(~in_community)[0]
             c_n = xp.maximum(self.community_size - xp.bincount(c.community[staying], minlength=c.communities), 1)
-            local = 1.0 - p.citywide_share
+            # the local contacts less the venues' share (made at venues: `sim.venues`, the same contacts in expectation)
+            local = (1.0 - p.citywide_share) * (1.0 - p.venue_share if self.venues.transmits else 1.0)
             pressure = (p.community_weight * COMMUNITY_CONTACTS * local * c_i / c_n).astype(xp.float32)
+            at_venues = self.venues.infectious_visitors(c_src, t, c_n)
             hh_w = (p.household_weight * hh_i).astype(xp.float32)
             g_w = (p.group_weight * g_i).astype(xp.float32)
             c_hit = xp.nonzero(c_i)[0]
@@ -572,10 +604,20 @@ class Simulation:
                     force = hh_w[c.household[block]]
                     force += pressure[c.community[block]] * in_community[block]
                     force += g_w[c.group[block] + 1] * goes_out[block]
-                    cand = xp.nonzero((force > 0) & (self.state[block] == SUSCEPTIBLE) & ~removed[block])[0]
+                    reach = force > 0
+                    if at_venues is not None and p.venue_share >= 1.0:  # no mass action left to mark them
+                        reach |= self.venues.reached(at_venues, c.community[block]) & in_community[block]
+                    cand = xp.nonzero(reach & (self.state[block] == SUSCEPTIBLE) & ~removed[block])[0]
                     force = force[cand]
                     cand = cand + lo
-                    parts.append(self._draw_infections(key, cand, force))
+                    if at_venues is None:
+                        parts.append(self._draw_infections(key, cand, force))
+                        continue
+                    venue = self.venues.force(at_venues, cand, in_community, t)
+                    force += venue
+                    drawn, there = self._draw_venue_infections(key, cand, force, venue)
+                    parts.append(drawn)
+                    out["venue_infections"] += there
                 infected = xp.concatenate(parts) if len(parts) > 1 else parts[0]
             else:
                 # a few places: only the members of households, groups and communities with an infectious person
@@ -592,8 +634,16 @@ class Simulation:
                 force = hh_w[c.household[cand]]
                 force += pressure[c.community[cand]] * in_community[cand]
                 force += g_w[c.group[cand] + 1] * goes_out[cand]
-                keep = force > 0
-                infected = self._draw_infections(key, cand[keep], force[keep])
+                if at_venues is None:
+                    keep = force > 0
+                    infected = self._draw_infections(key, cand[keep], force[keep])
+                else:
+                    venue = self.venues.force(at_venues, cand, in_community, t)
+                    force += venue
+                    keep = force > 0
+                    infected, out["venue_infections"] = self._draw_venue_infections(
+                        key, cand[keep], force[keep], venue[keep]
+                    )
             city_goers = in_community if in_medium is None else in_community & ~in_medium
             city_src = int(city_goers[src].sum())
             if city_src and p.citywide_share > 0:
@@ -667,6 +717,33 @@ class Simulation:
         cand_g = cand_g[crn.uniform(xp, stream, cand_g) < p.trace_coverage_group]
         found = xp.unique(xp.concatenate([cand_h, cand_g]))
         return found[~self.found[found] & (self.state[found] != DEAD)]
+
+    def _venue_contacts(self, cases: Any, found_on: int, rules: DayRules) -> tuple[Any, Any]:
+        """The people who scanned a venue one of `cases` (found on `found_on`) scanned, on a day of its window —
+        from `tracing.look_back_days` before its onset (where it had symptoms by then) or its sampling (the finding)
+        up to the finding — at most the co-presence minutes apart (`venue_gap_slots`; measure 2,
+        rules.tracing.venue_candidates); each with the day of their latest shared visit. None where the version
+        traces no venues (`tracing.venue_co_presence_minutes` null: Class B)."""
+        xp, c = self.xp, self.city
+        if rules.venue_gap_slots is None or rules.look_back_days is None or not self.venues.on:
+            return xp.zeros(0, dtype=xp.int64), xp.zeros(0, dtype=xp.int64)
+        onset = self.inf_day[cases].astype(xp.int64) + c.latent[cases].astype(xp.int64)
+        anchor = xp.where(c.symptomatic[cases] & (onset <= found_on), onset, found_on)
+        met, met_on = self.venues.co_visitors(cases, anchor - rules.look_back_days, found_on, rules.venue_gap_slots)
+        keep = ~self.found[met] & (self.state[met] != DEAD)
+        return met[keep], met_on[keep]
+
+    def _draw_venue_infections(self, key: int, cand: Any, force: Any, venue: Any) -> tuple[Any, int]:
+        """`_draw_infections` (the same draws), and how many of the infected were infected at a venue: each by its
+        own draw u, at a venue where u falls in the venue force's share of its probability of infection (competing
+        forces: P(at a venue) = (1 − e^(−f)) × f_v / f)."""
+        xp = self.xp
+        f = force * self.susceptibility[cand]
+        u = crn.uniform(xp, key, cand)
+        chance = -xp.expm1(-f)
+        hit = u < chance
+        share = venue[hit] / force[hit]
+        return cand[hit], int((u[hit] < chance[hit] * share).sum())
 
     def _draw_infections(self, key: int, cand: Any, force: Any) -> Any:
         """Who of `cand`, under `force` (weighted infectious contacts today), is infected: each person's own draw."""

@@ -55,6 +55,13 @@ class SimParameters:
     citywide_share: float = (
         0.5  # ASSUMPTION: of community contacts, made across the city (markets, transit, eating out)
     )
+    # venues with scans (场所码): shops, restaurants, markets of one's own community (measure 2's venue co-presence)
+    venues_per_community: int = 25  # ASSUMPTION: shops, restaurants, a market, a clinic of a community of ~2,500
+    venue_slots: int = 24  # ASSUMPTION: the day's 30-minute slots a venue is visited in (8:00-20:00)
+    venue_visit_probability: float = 0.5  # ASSUMPTION: a person in the community visits one venue that day
+    scan_share: float = 0.9  # ASSUMPTION: of venue visits, scanned (an unscanned visit transmits, is not traced)
+    venue_share: float = 0.3  # ASSUMPTION: of the local community contacts, made at venues (the rest mass action)
+    venue_record_days: int = 28  # ASSUMPTION: days back a case's venue visits can be traced (a window cut there)
     # vaccines: shares fully vaccinated by band 0-9 ... 80+ (NHC for 60+ and 80+; the rest ASSUMPTION near 90 %)
     vaccinated: tuple[float, ...] = (0.20, 0.92, 0.92, 0.92, 0.92, 0.90, 0.86, 0.86, 0.657)
     # shares with a booster (a third dose) by band (NHC: 68.7 % of 60+, 40 % of 80+; the rest ASSUMPTION)
@@ -112,8 +119,19 @@ class SimParameters:
                 "group_size",
                 "preferred_pool",
                 "campaign_clean_rounds",
+                "venues_per_community",
+                "venue_slots",
+                "venue_record_days",
             ) and (value < 1):
                 raise InvalidInput(f.name, f"{value!r}: at least 1")
+        if self.venue_slots > 48:
+            raise InvalidInput("venue_slots", f"{self.venue_slots!r}: at most 48 (30-minute slots of a day)")
+        if self.venues_per_community > 10_000:
+            raise InvalidInput("venues_per_community", f"{self.venues_per_community!r}: at most 10,000")
+        if self.venue_share > 0 and self.venue_visit_probability == 0:
+            raise InvalidInput(
+                "venue_visit_probability", "0 while venue_share is above 0: nobody would make the venues' contacts"
+            )
         if any(b > v for b, v in zip(self.boosted, self.vaccinated, strict=True)):
             raise InvalidInput("boosted", "more people boosted than fully vaccinated in an age band")
         if not 1 <= self.long_transmission_days <= 7:

@@ -13,6 +13,8 @@ entrants, get the plans of `management.high_risk_spillover.*` and `management.en
 by its Ct as `rules.ct.adjudicate_ct` and `rules.pooling.pool_result` read it (`CtRules.judge`, held equal to them by
 tests/sim/test_ct.py): the kit's cut-off, the entrants' cut-off with its retest band, and a positive pool's members
 held and retested single-tube.
+Venue co-visitors are traced from `tracing.look_back_days` before onset (or sampling) to the finding, at most
+`tracing.venue_co_presence_minutes` apart (`rules.tracing.co_presence_gap`; none where it is null: Class B).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from fangkong.errors import InvalidInput
 from fangkong.policy import Policy, PolicyAt
 from fangkong.policy.terms import Category, PhaseKind
 from fangkong.rules.plans import Plan, first_day, management_plan
+from fangkong.rules.tracing import co_presence_gap
+from fangkong.sim.venues import SLOT_MINUTES
 
 NO_POLICY = "none"
 """The policy name of a run without interventions (nobody traced, isolated, tested or sealed)."""
@@ -158,6 +162,8 @@ class DayRules:
     campaign_clean_rounds: int | None = None  # clean daily rounds after which a campaign stops (None: no rule)
     ct: CtRules = field(default_factory=CtRules)  # how results are read (`ct.*`, `pool.*`)
     on: date | None = None  # the day of the rules (`PolicyAt.on`): the over-reach guard reviews on the same rules
+    look_back_days: int | None = None  # exposures count from this many days before onset or sampling (None: none)
+    venue_gap_slots: int | None = None  # venue slots two scans may be apart to be together (None: no venue tracing)
 
 
 def plan_for(category: Category, anchor_on: date, rules: PolicyAt) -> Plan | None:
@@ -220,6 +226,8 @@ def day_rules(rules: PolicyAt) -> DayRules:
     sizes = rules.get("pool.sizes").value or (1,)
     ineligible_to = rules.find("management.home_isolation_ineligible.isolated_in")
     clean_rounds = rules.find("testing_campaign.clean_rounds_to_stop")
+    look_back = rules.find("tracing.look_back_days")
+    gap = co_presence_gap(rules) if rules.find("tracing.venue_co_presence_minutes") is not None else None
     return DayRules(
         version=rules.version,
         plans=plans,
@@ -234,6 +242,9 @@ def day_rules(rules: PolicyAt) -> DayRules:
         campaign_clean_rounds=clean_rounds.value if clean_rounds is not None else None,
         ct=ct_rules(rules),
         on=rules.on,
+        look_back_days=look_back.value if look_back is not None else None,
+        # |k| slots apart is k × 30 minutes apart: together where that is within the co-presence minutes
+        venue_gap_slots=None if gap is None else int(gap.total_seconds()) // 60 // SLOT_MINUTES,
     )
 
 

@@ -44,6 +44,7 @@ CUPY_NAMES = frozenset(
         "minimum",
         "nonzero",
         "ones",
+        "packbits",  # venue records: one bit a person a day (cupy.packbits, 1-D; docs.cupy.dev)
         "rint",
         "searchsorted",
         "sort",

@@ -72,6 +72,8 @@ WORDS: dict[str, dict[str, str]] = {
     "simc_fig_found": {"zh": "发现的感染者", "en": "Infections found"},
     "simc_fig_missed": {"zh": "未被发现的感染者", "en": "Infections never found"},
     "simc_fig_close_contacts": {"zh": "密切接触者", "en": "Close contacts"},
+    "simc_fig_venue_contacts": {"zh": "其中：经场所码查出的密接", "en": "of which found from venue scans"},
+    "simc_fig_venue_infections": {"zh": "在场所内发生的感染", "en": "Infections at venues"},
     "simc_fig_room_nights": {"zh": "集中隔离间夜", "en": "Centralized-isolation room-nights"},
     "simc_fig_room_nights_per_contact": {"zh": "每名密接的集中隔离间夜", "en": "Room-nights per close contact"},
     "simc_fig_peak_rooms": {"zh": "集中隔离房间峰值", "en": "Peak isolation rooms"},
