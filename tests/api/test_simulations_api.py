@@ -33,6 +33,33 @@ def test_run_list_and_read(demo: Demo) -> None:
     assert demo.get("command", "/api/simulations", limit=1, offset=1)["items"][0]["population"] == 100_000
     read = demo.get("command", f"/api/simulations/{made['id']}")
     assert read["result"]["summary"] == result["summary"]
+    national = {"when": "where_allowed", "tests_per_day": 1, "guarded": True}
+    assert made["local_campaign"] == read["local_campaign"] == national  # none asked: the national rule
+
+
+def test_a_county_s_own_testing_and_what_the_guard_refused(demo: Demo) -> None:
+    """Every day, outbreak or not, twice a day: m20 refuses it (m20.6) and the guard runs no round; v9 allows it.
+    Unguarded, the same rounds run under m20 as over-reach."""
+    asked = {"when": "always", "tests_per_day": 2, "guarded": True}
+    made = demo.post("command", "/api/simulations", {**BODY, "local_campaign": asked}, status=201)
+    assert made["local_campaign"] == asked and made["result"]["local_campaign"] == asked
+    assert made["result"]["refusals"]["v9"] == {} and made["result"]["refusals"]["m20"] == {"m20.6": 20.0}
+    assert made["result"]["summary"]["m20"]["campaign_refused"]["mean"] == 40  # 2 rounds on each of 20 days
+    assert demo.get("command", f"/api/simulations/{made['id']}")["local_campaign"] == asked
+    assert "local_campaign" not in demo.get("command", "/api/simulations")["items"][0]  # a list loads no result
+    unguarded = {**asked, "guarded": False}
+    run = demo.post("command", "/api/simulations", {**BODY, "local_campaign": unguarded}, status=201)["result"]
+    assert run["summary"]["m20"]["campaign_overreach"]["mean"] == 40 and run["refusals"]["m20"] == {}
+    assert run["summary"]["m20"]["tubes"]["mean"] > made["result"]["summary"]["m20"]["tubes"]["mean"]
+
+
+def test_the_request_body_documents_the_county_s_own_testing(demo: Demo) -> None:
+    schema = demo.client.get("/openapi.json").json()["components"]["schemas"]
+    local = schema["LocalCampaignRequest"]["properties"]
+    assert local["when"]["enum"] == ["where_allowed", "first_case", "always"]
+    assert (local["tests_per_day"]["minimum"], local["tests_per_day"]["maximum"]) == (1, 3)
+    assert all(p.get("description") for p in local.values())
+    assert "over-reach guard" in schema["ComparisonRequest"]["properties"]["local_campaign"]["description"]
 
 
 def test_switches_are_kept(demo: Demo) -> None:
@@ -58,6 +85,13 @@ LIMITS: list[tuple[dict[str, Any], str]] = [
     ({"start": "not a day"}, "start"),
     ({"switches": [{"on": "2023-03-01", "version": "n10"}]}, "switches[0].on"),
     ({"switches": [{"on": "2022-11-20", "version": "v10"}]}, "switches[0].version"),
+    ({"local_campaign": {"when": "sometimes"}}, "local_campaign.when"),
+    ({"local_campaign": {"when": "always", "tests_per_day": 0}}, "local_campaign.tests_per_day"),
+    ({"local_campaign": {"when": "always", "tests_per_day": 4}}, "local_campaign.tests_per_day"),
+    ({"local_campaign": {"when": "always", "tests_per_day": "2"}}, "local_campaign.tests_per_day"),
+    ({"local_campaign": {"when": "always", "guarded": "no"}}, "local_campaign.guarded"),
+    ({"local_campaign": {"when": "always", "every": "day"}}, "local_campaign.every"),
+    ({"local_campaign": "always"}, "local_campaign"),
 ]
 """Each console limit broken once: the field the 422 must name."""
 

@@ -1,8 +1,8 @@
 """Policy comparisons in Chromium (issue 22): the command centre opens `/simulations` from the menu, runs m20 against
-no intervention from the form (the policies ticked by name), lands on the saved comparison and sees its five charts
-drawn (ECharts canvases fed by the page's data.json) with a line per policy, the summary table beside them; the demo's
-comparison draws in both languages and fits a phone's 390 px; a refusal (one policy) shows the form again naming the
-field."""
+no intervention from the form (the policies ticked by name; the county's own testing every day, which m20's guard
+refuses), lands on the saved comparison and sees what the guard refused, its five charts drawn (ECharts canvases fed
+by the page's data.json) with a line per policy, the summary table beside them; the demo's comparison draws in both
+languages and fits a phone's 390 px; a refusal (one policy) shows the form again naming the field."""
 
 from __future__ import annotations
 
@@ -24,8 +24,11 @@ def test_run_a_comparison_and_see_its_charts(browser: Browser, live: Live) -> No
     page.fill("#population", "3000")
     page.fill("#days", "30")
     page.fill("#seeds", "2")
+    page.select_option("#local-when", "always")  # the county's own testing every day: m20's measure 6 refuses it
     page.click("#simulation-run")
     expect(page.locator("h1")).to_contain_text("The 20 measures · No intervention")
+    expect(page.locator("#simulation-proposal")).to_contain_text("Every day, outbreak or not, 1 a day")
+    expect(page.locator("#refusals")).to_contain_text("under the 20 measures, no. 6")
     for chart, _, _ in CHARTS:
         expect(page.locator(f"#chart-{chart}")).to_have_attribute("data-drawn", "yes")
         expect(page.locator(f"#chart-{chart} canvas")).to_have_count(1)

@@ -23,13 +23,16 @@ from fangkong.services.simulations.demo import DEMO_REQUEST, demo_comparison
 from fangkong.services.simulations.models import SimulationComparison
 from fangkong.services.simulations.service import (
     ComparisonRequest,
+    LocalCampaignRequest,
     Switch,
     comparison,
     list_comparisons,
+    local_campaign_of,
     run_comparison,
 )
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from fangkong.sim.compare import FIGURES, compare
+from fangkong.sim.local_rules import LocalCampaign
 from tests.stores import BACKENDS, Templates
 
 COMMAND = Actor("command", Role.command_centre, "/")
@@ -109,6 +112,9 @@ def test_a_run_is_saved_with_its_request_and_audited(session: Session, policy: P
         ({"switches": [Switch(on=date(2022, 12, 30), version="n10")]}, "switches[0].on"),
         ({"switches": [Switch(on=date(2022, 11, 20), version="v10")]}, "switches[0].version"),
         ({"switches": [Switch(on=date(2022, 11, 20), version="n10")] * 6}, "switches"),
+        ({"local_campaign": LocalCampaignRequest(when="sometimes")}, "local_campaign.when"),
+        ({"local_campaign": LocalCampaignRequest(when="always", tests_per_day=0)}, "local_campaign.tests_per_day"),
+        ({"local_campaign": LocalCampaignRequest(when="always", tests_per_day=4)}, "local_campaign.tests_per_day"),
     ],
 )
 def test_each_limit_is_refused_naming_its_field(
@@ -118,6 +124,26 @@ def test_each_limit_is_refused_naming_its_field(
         run_comparison(session, COMMAND, SMALL.model_copy(update=change), policy=policy)
     assert refused.value.field == field
     assert _count(session) == 1
+
+
+def test_a_county_s_own_testing_is_compared_and_kept(session: Session, policy: Policy) -> None:
+    """The proposal goes to the simulator as asked (the same result as `compare(local=...)`) and is kept with the
+    result and in the audit; the guard refuses its rounds under m20 (m20.6) and not under v9 (v9 allowed them)."""
+    asked = LocalCampaignRequest(when="always", tests_per_day=2, guarded=True)
+    request = ComparisonRequest(policies=["v9", "m20"], population=2_000, days=10, seeds=1, local_campaign=asked)
+    saved = run_comparison(session, COMMAND, request, policy=policy)
+    again = comparison(session, COMMAND, saved.id)
+    assert local_campaign_of(again) == {"when": "always", "tests_per_day": 2, "guarded": True}
+    direct = compare(policy, ["v9", "m20"], population=2_000, days=10, seeds=1, local=LocalCampaign("always", 2))
+    assert again.result["summary"] == direct.as_json()["summary"]
+    assert again.result["refusals"]["v9"] == {} and again.result["refusals"]["m20"]["m20.6"] == 10
+    assert again.result["summary"]["m20"]["campaign_refused"]["mean"] == 20  # two rounds on each of 10 days
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "simulation").order_by(AuditEntry.id.desc()))
+    assert entry is not None and entry.detail["local_campaign"] == asked.model_dump()
+    # none asked (the demo's): the national rule; a result saved before the simulator had proposals ran under it
+    demo = comparison(session, COMMAND, list_comparisons(session, COMMAND)[0][-1].id)
+    assert local_campaign_of(demo) == LocalCampaign().as_json()
+    assert local_campaign_of(SimulationComparison(result={"summary": {}})) == LocalCampaign().as_json()
 
 
 def test_the_limits_themselves_are_allowed(session: Session, policy: Policy) -> None:

@@ -3,7 +3,10 @@ the policies in words and whose list holds the demo's saved comparison (v9, m20)
 summary (mean [95 % interval] per policy, the difference from the first) and the charts' container, in Chinese and
 in English, with no raw key; its data.json names every chart and line in the reader's words; a run from the form is
 saved and shown; a refusal shows the form again naming the field and keeping what was chosen; a role other than the
-command centre's is refused."""
+command centre's is refused. The county's own area-wide testing: the form asks for it (when, tests a day, run what
+the guard refuses anyway) in both languages; a run says which proposal it compared and, where the over-reach guard
+refused rounds, per policy the clause in words (m20.6, never its id) and the mean days refused; a bad tests-a-day is
+refused naming the field."""
 
 from __future__ import annotations
 
@@ -38,7 +41,7 @@ def client(url: str) -> Iterator[TestClient]:
 
 def _demo_id(client: TestClient) -> int:
     page = client.get("/simulations").text
-    return int(page.split('href="/simulations/')[1].split('"')[0])
+    return min(int(n) for n in re.findall(r'href="/simulations/(\d+)"', page))  # the oldest: runs here come after
 
 
 def test_every_figure_chart_and_policy_has_words_in_both_languages(policy: object) -> None:
@@ -62,6 +65,57 @@ def test_the_menu_the_form_and_the_demo_comparison(client: TestClient) -> None:
         assert SNAKE.findall(visible(page.text)) == []
 
 
+def test_the_form_asks_for_the_county_s_own_testing_in_both_languages(client: TestClient) -> None:
+    zh = client.get("/simulations?lang=zh").text
+    local = zh.split('id="simulation-local"')[1].split("</fieldset>")[0]
+    for words in (
+        "本县自行开展的区域全员核酸检测",
+        "按国家规定",
+        "自发现首例感染者起每日开展",
+        "每日开展，无论有无疫情",
+    ):
+        assert words in local
+    assert "每日检测轮次" in local and "防层层加码拒绝的轮次也照常开展" in local
+    en = html.unescape(client.get("/simulations?lang=en").text)
+    local = en.split('id="simulation-local"')[1].split("</fieldset>")[0]
+    for words in ("The county's own area-wide testing", "The national rule", "Every day from the first case"):
+        assert words in local
+    assert "Every day, outbreak or not" in local and "Tests a day (1–3)" in local
+    assert "Run what the guard refuses anyway (to see what the over-reach would cost)" in local
+    assert '<option value="where_allowed" selected>' in local  # the national rule by default, once a day, guarded
+    assert 'name="tests_per_day"' in local and 'value="1"' in local and 'min="1" max="3"' in local
+    assert 'name="unguarded" value="yes" id="unguarded" >' in local
+    assert 'name="csrf_token"' in en.split('id="simulation-form"')[1].split("</form>")[0]
+
+
+def test_what_the_guard_refused_is_shown_with_its_clause(client: TestClient) -> None:
+    """Every day, outbreak or not, under v9 and m20: v9 allows it (no row), m20 refuses it by its measure 6."""
+    form = {**FORM, "policies": ["v9", "m20"], "seeds": "1", "local_when": "always", "tests_per_day": "1"}
+    r = client.post("/simulations", data=form)
+    assert r.status_code == 303
+    zh = client.get(r.headers["location"] + "?lang=zh").text
+    assert "每日开展，无论有无疫情，每日 1 轮；防层层加码拒绝的轮次不开展" in zh
+    table = zh.split('id="refusals"')[1].split("</table>")[0]
+    assert "防层层加码拒绝的检测" in zh and "依据《二十条》第6条" in table
+    assert "第九版防控方案" not in table  # v9 refused nothing
+    en = html.unescape(client.get(r.headers["location"] + "?lang=en").text)
+    assert "Every day, outbreak or not, 1 a day; the rounds the over-reach guard refuses are not run" in en
+    table = en.split('id="refusals"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr id=\"refused-(\w+)-\d+\">(.*?)</tr>", table, re.S)
+    assert [p for p, _ in rows] == ["m20"]
+    assert "The 20 measures" in rows[0][1] and "under the 20 measures, no. 6" in rows[0][1] and ">20.0<" in rows[0][1]
+    assert "Refused by the over-reach guard" in en and "Area-wide testing rounds refused by the over-reach guard" in en
+    for page in (zh, en):
+        assert "m20.6" not in visible(page) and SNAKE.findall(visible(page)) == []
+    # unguarded: run anyway, nothing refused, the over-reach counted
+    r = client.post("/simulations", data={**form, "unguarded": "yes"})
+    en = html.unescape(client.get(r.headers["location"] + "?lang=en").text)
+    assert "the rounds the over-reach guard refuses are run anyway, counted as over-reach" in en
+    assert 'id="refusals"' not in en
+    over = en.split('id="figure-campaign_overreach"')[1].split("</tr>")[0]
+    assert re.search(r">20\.0 \[", over)  # m20: a round on each of 20 days, run against the rule
+
+
 def test_a_comparison_in_both_languages(client: TestClient) -> None:
     cid = _demo_id(client)
     zh = client.get(f"/simulations/{cid}?lang=zh")
@@ -78,6 +132,8 @@ def test_a_comparison_in_both_languages(client: TestClient) -> None:
         assert f'id="chart-{chart}"' in en.text
     assert 'data-src="/simulations/' in en.text and "<script>" not in en.text  # no inline script
     assert "/console-static/simulations.js" in en.text
+    assert "The national rule, 1 a day; the rounds the over-reach guard refuses are not run" in text
+    assert 'id="refusals"' not in en.text  # the national rule: nothing refused
     for page in (zh, en):
         assert SNAKE.findall(visible(page.text)) == []
 
@@ -116,6 +172,18 @@ def test_a_run_from_the_form_is_saved_and_shown(client: TestClient) -> None:
         ({"days": "121"}, "天数", "Days"),
         ({"seeds": "0"}, "随机种子数", "Seeds"),
         ({"seeds": "11"}, "随机种子数", "Seeds"),
+        (
+            {"tests_per_day": "4"},
+            "本县自行开展的区域全员核酸检测 · 每日检测次数",
+            "The county's own area-wide testing · Tests a day",
+        ),
+        ({"tests_per_day": "0"}, "每日检测次数", "Tests a day"),
+        ({"tests_per_day": "twice"}, "每日检测次数", "Tests a day"),
+        (
+            {"local_when": "sometimes"},
+            "本县自行开展的区域全员核酸检测 · 时间",
+            "The county's own area-wide testing · When",
+        ),
     ],
 )
 def test_a_refusal_shows_the_form_again_naming_the_field(
@@ -131,6 +199,8 @@ def test_a_refusal_shows_the_form_again_naming_the_field(
         assert SNAKE.findall(visible(r.text)) == []
     kept = client.post("/simulations?lang=en", data={**FORM, **change}).text
     assert 'value="m20" id="policy-m20" checked' in kept  # what was chosen is kept
+    if "tests_per_day" in change:
+        assert f'value="{change["tests_per_day"]}" required' in kept
     assert client.get("/simulations").text.count('id="comparison-') == before  # nothing saved
 
 

@@ -40,12 +40,31 @@ class ComparisonSummary(BaseModel):
     elapsed_seconds: float
 
 
+class LocalCampaignRead(BaseModel):
+    """The county's own area-wide testing the comparison ran under (the national rule where none was asked)."""
+
+    when: str
+    tests_per_day: int
+    guarded: bool
+
+
 class ComparisonRead(ComparisonSummary):
     """A saved comparison with its result: `summary` (per policy and figure, the mean and its 95 % interval over
-    seeds), `difference_from_first` (paired by seed), `mean_series` (per policy and series, the mean by day) and the
-    simulator's `parameters` — `fangkong sim compare --json`'s document."""
+    seeds), `difference_from_first` (paired by seed), `mean_series` (per policy and series, the mean by day),
+    `refusals` (per policy, the mean days on which the over-reach guard refused the county's rounds, by clause) and the
+    simulator's `parameters` — `fangkong sim compare --json`'s document; `local_campaign`, the county's own area-wide
+    testing it ran under (read from the result: a list of comparisons leaves it out with the result)."""
 
+    local_campaign: LocalCampaignRead
     result: dict[str, Any]
+
+
+def _read(saved: SimulationComparison) -> ComparisonRead:
+    return ComparisonRead(
+        **_summary(saved),
+        local_campaign=LocalCampaignRead(**simulations.local_campaign_of(saved)),
+        result=saved.result,
+    )
 
 
 def _summary(saved: SimulationComparison) -> dict[str, Any]:
@@ -65,10 +84,14 @@ def simulation_run(
 ) -> ComparisonRead:
     """Compare 2–5 policies (v9, m20, n10, classb, none) on a city of 1,000–200,000 people over 1–120 days and 1–10
     seeds, the same city and random numbers for each policy under a seed; saved with the code version. The request
-    waits for the run (about half a minute at the largest). A value outside the limits is refused naming its field
-    (422)."""
+    waits for the run (about half a minute at the largest). With `local_campaign`, the county's own area-wide testing
+    (when: where_allowed, first_case or always; tests_per_day 1–3; guarded) is proposed under every policy: each
+    version's rule reviews it day by day, and the over-reach guard refuses what the rule refuses (measures 6 and 16:
+    the result's `refusals` and the figure `campaign_refused`) — or, `guarded: false`, runs it anyway to see what the
+    over-reach would cost (`campaign_overreach`). A value outside the limits is refused naming its field (422:
+    `local_campaign.when`, `local_campaign.tests_per_day` and the like)."""
     saved = simulations.run_comparison(session, actor, body, policy=policy)
-    return ComparisonRead(**_summary(saved), result=saved.result)
+    return _read(saved)
 
 
 @router.get("", response_model=Page[ComparisonSummary])
@@ -84,4 +107,4 @@ def simulation_list(
 def simulation(comparison_id: StoreId, session: DbSession, actor: CurrentActor) -> ComparisonRead:
     """One saved comparison with its result."""
     saved = simulations.comparison(session, actor, comparison_id)
-    return ComparisonRead(**_summary(saved), result=saved.result)
+    return _read(saved)

@@ -575,6 +575,8 @@ ERRORS: dict[str, str] = {
     "{} as the first seed: between 0 and {}": "起始种子 {0}：须在 0 至 {1} 之间",
     "{} switches: at most {}": "版本切换 {0} 次：最多 {1} 次",
     "{} is outside the run ({} to {})": "{0} 不在模拟期内（{1} 至 {2}）",
+    "{} tests a day: between 1 and {}": "每日 {0} 轮：须在 1 至 {1} 轮之间",
+    "{} is not one of the choices offered": "{0} 不是可选项之一",
 }
 
 # The entity of `NotFound(entity, key)`, whose message is "no {entity} {key}".

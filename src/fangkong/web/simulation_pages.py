@@ -1,12 +1,15 @@
 """Policy comparisons in the console (issue 22), the command centre's: `/simulations` — the form that runs a
 comparison of versions of the rules on a synthetic city the size of the demo county (policies by name, people, days,
-seeds) and the saved comparisons; `/simulations/{id}` — the summary (each figure's mean and 95 % interval per policy,
-and each policy's difference from the first, paired by seed) and, per policy by day, the charts of new infections,
-centralized-isolation room-nights, test tubes, people in high-risk areas and ward and ICU beds. The charts are drawn
-by static/simulations.js from `/simulations/{id}/data.json` (no inline script: the Content-Security-Policy); a table
-under each holds the same figures. Everything goes through `services.simulations`, as the API does; a refused form is
-shown again with the field named. Figures and series are said in words: a figure the words do not know is left out of
-the page (tests/web/test_simulation_pages.py fails on it), never shown by its key."""
+seeds, and the county's own area-wide testing the over-reach guard reviews: when, tests a day, run what it refuses
+anyway) and the saved comparisons; `/simulations/{id}` — the proposal compared, in words; the rounds the guard
+refused, per policy and clause (cited by `clause_words`, as the supplies pages cite theirs); the summary (each
+figure's mean and 95 % interval per policy, and each policy's difference from the first, paired by seed) and, per
+policy by day, the charts of new infections, centralized-isolation room-nights, test tubes, people in high-risk areas
+and ward and ICU beds. The charts are drawn by static/simulations.js from `/simulations/{id}/data.json` (no inline
+script: the Content-Security-Policy); a table under each holds the same figures. Everything goes through
+`services.simulations`, as the API does; a refused form is shown again with the field named. Figures and series are
+said in words: a figure the words do not know is left out of the page (tests/web/test_simulation_pages.py fails on
+it), never shown by its key."""
 
 from __future__ import annotations
 
@@ -28,13 +31,17 @@ from fangkong.services.simulations.service import (
     POPULATION,
     SEEDS,
     ComparisonRequest,
+    LocalCampaignRequest,
     comparison,
     list_comparisons,
+    local_campaign_of,
     run_comparison,
     versions,
 )
+from fangkong.sim.local_rules import MOST_TESTS_PER_DAY, NATIONAL, WHEN
 from fangkong.web.i18n import MESSAGES, translate
 from fangkong.web.pages import CurrentActor, Db, _lang, error_page, render
+from fangkong.web.supplies_pages import clause_words
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -113,8 +120,12 @@ def _form_page(
             "population": str(DEFAULT_POPULATION),
             "days": str(DEFAULT_DAYS),
             "seeds": str(DEFAULT_SEEDS),
+            "local_when": NATIONAL.when,
+            "tests_per_day": str(NATIONAL.tests_per_day),
+            "unguarded": not NATIONAL.guarded,
         },
-        limits={"population": POPULATION, "days": DAYS, "seeds": SEEDS},
+        limits={"population": POPULATION, "days": DAYS, "seeds": SEEDS, "tests_per_day": (1, MOST_TESTS_PER_DAY)},
+        whens=WHEN,
         problem=problem,
     )
 
@@ -137,15 +148,34 @@ def run_form(
     population: Annotated[str, Form()] = "",
     days: Annotated[str, Form()] = "",
     seeds: Annotated[str, Form()] = "",
+    local_when: Annotated[str, Form()] = NATIONAL.when,
+    tests_per_day: Annotated[str, Form()] = str(NATIONAL.tests_per_day),
+    unguarded: Annotated[str, Form()] = "",
 ) -> Response:
-    """Run the comparison and show it; a refusal shows the form again with what was chosen and the field named."""
-    chosen = {"policies": list(policies or []), "population": population, "days": days, "seeds": seeds}
+    """Run the comparison and show it; a refusal shows the form again with what was chosen and the field named.
+    The county's own area-wide testing is always sent (its defaults are the national rule's)."""
+    chosen = {
+        "policies": list(policies or []),
+        "population": population,
+        "days": days,
+        "seeds": seeds,
+        "local_when": local_when,
+        "tests_per_day": tests_per_day,
+        "unguarded": bool(unguarded),
+    }
     try:
+        if local_when not in WHEN:  # only a tampered form: said without the simulator's keys the API lists
+            raise InvalidInput("local_campaign.when", f"{local_when!r} is not one of the choices offered")
         data = ComparisonRequest(
             policies=chosen["policies"],
             population=_whole(population, "population"),
             days=_whole(days, "days"),
             seeds=_whole(seeds, "seeds"),
+            local_campaign=LocalCampaignRequest(
+                when=local_when,
+                tests_per_day=_whole(tests_per_day, "local_campaign.tests_per_day"),
+                guarded=not unguarded,
+            ),
         )
         saved = run_comparison(session, actor, data, policy=request.app.state.policy)
     except InvalidInput as exc:
@@ -212,6 +242,30 @@ def _summary_rows(saved: SimulationComparison) -> list[dict[str, Any]]:
     return rows
 
 
+def _proposal_line(saved: SimulationComparison, lang: str) -> str:
+    """The county's own area-wide testing the comparison ran under, in words: when, tests a day, guarded or not."""
+    asked = local_campaign_of(saved)
+    when = asked.get("when", NATIONAL.when)
+    guard = "simc_local_compared_guarded" if asked.get("guarded", True) else "simc_local_compared_unguarded"
+    return translate("simc_local_compared", lang).format(
+        when=translate("simc_local_" + (when if when in WHEN else NATIONAL.when), lang),
+        n=asked.get("tests_per_day", NATIONAL.tests_per_day),
+        guard=translate(guard, lang),
+    )
+
+
+def _refusal_rows(saved: SimulationComparison, lang: str) -> list[dict[str, str]]:
+    """Per policy and clause, the mean days the over-reach guard refused the county's rounds (none refused: no row);
+    the clause cited in words (`clause_words`), never by its id."""
+    refusals = saved.result.get("refusals", {})
+    return [
+        {"policy": p, "clause": clause_words({"clause": clause}, lang), "days": number(days)}
+        for p in saved.policies
+        for clause, days in refusals.get(p, {}).items()
+        if days > 0
+    ]
+
+
 @router.get("/simulations/{comparison_id}", response_class=HTMLResponse)
 def simulation(request: Request, session: Db, actor: CurrentActor, comparison_id: int) -> HTMLResponse:
     """One saved comparison: what was asked, the summary, the charts by day."""
@@ -229,6 +283,8 @@ def simulation(request: Request, session: Db, actor: CurrentActor, comparison_id
         first=saved.policies[0],
         later=saved.policies[1:],
         rows=_summary_rows(saved),
+        proposal=_proposal_line(saved, lang),
+        refusals=_refusal_rows(saved, lang),
         charts=_charts(saved, lang),
         days=_days(saved),
         number=number,

@@ -284,14 +284,14 @@ def _site_page(
 
 
 def clause_words(reason: object, lang: str) -> str:
-    """The clause a reason cites, said in words (m20.13 -> "《二十条》第13条" / "20 measures, no. 13"); a clause of an
-    instrument the console does not name stays as its id."""
+    """The clause a reason cites, said in words (m20.13 -> "《二十条》第13条" / "20 measures, no. 13"; m20-docs.testing
+    -> the 20 measures' supporting documents); a clause of an instrument the console does not name stays as its id."""
     clause = str(reason.get("clause") or "") if isinstance(reason, dict) else str(getattr(reason, "clause", "") or "")
     instrument, _, rest = clause.partition(".")
     if instrument in ("m20", "n10") and rest.isdigit():
         return translate(f"sup_clause_{instrument}", lang).format(n=rest)
-    if instrument in ("v9", "classb"):
-        return translate(f"sup_clause_{instrument}", lang)
+    if instrument in ("v9", "classb", "m20-docs"):
+        return translate(f"sup_clause_{instrument.replace('-', '_')}", lang)
     return clause
 
 

@@ -27,6 +27,42 @@ WORDS: dict[str, dict[str, str]] = {
         "day). It takes a few seconds.",
     },
     "simc_run": {"zh": "运行并保存", "en": "Run and save"},
+    # ---- the county's own area-wide testing, and the over-reach guard (measures 6 and 16) ----------------------
+    "simc_local": {"zh": "本县自行开展的区域全员核酸检测", "en": "The county's own area-wide testing"},
+    "simc_local_hint": {
+        "zh": "各方案下都提出同样的检测安排，由该方案的规定逐日审查：防层层加码拒绝规定不允许的轮次"
+        "（第六条：一般不按行政区域开展全员核酸检测，纠正“一天两检”“一天三检”；第十六条：严禁层层加码）。",
+        "en": "The same proposal under every policy, reviewed day by day by that policy's rules: the over-reach "
+        "guard refuses the rounds they do not allow (measure 6: generally no area-wide testing by administrative "
+        "region, no two or three tests a day; measure 16: no layer-by-layer over-reach).",
+    },
+    "simc_local_when": {"zh": "何时开展", "en": "When"},
+    "simc_local_where_allowed": {"zh": "按国家规定（仅在规定允许时开展）", "en": "The national rule"},
+    "simc_local_first_case": {"zh": "自发现首例感染者起每日开展", "en": "Every day from the first case"},
+    "simc_local_always": {"zh": "每日开展，无论有无疫情", "en": "Every day, outbreak or not"},
+    "simc_local_tests_per_day": {"zh": "每日检测轮次（1–3）", "en": "Tests a day (1–3)"},
+    "simc_local_unguarded": {
+        "zh": "防层层加码拒绝的轮次也照常开展（以核算层层加码的代价）",
+        "en": "Run what the guard refuses anyway (to see what the over-reach would cost)",
+    },
+    "simc_local_compared": {"zh": "{when}，每日 {n} 轮；{guard}", "en": "{when}, {n} a day; {guard}"},
+    "simc_local_compared_guarded": {
+        "zh": "防层层加码拒绝的轮次不开展",
+        "en": "the rounds the over-reach guard refuses are not run",
+    },
+    "simc_local_compared_unguarded": {
+        "zh": "防层层加码拒绝的轮次照常开展，计为违规开展",
+        "en": "the rounds the over-reach guard refuses are run anyway, counted as over-reach",
+    },
+    "simc_refused": {"zh": "防层层加码拒绝的检测", "en": "Refused by the over-reach guard"},
+    "simc_refused_hint": {
+        "zh": "各方案下，本县提出的全员核酸检测被拒绝的平均天数（各种子均值），及拒绝所依据的条款。",
+        "en": "Under each policy, the mean days (over seeds) on which the county's area-wide testing was refused, and "
+        "the clause that refused it.",
+    },
+    "simc_refused_policy": {"zh": "方案", "en": "Policy"},
+    "simc_refused_clause": {"zh": "依据条款", "en": "Clause"},
+    "simc_refused_days": {"zh": "被拒绝的平均天数", "en": "Mean days refused"},
     "simc_saved": {"zh": "已保存的比较", "en": "Saved comparisons"},
     "simc_none_saved": {"zh": "暂无已保存的比较", "en": "No comparison saved yet"},
     "simc_count": {"zh": "共 {n} 项", "en": "{n} comparisons"},
@@ -132,4 +168,7 @@ WORDS: dict[str, dict[str, str]] = {
     "error_field_seeds": {"zh": "随机种子数", "en": "Seeds"},
     "error_field_first_seed": {"zh": "起始种子", "en": "First seed"},
     "error_field_switches": {"zh": "版本切换", "en": "Switches of version"},
+    "error_field_local_campaign": {"zh": "本县自行开展的区域全员核酸检测", "en": "The county's own area-wide testing"},
+    "error_field_when": {"zh": "时间", "en": "When"},
+    "error_field_guarded": {"zh": "防层层加码", "en": "Over-reach guard"},
 }

@@ -131,4 +131,5 @@ WORDS: dict[str, dict[str, str]] = {
     "sup_clause_n10": {"zh": "依据《新十条》第{n}条", "en": "under the 10 new measures, no. {n}"},
     "sup_clause_v9": {"zh": "依据第九版防控方案", "en": "under the 9th-edition protocol"},
     "sup_clause_classb": {"zh": "依据乙类乙管总体方案", "en": "under the Class B management plan"},
+    "sup_clause_m20_docs": {"zh": "依据《二十条》配套文件", "en": "under the 20 measures' supporting documents"},
 }

@@ -28,6 +28,7 @@ from fangkong.services.access import Actor, Permission
 from fangkong.services.audit.service import record
 from fangkong.services.paging import page_of
 from fangkong.sim.compare import compare
+from fangkong.sim.local_rules import MOST_TESTS_PER_DAY, NATIONAL, WHEN, LocalCampaign
 from fangkong.sim.model import DRILL_DAY
 from fangkong.sim.policy_link import NO_POLICY
 
@@ -40,6 +41,7 @@ SEEDS = (1, 10)  # replicates: enough for a 95 % interval, few enough to wait fo
 POLICIES = (2, 5)  # a comparison needs two; every version and "none" at most
 FIRST_SEED = (0, 1_000_000)  # any seed can be asked again; a bound keeps it a stored integer
 Whole = Annotated[int, Strict()]  # a number in a JSON body: 20000, not "20000" nor true
+Flag = Annotated[bool, Strict()]  # true or false in a JSON body, not "true" nor 1
 MAX_SWITCHES = 5  # one switch of version per version at most
 BUDGET_ENV = "FANGKONG_SIM_MAX_PERSON_DAYS"
 """The most work one request may ask for, in simulated person-days (people × days × seeds × policies). By default
@@ -59,9 +61,37 @@ class Switch(BaseModel):
     version: str = Field(max_length=16, description="v9, m20, n10, classb or none")
 
 
+class LocalCampaignRequest(BaseModel):
+    """A county's own area-wide testing of all its residents (measure 6), the same under every policy of the
+    comparison; each version's rule reviews it day by day, and the over-reach guard (measure 16) refuses what the
+    rule refuses (`fangkong.sim.local_rules.LocalCampaign`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    when: str = Field(
+        default=NATIONAL.when,
+        max_length=16,
+        description="when the county wants a round: where_allowed (where the rule allows one: the national rule), "
+        "first_case (every day from the first infection found outside centralized isolation until the stop rule) "
+        "or always (every day, outbreak or not)",
+        json_schema_extra={"enum": list(WHEN)},
+    )
+    tests_per_day: Whole = Field(
+        default=NATIONAL.tests_per_day,
+        description=f"rounds a day: 1 to {MOST_TESTS_PER_DAY} (measure 6 corrects two and three tests a day)",
+        json_schema_extra={"minimum": 1, "maximum": MOST_TESTS_PER_DAY},
+    )
+    guarded: Flag = Field(
+        default=NATIONAL.guarded,
+        description="true: a round the rule refuses is not run, counted in campaign_refused with its clause; false: "
+        "run anyway and counted in campaign_overreach — what the over-reach would cost",
+    )
+
+
 class ComparisonRequest(BaseModel):
     """What to compare: 2–5 distinct policies on a city of 1,000–200,000 people over 1–120 days, 1–10 seeds from
-    `first_seed`, from `start` (the demo county's drill day, 16 Nov 2022, by default)."""
+    `first_seed`, from `start` (the demo county's drill day, 16 Nov 2022, by default); with a county's own area-wide
+    testing proposal `local_campaign` where given (none: the national rule)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -72,12 +102,18 @@ class ComparisonRequest(BaseModel):
     first_seed: Whole = Field(default=0, description="the first seed: 0 to 1,000,000")
     start: Day = Field(default=DRILL_DAY, description="the first simulated day")
     switches: list[Switch] = Field(default_factory=list, description="later versions for every policy, from a day")
+    local_campaign: LocalCampaignRequest | None = Field(
+        default=None,
+        description="the county's own area-wide testing, reviewed by the over-reach guard under each policy; "
+        "absent or null: the national rule (a round a day where the version allows one)",
+    )
 
 
 @dataclass(frozen=True)
 class Checked:
     policies: tuple[str, ...]
     switches: tuple[tuple[date, str], ...]
+    local: LocalCampaign = NATIONAL
 
 
 def versions(policy: Policy) -> tuple[str, ...]:
@@ -133,7 +169,21 @@ def check_request(policy: Policy, data: ComparisonRequest) -> Checked:
                 f"switches[{i}].version", f"{s.version!r} is not a policy; the policies are {', '.join(known)}"
             )
         switches.append((s.on, s.version))
-    return Checked(tuple(data.policies), tuple(sorted(switches)))
+    return Checked(tuple(data.policies), tuple(sorted(switches)), _proposal(data.local_campaign))
+
+
+def _proposal(asked: LocalCampaignRequest | None) -> LocalCampaign:
+    """The county's proposal within the simulator's own limits (`LocalCampaign.check`'s: its `WHEN` and
+    `MOST_TESTS_PER_DAY`), refused naming the field of the request; none asked: the national rule."""
+    if asked is None:
+        return NATIONAL
+    if asked.when not in WHEN:
+        raise InvalidInput("local_campaign.when", f"{asked.when!r} is not one of {', '.join(WHEN)}")
+    if _outside(asked.tests_per_day, (1, MOST_TESTS_PER_DAY)):
+        raise InvalidInput(
+            "local_campaign.tests_per_day", f"{asked.tests_per_day} tests a day: between 1 and {MOST_TESTS_PER_DAY}"
+        )
+    return LocalCampaign(asked.when, asked.tests_per_day, asked.guarded).check()  # the simulator's check: it passes
 
 
 @dataclass(frozen=True)
@@ -158,6 +208,7 @@ def compute_comparison(policy: Policy, data: ComparisonRequest) -> Computed:
         first_seed=data.first_seed,
         start=data.start,
         switches=checked.switches,
+        local=checked.local,
     )
     return Computed(result.as_json(), result.code_version, round(time.perf_counter() - began, 3))
 
@@ -198,6 +249,7 @@ def run_comparison(
             "days": saved.days,
             "seeds": saved.seeds,
             "code_version": saved.code_version,
+            "local_campaign": checked.local.as_json(),
         },
     )
     return saved
@@ -225,8 +277,15 @@ def comparison(session: Session, actor: Actor, comparison_id: int) -> Simulation
     return found
 
 
+def local_campaign_of(saved: SimulationComparison) -> dict[str, Any]:
+    """The county's proposal a saved comparison ran under, from its result (`Comparison.as_json`'s `local_campaign`);
+    a result saved before the simulator had proposals ran under the national rule. Reads the result (deferred)."""
+    return dict(saved.result.get("local_campaign") or NATIONAL.as_json())
+
+
 def request_of(saved: SimulationComparison) -> dict[str, Any]:
-    """The request a saved comparison answered, as it was asked."""
+    """The request a saved comparison answered, as it was asked (the proposal of the county's own testing is in the
+    result: `local_campaign_of`, so that a list of comparisons loads no result)."""
     return {
         "policies": list(saved.policies),
         "population": saved.population,
