@@ -177,10 +177,10 @@ def test_a_request_over_the_person_day_budget_is_refused(
     session: Session, policy: Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A deployment caps the work of one request (people × days × seeds × policies); the refusal names the
-    population and saves nothing. By default the cap is the largest the limits allow."""
+    population and saves nothing. By default the cap is half the largest request the limits allow."""
     from fangkong.services.simulations.service import BUDGET_ENV, person_day_budget
 
-    assert person_day_budget() == 200_000 * 120 * 10 * 5
+    assert person_day_budget() == 200_000 * 120 * 10 * 5 // 2
     monkeypatch.setenv(BUDGET_ENV, "100000")
     before = _count(session)
     with pytest.raises(InvalidInput) as err:
