@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fangkong.errors import InvalidInput
 from fangkong.policy import Policy
 from fangkong.policy.terms import CtResult, Population, SampleStage
 from fangkong.rules.ct import GeneCt, PreviousResult, adjudicate_ct
@@ -145,3 +147,13 @@ def test_a_positive_pool_holds_its_members_a_day_and_finds_the_infection_by_rete
     assert (retests[1:] <= held[:-1]).all() and retests[0] == 0
     assert retests.sum() >= 0.9 * held[:-1].sum()
     assert run.total("positive_pools") > 0 and run.total("found_by_test") > 0
+
+
+@pytest.mark.parametrize(
+    "pair",
+    ["ct_peak_mean=99", "ct_tail_days=0", "ct_noise_sd=-1", "entrant_past_infection_share=1.3"],
+)
+def test_a_ct_parameter_out_of_range_is_refused_naming_it(pair: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        SimParameters().with_overrides([pair])
+    assert err.value.field == pair.split("=")[0]
