@@ -107,7 +107,9 @@ class CampaignGuard:
         return self._decisions[k]
 
     def today(self, rules: DayRules, facts: CampaignFacts) -> RoundsToday:
-        """The rounds of the day. Without interventions ("none") nobody is tested. "where_allowed" wants a round
+        """The rounds of the day. Without interventions ("none") nobody is tested. A refused proposal, guarded, is
+        trimmed to the national round of the day where the rule allows one (a county held to the rule still tests as
+        the rule allows); unguarded, it is run whole and counted as over-reach. "where_allowed" wants a round
         only where one round a day is allowed (so the national default is never refused, and only its extra tests
         a day can be); "first_case" wants one on every day of an outbreak; "always" every day."""
         if rules.version == NO_POLICY:
@@ -123,7 +125,10 @@ class CampaignGuard:
             return RoundsToday(run=n)
         clauses = tuple(dict.fromkeys(r.clause for r in decision.reasons))
         if p.guarded:
-            return RoundsToday(refused=n, clauses=clauses)
+            # the guard trims the proposal to what the rule allows: the national round of the day where there is one
+            # (an outbreak, and one round a day allowed), the rest refused
+            national = 1 if facts.outbreak and self.review(rules, facts, 1).allowed else 0
+            return RoundsToday(run=national, refused=n - national, clauses=clauses)
         return RoundsToday(run=n, overreach=n, clauses=clauses)
 
 

@@ -462,8 +462,8 @@ class Simulation:
 
         # 2b. area-wide testing as the county proposes it and the rule allows it (`review_campaign`; by default a
         #     round a day where the version allows one: everyone in the city once, no one twice, m20.6), pooled by
-        #     building; a refused round is not run (guarded) or run as over-reach (unguarded). A second or third round
-        #     tests the same people again, each round's tubes their own (their own Ct draws)
+        #     building; a refused proposal is trimmed to what the rule allows (guarded) or run whole as over-reach
+        #     (unguarded). A second or third round tests the same people again, each round's tubes their own
         rounds = self._campaign_today(rules, t)
         if rounds.run:
             out["campaign_rounds"] = rounds.run

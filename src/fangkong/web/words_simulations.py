@@ -47,8 +47,8 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "simc_local_compared": {"zh": "{when}，每日 {n} 轮；{guard}", "en": "{when}, {n} a day; {guard}"},
     "simc_local_compared_guarded": {
-        "zh": "防层层加码拒绝的轮次不开展",
-        "en": "the rounds the over-reach guard refuses are not run",
+        "zh": "防层层加码拒绝的轮次不开展（只开展规定允许的轮次）",
+        "en": "the rounds the over-reach guard refuses are not run (only those the rule allows are)",
     },
     "simc_local_compared_unguarded": {
         "zh": "防层层加码拒绝的轮次照常开展，计为违规开展",
