@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from fangkong.services.enterprises.models import Enterprise
 from fangkong.services.overreach.models import OverreachFinding
+from fangkong.services.persons.models import Person
 from fangkong.services.store import make_engine, session_factory, unit_of_work
 from tests.web.helpers import console, demo_store, login
 
@@ -35,6 +36,13 @@ def _ids(url: str) -> tuple[int, int]:
         other = s.scalar(select(Enterprise.id).where(Enterprise.white_listed.is_(False)))
     assert white is not None and other is not None
     return white, other
+
+
+def _document_of(url: str, person_id: int) -> str:
+    with unit_of_work(session_factory(make_engine(url))) as s:
+        number = s.scalar(select(Person.document_number).where(Person.id == person_id))
+    assert number
+    return str(number)
 
 
 def _findings(url: str) -> int:
@@ -72,7 +80,12 @@ def test_stop_orders_through_the_console(client: TestClient, url: str) -> None:
 
 def test_returning_worker_through_the_console(client: TestClient, url: str) -> None:
     white, _ = _ids(url)
-    bad = client.post(f"/enterprises/{white}/return-checks", data={"person_id": "x"})
-    assert bad.status_code == 422 and 'data-field="person_id"' in bad.text
-    held = client.post(f"/enterprises/{white}/return-checks", data={"person_id": "1"}, params={"lang": "en"})
+    bad = client.post(f"/enterprises/{white}/return-checks", data={"document_number": "x"})
+    assert bad.status_code == 422 and 'data-field="document_number"' in bad.text
+    elsewhere = client.post(f"/enterprises/{white}/return-checks", data={"document_number": "NOBODY-1"})
+    assert elsewhere.status_code == 422 and 'data-field="document_number"' in elsewhere.text
+    number = _document_of(url, 1)
+    held = client.post(
+        f"/enterprises/{white}/return-checks", data={"document_number": number.lower()}, params={"lang": "en"}
+    )
     assert held.status_code == 200 and 'id="returned"' in held.text and "m20.19" in held.text

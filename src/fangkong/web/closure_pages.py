@@ -22,7 +22,6 @@ from fangkong.errors import FangkongError, Forbidden, InvalidInput, http_status
 from fangkong.policy import Policy
 from fangkong.policy.terms import NeedKind, NeedStatus, RefusalGround, Urgency
 from fangkong.rules.closure_needs import is_medical, need_deadline
-from fangkong.rules.resident_id import check_resident_id
 from fangkong.services.access import Actor, Permission
 from fangkong.services.calendar import assume_local, local_day, local_time
 from fangkong.services.closure_services.service import (
@@ -53,12 +52,12 @@ from fangkong.services.closure_services.service import (
 from fangkong.services.jurisdictions.service import names_of_places, place_names
 from fangkong.services.persons.models import Person
 from fangkong.services.persons.schemas import mask_phone
-from fangkong.services.persons.service import people_by_document, read_person
+from fangkong.services.persons.service import read_person
 from fangkong.web.pages import CurrentActor, Db, error_page, now_of, render
+from fangkong.web.person_lookup import person_by_document
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
-RESIDENT_ID_LENGTH = 18  # GB 11643: a number of this length is a resident ID and must pass its check digit
 DETAIL_MAX = 2000  # as NeedCreate and NeedDone take them: a longer text is refused naming the field, not cut
 ADDRESS_MAX = 400
 
@@ -306,19 +305,6 @@ def _moment(field: str, text: str) -> datetime | None:
         raise InvalidInput(field, f"{value!r} is not a date and time") from None
 
 
-def _person_by_document(session: Session, actor: Actor, field: str, number: str, now: datetime) -> int:
-    """The person in the actor's jurisdiction holding this document; a resident ID must pass its check first."""
-    value = number.strip().upper()
-    if not value:
-        raise InvalidInput(field, "give the person's ID number")
-    if len(value) == RESIDENT_ID_LENGTH and not check_resident_id(value, local_day(now)).valid:
-        raise InvalidInput(field, "not a valid resident ID number (its form, birth date or check digit)")
-    found = people_by_document(session, actor, {value})
-    if value not in found:
-        raise InvalidInput(field, "no person with this document in your jurisdiction")
-    return found[value]
-
-
 @router.post("/needs/new", response_class=HTMLResponse)
 def need_submit(
     request: Request,
@@ -352,7 +338,7 @@ def need_submit(
                 raise InvalidInput("person_id", f"unknown person {person_id}")
             who = int(person_id)
         else:
-            who = _person_by_document(session, actor, "document_number", document_number, now)
+            who = person_by_document(session, actor, "document_number", document_number, local_day(now))
         if not kind.strip():
             raise InvalidInput("kind", "choose the kind of need")
         data = NeedCreate(
@@ -629,7 +615,7 @@ def add_call(
             linked = int(need_id)
         raises = None
         if raise_kind.strip() or raise_document_number.strip():
-            person = _person_by_document(session, actor, "raises.document_number", raise_document_number, now)
+            person = person_by_document(session, actor, "raises.document_number", raise_document_number, local_day(now))
             if not raise_kind.strip():
                 raise InvalidInput("raises.kind", "choose the kind of need")
             raises = NeedCreate(person_id=person, kind=raise_kind.strip(), urgency=raise_urgency.strip() or None)

@@ -37,6 +37,7 @@ from fangkong.services.enterprises.service import (
 from fangkong.services.jurisdictions.models import Jurisdiction
 from fangkong.services.overreach.service import record_refusal
 from fangkong.web.pages import CurrentActor, Db, error_page, render, today_of
+from fangkong.web.person_lookup import person_by_document
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -150,15 +151,14 @@ def return_check(
     session: Db,
     actor: CurrentActor,
     enterprise_id: int,
-    person_id: Annotated[str, Form()] = "",
+    document_number: Annotated[str, Form()] = "",
     returning_from: Annotated[str, Form()] = "",
 ) -> Response:
-    """A returning worker checked against the risk areas and their management status (m20.19); the page says
-    whether the worker is cleared or held, and why."""
+    """A returning worker, found by the number on their ID document (`web.person_lookup`), checked against the risk
+    areas and their management status (m20.19); the page says whether the worker is cleared or held, and why."""
     try:
-        if not person_id.strip().isdigit():
-            raise InvalidInput("person_id", "the number of a person")
-        data = ReturnCheckIn(person_id=int(person_id), returning_from=returning_from.strip() or None)
+        person = person_by_document(session, actor, "document_number", document_number, today_of(request))
+        data = ReturnCheckIn(person_id=person, returning_from=returning_from.strip() or None)
         check = check_returning_worker(
             session, actor, enterprise_id, data, today=today_of(request), policy=request.app.state.policy
         )

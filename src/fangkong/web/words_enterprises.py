@@ -75,7 +75,7 @@ WORDS: dict[str, dict[str, str]] = {
     "ent_stop_submit": {"zh": "提交停产指令（由防控规则审核）", "en": "Submit the stop order (judged by the guard)"},
     "ent_stop_done": {"zh": "停产指令已登记", "en": "Stop order recorded"},
     "ent_back": {"zh": "返回企业列表", "en": "Back to the enterprises"},
-    "ent_person": {"zh": "返岗人员编号", "en": "Person number"},
+    "ent_person": {"zh": "返岗人员证件号码", "en": "Returning worker's ID number"},
     "ent_returning_from": {
         "zh": "返回前所在地（辖区代码，可不填）",
         "en": "Coming back from (jurisdiction code, optional)",
