@@ -69,10 +69,10 @@ def served(
     request: pytest.FixtureRequest, tmp_path: Path, store_templates: Templates, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
     """The demo county served over HTTP on a free port (uvicorn in a thread), as an attacker would meet it. Its
-    comparisons may ask for at most 20 million person-days (a deployment's setting): a generated request at the
+    comparisons may ask for at most 5 million person-days (a deployment's setting): a generated request at the
     console's limits would otherwise run for half a minute; a larger one is refused, which is checked as well."""
     with store_templates.store(request.param, "demo_20", tmp_path) as url:
-        monkeypatch.setenv("FANGKONG_SIM_MAX_PERSON_DAYS", "20000000")  # after the demo's own comparison is saved
+        monkeypatch.setenv("FANGKONG_SIM_MAX_PERSON_DAYS", "5000000")  # after the demo's own comparison is saved
         app = create_app(url, clock=Clock(date(2022, 11, 16)))
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
