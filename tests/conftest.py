@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _pytest.nodeid import coerce_node_id
 
 from fangkong.policy import Policy, load_policy
 from tests.stores import BACKENDS, Templates
@@ -66,26 +65,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, store_templates: Temp
         yield url
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (scripts/test runs `-n auto --dist loadgroup`), the tests on Spark share one worker:
-    each worker that needed the `spark` fixture would start a JVM of its own (~20 s, 2 GiB). A test module may put
-    its tests in a group of their own (`pytestmark = pytest.mark.xdist_group(...)`) so that its module fixture is
-    set up once.
-
-    pytest-xdist 3.8 groups a test by appending "@group" to its `item._nodeid`, which pytest 9 no longer reads (a
-    node's id is `item._id`): its groups were silently ignored, every group split over the workers. The suffix is
-    put where pytest 9 reads it (both pinned in constraints.txt; tests/test_xdist_groups.py checks that a group
-    stays on one worker)."""
+    each worker that needed the `spark` fixture would start a JVM of its own (~20 s, 2 GiB)."""
     for item in items:
         if "spark" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("spark"))
-    if getattr(config.option, "loadgroup", False):  # a pytest-xdist worker under --dist loadgroup
-        for item in items:
-            names = sorted(
-                {
-                    str(m.args[0] if m.args else m.kwargs.get("name", "default"))
-                    for m in item.iter_markers("xdist_group")
-                }
-            )
-            if names and "@" not in item.nodeid:
-                item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")

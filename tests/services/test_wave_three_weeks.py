@@ -343,10 +343,6 @@ class Run:
         )
 
 
-# the wave is run once per store on one pytest-xdist worker: split over two, each would run it (about 30 s a store)
-pytestmark = pytest.mark.xdist_group("wave_three_weeks")
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def wave(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, store_templates: Templates

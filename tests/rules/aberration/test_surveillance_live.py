@@ -11,9 +11,6 @@ import pytest
 from tests.rules.aberration.cases import FixtureCase, differences, fangkong, fixture_cases, ids
 from tests.rules.aberration.oracle import Judgement, r_missing, surveillance
 
-# R is started once for the module on one pytest-xdist worker (split over two, each would start it: about 9 s)
-pytestmark = pytest.mark.xdist_group("surveillance_live")
-
 
 @pytest.fixture(scope="module")
 def r_judged() -> dict[str, Judgement]:
