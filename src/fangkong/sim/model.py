@@ -995,7 +995,11 @@ class Simulation:
 def _members(xp: Any, starts: Any, which: Any) -> Any:
     """The positions of the members of `which` in a grouping given by its start offsets (CSR)."""
     first = starts[which]
-    counts = starts[which + 1] - first
+    return _ranges(xp, first, starts[which + 1] - first)
+
+
+def _ranges(xp: Any, first: Any, counts: Any) -> Any:
+    """The positions first[i] .. first[i] + counts[i] - 1 of every i, one after another."""
     total = int(counts.sum())
     if total == 0:
         return xp.zeros(0, dtype=xp.int64)
@@ -1007,16 +1011,6 @@ def _members(xp: Any, starts: Any, which: Any) -> Any:
         # an accelerator's repeat takes its counts from the host (CuPy): each position's segment by a search instead
         shift = offset[xp.searchsorted(ends, xp.arange(total), side="right")]
     return (xp.arange(total) + shift).astype(xp.int64)
-
-
-def _ranges(xp: Any, starts: Any, counts: Any) -> Any:
-    """The positions starts[i] .. starts[i] + counts[i] - 1 of every i, one after another."""
-    total = int(counts.sum())
-    if total == 0:
-        return xp.zeros(0, dtype=xp.int64)
-    ends = xp.cumsum(counts)
-    segment = xp.searchsorted(ends, xp.arange(total), side="right")
-    return (starts[segment] + xp.arange(total) - (ends - counts)[segment]).astype(xp.int64)
 
 
 def _params_dict(params: Any) -> dict[str, Any]:
